@@ -1,0 +1,69 @@
+"""graphsc's errors. Each carries the fields a user needs; ``graphsc.cli.errors`` maps them to messages.
+
+A ``GraphscError`` is a user-facing problem (bad input, unreachable server, unknown id): the CLI prints its
+message and hint and exits non-zero, without a traceback. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class GraphscError(Exception):
+    """Base class: ``message`` says what went wrong and where, ``hint`` what to do about it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UnknownModelError(GraphscError):
+    def __init__(self, model_id: str, suggestions: list[str]) -> None:
+        self.model_id = model_id
+        self.suggestions = suggestions
+        hint = (
+            "Did you mean: " + ", ".join(suggestions) + "?"
+            if suggestions
+            else "Ingest it first, e.g. `graphsc ingest hf " + model_id + "` or `graphsc ingest snapshot FILE`."
+        )
+        super().__init__(f"Model {model_id!r} is not in the graph.", hint)
+
+
+class MalformedRecordError(GraphscError):
+    """A line or row of an input file that is not a Hub model record."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        super().__init__(
+            f"{path}:{line}: {reason}",
+            "Fix or remove the line, or run without --strict to skip malformed records.",
+        )
+
+
+class InputFileError(GraphscError):
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(f"Cannot read {path}: {reason}", "Check the path and that the file is JSONL (.jsonl/.jsonl.gz) or Parquet.")
+
+
+class StoreError(GraphscError):
+    """The store cannot be opened or written: names the location and what to check."""
+
+    def __init__(self, location: str, reason: str, hint: str | None = None) -> None:
+        self.location = location
+        super().__init__(f"Store {location}: {reason}", hint)
+
+
+class SourceError(GraphscError):
+    """A remote source (Hub, GitHub) failed after retries."""
+
+    def __init__(self, source: str, reason: str, hint: str | None = None) -> None:
+        self.source = source
+        super().__init__(f"{source}: {reason}", hint)
+
+
+class Interrupted(GraphscError):
+    exit_code = 130

@@ -1,0 +1,132 @@
+"""graphsc's own records: what every source produces and every store accepts.
+
+API objects (``huggingface_hub.ModelInfo``, PyGithub objects, raw JSON) are converted into these once, at the
+edge, in ``graphsc.sources``. Nothing past that edge sees an API object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Relation = Literal["finetune", "adapter", "quantized", "merge", "distillation"]
+RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge", "distillation")
+
+UserKind = Literal["repo", "space"]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A model on the Hub. ``fetched`` is False for a stub known only as someone's base model."""
+
+    id: str
+    author: str | None = None
+    license: str | None = None
+    license_name: str | None = None
+    license_link: str | None = None
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    created_at: str | None = None
+    last_modified: str | None = None
+    gated: str | None = None
+    fetched: bool = True
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    id: str
+    license: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    """A GitHub repository (``owner/name``). ``license`` is normalised, ``license_raw`` as the source gave it."""
+
+    id: str
+    license: str | None = None
+    license_raw: str | None = None
+    stars: int | None = None
+    archived: bool | None = None
+    pushed_at: str | None = None
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Space:
+    id: str
+    license: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedFrom:
+    """``child`` was derived from ``base`` by ``relation``; ``source`` says where the edge was read."""
+
+    child: str
+    base: str
+    relation: str
+    source: str
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedOn:
+    model: str
+    dataset: str
+    source: str
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Uses:
+    """A repository or Space (``user``) uses ``model``. ``evidence`` is e.g. a file path or URL."""
+
+    user: str
+    user_kind: UserKind
+    model: str
+    source: str
+    evidence: str | None = None
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRecord:
+    """Everything one Hub model record says: the model and its outgoing edges."""
+
+    model: Model
+    derived_from: tuple[DerivedFrom, ...] = ()
+    trained_on: tuple[TrainedOn, ...] = ()
+    used_by: tuple[Uses, ...] = ()
+
+
+@dataclass(slots=True)
+class GraphBatch:
+    """A unit of writing: a store writes a batch in one transaction.
+
+    Fetched models in ``models`` replace their own outgoing Hub edges (DERIVED_FROM, TRAINED_ON and the USES
+    edges from the Spaces their record lists), so re-ingesting a newer record does not leave stale edges.
+    A model referenced only as an edge endpoint is created as an unfetched stub and never overwrites a
+    fetched one.
+    """
+
+    models: list[Model] = field(default_factory=list)
+    datasets: list[Dataset] = field(default_factory=list)
+    repos: list[Repo] = field(default_factory=list)
+    spaces: list[Space] = field(default_factory=list)
+    derived_from: list[DerivedFrom] = field(default_factory=list)
+    trained_on: list[TrainedOn] = field(default_factory=list)
+    uses: list[Uses] = field(default_factory=list)
+
+    def add(self, record: ModelRecord) -> None:
+        self.models.append(record.model)
+        self.derived_from.extend(record.derived_from)
+        self.trained_on.extend(record.trained_on)
+        self.uses.extend(record.used_by)
+
+    def __len__(self) -> int:
+        return (
+            len(self.models) + len(self.datasets) + len(self.repos) + len(self.spaces)
+            + len(self.derived_from) + len(self.trained_on) + len(self.uses)
+        )

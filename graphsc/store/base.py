@@ -1,0 +1,68 @@
+"""The one store interface. The embedded (SQLite) and Neo4j backends both implement it, and every reader
+(lineage, analytics, licenses, reports) goes through it, so answers are the same on either backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+
+Direction = Literal["up", "down"]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphCounts:
+    """Node counts by label and edge counts by type; DERIVED_FROM also by relation."""
+
+    nodes: dict[str, int] = field(default_factory=dict)
+    edges: dict[str, int] = field(default_factory=dict)
+    relations: dict[str, int] = field(default_factory=dict)
+    unfetched_models: int = 0
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A graph of models, datasets, repositories and Spaces with DERIVED_FROM, TRAINED_ON and USES edges."""
+
+    kind: str
+    location: str
+
+    def write(self, batch: GraphBatch) -> None:
+        """Upsert a batch in one transaction (idempotent; see ``GraphBatch`` for replacement rules)."""
+
+    def models(self, ids: Iterable[str]) -> dict[str, Model]:
+        """The stored models among ``ids`` (fetched or stubs), keyed by id."""
+
+    def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
+        """Up to ``limit`` stored model ids that contain ``text``'s name part, case-insensitively."""
+
+    def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
+        """Every DERIVED_FROM edge reachable from ``model_id`` going up (to bases) or down (to derivatives).
+
+        Must terminate on cycles."""
+
+    def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
+        """USES edges pointing at any of ``model_ids``."""
+
+    def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
+        """TRAINED_ON edges leaving any of ``model_ids``."""
+
+    def counts(self) -> GraphCounts:
+        """Nodes by label, edges by type, DERIVED_FROM by relation."""
+
+    def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]: ...
+    def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]: ...
+    def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]: ...
+    def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]: ...
+    def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]: ...
+    def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]: ...
+    def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]: ...
+
+    def get_state(self, key: str) -> str | None:
+        """Crawl bookkeeping (e.g. which models' children were fully listed), for resuming."""
+
+    def set_state(self, items: dict[str, str]) -> None: ...
+
+    def close(self) -> None: ...

@@ -56,7 +56,7 @@ class Clause:
         return f"{license_id}.{self.name}: {self.source}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class License:
     """A canonical license with its clauses keyed by clause name."""
 
@@ -90,7 +90,7 @@ class Exception_:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class LicenseTable:
     """All licenses and exceptions, with alias and link indexes."""
 

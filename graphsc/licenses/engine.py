@@ -1,0 +1,324 @@
+"""License propagation over the supply-chain graph.
+
+Obligations flow from bases to derivatives (and from datasets to the models trained on them) in topological
+order. At each node an inherited obligation is either satisfied by the node's own license, or dropped. A drop
+whose parent still honoured the obligation starts a new conflict at that edge; a drop whose parent had already
+dropped it only extends the parent's conflict ("reached"), so each conflict is reported once, at its origin.
+Declared lineage may contain cycles: those edges are ignored once, never looped over.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from graphsc.licenses.findings import Conflict, LicenseReport, UsesSummary, rank_key
+from graphsc.licenses.graph import EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, build_graph, graph_from_store
+from graphsc.licenses.rules import (
+    Obligation, Profile, Rule, derived_rule, jointly_satisfiable, name_satisfies, passes_training, trained_on_rule,
+    uses_rule, RULES,
+)
+from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+
+SAT = -1  # the obligation is honoured at this node
+_MERGE = Obligation("merge_incompatible", "(merge)", clauses=())
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A conflict while the engine runs (integer ids)."""
+
+    rule: Rule
+    child: int
+    base: int
+    edge_pos: int
+    user: bool = False
+    obligations: list[Obligation] = field(default_factory=list)
+    bases: tuple[int, ...] = ()
+    reached: list[int] = field(default_factory=list)
+    reached_users: set[int] = field(default_factory=set)
+
+    @property
+    def indeterminate(self) -> bool:
+        return self.rule.id == "D-UNK-CHILD"
+
+
+class _Run:
+    """One propagation over a ``LicenseGraph``."""
+
+    def __init__(self, g: LicenseGraph) -> None:
+        self.g = g
+        self.obligations: list[Obligation] = []
+        self.ob_index: dict[Obligation, int] = {}
+        self.own = [tuple(self._ob(o) for o in p.imposed) for p in g.profiles]
+        self.own_state = [tuple((o, SAT) for o in own) for own in self.own]
+        self.sat_cache: dict[tuple[int, int], bool | None] = {}
+        self.trains: dict[int, bool] = {}
+        self.carried: list[tuple | None] = [None] * g.n_nodes
+        self.interned: dict[tuple, tuple] = {}
+        self.drafts: list[_Draft] = []
+        self.draft_index: dict[tuple[int, int, str, bool], int] = {}
+        self.merge_ok: dict[frozenset[int], bool] = {}
+        self.cycle_edges: list[tuple[int, int]] = []
+        self.merge_ob = self._ob(_MERGE)
+
+    def _ob(self, ob: Obligation) -> int:
+        found = self.ob_index.get(ob)
+        if found is None:
+            found = self.ob_index[ob] = len(self.obligations)
+            self.obligations.append(ob)
+        return found
+
+    def _sat(self, profile: int, ob: int) -> bool | None:
+        key = (profile, ob)
+        try:
+            return self.sat_cache[key]
+        except KeyError:
+            value = self.sat_cache[key] = self.g.profiles[profile].satisfies(self.obligations[ob])
+            return value
+
+    def _draft(self, rule: Rule, child: int, base: int, pos: int, user: bool = False) -> int:
+        key = (child, base, rule.id, user)
+        found = self.draft_index.get(key)
+        if found is None:
+            found = self.draft_index[key] = len(self.drafts)
+            self.drafts.append(_Draft(rule, child, base, pos, user=user))
+            if not user:
+                self.drafts[found].reached.append(child)
+        return found
+
+    # ── per node ──
+
+    def visit(self, c: int) -> None:
+        g = self.g
+        start, end = g.parent_ptr[c], g.parent_ptr[c + 1]
+        prof = g.node_profile[c]
+        if start == end:
+            self.carried[c] = self.own_state[prof]
+            return
+        state: dict[int, int] = dict(self.own_state[prof])
+        incoming: dict[int, list[tuple[int, int]]] = {}
+        per_parent: dict[int, set[int]] = {}
+        for pos in range(start, end):
+            p = g.parent_idx[pos]
+            carried = self.carried[p]
+            if carried is None:  # parent not visited yet: a cycle
+                self.cycle_edges.append((c, p))
+                continue
+            training = g.parent_kind[pos] == EDGE_TRAINED_ON
+            for ob, st in carried:
+                if training and not self._trains(ob):
+                    continue
+                incoming.setdefault(ob, []).append((pos, st))
+                if not training:
+                    per_parent.setdefault(p, set()).add(ob)
+        for ob, sources in incoming.items():
+            if state.get(ob) == SAT:
+                continue
+            state[ob] = self._decide(c, prof, ob, sources)
+        if len(per_parent) >= 2:
+            self._check_merge(c, per_parent, state)
+        key = tuple(sorted(state.items()))
+        self.carried[c] = self.interned.setdefault(key, key)
+
+    def _trains(self, ob: int) -> bool:
+        found = self.trains.get(ob)
+        if found is None:
+            found = self.trains[ob] = passes_training(self.obligations[ob])
+        return found
+
+    def _decide(self, c: int, prof: int, ob: int, sources: list[tuple[int, int]]) -> int:
+        g = self.g
+        obligation = self.obligations[ob]
+        if obligation.kind == "naming":
+            improving = [s for s in sources if g.parent_kind[s[0]] == EDGE_IMPROVES]
+            if not improving or name_satisfies(g.node_ids[c], obligation.prefix or ""):
+                return SAT
+            sources = improving
+            sat: bool | None = False
+        else:
+            sat = self._sat(prof, ob)
+            if sat is True:
+                return SAT
+        for _pos, st in sources:
+            if st != SAT and (sat is None or not self.drafts[st].indeterminate):
+                self.drafts[st].reached.append(c)
+                return st
+        pos = sources[0][0]
+        if g.parent_kind[pos] == EDGE_TRAINED_ON:
+            rule = trained_on_rule(obligation)
+        else:
+            rule = derived_rule(obligation, g.profiles[prof], sat)
+        d = self._draft(rule, c, g.parent_idx[pos], pos)
+        self.drafts[d].obligations.append(obligation)
+        return d
+
+    def _check_merge(self, c: int, per_parent: dict[int, set[int]], state: dict[int, int]) -> None:
+        if self.merge_ob in state:
+            return
+        union = frozenset(o for obs in per_parent.values() for o in obs)
+        ok = self._jointly(union)
+        if ok or not all(self._jointly(frozenset(obs)) for obs in per_parent.values()):
+            return
+        parents = tuple(per_parent)
+        d = self._draft(RULES["M-INCOMPAT"], c, parents[0], -1)
+        self.drafts[d].bases = parents
+        self.drafts[d].obligations.extend(self.obligations[o] for o in sorted(union))
+        state[self.merge_ob] = d
+
+    def _jointly(self, obs: frozenset[int]) -> bool:
+        found = self.merge_ok.get(obs)
+        if found is None:
+            found = self.merge_ok[obs] = jointly_satisfiable(frozenset(self.obligations[o] for o in obs))
+        return found
+
+    # ── whole graph ──
+
+    def propagate(self) -> None:
+        g = self.g
+        n = g.n_nodes
+        indeg = [g.parent_ptr[i + 1] - g.parent_ptr[i] for i in range(n)]
+        children: dict[int, list[int]] = {}
+        for c in range(n):
+            for pos in range(g.parent_ptr[c], g.parent_ptr[c + 1]):
+                children.setdefault(g.parent_idx[pos], []).append(c)
+        stack = [i for i in range(n - 1, -1, -1) if indeg[i] == 0]
+        done = 0
+        while True:
+            while stack:
+                v = stack.pop()
+                self.visit(v)
+                done += 1
+                for ch in children.get(v, ()):
+                    indeg[ch] -= 1
+                    if indeg[ch] == 0:
+                        stack.append(ch)
+            if done == n:
+                return
+            done += self._break_cycles(indeg, children)
+
+    def _break_cycles(self, indeg: list[int], children: dict[int, list[int]]) -> int:
+        """Visit the unvisited nodes (cycles and what hangs below them) in condensation order; edges from
+        not-yet-visited parents are ignored and recorded."""
+        rest = [i for i in range(self.g.n_nodes) if self.carried[i] is None]
+        sub = nx.DiGraph()
+        sub.add_nodes_from(rest)
+        sub.add_edges_from((p, c) for p in rest for c in children.get(p, ()) if self.carried[c] is None)
+        cond = nx.condensation(sub)
+        for comp in nx.topological_sort(cond):
+            for v in sorted(cond.nodes[comp]["members"]):
+                self.visit(v)
+                indeg[v] = 0
+        return len(rest)
+
+    def check_uses(self) -> UsesSummary:
+        g = self.g
+        summary = UsesSummary()
+        rules: dict[int, Rule | None] = {}
+        for m in range(g.n_models):
+            for pos in range(g.use_ptr[m], g.use_ptr[m + 1]):
+                u = g.use_user[pos]
+                summary.total += 1
+                uprof = g.user_profile[u]
+                if g.profiles[uprof].unknown:
+                    continue
+                summary.checkable += 1
+                hit: set[str] = set()
+                for ob, st in self.carried[m] or ():
+                    rule = rules[ob] if ob in rules else rules.setdefault(ob, uses_rule(self.obligations[ob]))
+                    if rule is None or self._sat(uprof, ob) is not False:
+                        continue
+                    if st != SAT:
+                        self.drafts[st].reached_users.add(u)
+                        hit.add(self.drafts[st].rule.kind)
+                    else:
+                        d = self._draft(rule, u, m, pos, user=True)
+                        self.drafts[d].obligations.append(self.obligations[ob])
+                        self.drafts[d].reached_users.add(u)
+                        hit.add(rule.kind)
+                if hit - {"notice_required"}:
+                    summary.in_conflict += 1
+                    summary.by_kind.update(hit)
+        return summary
+
+    # ── output ──
+
+    def conflicts(self) -> list[Conflict]:
+        g = self.g
+        out = []
+        for d in self.drafts:
+            reached = tuple(dict.fromkeys(g.node_ids[i] for i in d.reached))
+            downloads = sum(g.downloads[i] for i in set(d.reached))
+            repos = d.reached_users
+            obligations = list(dict.fromkeys(d.obligations))
+            if d.user:
+                child_id, child_type = g.user_ids[d.child], g.user_kind[d.child]
+                child_license = g.profiles[g.user_profile[d.child]].label
+                edge, relation = "uses", None
+            else:
+                child_id, child_type = g.node_ids[d.child], "model"
+                child_license = g.profiles[g.node_profile[d.child]].label
+                edge = "merge" if d.rule.id == "M-INCOMPAT" else (
+                    "trained_on" if g.parent_kind[d.edge_pos] == EDGE_TRAINED_ON else "derived")
+                relation = None if d.edge_pos < 0 else g.relations[g.parent_rel[d.edge_pos]]
+            base_license = g.profiles[g.node_profile[d.base]].label
+            origins = tuple(dict.fromkeys(o.origin for o in obligations if o.kind != "merge_incompatible"))
+            out.append(Conflict(
+                kind=d.rule.kind, severity=d.rule.severity, rule=d.rule.id, edge=edge,
+                child=child_id, child_type=child_type, child_license=child_license,
+                base=g.node_ids[d.base], base_license=base_license, relation=relation,
+                origin_licenses=origins,
+                clauses=tuple(dict.fromkeys(c for o in obligations for c in o.clauses)),
+                detail=_detail(d.rule, child_id, child_license, g.node_ids[d.base], base_license, obligations),
+                bases=tuple(g.node_ids[b] for b in d.bases),
+                reached_models=reached, reached_repos=tuple(sorted(g.user_ids[u] for u in repos)),
+                reached_downloads=downloads,
+            ))
+        out.sort(key=rank_key)
+        return out
+
+
+def _detail(rule: Rule, child: str, child_license: str, base: str, base_license: str, obs: list[Obligation]) -> str:
+    what = ", ".join(f"{o.kind.replace('_', ' ')} ({o.origin})" for o in obs if o.kind != "merge_incompatible")
+    naming = [o.prefix for o in obs if o.kind == "naming"]
+    if naming:
+        what += f"; name must begin with {naming[0]!r}"
+    return f"{rule.description}: {child} [{child_license}] ← {base} [{base_license}]: {what}"
+
+
+def analyze(graph: LicenseGraph) -> LicenseReport:
+    """Propagate license obligations over a compiled graph and return the ranked conflicts."""
+    started = time.perf_counter()
+    run = _Run(graph)
+    run.propagate()
+    uses = run.check_uses()
+    conflicts = run.conflicts()
+    return LicenseReport(
+        conflicts=conflicts,
+        uses=uses,
+        models=graph.n_models,
+        lineage_edges=len(graph.parent_idx),
+        cycle_edges_ignored=[(graph.node_ids[c], graph.node_ids[p]) for c, p in run.cycle_edges],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def check_licenses(
+    models: Iterable[Model],
+    derived_from: Iterable[DerivedFrom] = (),
+    trained_on: Iterable[TrainedOn] = (),
+    uses: Iterable[Uses] = (),
+    datasets: Iterable[Dataset] = (),
+    repos: Iterable[Repo] = (),
+    spaces: Iterable[Space] = (),
+) -> LicenseReport:
+    """Check license propagation over plain records (as read from a store). See ``analyze``."""
+    return analyze(build_graph(models, derived_from, trained_on, uses, datasets, repos, spaces))
+
+
+def check_store(store) -> LicenseReport:  # noqa: ANN001 - any GraphStore
+    """Check license propagation over everything in a ``GraphStore`` (read via its ``iter_*`` methods)."""
+    return analyze(graph_from_store(store))

@@ -10,13 +10,14 @@ Declared lineage may contain cycles: those edges are ignored once, never looped 
 from __future__ import annotations
 
 import time
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from graphsc.licenses.findings import Conflict, LicenseReport, UsesSummary, rank_key
-from graphsc.licenses.graph import EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, build_graph, graph_from_store
+from graphsc.licenses.graph import EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, csr, build_graph, graph_from_store
 from graphsc.licenses.rules import (
     Obligation, Profile, Rule, derived_rule, jointly_satisfiable, name_satisfies, passes_training, trained_on_rule,
     uses_rule, RULES,
@@ -145,7 +146,9 @@ class _Run:
                 return SAT
         for _pos, st in sources:
             if st != SAT and (sat is None or not self.drafts[st].indeterminate):
-                self.drafts[st].reached.append(c)
+                reached = self.drafts[st].reached
+                if reached[-1] != c:
+                    reached.append(c)
                 return st
         pos = sources[0][0]
         if g.parent_kind[pos] == EDGE_TRAINED_ON:
@@ -178,40 +181,53 @@ class _Run:
     # ── whole graph ──
 
     def propagate(self) -> None:
+        """Visit every node that has lineage edges, bases before derivatives (Kahn's algorithm over CSR
+        arrays). Nodes without lineage edges are never visited: their state is their own obligations."""
         g = self.g
         n = g.n_nodes
-        indeg = [g.parent_ptr[i + 1] - g.parent_ptr[i] for i in range(n)]
-        children: dict[int, list[int]] = {}
+        pp = g.parent_ptr
+        edge_child = array("i", bytes(4 * len(g.parent_idx)))
+        indeg = array("i", bytes(4 * n))
         for c in range(n):
-            for pos in range(g.parent_ptr[c], g.parent_ptr[c + 1]):
-                children.setdefault(g.parent_idx[pos], []).append(c)
-        stack = [i for i in range(n - 1, -1, -1) if indeg[i] == 0]
-        done = 0
+            lo, hi = pp[c], pp[c + 1]
+            if hi > lo:
+                indeg[c] = hi - lo
+                edge_child[lo:hi] = array("i", [c]) * (hi - lo)
+        ch_ptr, ch_idx, _ = csr(n, g.parent_idx, edge_child)
+        own_state, profile, carried, visit = self.own_state, g.node_profile, self.carried, self.visit
+        stack = [v for v in range(n) if indeg[v] == 0 and ch_ptr[v + 1] > ch_ptr[v]]
+        for v in stack:
+            carried[v] = own_state[profile[v]]
+        pending = len(edge_child) and sum(1 for c in range(n) if indeg[c])
         while True:
             while stack:
                 v = stack.pop()
-                self.visit(v)
-                done += 1
-                for ch in children.get(v, ()):
+                for k in range(ch_ptr[v], ch_ptr[v + 1]):
+                    ch = ch_idx[k]
                     indeg[ch] -= 1
                     if indeg[ch] == 0:
-                        stack.append(ch)
-            if done == n:
+                        visit(ch)
+                        pending -= 1
+                        if ch_ptr[ch + 1] > ch_ptr[ch]:
+                            stack.append(ch)
+            if pending <= 0:
                 return
-            done += self._break_cycles(indeg, children)
+            pending -= self._break_cycles(ch_ptr, ch_idx)
 
-    def _break_cycles(self, indeg: list[int], children: dict[int, list[int]]) -> int:
-        """Visit the unvisited nodes (cycles and what hangs below them) in condensation order; edges from
-        not-yet-visited parents are ignored and recorded."""
-        rest = [i for i in range(self.g.n_nodes) if self.carried[i] is None]
+    def _break_cycles(self, ch_ptr: array, ch_idx: array) -> int:
+        """Visit the nodes left unvisited by cycles (and what hangs below them) in condensation order; edges
+        from not-yet-visited parents are ignored and recorded. Returns how many nodes were visited."""
+        g, carried = self.g, self.carried
+        rest = [i for i in range(g.n_nodes) if carried[i] is None and g.parent_ptr[i + 1] > g.parent_ptr[i]]
         sub = nx.DiGraph()
         sub.add_nodes_from(rest)
-        sub.add_edges_from((p, c) for p in rest for c in children.get(p, ()) if self.carried[c] is None)
+        sub.add_edges_from(
+            (p, ch_idx[k]) for p in rest for k in range(ch_ptr[p], ch_ptr[p + 1]) if carried[ch_idx[k]] is None
+        )
         cond = nx.condensation(sub)
         for comp in nx.topological_sort(cond):
             for v in sorted(cond.nodes[comp]["members"]):
                 self.visit(v)
-                indeg[v] = 0
         return len(rest)
 
     def check_uses(self) -> UsesSummary:
@@ -227,7 +243,7 @@ class _Run:
                     continue
                 summary.checkable += 1
                 hit: set[str] = set()
-                for ob, st in self.carried[m] or ():
+                for ob, st in self.carried[m] or self.own_state[g.node_profile[m]]:
                     rule = rules[ob] if ob in rules else rules.setdefault(ob, uses_rule(self.obligations[ob]))
                     if rule is None or self._sat(uprof, ob) is not False:
                         continue
@@ -248,45 +264,44 @@ class _Run:
 
     def conflicts(self) -> list[Conflict]:
         g = self.g
+        labels = [p.label for p in g.profiles]
         out = []
         for d in self.drafts:
-            reached = tuple(dict.fromkeys(g.node_ids[i] for i in d.reached))
-            downloads = sum(g.downloads[i] for i in set(d.reached))
-            repos = d.reached_users
             obligations = list(dict.fromkeys(d.obligations))
             if d.user:
                 child_id, child_type = g.user_ids[d.child], g.user_kind[d.child]
-                child_license = g.profiles[g.user_profile[d.child]].label
+                child_license = labels[g.user_profile[d.child]]
                 edge, relation = "uses", None
             else:
                 child_id, child_type = g.node_ids[d.child], "model"
-                child_license = g.profiles[g.node_profile[d.child]].label
+                child_license = labels[g.node_profile[d.child]]
                 edge = "merge" if d.rule.id == "M-INCOMPAT" else (
                     "trained_on" if g.parent_kind[d.edge_pos] == EDGE_TRAINED_ON else "derived")
                 relation = None if d.edge_pos < 0 else g.relations[g.parent_rel[d.edge_pos]]
-            base_license = g.profiles[g.node_profile[d.base]].label
-            origins = tuple(dict.fromkeys(o.origin for o in obligations if o.kind != "merge_incompatible"))
             out.append(Conflict(
                 kind=d.rule.kind, severity=d.rule.severity, rule=d.rule.id, edge=edge,
                 child=child_id, child_type=child_type, child_license=child_license,
-                base=g.node_ids[d.base], base_license=base_license, relation=relation,
-                origin_licenses=origins,
+                base=g.node_ids[d.base], base_license=labels[g.node_profile[d.base]], relation=relation,
+                origin_licenses=tuple(dict.fromkeys(o.origin for o in obligations if o.kind != "merge_incompatible")),
                 clauses=tuple(dict.fromkeys(c for o in obligations for c in o.clauses)),
-                detail=_detail(d.rule, child_id, child_license, g.node_ids[d.base], base_license, obligations),
+                dropped=tuple(_describe(o) for o in obligations),
+                description=d.rule.description,
                 bases=tuple(g.node_ids[b] for b in d.bases),
-                reached_models=reached, reached_repos=tuple(sorted(g.user_ids[u] for u in repos)),
-                reached_downloads=downloads,
+                reached_models=tuple(g.node_ids[i] for i in d.reached),
+                reached_repos=tuple(sorted(g.user_ids[u] for u in d.reached_users)),
+                reached_downloads=sum(g.downloads[i] for i in d.reached),
             ))
         out.sort(key=rank_key)
         return out
 
 
-def _detail(rule: Rule, child: str, child_license: str, base: str, base_license: str, obs: list[Obligation]) -> str:
-    what = ", ".join(f"{o.kind.replace('_', ' ')} ({o.origin})" for o in obs if o.kind != "merge_incompatible")
-    naming = [o.prefix for o in obs if o.kind == "naming"]
-    if naming:
-        what += f"; name must begin with {naming[0]!r}"
-    return f"{rule.description}: {child} [{child_license}] ← {base} [{base_license}]: {what}"
+def _describe(ob: Obligation) -> str:
+    """One dropped obligation in words, e.g. ``non commercial (cc-by-nc-4.0)``."""
+    if ob.kind == "naming":
+        return f"name must begin with {ob.prefix!r} ({ob.origin})"
+    if ob.kind == "merge_incompatible":
+        return "merged parents' obligations cannot all be met"
+    return f"{ob.kind.replace('_', ' ')} ({ob.origin})"
 
 
 def analyze(graph: LicenseGraph) -> LicenseReport:

@@ -34,11 +34,18 @@ class Conflict:
     relation: str | None
     origin_licenses: tuple[str, ...]
     clauses: tuple[str, ...]
-    detail: str
+    dropped: tuple[str, ...]
+    description: str
     bases: tuple[str, ...] = ()
     reached_models: tuple[str, ...] = ()
     reached_repos: tuple[str, ...] = ()
     reached_downloads: int = 0
+
+    @property
+    def detail(self) -> str:
+        """One line for humans: rule, edge with licenses, what was dropped."""
+        return (f"{self.description}: {self.child} [{self.child_license}] ← {self.base} [{self.base_license}]: "
+                + "; ".join(self.dropped))
 
     @property
     def impact(self) -> tuple[int, int, int]:

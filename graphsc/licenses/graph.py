@@ -73,7 +73,7 @@ class _Profiles:
         return found
 
 
-def _csr(n: int, src: array, dst: array, *payloads: array) -> tuple[array, array, list[array]]:
+def csr(n: int, src: array, dst: array, *payloads: array) -> tuple[array, array, list[array]]:
     """Group ``dst`` (and payloads) by ``src`` into CSR arrays (counting sort, stable)."""
     counts = array("i", bytes(4 * (n + 1)))
     for s in src:
@@ -160,7 +160,7 @@ def build_graph(
             child.append(c), parent.append(d), kind.append(EDGE_TRAINED_ON), rel.append(tcode)
     del seen
     g.relations = [name for name, _ in sorted(rel_codes.items(), key=lambda kv: kv[1])]
-    g.parent_ptr, g.parent_idx, (g.parent_kind, g.parent_rel) = _csr(g.n_nodes, child, parent, kind, rel)
+    g.parent_ptr, g.parent_idx, (g.parent_kind, g.parent_rel) = csr(g.n_nodes, child, parent, kind, rel)
 
     user_index: dict[str, int] = {}
     for u, ukind in chain(((r, "repo") for r in repos), ((s, "space") for s in spaces)):
@@ -183,7 +183,7 @@ def build_graph(
         if (m, u) not in seen_uses:
             seen_uses.add((m, u))
             use_model.append(m), use_user.append(u)
-    g.use_ptr, g.use_user, _ = _csr(g.n_nodes, use_model, use_user)
+    g.use_ptr, g.use_user, _ = csr(g.n_nodes, use_model, use_user)
     return g
 
 

@@ -24,6 +24,7 @@ Tree = Union[Leaf, tuple[Literal["and", "or"], tuple["Tree", ...]]]
 
 _EXPRESSION_HINT = re.compile(r"\s(and|or|with)\s|[()]", re.IGNORECASE)
 _LICENSING = Licensing()
+STANDALONE_EXCEPTION = "not-a-license"  # table id for an exception (e.g. llvm-exception) seen on its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,8 @@ def normalize_with_table(
             return resolved or NormalizedLicense(raw=raw, status="other", id=found.id, ids=(found.id,))
         status: Status = "unknown" if found.status == "unknown" else "known"
         return NormalizedLicense(raw=raw, status=status, id=found.id, ids=(found.id,))
+    if table.lookup_exception(text) is not None:  # an exception found without its license grants nothing
+        return NormalizedLicense(raw=raw, status="unknown", id=STANDALONE_EXCEPTION, ids=(STANDALONE_EXCEPTION,))
     if _EXPRESSION_HINT.search(text):
         return _parse_expression(text, table)
     return NormalizedLicense(raw=raw, status="unknown", unresolved=(text,))

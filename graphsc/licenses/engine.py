@@ -117,8 +117,6 @@ class _Run:
                 if not training:
                     per_parent.setdefault(p, set()).add(ob)
         for ob, sources in incoming.items():
-            if state.get(ob) == SAT:
-                continue
             state[ob] = self._decide(c, prof, ob, sources)
         if len(per_parent) >= 2:
             self._check_merge(c, per_parent, state)

@@ -230,7 +230,8 @@ def profile_of(norm: NormalizedLicense) -> Profile:
     if tree is None:
         missing = Obligation("unknown_terms", "(none)", clauses=("no license declared",))
         return Profile(norm, (missing,), permissive=False, unknown=True)
-    unknown = norm.status in ("unknown", "other", "none") or bool(norm.unresolved)
+    unknown = (norm.status in ("unknown", "other", "none") or bool(norm.unresolved)
+               or any(table.licenses[i].status != "known" for i in norm.ids))
     return Profile(norm, tuple(_imposed(tree, table).values()), permissive=_permissive(tree, table), unknown=unknown)
 
 

@@ -9,9 +9,11 @@ Declared lineage may contain cycles: those edges are ignored once, never looped 
 
 from __future__ import annotations
 
+import gc
 import time
+from contextlib import contextmanager
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -65,6 +67,7 @@ class _Run:
         self.merge_ok: dict[frozenset[int], bool] = {}
         self.cycle_edges: list[tuple[int, int]] = []
         self.merge_ob = self._ob(_MERGE)
+        self.single_plans: dict[tuple, tuple[tuple, tuple[int, ...]]] = {}
 
     def _ob(self, ob: Obligation) -> int:
         found = self.ob_index.get(ob)
@@ -100,6 +103,12 @@ class _Run:
         if start == end:
             self.carried[c] = self.own_state[prof]
             return
+        if end - start == 1 and self._visit_single(c, prof, start):
+            return
+        self._visit_general(c, prof, start, end)
+
+    def _visit_general(self, c: int, prof: int, start: int, end: int) -> None:
+        g = self.g
         state: dict[int, int] = dict(self.own_state[prof])
         incoming: dict[int, list[tuple[int, int]]] = {}
         per_parent: dict[int, set[int]] = {}
@@ -122,6 +131,37 @@ class _Run:
             self._check_merge(c, per_parent, state)
         key = tuple(sorted(state.items()))
         self.carried[c] = self.interned.setdefault(key, key)
+
+    def _visit_single(self, c: int, prof: int, pos: int) -> bool:
+        """Fast path for a node with one parent. Nodes with the same license, edge kind, parent state and
+        naming verdicts end in the same state unless a new conflict starts at them, so that outcome is
+        memoised. Returns False when the general path must run."""
+        g = self.g
+        carried = self.carried[g.parent_idx[pos]]
+        if carried is None:
+            return False
+        kind = g.parent_kind[pos]
+        names: tuple[bool, ...] = ()
+        if kind == EDGE_IMPROVES:
+            obs = self.obligations
+            names = tuple(name_satisfies(g.node_ids[c], obs[ob].prefix or "") for ob, _ in carried
+                          if obs[ob].kind == "naming")
+        key = (prof, kind, carried, names)
+        plan = self.single_plans.get(key)
+        if plan is None:
+            before = len(self.drafts)
+            self._visit_general(c, prof, pos, pos + 1)
+            if len(self.drafts) == before:  # no new conflict: every non-SAT state was inherited
+                result = self.carried[c]
+                self.single_plans[key] = (result, tuple(dict.fromkeys(st for _, st in result if st != SAT)))
+            return True
+        result, inherited = plan
+        for st in inherited:
+            reached = self.drafts[st].reached
+            if reached[-1] != c:
+                reached.append(c)
+        self.carried[c] = result
+        return True
 
     def _trains(self, ob: int) -> bool:
         found = self.trains.get(ob)
@@ -264,8 +304,16 @@ class _Run:
         g = self.g
         labels = [p.label for p in g.profiles]
         out = []
+        described: dict[tuple[Obligation, ...], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
         for d in self.drafts:
-            obligations = list(dict.fromkeys(d.obligations))
+            obligations = tuple(dict.fromkeys(d.obligations))
+            words = described.get(obligations)
+            if words is None:
+                words = described[obligations] = (
+                    tuple(dict.fromkeys(o.origin for o in obligations if o.kind != "merge_incompatible")),
+                    tuple(dict.fromkeys(c for o in obligations for c in o.clauses)),
+                    tuple(_describe(o) for o in obligations),
+                )
             if d.user:
                 child_id, child_type = g.user_ids[d.child], g.user_kind[d.child]
                 child_license = labels[g.user_profile[d.child]]
@@ -280,9 +328,7 @@ class _Run:
                 kind=d.rule.kind, severity=d.rule.severity, rule=d.rule.id, edge=edge,
                 child=child_id, child_type=child_type, child_license=child_license,
                 base=g.node_ids[d.base], base_license=labels[g.node_profile[d.base]], relation=relation,
-                origin_licenses=tuple(dict.fromkeys(o.origin for o in obligations if o.kind != "merge_incompatible")),
-                clauses=tuple(dict.fromkeys(c for o in obligations for c in o.clauses)),
-                dropped=tuple(_describe(o) for o in obligations),
+                origin_licenses=words[0], clauses=words[1], dropped=words[2],
                 description=d.rule.description,
                 bases=tuple(g.node_ids[b] for b in d.bases),
                 reached_models=tuple(g.node_ids[i] for i in d.reached),
@@ -302,13 +348,27 @@ def _describe(ob: Obligation) -> str:
     return f"{ob.kind.replace('_', ' ')} ({ob.origin})"
 
 
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: bulk passes allocate millions of small acyclic objects, and
+    generation-2 collections would otherwise rescan them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyze(graph: LicenseGraph) -> LicenseReport:
     """Propagate license obligations over a compiled graph and return the ranked conflicts."""
     started = time.perf_counter()
-    run = _Run(graph)
-    run.propagate()
-    uses = run.check_uses()
-    conflicts = run.conflicts()
+    with no_gc():
+        run = _Run(graph)
+        run.propagate()
+        uses = run.check_uses()
+        conflicts = run.conflicts()
     return LicenseReport(
         conflicts=conflicts,
         uses=uses,
@@ -329,9 +389,13 @@ def check_licenses(
     spaces: Iterable[Space] = (),
 ) -> LicenseReport:
     """Check license propagation over plain records (as read from a store). See ``analyze``."""
-    return analyze(build_graph(models, derived_from, trained_on, uses, datasets, repos, spaces))
+    with no_gc():
+        graph = build_graph(models, derived_from, trained_on, uses, datasets, repos, spaces)
+    return analyze(graph)
 
 
 def check_store(store) -> LicenseReport:  # noqa: ANN001 - any GraphStore
     """Check license propagation over everything in a ``GraphStore`` (read via its ``iter_*`` methods)."""
-    return analyze(graph_from_store(store))
+    with no_gc():
+        graph = graph_from_store(store)
+    return analyze(graph)

@@ -62,7 +62,7 @@ class FakeHub:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-hub", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-hub", daemon=True)
 
     @property
     def url(self) -> str:
@@ -196,3 +196,19 @@ def _handler_class(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self.wfile.flush()
 
     return Handler
+
+
+def descendants_in_data(records: Iterable[dict[str, Any]], root: str, max_depth: int) -> dict[str, int]:
+    """Every model within ``max_depth`` levels below ``root`` by the records' ``base_model:<id>`` tags, with its
+    depth: what a crawl of ``root`` should find, worked out from the data rather than from the server."""
+    children: dict[str, list[str]] = {}
+    for record in records:
+        for tag in record.get("tags") or []:
+            if tag.startswith("base_model:") and tag.count(":") == 1:
+                children.setdefault(tag[len("base_model:"):], []).append(record["id"])
+    depth = {root: 0}
+    frontier = [root]
+    for level in range(1, max_depth + 1):
+        frontier = [c for parent in frontier for c in children.get(parent, []) if c not in depth]
+        depth.update((c, level) for c in frontier)
+    return depth

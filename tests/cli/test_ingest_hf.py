@@ -13,6 +13,7 @@ from graphsc.store.sqlite import SQLiteStore
 from tests.fake_hub import FakeHub, descendants_in_data
 
 ROOT = "deepseek-ai/DeepSeek-R1"
+SMALL_ROOT = "mistralai/Mistral-Small-24B-Base-2501"  # 67 models, 3 levels deep
 runner = CliRunner()
 
 
@@ -59,24 +60,24 @@ def test_persistent_500s_are_a_clear_error_without_a_traceback(tmp_path: Path, h
 def test_a_failed_crawl_resumes_and_a_rerun_is_idempotent(tmp_path: Path, hub: FakeHub,
                                                           family_records: list[dict]) -> None:
     db = tmp_path / "g.db"
-    hub.add_fault("status", status=503, times=None, after=100)
-    assert ingest_hf(hub, db, ROOT, "--max-depth", "3").exit_code == 1
+    hub.add_fault("status", status=503, times=None, after=30)
+    assert ingest_hf(hub, db, SMALL_ROOT).exit_code == 1
     partial = fetched_ids(db)
     hub.clear_faults()
     hub.reset_count()
-    resumed = ingest_hf(hub, db, ROOT, "--max-depth", "3")
+    resumed = ingest_hf(hub, db, SMALL_ROOT)
     assert resumed.exit_code == 0, resumed.output
     assert "reused from an earlier run" in resumed.output
-    family = set(descendants_in_data(family_records, ROOT, 3))
+    family = set(descendants_in_data(family_records, SMALL_ROOT, 3))
     assert partial < fetched_ids(db) == family
     resumed_requests = hub.count
 
     hub.reset_count()
-    again = ingest_hf(hub, db, ROOT, "--max-depth", "3")
+    again = ingest_hf(hub, db, SMALL_ROOT)
     assert again.exit_code == 0 and hub.count == 0
     assert "Crawled 0 models" in again.output and fetched_ids(db) == family
 
-    refreshed = ingest_hf(hub, db, ROOT, "--max-depth", "3", "--refresh")
+    refreshed = ingest_hf(hub, db, SMALL_ROOT, "--refresh")
     assert refreshed.exit_code == 0 and hub.count > resumed_requests
     assert fetched_ids(db) == family
 

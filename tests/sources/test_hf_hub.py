@@ -20,6 +20,7 @@ from graphsc.store.sqlite import SQLiteStore
 from tests.fake_hub import FakeHub, descendants_in_data, load_records
 
 ROOT = "deepseek-ai/DeepSeek-R1"
+SMALL_ROOT = "mistralai/Mistral-Small-24B-Base-2501"  # a 67-model family, for tests that crawl several times
 FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
 
 
@@ -145,23 +146,23 @@ def test_unknown_and_private_models_are_reported_and_the_crawl_goes_on(store: SQ
 def test_interrupted_crawl_keeps_its_work_and_a_rerun_resumes(tmp_path: Path, hub: FakeHub,
                                                               family_records: list[dict]) -> None:
     clean = SQLiteStore(tmp_path / "clean.db")
-    crawl(clean, hub, max_depth=3)
+    crawl(clean, hub, models=(SMALL_ROOT,))
     full_run = hub.count
     hub.reset_count()
 
     store = SQLiteStore(tmp_path / "g.db")
     hub.add_fault("status", status=500, times=None, after=full_run // 2)
     with pytest.raises(SourceError):
-        crawl(store, hub, max_depth=3)
+        crawl(store, hub, models=(SMALL_ROOT,))
     kept = stored_graph(store)[0]
-    assert 0 < len(kept) < len(expected_graph(family_records)[0])
+    assert 0 < len(kept) < len(expected_graph(family_records, SMALL_ROOT)[0])
 
     hub.clear_faults()
     hub.reset_count()
-    report = crawl(store, hub, max_depth=3)
+    report = crawl(store, hub, models=(SMALL_ROOT,))
     assert hub.count < full_run
     assert report.reused > 0
-    assert stored_graph(store) == stored_graph(clean) == expected_graph(family_records)
+    assert stored_graph(store) == stored_graph(clean) == expected_graph(family_records, SMALL_ROOT)
     assert store.counts() == clean.counts()
 
 
@@ -176,12 +177,12 @@ def test_ctrl_c_keeps_what_was_received(store: SQLiteStore, hub: FakeHub) -> Non
 
 
 def test_rerun_is_idempotent_and_refresh_fetches_again(store: SQLiteStore, hub: FakeHub) -> None:
-    crawl(store, hub, max_depth=3)
+    crawl(store, hub, models=(SMALL_ROOT,))
     first_requests, counts = hub.count, store.counts()
     hub.reset_count()
-    again = crawl(store, hub, max_depth=3)
+    again = crawl(store, hub, models=(SMALL_ROOT,))
     assert hub.count == 0 and again.models == 0 and store.counts() == counts
-    refreshed = crawl(store, hub, max_depth=3, refresh=True)
+    refreshed = crawl(store, hub, models=(SMALL_ROOT,), refresh=True)
     assert hub.count == first_requests and refreshed.models == counts.nodes["Model"] - counts.unfetched_models
     assert store.counts() == counts
 

@@ -10,7 +10,8 @@
 
 Faults (``add_fault``) make chosen requests fail: an HTTP status (e.g. 429 with ``Retry-After``, 500), a sleep
 (longer than the client's timeout), a body cut short with a matching ``Content-Length`` (invalid JSON) or a
-connection closed mid-body. Every request is counted, faulted or not.
+connection closed mid-body. Every request is counted, faulted or not. ``latency`` delays every answer (to see
+what parallel requests buy).
 """
 
 from __future__ import annotations
@@ -52,8 +53,10 @@ def load_records(paths: Iterable[Path]) -> list[dict[str, Any]]:
 class FakeHub:
     """The server; use as a context manager. ``url`` is its endpoint, ``requests`` the targets it was sent."""
 
-    def __init__(self, records: list[dict[str, Any]], page_size: int = 5, private: Iterable[str] = ()) -> None:
+    def __init__(self, records: list[dict[str, Any]], page_size: int = 5, private: Iterable[str] = (),
+                 latency: float = 0.0) -> None:
         self.records = {r["id"]: r for r in records}
+        self.latency = latency
         self.page_size = page_size
         self.private = set(private)
         self.requests: list[str] = []
@@ -153,6 +156,8 @@ def _handler_class(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self) -> None:
             fault = hub._arrive(self.path)
+            if hub.latency:
+                time.sleep(hub.latency)
             if fault is not None and fault.kind == "status":
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
                 self._send(fault.status, {"error": f"injected HTTP {fault.status}"}, headers)

@@ -34,6 +34,7 @@ class PeatmossReport:
     licensed_repos: int = 0
     legacy_resolved: dict[str, str] = field(default_factory=dict)
     legacy_unresolved: list[str] = field(default_factory=list)
+    usages_to_fetched: int = 0  # usages whose model is a fetched model in the store (not just a stub)
     skipped: int = 0
     problems: list[BadLine] = field(default_factory=list)
     seconds: float = 0.0
@@ -121,3 +122,5 @@ def _write(
     if len(batch):
         store.write(batch)
     report.usages, report.repos, report.models = len(pairs), len(repos), len(models)
+    fetched = {m.id for m in store.models(models).values() if m.fetched}
+    report.usages_to_fetched = sum(1 for _, model in pairs if model in fetched)

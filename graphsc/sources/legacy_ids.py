@@ -25,3 +25,9 @@ def is_legacy_id(model_id: str) -> bool:
 def resolve_model_id(model_id: str) -> str:
     """The current id of ``model_id``: renamed if it is a known legacy id, else unchanged."""
     return legacy_renames().get(model_id, model_id) if is_legacy_id(model_id) else model_id
+
+
+def model_id_spellings(model_id: str) -> list[str]:
+    """Every id code may use for the model: its current id first, then the legacy ids that redirect to it."""
+    current = resolve_model_id(model_id)
+    return [current, *sorted(old for old, new in legacy_renames().items() if new == current)]

@@ -60,7 +60,9 @@ def ingest_github(
     for requested in model_ids:
         spellings = model_id_spellings(requested)
         model_id = spellings[0]
-        found = {u.user for u in store.uses_of([model_id]) if u.source == SOURCE and u.user_kind == "repo"}
+        found = set() if refresh else {
+            u.user for u in store.uses_of([model_id]) if u.source == SOURCE and u.user_kind == "repo"
+        }
         for spelling in spellings:
             for query in search_queries(spelling):
                 if len(found) >= max_repos:

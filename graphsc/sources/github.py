@@ -14,12 +14,13 @@ countdown):
 
 from __future__ import annotations
 
+import base64
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 from graphsc.errors import GraphscError, SourceError
 
@@ -99,12 +100,14 @@ class GitHubClient:
     """A thin, retrying wrapper over PyGithub for the calls graphsc makes."""
 
     def __init__(self, token: str, base_url: str | None = None, *, wait: Waiter = sleep_wait, per_page: int = 100,
-                 retries: int = 4, backoff: float = 2.0, timeout: float = 30.0) -> None:
+                 retries: int = 4, backoff: float = 2.0, timeout: float = 30.0, min_interval: float = 0.25) -> None:
+        """``base_url`` defaults to ``$GITHUB_API_URL`` or api.github.com; ``min_interval`` is PyGithub's pause
+        between requests (GitHub asks clients not to fire requests concurrently or in tight loops)."""
         from github import Auth, Github
 
         self.base_url = (base_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
         self._gh = Github(auth=Auth.Token(token), base_url=self.base_url, per_page=per_page, retry=None,
-                          timeout=int(timeout))
+                          timeout=int(timeout), seconds_between_requests=min_interval)
         self._wait = wait
         self._per_page = per_page
         self._retries = retries
@@ -140,19 +143,18 @@ class GitHubClient:
 
     def file_text(self, repo: str, path: str, ref: str | None) -> str | None:
         """The text of a file at ``ref``, or None if it cannot be read (gone, binary, a directory)."""
-        def fetch() -> Any:
-            kwargs = {"ref": ref} if ref else {}
-            return self._gh.get_repo(repo, lazy=True).get_contents(path, **kwargs)
-
+        url = f"/repos/{repo}/contents/{quote(path)}"
+        parameters = {"ref": ref} if ref else None
         try:
-            content = self._call(f"file {repo}/{path}", fetch)
+            _, data = self._call(f"file {repo}/{path}",
+                                 lambda: self._gh.requester.requestJsonAndCheck("GET", url, parameters=parameters))
         except NotFound:
             return None
-        if isinstance(content, list):
-            return None
+        if not isinstance(data, dict) or data.get("encoding") != "base64" or not isinstance(data.get("content"), str):
+            return None  # a directory, a submodule, or a file too large for the contents API
         try:
-            return content.decoded_content.decode("utf-8")
-        except (UnicodeDecodeError, AssertionError, ValueError):
+            return base64.b64decode(data["content"]).decode("utf-8")
+        except (UnicodeDecodeError, ValueError):
             return None
 
     def _call(self, what: str, request: Callable[[], T]) -> T:

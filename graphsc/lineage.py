@@ -76,6 +76,11 @@ def _first_relations(model_id: str, edges: list[DerivedFrom], depth: Mapping[str
     return relation
 
 
+def _within(distance: Mapping[str, int], node: str, max_depth: int | None) -> bool:
+    """True if edges leaving ``node`` stay within ``max_depth`` of the model."""
+    return node in distance and (max_depth is None or distance[node] < max_depth)
+
+
 def compute_lineage(
     store: GraphStore,
     model_id: str,
@@ -100,11 +105,11 @@ def compute_lineage(
         reachable = bfs_distances(model_id, up)
         roots = tuple(sorted(n for n in reachable if lengths.get(n, 0) == 0))
         ancestor_distance = bfs_distances(model_id, up, max_depth)
-        up_edges = [e for e in up_edges if e.child in ancestor_distance and ancestor_distance[e.child] < (max_depth or 1 << 30)]
+        up_edges = [e for e in up_edges if _within(ancestor_distance, e.child, max_depth)]
     descendant_depth: dict[str, int] = {}
     if direction != "up":
         descendant_depth = bfs_distances(model_id, down, max_depth)
-        down_edges = [e for e in down_edges if e.base in descendant_depth and e.child in descendant_depth]
+        down_edges = [e for e in down_edges if _within(descendant_depth, e.base, max_depth) and e.child in descendant_depth]
 
     all_edges = up_edges + down_edges
     found_cycles = cycles({*up, *down}, _adjacency(set(all_edges), up=True))

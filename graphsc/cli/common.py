@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -33,7 +32,7 @@ def open_cli_store(db: Path | None, store: str | None) -> Any:
 class GraphscGroup(TyperGroup):
     """Runs commands so that a ``GraphscError`` becomes a message and an exit code, not a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except GraphscError as error:

@@ -10,7 +10,12 @@ import typer
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
 from graphsc.cli.progress import progress_bar, stderr_console
 
-app = typer.Typer(help="Bring models, datasets, Spaces and repositories into the store.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.callback()
+def ingest() -> None:
+    """Bring models, datasets, Spaces and repositories into the store."""
 
 
 @app.command("snapshot")

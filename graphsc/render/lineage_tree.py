@@ -147,7 +147,10 @@ def render_lineage_tree(lineage: Lineage, console: Console, width: int = 10, lim
     builder = _TreeBuilder(lineage, width, limit)
     if lineage.direction != "down":
         parts.append(Text(f"Ancestors of {escape(lineage.model.id)}", style="bold underline"))
-        parts.append(builder.build(lineage.ancestor_edges, up=True))
+        if lineage.ancestor_edges:
+            parts.append(builder.build(lineage.ancestor_edges, up=True))
+        else:
+            parts.append(Text("  none: a root model (no declared base model)", style="dim"))
         hidden_up = len(lineage.ancestor_distance) - len(builder.shown)
     if lineage.direction != "up":
         parts.append(Text(f"Descendants of {escape(lineage.model.id)}", style="bold underline"))

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import httpx2
@@ -113,7 +114,7 @@ class HubClient:
         remaining = limit
         while url is not None and not self.stop.is_set():
             try:
-                page, url = self._retrying(url, _bind(self._get_page, url, params))
+                page, url = self._retrying(url, partial(self._get_page, url, params))
             except HfHubHTTPError as exc:  # a 4xx: retrying will not help
                 status = exc.response.status_code if exc.response is not None else "?"
                 raise SourceError(f"Hugging Face Hub {url}", f"HTTP {status}", _hint(self.endpoint)) from None
@@ -184,10 +185,6 @@ class HubClient:
 def _hint(endpoint: str) -> str:
     return (f"Check the network and the Hub endpoint ({endpoint}; HF_ENDPOINT overrides it), then re-run: completed "
             "work is kept and skipped. GRAPHSC_HF_TIMEOUT / GRAPHSC_HF_RETRIES tune the timeout and retries.")
-
-
-def _bind(fn: Callable[[str, dict[str, Any]], T], url: str, params: dict[str, Any]) -> Callable[[], T]:
-    return lambda: fn(url, params)
 
 
 def _unavailable_reason(status: int | None) -> str:

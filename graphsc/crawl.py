@@ -174,6 +174,7 @@ class _Crawl:
         seen: set[str] = set()
         frontier = seeds
         while frontier:
+            self.sink.flush()  # parents of models written this run are read back from the store
             following: list[str] = []
             todo: list[str] = []
             for model_id in dict.fromkeys(frontier):

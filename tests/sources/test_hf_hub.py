@@ -218,3 +218,12 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
         waits = [policy.backoff(retry) for _ in range(50)]
         assert all(ceiling / 2 <= w <= ceiling for w in waits)
         assert len(set(waits)) > 1
+
+
+def test_selected_models_are_crawled_up_like_model_arguments(store: SQLiteStore, hub: FakeHub,
+                                                             family_records: list[dict]) -> None:
+    unsloth = {r["id"]: r for r in family_records if r["id"].startswith("unsloth/")}
+    bases = {e.base for r in unsloth.values() for e in model_record_from_hub(r).derived_from}
+    report = crawl(store, hub, models=(), author="unsloth", down=False)
+    assert bases and report.fetched >= len(bases - set(unsloth))
+    assert all(m.fetched for m in store.models(bases).values())

@@ -260,3 +260,29 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(data)
+
+
+# A small population of real-looking repositories: two real uses of GPT-2 and three false positives.
+GPT2 = "openai-community/gpt2"
+
+TRAIN = '''import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+
+def main():
+    tokenizer = AutoTokenizer.from_pretrained("openai-community/gpt2")
+    model = AutoModelForCausalLM.from_pretrained("openai-community/gpt2")
+    return model
+'''
+LEGACY = 'from transformers import pipeline\n\ngen = pipeline("text-generation", model="gpt2")\nprint(gen("hi"))\n'
+COMMENTED = '# model = AutoModel.from_pretrained("openai-community/gpt2")\nmodel = AutoModel.from_pretrained(args.model)\n'
+LONGER = 'model = AutoModel.from_pretrained("openai-community/gpt2-large")\n'
+README = 'Load it with `AutoModel.from_pretrained("openai-community/gpt2")`.\n'
+
+
+def populate(fake: FakeGitHub) -> None:
+    fake.add_file("alice/chatbot", "src/train.py", TRAIN, spdx_id="Apache-2.0", stars=42, pushed_at="2025-03-01T00:00:00Z")
+    fake.add_file("bob/legacy-app", "app.py", LEGACY, spdx_id=None, stars=3, archived=True)
+    fake.add_file("carol/commented", "main.py", COMMENTED)
+    fake.add_file("dave/large", "run.py", LONGER)
+    fake.add_file("erin/docs", "README.md", README)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from graphsc.cli import app
 from tests.fake_github import FakeGitHub, secondary_limit
-from tests.test_github_ingest import GPT2, populate
+from tests.fake_github import GPT2, populate
 
 runner = CliRunner()
 

@@ -19,9 +19,6 @@ from graphsc.sources.peatmoss import repo_id_from_url
 from graphsc.sources.repo_license import normalize_repo_license
 from graphsc.store.sqlite import SQLiteStore
 
-SHARED = Path("/work/shared/data/peatmoss")
-MAPPING = SHARED / "gh_to_hf_mapping.csv"
-LICENSES = SHARED / "gh_licenses.json"
 
 
 def expected_counts(mapping: Path, licenses: Path) -> dict[str, int]:
@@ -42,10 +39,15 @@ def expected_counts(mapping: Path, licenses: Path) -> dict[str, int]:
     }
 
 
-@pytest.mark.skipif(not MAPPING.exists(), reason="shared PeaTMOSS files not present")
-def test_shared_files_import_with_counts_from_the_files(store: SQLiteStore) -> None:
-    want = expected_counts(MAPPING, LICENSES)
-    report = ingest_peatmoss(store, MAPPING, LICENSES)
+def test_bundled_files_import_with_counts_from_the_files(store: SQLiteStore, tmp_path: Path) -> None:
+    """The bundled PeaTMOSS files (unedited copies of the shared ones) import with the counts the files give."""
+    import gzip
+
+    mapping, licenses = tmp_path / "m.csv", tmp_path / "l.json"
+    mapping.write_bytes(gzip.decompress(samples.peatmoss_mapping_file().read_bytes()))
+    licenses.write_bytes(gzip.decompress(samples.peatmoss_licenses_file().read_bytes()))
+    want = expected_counts(mapping, licenses)
+    report = ingest_peatmoss(store, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
     got = {"rows": report.rows, "usages": report.usages, "repos": report.repos, "models": report.models,
            "licensed_repos": report.licensed_repos, "legacy": len(report.legacy_resolved)}
     assert got == want
@@ -56,20 +58,8 @@ def test_shared_files_import_with_counts_from_the_files(store: SQLiteStore) -> N
     licensed = sum(1 for batch in store.iter_repos() for r in batch if r.license)
     assert licensed == want["licensed_repos"]
 
-    again = ingest_peatmoss(store, MAPPING, LICENSES)  # idempotent
+    again = ingest_peatmoss(store, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())  # idempotent
     assert again.usages == want["usages"] and store.counts() == counts
-
-
-def test_bundled_copy_matches_the_shared_files(store: SQLiteStore, tmp_path: Path) -> None:
-    import gzip
-
-    mapping, licenses = tmp_path / "m.csv", tmp_path / "l.json"
-    mapping.write_bytes(gzip.decompress(samples.peatmoss_mapping_file().read_bytes()))
-    licenses.write_bytes(gzip.decompress(samples.peatmoss_licenses_file().read_bytes()))
-    report = ingest_peatmoss(store, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
-    want = expected_counts(mapping, licenses)
-    assert (report.usages, report.repos, report.models, report.licensed_repos) == (
-        want["usages"], want["repos"], want["models"], want["licensed_repos"])
 
 
 def write_mapping(path: Path, rows: list[list[str]]) -> Path:

@@ -10,24 +10,7 @@ from graphsc.errors import SourceError
 from graphsc.github_ingest import SOURCE, ingest_github
 from graphsc.sources.github import GitHubClient, rate_limit_wait
 from graphsc.store.sqlite import SQLiteStore
-from tests.fake_github import FakeGitHub, invalid_query, primary_limit, secondary_limit, server_error, too_many_requests
-
-GPT2 = "openai-community/gpt2"
-
-TRAIN = '''import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
-
-
-def main():
-    tokenizer = AutoTokenizer.from_pretrained("openai-community/gpt2")
-    model = AutoModelForCausalLM.from_pretrained("openai-community/gpt2")
-    return model
-'''
-LEGACY = 'from transformers import pipeline\n\ngen = pipeline("text-generation", model="gpt2")\nprint(gen("hi"))\n'
-COMMENTED = '# model = AutoModel.from_pretrained("openai-community/gpt2")\nmodel = AutoModel.from_pretrained(args.model)\n'
-LONGER = 'model = AutoModel.from_pretrained("openai-community/gpt2-large")\n'
-README = 'Load it with `AutoModel.from_pretrained("openai-community/gpt2")`.\n'
-
+from tests.fake_github import GPT2, FakeGitHub, populate, invalid_query, primary_limit, secondary_limit, server_error, too_many_requests
 
 class Waits:
     """Records waits and really sleeps them (rate-limit resets are a second or two ahead)."""
@@ -38,14 +21,6 @@ class Waits:
     def __call__(self, seconds: float, reason: str) -> None:
         self.calls.append((seconds, reason))
         time.sleep(min(seconds, 3.0))
-
-
-def populate(fake: FakeGitHub) -> None:
-    fake.add_file("alice/chatbot", "src/train.py", TRAIN, spdx_id="Apache-2.0", stars=42, pushed_at="2025-03-01T00:00:00Z")
-    fake.add_file("bob/legacy-app", "app.py", LEGACY, spdx_id=None, stars=3, archived=True)
-    fake.add_file("carol/commented", "main.py", COMMENTED)
-    fake.add_file("dave/large", "run.py", LONGER)
-    fake.add_file("erin/docs", "README.md", README)
 
 
 def client_for(fake: FakeGitHub, waits: Waits | None = None, **kw: float) -> GitHubClient:

@@ -12,12 +12,12 @@ from graphsc.errors import GraphscError
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Embedded store file [env: GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db].",
+    typer.Option("--db", help="Embedded store file (env GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db).",
                  show_default=False),
 ]
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="Store backend: embedded or neo4j [env: GRAPHSC_STORE; default embedded].",
+    typer.Option("--store", help="Store backend: embedded or neo4j (env GRAPHSC_STORE; default embedded).",
                  show_default=False),
 ]
 

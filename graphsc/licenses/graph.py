@@ -112,7 +112,8 @@ def build_graph(
             continue
         index[m.id] = len(g.node_ids)
         g.node_ids.append(m.id)
-        g.node_profile.append(prof.get(m.license, m.license_name, m.license_link, m.fetched))
+        declared = m.fetched or bool(m.license or m.license_name or m.license_link)  # stubs may keep a license
+        g.node_profile.append(prof.get(m.license, m.license_name, m.license_link, declared))
         g.downloads.append(m.downloads or 0)
 
     def model_node(model_id: str) -> int:

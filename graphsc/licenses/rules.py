@@ -166,6 +166,8 @@ class Profile:
     @property
     def label(self) -> str:
         """How the license reads in reports: canonical text, else what was declared, else ``(none)``."""
+        if self.license.status == "unknown" and self.license.raw is None:
+            return "(not fetched)"
         return self.license.canonical_text() or self.license.raw or "(none)"
 
 
@@ -228,7 +230,8 @@ def profile_of(norm: NormalizedLicense) -> Profile:
     table = default_table()
     tree = _tree_of(norm)
     if tree is None:
-        missing = Obligation("unknown_terms", "(none)", clauses=("no license declared",))
+        missing = (Obligation("unknown_terms", "(not fetched)", clauses=("license not known: model not fetched",))
+                   if norm.status == "unknown" else Obligation("unknown_terms", "(none)", clauses=("no license declared",)))
         return Profile(norm, (missing,), permissive=False, unknown=True)
     unknown = (norm.status in ("unknown", "other", "none") or bool(norm.unresolved)
                or any(table.licenses[i].status != "known" for i in norm.ids))

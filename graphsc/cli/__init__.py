@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from graphsc.cli import demo, ingest, ingest_usage, lineage
+from graphsc.cli import demo, ingest, ingest_usage, licenses, lineage
 from graphsc.cli.common import GraphscGroup
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 ingest_usage.register(ingest.app)
 app.add_typer(ingest.app, name="ingest")
 lineage.register(app)
+licenses.register(app)
 demo.register(app)
 
 

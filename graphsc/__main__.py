@@ -1,0 +1,3 @@
+from graphsc.cli import main
+
+main()

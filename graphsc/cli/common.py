@@ -1,0 +1,41 @@
+"""Options every command shares, and how the CLI opens a store from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from graphsc.errors import GraphscError
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Embedded store file [env: GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db].",
+                 show_default=False),
+]
+StoreOption = Annotated[
+    str | None,
+    typer.Option("--store", help="Store backend: embedded or neo4j [env: GRAPHSC_STORE; default embedded].",
+                 show_default=False),
+]
+
+
+def open_cli_store(db: Path | None, store: str | None) -> Any:
+    """Open the store the user chose with ``--db`` / ``--store`` (or the environment)."""
+    from graphsc.store import StoreConfig, open_store
+
+    return open_store(StoreConfig(kind=store, db_path=db))
+
+
+class GraphscGroup(TyperGroup):
+    """Runs commands so that a ``GraphscError`` becomes a message and an exit code, not a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GraphscError as error:
+            from graphsc.cli.errors import report_error
+
+            raise typer.Exit(report_error(error)) from None

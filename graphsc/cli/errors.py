@@ -1,0 +1,32 @@
+"""The one table that turns graphsc errors into what the CLI prints and the exit code it returns."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+from graphsc.errors import GraphscError, InputFileError, MalformedRecordError, SourceError, StoreError, UnknownModelError
+
+# error class → the headline printed before the message
+HEADLINES: tuple[tuple[type[GraphscError], str], ...] = (
+    (UnknownModelError, "Unknown model"),
+    (MalformedRecordError, "Malformed record"),
+    (InputFileError, "Input file"),
+    (StoreError, "Store error"),
+    (SourceError, "Source error"),
+    (GraphscError, "Error"),
+)
+
+
+def headline(error: GraphscError) -> str:
+    return next(text for cls, text in HEADLINES if isinstance(error, cls))
+
+
+def report_error(error: GraphscError, console: Console | None = None) -> int:
+    """Print ``error`` (headline, message, hint) to stderr without a traceback; return the exit code."""
+    console = console or Console(stderr=True, file=sys.stderr, highlight=False, soft_wrap=True)
+    console.print(f"[bold red]{headline(error)}:[/] {error.message}", markup=True)
+    if error.hint:
+        console.print(f"[yellow]hint:[/] {error.hint}", markup=True)
+    return error.exit_code

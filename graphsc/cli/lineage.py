@@ -1,0 +1,56 @@
+"""``graphsc lineage MODEL``: ancestors, descendants and a summary of one model."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+
+
+class Direction(str, Enum):
+    up = "up"
+    down = "down"
+    both = "both"
+
+
+class LineageFormat(str, Enum):
+    tree = "tree"
+    json = "json"
+
+
+def lineage(
+    model: Annotated[str, typer.Argument(help="Model id, e.g. deepseek-ai/DeepSeek-R1.")],
+    direction: Annotated[Direction, typer.Option("--direction", "-d", help="Ancestors, descendants or both.")] = Direction.both,
+    max_depth: Annotated[int | None, typer.Option("--max-depth", min=1, help="Stop this many edges from the model.")] = None,
+    output_format: Annotated[LineageFormat, typer.Option("--format", "-f", help="tree (terminal) or json.")] = LineageFormat.tree,
+    width: Annotated[int, typer.Option("--width", min=1, help="Tree: children shown per model.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Tree: models shown per tree.")] = 200,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Show where MODEL comes from (every base up to the roots) and what derives from it."""
+    from graphsc.lineage import compute_lineage
+
+    graph = open_cli_store(db, store)
+    try:
+        result = compute_lineage(graph, model.strip(), direction.value, max_depth)
+    finally:
+        graph.close()
+    if output_format is LineageFormat.json:
+        from graphsc.render.lineage_json import render_lineage_json
+
+        sys.stdout.write(render_lineage_json(result) + "\n")
+        return
+    from rich.console import Console
+
+    from graphsc.render.lineage_tree import render_lineage_tree
+
+    render_lineage_tree(result, Console(highlight=False), width=width, limit=limit)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lineage")(lineage)

@@ -1,0 +1,131 @@
+"""The lineage of one model: its ancestors up to every root and its descendants, read from any store.
+
+Definitions (also in README):
+- *generation*: the number of DERIVED_FROM edges on the longest path from the model up to a root (a root has
+  generation 0). Edges inside a declared cycle are ignored, so a cycle never inflates it.
+- *roots*: ancestors (or the model itself) with no base model; members of a cycle with no way out count too.
+- *descendant depth*: the fewest DERIVED_FROM edges from the model down to the descendant.
+- *descendants by relation*: each descendant counted once, by the relation of the edge through which it was
+  first reached (breadth-first, then by base id).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from graphsc.errors import UnknownModelError
+from graphsc.graph_algos import bfs_distances, cycles, longest_path_lengths
+from graphsc.records import DerivedFrom, Model, Uses
+from graphsc.store.base import GraphStore
+
+LineageDirection = Literal["up", "down", "both"]
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """A model's lineage; edges are trimmed to ``max_depth`` from the model when one is given."""
+
+    model: Model
+    direction: LineageDirection
+    max_depth: int | None
+    ancestor_edges: tuple[DerivedFrom, ...]
+    descendant_edges: tuple[DerivedFrom, ...]
+    models: Mapping[str, Model]
+    generation: int | None
+    roots: tuple[str, ...]
+    ancestor_distance: Mapping[str, int]
+    descendant_depth: Mapping[str, int]
+    descendant_relation: Mapping[str, str]
+    cycles: tuple[tuple[str, ...], ...]
+    used_by: tuple[Uses, ...]
+
+    @property
+    def descendants_by_relation(self) -> dict[str, int]:
+        return dict(sorted(Counter(self.descendant_relation.values()).items()))
+
+    @property
+    def descendants_by_depth(self) -> dict[int, int]:
+        return dict(sorted(Counter(d for m, d in self.descendant_depth.items() if m != self.model.id).items()))
+
+    @property
+    def descendant_count(self) -> int:
+        return len(self.descendant_depth) - 1 if self.descendant_depth else 0
+
+    def bases_of(self, model_id: str) -> list[DerivedFrom]:
+        return [e for e in self.ancestor_edges if e.child == model_id]
+
+
+def _adjacency(edges: Iterable[DerivedFrom], up: bool) -> dict[str, list[str]]:
+    succ: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        if up:
+            succ[e.child].append(e.base)
+        else:
+            succ[e.base].append(e.child)
+    return succ
+
+
+def _first_relations(model_id: str, edges: list[DerivedFrom], depth: Mapping[str, int]) -> dict[str, str]:
+    relation: dict[str, str] = {}
+    for e in sorted(edges, key=lambda e: (depth.get(e.base, 1 << 30), e.base, e.child)):
+        if e.child != model_id and e.child in depth and e.child not in relation and depth.get(e.base) == depth[e.child] - 1:
+            relation[e.child] = e.relation
+    return relation
+
+
+def _within(distance: Mapping[str, int], node: str, max_depth: int | None) -> bool:
+    """True if edges leaving ``node`` stay within ``max_depth`` of the model."""
+    return node in distance and (max_depth is None or distance[node] < max_depth)
+
+
+def compute_lineage(
+    store: GraphStore,
+    model_id: str,
+    direction: LineageDirection = "both",
+    max_depth: int | None = None,
+) -> Lineage:
+    """Read and assemble the lineage of ``model_id``; raises ``UnknownModelError`` (with close matches)."""
+    found = store.models([model_id])
+    if model_id not in found:
+        raise UnknownModelError(model_id, store.similar_model_ids(model_id))
+    up_edges: list[DerivedFrom] = store.lineage_edges(model_id, "up") if direction != "down" else []
+    down_edges: list[DerivedFrom] = store.lineage_edges(model_id, "down") if direction != "up" else []
+
+    up = _adjacency(up_edges, up=True)
+    down = _adjacency(down_edges, up=False)
+    generation: int | None = None
+    roots: tuple[str, ...] = ()
+    ancestor_distance: dict[str, int] = {}
+    if direction != "down":
+        lengths = longest_path_lengths(list(up) + [model_id], up)
+        generation = lengths[model_id]
+        reachable = bfs_distances(model_id, up)
+        roots = tuple(sorted(n for n in reachable if lengths.get(n, 0) == 0))
+        ancestor_distance = bfs_distances(model_id, up, max_depth)
+        up_edges = [e for e in up_edges if _within(ancestor_distance, e.child, max_depth)]
+    descendant_depth: dict[str, int] = {}
+    if direction != "up":
+        descendant_depth = bfs_distances(model_id, down, max_depth)
+        down_edges = [e for e in down_edges if _within(descendant_depth, e.base, max_depth) and e.child in descendant_depth]
+
+    all_edges = up_edges + down_edges
+    found_cycles = cycles({*up, *down}, _adjacency(set(all_edges), up=True))
+    ids = {model_id} | {e.child for e in all_edges} | {e.base for e in all_edges}
+    return Lineage(
+        model=found[model_id],
+        direction=direction,
+        max_depth=max_depth,
+        ancestor_edges=tuple(sorted(up_edges, key=lambda e: (e.child, e.base))),
+        descendant_edges=tuple(sorted(down_edges, key=lambda e: (e.base, e.child))),
+        models=store.models(ids),
+        generation=generation,
+        roots=roots,
+        ancestor_distance=ancestor_distance,
+        descendant_depth=descendant_depth,
+        descendant_relation=_first_relations(model_id, down_edges, descendant_depth),
+        cycles=tuple(tuple(c) for c in found_cycles),
+        used_by=tuple(sorted(store.uses_of([model_id]), key=lambda u: (u.user_kind, u.user))),
+    )

@@ -1,0 +1,163 @@
+"""``graphsc lineage --format tree``: ancestors and descendants as rich trees, with a summary.
+
+Large families stay readable: each model shows at most ``width`` children (most downloaded first) and a
+tree at most ``limit`` models; what is cut is summarised on the spot and counted at the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from graphsc.lineage import Lineage
+from graphsc.records import DerivedFrom, Model
+
+RELATION_STYLE = {"finetune": "green", "adapter": "cyan", "quantized": "magenta", "merge": "yellow", "distillation": "blue"}
+
+
+def human_count(n: int | None) -> str:
+    """1234567 → '1.2M'; None → '?'."""
+    if n is None:
+        return "?"
+    for limit, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
+        if n >= limit:
+            return f"{n / limit:.1f}{suffix}"
+    return str(n)
+
+
+def _label(model_id: str, model: Model | None, relation: str | None = None, note: str = "") -> Text:
+    text = Text()
+    if relation:
+        text.append(f"{relation} ", style=RELATION_STYLE.get(relation, "white"))
+    text.append(model_id, style="bold")
+    if model is None or not model.fetched:
+        text.append("  (not fetched)", style="dim")
+    else:
+        text.append(f"  [{model.license or 'no license'}]", style="dim")
+        text.append(f"  {human_count(model.downloads)}↓", style="dim")
+    if note:
+        text.append(f"  {note}", style="italic dim")
+    return text
+
+
+def _downloads(models: Mapping[str, Model], model_id: str) -> int:
+    model = models.get(model_id)
+    return model.downloads or 0 if model is not None else 0
+
+
+class _TreeBuilder:
+    def __init__(self, lineage: Lineage, width: int, limit: int) -> None:
+        self.lineage = lineage
+        self.width = width
+        self.limit = limit
+        self.shown: set[str] = set()
+
+    def build(self, edges: tuple[DerivedFrom, ...], up: bool) -> Tree:
+        lineage = self.lineage
+        links: dict[str, list[DerivedFrom]] = defaultdict(list)
+        for e in edges:
+            links[e.child if up else e.base].append(e)
+        for key in links:
+            links[key].sort(key=lambda e: (-_downloads(lineage.models, e.base if up else e.child), e.base if up else e.child))
+        root_id = lineage.model.id
+        tree = Tree(_label(root_id, lineage.models.get(root_id)))
+        self.shown = {root_id}
+        stack: list[tuple[Tree, str]] = [(tree, root_id)]
+        while stack:
+            branch, node = stack.pop()
+            out = links.get(node, [])
+            expand: list[tuple[Tree, str]] = []
+            for i, e in enumerate(out):
+                other = e.base if up else e.child
+                if i >= self.width or len(self.shown) >= self.limit:
+                    branch.add(self._hidden_note(out[i:], up))
+                    break
+                if other in self.shown:
+                    note = "(cycle)" if other == root_id or other == node else "(shown above)"
+                    branch.add(_label(other, lineage.models.get(other), e.relation, note))
+                    continue
+                self.shown.add(other)
+                expand.append((branch.add(_label(other, lineage.models.get(other), e.relation)), other))
+            stack.extend(reversed(expand))
+        return tree
+
+    @staticmethod
+    def _hidden_note(rest: list[DerivedFrom], up: bool) -> Text:
+        relations = Counter(e.relation for e in rest)
+        detail = ", ".join(f"{n} {r}" for r, n in relations.most_common())
+        return Text(f"… {len(rest)} more {'bases' if up else 'children'} ({detail})", style="dim italic")
+
+
+def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    model = lineage.model
+    table.add_row("model", f"{model.id}  license {model.license or '-'}  downloads {human_count(model.downloads)}")
+    if lineage.direction != "down":
+        table.add_row("generation", str(lineage.generation))
+        table.add_row("roots", ", ".join(lineage.roots) or "-")
+        table.add_row("ancestors", str(len(lineage.ancestor_distance) - 1))
+    if lineage.direction != "up":
+        table.add_row("descendants", str(lineage.descendant_count))
+        by_relation = ", ".join(f"{r} {n}" for r, n in lineage.descendants_by_relation.items())
+        table.add_row("  by relation", by_relation or "-")
+        by_depth = ", ".join(f"{d}: {n}" for d, n in lineage.descendants_by_depth.items())
+        table.add_row("  by depth", by_depth or "-")
+    if lineage.used_by:
+        kinds = Counter(u.user_kind for u in lineage.used_by)
+        table.add_row("used by", ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())))
+    if lineage.max_depth is not None:
+        table.add_row("max depth", str(lineage.max_depth))
+    if lineage.cycles:
+        table.add_row(Text("cycles", style="bold red"), Text("; ".join(" ↔ ".join(c) for c in lineage.cycles), style="red"))
+    if hidden_up or hidden_down:
+        table.add_row(
+            "not shown",
+            f"{hidden_up + hidden_down} models (raise --width/--limit, or use --format json for everything)",
+        )
+    return table
+
+
+def _used_by_tree(lineage: Lineage, width: int) -> Tree:
+    """The repositories and Spaces using the model (first ``width``), with where each use was found."""
+    tree = Tree(Text(lineage.model.id, style="bold"))
+    for use in lineage.used_by[:width]:
+        label = Text(f"{use.user_kind} ", style="cyan")
+        label.append(use.user, style="bold")
+        label.append(f"  {use.source}", style="dim")
+        if use.evidence:
+            label.append(f"  {use.evidence}", style="dim italic")
+        tree.add(label)
+    if len(lineage.used_by) > width:
+        tree.add(Text(f"… {len(lineage.used_by) - width} more (raise --width, or use --format json)", style="dim italic"))
+    return tree
+
+
+def render_lineage_tree(lineage: Lineage, console: Console, width: int = 10, limit: int = 200) -> None:
+    """Print the lineage as trees (ancestors, descendants) and a summary table."""
+    parts: list[object] = []
+    hidden_up = hidden_down = 0
+    builder = _TreeBuilder(lineage, width, limit)
+    if lineage.direction != "down":
+        parts.append(Text(f"Ancestors of {escape(lineage.model.id)}", style="bold underline"))
+        if lineage.ancestor_edges:
+            parts.append(builder.build(lineage.ancestor_edges, up=True))
+        else:
+            parts.append(Text("  none: a root model (no declared base model)", style="dim"))
+        hidden_up = len(lineage.ancestor_distance) - len(builder.shown)
+    if lineage.direction != "up":
+        parts.append(Text(f"Descendants of {escape(lineage.model.id)}", style="bold underline"))
+        parts.append(builder.build(lineage.descendant_edges, up=False))
+        hidden_down = len(lineage.descendant_depth) - len(builder.shown)
+    if lineage.used_by:
+        parts.append(Text(f"Used by ({len(lineage.used_by)})", style="bold underline"))
+        parts.append(_used_by_tree(lineage, width))
+    parts.append(_summary(lineage, max(hidden_up, 0), max(hidden_down, 0)))
+    console.print(Group(*parts))

@@ -1,0 +1,50 @@
+"""Choosing and opening a store. ``open_store`` is the only place that knows both backends."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from graphsc.errors import GraphscError
+from graphsc.store.base import GraphCounts, GraphStore
+
+StoreKind = Literal["embedded", "neo4j"]
+STORE_KINDS: tuple[str, ...] = ("embedded", "neo4j")
+
+__all__ = ["GraphCounts", "GraphStore", "StoreConfig", "default_db_path", "open_store", "STORE_KINDS"]
+
+
+def default_db_path() -> Path:
+    """``$GRAPHSC_DB``, else ``$XDG_DATA_HOME/graphsc/graphsc.db`` (``~/.local/share/graphsc/graphsc.db``)."""
+    if env := os.environ.get("GRAPHSC_DB"):
+        return Path(env)
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "graphsc" / "graphsc.db"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    """Which store to open. ``None`` fields fall back to the environment (``GRAPHSC_STORE``, ``GRAPHSC_DB``)."""
+
+    kind: str | None = None
+    db_path: Path | None = None
+
+    def resolved_kind(self) -> str:
+        kind = (self.kind or os.environ.get("GRAPHSC_STORE") or "embedded").lower()
+        if kind not in STORE_KINDS:
+            raise GraphscError(f"Unknown store {kind!r}.", f"Use one of: {', '.join(STORE_KINDS)}.")
+        return kind
+
+
+def open_store(config: StoreConfig | None = None) -> GraphStore:
+    """Open the configured store (embedded SQLite by default; Neo4j over Bolt with ``neo4j``)."""
+    config = config or StoreConfig()
+    if config.resolved_kind() == "neo4j":
+        from graphsc.store.neo4j import Neo4jStore
+
+        return Neo4jStore.from_env()
+    from graphsc.store.sqlite import SQLiteStore
+
+    return SQLiteStore(config.db_path or default_db_path())

@@ -1,0 +1,368 @@
+"""The embedded store: one SQLite file, created on first use.
+
+Writes go in one transaction per batch with WAL journaling, so a killed process leaves the file at the last
+committed batch, never corrupt. Tables are ``WITHOUT ROWID`` keyed by id (and by endpoint pairs for edges) so
+upserts are a single B-tree write, and lineage walks use recursive CTEs over indexed endpoints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from graphsc.errors import StoreError
+from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.store.base import Direction, GraphCounts
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS models (
+    id TEXT PRIMARY KEY, author TEXT, license TEXT, license_name TEXT, license_link TEXT,
+    pipeline_tag TEXT, library_name TEXT, downloads INTEGER, likes INTEGER, created_at TEXT,
+    last_modified TEXT, gated TEXT, fetched INTEGER NOT NULL, fetched_at TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS datasets (id TEXT PRIMARY KEY, license TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS repos (
+    id TEXT PRIMARY KEY, license TEXT, license_raw TEXT, stars INTEGER, archived INTEGER, pushed_at TEXT,
+    fetched_at TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spaces (id TEXT PRIMARY KEY, license TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derived_from (
+    child TEXT NOT NULL, base TEXT NOT NULL, relation TEXT NOT NULL, source TEXT NOT NULL, fetched_at TEXT,
+    PRIMARY KEY (child, base)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS derived_from_base ON derived_from (base, child);
+CREATE TABLE IF NOT EXISTS trained_on (
+    model TEXT NOT NULL, dataset TEXT NOT NULL, source TEXT NOT NULL, fetched_at TEXT,
+    PRIMARY KEY (model, dataset)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trained_on_dataset ON trained_on (dataset);
+CREATE TABLE IF NOT EXISTS uses (
+    user_kind TEXT NOT NULL, user TEXT NOT NULL, model TEXT NOT NULL, source TEXT NOT NULL, evidence TEXT,
+    fetched_at TEXT, PRIMARY KEY (user_kind, user, model)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS uses_model ON uses (model);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+"""
+
+_MODEL_COLUMNS = (
+    "id", "author", "license", "license_name", "license_link", "pipeline_tag", "library_name", "downloads",
+    "likes", "created_at", "last_modified", "gated", "fetched", "fetched_at",
+)
+_UPSERT_MODEL = (
+    f"INSERT INTO models ({', '.join(_MODEL_COLUMNS)}) VALUES ({', '.join('?' * len(_MODEL_COLUMNS))}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c}=excluded.{c}" for c in _MODEL_COLUMNS[1:])
+)
+_STUB_MODEL = "INSERT OR IGNORE INTO models (id, author, fetched) VALUES (?, ?, 0)"
+# An unfetched model that carries a license (e.g. the one a usage dataset recorded) fills it in on a stub,
+# never on a fetched model.
+_STUB_LICENSE = (
+    "INSERT INTO models (id, author, license, fetched) VALUES (?, ?, ?, 0) "
+    "ON CONFLICT(id) DO UPDATE SET license=excluded.license WHERE models.fetched=0"
+)
+_REPO_COLUMNS = ("id", "license", "license_raw", "stars", "archived", "pushed_at", "fetched_at")
+# Sources know different things about a repository (PeaTMOSS its license, GitHub also stars): merge, don't erase.
+_UPSERT_REPO = (
+    f"INSERT INTO repos VALUES ({', '.join('?' * len(_REPO_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c}=coalesce(excluded.{c}, {c})" for c in _REPO_COLUMNS[1:])
+)
+_MAX_PARAMS = 900
+
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int = _MAX_PARAMS) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _model_row(model: Model) -> tuple[Any, ...]:
+    return (
+        model.id, model.author, model.license, model.license_name, model.license_link, model.pipeline_tag,
+        model.library_name, model.downloads, model.likes, model.created_at, model.last_modified, model.gated,
+        1 if model.fetched else 0, model.fetched_at,
+    )
+
+
+def _model_from_row(row: Sequence[Any]) -> Model:
+    values = list(row)
+    values[12] = bool(values[12])
+    return Model(*values)
+
+
+def _author_of(model_id: str) -> str | None:
+    return model_id.split("/", 1)[0] if "/" in model_id else None
+
+
+class SQLiteStore:
+    """The embedded ``GraphStore`` backend (see ``graphsc.store.base.GraphStore``)."""
+
+    kind = "embedded"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA cache_size=-262144")
+            self._db.execute("PRAGMA temp_store=MEMORY")
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                self.location, f"cannot open as a graphsc database ({exc})",
+                "Point --db / GRAPHSC_DB at a graphsc database file or a new path.",
+            ) from None
+        except OSError as exc:
+            raise StoreError(self.location, f"cannot create ({exc.strerror})", "Check the directory is writable.") from None
+
+    def _init_schema(self) -> None:
+        has_meta = self._db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
+        if has_meta:
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else None
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    self.location, f"schema version {version}, this graphsc needs {SCHEMA_VERSION}",
+                    "Re-ingest into a new --db file.",
+                )
+            return
+        with self._transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _transaction(self) -> "_Transaction":
+        return _Transaction(self._db, self.location)
+
+    # writes
+
+    def write(self, batch: GraphBatch) -> None:
+        db = self._db
+        with self._transaction():
+            fetched = [m for m in batch.models if m.fetched]
+            if fetched:
+                self._drop_outgoing_hub_edges([m.id for m in fetched])
+                db.executemany(_UPSERT_MODEL, [_model_row(m) for m in fetched])
+            stubs = {m.id for m in batch.models if not m.fetched}
+            stubs.update(e.base for e in batch.derived_from)
+            stubs.update(e.child for e in batch.derived_from)
+            stubs.update(e.model for e in batch.trained_on)
+            stubs.update(e.model for e in batch.uses)
+            db.executemany(_STUB_MODEL, [(i, _author_of(i)) for i in stubs])
+            db.executemany(
+                _STUB_LICENSE,
+                [(m.id, _author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
+            )
+            if batch.datasets:
+                db.executemany(
+                    "INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
+                    [(d.id, d.license) for d in batch.datasets],
+                )
+            db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(e.dataset,) for e in batch.trained_on])
+            if batch.repos:
+                db.executemany(
+                    _UPSERT_REPO,
+                    [(r.id, r.license, r.license_raw, r.stars, None if r.archived is None else int(r.archived),
+                      r.pushed_at, r.fetched_at) for r in batch.repos],
+                )
+            if batch.spaces:
+                db.executemany(
+                    "INSERT INTO spaces VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
+                    [(s.id, s.license) for s in batch.spaces],
+                )
+            db.executemany(
+                "INSERT OR IGNORE INTO spaces (id) VALUES (?)", [(u.user,) for u in batch.uses if u.user_kind == "space"]
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO repos (id) VALUES (?)", [(u.user,) for u in batch.uses if u.user_kind == "repo"]
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)",
+                [(e.child, e.base, e.relation, e.source, e.fetched_at) for e in batch.derived_from],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO trained_on VALUES (?, ?, ?, ?)",
+                [(e.model, e.dataset, e.source, e.fetched_at) for e in batch.trained_on],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO uses VALUES (?, ?, ?, ?, ?, ?)",
+                [(u.user_kind, u.user, u.model, u.source, u.evidence, u.fetched_at) for u in batch.uses],
+            )
+
+    def _drop_outgoing_hub_edges(self, model_ids: list[str]) -> None:
+        """Delete the Hub edges of models that were fetched before (only those can have stale edges)."""
+        known: list[str] = []
+        for chunk in _chunks(model_ids):
+            marks = ",".join("?" * len(chunk))
+            known.extend(
+                r[0] for r in self._db.execute(f"SELECT id FROM models WHERE fetched=1 AND id IN ({marks})", chunk)
+            )
+        if not known:
+            return
+        rows = [(i,) for i in known]
+        self._db.executemany("DELETE FROM derived_from WHERE child=?", rows)
+        self._db.executemany("DELETE FROM trained_on WHERE model=?", rows)
+        self._db.executemany("DELETE FROM uses WHERE model=? AND source='hub-spaces'", rows)
+
+    def set_state(self, items: dict[str, str]) -> None:
+        with self._transaction():
+            self._db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", list(items.items()))
+
+    # reads
+
+    def get_state(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def models(self, ids: Iterable[str]) -> dict[str, Model]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Model] = {}
+        columns = ", ".join(_MODEL_COLUMNS)
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(f"SELECT {columns} FROM models WHERE id IN ({marks})", chunk):
+                found[row[0]] = _model_from_row(row)
+        return found
+
+    def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
+        name = text.rsplit("/", 1)[-1].strip()
+        if not name:
+            return []
+        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        candidates = [
+            r[0] for r in self._db.execute(
+                "SELECT id FROM models WHERE id LIKE ? ESCAPE '\\' LIMIT 2000", (pattern,)
+            )
+        ]
+        if not candidates:
+            return difflib.get_close_matches(text, self._sample_ids(name), n=limit, cutoff=0.6)
+        return sorted(candidates, key=lambda c: -difflib.SequenceMatcher(None, text.lower(), c.lower()).ratio())[:limit]
+
+    def _sample_ids(self, name: str) -> list[str]:
+        prefix = name[:3]
+        pattern = "%" + prefix.replace("%", "").replace("_", "") + "%"
+        return [r[0] for r in self._db.execute("SELECT id FROM models WHERE id LIKE ? LIMIT 20000", (pattern,))]
+
+    def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
+        if direction == "up":
+            walk = "SELECT d.base FROM derived_from d JOIN reach r ON d.child = r.id"
+            select = "JOIN reach r ON d.child = r.id"
+        else:
+            walk = "SELECT d.child FROM derived_from d JOIN reach r ON d.base = r.id"
+            select = "JOIN reach r ON d.base = r.id"
+        query = (
+            f"WITH RECURSIVE reach(id) AS (SELECT ? UNION {walk}) "
+            f"SELECT d.child, d.base, d.relation, d.source, d.fetched_at FROM derived_from d {select}"
+        )
+        return [DerivedFrom(*row) for row in self._db.execute(query, (model_id,))]
+
+    def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
+        wanted = list(dict.fromkeys(model_ids))
+        found: list[Uses] = []
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            found.extend(
+                Uses(row[1], row[0], row[2], row[3], row[4], row[5])
+                for row in self._db.execute(f"SELECT * FROM uses WHERE model IN ({marks})", chunk)
+            )
+        return found
+
+    def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
+        wanted = list(dict.fromkeys(model_ids))
+        found: list[TrainedOn] = []
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            found.extend(
+                TrainedOn(*row) for row in self._db.execute(f"SELECT * FROM trained_on WHERE model IN ({marks})", chunk)
+            )
+        return found
+
+    def counts(self) -> GraphCounts:
+        db = self._db
+
+        def count(sql: str) -> int:
+            return int(db.execute(sql).fetchone()[0])
+
+        nodes = {
+            "Model": count("SELECT count(*) FROM models"),
+            "Dataset": count("SELECT count(*) FROM datasets"),
+            "Repo": count("SELECT count(*) FROM repos"),
+            "Space": count("SELECT count(*) FROM spaces"),
+        }
+        edges = {
+            "DERIVED_FROM": count("SELECT count(*) FROM derived_from"),
+            "TRAINED_ON": count("SELECT count(*) FROM trained_on"),
+            "USES": count("SELECT count(*) FROM uses"),
+        }
+        relations = dict(db.execute("SELECT relation, count(*) FROM derived_from GROUP BY relation ORDER BY relation"))
+        return GraphCounts(nodes, edges, relations, count("SELECT count(*) FROM models WHERE fetched=0"))
+
+    def _iter(self, sql: str, batch_size: int) -> Iterator[list[tuple[Any, ...]]]:
+        cursor = self._db.execute(sql)
+        while rows := cursor.fetchmany(batch_size):
+            yield rows
+
+    def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]:
+        for rows in self._iter(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", batch_size):
+            yield [_model_from_row(r) for r in rows]
+
+    def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
+        for rows in self._iter("SELECT id, license FROM datasets", batch_size):
+            yield [Dataset(*r) for r in rows]
+
+    def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
+        for rows in self._iter("SELECT * FROM repos", batch_size):
+            yield [Repo(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5], r[6]) for r in rows]
+
+    def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
+        for rows in self._iter("SELECT id, license FROM spaces", batch_size):
+            yield [Space(*r) for r in rows]
+
+    def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
+        for rows in self._iter("SELECT child, base, relation, source, fetched_at FROM derived_from", batch_size):
+            yield [DerivedFrom(*r) for r in rows]
+
+    def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]:
+        for rows in self._iter("SELECT model, dataset, source, fetched_at FROM trained_on", batch_size):
+            yield [TrainedOn(*r) for r in rows]
+
+    def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
+        for rows in self._iter("SELECT user_kind, user, model, source, evidence, fetched_at FROM uses", batch_size):
+            yield [Uses(r[1], r[0], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception (including KeyboardInterrupt)."""
+
+    def __init__(self, db: sqlite3.Connection, location: str) -> None:
+        self._db = db
+        self._location = location
+
+    def __enter__(self) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(self._location, f"cannot start a write ({exc})", "Is another graphsc process writing to it?") from None
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as err:
+                self._db.execute("ROLLBACK")
+                raise StoreError(self._location, f"write failed ({err})", "Check free disk space.") from None
+        else:
+            self._db.execute("ROLLBACK")

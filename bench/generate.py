@@ -19,9 +19,9 @@ dict per model):
    family membership, primary parent, merge parents, relation, author, license, creation time and
    popularity.  Families are laid out as contiguous blocks (root first), so a parent always has a
    smaller *layout index* than its child; ids are a pure function of the layout index.
-2. ``iter_chunks`` walks a random permutation of the layout (real dumps are unordered) in chunks of
+2. ``render_chunk`` walks a random permutation of the layout (real dumps are unordered) in chunks of
    ``CHUNK`` records and renders each chunk to dicts with a per-chunk RNG, so the output only depends
-   on ``(n, seed)``.  Writers stream those chunks to JSONL, gzip'd JSONL or Parquet.
+   on ``(n, seed)``, not on how many ``--workers`` render chunks.  Writers stream those chunks to JSONL, gzip'd JSONL or Parquet.
 """
 
 from __future__ import annotations
@@ -425,11 +425,6 @@ def _hash_pick(keys: np.ndarray, n_options: int, salt: int) -> np.ndarray:
     return (((keys.astype(np.int64) + salt) * _HASH) >> 7) % n_options
 
 
-def _pick(options: Sequence[str], key: int, salt: int) -> str:
-    """Scalar form of ``_hash_pick``: one of ``options`` keyed by ``key``."""
-    return options[int(_hash_pick(np.array([key]), len(options), salt)[0])]
-
-
 _SUFFIX_TABLE: tuple[tuple[str, ...], ...] = (ADAPTER_SUFFIXES, FINETUNE_SUFFIXES, QUANT_SUFFIXES, MERGE_SUFFIXES)
 _STEMS: list[str] = [f"{a}-{b}" for a in WORDS for b in WORDS] + [mf.name for mf in MEGA_FAMILIES]
 _SUFFIXES: list[str] = [""] + [x + "-" for group in _SUFFIX_TABLE for x in group]
@@ -669,12 +664,6 @@ def render_chunk(s: Structure, chunk_no: int) -> list[dict[str, Any]]:
 def n_chunks(s: Structure) -> int:
     """Number of chunks (and Parquet row groups) for ``s``."""
     return (s.n + CHUNK - 1) // CHUNK
-
-
-def iter_chunks(s: Structure) -> Iterator[list[dict[str, Any]]]:
-    """Records in output order, ``CHUNK`` at a time, rendered in this process."""
-    for c in range(n_chunks(s)):
-        yield render_chunk(s, c)
 
 
 # --------------------------------------------------------------------------------------------------

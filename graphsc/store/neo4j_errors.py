@@ -21,6 +21,8 @@ START_HINT = (
     "Is Neo4j running and is NEO4J_URI right? Start one with `scripts/neo4j start` (no Docker) or "
     "`docker compose up -d`."
 )
+# A transaction past its timeout is reported by what it was doing when stopped: running, or waiting for a lock.
+TIMEOUT_CODES = ("TransactionTimedOut", "Transaction.Terminated", "Transaction.LockClientStopped")
 RERUN_HINT = "Re-run the same command when Neo4j is back: writes are idempotent, so the load resumes where it stopped."
 
 
@@ -38,8 +40,8 @@ def store_error(uri: str, exc: BaseException, action: str) -> StoreError:
         return StoreError(uri, f"cannot reach Neo4j while {action} ({detail})", hint)
     if isinstance(exc, Neo4jError):
         code = exc.code or ""
-        if "TransactionTimedOut" in code or code.endswith("Transaction.Terminated"):
-            return StoreError(uri, f"query timed out while {action} ({detail})",
+        if any(mark in code for mark in TIMEOUT_CODES):
+            return StoreError(uri, f"query timed out or was terminated while {action} ({detail})",
                               "Raise NEO4J_QUERY_TIMEOUT (seconds) or the server's db.transaction.timeout.")
         if code.endswith("DatabaseNotFound"):
             return StoreError(uri, f"database not found ({detail})", "Check NEO4J_DATABASE (unset it for the default).")

@@ -143,19 +143,10 @@ class Neo4jStore:
         return close_matches(text, (r["id"] for r in sample), limit)
 
     def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
-        """Every DERIVED_FROM edge reachable from ``model_id`` up or down: a breadth-first walk, one query per
-        level over the whole frontier, with a visited set, so it terminates on cycles and reads each edge once."""
-        query = cy.BASES_OF if direction == "up" else cy.CHILDREN_OF
-        step = "base" if direction == "up" else "child"
-        seen = {model_id}
-        frontier = [model_id]
-        edges: list[DerivedFrom] = []
-        while frontier:
-            level = [cy.derived_from_from(row) for row in self._read_by_ids(query, frontier)]
-            edges.extend(level)
-            frontier = unique(getattr(e, step) for e in level if getattr(e, step) not in seen)
-            seen.update(frontier)
-        return edges
+        """Every DERIVED_FROM edge reachable from ``model_id`` up (to bases) or down (to derivatives), in one
+        query: a server-side breadth-first walk that visits each model once, so it terminates on cycles."""
+        query = cy.LINEAGE_UP if direction == "up" else cy.LINEAGE_DOWN
+        return [cy.derived_from_from(row) for row in self._read(query, id=model_id)]
 
     def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
         """USES edges pointing at any of ``model_ids``."""

@@ -85,8 +85,21 @@ MATCH (m:Model) WHERE toLower(m.id) CONTAINS toLower($text)
 RETURN m.id AS id ORDER BY id LIMIT $limit
 """
 _DERIVED_FROM_RETURN = "RETURN c.id AS child, b.id AS base, r.relation AS relation, r.source AS source, r.fetched_at AS fetched_at"
-BASES_OF = f"UNWIND $ids AS id MATCH (c:Model {{id: id}})-[r:DERIVED_FROM]->(b:Model) {_DERIVED_FROM_RETURN}"
-CHILDREN_OF = f"UNWIND $ids AS id MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model {{id: id}}) {_DERIVED_FROM_RETURN}"
+# Lineage: every node reachable from the start (``*0..`` includes the start itself), then the edges between
+# them. ``WITH DISTINCT`` over the far end lets the planner use VarLengthExpand(Pruning,BFS), which visits each
+# node once: linear in the family's size, and it terminates on cycles (tests/store checks the plan).
+LINEAGE_UP = f"""
+MATCH (:Model {{id: $id}})-[:DERIVED_FROM*0..]->(c:Model)
+WITH DISTINCT c
+MATCH (c)-[r:DERIVED_FROM]->(b:Model)
+{_DERIVED_FROM_RETURN}
+"""
+LINEAGE_DOWN = f"""
+MATCH (:Model {{id: $id}})<-[:DERIVED_FROM*0..]-(b:Model)
+WITH DISTINCT b
+MATCH (c:Model)-[r:DERIVED_FROM]->(b)
+{_DERIVED_FROM_RETURN}
+"""
 _USES_RETURN = (
     "RETURN u.id AS user, r.user_kind AS user_kind, m.id AS model, r.source AS source, r.evidence AS evidence, "
     "r.fetched_at AS fetched_at"

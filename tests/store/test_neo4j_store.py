@@ -12,6 +12,7 @@ from neo4j import GraphDatabase
 from graphsc.errors import StoreError
 from graphsc.ingest import ingest_snapshot
 from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.store import neo4j_cypher as cy
 from graphsc.store.base import GraphStore
 from graphsc.store.neo4j import Neo4jStore
 from graphsc.store.sqlite import SQLiteStore
@@ -277,3 +278,18 @@ def test_cut_connection_mid_load_is_a_store_error_and_a_rerun_completes(
     assert counts.nodes == {"Model": 12 * 400 + 1, "Dataset": 7, "Repo": 0, "Space": 0}
     assert counts.edges == {"DERIVED_FROM": 12 * 400, "TRAINED_ON": 12 * 400, "USES": 0}
     assert len(neo4j_store.lineage_edges("o/m0-3", "down")) == 11
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_lineage_query_walks_each_model_once(neo4j_store: Neo4jStore, direction: str) -> None:
+    """The lineage query must plan as a pruning BFS (linear, cycle-safe), not as path enumeration."""
+    query = cy.LINEAGE_UP if direction == "up" else cy.LINEAGE_DOWN
+    with GraphDatabase.driver(neo4j_store.uri, auth=None) as driver:
+        plan = driver.execute_query("EXPLAIN " + query, id="x").summary.plan
+    operators = []
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        operators.append(node["operatorType"])
+        stack.extend(node.get("children", []))
+    assert any(op.startswith("VarLengthExpand(Pruning") for op in operators), operators

@@ -9,7 +9,6 @@ Edges: ``(child:Model)-[:DERIVED_FROM {relation, source, fetched_at}]->(base:Mod
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
 from typing import Any
 
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
@@ -26,8 +25,8 @@ SCHEMA: tuple[str, ...] = tuple(
 )
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
-MODEL_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Model))
-REPO_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Repo))
+MODEL_FIELDS: tuple[str, ...] = Model._fields
+REPO_FIELDS: tuple[str, ...] = Repo._fields
 
 # --- writes (each UNWINDs $rows; run in the order of WRITE_ORDER inside one transaction) ---
 
@@ -126,12 +125,12 @@ ALL_USES = f"MATCH (u)-[r:USES]->(m:Model) {_USES_RETURN}"
 
 def model_row(model: Model) -> dict[str, Any]:
     """Every Model field, so ``SET m += row`` overwrites all of them (a None removes the property)."""
-    return asdict(model)
+    return model._asdict()
 
 
 def repo_row(repo: Repo) -> dict[str, Any]:
     """Every Repo field (a refetched repository replaces all its properties, as in the embedded store)."""
-    return asdict(repo)
+    return repo._asdict()
 
 
 def model_from(props: dict[str, Any]) -> Model:
@@ -155,7 +154,7 @@ def space_from(row: dict[str, Any]) -> Space:
 
 
 def derived_from_row(edge: DerivedFrom) -> dict[str, Any]:
-    return asdict(edge)
+    return edge._asdict()
 
 
 def derived_from_from(row: dict[str, Any]) -> DerivedFrom:
@@ -163,7 +162,7 @@ def derived_from_from(row: dict[str, Any]) -> DerivedFrom:
 
 
 def trained_on_row(edge: TrainedOn) -> dict[str, Any]:
-    return asdict(edge)
+    return edge._asdict()
 
 
 def trained_on_from(row: dict[str, Any]) -> TrainedOn:
@@ -171,7 +170,7 @@ def trained_on_from(row: dict[str, Any]) -> TrainedOn:
 
 
 def uses_row(edge: Uses) -> dict[str, Any]:
-    return asdict(edge)
+    return edge._asdict()
 
 
 def uses_from(row: dict[str, Any]) -> Uses:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ def flat(pages: object) -> list:
 
 def untimed(items: object) -> set:
     """``items`` with ``fetched_at`` cleared (two ingests of the same file differ only there)."""
-    return {replace(item, fetched_at=None) for item in items}  # type: ignore[attr-defined]
+    return {item._replace(fetched_at=None) for item in items}
 
 
 FULL = Model(

@@ -22,6 +22,31 @@ class GraphCounts:
     unfetched_models: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ModelMetrics:
+    """Whole-graph metrics of one model, as ``graphsc analyze --write`` stores them (definitions: docs/analytics.md).
+
+    ``derivatives_by_relation`` holds the direct derivatives per relation; stores keep one property per relation
+    in ``graphsc.records.RELATIONS`` (``derivatives_<relation>``). A used model without derivation edges has
+    only exposure: ``family``, ``pagerank`` and ``betweenness`` are ``None``, as is ``betweenness`` when it was
+    not computed.
+    """
+
+    model_id: str
+    generation: int
+    in_cycle: bool
+    family: str | None
+    family_size: int
+    descendants: int
+    descendant_downloads: int
+    derivatives: int
+    derivatives_by_relation: dict[str, int]
+    pagerank: float | None
+    betweenness: float | None
+    exposure_repos: int
+    exposure_spaces: int
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """A graph of models, datasets, repositories and Spaces with DERIVED_FROM, TRAINED_ON and USES edges."""
@@ -59,6 +84,12 @@ class GraphStore(Protocol):
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]: ...
     def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]: ...
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]: ...
+
+    def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
+        """Replace every stored model metric with ``rows`` (one transaction); return how many were written.
+
+        Afterwards exactly the models in ``rows`` carry metrics; a model without a row has none (an isolated
+        model: generation 0, nothing downstream)."""
 
     def get_state(self, key: str) -> str | None:
         """Crawl bookkeeping (e.g. which models' children were fully listed), for resuming."""

@@ -113,3 +113,10 @@ class Analysis:
     def exposure(self) -> Exposure:
         dg, usage = self.graph, self.usage
         return self.timed("exposure", lambda: compute_exposure(dg, usage, self.progress))
+
+    def compute_all(self, with_betweenness: bool = True) -> None:
+        """Compute every metric now (each timed on its own), e.g. before assembling ``ModelMetrics`` rows."""
+        for name in ("graph", "depth", "families", "downloads", "reach", "pagerank", "derivatives", "usage", "exposure"):
+            getattr(self, name)
+        if with_betweenness:
+            self.betweenness

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from graphsc.cli import demo, ingest, lineage
+from graphsc.cli import analytics, demo, ingest, lineage
 from graphsc.cli.common import GraphscGroup
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 app.add_typer(ingest.app, name="ingest")
 lineage.register(app)
 demo.register(app)
+analytics.register(app)
 
 
 def main() -> None:

@@ -96,9 +96,9 @@ class Analysis:
 
     @cached_property
     def betweenness(self) -> Betweenness:
-        dg, families = self.graph, self.families
+        dg = self.graph
         return self.timed("betweenness", lambda: betweenness(
-            dg, families, self.betweenness_sample, self.betweenness_seed, self.progress))
+            dg, self.betweenness_sample, self.betweenness_seed, self.progress))
 
     @cached_property
     def derivatives(self) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 *Generation* is the number of DERIVED_FROM edges on the longest path from the model up to a root (a model with
 no base has generation 0). Declared cycles are condensed first: the members of a strongly connected component
-(and a model that names itself as base) share one generation and the edges inside the cycle are ignored, so
-the answer always exists and matches ``graphsc lineage``.
+share one generation and the edges inside the cycle (and a model naming itself as base) are ignored, so the
+answer always exists and matches ``graphsc lineage``.
 """
 
 from __future__ import annotations
@@ -29,32 +29,48 @@ class Depth:
         return {n: i for i, cycle in enumerate(self.cycles) for n in cycle}
 
 
+def cycle_core(dg: DerivationGraph) -> np.ndarray:
+    """Nodes that may lie on a cycle: what is left after repeatedly peeling nodes without a base or without a
+    derivative (vectorised; one pass per generation). Empty for a DAG."""
+    alive = np.ones(dg.node_count, dtype=bool)
+    live_edges = np.ones(len(dg.edge_child), dtype=bool)
+    while True:
+        has_base = np.bincount(dg.edge_child[live_edges], minlength=dg.node_count) > 0
+        has_child = np.bincount(dg.edge_base[live_edges], minlength=dg.node_count) > 0
+        peel = alive & ~(has_base & has_child)
+        if not peel.any():
+            return np.flatnonzero(alive)
+        alive &= ~peel
+        live_edges &= alive[dg.edge_child] & alive[dg.edge_base]
+
+
 def compute_depth(dg: DerivationGraph, progress: Progress = NO_PROGRESS) -> Depth:
-    """Generations of every node of ``dg`` by topological layering of its condensation (roots are layer 0)."""
-    graph = dg.graph
-    generation = np.zeros(dg.node_count, dtype=np.int32)
+    """Generations of every node of ``dg``.
+
+    Cycles: NetworkX's strongly connected components of the cycle core (usually a few nodes, so the whole graph
+    is never condensed). Generations: each cycle is contracted to one representative and the longest path from
+    a root is found by relaxing every edge at once (``gen[child] = max(gen[base] + 1)``) until nothing changes,
+    which takes one pass per generation on the contracted DAG."""
     progress.phase("finding declared cycles")
-    self_loops = sorted(nx.nodes_with_selfloops(graph))
-    if not self_loops and nx.is_directed_acyclic_graph(graph):
-        cycles: list[list[int]] = []
-        progress.phase("layering generations")
-        for layer, nodes in enumerate(nx.topological_generations(graph.reverse(copy=False))):
-            generation[nodes] = layer
-        return Depth(generation, cycles)
-    components = list(nx.strongly_connected_components(graph))
-    in_big = {n for c in components if len(c) > 1 for n in c}
-    cycles = [sorted(c) for c in components if len(c) > 1] + [[n] for n in self_loops if n not in in_big]
-    progress.phase("condensing cycles")
-    condensed = nx.condensation(graph, scc=components)
-    del components
-    mapping: dict[int, int] = condensed.graph["mapping"]
-    component_generation = np.zeros(condensed.number_of_nodes(), dtype=np.int32)
+    core = cycle_core(dg)
+    components = [sorted(c) for c in nx.strongly_connected_components(dg.graph.subgraph(core.tolist())) if len(c) > 1]
+    in_cycle = {n for c in components for n in c}
+    cycles = sorted(components + [[n] for n in dg.self_loops if n not in in_cycle])
+    representative = np.arange(dg.node_count)
+    for component in components:
+        representative[component] = component[0]
+    child, base = representative[dg.edge_child], representative[dg.edge_base]
+    keep = child != base
+    child, base = child[keep], base[keep]
     progress.phase("layering generations")
-    for layer, nodes in enumerate(nx.topological_generations(condensed.reverse(copy=False))):
-        component_generation[nodes] = layer
-    node_component = np.fromiter((mapping[i] for i in range(dg.node_count)), dtype=np.int64, count=dg.node_count)
-    generation[:] = component_generation[node_component]
-    return Depth(generation, sorted(cycles))
+    generation = np.zeros(dg.node_count, dtype=np.int32)
+    for _ in range(dg.node_count + 1):
+        relaxed = np.zeros_like(generation)
+        np.maximum.at(relaxed, child, generation[base] + 1)
+        if np.array_equal(relaxed, generation):
+            break
+        generation = relaxed
+    return Depth(generation[representative], cycles)
 
 
 def depth_distribution(depth: Depth) -> dict[int, int]:

@@ -3,7 +3,8 @@
 Only models with at least one DERIVED_FROM edge become nodes (an isolated model has generation 0, no family
 and nothing downstream). Nodes are integers ``0..n-1`` (``ids[i]`` is the model id), edges point
 child → base, so importance flows from derivatives to their bases. Edges are also kept as numpy arrays, which
-is how relation counts are taken without an attribute dict per edge.
+is how relation counts are taken without an attribute dict per edge. A model that names itself as its base is
+a declared cycle: it is listed in ``self_loops`` and the edge is left out of every metric.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from graphsc.records import RELATIONS
 from graphsc.store.base import GraphStore
 
 MODEL_BATCH = 50_000
+SCAN_ABOVE = 20_000  # look up fewer models by id; scan every model's downloads for more
 
 
 @dataclass(slots=True)
@@ -34,6 +36,7 @@ class DerivationGraph:
     edge_base: np.ndarray
     edge_relation: np.ndarray
     relations: list[str]
+    self_loops: list[int]
 
     @property
     def node_count(self) -> int:
@@ -80,6 +83,7 @@ def build_derivation_graph(store: GraphStore, progress: Progress = NO_PROGRESS) 
     children: list[int] = []
     bases: list[int] = []
     codes: list[int] = []
+    self_loops: list[int] = []
     with frozen_gc():
         for batch in store.iter_derived_from():
             for edge in batch:
@@ -87,6 +91,9 @@ def build_derivation_graph(store: GraphStore, progress: Progress = NO_PROGRESS) 
                     if model_id not in index:
                         index[model_id] = len(ids)
                         ids.append(model_id)
+                if edge.child == edge.base:
+                    self_loops.append(index[edge.child])
+                    continue
                 children.append(index[edge.child])
                 bases.append(index[edge.base])
                 code = relation_code.get(edge.relation)
@@ -103,13 +110,23 @@ def build_derivation_graph(store: GraphStore, progress: Progress = NO_PROGRESS) 
         graph=graph, ids=ids, index=index,
         edge_child=np.asarray(children, dtype=np.int64), edge_base=np.asarray(bases, dtype=np.int64),
         edge_relation=np.asarray(codes, dtype=np.int16), relations=relations,
+        self_loops=sorted(self_loops),
     )
 
 
 def downloads_of(store: GraphStore, ids: Sequence[str], progress: Progress = NO_PROGRESS) -> np.ndarray:
     """Downloads of each model in ``ids`` (0 when unknown or a stub), aligned with ``ids``."""
-    progress.phase("reading model downloads", len(ids))
     result = np.zeros(len(ids), dtype=np.int64)
+    if len(ids) > SCAN_ABOVE:
+        position = {model_id: i for i, model_id in enumerate(ids)}
+        progress.phase("reading model downloads")
+        for batch in store.iter_model_fields(["downloads"]):
+            for model_id, downloads in batch:
+                if downloads and (i := position.get(model_id)) is not None:
+                    result[i] = downloads
+            progress.advance(len(batch))
+        return result
+    progress.phase("reading model downloads", len(ids))
     for start in range(0, len(ids), MODEL_BATCH):
         chunk = ids[start:start + MODEL_BATCH]
         found = store.models(chunk)

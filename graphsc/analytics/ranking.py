@@ -53,7 +53,7 @@ def _top_items(items: Iterable[tuple[str, float]], n: int) -> list[tuple[str, fl
 
 def _candidates(analysis: Analysis, by: str, top: int) -> tuple[list[tuple[str, float, dict[str, Any]]], dict[str, Any]]:
     if by == "downloads":
-        stream = ((m.id, float(m.downloads or 0)) for batch in analysis.store.iter_models() for m in batch)
+        stream = ((m, float(d or 0)) for batch in analysis.store.iter_model_fields(["downloads"]) for m, d in batch)
         return [(m, v, {}) for m, v in _top_items(stream, top)], {}
     if by == "exposure":
         exposure = analysis.exposure

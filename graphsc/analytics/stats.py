@@ -35,8 +35,8 @@ class GraphStats:
 def declared_licenses(analysis: Analysis) -> Counter[str]:
     """Fetched models per declared license (``NO_LICENSE`` when the card declares none)."""
     counts: Counter[str] = Counter()
-    for batch in analysis.store.iter_models():
-        counts.update(m.license or NO_LICENSE for m in batch if m.fetched)
+    for batch in analysis.store.iter_model_fields(["license", "fetched"]):
+        counts.update(license or NO_LICENSE for _, license, fetched in batch if fetched)
     return counts
 
 

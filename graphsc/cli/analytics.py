@@ -93,7 +93,7 @@ def stats(top: TopOption = 10, output_format: FormatOption = OutputFormat.table,
 
 def rank(
     by: Annotated[RankBy, typer.Option("--by", help="The metric to rank by.")] = RankBy.reach,
-    top: TopOption = 20, sample: SampleOption = 500, seed: SeedOption = 42,
+    top: TopOption = 20, sample: SampleOption = 50_000, seed: SeedOption = 42,
     output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
 ) -> None:
     """The top models by descendant reach, PageRank, betweenness, downloads or downstream exposure."""
@@ -138,7 +138,7 @@ def families(top: TopOption = 10, output_format: FormatOption = OutputFormat.tab
 
 def analyze(
     write: Annotated[bool, typer.Option("--write", help="Store the metrics as model properties.")] = False,
-    sample: SampleOption = 500, seed: SeedOption = 42,
+    sample: SampleOption = 50_000, seed: SeedOption = 42,
     output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
 ) -> None:
     """Compute every metric of every model (with --write, store them); report time and memory per step."""

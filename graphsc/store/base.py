@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
 
@@ -78,6 +78,11 @@ class GraphStore(Protocol):
         """Nodes by label, edges by type, DERIVED_FROM by relation."""
 
     def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]: ...
+
+    def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every model as a tuple ``(id, *fields)`` of ``Model`` field values: a narrow, fast whole-graph read
+        (analytics read downloads or licenses of ~2M models this way); ``fetched`` may come as 0/1. Unknown field
+        names raise ``ValueError``."""
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]: ...
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]: ...
     def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]: ...

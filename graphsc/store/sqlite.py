@@ -338,6 +338,13 @@ class SQLiteStore:
         for rows in self._iter(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", batch_size):
             yield [_model_from_row(r) for r in rows]
 
+    def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        unknown = [f for f in fields if f not in _MODEL_COLUMNS]
+        if unknown:
+            raise ValueError(f"not Model fields: {', '.join(unknown)}")
+        for rows in self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size):
+            yield rows
+
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
         for rows in self._iter("SELECT id, license FROM datasets", batch_size):
             yield [Dataset(*r) for r in rows]

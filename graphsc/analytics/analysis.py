@@ -17,7 +17,7 @@ import numpy as np
 from graphsc.analytics.centrality import BETWEENNESS_SAMPLE, BETWEENNESS_SEED, Betweenness, betweenness, direct_derivatives, pagerank
 from graphsc.analytics.depth import Depth, compute_depth
 from graphsc.analytics.families import Families, compute_families, root_nodes
-from graphsc.analytics.graph import DerivationGraph, Usage, build_derivation_graph, downloads_of, read_usage
+from graphsc.analytics.graph import DerivationGraph, Usage, build_derivation_graph, downloads_of, frozen_gc, read_usage
 from graphsc.analytics.progress import NO_PROGRESS, Progress
 from graphsc.analytics.reach import Exposure, Reach, compute_exposure, compute_reach
 from graphsc.store.base import GraphStore
@@ -54,7 +54,8 @@ class Analysis:
     def timed(self, name: str, compute: Callable[[], T]) -> T:
         """Run ``compute``, recording its wall time and the peak RSS under ``name``."""
         started = time.perf_counter()
-        result = compute()
+        with frozen_gc():
+            result = compute()
         self.timings[name] = Timing(time.perf_counter() - started, peak_rss_mib())
         return result
 
@@ -73,7 +74,10 @@ class Analysis:
 
         def compute() -> Families:
             roots = root_nodes(depth)
-            root_downloads = downloads_of(self.store, [dg.ids[r] for r in roots], self.progress)
+            if "downloads" in self.__dict__:  # already read for every node: no second read
+                root_downloads = self.downloads[roots]
+            else:
+                root_downloads = downloads_of(self.store, [dg.ids[r] for r in roots], self.progress)
             return compute_families(dg, depth, dict(zip(roots, root_downloads.tolist())), self.progress)
 
         return self.timed("families", compute)
@@ -116,7 +120,7 @@ class Analysis:
 
     def compute_all(self, with_betweenness: bool = True) -> None:
         """Compute every metric now (each timed on its own), e.g. before assembling ``ModelMetrics`` rows."""
-        for name in ("graph", "depth", "families", "downloads", "reach", "pagerank", "derivatives", "usage", "exposure"):
+        for name in ("graph", "depth", "downloads", "families", "reach", "pagerank", "derivatives", "usage", "exposure"):
             getattr(self, name)
         if with_betweenness:
             self.betweenness

@@ -13,24 +13,31 @@ def model_metrics(analysis: Analysis, with_betweenness: bool = True) -> Iterator
     dg, depth, families, reach = analysis.graph, analysis.depth, analysis.families, analysis.reach
     pagerank, derivatives, exposure = analysis.pagerank, analysis.derivatives, analysis.exposure
     between = analysis.betweenness.values if with_betweenness else None
+    has_derivatives = derivatives.any(axis=1).tolist()
+    derivatives_list = derivatives.tolist()
     in_cycle = depth.cycle_members()
     generation = depth.generation.tolist()
     label = families.label.tolist()
+    names, sizes = families.names, families.sizes.tolist()
+    descendants, descendant_downloads = reach.descendants.tolist(), reach.descendant_downloads.tolist()
+    scores = pagerank.tolist()
+    between_list = None if between is None else between.tolist()
+    relations = dg.relations
     for node, model_id in enumerate(dg.ids):
-        by_relation = {dg.relations[r]: int(n) for r, n in enumerate(derivatives[node]) if n}
-        repos, spaces = exposure.of(model_id)
+        by_relation = {relations[r]: n for r, n in enumerate(derivatives_list[node]) if n} if has_derivatives[node] else {}
+        repos, spaces = exposure.repos.get(model_id, 0), exposure.spaces.get(model_id, 0)
         yield ModelMetrics(
             model_id=model_id,
             generation=generation[node],
             in_cycle=node in in_cycle,
-            family=families.names[label[node]],
-            family_size=int(families.sizes[label[node]]),
-            descendants=int(reach.descendants[node]),
-            descendant_downloads=int(reach.descendant_downloads[node]),
+            family=names[label[node]],
+            family_size=sizes[label[node]],
+            descendants=descendants[node],
+            descendant_downloads=descendant_downloads[node],
             derivatives=sum(by_relation.values()),
             derivatives_by_relation=by_relation,
-            pagerank=float(pagerank[node]),
-            betweenness=None if between is None else float(between[node]),
+            pagerank=scores[node],
+            betweenness=None if between_list is None else between_list[node],
             exposure_repos=repos,
             exposure_spaces=spaces,
         )

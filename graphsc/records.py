@@ -108,7 +108,8 @@ class GraphBatch:
     Fetched models in ``models`` replace their own outgoing Hub edges (DERIVED_FROM, TRAINED_ON and the USES
     edges from the Spaces their record lists), so re-ingesting a newer record does not leave stale edges.
     A model referenced only as an edge endpoint is created as an unfetched stub and never overwrites a
-    fetched one.
+    fetched one; an unfetched model in ``models`` with a ``license`` sets that license on its stub only.
+    A repository's fields merge: a field the batch leaves ``None`` keeps its stored value.
     """
 
     models: list[Model] = field(default_factory=list)

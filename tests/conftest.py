@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh embedded store, and one with the bundled real families ingested."""
+"""Shared fixtures: a fresh embedded store, one with the bundled real families ingested, a running fake GitHub."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from graphsc.ingest import ingest_snapshot
 from graphsc.samples import hf_family_files
 from graphsc.store.sqlite import SQLiteStore
+from tests.fake_github import FakeGitHub
 
 
 @pytest.fixture
@@ -35,3 +36,11 @@ def family_records(family_files: list[Path]) -> list[dict]:
 def families_store(store: SQLiteStore, family_files: list[Path]) -> SQLiteStore:
     ingest_snapshot(store, [str(p) for p in family_files])
     return store
+
+
+@pytest.fixture
+def fake_github() -> Iterator[FakeGitHub]:
+    """The local fake GitHub API, started on 127.0.0.1 (see tests/fake_github.py)."""
+    fake = FakeGitHub().start()
+    yield fake
+    fake.stop()

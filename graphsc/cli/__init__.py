@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from graphsc.cli import analytics, demo, ingest, lineage
+from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage
 from graphsc.cli.common import GraphscGroup
 
 app = typer.Typer(
@@ -19,8 +19,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+ingest_usage.register(ingest.app)
 app.add_typer(ingest.app, name="ingest")
 lineage.register(app)
+licenses.register(app)
 demo.register(app)
 analytics.register(app)
 

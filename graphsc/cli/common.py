@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -13,12 +12,12 @@ from graphsc.errors import GraphscError
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Embedded store file [env: GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db].",
+    typer.Option("--db", help="Embedded store file (env GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db).",
                  show_default=False),
 ]
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="Store backend: embedded or neo4j [env: GRAPHSC_STORE; default embedded].",
+    typer.Option("--store", help="Store backend: embedded or neo4j (env GRAPHSC_STORE; default embedded).",
                  show_default=False),
 ]
 
@@ -33,7 +32,7 @@ def open_cli_store(db: Path | None, store: str | None) -> Any:
 class GraphscGroup(TyperGroup):
     """Runs commands so that a ``GraphscError`` becomes a message and an exit code, not a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except GraphscError as error:

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
 from graphsc.cli.progress import progress_bar, stderr_console
 
-app = typer.Typer(help="Bring models, datasets, Spaces and repositories into the store.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from graphsc.crawl import CrawlReport
+
+MAX_SHOWN_PROBLEMS = 20
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.callback()
+def ingest() -> None:
+    """Bring models, datasets, Spaces and repositories into the store."""
 
 
 @app.command("snapshot")
@@ -46,4 +58,80 @@ def snapshot(
     console.print(
         f"Ingested {report.records:,} records into {graph.kind} store {graph.location}{skipped} "
         f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s)."
+    )
+
+
+@app.command("hf")
+def hf(
+    models: Annotated[list[str] | None, typer.Argument(
+        help="Model ids to crawl from, e.g. deepseek-ai/DeepSeek-R1.", show_default=False)] = None,
+    up: Annotated[bool, typer.Option("--up/--no-up", help="Fetch every ancestor (base model) up to the roots.")] = True,
+    down: Annotated[bool, typer.Option(
+        "--down/--no-down", help="List descendants (models tagged base_model:<id>), level by level.")] = True,
+    max_depth: Annotated[int | None, typer.Option(
+        "--max-depth", min=1, help="Descendant levels to list (default: unlimited).", show_default=False)] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Also crawl from this author's models.")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Also crawl from models whose id contains this.")] = None,
+    filter_: Annotated[str | None, typer.Option(
+        "--filter", help="Also crawl from models with this Hub tag (e.g. license:mit, gguf).")] = None,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=1, help="At most this many models from --author/--search/--filter.")] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch again what an earlier run already fetched.")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Parallel requests to the Hub.")] = 8,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", min=0.1, help="Seconds to wait for each response (env: GRAPHSC_HF_TIMEOUT; default: 10).",
+        show_default=False)] = None,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Crawl the live Hugging Face Hub: MODELs (and --author/--search/--filter picks), their ancestors and descendants.
+
+    Endpoint and token: HF_ENDPOINT and HF_TOKEN (a token raises the Hub's rate limit).
+
+    429s, 5xx, timeouts and cut connections are retried with backoff, honouring Retry-After (GRAPHSC_HF_RETRIES).
+
+    Unknown, private or gated models are reported and skipped; the crawl goes on.
+
+    Records are written as they arrive: an interrupted crawl keeps them, and a re-run skips finished work.
+    """
+    from graphsc.crawl import CrawlPlan, crawl_hub
+    from graphsc.sources.hf_hub import HubClient
+
+    plan = CrawlPlan(
+        models=tuple(m.strip() for m in models or () if m.strip()), up=up, down=down, max_depth=max_depth,
+        author=author, search=search, filter=filter_, limit=limit, refresh=refresh, workers=workers,
+    )
+    if not plan.models and not plan.selects:
+        raise typer.BadParameter("give at least one MODEL, or --author/--search/--filter", param_hint="MODEL")
+    console = stderr_console()
+    graph = open_cli_store(db, store)
+    try:
+        with progress_bar("models fetched") as (bar, task):
+            listings = bar.add_task("listings done", total=None)
+
+            def show(report: CrawlReport) -> None:
+                bar.update(task, completed=report.models)
+                bar.update(listings, completed=report.listings)
+
+            report = crawl_hub(graph, HubClient(timeout=timeout), plan, on_progress=show)
+    except KeyboardInterrupt:
+        console.print("[red]Interrupted.[/] Everything written before the interruption is kept; re-run to resume.")
+        raise typer.Exit(130) from None
+    finally:
+        graph.close()
+    print_crawl_report(console, report, f"{graph.kind} store {graph.location}")
+
+
+def print_crawl_report(console: Console, report: CrawlReport, where: str) -> None:
+    """The end-of-crawl summary, and the models that were skipped and why."""
+    for problem in report.problems[:MAX_SHOWN_PROBLEMS]:
+        console.print(f"[yellow]skipped[/] {problem.model_id}: {problem.reason}", markup=True)
+    if len(report.problems) > MAX_SHOWN_PROBLEMS:
+        console.print(f"[yellow]… and {len(report.problems) - MAX_SHOWN_PROBLEMS} more skipped[/]", markup=True)
+    reused = f", {report.reused:,} reused from an earlier run" if report.reused else ""
+    retries = f" ({report.retries:,} retried)" if report.retries else ""
+    console.print(
+        f"Crawled {report.models:,} models ({report.fetched:,} fetched, {report.listed:,} from listings) and "
+        f"{report.listings:,} listings{reused} into {where} in {report.seconds:.2f} s with "
+        f"{report.requests:,} requests{retries}."
     )

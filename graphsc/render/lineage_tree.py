@@ -125,6 +125,21 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
     return table
 
 
+def _used_by_tree(lineage: Lineage, width: int) -> Tree:
+    """The repositories and Spaces using the model (first ``width``), with where each use was found."""
+    tree = Tree(Text(lineage.model.id, style="bold"))
+    for use in lineage.used_by[:width]:
+        label = Text(f"{use.user_kind} ", style="cyan")
+        label.append(use.user, style="bold")
+        label.append(f"  {use.source}", style="dim")
+        if use.evidence:
+            label.append(f"  {use.evidence}", style="dim italic")
+        tree.add(label)
+    if len(lineage.used_by) > width:
+        tree.add(Text(f"… {len(lineage.used_by) - width} more (raise --width, or use --format json)", style="dim italic"))
+    return tree
+
+
 def render_lineage_tree(lineage: Lineage, console: Console, width: int = 10, limit: int = 200) -> None:
     """Print the lineage as trees (ancestors, descendants) and a summary table."""
     parts: list[object] = []
@@ -141,5 +156,8 @@ def render_lineage_tree(lineage: Lineage, console: Console, width: int = 10, lim
         parts.append(Text(f"Descendants of {escape(lineage.model.id)}", style="bold underline"))
         parts.append(builder.build(lineage.descendant_edges, up=False))
         hidden_down = len(lineage.descendant_depth) - len(builder.shown)
+    if lineage.used_by:
+        parts.append(Text(f"Used by ({len(lineage.used_by)})", style="bold underline"))
+        parts.append(_used_by_tree(lineage, width))
     parts.append(_summary(lineage, max(hidden_up, 0), max(hidden_down, 0)))
     console.print(Group(*parts))

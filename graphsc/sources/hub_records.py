@@ -10,6 +10,7 @@ finetune). Edge ``source`` records which of those it was: ``hub-tag``, ``card-re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,10 @@ _HUB_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "huggingfa
 _DATASET_PREFIXES = tuple(p + "datasets/" for p in _HUB_PREFIXES) + ("datasets/",)
 
 
+_PLAIN_ID = re.compile(r"[\w.-]+(?:/[\w.-]+)?")
+_WHITESPACE = re.compile(r"\s")
+
+
 class RecordError(ValueError):
     """The input is not a usable Hub model record; the message says why."""
 
@@ -29,13 +34,15 @@ def clean_repo_id(value: Any, prefixes: tuple[str, ...] = _HUB_PREFIXES) -> str 
     """A Hub repo id from a card value (strips URLs and whitespace), or None if it is not one."""
     if not isinstance(value, str):
         return None
+    if _PLAIN_ID.fullmatch(value):
+        return value
     value = value.strip()
     for prefix in prefixes:
         if value.startswith(prefix):
             value = value[len(prefix):]
             break
     value = value.strip("/")
-    if not value or any(c.isspace() for c in value):
+    if not value or _WHITESPACE.search(value):
         return None
     return value
 

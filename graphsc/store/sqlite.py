@@ -72,6 +72,18 @@ _METRICS_SCHEMA = (
     + ") WITHOUT ROWID"
 )
 _STUB_MODEL = "INSERT OR IGNORE INTO models (id, author, fetched) VALUES (?, ?, 0)"
+# An unfetched model that carries a license (e.g. the one a usage dataset recorded) fills it in on a stub,
+# never on a fetched model.
+_STUB_LICENSE = (
+    "INSERT INTO models (id, author, license, fetched) VALUES (?, ?, ?, 0) "
+    "ON CONFLICT(id) DO UPDATE SET license=excluded.license WHERE models.fetched=0"
+)
+_REPO_COLUMNS = ("id", "license", "license_raw", "stars", "archived", "pushed_at", "fetched_at")
+# Sources know different things about a repository (PeaTMOSS its license, GitHub also stars): merge, don't erase.
+_UPSERT_REPO = (
+    f"INSERT INTO repos VALUES ({', '.join('?' * len(_REPO_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c}=coalesce(excluded.{c}, {c})" for c in _REPO_COLUMNS[1:])
+)
 _MAX_PARAMS = 900
 
 T = TypeVar("T")
@@ -167,6 +179,10 @@ class SQLiteStore:
             stubs.update(e.model for e in batch.trained_on)
             stubs.update(e.model for e in batch.uses)
             db.executemany(_STUB_MODEL, [(i, _author_of(i)) for i in stubs])
+            db.executemany(
+                _STUB_LICENSE,
+                [(m.id, _author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
+            )
             if batch.datasets:
                 db.executemany(
                     "INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
@@ -175,7 +191,7 @@ class SQLiteStore:
             db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(e.dataset,) for e in batch.trained_on])
             if batch.repos:
                 db.executemany(
-                    "INSERT OR REPLACE INTO repos VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    _UPSERT_REPO,
                     [(r.id, r.license, r.license_raw, r.stars, None if r.archived is None else int(r.archived),
                       r.pushed_at, r.fetched_at) for r in batch.repos],
                 )

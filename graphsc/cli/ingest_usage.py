@@ -1,0 +1,100 @@
+"""``graphsc ingest peatmoss`` and ``graphsc ingest github``: who uses a model downstream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.progress import stderr_console
+
+
+def peatmoss(
+    mapping: Annotated[Path | None, typer.Option(
+        "--mapping", help="PeaTMOSS gh_to_hf_mapping.csv (.csv or .csv.gz) [default: the bundled copy].",
+        show_default=False)] = None,
+    licenses: Annotated[Path | None, typer.Option(
+        "--licenses", help="PeaTMOSS gh_licenses.json (.json or .json.gz) [default: the bundled copy].",
+        show_default=False)] = None,
+    db_file: Annotated[Path | None, typer.Option(
+        "--db-file", help="Also load a PeaTMOSS SQLite database (e.g. PeaTMOSS.db).", show_default=False)] = None,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Import PeaTMOSS's GitHub repository → HF model usages, with the repositories' licenses."""
+    from graphsc import samples
+    from graphsc.peatmoss_ingest import ingest_peatmoss
+    from graphsc.sources.snapshot import BadLine
+
+    console = stderr_console()
+
+    def warn(problem: BadLine) -> None:
+        console.print(f"[yellow]skipped[/] {problem.path}:{problem.line}: {problem.reason}", markup=True)
+
+    graph = open_cli_store(db, store)
+    try:
+        report = ingest_peatmoss(
+            graph, mapping or samples.peatmoss_mapping_file(), licenses or samples.peatmoss_licenses_file(),
+            db_file, on_problem=warn,
+        )
+    finally:
+        graph.close()
+    share = report.usages_to_fetched / report.usages if report.usages else 0.0
+    console.print(
+        f"Imported {report.usages:,} usages ({report.rows:,} rows) into {graph.kind} store {graph.location}: "
+        f"{report.repos:,} repositories ({report.licensed_repos:,} with a license), {report.models:,} models; "
+        f"{report.usages_to_fetched:,} usages ({share:.1%}) reach a fetched model; {report.seconds:.2f} s."
+    )
+    if report.legacy_resolved:
+        console.print(f"Resolved {len(report.legacy_resolved)} legacy model ids (e.g. gpt2 → openai-community/gpt2).")
+    if report.legacy_unresolved:
+        console.print(
+            f"[yellow]{len(report.legacy_unresolved)} legacy model ids not resolved[/] (kept as they are): "
+            + ", ".join(sorted(report.legacy_unresolved)), markup=True,
+        )
+    if report.skipped:
+        console.print(f"[yellow]Skipped {report.skipped:,} unusable rows.[/]", markup=True)
+
+
+def github(
+    models: Annotated[list[str], typer.Argument(help="Model ids, e.g. openai-community/gpt2 (legacy ids are searched too).")],
+    max_repos: Annotated[int, typer.Option("--max-repos", min=1, help="Stop after this many repositories per model.")] = 100,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Repeat searches and repository look-ups done before.")] = False,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Find GitHub repositories whose code loads MODEL (code search; needs GITHUB_TOKEN)."""
+    from graphsc.cli.countdown import countdown_waiter
+    from graphsc.github_ingest import ingest_github
+    from graphsc.sources.github import GitHubClient, token_from_env
+
+    console = stderr_console()
+    client = GitHubClient(token_from_env(), wait=countdown_waiter(console))
+    graph = open_cli_store(db, store)
+    try:
+        report = ingest_github(
+            graph, client, [m.strip() for m in models], max_repos=max_repos, refresh=refresh,
+            on_message=lambda text: console.print(f"[dim]{text}[/]", markup=True),
+        )
+    except KeyboardInterrupt:
+        console.print("[red]Interrupted.[/] Finished searches are kept; re-run to continue.")
+        raise typer.Exit(130) from None
+    finally:
+        graph.close()
+    for model_id, count in report.uses.items():
+        console.print(f"{model_id}: used by {count:,} repositories (GitHub code search)")
+    console.print(
+        f"{report.queries_run} searches run, {report.queries_cached} already done (use --refresh to repeat); "
+        f"{report.hits:,} results, {report.rejected:,} rejected as not a model argument; "
+        f"{report.repos_fetched:,} repositories looked up; {report.seconds:.1f} s."
+    )
+    for query, reason in report.invalid_queries:
+        console.print(f"[yellow]GitHub rejected[/] {query}: {reason}", markup=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the usage commands to ``graphsc ingest``."""
+    app.command("peatmoss")(peatmoss)
+    app.command("github")(github)

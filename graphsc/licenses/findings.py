@@ -1,0 +1,113 @@
+"""What the license engine reports: conflicts at their origin edge, with what they reach, ranked by impact."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from graphsc.licenses.rules import SEVERITY_ORDER
+
+Role = Literal["origin", "inherited"]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """One dropped obligation, reported once at the edge where it was dropped.
+
+    ``child`` is the model (or, for ``edge == "uses"``, the repository/Space) whose license drops it and
+    ``base`` the model or dataset it was taken from (for a merge, ``bases`` lists every parent).
+    ``origin_licenses`` are the licenses whose clauses are dropped, ``clauses`` the citations behind it.
+    ``reached_models`` are the child and every descendant that inherits the dropped obligation without
+    restoring it; ``reached_repos`` the repositories/Spaces using any of them without restoring it.
+    """
+
+    kind: str
+    severity: str
+    rule: str
+    edge: Literal["derived", "merge", "trained_on", "uses"]
+    child: str
+    child_type: Literal["model", "repo", "space"]
+    child_license: str
+    base: str | None
+    base_license: str | None
+    relation: str | None
+    origin_licenses: tuple[str, ...]
+    clauses: tuple[str, ...]
+    dropped: tuple[str, ...]
+    description: str
+    bases: tuple[str, ...] = ()
+    reached_models: tuple[str, ...] = ()
+    reached_repos: tuple[str, ...] = ()
+    reached_downloads: int = 0
+
+    @property
+    def detail(self) -> str:
+        """One line for humans: rule, edge with licenses, what was dropped."""
+        return (f"{self.description}: {self.child} [{self.child_license}] ← {self.base} [{self.base_license}]: "
+                + "; ".join(self.dropped))
+
+    @property
+    def impact(self) -> tuple[int, int, int]:
+        """(descendant models reached, their downloads, repositories/Spaces reached)."""
+        return (len(self.reached_models), self.reached_downloads, len(self.reached_repos))
+
+
+def rank_key(c: Conflict) -> tuple:
+    """Sort key: largest impact first, then severity, then a stable order by kind and edge."""
+    models, downloads, repos = c.impact
+    return (-models, -downloads, -repos, SEVERITY_ORDER[c.severity], c.kind, c.child, c.base or "")
+
+
+@dataclass(slots=True)
+class UsesSummary:
+    """How many repository/Space → model usages were checked and how many are in conflict."""
+
+    total: int = 0
+    checkable: int = 0
+    in_conflict: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+
+    @property
+    def share_in_conflict(self) -> float:
+        """Usages in conflict / all usages."""
+        return self.in_conflict / self.total if self.total else 0.0
+
+    @property
+    def share_of_checkable(self) -> float:
+        """Usages in conflict / usages whose user declares a judgeable license."""
+        return self.in_conflict / self.checkable if self.checkable else 0.0
+
+
+@dataclass(slots=True)
+class LicenseReport:
+    """The engine's answer: ranked conflicts plus summary numbers."""
+
+    conflicts: list[Conflict]
+    uses: UsesSummary
+    models: int
+    lineage_edges: int
+    cycle_edges_ignored: list[tuple[str, str]]
+    seconds: float
+    _by_model: dict[str, list[tuple[int, Role]]] | None = None
+
+    def counts_by_kind(self) -> Counter:
+        """Conflicts per kind."""
+        return Counter(c.kind for c in self.conflicts)
+
+    def counts_by_severity(self) -> Counter:
+        """Conflicts per severity."""
+        return Counter(c.severity for c in self.conflicts)
+
+    def for_model(self, model_id: str) -> list[tuple[Conflict, Role]]:
+        """Conflicts touching ``model_id``: those it originates and those it inherits from an ancestor."""
+        if self._by_model is None:
+            index: dict[str, list[tuple[int, Role]]] = {}
+            for i, c in enumerate(self.conflicts):
+                for m in c.reached_models:
+                    role: Role = "origin" if m == c.child and c.child_type == "model" else "inherited"
+                    index.setdefault(m, []).append((i, role))
+                if c.child_type != "model":
+                    index.setdefault(c.child, []).append((i, "origin"))
+            self._by_model = index
+        return [(self.conflicts[i], role) for i, role in self._by_model.get(model_id, [])]

@@ -1,0 +1,301 @@
+"""From license clauses to obligations, and from dropped obligations to findings.
+
+An *obligation* is what a license imposes on what is made from it (derivatives, models trained on it, software
+using it): e.g. "stay non-commercial", "carry use restrictions of policy rail", "stay in family gpl/agpl",
+"name starts with Llama". It is built from the table's clauses only. A license *satisfies* an obligation when
+its own clauses fulfil it; satisfaction is three-valued (True / False / None = cannot tell, unknown license).
+
+A *rule* says what dropping an obligation along an edge kind is called and how severe it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from graphsc.licenses.normalize import NormalizedLicense, Tree
+from graphsc.licenses.table import License, LicenseTable, default_table
+
+EdgeKind = Literal["derived", "trained_on", "uses"]
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+ObligationKind = Literal[
+    "non_commercial", "use_restrictions", "share_alike", "same_license", "no_derivatives", "naming",
+    "unknown_terms", "merge_incompatible",
+]
+
+# Relations whose child counts as an improved model for naming clauses (a quantization only repackages).
+NAMING_RELATIONS = frozenset({"finetune", "adapter", "merge", "distillation"})
+PERMISSIVE_CATEGORIES = frozenset({"permissive", "public-domain"})
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """A duty a license passes downstream. ``requires``: tokens of which a satisfying license must have one;
+    ``prefix``: the required name prefix (naming); ``clauses``: citations behind it."""
+
+    kind: ObligationKind
+    origin: str
+    requires: frozenset[str] = frozenset()
+    prefix: str | None = None
+    clauses: tuple[str, ...] = ()
+    on_uses: bool = False
+    notice: str | None = None
+
+    @property
+    def key(self) -> tuple[str, frozenset[str], str | None]:
+        """Identity for combining: two licenses imposing the same requirement impose one obligation."""
+        return (self.kind, self.requires, self.prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """What dropping an obligation on an edge is called (``kind``) and how severe it is."""
+
+    id: str
+    kind: str
+    severity: Severity
+    description: str
+
+
+RULES: dict[str, Rule] = {r.id: r for r in (
+    Rule("D-NC", "non_commercial_dropped", "error", "derivative grants commercial use its ancestor does not"),
+    Rule("D-UR", "use_restrictions_dropped", "error", "derivative's license does not carry the ancestor's use-based restrictions"),
+    Rule("D-SA", "share_alike_violated", "error", "derivative not licensed under the ancestor's share-alike/copyleft license family"),
+    Rule("D-RELIC-PERM", "relicensed_permissive", "error", "derivative relicensed permissively though the ancestor requires its own agreement"),
+    Rule("D-RELIC", "relicensed", "warning", "derivative under another license though the ancestor requires its own agreement"),
+    Rule("D-ND", "no_derivatives_violated", "error", "derivative published of a no-derivatives model"),
+    Rule("D-NAME", "naming_requirement", "warning", "derivative's name does not begin with the required prefix"),
+    Rule("D-UNK-CHILD", "unknown_license_in_chain", "warning", "derivative's license unknown while its ancestors impose obligations"),
+    Rule("D-UNK-BASE", "unknown_license_in_chain", "info", "an ancestor's license is unknown: the derivative's license cannot be verified"),
+    Rule("M-INCOMPAT", "merge_incompatible", "error", "merge of parents whose obligations no single license satisfies"),
+    Rule("T-NC", "restricted_training_data", "warning", "trained on non-commercial data but licensed for commercial use"),
+    Rule("T-OTHER", "restricted_training_data", "info", "trained on data whose license terms the model's license drops"),
+    Rule("U-NC", "non_commercial_dropped", "warning", "repository/Space license grants commercial use of a non-commercial model"),
+    Rule("U-UR", "use_restrictions_dropped", "warning", "repository/Space license does not carry the model's use-based restrictions"),
+    Rule("U-SA", "share_alike_violated", "warning", "repository/Space license outside the model's copyleft family"),
+    Rule("U-NOTICE", "notice_required", "info", "repository/Space uses a model whose license requires a notice on redistribution"),
+)}
+
+_DERIVED_RULES: dict[str, str] = {
+    "non_commercial": "D-NC", "use_restrictions": "D-UR", "share_alike": "D-SA", "no_derivatives": "D-ND",
+    "naming": "D-NAME", "unknown_terms": "D-UNK-BASE", "merge_incompatible": "M-INCOMPAT",
+}
+_USES_RULES: dict[str, str] = {"non_commercial": "U-NC", "use_restrictions": "U-UR", "share_alike": "U-SA"}
+
+
+def obligations_of(lic: License) -> tuple[Obligation, ...]:
+    """The obligations a single license imposes downstream, read from its clauses."""
+    if lic.status != "known":
+        return (Obligation("unknown_terms", lic.id, clauses=(f"{lic.id}: license terms unknown",)),)
+    out: list[Obligation] = []
+    nc = lic.clause("commercial_use")
+    if nc is not None and nc.value is False:
+        out.append(Obligation("non_commercial", lic.id, frozenset({"nc"}), clauses=(nc.cite(lic.id),), on_uses=True))
+    ur = lic.clause("use_restrictions_must_pass")
+    if ur is not None and ur.value:
+        out.append(Obligation("use_restrictions", lic.id, frozenset({f"ur:{ur.policy}"}), clauses=(ur.cite(lic.id),), on_uses=True))
+    cl = lic.clause("copyleft")
+    if cl is not None:
+        families = frozenset(f"family:{f}" for f in (lic.family, *cl.compatible))
+        out.append(Obligation("share_alike", lic.id, families, clauses=(cl.cite(lic.id),), on_uses=cl.value != "weak"))
+    same = lic.clause("derivatives_same_license")
+    if same is not None and same.value:
+        extra = [c.cite(lic.id) for c in (lic.clause("notice"), lic.clause("attribution")) if c is not None]
+        notice = lic.value("notice")
+        out.append(Obligation("same_license", lic.id, frozenset({f"family:{lic.family}"}),
+                              clauses=(same.cite(lic.id), *extra), notice=notice))
+    nd = lic.clause("no_derivatives")
+    if nd is not None and nd.value:
+        out.append(Obligation("no_derivatives", lic.id, frozenset(), clauses=(nd.cite(lic.id),)))
+    name = lic.clause("naming")
+    if name is not None and name.value:
+        out.append(Obligation("naming", lic.id, prefix=name.value, clauses=(name.cite(lic.id),)))
+    return tuple(out)
+
+
+def tokens_of(lic: License) -> frozenset[str]:
+    """What a known license offers towards obligations: ``nc``, ``ur:<policy>``, ``family:<family>``."""
+    tokens = {f"family:{lic.family}"}
+    if lic.value("commercial_use") is False:
+        tokens.add("nc")
+    ur = lic.clause("use_restrictions_must_pass")
+    if ur is not None and ur.value:
+        tokens.add(f"ur:{ur.policy}")
+    return frozenset(tokens)
+
+
+def _leaf_satisfies(lic: License | None, ob: Obligation) -> bool | None:
+    if lic is None or lic.status != "known":
+        return True if ob.kind == "unknown_terms" else None
+    if ob.kind in ("unknown_terms", "merge_incompatible", "no_derivatives"):
+        return False
+    if ob.kind == "naming":
+        return True
+    return bool(ob.requires & tokens_of(lic))
+
+
+def _and3(values: list[bool | None]) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def _or3(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A declared license prepared for the engine: what it imposes, whether it is judgeable, permissive."""
+
+    license: NormalizedLicense
+    imposed: tuple[Obligation, ...]
+    permissive: bool
+    unknown: bool
+
+    def satisfies(self, ob: Obligation) -> bool | None:
+        """Does this license fulfil ``ob``? None when it cannot be told (unknown or unresolved license)."""
+        return _satisfies(self.license, ob)
+
+    @property
+    def label(self) -> str:
+        """How the license reads in reports: canonical text, else what was declared, else ``(none)``."""
+        if self.license.status == "unknown" and self.license.raw is None:
+            return "(not fetched)"
+        return self.license.canonical_text() or self.license.raw or "(none)"
+
+
+def _tree_of(norm: NormalizedLicense) -> Tree | None:
+    if norm.tree is not None:
+        return norm.tree
+    if norm.id is not None:
+        return ("lic", norm.id, norm.raw or norm.id, None)
+    return None
+
+
+def _eval(tree: Tree, table: LicenseTable, ob: Obligation) -> bool | None:
+    if tree[0] == "lic":
+        _, lid, _raw, with_id = tree
+        value = _leaf_satisfies(table.licenses.get(lid) if lid else None, ob)
+        if with_id is not None and with_id in table.licenses:
+            value = _and3([value, _leaf_satisfies(table.licenses[with_id], ob)])
+        return value
+    op, children = tree
+    values = [_eval(child, table, ob) for child in children]
+    return _and3(values) if op == "and" else _or3(values)
+
+
+@lru_cache(maxsize=1 << 14)
+def _satisfies(norm: NormalizedLicense, ob: Obligation) -> bool | None:
+    tree = _tree_of(norm)
+    if tree is None:
+        return _leaf_satisfies(None, ob)
+    return _eval(tree, default_table(), ob)
+
+
+def _imposed(tree: Tree, table: LicenseTable) -> dict[tuple, Obligation]:
+    if tree[0] == "lic":
+        _, lid, raw, with_id = tree
+        lic = table.licenses.get(lid) if lid else None
+        obs = obligations_of(lic) if lic else (Obligation("unknown_terms", raw, clauses=(f"{raw}: not in the license table",)),)
+        found = {o.key: o for o in obs}
+        if with_id is not None and with_id in table.licenses:
+            found.update({o.key: o for o in obligations_of(table.licenses[with_id])})
+        return found
+    op, children = tree
+    parts = [_imposed(child, table) for child in children]
+    if op == "and":
+        return {k: v for part in parts for k, v in part.items()}
+    common = set(parts[0]).intersection(*parts[1:])
+    return {k: parts[0][k] for k in parts[0] if k in common}
+
+
+def _permissive(tree: Tree, table: LicenseTable) -> bool:
+    if tree[0] == "lic":
+        lic = table.licenses.get(tree[1]) if tree[1] else None
+        return lic is not None and lic.status == "known" and lic.category in PERMISSIVE_CATEGORIES
+    values = [_permissive(child, table) for child in tree[1]]
+    return all(values) if tree[0] == "and" else any(values)
+
+
+@lru_cache(maxsize=1 << 14)
+def profile_of(norm: NormalizedLicense) -> Profile:
+    """The engine's view of a normalised license (cached: one per distinct declared license)."""
+    table = default_table()
+    tree = _tree_of(norm)
+    if tree is None:
+        missing = (Obligation("unknown_terms", "(not fetched)", clauses=("license not known: model not fetched",))
+                   if norm.status == "unknown" else Obligation("unknown_terms", "(none)", clauses=("no license declared",)))
+        return Profile(norm, (missing,), permissive=False, unknown=True)
+    unknown = (norm.status in ("unknown", "other", "none") or bool(norm.unresolved)
+               or any(table.licenses[i].status != "known" for i in norm.ids))
+    return Profile(norm, tuple(_imposed(tree, table).values()), permissive=_permissive(tree, table), unknown=unknown)
+
+
+UNFETCHED = NormalizedLicense(raw=None, status="unknown")
+
+
+_NAME_NORMALISER = re.compile(r"[^0-9a-z]+")
+
+
+def name_satisfies(model_id: str, prefix: str) -> bool:
+    """Does the model id's name part begin with ``prefix``? Case and separators (``-_. ``) are ignored,
+    so ``Llama-3.1-8B-x`` and ``llama3.1_x`` both begin with ``Llama``."""
+    name = model_id.rsplit("/", 1)[-1]
+    return _NAME_NORMALISER.sub("", name.lower()).startswith(_NAME_NORMALISER.sub("", prefix.lower()))
+
+
+def derived_rule(ob: Obligation, child: Profile, satisfied: bool | None) -> Rule:
+    """The rule for a derivative that does not (False) or may not (None) satisfy ``ob``."""
+    if satisfied is None:
+        return RULES["D-UNK-CHILD"]
+    if ob.kind == "same_license":
+        return RULES["D-RELIC-PERM" if child.permissive else "D-RELIC"]
+    return RULES[_DERIVED_RULES[ob.kind]]
+
+
+def trained_on_rule(ob: Obligation) -> Rule:
+    """The rule for a model trained on data whose license obligation ``ob`` the model drops."""
+    return RULES["T-NC" if ob.kind == "non_commercial" else "T-OTHER"]
+
+
+def uses_rule(ob: Obligation) -> Rule | None:
+    """The rule for a repository/Space using a model that carries ``ob`` (None: not checked on uses)."""
+    if ob.kind == "same_license" and ob.notice:
+        return RULES["U-NOTICE"]
+    if not ob.on_uses:
+        return None
+    return RULES[_USES_RULES[ob.kind]]
+
+
+def passes_training(ob: Obligation, table: LicenseTable | None = None) -> bool:
+    """Does a dataset license's obligation bind models trained on the data? Not naming; not when the
+    dataset license leaves trained models (its Results / Produced Works) unrestricted."""
+    if ob.kind in ("naming", "unknown_terms"):
+        return False
+    lic = (table or default_table()).licenses.get(ob.origin)
+    return not (lic is not None and lic.value("results_unrestricted"))
+
+
+MERGE_CHECKED = frozenset({"non_commercial", "use_restrictions", "share_alike", "same_license"})
+
+
+def jointly_satisfiable(obligations: frozenset[Obligation], table: LicenseTable | None = None) -> bool:
+    """Can one known license in the table satisfy all ``obligations`` at once (merge compatibility)?"""
+    return _jointly(frozenset(o for o in obligations if o.kind in MERGE_CHECKED), table or default_table())
+
+
+@lru_cache(maxsize=1 << 12)
+def _jointly(obligations: frozenset[Obligation], table: LicenseTable) -> bool:
+    if len(obligations) < 2:
+        return True
+    for lic in table.licenses.values():
+        if lic.status == "known" and all(_leaf_satisfies(lic, o) for o in obligations):
+            return True
+    return False

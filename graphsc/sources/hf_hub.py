@@ -1,0 +1,242 @@
+"""The live Hugging Face Hub as a source of ``ModelRecord``s, over the real ``huggingface_hub`` client.
+
+``huggingface_hub`` objects (``ModelInfo``) never leave this module: each is turned back into the Hub JSON shape
+and converted by ``graphsc.sources.hub_records`` like every other Hub record.
+
+Facts about ``huggingface_hub`` 2.x this relies on (read from its source):
+
+- It speaks HTTP through ``httpx2`` with one shared client whose default timeout is None (wait forever).
+  ``model_info`` takes ``timeout=`` and does not retry. ``list_models`` follows the ``Link: <...>; rel="next"``
+  cursor through ``http_backoff``, which retries 429/5xx/network errors itself (5 retries, 1–8 s, integer
+  ``Retry-After`` only) with no timeout and no way to configure either. So listings are paged here with the
+  same session, headers and error mapping (``get_session``, ``build_hf_headers``, ``hf_raise_for_status``), one
+  retry policy for everything, a timeout on every request, and retries per page that keep the cursor.
+- ``HF_ENDPOINT`` is read once, when ``huggingface_hub`` is imported; ``HubClient`` reads it when it is created.
+  ``HF_TOKEN`` is read by ``huggingface_hub`` on every request unless a token is passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, TypeVar
+
+import httpx2
+from huggingface_hub import HfApi, ModelInfo
+from huggingface_hub.errors import HfHubHTTPError, HFValidationError
+from huggingface_hub.repocard_data import ModelCardData
+from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status, parse_ratelimit_headers
+
+from graphsc.errors import SourceError
+from graphsc.records import ModelRecord
+from graphsc.sources.hub_records import RecordError, model_record_from_hub
+from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_TIMEOUT = 10.0
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelProblem:
+    """A model the Hub would not give us (unknown, gated/private) or whose record is unusable."""
+
+    model_id: str
+    reason: str
+    status: int | None = None
+
+
+Fetched = ModelRecord | ModelProblem
+
+
+class HubClient:
+    """Fetches model records and listings from the Hub, with timeouts and retries; safe to share between threads.
+
+    ``endpoint`` defaults to ``HF_ENDPOINT`` then huggingface.co, ``token`` to ``HF_TOKEN`` (then a saved login),
+    ``timeout`` (seconds per request) to ``GRAPHSC_HF_TIMEOUT`` then 10, ``policy`` to ``RetryPolicy.from_env()``.
+    Setting ``stop`` makes waiting calls give up and listings end early.
+    """
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        token: str | None = None,
+        timeout: float | None = None,
+        policy: RetryPolicy | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+        self.token = token or os.environ.get("HF_TOKEN") or None
+        self.timeout = timeout if timeout is not None else float(os.environ.get("GRAPHSC_HF_TIMEOUT", DEFAULT_TIMEOUT))
+        self.retrier = Retrier(policy or RetryPolicy.from_env(), stop)
+        self._api = HfApi(endpoint=self.endpoint, token=self.token, library_name="graphsc")
+        self._lock = threading.Lock()
+        self.requests = 0
+
+    @property
+    def stop(self) -> threading.Event:
+        return self.retrier.stop
+
+    def model(self, model_id: str, fetched_at: str | None = None) -> Fetched:
+        """One model's record (``GET /api/models/{id}``), or a ``ModelProblem`` if the Hub has none for us."""
+        url = f"{self.endpoint}/api/models/{model_id}"
+        try:
+            info = self._retrying(url, lambda: self._api.model_info(model_id, timeout=self.timeout))
+        except HFValidationError:
+            return ModelProblem(model_id, "not a valid model id")
+        except HfHubHTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            return ModelProblem(model_id, _unavailable_reason(status), status)
+        return _record(info, fetched_at)
+
+    def pages(
+        self,
+        *,
+        filter: str | None = None,
+        author: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        fetched_at: str | None = None,
+    ) -> Iterator[list[Fetched]]:
+        """``GET /api/models`` (full records with card data), one page at a time, at most ``limit`` records."""
+        params: dict[str, Any] = {"full": True, "cardData": True}
+        for key, value in (("filter", filter), ("author", author), ("search", search), ("limit", limit)):
+            if value is not None:
+                params[key] = value
+        url: str | None = f"{self.endpoint}/api/models"
+        remaining = limit
+        while url is not None and not self.stop.is_set():
+            try:
+                page, url = self._retrying(url, partial(self._get_page, url, params))
+            except HfHubHTTPError as exc:  # a 4xx: retrying will not help
+                status = exc.response.status_code if exc.response is not None else "?"
+                raise SourceError(f"Hugging Face Hub {url}", f"HTTP {status}", _hint(self.endpoint)) from None
+            params = {}  # the next link carries the query
+            if remaining is not None:
+                page = page[:remaining]
+                remaining -= len(page)
+                if remaining <= 0:
+                    url = None
+            yield [_record_from_json(item, fetched_at) for item in page]
+
+    def children(self, model_id: str, fetched_at: str | None = None) -> Iterator[list[Fetched]]:
+        """The models whose Hub tags name ``model_id`` as a base (``filter=base_model:<id>``), page by page."""
+        return self.pages(filter=f"base_model:{model_id}", fetched_at=fetched_at)
+
+    def _get_page(self, url: str, params: dict[str, Any]) -> tuple[list[Any], str | None]:
+        headers = build_hf_headers(token=self.token, library_name="graphsc")
+        response = get_session().get(url, params=params or None, headers=headers, timeout=self.timeout)
+        hf_raise_for_status(response)
+        page = response.json()
+        if not isinstance(page, list):
+            raise SourceError(f"Hugging Face Hub {url}", f"expected a JSON list of models, got {type(page).__name__}",
+                              _hint(self.endpoint))
+        return page, response.links.get("next", {}).get("url")
+
+    def _retrying(self, url: str, fn: Callable[[], T]) -> T:
+        def counted() -> T:
+            with self._lock:
+                self.requests += 1
+            return fn()
+
+        try:
+            return self.retrier.call(counted, self._classify)
+        except GiveUp as exc:
+            raise self._source_error(url, exc) from None
+
+    def _classify(self, exc: BaseException) -> Retry | None:
+        if isinstance(exc, HfHubHTTPError) and exc.response is not None:
+            status = exc.response.status_code
+            if status not in RETRY_STATUSES:
+                return None
+            headers = exc.response.headers
+            wait = parse_retry_after(headers.get("Retry-After"))
+            limit = parse_ratelimit_headers(headers) if status == 429 else None
+            if wait is None and limit is not None and limit.remaining == 0:
+                wait = float(limit.reset_in_seconds)
+            return Retry(f"HTTP {status}" + (" (rate limited)" if status == 429 else ""), wait, status == 429)
+        if isinstance(exc, httpx2.TimeoutException):
+            return Retry(f"no response within {self.timeout:g} s")
+        if isinstance(exc, httpx2.TransportError):
+            return Retry(f"connection failed ({exc or type(exc).__name__})")
+        if isinstance(exc, json.JSONDecodeError):
+            return Retry(f"truncated or invalid JSON response ({exc.msg})")
+        return None
+
+    def _source_error(self, url: str, exc: GiveUp) -> SourceError:
+        if exc.reason == "stopped":
+            return SourceError(f"Hugging Face Hub {url}", "stopped")
+        attempts = f"after {exc.attempts} attempt{'s' if exc.attempts != 1 else ''}"
+        if exc.rate_limited:
+            hint = ("The Hub limits API calls (about 500 per 5 minutes anonymous, 1,000 with a token): set HF_TOKEN, "
+                    "use fewer --workers, or re-run later; completed work is kept and skipped on re-run.")
+        else:
+            hint = _hint(self.endpoint)
+        return SourceError(f"Hugging Face Hub {url}", f"{exc.reason} {attempts}", hint)
+
+
+def _hint(endpoint: str) -> str:
+    return (f"Check the network and the Hub endpoint ({endpoint}; HF_ENDPOINT overrides it), then re-run: completed "
+            "work is kept and skipped. GRAPHSC_HF_TIMEOUT / GRAPHSC_HF_RETRIES tune the timeout and retries.")
+
+
+def _unavailable_reason(status: int | None) -> str:
+    if status == 404:
+        return "not found on the Hub (deleted, renamed or mistyped)"
+    if status in (401, 403):
+        return "private or gated: not visible with the current token (set HF_TOKEN to a token with access)"
+    return f"the Hub answered HTTP {status}"
+
+
+def _iso(value: datetime | None) -> str | None:
+    """A datetime as the Hub writes it: ``2025-01-20T03:46:07.000Z``."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def hub_dict(info: ModelInfo) -> dict[str, Any]:
+    """A ``ModelInfo`` back in the Hub JSON shape ``model_record_from_hub`` reads."""
+    card = info.card_data
+    return {
+        "id": info.id,
+        "author": info.author,
+        "sha": info.sha,
+        "createdAt": _iso(info.created_at),
+        "lastModified": _iso(info.last_modified),
+        "private": info.private,
+        "gated": info.gated,
+        "disabled": info.disabled,
+        "downloads": info.downloads,
+        "likes": info.likes,
+        "library_name": info.library_name,
+        "pipeline_tag": info.pipeline_tag,
+        "tags": info.tags,
+        "cardData": card.to_dict() if isinstance(card, ModelCardData) else card,
+        "spaces": info.spaces,
+    }
+
+
+def _record(info: ModelInfo, fetched_at: str | None) -> Fetched:
+    try:
+        return model_record_from_hub(hub_dict(info), fetched_at)
+    except RecordError as exc:
+        return ModelProblem(info.id, f"unusable record: {exc}")
+
+
+def _record_from_json(item: Any, fetched_at: str | None) -> Fetched:
+    """A listing item, read through ``ModelInfo`` as ``list_models`` does, so both paths convert alike."""
+    model_id = item.get("id", "?") if isinstance(item, dict) else "?"
+    try:
+        info = ModelInfo(**{**item, "siblings": item.get("siblings")})
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        return ModelProblem(str(model_id), f"unusable record: {exc}")
+    return _record(info, fetched_at)

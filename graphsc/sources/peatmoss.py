@@ -1,0 +1,162 @@
+"""PeaTMOSS (MSR 2024) downstream-usage data → plain usage rows.
+
+Three inputs, all optional but the mapping:
+- the mapping CSV (no header: ``github_repo_url, hf_model_id, hf_model_url, hf_license``), plain or gzipped;
+- the repositories' licenses, ``{"owner/repo": ["scancode-key", ...] | null}``, plain or gzipped JSON;
+- the PeaTMOSS SQLite database (tables ``reuse_repository``, ``model_to_reuse_repository``, ``model``, and
+  where present ``model_to_license``/``license`` and ``reuse_file``).
+
+Rows come out as ``PeatmossUsage`` with ids as PeaTMOSS spells them; ``graphsc.peatmoss_ingest`` resolves legacy
+model ids and builds graph records.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphsc.errors import InputFileError
+from graphsc.sources.hub_records import clean_repo_id
+from graphsc.sources.snapshot import BadLine, _open_text
+
+_GITHUB_HOSTS = ("github.com", "www.github.com")
+_HF_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "huggingface.co/")
+MAPPING_EVIDENCE = "PeaTMOSS mapping"
+DB_EVIDENCE = "PeaTMOSS database"
+
+
+@dataclass(frozen=True, slots=True)
+class PeatmossUsage:
+    """GitHub repository ``repo`` (``owner/name``) uses HF model ``model``, whose card declared ``model_license``."""
+
+    repo: str
+    model: str
+    model_license: str | None
+    evidence: str
+
+
+def repo_id_from_url(url: str) -> str | None:
+    """``owner/name`` from a GitHub repository URL (with or without scheme), or None if it is not one."""
+    text = url.strip()
+    for scheme in ("https://", "http://", "git://"):
+        if text.startswith(scheme):
+            text = text[len(scheme):]
+            break
+    parts = [p for p in text.split("/") if p]
+    if len(parts) < 3 or parts[0].lower() not in _GITHUB_HOSTS:
+        return None
+    owner, name = parts[1], parts[2].removesuffix(".git")
+    return f"{owner}/{name}" if owner and name else None
+
+
+def _existing(path: Path) -> Path:
+    if not path.exists():
+        raise InputFileError(str(path), "no such file")
+    if path.is_dir():
+        raise InputFileError(str(path), "is a directory")
+    return path
+
+
+def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadLine]:
+    """Yield each row of the mapping CSV as a usage, or a ``BadLine`` saying why it is unusable."""
+    name = str(_existing(path))
+    with _open_text(path) as stream:
+        for line_no, row in enumerate(csv.reader(stream), start=1):  # type: ignore[arg-type]
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            if len(row) < 2:
+                yield BadLine(name, line_no, f"expected 4 columns, got {len(row)}")
+                continue
+            repo = repo_id_from_url(row[0])
+            model = clean_repo_id(row[1])
+            if repo is None:
+                yield BadLine(name, line_no, f"not a GitHub repository URL: {row[0]!r}")
+            elif model is None:
+                yield BadLine(name, line_no, f"not a model id: {row[1]!r}")
+            else:
+                license_id = row[3].strip() if len(row) > 3 and row[3].strip() else None
+                yield PeatmossUsage(repo, model, license_id, MAPPING_EVIDENCE)
+
+
+def read_repo_licenses(path: Path) -> dict[str, list[str]]:
+    """The licensed repositories of ``gh_licenses.json``: ``owner/repo`` → ScanCode keys (repos with none omitted)."""
+    name = str(_existing(path))
+    try:
+        with _open_text(path) as stream:
+            data = json.load(stream)
+    except (json.JSONDecodeError, UnicodeDecodeError, OSError, EOFError) as exc:
+        raise InputFileError(name, f"not a JSON object of repository licenses ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputFileError(name, f"expected a JSON object, got {type(data).__name__}")
+    return {
+        repo: [k for k in keys if isinstance(k, str)]
+        for repo, keys in data.items()
+        if isinstance(keys, list) and any(isinstance(k, str) for k in keys)
+    }
+
+
+def hf_model_id(context_id: Any, repo_url: Any) -> str | None:
+    """The HF id of a PeaTMOSS ``model`` row: from its Hub URL, else its ``context_id``; None for other hubs."""
+    if isinstance(repo_url, str) and repo_url.strip():
+        url = repo_url.strip()
+        return clean_repo_id(url) if url.startswith(_HF_PREFIXES) else None
+    if isinstance(context_id, str) and not context_id.isdigit():
+        return clean_repo_id(context_id)
+    return None
+
+
+_USAGE_SQL = """
+SELECT r.id, r.owner, r.name, r.url, m.id, m.context_id, m.repo_url
+FROM model_to_reuse_repository mr
+JOIN reuse_repository r ON r.id = mr.reuse_repository_id
+JOIN model m ON m.id = mr.model_id
+"""
+
+
+def read_peatmoss_db(path: Path) -> Iterator[PeatmossUsage | BadLine]:
+    """Yield the model → reuse-repository links of a PeaTMOSS SQLite database (HF models only)."""
+    name = str(_existing(path))
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            missing = {"reuse_repository", "model_to_reuse_repository", "model"} - tables
+            if missing:
+                raise InputFileError(name, f"not a PeaTMOSS database (missing tables: {', '.join(sorted(missing))})")
+            licenses = _model_licenses(db) if {"license", "model_to_license"} <= tables else {}
+            files = _reuse_files(db) if "reuse_file" in tables else {}
+            for repo_pk, owner, repo_name, url, model_pk, context_id, repo_url in db.execute(_USAGE_SQL):
+                repo = f"{owner}/{repo_name}" if owner and repo_name else repo_id_from_url(url or "")
+                model = hf_model_id(context_id, repo_url)
+                where = f"reuse_repository {repo_pk} / model {model_pk}"
+                if repo is None:
+                    yield BadLine(name, 0, f"{where}: no GitHub owner/name ({url!r})")
+                elif model is None:
+                    yield BadLine(name, 0, f"{where}: not a Hugging Face model ({repo_url or context_id!r})")
+                else:
+                    path_in_repo = files.get((model_pk, repo_pk))
+                    evidence = f"{DB_EVIDENCE} reuse_file {path_in_repo}" if path_in_repo else DB_EVIDENCE
+                    yield PeatmossUsage(repo, model, licenses.get(model_pk), evidence)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputFileError(name, f"cannot read as a PeaTMOSS SQLite database ({exc})") from None
+
+
+def _model_licenses(db: sqlite3.Connection) -> dict[int, str]:
+    names: dict[int, list[str]] = {}
+    query = "SELECT ml.model_id, l.name FROM model_to_license ml JOIN license l ON l.id = ml.license_id ORDER BY l.name"
+    for model_pk, license_name in db.execute(query):
+        if license_name:
+            names.setdefault(model_pk, []).append(str(license_name))
+    return {pk: " OR ".join(values) for pk, values in names.items()}
+
+
+def _reuse_files(db: sqlite3.Connection) -> dict[tuple[int, int], str]:
+    query = "SELECT model_id, reuse_repository_id, min(path) FROM reuse_file WHERE path IS NOT NULL GROUP BY 1, 2"
+    return {(m, r): p for m, r, p in db.execute(query)}

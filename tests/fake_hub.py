@@ -1,0 +1,219 @@
+"""A local stand-in for the Hugging Face Hub API, for running the real ``huggingface_hub`` client in tests.
+
+``FakeHub(records)`` serves, on 127.0.0.1 from a thread:
+
+- ``GET /api/models/{id}``: the record, or 404 (401 for ids in ``private``) with the Hub's ``X-Error-Code``;
+- ``GET /api/models?filter=&search=&author=&limit=&full=&cardData=&cursor=``: matching records in data order,
+  ``page_size`` per page, with a ``Link: <...>; rel="next"`` cursor like the Hub. A filter matches a record whose
+  tags contain it (so ``filter=base_model:X`` lists X's children), ``search`` is a case-insensitive substring of
+  the id, ``author`` the id's namespace. ``cardData`` is only included when asked for, as on the Hub.
+
+Faults (``add_fault``) make chosen requests fail: an HTTP status (e.g. 429 with ``Retry-After``, 500), a sleep
+(longer than the client's timeout), a body cut short with a matching ``Content-Length`` (invalid JSON) or a
+connection closed mid-body. Every request is counted, faulted or not. ``latency`` delays every answer (to see
+what parallel requests buy).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+FaultKind = Literal["status", "sleep", "bad_json", "cut"]
+LIST_FIELDS = ("_id", "id", "modelId", "author", "createdAt", "lastModified", "private", "gated", "disabled",
+               "downloads", "likes", "library_name", "pipeline_tag", "tags")
+
+
+@dataclass(slots=True)
+class Fault:
+    """Make matching requests fail. ``match`` is a substring of the raw request target ("" matches all);
+    ``after`` skips the first N requests the server sees; ``times`` is how many requests it hits (None: all)."""
+
+    kind: FaultKind
+    match: str = ""
+    times: int | None = 1
+    after: int = 0
+    status: int = 500
+    retry_after: str | None = None
+    seconds: float = 0.0
+
+
+def load_records(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    """Hub records from JSONL files."""
+    return [json.loads(line) for path in paths for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+class FakeHub:
+    """The server; use as a context manager. ``url`` is its endpoint, ``requests`` the targets it was sent."""
+
+    def __init__(self, records: list[dict[str, Any]], page_size: int = 5, private: Iterable[str] = (),
+                 latency: float = 0.0) -> None:
+        self.records = {r["id"]: r for r in records}
+        self.latency = latency
+        self.page_size = page_size
+        self.private = set(private)
+        self.requests: list[str] = []
+        self.faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-hub", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeHub:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def add_fault(self, kind: FaultKind, **kwargs: Any) -> Fault:
+        fault = Fault(kind, **kwargs)
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+
+    @property
+    def count(self) -> int:
+        with self._lock:
+            return len(self.requests)
+
+    def reset_count(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    def _arrive(self, target: str) -> Fault | None:
+        with self._lock:
+            seen = len(self.requests)
+            self.requests.append(target)
+            for fault in self.faults:
+                if seen >= fault.after and fault.match in target and (fault.times is None or fault.times > 0):
+                    if fault.times is not None:
+                        fault.times -= 1
+                    return fault
+        return None
+
+    def listing(self, query: dict[str, list[str]]) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """One page of ``GET /api/models`` and the query of the next page (None on the last)."""
+        filters = query.get("filter", [])
+        search = query.get("search", [""])[0].lower()
+        author = query.get("author", [None])[0]
+        found = [
+            r for r in self.records.values()
+            if all(f in (r.get("tags") or []) for f in filters)
+            and search in r["id"].lower()
+            and (author is None or r["id"].split("/", 1)[0] == author)
+        ]
+        size = min(self.page_size, int(query["limit"][0])) if "limit" in query else self.page_size
+        start = int(query.get("cursor", ["0"])[0])
+        page = [self._list_item(r, query) for r in found[start:start + size]]
+        if start + size >= len(found):
+            return page, None
+        following = {k: v[0] if len(v) == 1 else v for k, v in query.items() if k != "cursor"}
+        return page, {**following, "cursor": str(start + size)}
+
+    @staticmethod
+    def _list_item(record: dict[str, Any], query: dict[str, list[str]]) -> dict[str, Any]:
+        full = query.get("full", ["false"])[0].lower() == "true"
+        item = dict(record) if full else {k: record[k] for k in LIST_FIELDS if k in record}
+        if query.get("cardData", ["false"])[0].lower() != "true":
+            item.pop("cardData", None)
+        elif "cardData" in record:
+            item["cardData"] = record["cardData"]
+        return item
+
+
+def _handler_class(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            try:
+                self._serve()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+        def _serve(self) -> None:
+            fault = hub._arrive(self.path)
+            if hub.latency:
+                time.sleep(hub.latency)
+            if fault is not None and fault.kind == "status":
+                headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+                self._send(fault.status, {"error": f"injected HTTP {fault.status}"}, headers)
+                return
+            if fault is not None and fault.kind == "sleep":
+                time.sleep(fault.seconds)
+            status, body, headers = self._route()
+            self._send(status, body, headers, fault.kind if fault is not None else None)
+
+        def _route(self) -> tuple[int, Any, dict[str, str]]:
+            parts = urlsplit(self.path)
+            path = unquote(parts.path)
+            if path == "/api/models":
+                page, following = hub.listing(parse_qs(parts.query))
+                headers = {}
+                if following is not None:
+                    headers["Link"] = f'<{hub.url}/api/models?{urlencode(following, doseq=True)}>; rel="next"'
+                return 200, page, headers
+            if path.startswith("/api/models/"):
+                model_id = path[len("/api/models/"):]
+                if model_id in hub.private:
+                    return 401, {"error": "Invalid username or password."}, {"X-Error-Code": "RepoNotFound"}
+                if model_id in hub.records:
+                    return 200, hub.records[model_id], {}
+                return 404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}
+            return 404, {"error": "Not found"}, {}
+
+        def _send(self, status: int, body: Any, headers: dict[str, str], damage: str | None = None) -> None:
+            data = json.dumps(body).encode()
+            sent = data[: len(data) // 2] if damage in ("bad_json", "cut") else data
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data) if damage == "cut" else len(sent)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            if damage == "cut":
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            self.wfile.write(sent)
+            self.wfile.flush()
+
+    return Handler
+
+
+def descendants_in_data(records: Iterable[dict[str, Any]], root: str, max_depth: int) -> dict[str, int]:
+    """Every model within ``max_depth`` levels below ``root`` by the records' ``base_model:<id>`` tags, with its
+    depth: what a crawl of ``root`` should find, worked out from the data rather than from the server."""
+    children: dict[str, list[str]] = {}
+    for record in records:
+        for tag in record.get("tags") or []:
+            if tag.startswith("base_model:") and tag.count(":") == 1:
+                children.setdefault(tag[len("base_model:"):], []).append(record["id"])
+    depth = {root: 0}
+    frontier = [root]
+    for level in range(1, max_depth + 1):
+        frontier = [c for parent in frontier for c in children.get(parent, []) if c not in depth]
+        depth.update((c, level) for c in frontier)
+    return depth

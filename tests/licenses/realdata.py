@@ -1,0 +1,98 @@
+"""Fixture loader: the real data in ``../shared/data`` as plain graphsc records, for license tests.
+
+Until snapshot ingestion lands, this reads the Hub records and the PeaTMOSS files directly. Provenance of the
+data: see ``/work/shared/data/README.md`` (HF family dumps from hamidahoderinwale/model_metadata_analyses;
+PeaTMOSS-Artifact commit 2e9d475e).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphsc.licenses.normalize import join_licenses
+from graphsc.records import RELATIONS, DerivedFrom, Model, Repo, TrainedOn, Uses
+
+DATA = Path(os.environ.get("GRAPHSC_SHARED_DATA", "/work/shared/data"))
+HF_FILES = sorted((DATA / "hf").glob("*.jsonl"))
+MAPPING = DATA / "peatmoss" / "gh_to_hf_mapping.csv"
+GH_LICENSES = DATA / "peatmoss" / "gh_licenses.json"
+
+
+@dataclass
+class RealData:
+    models: dict[str, Model] = field(default_factory=dict)
+    derived_from: list[DerivedFrom] = field(default_factory=list)
+    trained_on: list[TrainedOn] = field(default_factory=list)
+    uses: list[Uses] = field(default_factory=list)
+    repos: list[Repo] = field(default_factory=list)
+    repo_keys: dict[str, list[str]] = field(default_factory=dict)
+
+
+def hf_records() -> list[dict]:
+    return [json.loads(line) for path in HF_FILES for line in path.open() if line.strip()]
+
+
+def _edges(record: dict) -> list[tuple[str, str]]:
+    """(relation, base) from ``base_model:<relation>:<id>`` tags, else from the card's ``base_model``."""
+    out = []
+    for tag in record.get("tags") or []:
+        parts = tag.split(":", 2)
+        if len(parts) == 3 and parts[0] == "base_model" and parts[1] in RELATIONS:
+            out.append((parts[1], parts[2]))
+    if out:
+        return out
+    base = (record.get("cardData") or {}).get("base_model")
+    bases = [base] if isinstance(base, str) else list(base or [])
+    relation = "merge" if len(bases) > 1 else "finetune"
+    return [(relation, b) for b in bases if isinstance(b, str)]
+
+
+def load(with_hf: bool = True, with_peatmoss: bool = True) -> RealData:
+    data = RealData()
+    if with_hf:
+        for r in hf_records():
+            card = r.get("cardData") or {}
+            lic = card.get("license")
+            data.models[r["id"]] = Model(
+                id=r["id"], author=r.get("author"), license=lic if isinstance(lic, str) else None,
+                license_name=card.get("license_name"), license_link=card.get("license_link"),
+                downloads=r.get("downloads"),
+            )
+            for relation, base in _edges(r):
+                data.derived_from.append(DerivedFrom(r["id"], base, relation, "tag"))
+            for tag in r.get("tags") or []:
+                if tag.startswith("dataset:"):
+                    data.trained_on.append(TrainedOn(r["id"], tag.removeprefix("dataset:"), "tag"))
+    if with_peatmoss:
+        keys = json.loads(GH_LICENSES.read_text())
+        for url, model_id, _model_url, hf_license in csv.reader(MAPPING.open()):
+            repo = url.removeprefix("github.com/")
+            data.models.setdefault(model_id, Model(id=model_id, license=hf_license))
+            data.uses.append(Uses(repo, "repo", model_id, "peatmoss", evidence=url))
+        for repo, found in keys.items():
+            data.repo_keys[repo] = found or []
+            raw = join_licenses(found)
+            data.repos.append(Repo(id=repo, license=raw, license_raw=raw))
+    return data
+
+
+def all_license_values() -> list[tuple[str, str | None, str | None, str | None]]:
+    """Every license value in the shared data as (where, license, license_name, license_link), deduplicated."""
+    seen: dict[tuple, None] = {}
+    for r in hf_records():
+        card = r.get("cardData") or {}
+        if isinstance(card.get("license"), str):
+            seen[("hf card", card["license"], card.get("license_name"), card.get("license_link"))] = None
+        for tag in r.get("tags") or []:
+            if tag.startswith("license:"):
+                seen[("hf tag", tag.removeprefix("license:"), card.get("license_name"), card.get("license_link"))] = None
+    for row in csv.reader(MAPPING.open()):
+        seen[("peatmoss mapping", row[3], None, None)] = None
+    for found in json.loads(GH_LICENSES.read_text()).values():
+        for key in found or []:
+            seen[("scancode", key, None, None)] = None
+    return list(seen)

@@ -1,0 +1,126 @@
+"""GitHub usage crawl: the real PyGithub client against the local fake GitHub, faults included."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from graphsc.errors import SourceError
+from graphsc.github_ingest import SOURCE, ingest_github
+from graphsc.sources.github import GitHubClient, rate_limit_wait
+from graphsc.store.sqlite import SQLiteStore
+from tests.fake_github import GPT2, FakeGitHub, populate, invalid_query, primary_limit, secondary_limit, server_error, too_many_requests
+
+class Waits:
+    """Records waits and really sleeps them (rate-limit resets are a second or two ahead)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str]] = []
+
+    def __call__(self, seconds: float, reason: str) -> None:
+        self.calls.append((seconds, reason))
+        time.sleep(min(seconds, 3.0))
+
+
+def client_for(fake: FakeGitHub, waits: Waits | None = None, **kw: float) -> GitHubClient:
+    return GitHubClient("test-token", fake.url, wait=waits or Waits(), backoff=kw.get("backoff", 0.01),
+                        retries=int(kw.get("retries", 3)), min_interval=0.0)
+
+
+def test_real_uses_become_repos_and_edges(store: SQLiteStore, fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    report = ingest_github(store, client_for(fake_github), [GPT2])
+    uses = {u.user: u for u in store.uses_of([GPT2])}
+    assert set(uses) == {"alice/chatbot", "bob/legacy-app"}  # legacy "gpt2" spelling found too
+    assert all(u.source == SOURCE for u in uses.values())
+    assert uses["alice/chatbot"].evidence == (
+        "src/train.py:6 https://github.com/alice/chatbot/blob/0123456789abcdef0123456789abcdef01234567/src/train.py#L6"
+    )
+    assert uses["bob/legacy-app"].evidence.startswith("app.py:3 ")
+    repos = {r.id: r for batch in store.iter_repos() for r in batch}
+    assert repos["alice/chatbot"].license == "apache-2.0" and repos["alice/chatbot"].license_raw == "Apache-2.0"
+    assert repos["alice/chatbot"].stars == 42 and repos["alice/chatbot"].pushed_at == "2025-03-01T00:00:00Z"
+    assert repos["bob/legacy-app"].license is None and repos["bob/legacy-app"].archived is True
+    assert set(repos) == {"alice/chatbot", "bob/legacy-app"}  # false positives leave no trace
+    assert report.rejected >= 3 and report.uses == {GPT2: 2}
+    search = [q for route, _, q in fake_github.requests if route == "search"]
+    assert search and all(q.get("per_page") == ["100"] for q in search)
+
+
+def test_text_match_media_type_is_requested(store: SQLiteStore, fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    client = client_for(fake_github)
+    hits = [h for page in client.search_code(f'"{GPT2}" from_pretrained') for h in page]
+    assert {h.repo for h in hits} >= {"alice/chatbot", "carol/commented"}
+    assert all(h.fragments and h.fragments[0] for h in hits)
+    assert hits[0].ref == "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_rerun_skips_finished_searches_unless_refresh(store: SQLiteStore, fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    first = ingest_github(store, client_for(fake_github), [GPT2])
+    searches, repo_lookups = fake_github.count("search"), fake_github.count("repo")
+    again = ingest_github(store, client_for(fake_github), [GPT2])
+    assert again.queries_run == 0 and again.queries_cached == first.queries_run
+    assert fake_github.count("search") == searches and fake_github.count("repo") == repo_lookups
+    refreshed = ingest_github(store, client_for(fake_github), [GPT2], refresh=True)
+    assert refreshed.queries_run == first.queries_run and fake_github.count("repo") > repo_lookups
+    assert len(store.uses_of([GPT2])) == 2
+
+
+def test_max_repos_stops_early_and_a_higher_limit_resumes(store: SQLiteStore, fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    ingest_github(store, client_for(fake_github), [GPT2], max_repos=1)
+    assert len(store.uses_of([GPT2])) == 1
+    ingest_github(store, client_for(fake_github), [GPT2], max_repos=5)
+    assert len(store.uses_of([GPT2])) == 2
+
+
+@pytest.mark.parametrize("fault", [secondary_limit(1), primary_limit(1), too_many_requests(1)], ids=["secondary", "primary", "429"])
+def test_rate_limits_wait_then_continue(store: SQLiteStore, fake_github: FakeGitHub, fault: object) -> None:
+    populate(fake_github)
+    fake_github.fail("search", fault)  # type: ignore[arg-type]
+    fake_github.fail("repo", secondary_limit(1))
+    waits = Waits()
+    started = time.monotonic()
+    ingest_github(store, client_for(fake_github, waits), [GPT2])
+    assert len(store.uses_of([GPT2])) == 2
+    assert len(waits.calls) == 2 and all("rate limit" in reason for _, reason in waits.calls)
+    assert all(0 < seconds <= 3 for seconds, _ in waits.calls)
+    assert time.monotonic() - started >= 1.0
+
+
+def test_invalid_query_is_reported_and_skipped(store: SQLiteStore, fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    fake_github.fail("search", invalid_query())
+    report = ingest_github(store, client_for(fake_github), [GPT2])
+    assert len(report.invalid_queries) == 1
+    assert report.invalid_queries[0][0] == f'"{GPT2}" from_pretrained'
+    assert {u.user for u in store.uses_of([GPT2])} == {"bob/legacy-app"}  # found through another query
+    assert store.get_state(f'github:search:"{GPT2}" from_pretrained') is None  # not recorded as done
+    rerun = ingest_github(store, client_for(fake_github), [GPT2])
+    assert rerun.queries_run == 1 and not rerun.invalid_queries
+    assert {u.user for u in store.uses_of([GPT2])} == {"alice/chatbot", "bob/legacy-app"}
+
+
+def test_server_errors_are_retried_with_backoff(store: SQLiteStore, fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    fake_github.fail("search", server_error(502), server_error(503))
+    waits = Waits()
+    ingest_github(store, client_for(fake_github, waits), [GPT2])
+    assert [r for _, r in waits.calls if "HTTP 50" in r] and len(store.uses_of([GPT2])) == 2
+
+
+def test_persistent_server_errors_raise_source_error(store: SQLiteStore, fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    fake_github.fail("search", *[server_error(500)] * 10)
+    with pytest.raises(SourceError, match="still failing after 3 retries"):
+        ingest_github(store, client_for(fake_github), [GPT2])
+
+
+def test_rate_limit_wait_rules() -> None:
+    assert rate_limit_wait(403, {"retry-after": "7"}, "") == (7.0, "secondary")
+    assert rate_limit_wait(403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010"}, "", now=1000.0) == (11.0, "primary")
+    assert rate_limit_wait(403, {}, "Resource not accessible by integration") is None
+    assert rate_limit_wait(500, {"retry-after": "1"}, "") is None

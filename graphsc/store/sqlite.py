@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS models (
     id TEXT PRIMARY KEY, author TEXT, license TEXT, license_name TEXT, license_link TEXT,
     pipeline_tag TEXT, library_name TEXT, downloads INTEGER, likes INTEGER, created_at TEXT,
     last_modified TEXT, gated TEXT, fetched INTEGER NOT NULL, fetched_at TEXT
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS datasets (id TEXT PRIMARY KEY, license TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS repos (
     id TEXT PRIMARY KEY, license TEXT, license_raw TEXT, stars INTEGER, archived INTEGER, pushed_at TEXT,
@@ -94,14 +94,6 @@ def _chunks(items: Sequence[T], size: int = _MAX_PARAMS) -> Iterator[Sequence[T]
         yield items[start:start + size]
 
 
-def _model_row(model: Model) -> tuple[Any, ...]:
-    return (
-        model.id, model.author, model.license, model.license_name, model.license_link, model.pipeline_tag,
-        model.library_name, model.downloads, model.likes, model.created_at, model.last_modified, model.gated,
-        1 if model.fetched else 0, model.fetched_at,
-    )
-
-
 def _metrics_row(m: ModelMetrics) -> tuple[Any, ...]:
     return (
         m.model_id, m.generation, int(m.in_cycle), m.family, m.family_size, m.descendants, m.descendant_downloads,
@@ -167,17 +159,20 @@ class SQLiteStore:
     # writes
 
     def write(self, batch: GraphBatch) -> None:
+        # Records are NamedTuples in table column order, so most go to executemany as they are.
         db = self._db
         with self._transaction():
             fetched = [m for m in batch.models if m.fetched]
             if fetched:
                 self._drop_outgoing_hub_edges([m.id for m in fetched])
-                db.executemany(_UPSERT_MODEL, [_model_row(m) for m in fetched])
+                db.executemany(_UPSERT_MODEL, fetched)
+            fetched_ids = {m.id for m in fetched}
             stubs = {m.id for m in batch.models if not m.fetched}
             stubs.update(e.base for e in batch.derived_from)
             stubs.update(e.child for e in batch.derived_from)
             stubs.update(e.model for e in batch.trained_on)
             stubs.update(e.model for e in batch.uses)
+            stubs -= fetched_ids
             db.executemany(_STUB_MODEL, [(i, _author_of(i)) for i in stubs])
             db.executemany(
                 _STUB_LICENSE,
@@ -186,37 +181,24 @@ class SQLiteStore:
             if batch.datasets:
                 db.executemany(
                     "INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
-                    [(d.id, d.license) for d in batch.datasets],
+                    batch.datasets,
                 )
-            db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(e.dataset,) for e in batch.trained_on])
+            db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(d,) for d in {e.dataset for e in batch.trained_on}])
             if batch.repos:
-                db.executemany(
-                    _UPSERT_REPO,
-                    [(r.id, r.license, r.license_raw, r.stars, None if r.archived is None else int(r.archived),
-                      r.pushed_at, r.fetched_at) for r in batch.repos],
-                )
+                db.executemany(_UPSERT_REPO, batch.repos)
             if batch.spaces:
                 db.executemany(
                     "INSERT INTO spaces VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
-                    [(s.id, s.license) for s in batch.spaces],
+                    batch.spaces,
                 )
+            for kind, table in (("space", "spaces"), ("repo", "repos")):
+                users = {u.user for u in batch.uses if u.user_kind == kind}
+                db.executemany(f"INSERT OR IGNORE INTO {table} (id) VALUES (?)", [(u,) for u in users])
+            db.executemany("INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)", batch.derived_from)
+            db.executemany("INSERT OR REPLACE INTO trained_on VALUES (?, ?, ?, ?)", batch.trained_on)
             db.executemany(
-                "INSERT OR IGNORE INTO spaces (id) VALUES (?)", [(u.user,) for u in batch.uses if u.user_kind == "space"]
-            )
-            db.executemany(
-                "INSERT OR IGNORE INTO repos (id) VALUES (?)", [(u.user,) for u in batch.uses if u.user_kind == "repo"]
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)",
-                [(e.child, e.base, e.relation, e.source, e.fetched_at) for e in batch.derived_from],
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO trained_on VALUES (?, ?, ?, ?)",
-                [(e.model, e.dataset, e.source, e.fetched_at) for e in batch.trained_on],
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO uses VALUES (?, ?, ?, ?, ?, ?)",
-                [(u.user_kind, u.user, u.model, u.source, u.evidence, u.fetched_at) for u in batch.uses],
+                "INSERT OR REPLACE INTO uses (user, user_kind, model, source, evidence, fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
+                batch.uses,
             )
 
     def _drop_outgoing_hub_edges(self, model_ids: list[str]) -> None:

@@ -171,10 +171,10 @@ def _hotspot_lines(title: str, spots: list[Hotspot]) -> Text:
     return text
 
 
-def render_hotspots(selection: Selection, console: Console) -> None:
+def render_hotspots(selection: Selection, console: Console, n: int = 5) -> None:
     """Where the selected conflicts concentrate (upstream models most often dropped, biggest droppers):
     what a reviewer fixes first when many conflicts tie on impact."""
-    upstream, droppers = hotspots(selection.matched)
+    upstream, droppers = hotspots(selection.matched, n)
     if upstream:
         console.print(_hotspot_lines("Upstream models whose terms are dropped most often (conflicts):", upstream))
     if droppers:
@@ -223,8 +223,14 @@ def render_report(report: LicenseReport, selection: Selection, console: Console)
 
 
 def render_top(report: LicenseReport, selection: Selection, console: Console) -> None:
-    """The short form ``graphsc demo`` ends with: the summary and the first conflicts of ``selection``."""
+    """The short form ``graphsc demo`` ends with: the summary, the hotspots, the first conflicts of
+    ``selection``."""
     render_summary(report, console)
+    console.print()
+    console.print(Text(f"Top {len(selection.shown)} of {len(selection.matched):,} conflicts "
+                       f"(severity ≥ {selection.filters.min_severity}); all of them: graphsc licenses", style="bold"))
+    console.print()
+    render_hotspots(selection, console, n=EXAMPLES_SHOWN)
     for rank, e in enumerate(selection.shown, 1):
         console.print(conflict_block(rank, e))
 

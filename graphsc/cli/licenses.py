@@ -57,8 +57,7 @@ def licenses(
 ) -> None:
     """Check license propagation: conflicts at their origin edge, ranked by what they reach.
 
-    Exit codes: 0 done (no selected conflict at or above --fail-on); 1 --fail-on matched, or an error (unknown
-    model, unreadable store; message on stderr); 2 bad options.
+    Exit codes: 0 done; 1 a selected conflict is at or above --fail-on, or an error (message on stderr); 2 bad options.
     """
     from graphsc.licenses.engine import check_store
     from graphsc.licenses.render import csv_text, json_document, render_report

@@ -2,12 +2,17 @@
 
 API objects (``huggingface_hub.ModelInfo``, PyGithub objects, raw JSON) are converted into these once, at the
 edge, in ``graphsc.sources``. Nothing past that edge sees an API object.
+
+The records are typed, immutable ``NamedTuple``s rather than frozen dataclasses: ingestion builds several per
+Hub record, millions of times, and a NamedTuple is built about 4x faster than a frozen dataclass (0.6 µs vs
+2.5 µs for five fields, measured) and goes to ``executemany`` as it is. Records of different types with the same
+field values compare equal, as tuples do; don't mix types in one set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Relation = Literal["finetune", "adapter", "quantized", "merge", "distillation"]
 RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge", "distillation")
@@ -15,8 +20,7 @@ RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge", "dist
 UserKind = Literal["repo", "space"]
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
+class Model(NamedTuple):
     """A model on the Hub. ``fetched`` is False for a stub known only as someone's base model."""
 
     id: str
@@ -35,14 +39,12 @@ class Model:
     fetched_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Dataset:
+class Dataset(NamedTuple):
     id: str
     license: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Repo:
+class Repo(NamedTuple):
     """A GitHub repository (``owner/name``). ``license`` is normalised, ``license_raw`` as the source gave it."""
 
     id: str
@@ -54,14 +56,12 @@ class Repo:
     fetched_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Space:
+class Space(NamedTuple):
     id: str
     license: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DerivedFrom:
+class DerivedFrom(NamedTuple):
     """``child`` was derived from ``base`` by ``relation``; ``source`` says where the edge was read."""
 
     child: str
@@ -71,16 +71,14 @@ class DerivedFrom:
     fetched_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TrainedOn:
+class TrainedOn(NamedTuple):
     model: str
     dataset: str
     source: str
     fetched_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Uses:
+class Uses(NamedTuple):
     """A repository or Space (``user``) uses ``model``. ``evidence`` is e.g. a file path or URL."""
 
     user: str
@@ -91,8 +89,7 @@ class Uses:
     fetched_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ModelRecord:
+class ModelRecord(NamedTuple):
     """Everything one Hub model record says: the model and its outgoing edges."""
 
     model: Model

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from graphsc.cli import demo, ingest, ingest_usage, licenses, lineage
+from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage
 from graphsc.cli.common import GraphscGroup
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(ingest.app, name="ingest")
 lineage.register(app)
 licenses.register(app)
 demo.register(app)
+analytics.register(app)
 
 
 def main() -> None:

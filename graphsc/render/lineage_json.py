@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 from graphsc.lineage import Lineage
@@ -19,7 +18,7 @@ def _edge(e: DerivedFrom) -> dict[str, Any]:
 def _model(m: Model | None, model_id: str) -> dict[str, Any]:
     if m is None:
         return {"id": model_id, "fetched": False}
-    return asdict(m)
+    return m._asdict()
 
 
 def lineage_document(lineage: Lineage) -> dict[str, Any]:

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
 
@@ -20,6 +20,31 @@ class GraphCounts:
     edges: dict[str, int] = field(default_factory=dict)
     relations: dict[str, int] = field(default_factory=dict)
     unfetched_models: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMetrics:
+    """Whole-graph metrics of one model, as ``graphsc analyze --write`` stores them (definitions: docs/analytics.md).
+
+    ``derivatives_by_relation`` holds the direct derivatives per relation; stores keep one property per relation
+    in ``graphsc.records.RELATIONS`` (``derivatives_<relation>``). A used model without derivation edges has
+    only exposure: ``family``, ``pagerank`` and ``betweenness`` are ``None``, as is ``betweenness`` when it was
+    not computed.
+    """
+
+    model_id: str
+    generation: int
+    in_cycle: bool
+    family: str | None
+    family_size: int
+    descendants: int
+    descendant_downloads: int
+    derivatives: int
+    derivatives_by_relation: dict[str, int]
+    pagerank: float | None
+    betweenness: float | None
+    exposure_repos: int
+    exposure_spaces: int
 
 
 @runtime_checkable
@@ -53,12 +78,24 @@ class GraphStore(Protocol):
         """Nodes by label, edges by type, DERIVED_FROM by relation."""
 
     def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]: ...
+
+    def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every model as a tuple ``(id, *fields)`` of ``Model`` field values: a narrow, fast whole-graph read
+        (analytics read downloads or licenses of ~2M models this way); ``fetched`` may come as 0/1. Unknown field
+        names raise ``ValueError``."""
+
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]: ...
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]: ...
     def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]: ...
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]: ...
     def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]: ...
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]: ...
+
+    def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
+        """Replace every stored model metric with ``rows`` (one transaction); return how many were written.
+
+        Afterwards exactly the models in ``rows`` carry metrics; a model without a row has none (an isolated
+        model: generation 0, nothing downstream)."""
 
     def get_state(self, key: str) -> str | None:
         """Crawl bookkeeping (e.g. which models' children were fully listed), for resuming."""

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from graphsc.errors import StoreError
-from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
-from graphsc.store.base import Direction, GraphCounts
+from graphsc.records import RELATIONS, Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.store.base import Direction, GraphCounts, ModelMetrics
 
 SCHEMA_VERSION = 1
 
@@ -59,6 +59,18 @@ _UPSERT_MODEL = (
     "ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f"{c}=excluded.{c}" for c in _MODEL_COLUMNS[1:])
 )
+# Written by ``graphsc analyze --write``; created on first write, so older files need no migration.
+_METRICS_COLUMNS = (
+    "model_id", "generation", "in_cycle", "family", "family_size", "descendants", "descendant_downloads",
+    "derivatives", *(f"derivatives_{r}" for r in RELATIONS), "pagerank", "betweenness", "exposure_repos",
+    "exposure_spaces",
+)
+_METRICS_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS model_metrics (model_id TEXT PRIMARY KEY, "
+    + ", ".join(f"{c} {'REAL' if c in ('pagerank', 'betweenness') else 'TEXT' if c == 'family' else 'INTEGER'}"
+                for c in _METRICS_COLUMNS[1:])
+    + ") WITHOUT ROWID"
+)
 _STUB_MODEL = "INSERT OR IGNORE INTO models (id, author, fetched) VALUES (?, ?, 0)"
 # An unfetched model that carries a license (e.g. the one a usage dataset recorded) fills it in on a stub,
 # never on a fetched model.
@@ -87,6 +99,14 @@ def _model_row(model: Model) -> tuple[Any, ...]:
         model.id, model.author, model.license, model.license_name, model.license_link, model.pipeline_tag,
         model.library_name, model.downloads, model.likes, model.created_at, model.last_modified, model.gated,
         1 if model.fetched else 0, model.fetched_at,
+    )
+
+
+def _metrics_row(m: ModelMetrics) -> tuple[Any, ...]:
+    return (
+        m.model_id, m.generation, int(m.in_cycle), m.family, m.family_size, m.descendants, m.descendant_downloads,
+        m.derivatives, *(m.derivatives_by_relation.get(r, 0) for r in RELATIONS), m.pagerank, m.betweenness,
+        m.exposure_repos, m.exposure_spaces,
     )
 
 
@@ -214,6 +234,24 @@ class SQLiteStore:
         self._db.executemany("DELETE FROM trained_on WHERE model=?", rows)
         self._db.executemany("DELETE FROM uses WHERE model=? AND source='hub-spaces'", rows)
 
+    def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
+        """Replace the ``model_metrics`` table's contents with ``rows`` in one transaction."""
+        insert = f"INSERT INTO model_metrics VALUES ({', '.join('?' * len(_METRICS_COLUMNS))})"
+        written = 0
+        with self._transaction():
+            self._db.execute(_METRICS_SCHEMA)
+            self._db.execute("DELETE FROM model_metrics")
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                batch.append(_metrics_row(row))
+                if len(batch) >= 50_000:
+                    self._db.executemany(insert, batch)
+                    written += len(batch)
+                    batch.clear()
+            self._db.executemany(insert, batch)
+            written += len(batch)
+        return written
+
     def set_state(self, items: dict[str, str]) -> None:
         with self._transaction():
             self._db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", list(items.items()))
@@ -315,6 +353,13 @@ class SQLiteStore:
     def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]:
         for rows in self._iter(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", batch_size):
             yield [_model_from_row(r) for r in rows]
+
+    def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        unknown = [f for f in fields if f not in _MODEL_COLUMNS]
+        if unknown:
+            raise ValueError(f"not Model fields: {', '.join(unknown)}")
+        for rows in self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size):
+            yield rows
 
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
         for rows in self._iter("SELECT id, license FROM datasets", batch_size):

@@ -1,0 +1,1 @@
+"""Benchmarks and synthetic-data generation for graphsc (not part of the installed package)."""

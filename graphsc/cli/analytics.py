@@ -1,0 +1,175 @@
+"""``graphsc stats | rank | impact | families | analyze``: whole-graph analytics (definitions: docs/analytics.md).
+
+Thin commands: ``graphsc.analytics`` computes, ``graphsc.render`` shows. NetworkX and numpy are imported inside
+the commands. Progress goes to stderr, so ``--format json`` output on stdout stays parseable.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+
+if TYPE_CHECKING:
+    from graphsc.analytics.analysis import Analysis
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class RankBy(str, Enum):
+    reach = "reach"
+    pagerank = "pagerank"
+    betweenness = "betweenness"
+    downloads = "downloads"
+    exposure = "exposure"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table (terminal) or json.")]
+TopOption = Annotated[int, typer.Option("--top", "-n", min=1, help="How many to list.")]
+SampleOption = Annotated[int, typer.Option("--sample", "-k", min=1, help="Betweenness: source models sampled.")]
+SeedOption = Annotated[int, typer.Option("--seed", help="Betweenness: sampling seed.")]
+
+
+class _RichProgress:
+    """Adapts ``graphsc.analytics.progress.Progress`` to the shared rich progress bar."""
+
+    def __init__(self, bar: Any, task: int) -> None:
+        self._bar = bar
+        self._task = task
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self._bar.update(self._task, description=name, total=total, completed=0)
+
+    def advance(self, n: int = 1) -> None:
+        self._bar.advance(self._task, n)
+
+
+@contextmanager
+def _analysis(db: Any, store: Any, sample: int | None = None, seed: int | None = None) -> Iterator["Analysis"]:
+    from graphsc.analytics.analysis import Analysis
+    from graphsc.analytics.centrality import BETWEENNESS_SAMPLE, BETWEENNESS_SEED
+    from graphsc.cli.progress import progress_bar
+
+    graph = open_cli_store(db, store)
+    try:
+        with progress_bar("analysing") as (bar, task):
+            yield Analysis(graph, _RichProgress(bar, task), sample or BETWEENNESS_SAMPLE,
+                           BETWEENNESS_SEED if seed is None else seed)
+    finally:
+        graph.close()
+
+
+def _emit(output_format: OutputFormat, document: Callable[[], dict[str, Any]], view: Callable[[Any], None]) -> None:
+    if output_format is OutputFormat.json:
+        from graphsc.render.analytics_json import dumps
+
+        sys.stdout.write(dumps(document()) + "\n")
+        return
+    from rich.console import Console
+
+    view(Console(highlight=False))
+
+
+def stats(top: TopOption = 10, output_format: FormatOption = OutputFormat.table, db: DbOption = None,
+          store: StoreOption = None) -> None:
+    """Nodes and edges by kind and relation, top licenses, the depth distribution and the largest families."""
+    from graphsc.analytics.stats import graph_stats
+    from graphsc.render.analytics_json import stats_document
+    from graphsc.render.analytics_view import render_stats
+
+    with _analysis(db, store) as analysis:
+        result = graph_stats(analysis, top)
+    _emit(output_format, lambda: stats_document(result), lambda console: render_stats(result, console))
+
+
+def rank(
+    by: Annotated[RankBy, typer.Option("--by", help="The metric to rank by.")] = RankBy.reach,
+    top: TopOption = 20, sample: SampleOption = 50_000, seed: SeedOption = 42,
+    output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
+) -> None:
+    """The top models by descendant reach, PageRank, betweenness, downloads or downstream exposure."""
+    from graphsc.analytics.ranking import rank_models
+    from graphsc.render.analytics_json import rank_document
+    from graphsc.render.analytics_view import render_rank
+
+    with _analysis(db, store, sample, seed) as analysis:
+        result = rank_models(analysis, by.value, top)
+    _emit(output_format, lambda: rank_document(result), lambda console: render_rank(result, console))
+
+
+def impact(
+    model: Annotated[str, typer.Argument(help="Model id, e.g. deepseek-ai/DeepSeek-R1.")],
+    output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
+) -> None:
+    """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream."""
+    from graphsc.analytics.impact import compute_impact
+    from graphsc.render.analytics_json import impact_document
+    from graphsc.render.analytics_view import render_impact
+
+    graph = open_cli_store(db, store)
+    try:
+        result = compute_impact(graph, model.strip())
+    finally:
+        graph.close()
+    _emit(output_format, lambda: impact_document(result), lambda console: render_impact(result, console))
+
+
+def families(top: TopOption = 10, output_format: FormatOption = OutputFormat.table, db: DbOption = None,
+             store: StoreOption = None) -> None:
+    """The largest model families (weakly connected components of derivation edges)."""
+    from graphsc.render.analytics_json import families_document
+    from graphsc.render.analytics_view import render_families
+
+    with _analysis(db, store) as analysis:
+        found = analysis.families
+        count, summaries = len(found), found.top(analysis.graph, analysis.depth, top)
+    _emit(output_format, lambda: families_document(count, summaries),
+          lambda console: render_families(count, summaries, console))
+
+
+def analyze(
+    write: Annotated[bool, typer.Option("--write", help="Store the metrics as model properties.")] = False,
+    sample: SampleOption = 50_000, seed: SeedOption = 42,
+    output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
+) -> None:
+    """Compute every metric of every model (with --write, store them); report time and memory per step."""
+    from graphsc.analytics.metrics import model_metrics
+    from graphsc.ingest import utc_now
+    from graphsc.render.analytics_json import timings_document
+    from graphsc.render.analytics_view import render_timings
+
+    with _analysis(db, store, sample, seed) as analysis:
+        analysis.compute_all()
+        rows = analysis.timed("metrics", lambda: list(model_metrics(analysis)))
+        written = None
+        if write:
+            analysis.timed("write", lambda: analysis.store.write_model_metrics(rows))
+            between = analysis.betweenness
+            analysis.store.set_state({
+                "metrics.computed_at": utc_now(), "metrics.betweenness_sample": str(between.sample),
+                "metrics.betweenness_seed": str(between.seed), "metrics.models": str(len(rows)),
+            })
+            written = f"{analysis.store.kind} store {analysis.store.location}"
+        between = analysis.betweenness
+        timings = dict(analysis.timings)
+    document = {
+        "schema": "graphsc.analyze/1", "models": len(rows), "written": written is not None, "store": written,
+        "betweenness": {"sample": between.sample, "nodes": between.nodes, "seed": between.seed, "exact": between.exact},
+        "timings": timings_document(timings),
+    }
+    _emit(output_format, lambda: document, lambda console: render_timings(timings, len(rows), written, console))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the analytics commands to ``app``."""
+    for command in (stats, rank, impact, families, analyze):
+        app.command(command.__name__)(command)

@@ -1,0 +1,92 @@
+"""JSON documents of the analytics commands (schemas ``graphsc.<command>/1``; fields in docs/analytics.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from graphsc.analytics.analysis import Timing
+from graphsc.analytics.families import FamilySummary
+from graphsc.analytics.impact import Impact
+from graphsc.analytics.ranking import Ranking
+from graphsc.analytics.stats import GraphStats
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """The document as indented JSON text."""
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _keys_to_str(counts: dict[int, int]) -> dict[str, int]:
+    return {str(k): v for k, v in counts.items()}
+
+
+def family_document(family: FamilySummary) -> dict[str, Any]:
+    doc = asdict(family)
+    doc["by_generation"] = _keys_to_str(family.by_generation)
+    return doc
+
+
+def timings_document(timings: dict[str, Timing]) -> dict[str, Any]:
+    return {name: {"seconds": round(t.seconds, 4), "peak_rss_mib": round(t.peak_rss_mib, 1)} for name, t in timings.items()}
+
+
+def stats_document(stats: GraphStats) -> dict[str, Any]:
+    """``graphsc stats --format json``."""
+    return {
+        "schema": "graphsc.stats/1",
+        "nodes": stats.counts.nodes,
+        "edges": stats.counts.edges,
+        "relations": stats.counts.relations,
+        "unfetched_models": stats.counts.unfetched_models,
+        "licenses": {"distinct": stats.license_kinds, "top": stats.licenses},
+        "depth": {
+            "models_with_edges": stats.models_with_edges,
+            "isolated_models": stats.isolated_models,
+            "by_generation": _keys_to_str(stats.depth_distribution),
+            "max_generation": max(stats.depth_distribution, default=0),
+            "cycles": stats.cycles,
+            "longest_chains": stats.longest_chains,
+        },
+        "families": {"count": stats.family_count, "largest": [family_document(f) for f in stats.families]},
+    }
+
+
+def rank_document(ranking: Ranking) -> dict[str, Any]:
+    """``graphsc rank --format json``."""
+    return {
+        "schema": "graphsc.rank/1",
+        "by": ranking.by,
+        "notes": ranking.notes,
+        "models": [
+            {"rank": r.rank, "id": r.model_id, "value": r.value, "downloads": r.downloads, "license": r.license, **r.detail}
+            for r in ranking.rows
+        ],
+    }
+
+
+def impact_document(impact: Impact) -> dict[str, Any]:
+    """``graphsc impact --format json``."""
+    lineage = impact.lineage
+    return {
+        "schema": "graphsc.impact/1",
+        "model": impact.model_id,
+        "license": lineage.model.license,
+        "descendants": {
+            "count": lineage.descendant_count,
+            "downloads": impact.descendant_downloads,
+            "by_depth": _keys_to_str(lineage.descendants_by_depth),
+            "by_relation": lineage.descendants_by_relation,
+        },
+        "licenses": impact.licenses,
+        "repos": impact.repos,
+        "spaces": impact.spaces,
+        "used_models": impact.users_by_model(),
+        "cycles": [list(c) for c in lineage.cycles],
+    }
+
+
+def families_document(count: int, families: list[FamilySummary]) -> dict[str, Any]:
+    """``graphsc families --format json``."""
+    return {"schema": "graphsc.families/1", "count": count, "families": [family_document(f) for f in families]}

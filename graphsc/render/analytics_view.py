@@ -1,0 +1,156 @@
+"""Terminal views of ``graphsc stats``, ``rank``, ``impact``, ``families`` and ``analyze``."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from graphsc.analytics.analysis import Timing
+from graphsc.analytics.families import FamilySummary
+from graphsc.analytics.impact import Impact
+from graphsc.analytics.ranking import Ranking
+from graphsc.analytics.stats import GraphStats
+from graphsc.render.bars import bar_table
+from graphsc.render.lineage_tree import RELATION_STYLE, human_count
+
+SHOWN_CYCLES = 5
+SHOWN_USERS = 10
+
+
+def _generation_rows(by_generation: dict[int, int], isolated: int | None = None) -> list[tuple[str, int]]:
+    rows = [("isolated", isolated)] if isolated is not None else []
+    return rows + [(f"gen {g}", n) for g, n in sorted(by_generation.items())]
+
+
+def _counts_table(stats: GraphStats) -> Table:
+    table = Table(title="Graph", title_justify="left", box=None, padding=(0, 2))
+    table.add_column("nodes", style="bold")
+    table.add_column("", justify="right")
+    table.add_column("edges", style="bold")
+    table.add_column("", justify="right")
+    nodes = list(stats.counts.nodes.items())
+    edges = list(stats.counts.edges.items()) + [(f"  {r}", n) for r, n in stats.counts.relations.items()]
+    for i in range(max(len(nodes), len(edges))):
+        node = nodes[i] if i < len(nodes) else ("", None)
+        edge = edges[i] if i < len(edges) else ("", None)
+        table.add_row(node[0], "" if node[1] is None else f"{node[1]:,}", edge[0], "" if edge[1] is None else f"{edge[1]:,}")
+    return table
+
+
+def families_table(families: list[FamilySummary], title: str = "Largest families") -> Table:
+    """Ranked families: size, edges, depth, roots and relation mix."""
+    table = Table(title=title, title_justify="left")
+    for name, justify in (("#", "right"), ("family", "left"), ("models", "right"), ("edges", "right"),
+                          ("depth", "right"), ("roots", "right"), ("relations", "left")):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for f in families:
+        relations = Text()
+        for relation, n in f.relations.items():
+            relations.append(f"{relation} {n:,}  ", style=RELATION_STYLE.get(relation, "white"))
+        table.add_row(str(f.rank), escape(f.name), f"{f.size:,}", f"{f.edges:,}", str(f.depth), f"{len(f.roots):,}", relations)
+    return table
+
+
+def render_stats(stats: GraphStats, console: Console) -> None:
+    """Counts, license and depth histograms, cycles, longest chains and the largest families."""
+    parts: list[object] = [_counts_table(stats), Text(f"unfetched model stubs: {stats.counts.unfetched_models:,}", style="dim")]
+    parts.append(bar_table(f"Declared licenses (top {len(stats.licenses)} of {stats.license_kinds})",
+                           stats.licenses.items(), style="green"))
+    parts.append(bar_table("Generations (isolated: models without derivation edges)",
+                           _generation_rows(stats.depth_distribution, stats.isolated_models)))
+    if stats.cycles:
+        shown = "; ".join(" ↔ ".join(c) for c in stats.cycles[:SHOWN_CYCLES])
+        more = f" (+{len(stats.cycles) - SHOWN_CYCLES} more)" if len(stats.cycles) > SHOWN_CYCLES else ""
+        parts.append(Text(f"declared cycles: {len(stats.cycles)}: {shown}{more}", style="red"))
+    if stats.longest_chains:
+        chains = Tree(Text("Longest chains", style="bold"))
+        for chain in stats.longest_chains:
+            chains.add(Text(f"gen {len(chain) - 1}: ", style="bold") + Text(" → ".join(chain)))
+        parts.append(chains)
+    parts.append(families_table(stats.families, f"Largest families (of {stats.family_count:,})"))
+    console.print(Group(*parts))
+
+
+def _value(by: str, value: float) -> str:
+    if by in ("pagerank", "betweenness"):
+        return f"{value:.3e}"
+    return f"{int(value):,}"
+
+
+def render_rank(ranking: Ranking, console: Console) -> None:
+    """A ranked table; betweenness states its sample."""
+    title = f"Top models by {ranking.by}"
+    if ranking.by == "betweenness" and ranking.notes:
+        n = ranking.notes
+        title += " (exact)" if n["exact"] else f" (estimated from {n['sample']:,} of {n['nodes']:,} sources, seed {n['seed']})"
+    table = Table(title=title, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("model", overflow="fold")
+    table.add_column(ranking.by, justify="right", style="bold")
+    detail_keys = list(ranking.rows[0].detail) if ranking.rows else []
+    for key in detail_keys:
+        table.add_column(key.replace("_", " "), justify="right")
+    table.add_column("downloads", justify="right")
+    table.add_column("license")
+    for row in ranking.rows:
+        details = [f"{row.detail[k]:,}" if isinstance(row.detail[k], int) else str(row.detail[k]) for k in detail_keys]
+        table.add_row(str(row.rank), escape(row.model_id), _value(ranking.by, row.value), *details,
+                      human_count(row.downloads), row.license or "-")
+    console.print(table if ranking.rows else Text(f"No model has a nonzero {ranking.by}.", style="yellow"))
+
+
+def render_impact(impact: Impact, console: Console) -> None:
+    """Blast radius: descendants by depth and relation, licenses in the subtree, repos and Spaces reached."""
+    lineage = impact.lineage
+    head = Table(show_header=False, box=None, padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row("model", f"{escape(impact.model_id)}  license {lineage.model.license or '-'}  "
+                          f"downloads {human_count(lineage.model.downloads)}")
+    head.add_row("descendants", f"{lineage.descendant_count:,}  ({human_count(impact.descendant_downloads)} downloads)")
+    head.add_row("reached", f"{len(impact.repos):,} repositories, {len(impact.spaces):,} Spaces")
+    if lineage.cycles:
+        head.add_row(Text("cycles", style="red"), "; ".join(" ↔ ".join(c) for c in lineage.cycles))
+    parts: list[object] = [Text(f"Impact of {impact.model_id}", style="bold underline"), head]
+    if lineage.descendant_count:
+        parts.append(bar_table("Descendants by depth", [(f"depth {d}", n) for d, n in lineage.descendants_by_depth.items()]))
+        parts.append(bar_table("Descendants by relation", lineage.descendants_by_relation.items(), style="magenta"))
+    parts.append(bar_table("Licenses in the subtree (the model included)", impact.licenses.items(), style="green"))
+    used = list(impact.users_by_model().items())
+    if used:
+        parts.append(bar_table(f"Most used models in the subtree (top {min(len(used), SHOWN_USERS)} of {len(used)})",
+                               used[:SHOWN_USERS], style="yellow"))
+    console.print(Group(*parts))
+
+
+def render_families(count: int, families: list[FamilySummary], console: Console, roots_shown: int = 5) -> None:
+    """The families table, then each family as a tree: roots and members per generation."""
+    parts: list[object] = [families_table(families, f"Families (top {len(families)} of {count:,})")]
+    for f in families:
+        tree = Tree(Text(f"#{f.rank} {f.name}", style="bold") + Text(f"  {f.size:,} models, depth {f.depth}", style="dim"))
+        roots = tree.add(Text(f"roots ({len(f.roots):,})", style="bold"))
+        for root in f.roots[:roots_shown]:
+            roots.add(escape(root))
+        if len(f.roots) > roots_shown:
+            roots.add(Text(f"… {len(f.roots) - roots_shown:,} more", style="dim italic"))
+        peak = max(f.by_generation.values())
+        generations = tree.add(Text("members by generation", style="bold"))
+        for g, n in f.by_generation.items():
+            generations.add(Text(f"gen {g}: {n:,} ") + Text("█" * max(1, round(30 * n / peak)), style="cyan"))
+        parts.append(tree)
+    console.print(Group(*parts))
+
+
+def render_timings(timings: dict[str, Timing], rows: int, written: str | None, console: Console) -> None:
+    """``graphsc analyze``: what was computed, how long each step took and the peak memory."""
+    table = Table(title=f"Metrics for {rows:,} models" + (f", written to {written}" if written else " (not written; use --write)"),
+                  title_justify="left")
+    table.add_column("step")
+    table.add_column("seconds", justify="right")
+    table.add_column("peak RSS (MiB)", justify="right")
+    for name, t in timings.items():
+        table.add_row(name, f"{t.seconds:.2f}", f"{t.peak_rss_mib:,.0f}")
+    console.print(table)

@@ -1,0 +1,49 @@
+"""Small rules every store backend applies the same way, kept in one place so the backends agree."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+SIMILAR_CANDIDATES = 2_000
+SIMILAR_SAMPLE = 20_000
+
+
+def author_of(model_id: str) -> str | None:
+    """The owner part of ``owner/name`` (the author a stub model gets), or None for a bare name."""
+    return model_id.split("/", 1)[0] if "/" in model_id else None
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def unique(items: Iterable[T]) -> list[T]:
+    """``items`` without repeats, in first-seen order."""
+    return list(dict.fromkeys(items))
+
+
+def similar_name(text: str) -> str:
+    """The name part of ``text`` (after the last ``/``) that similar-id search looks for; may be empty."""
+    return text.rsplit("/", 1)[-1].strip()
+
+
+def sample_prefix(name: str) -> str:
+    """The few characters of ``name`` a fallback sample of ids must contain (LIKE wildcards removed)."""
+    return name[:3].replace("%", "").replace("_", "")
+
+
+def rank_similar(text: str, candidates: Iterable[str], limit: int) -> list[str]:
+    """``candidates`` (ids containing the name) ordered by closeness to ``text``, best first."""
+    lowered = text.lower()
+    return sorted(candidates, key=lambda c: -difflib.SequenceMatcher(None, lowered, c.lower()).ratio())[:limit]
+
+
+def close_matches(text: str, sample: Iterable[str], limit: int) -> list[str]:
+    """Fallback when no id contains the name: ids in ``sample`` that are close to ``text`` overall."""
+    return difflib.get_close_matches(text, list(sample), n=limit, cutoff=0.6)

@@ -1,0 +1,262 @@
+"""The Neo4j store: the same graph over Bolt, with the official ``neo4j`` driver.
+
+Schema first: uniqueness constraints on every label's ``id`` are created (idempotently) and brought online
+before anything is written, so every ``MERGE``/``MATCH`` by id is an index seek. A ``GraphBatch`` is written
+in one transaction (``execute_write``, retried by the driver on transient errors) as a fixed sequence of
+``UNWIND $rows ... MERGE`` statements of at most ``batch_size`` rows each; because everything is a MERGE, an
+interrupted load is finished by running it again. Reads are parameterised Cypher only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, unit_of_work
+
+from graphsc.errors import StoreError
+from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.store import neo4j_cypher as cy
+from graphsc.store.base import Direction, GraphCounts
+from graphsc.store.common import (
+    SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, rank_similar, sample_prefix,
+    similar_name, unique,
+)
+from graphsc.store.neo4j_errors import translated
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+DEFAULT_BATCH_SIZE = 10_000
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+T = TypeVar("T")
+
+
+class Neo4jStore:
+    """The Neo4j ``GraphStore`` backend (see ``graphsc.store.base.GraphStore``).
+
+    ``batch_size`` bounds the rows per UNWIND statement (and per id list in reads); ``query_timeout`` (seconds)
+    is sent with every transaction; ``retry_seconds`` is how long the driver retries a write on transient
+    errors (lost connection, deadlock) before giving up.
+    """
+
+    kind = "neo4j"
+
+    def __init__(
+        self,
+        uri: str = DEFAULT_URI,
+        user: str = "neo4j",
+        password: str | None = None,
+        database: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        query_timeout: float | None = None,
+        retry_seconds: float = 15.0,
+    ) -> None:
+        self.uri = uri
+        self.location = uri if database is None else f"{uri} (database {database})"
+        self.database = database
+        self.batch_size = batch_size
+        self.query_timeout = query_timeout
+        if uri.split("://", 1)[0] not in BOLT_SCHEMES or "://" not in uri:
+            raise StoreError(self.location, "not a Bolt URI", "Set NEO4J_URI to e.g. bolt://127.0.0.1:7687 (schemes: "
+                             + ", ".join(BOLT_SCHEMES) + ").")
+        with translated(self.location, "connecting"):
+            self._driver: Driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password) if password else None,
+                max_transaction_retry_time=retry_seconds,
+                notifications_min_severity=NotificationMinimumSeverity.OFF,
+            )
+        try:
+            with translated(self.location, "connecting"):
+                self._driver.verify_connectivity()
+            with translated(self.location, "creating constraints"):
+                self._ensure_schema()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> "Neo4jStore":
+        """Open with ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` and
+        ``NEO4J_QUERY_TIMEOUT`` (seconds); defaults: bolt://127.0.0.1:7687, no auth, the server's default database."""
+        timeout = os.environ.get("NEO4J_QUERY_TIMEOUT")
+        settings: dict[str, Any] = {
+            "uri": os.environ.get("NEO4J_URI") or DEFAULT_URI,
+            "user": os.environ.get("NEO4J_USER") or "neo4j",
+            "password": os.environ.get("NEO4J_PASSWORD") or None,
+            "database": os.environ.get("NEO4J_DATABASE") or None,
+            "query_timeout": float(timeout) if timeout else None,
+        }
+        settings.update(overrides)
+        return cls(**settings)
+
+    def _ensure_schema(self) -> None:
+        for statement in cy.SCHEMA:
+            self._driver.execute_query(statement, database_=self.database)
+        self._driver.execute_query(cy.AWAIT_INDEXES, {"seconds": 300}, database_=self.database)
+
+    # writes
+
+    def write(self, batch: GraphBatch) -> None:
+        """Upsert ``batch`` in one transaction, with the replacement rules documented on ``GraphBatch``."""
+        steps = _write_steps(batch)
+        if not steps:
+            return
+        with translated(self.location, "writing a batch"):
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(self._timed(self._run_steps), steps)
+
+    def _run_steps(self, tx: ManagedTransaction, steps: list[tuple[str, list[Any]]]) -> None:
+        for statement, rows in steps:
+            for chunk in chunks(rows, self.batch_size):
+                tx.run(statement, rows=list(chunk)).consume()
+
+    def set_state(self, items: dict[str, str]) -> None:
+        """Store crawl bookkeeping values by key (overwriting)."""
+        rows = [{"key": k, "value": v} for k, v in items.items()]
+        if rows:
+            with translated(self.location, "writing state"):
+                with self._driver.session(database=self.database) as session:
+                    session.execute_write(self._timed(self._run_steps), [(cy.SET_STATE, rows)])
+
+    # reads
+
+    def get_state(self, key: str) -> str | None:
+        """The value stored for ``key`` by ``set_state``, or None."""
+        rows = self._read(cy.GET_STATE, key=key)
+        return rows[0]["value"] if rows else None
+
+    def models(self, ids: Iterable[str]) -> dict[str, Model]:
+        """The stored models among ``ids`` (fetched or stubs), keyed by id."""
+        found = [cy.model_from(row["m"]) for row in self._read_by_ids(cy.MODELS_BY_ID, ids)]
+        return {m.id: m for m in found}
+
+    def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
+        """Up to ``limit`` stored ids containing ``text``'s name part (case-insensitive), closest first."""
+        name = similar_name(text)
+        if not name:
+            return []
+        candidates = [r["id"] for r in self._read(cy.MODEL_IDS_CONTAINING, text=name, limit=SIMILAR_CANDIDATES)]
+        if candidates:
+            return rank_similar(text, candidates, limit)
+        sample = self._read(cy.MODEL_IDS_CONTAINING, text=sample_prefix(name), limit=SIMILAR_SAMPLE)
+        return close_matches(text, (r["id"] for r in sample), limit)
+
+    def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
+        """Every DERIVED_FROM edge reachable from ``model_id`` up (to bases) or down (to derivatives), in one
+        query: a server-side breadth-first walk that visits each model once, so it terminates on cycles."""
+        query = cy.LINEAGE_UP if direction == "up" else cy.LINEAGE_DOWN
+        return [cy.derived_from_from(row) for row in self._read(query, id=model_id)]
+
+    def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
+        """USES edges pointing at any of ``model_ids``."""
+        return [cy.uses_from(row) for row in self._read_by_ids(cy.USES_OF, model_ids)]
+
+    def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
+        """TRAINED_ON edges leaving any of ``model_ids``."""
+        return [cy.trained_on_from(row) for row in self._read_by_ids(cy.TRAINED_ON_OF, model_ids)]
+
+    def counts(self) -> GraphCounts:
+        """Nodes by label, edges by type (from Neo4j's count store), DERIVED_FROM by relation, unfetched models."""
+
+        def count(query: str) -> int:
+            return int(self._read(query)[0]["n"])
+
+        nodes = {label: count(query) for label, query in cy.COUNT_NODES.items()}
+        edges = {kind: count(query) for kind, query in cy.COUNT_EDGES.items()}
+        relations = {row["relation"]: int(row["n"]) for row in self._read(cy.COUNT_RELATIONS)}
+        return GraphCounts(nodes, edges, relations, count(cy.COUNT_UNFETCHED))
+
+    def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]:
+        """All models, ordered by id, in lists of ``batch_size``."""
+        return self._iter(cy.ALL_MODELS, batch_size, lambda row: cy.model_from(row["m"]))
+
+    def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
+        """All datasets, ordered by id, in lists of ``batch_size``."""
+        return self._iter(cy.ALL_DATASETS, batch_size, cy.dataset_from)
+
+    def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
+        """All repositories, ordered by id, in lists of ``batch_size``."""
+        return self._iter(cy.ALL_REPOS, batch_size, lambda row: cy.repo_from(row["r"]))
+
+    def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
+        """All Spaces, ordered by id, in lists of ``batch_size``."""
+        return self._iter(cy.ALL_SPACES, batch_size, cy.space_from)
+
+    def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
+        """All DERIVED_FROM edges (unordered) in lists of ``batch_size``."""
+        return self._iter(cy.ALL_DERIVED_FROM, batch_size, cy.derived_from_from)
+
+    def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]:
+        """All TRAINED_ON edges (unordered) in lists of ``batch_size``."""
+        return self._iter(cy.ALL_TRAINED_ON, batch_size, cy.trained_on_from)
+
+    def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
+        """All USES edges (unordered) in lists of ``batch_size``."""
+        return self._iter(cy.ALL_USES, batch_size, cy.uses_from)
+
+    def close(self) -> None:
+        """Close the driver and its connections."""
+        self._driver.close()
+
+    # plumbing
+
+    def _timed(self, work: Callable[..., T]) -> Callable[..., T]:
+        return unit_of_work(timeout=self.query_timeout)(work) if self.query_timeout else work
+
+    def _query(self, text: str) -> Query:
+        return Query(text, timeout=self.query_timeout)  # type: ignore[arg-type]
+
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        with translated(self.location, "reading"):
+            with self._driver.session(database=self.database) as session:
+                return [record.data() for record in session.run(self._query(query), params)]
+
+    def _read_by_ids(self, query: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Run an ``UNWIND $ids`` query over ``ids`` (deduplicated) in chunks of ``batch_size``."""
+        rows: list[dict[str, Any]] = []
+        for chunk in chunks(unique(ids), self.batch_size):
+            rows.extend(self._read(query, ids=list(chunk)))
+        return rows
+
+    def _iter(self, query: str, batch_size: int, convert: Callable[[dict[str, Any]], T]) -> Iterator[list[T]]:
+        """Stream ``query``'s rows from one session, converted, in lists of ``batch_size``."""
+        with translated(self.location, "reading"):
+            with self._driver.session(database=self.database, fetch_size=batch_size) as session:
+                result = session.run(self._query(query))
+                page: list[T] = []
+                for record in result:
+                    page.append(convert(record.data()))
+                    if len(page) >= batch_size:
+                        yield page
+                        page = []
+                if page:
+                    yield page
+
+
+def _write_steps(batch: GraphBatch) -> list[tuple[str, list[Any]]]:
+    """The statements that write ``batch``, in order, each with its parameter rows (empty ones left out)."""
+    fetched = [m for m in batch.models if m.fetched]
+    fetched_ids = unique(m.id for m in fetched)
+    edge_models = [m.id for m in batch.models if not m.fetched]
+    edge_models += [i for e in batch.derived_from for i in (e.child, e.base)]
+    edge_models += [e.model for e in batch.trained_on] + [u.model for u in batch.uses]
+    known = set(fetched_ids)
+    stubs = [{"id": i, "author": author_of(i)} for i in unique(edge_models) if i not in known]
+    steps: list[tuple[str, Sequence[Any]]] = [
+        (cy.DROP_OUTGOING_EDGES, fetched_ids),
+        (cy.DROP_HUB_SPACE_USES, fetched_ids),
+        (cy.UPSERT_MODELS, [cy.model_row(m) for m in fetched]),
+        (cy.STUB_MODELS, stubs),
+        (cy.UPSERT_DATASETS, [{"id": d.id, "license": d.license} for d in batch.datasets]),
+        (cy.STUB_DATASETS, unique(e.dataset for e in batch.trained_on)),
+        (cy.UPSERT_REPOS, [cy.repo_row(r) for r in batch.repos]),
+        (cy.UPSERT_SPACES, [{"id": s.id, "license": s.license} for s in batch.spaces]),
+        (cy.STUB_REPOS, unique(u.user for u in batch.uses if u.user_kind == "repo")),
+        (cy.STUB_SPACES, unique(u.user for u in batch.uses if u.user_kind == "space")),
+        (cy.MERGE_DERIVED_FROM, [cy.derived_from_row(e) for e in batch.derived_from]),
+        (cy.MERGE_TRAINED_ON, [cy.trained_on_row(e) for e in batch.trained_on]),
+        (cy.MERGE_USES_FROM_REPOS, [cy.uses_row(u) for u in batch.uses if u.user_kind == "repo"]),
+        (cy.MERGE_USES_FROM_SPACES, [cy.uses_row(u) for u in batch.uses if u.user_kind == "space"]),
+    ]
+    return [(statement, list(rows)) for statement, rows in steps if rows]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from graphsc.errors import MalformedRecordError
 from graphsc.records import GraphBatch, ModelRecord
 from graphsc.sources.hub_records import RecordError, model_record_from_hub
-from graphsc.sources.snapshot import BadLine, RawRecord, read_snapshot
+from graphsc.sources.snapshot import BadLine, check_snapshot, read_snapshot
 from graphsc.store.base import GraphStore
 
-DEFAULT_BATCH_SIZE = 5_000
+DEFAULT_BATCH_SIZE = 50_000
 MAX_KEPT_PROBLEMS = 1_000
 
 
@@ -89,18 +89,19 @@ def ingest_snapshot(
     started = time.perf_counter()
     writer = BatchWriter(store, batch_size, on_written)
     fetched_at = utc_now()
+    for path in paths:
+        check_snapshot(path)
     try:
-        for path in paths:
-            for item in _records(read_snapshot(path), fetched_at):
-                if isinstance(item, BadLine):
-                    if strict:
-                        writer.flush()
-                        raise MalformedRecordError(item.path, item.line, item.reason)
-                    report.note_problem(item)
-                    if on_problem is not None:
-                        on_problem(item)
-                    continue
-                writer.add(item)
+        for item in converted_records(paths, fetched_at):
+            if isinstance(item, BadLine):
+                if strict:
+                    writer.flush()
+                    raise MalformedRecordError(item.path, item.line, item.reason)
+                report.note_problem(item)
+                if on_problem is not None:
+                    on_problem(item)
+                continue
+            writer.add(item)
         writer.flush()
     finally:
         report.records = writer.written
@@ -108,12 +109,14 @@ def ingest_snapshot(
     return report
 
 
-def _records(items: Iterable[RawRecord | BadLine], fetched_at: str) -> Iterable[ModelRecord | BadLine]:
-    for item in items:
-        if isinstance(item, BadLine):
-            yield item
-            continue
-        try:
-            yield model_record_from_hub(item.data, fetched_at)
-        except RecordError as exc:
-            yield BadLine(item.path, item.line, str(exc))
+def converted_records(paths: Sequence[str], fetched_at: str) -> Iterator[ModelRecord | BadLine]:
+    """Every record of the files, converted, or a ``BadLine`` where one can't be."""
+    for path in paths:
+        for item in read_snapshot(path):
+            if isinstance(item, BadLine):
+                yield item
+                continue
+            try:
+                yield model_record_from_hub(item.data, fetched_at)
+            except RecordError as exc:
+                yield BadLine(item.path, item.line, str(exc))

@@ -66,13 +66,21 @@ def read_jsonl(path: Path) -> Iterator[RawRecord | BadLine]:
             yield BadLine(name, line_no + 1, f"file is truncated or corrupt ({exc})")
 
 
-def read_snapshot(path: str | os.PathLike[str]) -> Iterator[RawRecord | BadLine]:
-    """Yield the records of one dump file, choosing the reader by the file's name."""
+def check_snapshot(path: str | os.PathLike[str]) -> Path:
+    """The path, if it names a readable file; else ``InputFileError`` saying why."""
     file = Path(path)
     if not file.exists():
         raise InputFileError(str(file), "no such file")
     if file.is_dir():
         raise InputFileError(str(file), "is a directory")
+    if not os.access(file, os.R_OK):
+        raise InputFileError(str(file), "permission denied")
+    return file
+
+
+def read_snapshot(path: str | os.PathLike[str]) -> Iterator[RawRecord | BadLine]:
+    """Yield the records of one dump file, choosing the reader by the file's name."""
+    file = check_snapshot(path)
     if file.suffix == ".parquet":
         from graphsc.sources.parquet import read_parquet
 

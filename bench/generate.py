@@ -834,24 +834,28 @@ def write_repos(s: Structure, csv_path: Path, licenses_path: Path) -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def structure_stats(s: Structure) -> dict[str, Any]:
-    """Summary of the generated graph (edges by relation, family sizes, depth) from the structure."""
-    has = s.parent >= 0
-    n_edges_rel = {name: int(((s.relation == i) & has).sum()) for i, name in enumerate(RELATIONS)}
-    n_edges_rel["merge"] += int(len(s.merge_extra))
-    fam_sizes = np.bincount(s.family[s.family >= 0])
-    # depth over the acyclic primary-parent forest (cycles and ghosts cut)
+def primary_depth(s: Structure) -> np.ndarray:
+    """Each model's depth in the acyclic primary-parent forest (cycles and dangling bases cut), by pointer jumping."""
     idx = np.arange(s.n)
-    ok = has & ~s.dangling & (s.family >= 0) & (s.parent != idx)
+    ok = (s.parent >= 0) & ~s.dangling & (s.family >= 0) & (s.parent != idx)
     ok &= ~np.isin(idx, s.family_root)
     anc = np.where(ok, s.parent, idx).astype(np.int64)
     depth = ok.astype(np.int64)
     while True:
         nxt = anc[anc]
         if np.array_equal(nxt, anc):
-            break
+            return depth
         depth = depth + depth[anc] * (anc != idx)
         anc = nxt
+
+
+def structure_stats(s: Structure) -> dict[str, Any]:
+    """Summary of the generated graph (edges by relation, family sizes, depth) from the structure."""
+    has = s.parent >= 0
+    n_edges_rel = {name: int(((s.relation == i) & has).sum()) for i, name in enumerate(RELATIONS)}
+    n_edges_rel["merge"] += int(len(s.merge_extra))
+    fam_sizes = np.bincount(s.family[s.family >= 0])
+    depth = primary_depth(s)
     return {
         "models": s.n,
         "with_base": int(has.sum()),

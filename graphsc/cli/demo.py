@@ -29,7 +29,7 @@ def demo(
     from graphsc.licenses.render import render_top
     from graphsc.licenses.select import Filters, hotspots, select
     from graphsc.lineage import compute_lineage
-    from graphsc.peatmoss_ingest import ingest_peatmoss
+    from graphsc.ingest.peatmoss import ingest_peatmoss
     from graphsc.render.lineage_tree import render_lineage_tree
 
     console = stderr_console()

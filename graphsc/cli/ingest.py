@@ -13,7 +13,7 @@ from graphsc.cli.progress import progress_bar, stderr_console
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from graphsc.crawl import CrawlReport
+    from graphsc.ingest.hub import CrawlReport
 
 MAX_SHOWN_PROBLEMS = 20
 
@@ -94,7 +94,7 @@ def hf(
 
     Records are written as they arrive: an interrupted crawl keeps them, and a re-run skips finished work.
     """
-    from graphsc.crawl import CrawlPlan, crawl_hub
+    from graphsc.ingest.hub import CrawlPlan, crawl_hub
     from graphsc.sources.hf_hub import HubClient
 
     plan = CrawlPlan(

@@ -6,7 +6,7 @@ Three inputs, all optional but the mapping:
 - the PeaTMOSS SQLite database (tables ``reuse_repository``, ``model_to_reuse_repository``, ``model``, and
   where present ``model_to_license``/``license`` and ``reuse_file``).
 
-Rows come out as ``PeatmossUsage`` with ids as PeaTMOSS spells them; ``graphsc.peatmoss_ingest`` resolves legacy
+Rows come out as ``PeatmossUsage`` with ids as PeaTMOSS spells them; ``graphsc.ingest.peatmoss`` resolves legacy
 model ids and builds graph records.
 """
 

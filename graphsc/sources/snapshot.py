@@ -1,7 +1,7 @@
 """Stream Hub model records out of dump files (JSONL, gzipped JSONL), in constant memory.
 
 Each item is either a parsed record with where it came from, or a ``BadLine`` saying which file and line could
-not be read and why. Conversion to graphsc records happens in ``graphsc.ingest``.
+not be read and why. Conversion to graphsc records happens in ``graphsc.ingest.snapshot``.
 """
 
 from __future__ import annotations

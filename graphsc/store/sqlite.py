@@ -7,14 +7,17 @@ upserts are a single B-tree write, and lineage walks use recursive CTEs over ind
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from graphsc.errors import StoreError
 from graphsc.records import RELATIONS, Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.store.common import (
+    SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, rank_similar, sample_prefix, similar_name,
+    unique,
+)
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
 
 SCHEMA_VERSION = 1
@@ -86,12 +89,6 @@ _UPSERT_REPO = (
 )
 _MAX_PARAMS = 900
 
-T = TypeVar("T")
-
-
-def _chunks(items: Sequence[T], size: int = _MAX_PARAMS) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _metrics_row(m: ModelMetrics) -> tuple[Any, ...]:
@@ -106,10 +103,6 @@ def _model_from_row(row: Sequence[Any]) -> Model:
     values = list(row)
     values[12] = bool(values[12])
     return Model(*values)
-
-
-def _author_of(model_id: str) -> str | None:
-    return model_id.split("/", 1)[0] if "/" in model_id else None
 
 
 class SQLiteStore:
@@ -173,10 +166,10 @@ class SQLiteStore:
             stubs.update(e.model for e in batch.trained_on)
             stubs.update(e.model for e in batch.uses)
             stubs -= fetched_ids
-            db.executemany(_STUB_MODEL, [(i, _author_of(i)) for i in stubs])
+            db.executemany(_STUB_MODEL, [(i, author_of(i)) for i in stubs])
             db.executemany(
                 _STUB_LICENSE,
-                [(m.id, _author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
+                [(m.id, author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
             )
             if batch.datasets:
                 db.executemany(
@@ -204,7 +197,7 @@ class SQLiteStore:
     def _drop_outgoing_hub_edges(self, model_ids: list[str]) -> None:
         """Delete the Hub edges of models that were fetched before (only those can have stale edges)."""
         known: list[str] = []
-        for chunk in _chunks(model_ids):
+        for chunk in chunks(model_ids, _MAX_PARAMS):
             marks = ",".join("?" * len(chunk))
             known.extend(
                 r[0] for r in self._db.execute(f"SELECT id FROM models WHERE fetched=1 AND id IN ({marks})", chunk)
@@ -245,33 +238,31 @@ class SQLiteStore:
         return row[0] if row else None
 
     def models(self, ids: Iterable[str]) -> dict[str, Model]:
-        wanted = list(dict.fromkeys(ids))
+        wanted = unique(ids)
         found: dict[str, Model] = {}
         columns = ", ".join(_MODEL_COLUMNS)
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted, _MAX_PARAMS):
             marks = ",".join("?" * len(chunk))
             for row in self._db.execute(f"SELECT {columns} FROM models WHERE id IN ({marks})", chunk):
                 found[row[0]] = _model_from_row(row)
         return found
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
-        name = text.rsplit("/", 1)[-1].strip()
+        name = similar_name(text)
         if not name:
             return []
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         candidates = [
             r[0] for r in self._db.execute(
-                "SELECT id FROM models WHERE id LIKE ? ESCAPE '\\' LIMIT 2000", (pattern,)
+                "SELECT id FROM models WHERE id LIKE ? ESCAPE '\\' LIMIT ?", (pattern, SIMILAR_CANDIDATES)
             )
         ]
-        if not candidates:
-            return difflib.get_close_matches(text, self._sample_ids(name), n=limit, cutoff=0.6)
-        return sorted(candidates, key=lambda c: -difflib.SequenceMatcher(None, text.lower(), c.lower()).ratio())[:limit]
-
-    def _sample_ids(self, name: str) -> list[str]:
-        prefix = name[:3]
-        pattern = "%" + prefix.replace("%", "").replace("_", "") + "%"
-        return [r[0] for r in self._db.execute("SELECT id FROM models WHERE id LIKE ? LIMIT 20000", (pattern,))]
+        if candidates:
+            return rank_similar(text, candidates, limit)
+        sample = self._db.execute(
+            "SELECT id FROM models WHERE id LIKE ? LIMIT ?", (f"%{sample_prefix(name)}%", SIMILAR_SAMPLE)
+        )
+        return close_matches(text, (r[0] for r in sample), limit)
 
     def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
         if direction == "up":
@@ -287,9 +278,9 @@ class SQLiteStore:
         return [DerivedFrom(*row) for row in self._db.execute(query, (model_id,))]
 
     def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
-        wanted = list(dict.fromkeys(model_ids))
+        wanted = unique(model_ids)
         found: list[Uses] = []
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted, _MAX_PARAMS):
             marks = ",".join("?" * len(chunk))
             found.extend(
                 Uses(row[1], row[0], row[2], row[3], row[4], row[5])
@@ -298,9 +289,9 @@ class SQLiteStore:
         return found
 
     def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
-        wanted = list(dict.fromkeys(model_ids))
+        wanted = unique(model_ids)
         found: list[TrainedOn] = []
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted, _MAX_PARAMS):
             marks = ",".join("?" * len(chunk))
             found.extend(
                 TrainedOn(*row) for row in self._db.execute(f"SELECT * FROM trained_on WHERE model IN ({marks})", chunk)

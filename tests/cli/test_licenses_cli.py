@@ -23,7 +23,7 @@ from graphsc.licenses.engine import check_store
 from graphsc.licenses.render import CSV_COLUMNS
 from graphsc.licenses.rules import SEVERITY_ORDER
 from graphsc.licenses.select import KINDS
-from graphsc.peatmoss_ingest import ingest_peatmoss
+from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.records import DerivedFrom, GraphBatch, Model, Repo, Uses
 from graphsc.store.sqlite import SQLiteStore
 from tests.test_readme import json_example

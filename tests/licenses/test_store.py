@@ -10,7 +10,7 @@ import pytest
 
 from graphsc.ingest import ingest_snapshot
 from graphsc.licenses.engine import check_licenses, check_store
-from graphsc.peatmoss_ingest import ingest_peatmoss
+from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.store.sqlite import SQLiteStore
 
 from .realdata import GH_LICENSES, HF_FILES, MAPPING, load

@@ -141,9 +141,9 @@ def run_process(argv: Sequence[str], stdout_path: Path, env: dict[str, str] | No
     return run
 
 
-def graphsc(args: Sequence[str], scratch: Path, check: bool = True, env: dict[str, str] | None = None) -> Run:
+def graphsc(args: Sequence[str], stdout: Path, check: bool = True, env: dict[str, str] | None = None) -> Run:
     """Run the ``graphsc`` command line as a user does, in a fresh process (``python -m graphsc ARGS``)."""
-    return run_process([sys.executable, "-m", "graphsc", *args], scratch / "stdout", env, check)
+    return run_process([sys.executable, "-m", "graphsc", *args], stdout, env, check)
 
 
 def summary(seconds: Sequence[float]) -> dict[str, float | int | None]:
@@ -257,10 +257,10 @@ def bench_ingest(files: DataFiles, db: Path, scratch: Path, records: int, usage_
     """``graphsc ingest snapshot`` into a fresh store, then ``graphsc ingest peatmoss`` with the usages."""
     for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         path.unlink(missing_ok=True)
-    snapshot = graphsc(["ingest", "snapshot", str(files.models), "--db", str(db)], scratch)
+    snapshot = graphsc(["ingest", "snapshot", str(files.models), "--db", str(db)], scratch / "ingest-snapshot.out")
     size = store_bytes(db)
     peatmoss = graphsc(["ingest", "peatmoss", "--mapping", str(files.mapping), "--licenses",
-                        str(files.repo_licenses), "--db", str(db)], scratch)
+                        str(files.repo_licenses), "--db", str(db)], scratch / "ingest-peatmoss.out")
     return {
         "snapshot": {**asdict(snapshot), "records": records,
                      "records_per_second": records / snapshot.wall_seconds,
@@ -270,14 +270,15 @@ def bench_ingest(files: DataFiles, db: Path, scratch: Path, records: int, usage_
     }
 
 
-def bench_lineage(sample: Sample, db: Path, scratch: Path, extra: Sequence[str] = ()) -> dict[str, Any]:
+def bench_lineage(sample: Sample, db: Path, scratch: Path) -> dict[str, Any]:
     """``graphsc lineage`` on every sampled model, tree and json; per-call times and their summaries."""
-    graphsc(["lineage", sample.ids[-1], "--db", str(db), *extra], scratch)  # warm the OS cache and bytecode once
+    stdout = scratch / "lineage.out"
+    graphsc(["lineage", sample.ids[-1], "--db", str(db)], stdout)  # warm the OS cache and bytecode once
     kinds = {m: "largest_root" for m in sample.largest_roots} | {m: "deep_leaf" for m in sample.deep_leaves}
     calls: list[dict[str, Any]] = []
     for fmt in ("tree", "json"):
         for model in sample.ids:
-            run = graphsc(["lineage", model, "--format", fmt, "--db", str(db), *extra], scratch)
+            run = graphsc(["lineage", model, "--format", fmt, "--db", str(db)], stdout)
             calls.append({"model": model, "kind": kinds.get(model, "random"), "format": fmt, **asdict(run)})
     by = {fmt: summary([c["wall_seconds"] for c in calls if c["format"] == fmt]) for fmt in ("tree", "json")}
     worst = max(calls, key=lambda c: c["wall_seconds"])
@@ -288,7 +289,8 @@ def bench_lineage(sample: Sample, db: Path, scratch: Path, extra: Sequence[str] 
 
 
 def analytics_commands(largest_root: str) -> dict[str, list[str]]:
-    """The analytics commands timed, by name (``rank_<metric>`` for each ``rank --by``)."""
+    """The analytics commands timed, by name (``rank_<metric>`` for each ``rank --by``), each with ``--format
+    json`` so that ``analyze`` reports its steps."""
     commands = {"stats": ["stats"]}
     commands |= {f"rank_{m}": ["rank", "--by", m] for m in RANK_METRICS}
     commands |= {"families": ["families"], "impact": ["impact", largest_root], "analyze": ["analyze"]}
@@ -296,9 +298,23 @@ def analytics_commands(largest_root: str) -> dict[str, list[str]]:
     return commands
 
 
-def bench_commands(commands: dict[str, list[str]], db: Path, scratch: Path) -> dict[str, Any]:
-    """Each command once, whole process, on the embedded store."""
-    return {name: asdict(graphsc([*args, "--db", str(db)], scratch)) for name, args in commands.items()}
+def bench_analytics(largest_root: str, db: Path, scratch: Path) -> dict[str, Any]:
+    """Each analytics command once, whole process, on the embedded store; ``analyze`` also with the time and
+    peak RSS of each of its steps (graph build, each metric), as it reports them."""
+    result: dict[str, Any] = {}
+    for name, args in analytics_commands(largest_root).items():
+        stdout = scratch / f"{name}.json"
+        result[name] = asdict(graphsc([*args, "--format", "json", "--db", str(db)], stdout))
+    result["analyze"]["steps"] = json.loads((scratch / "analyze.json").read_text())["timings"]
+    return result
+
+
+def bench_licenses(db: Path, scratch: Path) -> dict[str, Any]:
+    """``graphsc licenses --format json`` over the whole graph, with the engine's own time and the conflicts."""
+    stdout = scratch / "licenses.json"
+    run = graphsc(["licenses", "--format", "json", "--db", str(db)], stdout)
+    report = json.loads(stdout.read_text())["summary"]
+    return {**asdict(run), "engine_seconds": report["seconds"], "conflicts": report["conflicts"]}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -328,7 +344,7 @@ def neo4j_wipe(uri: str) -> None:
 
 def has_neo4j_push(scratch: Path) -> bool:
     """Whether this graphsc has ``graphsc neo4j push``."""
-    return graphsc(["neo4j", "push", "--help"], scratch, check=False).exit_code == 0
+    return graphsc(["neo4j", "push", "--help"], scratch / "neo4j-help.out", check=False).exit_code == 0
 
 
 def push_via_store_api(db: str, uri: str, records_per_write: int = 50_000) -> None:
@@ -367,11 +383,11 @@ def bench_neo4j(uri: str, wipe: bool, db: Path, sample: Sample, scratch: Path) -
     env = {**child_env(), "NEO4J_URI": uri}
     if has_neo4j_push(scratch):
         via = "graphsc neo4j push"
-        load = graphsc(["neo4j", "push", "--db", str(db)], scratch, env=env)
+        load = graphsc(["neo4j", "push", "--db", str(db)], scratch / "neo4j-push.out", env=env)
     else:
         via = "store API (bench.run.push_via_store_api)"
         load = run_process([sys.executable, "-c", f"from bench.run import push_via_store_api; "
-                            f"push_via_store_api({str(db)!r}, {uri!r})"], scratch / "stdout", env)
+                            f"push_via_store_api({str(db)!r}, {uri!r})"], scratch / "neo4j-push.out", env)
     return {"status": "measured", "uri": uri, "via": via, "load": asdict(load), "items": items,
             "items_per_second": items / load.wall_seconds, "reported_per_second": reported_rate(load.stderr_tail),
             "cypher_lineage": cypher_lineage(uri, sample),
@@ -398,7 +414,8 @@ def cypher_lineage(uri: str, sample: Sample) -> dict[str, Any]:
 
 def bench_lineage_neo4j(sample: Sample, scratch: Path, env: dict[str, str]) -> dict[str, Any]:
     """``graphsc lineage --store neo4j --format json`` per sampled model, whole process."""
-    runs = [graphsc(["lineage", m, "--format", "json", "--store", "neo4j"], scratch, env=env) for m in sample.ids]
+    stdout = scratch / "lineage-neo4j.out"
+    runs = [graphsc(["lineage", m, "--format", "json", "--store", "neo4j"], stdout, env=env) for m in sample.ids]
     return {**summary([r.wall_seconds for r in runs]), "peak_rss_bytes": max(r.peak_rss_bytes for r in runs)}
 
 
@@ -521,6 +538,11 @@ def print_report(result: dict[str, Any]) -> None:
     info.add_row("lineage: slowest call", f"{lin['worst']['wall_seconds']:.2f} s ({lin['worst']['format']}, "
                  f"{lin['worst']['model']})")
     info.add_row("lineage: CPU per call, median / p95", f"{lin['cpu']['median']:.2f} s / {lin['cpu']['p95']:.2f} s")
+    lic = result["licenses"]
+    info.add_row("licenses: the engine's own time (summary.seconds), conflicts",
+                 f"{lic['engine_seconds']:.1f} s, {lic['conflicts']:,} conflicts")
+    steps = result["analytics"]["analyze"]["steps"]
+    info.add_row("analyze: steps (s)", ", ".join(f"{k} {v['seconds']:.1f}" for k, v in steps.items()))
     neo = result["neo4j"]
     if neo["status"] == "measured":
         cy = neo["cypher_lineage"]
@@ -583,9 +605,9 @@ def run_benchmark(models: int, seed: int, out: Path, neo4j_uri: str | None, neo4
     log(f"lineage: {len(sample.ids)} models × tree, json")
     result["lineage"] = bench_lineage(sample, db, scratch)
     log("analytics")
-    result["analytics"] = bench_commands(analytics_commands(sample.largest_roots[0]), db, scratch)
+    result["analytics"] = bench_analytics(sample.largest_roots[0], db, scratch)
     log("licenses")
-    result["licenses"] = asdict(graphsc(["licenses", "--format", "json", "--db", str(db)], scratch))
+    result["licenses"] = bench_licenses(db, scratch)
     if neo4j_uri:
         log(f"neo4j: {neo4j_uri}")
         result["neo4j"] = bench_neo4j(neo4j_uri, neo4j_wipe_ok, db, sample, scratch)

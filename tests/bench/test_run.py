@@ -51,7 +51,9 @@ def test_every_measurement_is_there(result: dict[str, Any]) -> None:
     assert set(result["analytics"]) == set(bench.ANALYTICS)
     for run in (*result["analytics"].values(), result["licenses"]):
         assert_run(run)
-    assert result["licenses"]["stdout_bytes"] > 0
+    assert result["licenses"]["stdout_bytes"] > 0 and result["licenses"]["engine_seconds"] >= 0
+    assert result["licenses"]["conflicts"] > 0
+    assert {"graph", "pagerank", "betweenness"} <= set(result["analytics"]["analyze"]["steps"])
     neo = result["neo4j"]
     assert neo["status"] in ("measured", "skipped")
     if neo["status"] == "measured":

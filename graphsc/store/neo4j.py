@@ -13,15 +13,17 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, unit_of_work
+from neo4j import (
+    Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, Record, unit_of_work,
+)
 
 from graphsc.errors import StoreError
 from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store import neo4j_cypher as cy
-from graphsc.store.base import Direction, GraphCounts
+from graphsc.store.base import Direction, GraphCounts, ModelMetrics
 from graphsc.store.common import (
-    SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, rank_similar, sample_prefix,
-    similar_name, unique,
+    SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row, rank_similar,
+    sample_prefix, similar_name, unique,
 )
 from graphsc.store.neo4j_errors import translated
 
@@ -111,6 +113,18 @@ class Neo4jStore:
             for chunk in chunks(rows, self.batch_size):
                 tx.run(statement, rows=list(chunk)).consume()
 
+    def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
+        """Replace every model's metric properties with ``rows`` in one transaction; return how many rows."""
+        params = [list(metrics_row(row)) for row in rows]
+        with translated(self.location, "writing model metrics"):
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(self._timed(self._replace_metrics), params)
+        return len(params)
+
+    def _replace_metrics(self, tx: ManagedTransaction, params: list[list[Any]]) -> None:
+        tx.run(cy.CLEAR_MODEL_METRICS).consume()
+        self._run_steps(tx, [(cy.SET_MODEL_METRICS, params)])
+
     def set_state(self, items: dict[str, str]) -> None:
         """Store crawl bookkeeping values by key (overwriting)."""
         rows = [{"key": k, "value": v} for k, v in items.items()]
@@ -171,6 +185,12 @@ class Neo4jStore:
         """All models, ordered by id, in lists of ``batch_size``."""
         return self._iter(cy.ALL_MODELS, batch_size, lambda row: cy.model_from(row["m"]))
 
+    def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every model as ``(id, *fields)``, ordered by id, in lists of ``batch_size``; unknown fields raise
+        ``ValueError``."""
+        query = cy.model_fields_query(tuple(fields))
+        return self._iter(query, batch_size, lambda record: tuple(record[0]))
+
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
         """All datasets, ordered by id, in lists of ``batch_size``."""
         return self._iter(cy.ALL_DATASETS, batch_size, cy.dataset_from)
@@ -184,7 +204,7 @@ class Neo4jStore:
         return self._iter(cy.ALL_SPACES, batch_size, cy.space_from)
 
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
-        """All DERIVED_FROM edges (unordered) in lists of ``batch_size``."""
+        """All DERIVED_FROM edges ordered by (child, base), as the embedded store, in lists of ``batch_size``."""
         return self._iter(cy.ALL_DERIVED_FROM, batch_size, cy.derived_from_from)
 
     def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]:
@@ -219,14 +239,14 @@ class Neo4jStore:
             rows.extend(self._read(query, ids=list(chunk)))
         return rows
 
-    def _iter(self, query: str, batch_size: int, convert: Callable[[dict[str, Any]], T]) -> Iterator[list[T]]:
-        """Stream ``query``'s rows from one session, converted, in lists of ``batch_size``."""
+    def _iter(self, query: str, batch_size: int, convert: Callable[[Record], T]) -> Iterator[list[T]]:
+        """Stream ``query``'s records from one session, converted, in lists of ``batch_size``."""
         with translated(self.location, "reading"):
             with self._driver.session(database=self.database, fetch_size=batch_size) as session:
                 result = session.run(self._query(query))
                 page: list[T] = []
                 for record in result:
-                    page.append(convert(record.data()))
+                    page.append(convert(record))
                     if len(page) >= batch_size:
                         yield page
                         page = []

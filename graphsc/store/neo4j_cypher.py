@@ -9,9 +9,11 @@ Edges: ``(child:Model)-[:DERIVED_FROM {relation, source, fetched_at}]->(base:Mod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+from graphsc.store.common import METRICS_COLUMNS
 
 NODE_LABELS: tuple[str, ...] = ("Model", "Dataset", "Repo", "Space")
 EDGE_TYPES: tuple[str, ...] = ("DERIVED_FROM", "TRAINED_ON", "USES")
@@ -75,6 +77,18 @@ MERGE_USES_FROM_REPOS = _MERGE_USES.format(label="Repo")
 MERGE_USES_FROM_SPACES = _MERGE_USES.format(label="Space")
 SET_STATE = f"UNWIND $rows AS row MERGE (s:{STATE_LABEL} {{key: row.key}}) SET s.value = row.value"
 
+# Model metrics (``graphsc analyze --write``): properties named as METRICS_COLUMNS (without ``model_id``) on
+# ``Model``; rows are lists in METRICS_COLUMNS order, ``in_cycle`` 0/1 stored as a boolean.
+_METRIC_PROPERTIES = METRICS_COLUMNS[1:]
+CLEAR_MODEL_METRICS = (
+    "MATCH (m:Model) WHERE m.generation IS NOT NULL REMOVE "
+    + ", ".join(f"m.{p}" for p in _METRIC_PROPERTIES)
+)
+SET_MODEL_METRICS = "UNWIND $rows AS row MATCH (m:Model {id: row[0]}) SET " + ", ".join(
+    f"m.{p} = row[{i}] = 1" if p == "in_cycle" else f"m.{p} = row[{i}]"
+    for i, p in enumerate(_METRIC_PROPERTIES, start=1)
+)
+
 # --- reads ---
 
 GET_STATE = f"MATCH (s:{STATE_LABEL} {{key: $key}}) RETURN s.value AS value"
@@ -113,10 +127,23 @@ COUNT_RELATIONS = "MATCH ()-[r:DERIVED_FROM]->() RETURN r.relation AS relation, 
 COUNT_UNFETCHED = "MATCH (m:Model) WHERE m.fetched = false RETURN count(m) AS n"
 
 ALL_MODELS = "MATCH (m:Model) WHERE m.id IS NOT NULL RETURN m {.*} AS m ORDER BY m.id"
+
+
+def model_fields_query(fields: tuple[str, ...]) -> str:
+    """Every model as ``[id, *fields]`` ordered by id; ``fields`` must be ``Model`` field names (checked)."""
+    unknown = [f for f in fields if f not in MODEL_FIELDS]
+    if unknown:
+        raise ValueError(f"not Model fields: {', '.join(unknown)}")
+    columns = ", ".join(f"m.{f}" for f in ("id", *fields))
+    return f"MATCH (m:Model) WHERE m.id IS NOT NULL RETURN [{columns}] AS row ORDER BY m.id"
+
+
 ALL_DATASETS = "MATCH (d:Dataset) WHERE d.id IS NOT NULL RETURN d.id AS id, d.license AS license ORDER BY d.id"
 ALL_REPOS = "MATCH (r:Repo) WHERE r.id IS NOT NULL RETURN r {.*} AS r ORDER BY r.id"
 ALL_SPACES = "MATCH (s:Space) WHERE s.id IS NOT NULL RETURN s.id AS id, s.license AS license ORDER BY s.id"
-ALL_DERIVED_FROM = f"MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) {_DERIVED_FROM_RETURN}"
+# Ordered as the embedded store's primary key (child, base): analytics number nodes in edge order, and float
+# sums (PageRank) must come out bit-identical on both backends.
+ALL_DERIVED_FROM = f"MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) {_DERIVED_FROM_RETURN} ORDER BY child, base"
 ALL_TRAINED_ON = f"MATCH (m:Model)-[r:TRAINED_ON]->(d:Dataset) {_TRAINED_ON_RETURN}"
 ALL_USES = f"MATCH (u)-[r:USES]->(m:Model) {_USES_RETURN}"
 
@@ -145,11 +172,11 @@ def repo_from(props: dict[str, Any]) -> Repo:
     return Repo(**{name: props.get(name) for name in REPO_FIELDS})
 
 
-def dataset_from(row: dict[str, Any]) -> Dataset:
+def dataset_from(row: Mapping[str, Any]) -> Dataset:
     return Dataset(row["id"], row["license"])
 
 
-def space_from(row: dict[str, Any]) -> Space:
+def space_from(row: Mapping[str, Any]) -> Space:
     return Space(row["id"], row["license"])
 
 
@@ -157,7 +184,7 @@ def derived_from_row(edge: DerivedFrom) -> dict[str, Any]:
     return edge._asdict()
 
 
-def derived_from_from(row: dict[str, Any]) -> DerivedFrom:
+def derived_from_from(row: Mapping[str, Any]) -> DerivedFrom:
     return DerivedFrom(row["child"], row["base"], row["relation"], row["source"], row["fetched_at"])
 
 
@@ -165,7 +192,7 @@ def trained_on_row(edge: TrainedOn) -> dict[str, Any]:
     return edge._asdict()
 
 
-def trained_on_from(row: dict[str, Any]) -> TrainedOn:
+def trained_on_from(row: Mapping[str, Any]) -> TrainedOn:
     return TrainedOn(row["model"], row["dataset"], row["source"], row["fetched_at"])
 
 
@@ -173,5 +200,5 @@ def uses_row(edge: Uses) -> dict[str, Any]:
     return edge._asdict()
 
 
-def uses_from(row: dict[str, Any]) -> Uses:
+def uses_from(row: Mapping[str, Any]) -> Uses:
     return Uses(row["user"], row["user_kind"], row["model"], row["source"], row["evidence"], row["fetched_at"])

@@ -18,6 +18,7 @@ from neo4j import (
 )
 
 from graphsc.errors import StoreError
+from graphsc.querylib import find_query
 from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
@@ -93,7 +94,7 @@ class Neo4jStore:
         return cls(**settings)
 
     def _ensure_schema(self) -> None:
-        for statement in cy.SCHEMA:
+        for statement in find_query("schema").statements:
             self._driver.execute_query(statement, database_=self.database)
         self._driver.execute_query(cy.AWAIT_INDEXES, {"seconds": 300}, database_=self.database)
 
@@ -214,6 +215,18 @@ class Neo4jStore:
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
         """All USES edges (unordered) in lists of ``batch_size``."""
         return self._iter(cy.ALL_USES, batch_size, cy.uses_from)
+
+    def run_cypher(self, statements: Sequence[str], params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        """Run ``statements`` in order (each in its own auto-commit transaction, so schema statements work too)
+        with ``params``; return the last one's column names and rows (values as the driver gives them)."""
+        keys: list[str] = []
+        rows: list[list[Any]] = []
+        with translated(self.location, "running a query"):
+            with self._driver.session(database=self.database) as session:
+                for statement in statements:
+                    result = session.run(self._query(statement), params)
+                    keys, rows = list(result.keys()), [record.values() for record in result]
+        return keys, rows
 
     def close(self) -> None:
         """Close the driver and its connections."""

@@ -19,12 +19,8 @@ NODE_LABELS: tuple[str, ...] = ("Model", "Dataset", "Repo", "Space")
 EDGE_TYPES: tuple[str, ...] = ("DERIVED_FROM", "TRAINED_ON", "USES")
 STATE_LABEL = "GraphscState"
 
-SCHEMA: tuple[str, ...] = tuple(
-    f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-    for label in NODE_LABELS
-) + (
-    f"CREATE CONSTRAINT graphsc_state_key IF NOT EXISTS FOR (n:{STATE_LABEL}) REQUIRE n.key IS UNIQUE",
-)
+# The schema (constraints and their indexes) is graphsc/cypher/schema.cypher, the file `graphsc query schema`
+# runs: one source of truth.
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
 MODEL_FIELDS: tuple[str, ...] = Model._fields

@@ -281,6 +281,8 @@ def _write_steps(batch: GraphBatch) -> list[tuple[str, list[Any]]]:
         (cy.DROP_HUB_SPACE_USES, fetched_ids),
         (cy.UPSERT_MODELS, [cy.model_row(m) for m in fetched]),
         (cy.STUB_MODELS, stubs),
+        (cy.STUB_LICENSES, [{"id": m.id, "author": author_of(m.id), "license": m.license}
+                            for m in batch.models if not m.fetched and m.license]),
         (cy.UPSERT_DATASETS, [{"id": d.id, "license": d.license} for d in batch.datasets]),
         (cy.STUB_DATASETS, unique(e.dataset for e in batch.trained_on)),
         (cy.UPSERT_REPOS, [cy.repo_row(r) for r in batch.repos]),

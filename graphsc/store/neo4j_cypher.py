@@ -42,6 +42,13 @@ DELETE r
 """
 UPSERT_MODELS = "UNWIND $rows AS row MERGE (m:Model {id: row.id}) SET m += row"
 STUB_MODELS = "UNWIND $rows AS row MERGE (m:Model {id: row.id}) ON CREATE SET m.author = row.author, m.fetched = false"
+# An unfetched model with a license (e.g. the one a usage dataset recorded) sets it on a stub, never on a fetched model.
+STUB_LICENSES = """
+UNWIND $rows AS row
+MERGE (m:Model {id: row.id}) ON CREATE SET m.author = row.author, m.fetched = false
+WITH m, row WHERE m.fetched = false
+SET m.license = row.license
+"""
 UPSERT_DATASETS = "UNWIND $rows AS row MERGE (d:Dataset {id: row.id}) SET d.license = row.license"
 STUB_DATASETS = "UNWIND $rows AS id MERGE (:Dataset {id: id})"
 UPSERT_REPOS = "UNWIND $rows AS row MERGE (r:Repo {id: row.id}) SET r += row"

@@ -269,3 +269,9 @@ def test_lineage_query_walks_each_model_once(neo4j_store: Neo4jStore, direction:
         operators.append(node["operatorType"])
         stack.extend(node.get("children", []))
     assert any(op.startswith("VarLengthExpand(Pruning") for op in operators), operators
+
+
+def test_repository_fields_merge_as_in_the_embedded_store(neo4j_store: Neo4jStore) -> None:
+    neo4j_store.write(GraphBatch(repos=[Repo("gh/a", "mit", "MIT License", 10, False, "2025-01-01", "t1")]))
+    neo4j_store.write(GraphBatch(repos=[Repo("gh/a", stars=20, fetched_at="t2")]))
+    assert flat(neo4j_store.iter_repos()) == [Repo("gh/a", "mit", "MIT License", 20, False, "2025-01-01", "t2")]

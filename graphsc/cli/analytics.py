@@ -143,7 +143,7 @@ def analyze(
 ) -> None:
     """Compute every metric of every model (with --write, store them); report time and memory per step."""
     from graphsc.analytics.metrics import model_metrics
-    from graphsc.ingest import utc_now
+    from graphsc.ingest.batch import utc_now
     from graphsc.render.analytics_json import timings_document
     from graphsc.render.analytics_view import render_timings
 

@@ -12,32 +12,48 @@ from graphsc.cli.progress import stderr_console
 DEMO_MODEL = "deepseek-ai/DeepSeek-R1"
 
 
+DEMO_TOP_CONFLICTS = 3
+
+
 def demo(
     model: Annotated[str, typer.Option("--model", help="Model whose lineage to show.")] = DEMO_MODEL,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Ingest the bundled real samples (two Hub families) and show a lineage."""
+    """Ingest the bundled real samples (two Hub families, PeaTMOSS usages); show a lineage and a license summary."""
     from rich.console import Console
 
+    from graphsc import samples
     from graphsc.ingest import ingest_snapshot
+    from graphsc.licenses.engine import check_store
+    from graphsc.licenses.render import render_top
+    from graphsc.licenses.select import Filters, hotspots, select
     from graphsc.lineage import compute_lineage
+    from graphsc.ingest.peatmoss import ingest_peatmoss
     from graphsc.render.lineage_tree import render_lineage_tree
-    from graphsc.samples import hf_family_files
 
     console = stderr_console()
+    out = Console(highlight=False)
     graph = open_cli_store(db, store)
     try:
-        files = hf_family_files()
+        files = samples.hf_family_files()
         report = ingest_snapshot(graph, [str(f) for f in files])
+        usage = ingest_peatmoss(graph, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
         console.print(
-            f"Ingested {report.records:,} records from {len(files)} bundled files into {graph.kind} store "
-            f"{graph.location} ({report.records_per_second:,.0f} records/s)."
+            f"Ingested {report.records:,} Hub records from {len(files)} bundled files and {usage.usages:,} PeaTMOSS "
+            f"repository → model usages ({usage.repos:,} repositories) into {graph.kind} store {graph.location}."
         )
-        render_lineage_tree(compute_lineage(graph, model), Console(highlight=False))
+        render_lineage_tree(compute_lineage(graph, model), out)
+        licenses = check_store(graph)
     finally:
         graph.close()
+    out.print()
+    selection = select(licenses, Filters(limit=DEMO_TOP_CONFLICTS))
+    render_top(licenses, selection, out)
     console.print(f"Next: graphsc lineage {model} --format json   (same store: --db {graph.location})")
+    upstream, _ = hotspots(selection.matched, 1)
+    if upstream:
+        console.print(f"      graphsc licenses --model {upstream[0].id} --db {graph.location}")
 
 
 def register(app: typer.Typer) -> None:

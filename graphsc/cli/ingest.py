@@ -13,7 +13,7 @@ from graphsc.cli.progress import progress_bar, stderr_console
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from graphsc.crawl import CrawlReport
+    from graphsc.ingest.hub import CrawlReport
 
 MAX_SHOWN_PROBLEMS = 20
 
@@ -29,12 +29,12 @@ def ingest() -> None:
 def snapshot(
     files: Annotated[list[Path], typer.Argument(help="JSONL (.jsonl, .jsonl.gz) or Parquet files of Hub model records.")],
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed record.")] = False,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Records per write transaction.")] = 5_000,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Records per write transaction (default 50,000).", show_default=False)] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
     """Ingest Hub API model records from dump files (streamed; malformed lines are reported and skipped)."""
-    from graphsc.ingest import ingest_snapshot
+    from graphsc.ingest import DEFAULT_BATCH_SIZE, ingest_snapshot
     from graphsc.sources.snapshot import BadLine
 
     console = stderr_console()
@@ -46,7 +46,7 @@ def snapshot(
     try:
         with progress_bar("ingesting records") as (bar, task):
             report = ingest_snapshot(
-                graph, [str(f) for f in files], batch_size=batch_size, strict=strict,
+                graph, [str(f) for f in files], batch_size=batch_size or DEFAULT_BATCH_SIZE, strict=strict,
                 on_written=lambda n: bar.advance(task, n), on_problem=warn,
             )
     except KeyboardInterrupt:
@@ -94,7 +94,7 @@ def hf(
 
     Records are written as they arrive: an interrupted crawl keeps them, and a re-run skips finished work.
     """
-    from graphsc.crawl import CrawlPlan, crawl_hub
+    from graphsc.ingest.hub import CrawlPlan, crawl_hub
     from graphsc.sources.hf_hub import HubClient
 
     plan = CrawlPlan(

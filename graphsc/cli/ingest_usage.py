@@ -25,7 +25,7 @@ def peatmoss(
 ) -> None:
     """Import PeaTMOSS's GitHub repository → HF model usages, with the repositories' licenses."""
     from graphsc import samples
-    from graphsc.peatmoss_ingest import ingest_peatmoss
+    from graphsc.ingest.peatmoss import ingest_peatmoss
     from graphsc.sources.snapshot import BadLine
 
     console = stderr_console()
@@ -67,7 +67,7 @@ def github(
 ) -> None:
     """Find GitHub repositories whose code loads MODEL (code search; needs GITHUB_TOKEN)."""
     from graphsc.cli.countdown import countdown_waiter
-    from graphsc.github_ingest import ingest_github
+    from graphsc.ingest.github import ingest_github
     from graphsc.sources.github import GitHubClient, token_from_env
 
     console = stderr_console()

@@ -11,42 +11,85 @@ import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
 
+TABLE_LIMIT = 20  # conflicts the terminal report lists when --limit is not given
+EXIT_GATE = 1  # --fail-on found a conflict at or above its severity
+
 
 class LicensesFormat(str, Enum):
     table = "table"
     json = "json"
+    csv = "csv"
+
+
+class SeverityChoice(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
 
 
 def licenses(
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Only conflicts this model originates or inherits.")] = None,
-    kind: Annotated[list[str] | None, typer.Option("--kind", "-k", help="Only these conflict kinds (repeatable).")] = None,
-    severity: Annotated[str | None, typer.Option("--min-severity", help="error, warning or info (default info).")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Conflicts shown, highest impact first.")] = 30,
-    output_format: Annotated[LicensesFormat, typer.Option("--format", "-f", help="table (terminal) or json.")] = LicensesFormat.table,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="One model's conflicts: dropped at it, inherited from an ancestor, or dropped downstream, "
+        "each with its path.", show_default=False)] = None,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", "-k", help="Only this conflict kind (repeatable).", show_default=False)] = None,
+    severity: Annotated[SeverityChoice, typer.Option(
+        "--severity", "--min-severity", "-s", help="Minimum severity shown (info counts are always in the summary).",
+    )] = SeverityChoice.warning,
+    min_impact: Annotated[int, typer.Option(
+        "--min-impact", min=0, help="Only conflicts reaching at least N models + repositories.")] = 0,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", "-n", min=1, help=f"Conflicts listed, highest impact first (default: {TABLE_LIMIT} in the table, "
+        "all in JSON and CSV).", show_default=False)] = None,
+    output_format: Annotated[LicensesFormat, typer.Option(
+        "--format", "-f", help="table (terminal), json (graphsc.licenses/1) or csv (one row per conflict).",
+    )] = LicensesFormat.table,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", help="Exit 1 if any selected conflict is this severe or worse (after printing the report).",
+        show_default=False)] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Check license propagation: conflicts at their origin edge, ranked by what they reach."""
-    from graphsc.licenses.engine import check_store
-    from graphsc.licenses.render import conflict_rows, render_table, select
+    """Check license propagation: conflicts at their origin edge, ranked by what they reach.
 
+    Exit codes: 0 done; 1 a selected conflict is at or above --fail-on, or an error (message on stderr); 2 bad options.
+    """
+    from graphsc.licenses.engine import check_store
+    from graphsc.licenses.render import csv_text, json_document, render_report
+    from graphsc.licenses.select import Filters, select
+
+    if limit is None and output_format is LicensesFormat.table:
+        limit = TABLE_LIMIT
+    filters = Filters(kinds=tuple(kind or ()), min_severity=severity.value, min_impact=min_impact, limit=limit,
+                      model=model.strip() if model else None)
+    filters.validate()
     graph = open_cli_store(db, store)
     try:
+        lineage = None
+        if filters.model is not None:
+            from graphsc.lineage import compute_lineage
+
+            lineage = compute_lineage(graph, filters.model, "up")  # UnknownModelError with close matches
         report = check_store(graph)
+        selection = select(report, filters, lineage, graph.models)
     finally:
         graph.close()
-    chosen = select(report, model=model, kinds=kind, min_severity=severity)
+    gate = fail_on.value if fail_on is not None else None
     if output_format is LicensesFormat.json:
-        doc = {"schema": "graphsc.licenses/1", "summary": {
-            "models": report.models, "lineage_edges": report.lineage_edges, "seconds": round(report.seconds, 3),
-            "by_kind": dict(report.counts_by_kind()), "by_severity": dict(report.counts_by_severity()),
-            "uses": {"total": report.uses.total, "checkable": report.uses.checkable, "in_conflict": report.uses.in_conflict},
-            "cycle_edges_ignored": report.cycle_edges_ignored}, "conflicts": conflict_rows(chosen[:limit])}
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
-        return
-    from rich.console import Console
+        sys.stdout.write(json.dumps(json_document(report, selection, gate), indent=2) + "\n")
+    elif output_format is LicensesFormat.csv:
+        sys.stdout.write(csv_text(selection))
+    else:
+        from rich.console import Console
 
-    render_table(report, chosen, limit, Console(highlight=False))
+        render_report(report, selection, Console(highlight=False))
+    if gate is not None and selection.reaches(gate):
+        raise typer.Exit(EXIT_GATE)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:  # rich.progress costs ~30 ms to import; only long-running commands need it
+    from rich.console import Console
+    from rich.progress import Progress
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, file=sys.stderr, highlight=False, soft_wrap=True)
 
 
 @contextmanager
 def progress_bar(description: str, total: int | None = None) -> Iterator[tuple[Progress, int]]:
     """A rich progress bar on stderr; yields the Progress and its task id."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn()]
     with Progress(*columns, console=stderr_console(), transient=True) as progress:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
-from graphsc.licenses.normalize import normalize_license
+from graphsc.licenses.normalize import NormalizedLicense, normalize_license
 from graphsc.licenses.rules import UNFETCHED, Profile, profile_of
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
 
@@ -56,6 +56,22 @@ class LicenseGraph:
         return range(self.parent_ptr[node], self.parent_ptr[node + 1])
 
 
+def _declares(m: Model) -> bool:
+    """False for a stub that declares nothing: its license is not known, rather than "none". Stubs may keep
+    a license (e.g. from the PeaTMOSS mapping)."""
+    return m.fetched or bool(m.license or m.license_name or m.license_link)
+
+
+def declared_license(m: Model) -> NormalizedLicense:
+    """A model's declared license, normalised (``UNFETCHED`` for a stub that declares nothing)."""
+    return normalize_license(m.license, m.license_name, m.license_link) if _declares(m) else UNFETCHED
+
+
+def license_label(m: Model) -> str:
+    """How a model's license reads in reports (see ``Profile.label``)."""
+    return profile_of(declared_license(m)).label
+
+
 class _Profiles:
     """Interns declared licenses: one ``Profile`` per distinct (license, name, link)."""
 
@@ -71,6 +87,10 @@ class _Profiles:
             found = self.index[key] = len(self.profiles)
             self.profiles.append(profile_of(norm))
         return found
+
+    def of_model(self, m: Model) -> int:
+        """The profile of a model record (see ``declared_license``)."""
+        return self.get(m.license, m.license_name, m.license_link, _declares(m))
 
 
 def csr(n: int, src: array, dst: array, *payloads: array) -> tuple[array, array, list[array]]:
@@ -112,8 +132,7 @@ def build_graph(
             continue
         index[m.id] = len(g.node_ids)
         g.node_ids.append(m.id)
-        declared = m.fetched or bool(m.license or m.license_name or m.license_link)  # stubs may keep a license
-        g.node_profile.append(prof.get(m.license, m.license_name, m.license_link, declared))
+        g.node_profile.append(prof.of_model(m))
         g.downloads.append(m.downloads or 0)
 
     def model_node(model_id: str) -> int:

@@ -1,50 +1,293 @@
-"""Selecting and rendering license conflicts (terminal table, JSON rows)."""
+"""License reports for people and programs: the terminal report, the JSON document and CSV rows.
+
+The terminal report is laid out for a 100-column terminal: a summary table (kind × severity), the share of
+repository/Space usages in conflict, then one block per conflict (headline, origin edge, rule, clauses,
+reach), and a closing line saying what was not shown and how to see it.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
-from graphsc.errors import GraphscError
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
 from graphsc.licenses.findings import Conflict, LicenseReport
-from graphsc.licenses.rules import SEVERITY_ORDER
+from graphsc.licenses.select import SEVERITIES, Entry, Hop, Hotspot, Selection, hotspots
+
+SCHEMA = "graphsc.licenses/1"
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+EXAMPLES_SHOWN = 3  # reached models / repositories named per conflict
+CSV_COLUMNS: tuple[str, ...] = (
+    "rank", "severity", "kind", "rule", "edge", "relation", "child", "child_type", "child_license", "base",
+    "bases", "base_license", "origin_licenses", "dropped", "clauses", "reached_models", "reached_downloads",
+    "reached_repos", "role", "description",
+)
+LIST_SEPARATOR = " | "
+_HOP_ROLE_WORDS = {"source": "source of the obligation", "origin": "origin: dropped here", "inherited": "inherited"}
+_LEFT_OUT_WORDS = {
+    "below_min_severity": "below --severity {sev} (--severity info shows all)",
+    "other_kinds": "of other kinds (--kind)",
+    "below_min_impact": "reaching fewer than {impact} models+repos (--min-impact)",
+    "beyond_limit": "beyond --limit {limit}",
+}
 
 
-def select(report: LicenseReport, model: str | None = None, kinds: list[str] | None = None,
-           min_severity: str | None = None) -> list[Conflict]:
-    """The report's conflicts (ranked) filtered by model (origin or inherited), kinds and minimum severity."""
-    if min_severity is not None and min_severity not in SEVERITY_ORDER:
-        raise GraphscError(f"Unknown severity {min_severity!r}.", "Use error, warning or info.")
-    floor = SEVERITY_ORDER[min_severity or "info"]
-    pool = [c for c, _ in report.for_model(model)] if model else report.conflicts
-    wanted = set(kinds or ())
-    return [c for c in pool if SEVERITY_ORDER[c.severity] <= floor and (not wanted or c.kind in wanted)]
+# ── shared numbers ──
+
+def severity_counts(conflicts: list[Conflict]) -> dict[str, dict[str, int]]:
+    """``{kind: {severity: n}}`` over every severity, kinds sorted by total (largest first)."""
+    counts = Counter((c.kind, c.severity) for c in conflicts)
+    totals = Counter(c.kind for c in conflicts)
+    return {k: {s: counts[(k, s)] for s in SEVERITIES} for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
-def conflict_rows(conflicts: list[Conflict]) -> list[dict[str, Any]]:
-    """Conflicts as JSON-ready dicts, with their impact and one-line detail."""
-    rows = []
-    for c in conflicts:
-        row = asdict(c)
-        row["impact"] = dict(zip(("models", "downloads", "repos"), c.impact))
-        row["detail"] = c.detail
-        rows.append(row)
-    return rows
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def render_table(report: LicenseReport, conflicts: list[Conflict], limit: int, console: Any) -> None:
-    """A rich table of the top ``limit`` conflicts and a summary line."""
-    from rich.table import Table
+def _uses_line(report: LicenseReport) -> str:
+    u = report.uses
+    if not u.total:
+        return "No repository/Space → model usages in the graph."
+    return (f"Repository/Space usages in conflict: {u.in_conflict:,} of {u.checkable:,} checkable "
+            f"({u.share_of_checkable:.1%}); {u.total:,} usages in all ({u.share_in_conflict:.1%}), "
+            f"{u.total - u.checkable:,} not checkable (the user's license is unknown or missing).")
 
-    table = Table(title=f"License conflicts ({len(conflicts)} shown by impact, top {min(limit, len(conflicts))})")
-    for column in ("severity", "kind", "edge", "licenses", "reach", "clause"):
-        table.add_column(column, overflow="fold")
-    for c in conflicts[:limit]:
-        edge = f"{c.child} ← {', '.join(c.bases) if c.bases else c.base}"
+
+def _reach_text(c: Conflict) -> str:
+    models, downloads, repos = c.impact
+    return f"{_plural(models, 'model')} · {downloads:,} downloads · {_plural(repos, 'repo')}"
+
+
+def _examples(ids: tuple[str, ...], skip: str | None = None) -> str:
+    chosen = [i for i in ids if i != skip]
+    text = ", ".join(chosen[:EXAMPLES_SHOWN])
+    return text + (f" (+{len(chosen) - EXAMPLES_SHOWN:,} more)" if len(chosen) > EXAMPLES_SHOWN else "")
+
+
+# ── terminal ──
+
+def summary_table(report: LicenseReport) -> Table:
+    """Conflicts by kind (rows) and severity (columns), with totals."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("kind")
+    for s in SEVERITIES:
+        table.add_column(s, justify="right", style=SEVERITY_STYLE[s])
+    table.add_column("total", justify="right")
+    for kind, by_sev in severity_counts(report.conflicts).items():
+        table.add_row(kind, *(f"{by_sev[s]:,}" for s in SEVERITIES), f"{sum(by_sev.values()):,}")
+    by_sev = report.counts_by_severity()
+    table.add_row(Text("all", style="bold"), *(f"{by_sev[s]:,}" for s in SEVERITIES), f"{len(report.conflicts):,}",
+                  end_section=True)
+    return table
+
+
+def render_summary(report: LicenseReport, console: Console) -> None:
+    """The header, the kind × severity table and the usages-in-conflict line."""
+    console.print(Text(f"License propagation over {report.models:,} models, {report.lineage_edges:,} lineage edges "
+                       f"and {report.uses.total:,} repository/Space usages (engine {report.seconds:.2f} s)", style="bold"))
+    if not report.conflicts:
+        console.print("No license conflicts.")
+    else:
+        console.print(Padding(summary_table(report), (1, 0, 1, 2), expand=False))
+    console.print(_uses_line(report))
+    if report.cycle_edges_ignored:
+        console.print(f"{_plural(len(report.cycle_edges_ignored), 'lineage edge')} inside declared cycles ignored.")
+
+
+def _headline(rank: int, e: Entry) -> Text:
+    c = e.conflict
+    text = Text(f"{rank:>3}  ")
+    text.append(c.severity.upper(), style=SEVERITY_STYLE[c.severity])
+    text.append(f"  {c.kind}", style="bold")
+    text.append(f"  rule {c.rule}, {c.edge} edge")
+    if e.role is not None:
+        text.append(f"  [{e.role}]", style="cyan")
+    return text
+
+
+def _edge_text(c: Conflict) -> Text:
+    text = Text(f"{c.child} [{c.child_license}]")
+    if c.bases:
+        text.append(f" ← merge of {', '.join(c.bases)}")
+    elif c.base is not None:
+        text.append(f" ← {c.relation or c.edge}  {c.base} [{c.base_license}]")
+    return text
+
+
+def _path_text(path: tuple[Hop, ...]) -> Text:
+    """Sources on the first line (a merge's parents joined with ``+``), then one ``↳ relation child`` line per
+    hop down to the model."""
+    text = Text()
+    sources = [h for h in path if h.role == "source"]
+    for i, hop in enumerate(sources):
+        text.append(" + " if i else "")
+        text.append(f"{hop.id} [{hop.license}]", style="bold" if hop.is_model else "")
+        text.append(" (this model)" if hop.is_model else "", style="dim")
+    text.append(" — " + _HOP_ROLE_WORDS["source"] + ("s" if len(sources) > 1 else ""), style="dim")
+    for hop in path[len(sources):]:
+        text.append("\n↳ ")
+        if hop.relation:
+            text.append(f"{hop.relation}  ", style="dim")
+        text.append(f"{hop.id} [{hop.license}]", style="bold" if hop.is_model else "")
+        text.append(f" — {_HOP_ROLE_WORDS[hop.role]}" + (" (this model)" if hop.is_model else ""), style="dim")
+    return text
+
+
+def conflict_block(rank: int, e: Entry) -> Group:
+    """One conflict: headline, origin edge (with ``--model``: the path from the obligation's source through
+    the origin edge to the model), rule, dropped obligations with their clauses, reach."""
+    c = e.conflict
+    rows = Table.grid(padding=(0, 2))
+    rows.add_column(style="dim", no_wrap=True)
+    rows.add_column(overflow="fold")
+    if e.path:
+        rows.add_row("path", _path_text(e.path))
+    else:
+        rows.add_row("edge", _edge_text(c))
+    rows.add_row("rule", c.description)
+    rows.add_row("dropped", "; ".join(c.dropped))
+    rows.add_row("clauses" if len(c.clauses) > 1 else "clause", "\n".join(c.clauses))
+    rows.add_row("reach", _reach_text(c))
+    if len(c.reached_models) > 1 or (c.reached_models and c.reached_models[0] != c.child):
+        rows.add_row("models", _examples(c.reached_models, skip=c.child))
+    repos = [r for r in c.reached_repos if r != c.child]
+    if repos:
+        rows.add_row("repos", _examples(c.reached_repos, skip=c.child))
+    return Group(_headline(rank, e), Padding(rows, (0, 0, 1, 5), expand=False))
+
+
+def _hotspot_lines(title: str, spots: list[Hotspot]) -> Text:
+    text = Text(title, style="bold")
+    for h in spots:
+        text.append(f"\n  {h.conflicts:>5,}  {h.id} [{h.license}]")
+    return text
+
+
+def render_hotspots(selection: Selection, console: Console, n: int = 5) -> None:
+    """Where the selected conflicts concentrate (upstream models most often dropped, biggest droppers):
+    what a reviewer fixes first when many conflicts tie on impact."""
+    upstream, droppers = hotspots(selection.matched, n)
+    if upstream:
+        console.print(_hotspot_lines("Upstream models whose terms are dropped most often (conflicts):", upstream))
+    if droppers:
+        console.print(_hotspot_lines("Models and repositories dropping the most terms (conflicts):", droppers))
+    if upstream or droppers:
+        console.print()
+
+
+def not_shown_line(selection: Selection) -> str | None:
+    """What the filters left out, in words, or None when everything is shown."""
+    f = selection.filters
+    parts = [_plural(n, "conflict") + " " + _LEFT_OUT_WORDS[reason].format(
+                 sev=f.min_severity, impact=f.min_impact, limit=f.limit)
+             for reason, n in selection.left_out.items() if n]
+    return "Not shown: " + "; ".join(parts) + "." if parts else None
+
+
+def render_report(report: LicenseReport, selection: Selection, console: Console) -> None:
+    """The whole terminal report. Without ``--model``: summary, hotspots, the top conflicts as blocks; with it:
+    the conflicts touching that model with their paths. Then what the filters left out."""
+    f = selection.filters
+    shown = selection.shown
+    scope = f"severity ≥ {f.min_severity}" + (f", kinds {', '.join(f.kinds)}" if f.kinds else "") + (
+        f", reach ≥ {f.min_impact}" if f.min_impact else "")
+    if f.model is None:
+        render_summary(report, console)
+        console.print()
+        console.print(Text(f"Top conflicts by impact: {len(shown):,} of {len(selection.matched):,} ({scope})",
+                           style="bold"))
+        console.print()
+        render_hotspots(selection, console)
+    else:
+        roles = Counter(e.role for e in selection.matched)
+        console.print(Text(f"Conflicts touching {f.model} [{selection.model_license}]: {len(selection.matched):,} "
+                           f"({scope}); {roles['origin']:,} dropped at it, {roles['inherited']:,} inherited from "
+                           f"an ancestor, {roles['downstream']:,} dropped downstream of it", style="bold"))
+        console.print()
+    if not shown:
+        console.print("  None." if f.model is None else "  None: this model neither drops nor inherits a dropped "
+                      "obligation, and nothing downstream drops one of its own.")
+    for rank, e in enumerate(shown, 1):
+        console.print(conflict_block(rank, e))
+    line = not_shown_line(selection)
+    if line:
+        console.print(line)
+
+
+def render_top(report: LicenseReport, selection: Selection, console: Console) -> None:
+    """The short form ``graphsc demo`` ends with: the summary, the hotspots, the first conflicts of
+    ``selection``."""
+    render_summary(report, console)
+    console.print()
+    console.print(Text(f"Top {len(selection.shown)} of {len(selection.matched):,} conflicts "
+                       f"(severity ≥ {selection.filters.min_severity}); all of them: graphsc licenses", style="bold"))
+    console.print()
+    render_hotspots(selection, console, n=EXAMPLES_SHOWN)
+    for rank, e in enumerate(selection.shown, 1):
+        console.print(conflict_block(rank, e))
+
+
+# ── JSON and CSV ──
+
+def conflict_row(e: Entry) -> dict[str, Any]:
+    """A conflict as a JSON-ready dict: its fields, impact, one-line detail, role and path (``--model``)."""
+    c = e.conflict
+    row = asdict(c)
+    row["impact"] = dict(zip(("models", "downloads", "repos"), c.impact))
+    row["detail"] = c.detail
+    row["role"] = e.role
+    row["path"] = [asdict(h) for h in e.path] if e.role is not None else None
+    return row
+
+
+def json_document(report: LicenseReport, selection: Selection, fail_on: str | None = None) -> dict[str, Any]:
+    """The ``graphsc.licenses/1`` document (see README, "licenses JSON")."""
+    u, f = report.uses, selection.filters
+    return {
+        "schema": SCHEMA,
+        "summary": {
+            "models": report.models, "lineage_edges": report.lineage_edges, "seconds": round(report.seconds, 3),
+            "conflicts": len(report.conflicts),
+            "by_kind": dict(report.counts_by_kind()), "by_severity": dict(report.counts_by_severity()),
+            "by_kind_severity": severity_counts(report.conflicts),
+            "uses": {"total": u.total, "checkable": u.checkable, "in_conflict": u.in_conflict,
+                     "share_of_checkable": round(u.share_of_checkable, 4),
+                     "share_of_total": round(u.share_in_conflict, 4), "by_kind": dict(u.by_kind)},
+            "cycle_edges_ignored": [list(pair) for pair in report.cycle_edges_ignored],
+        },
+        "filters": {"model": f.model, "kinds": list(f.kinds), "min_severity": f.min_severity,
+                    "min_impact": f.min_impact, "limit": f.limit},
+        "model": None if f.model is None else {"id": f.model, "license": selection.model_license},
+        "matched": len(selection.matched),
+        "not_shown": selection.left_out,
+        "gate": None if fail_on is None else {"fail_on": fail_on, "failed": selection.reaches(fail_on)},
+        "conflicts": [conflict_row(e) for e in selection.shown],
+    }
+
+
+def csv_text(selection: Selection) -> str:
+    """One CSV row per shown conflict, columns ``CSV_COLUMNS`` (lists joined with `` | ``, reach as counts)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for rank, e in enumerate(selection.shown, 1):
+        c = e.conflict
         models, downloads, repos = c.impact
-        table.add_row(c.severity, c.kind, edge, f"{c.child_license} ← {c.base_license}",
-                      f"{models} models, {downloads:,} dl, {repos} repos", c.clauses[0] if c.clauses else "")
-    console.print(table)
-    by_kind = ", ".join(f"{k} {n}" for k, n in report.counts_by_kind().most_common())
-    console.print(f"{len(report.conflicts)} conflicts ({by_kind}); usages in conflict "
-                  f"{report.uses.in_conflict}/{report.uses.total}; {report.seconds:.1f}s")
+        writer.writerow({
+            "rank": rank, "severity": c.severity, "kind": c.kind, "rule": c.rule, "edge": c.edge,
+            "relation": c.relation or "", "child": c.child, "child_type": c.child_type,
+            "child_license": c.child_license, "base": c.base or "", "bases": LIST_SEPARATOR.join(c.bases),
+            "base_license": c.base_license or "", "origin_licenses": LIST_SEPARATOR.join(c.origin_licenses),
+            "dropped": LIST_SEPARATOR.join(c.dropped), "clauses": LIST_SEPARATOR.join(c.clauses),
+            "reached_models": models, "reached_downloads": downloads, "reached_repos": repos,
+            "role": e.role or "", "description": c.description,
+        })
+    return out.getvalue()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,17 @@ _JSON_COLUMNS = ("cardData", "card_data", "safetensors", "config")
 _BATCH_ROWS = 20_000
 
 
+def _hub_time(value: datetime) -> str:
+    """A timestamp as the Hub API writes it: UTC with milliseconds, e.g. ``2025-01-20T03:46:07.000Z``."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
     for key, value in row.items():
         if isinstance(value, datetime):
-            row[key] = value.isoformat().replace("+00:00", "Z")
+            row[key] = _hub_time(value)
     for key in _JSON_COLUMNS:
         value = row.get(key)
         if isinstance(value, str):

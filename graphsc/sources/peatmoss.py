@@ -6,7 +6,7 @@ Three inputs, all optional but the mapping:
 - the PeaTMOSS SQLite database (tables ``reuse_repository``, ``model_to_reuse_repository``, ``model``, and
   where present ``model_to_license``/``license`` and ``reuse_file``).
 
-Rows come out as ``PeatmossUsage`` with ids as PeaTMOSS spells them; ``graphsc.peatmoss_ingest`` resolves legacy
+Rows come out as ``PeatmossUsage`` with ids as PeaTMOSS spells them; ``graphsc.ingest.peatmoss`` resolves legacy
 model ids and builds graph records.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from graphsc.errors import InputFileError
 from graphsc.sources.hub_records import clean_repo_id
-from graphsc.sources.snapshot import BadLine, _open_text
+from graphsc.sources.snapshot import BadLine, open_text
 
 _GITHUB_HOSTS = ("github.com", "www.github.com")
 _HF_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "huggingface.co/")
@@ -65,7 +65,7 @@ def _existing(path: Path) -> Path:
 def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadLine]:
     """Yield each row of the mapping CSV as a usage, or a ``BadLine`` saying why it is unusable."""
     name = str(_existing(path))
-    with _open_text(path) as stream:
+    with open_text(path) as stream:
         for line_no, row in enumerate(csv.reader(stream), start=1):  # type: ignore[arg-type]
             if not row or not any(cell.strip() for cell in row):
                 continue
@@ -87,7 +87,7 @@ def read_repo_licenses(path: Path) -> dict[str, list[str]]:
     """The licensed repositories of ``gh_licenses.json``: ``owner/repo`` → ScanCode keys (repos with none omitted)."""
     name = str(_existing(path))
     try:
-        with _open_text(path) as stream:
+        with open_text(path) as stream:
             data = json.load(stream)
     except (json.JSONDecodeError, UnicodeDecodeError, OSError, EOFError) as exc:
         raise InputFileError(name, f"not a JSON object of repository licenses ({exc})") from None

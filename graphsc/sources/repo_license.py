@@ -1,30 +1,23 @@
 """The one place that turns a repository's license as a source reports it into ``Repo.license``.
 
 ``Repo.license_raw`` keeps the source's values (ScanCode keys from PeaTMOSS, GitHub's SPDX id) joined with
-`` AND ``; ``Repo.license`` gets a best-effort lowercase SPDX-like id or expression. This is deliberately tiny:
-when ``graphsc.licenses.normalize`` lands, ``normalize_repo_license`` should call it instead of ``_ALIASES``.
+`` AND ``; ``Repo.license`` gets the canonical id of each value from ``graphsc.licenses.normalize`` (the license
+table is the only mapping), joined the same way. A value the table does not know is kept lowercased.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-# ScanCode keys (and GitHub spellings) whose SPDX id differs from the key; other keys pass through lowercased.
-_ALIASES: dict[str, str] = {
-    "bsd-new": "bsd-3-clause",
-    "bsd-simplified": "bsd-2-clause",
-    "clear-bsd": "bsd-3-clause-clear",
-    "gpl-1.0-plus": "gpl-1.0-or-later",
-    "gpl-2.0-plus": "gpl-2.0-or-later",
-    "gpl-3.0-plus": "gpl-3.0-or-later",
-    "lgpl-2.0-plus": "lgpl-2.0-or-later",
-    "lgpl-2.1-plus": "lgpl-2.1-or-later",
-    "lgpl-3.0-plus": "lgpl-3.0-or-later",
-    "agpl-3.0-plus": "agpl-3.0-or-later",
-    "python": "psf-2.0",
-    "noassertion": "other",  # GitHub: a license file it could not identify
-}
+from graphsc.licenses.normalize import normalize_license
+
 _JOIN = " AND "
+
+
+def canonical_repo_license_id(value: str) -> str:
+    """The table's canonical id for one reported value (``bsd-new`` → ``bsd-3-clause``, GitHub's
+    ``NOASSERTION`` → ``other``); the value lowercased when the table does not resolve it to one id."""
+    return normalize_license(value).id or value.lower()
 
 
 def normalize_repo_license(values: Sequence[str] | None) -> tuple[str | None, str | None]:
@@ -36,5 +29,5 @@ def normalize_repo_license(values: Sequence[str] | None) -> tuple[str | None, st
     raw = [v.strip() for v in values or () if v and v.strip()]
     if not raw:
         return None, None
-    ids = list(dict.fromkeys(_ALIASES.get(v.lower(), v.lower()) for v in raw))
+    ids = list(dict.fromkeys(canonical_repo_license_id(v) for v in raw))
     return _JOIN.join(ids), _JOIN.join(raw)

@@ -7,16 +7,18 @@ upserts are a single B-tree write, and lineage walks use recursive CTEs over ind
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from graphsc.errors import StoreError
 from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
-from graphsc.store.common import METRICS_COLUMNS, metrics_row
+from graphsc.store.common import (
+    METRICS_COLUMNS, SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row,
+    rank_similar, sample_prefix, similar_name, unique,
+)
 
 SCHEMA_VERSION = 1
 
@@ -26,7 +28,7 @@ CREATE TABLE IF NOT EXISTS models (
     id TEXT PRIMARY KEY, author TEXT, license TEXT, license_name TEXT, license_link TEXT,
     pipeline_tag TEXT, library_name TEXT, downloads INTEGER, likes INTEGER, created_at TEXT,
     last_modified TEXT, gated TEXT, fetched INTEGER NOT NULL, fetched_at TEXT
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS datasets (id TEXT PRIMARY KEY, license TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS repos (
     id TEXT PRIMARY KEY, license TEXT, license_raw TEXT, stars INTEGER, archived INTEGER, pushed_at TEXT,
@@ -82,30 +84,11 @@ _UPSERT_REPO = (
 )
 _MAX_PARAMS = 900
 
-T = TypeVar("T")
-
-
-def _chunks(items: Sequence[T], size: int = _MAX_PARAMS) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _model_row(model: Model) -> tuple[Any, ...]:
-    return (
-        model.id, model.author, model.license, model.license_name, model.license_link, model.pipeline_tag,
-        model.library_name, model.downloads, model.likes, model.created_at, model.last_modified, model.gated,
-        1 if model.fetched else 0, model.fetched_at,
-    )
-
 
 def _model_from_row(row: Sequence[Any]) -> Model:
     values = list(row)
     values[12] = bool(values[12])
     return Model(*values)
-
-
-def _author_of(model_id: str) -> str | None:
-    return model_id.split("/", 1)[0] if "/" in model_id else None
 
 
 class SQLiteStore:
@@ -155,62 +138,52 @@ class SQLiteStore:
     # writes
 
     def write(self, batch: GraphBatch) -> None:
+        # Records are NamedTuples in table column order, so most go to executemany as they are.
         db = self._db
         with self._transaction():
             fetched = [m for m in batch.models if m.fetched]
             if fetched:
                 self._drop_outgoing_hub_edges([m.id for m in fetched])
-                db.executemany(_UPSERT_MODEL, [_model_row(m) for m in fetched])
+                db.executemany(_UPSERT_MODEL, fetched)
+            fetched_ids = {m.id for m in fetched}
             stubs = {m.id for m in batch.models if not m.fetched}
             stubs.update(e.base for e in batch.derived_from)
             stubs.update(e.child for e in batch.derived_from)
             stubs.update(e.model for e in batch.trained_on)
             stubs.update(e.model for e in batch.uses)
-            db.executemany(_STUB_MODEL, [(i, _author_of(i)) for i in stubs])
+            stubs -= fetched_ids
+            db.executemany(_STUB_MODEL, [(i, author_of(i)) for i in stubs])
             db.executemany(
                 _STUB_LICENSE,
-                [(m.id, _author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
+                [(m.id, author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
             )
             if batch.datasets:
                 db.executemany(
                     "INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
-                    [(d.id, d.license) for d in batch.datasets],
+                    batch.datasets,
                 )
-            db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(e.dataset,) for e in batch.trained_on])
+            db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(d,) for d in {e.dataset for e in batch.trained_on}])
             if batch.repos:
-                db.executemany(
-                    _UPSERT_REPO,
-                    [(r.id, r.license, r.license_raw, r.stars, None if r.archived is None else int(r.archived),
-                      r.pushed_at, r.fetched_at) for r in batch.repos],
-                )
+                db.executemany(_UPSERT_REPO, batch.repos)
             if batch.spaces:
                 db.executemany(
                     "INSERT INTO spaces VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
-                    [(s.id, s.license) for s in batch.spaces],
+                    batch.spaces,
                 )
+            for kind, table in (("space", "spaces"), ("repo", "repos")):
+                users = {u.user for u in batch.uses if u.user_kind == kind}
+                db.executemany(f"INSERT OR IGNORE INTO {table} (id) VALUES (?)", [(u,) for u in users])
+            db.executemany("INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)", batch.derived_from)
+            db.executemany("INSERT OR REPLACE INTO trained_on VALUES (?, ?, ?, ?)", batch.trained_on)
             db.executemany(
-                "INSERT OR IGNORE INTO spaces (id) VALUES (?)", [(u.user,) for u in batch.uses if u.user_kind == "space"]
-            )
-            db.executemany(
-                "INSERT OR IGNORE INTO repos (id) VALUES (?)", [(u.user,) for u in batch.uses if u.user_kind == "repo"]
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)",
-                [(e.child, e.base, e.relation, e.source, e.fetched_at) for e in batch.derived_from],
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO trained_on VALUES (?, ?, ?, ?)",
-                [(e.model, e.dataset, e.source, e.fetched_at) for e in batch.trained_on],
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO uses VALUES (?, ?, ?, ?, ?, ?)",
-                [(u.user_kind, u.user, u.model, u.source, u.evidence, u.fetched_at) for u in batch.uses],
+                "INSERT OR REPLACE INTO uses (user, user_kind, model, source, evidence, fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
+                batch.uses,
             )
 
     def _drop_outgoing_hub_edges(self, model_ids: list[str]) -> None:
         """Delete the Hub edges of models that were fetched before (only those can have stale edges)."""
         known: list[str] = []
-        for chunk in _chunks(model_ids):
+        for chunk in chunks(model_ids, _MAX_PARAMS):
             marks = ",".join("?" * len(chunk))
             known.extend(
                 r[0] for r in self._db.execute(f"SELECT id FROM models WHERE fetched=1 AND id IN ({marks})", chunk)
@@ -251,33 +224,31 @@ class SQLiteStore:
         return row[0] if row else None
 
     def models(self, ids: Iterable[str]) -> dict[str, Model]:
-        wanted = list(dict.fromkeys(ids))
+        wanted = unique(ids)
         found: dict[str, Model] = {}
         columns = ", ".join(_MODEL_COLUMNS)
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted, _MAX_PARAMS):
             marks = ",".join("?" * len(chunk))
             for row in self._db.execute(f"SELECT {columns} FROM models WHERE id IN ({marks})", chunk):
                 found[row[0]] = _model_from_row(row)
         return found
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
-        name = text.rsplit("/", 1)[-1].strip()
+        name = similar_name(text)
         if not name:
             return []
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         candidates = [
             r[0] for r in self._db.execute(
-                "SELECT id FROM models WHERE id LIKE ? ESCAPE '\\' LIMIT 2000", (pattern,)
+                "SELECT id FROM models WHERE id LIKE ? ESCAPE '\\' LIMIT ?", (pattern, SIMILAR_CANDIDATES)
             )
         ]
-        if not candidates:
-            return difflib.get_close_matches(text, self._sample_ids(name), n=limit, cutoff=0.6)
-        return sorted(candidates, key=lambda c: -difflib.SequenceMatcher(None, text.lower(), c.lower()).ratio())[:limit]
-
-    def _sample_ids(self, name: str) -> list[str]:
-        prefix = name[:3]
-        pattern = "%" + prefix.replace("%", "").replace("_", "") + "%"
-        return [r[0] for r in self._db.execute("SELECT id FROM models WHERE id LIKE ? LIMIT 20000", (pattern,))]
+        if candidates:
+            return rank_similar(text, candidates, limit)
+        sample = self._db.execute(
+            "SELECT id FROM models WHERE id LIKE ? LIMIT ?", (f"%{sample_prefix(name)}%", SIMILAR_SAMPLE)
+        )
+        return close_matches(text, (r[0] for r in sample), limit)
 
     def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
         if direction == "up":
@@ -293,9 +264,9 @@ class SQLiteStore:
         return [DerivedFrom(*row) for row in self._db.execute(query, (model_id,))]
 
     def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
-        wanted = list(dict.fromkeys(model_ids))
+        wanted = unique(model_ids)
         found: list[Uses] = []
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted, _MAX_PARAMS):
             marks = ",".join("?" * len(chunk))
             found.extend(
                 Uses(row[1], row[0], row[2], row[3], row[4], row[5])
@@ -304,9 +275,9 @@ class SQLiteStore:
         return found
 
     def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
-        wanted = list(dict.fromkeys(model_ids))
+        wanted = unique(model_ids)
         found: list[TrainedOn] = []
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted, _MAX_PARAMS):
             marks = ",".join("?" * len(chunk))
             found.extend(
                 TrainedOn(*row) for row in self._db.execute(f"SELECT * FROM trained_on WHERE model IN ({marks})", chunk)

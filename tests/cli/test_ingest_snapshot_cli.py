@@ -62,3 +62,4 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path, family_files: list[Path]) ->
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "Ingested 67 records" in done.stderr
+

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from graphsc.errors import SourceError
-from graphsc.github_ingest import SOURCE, ingest_github
+from graphsc.ingest.github import SOURCE, ingest_github
 from graphsc.sources.github import GitHubClient, rate_limit_wait
 from graphsc.store.sqlite import SQLiteStore
 from tests.fake_github import GPT2, FakeGitHub, populate, invalid_query, primary_limit, secondary_limit, server_error, too_many_requests

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graphsc.crawl import STATE_DOWN, STATE_MODEL, CrawlPlan, CrawlReport, crawl_hub
+from graphsc.ingest.hub import STATE_DOWN, STATE_MODEL, CrawlPlan, CrawlReport, crawl_hub
 from graphsc.errors import SourceError
 from graphsc.records import ModelRecord
 from graphsc.sources.hf_hub import HubClient, ModelProblem

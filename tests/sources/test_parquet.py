@@ -39,3 +39,13 @@ def test_bad_json_in_card_column_is_reported_per_row(tmp_path: Path) -> None:
     pq.write_table(pa.table({"id": ["a/1", "a/2"], "cardData": ['{"license": "mit"}', "{oops"]}), path)
     items = list(read_snapshot(path))
     assert isinstance(items[0], RawRecord) and isinstance(items[1], BadLine) and items[1].line == 2
+
+
+def test_parquet_timestamps_read_as_the_hub_writes_them(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    path = tmp_path / "ts.parquet"
+    when = datetime(2025, 1, 20, 3, 46, 7, 120000, tzinfo=UTC)
+    pq.write_table(pa.table({"id": ["a/1"], "createdAt": pa.array([when], pa.timestamp("ms", tz="UTC"))}), path)
+    (item,) = list(read_snapshot(path))
+    assert item.data["createdAt"] == "2025-01-20T03:46:07.120Z"

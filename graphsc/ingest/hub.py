@@ -21,7 +21,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsc.ingest import BatchWriter, utc_now
+from graphsc.ingest.batch import BatchWriter, utc_now
 from graphsc.records import ModelRecord
 from graphsc.sources.hf_hub import Fetched, HubClient, ModelProblem
 from graphsc.store.base import GraphStore

@@ -1,20 +1,16 @@
-"""The engine over a real embedded store (snapshot + PeaTMOSS ingestion) agrees with the fixture loader;
-the ``licenses`` command renders it."""
+"""The engine over a real embedded store (snapshot + PeaTMOSS ingestion) agrees with the fixture loader.
+(The ``licenses`` command itself is tested in ``tests/cli/test_licenses_cli.py``.)"""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from graphsc.cli import licenses as licenses_cli
 from graphsc.ingest import ingest_snapshot
 from graphsc.licenses.engine import check_licenses, check_store
-from graphsc.peatmoss_ingest import ingest_peatmoss
+from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.store.sqlite import SQLiteStore
 
 from .realdata import GH_LICENSES, HF_FILES, MAPPING, load
@@ -52,25 +48,3 @@ def test_store_and_fixture_loader_give_the_same_findings(db: Path) -> None:
     # those bases are unfetched stubs, so the only extra findings are "cannot verify" notes at those edges.
     extra = [c for c in from_store.conflicts if c.kind == "unknown_license_in_chain"]
     assert extra and {(c.severity, c.base_license) for c in extra} == {("info", "(not fetched)")}
-
-
-def test_licenses_command_json(db: Path) -> None:
-    app = typer.Typer()
-    licenses_cli.register(app)
-    app.command("noop")(lambda: None)  # keep "licenses" a subcommand
-    result = CliRunner().invoke(app, ["licenses", "--format", "json", "--kind", "non_commercial_dropped",
-                                      "--limit", "3", "--db", str(db)])
-    assert result.exit_code == 0, result.output
-    doc = json.loads(result.stdout)
-    assert doc["schema"] == "graphsc.licenses/1"
-    assert len(doc["conflicts"]) == 3 and {c["kind"] for c in doc["conflicts"]} == {"non_commercial_dropped"}
-    assert doc["summary"]["by_kind"]["non_commercial_dropped"] > 0
-
-
-def test_licenses_command_table(db: Path) -> None:
-    app = typer.Typer()
-    licenses_cli.register(app)
-    app.command("noop")(lambda: None)
-    result = CliRunner().invoke(app, ["licenses", "--min-severity", "warning", "--limit", "5", "--db", str(db)])
-    assert result.exit_code == 0, result.output
-    assert "License conflicts" in result.stdout and "usages in conflict" in result.stdout

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from graphsc.ingest import utc_now
+from graphsc.ingest.batch import utc_now
 from graphsc.records import GraphBatch, Repo, Uses
 from graphsc.sources.code_match import CodeUse, find_uses, is_code_path, search_queries
 from graphsc.sources.github import CodeHit, GitHubClient, InvalidQuery

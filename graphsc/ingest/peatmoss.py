@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphsc.ingest import MAX_KEPT_PROBLEMS, utc_now
+from graphsc.ingest.batch import MAX_KEPT_PROBLEMS, utc_now
 from graphsc.records import GraphBatch, Model, Repo, Uses
 from graphsc.sources.legacy_ids import is_legacy_id, resolve_model_id
 from graphsc.sources.peatmoss import PeatmossUsage, read_mapping, read_peatmoss_db, read_repo_licenses

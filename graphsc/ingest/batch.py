@@ -1,0 +1,67 @@
+"""Writing records to a store in batches, and what an ingestion reports: shared by every source."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from graphsc.records import GraphBatch, ModelRecord
+from graphsc.sources.snapshot import BadLine
+from graphsc.store.base import GraphStore
+
+DEFAULT_BATCH_SIZE = 50_000
+MAX_KEPT_PROBLEMS = 1_000
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 UTC string, as stored in ``fetched_at``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingestion wrote and what it skipped (the first ``MAX_KEPT_PROBLEMS`` problems are kept)."""
+
+    records: int = 0
+    skipped: int = 0
+    problems: list[BadLine] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def note_problem(self, problem: BadLine) -> None:
+        self.skipped += 1
+        if len(self.problems) < MAX_KEPT_PROBLEMS:
+            self.problems.append(problem)
+
+    @property
+    def records_per_second(self) -> float:
+        return self.records / self.seconds if self.seconds > 0 else 0.0
+
+
+class BatchWriter:
+    """Collects records and writes them to the store every ``batch_size`` records; ``flush`` writes the rest."""
+
+    def __init__(self, store: GraphStore, batch_size: int = DEFAULT_BATCH_SIZE,
+                 on_written: Callable[[int], None] | None = None) -> None:
+        self._store = store
+        self._batch_size = batch_size
+        self._on_written = on_written
+        self._batch = GraphBatch()
+        self._pending = 0
+        self.written = 0
+
+    def add(self, record: ModelRecord) -> None:
+        self._batch.add(record)
+        self._pending += 1
+        if self._pending >= self._batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        self._store.write(self._batch)
+        self.written += self._pending
+        if self._on_written is not None:
+            self._on_written(self._pending)
+        self._batch = GraphBatch()
+        self._pending = 0

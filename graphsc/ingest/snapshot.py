@@ -1,0 +1,65 @@
+"""``graphsc ingest snapshot``: Hub model records from dump files (JSONL, gzipped JSONL, Parquet) into a store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+from graphsc.errors import MalformedRecordError
+from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, BatchWriter, IngestReport, utc_now
+from graphsc.records import ModelRecord
+from graphsc.sources.hub_records import RecordError, model_record_from_hub
+from graphsc.sources.snapshot import BadLine, check_snapshot, read_snapshot
+from graphsc.store.base import GraphStore
+
+
+def ingest_snapshot(
+    store: GraphStore,
+    paths: Sequence[str],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    strict: bool = False,
+    on_written: Callable[[int], None] | None = None,
+    on_problem: Callable[[BadLine], None] | None = None,
+) -> IngestReport:
+    """Stream Hub model records from dump files into ``store``.
+
+    Malformed lines are reported through ``on_problem`` and skipped; with ``strict`` the first one raises
+    ``MalformedRecordError`` after everything before it has been written. An interruption loses at most the
+    batch in flight; re-running is idempotent.
+    """
+    report = IngestReport()
+    started = time.perf_counter()
+    writer = BatchWriter(store, batch_size, on_written)
+    fetched_at = utc_now()
+    for path in paths:
+        check_snapshot(path)
+    try:
+        for item in converted_records(paths, fetched_at):
+            if isinstance(item, BadLine):
+                if strict:
+                    writer.flush()
+                    raise MalformedRecordError(item.path, item.line, item.reason)
+                report.note_problem(item)
+                if on_problem is not None:
+                    on_problem(item)
+                continue
+            writer.add(item)
+        writer.flush()
+    finally:
+        report.records = writer.written
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def converted_records(paths: Sequence[str], fetched_at: str) -> Iterator[ModelRecord | BadLine]:
+    """Every record of the files, converted, or a ``BadLine`` where one can't be."""
+    for path in paths:
+        for item in read_snapshot(path):
+            if isinstance(item, BadLine):
+                yield item
+                continue
+            try:
+                yield model_record_from_hub(item.data, fetched_at)
+            except RecordError as exc:
+                yield BadLine(item.path, item.line, str(exc))

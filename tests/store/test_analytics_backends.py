@@ -59,7 +59,9 @@ def test_model_fields_agree(families_store: SQLiteStore, neo4j_families: Neo4jSt
     fields = ["downloads", "license", "fetched", "pipeline_tag"]
 
     def read(store: Any) -> list[tuple[Any, ...]]:
-        return [(*row[:3], bool(row[3]), *row[4:]) for page in store.iter_model_fields(fields, batch_size=100) for row in page]
+        pages = list(store.iter_model_fields(fields, batch_size=100))
+        assert all(len(page) <= 100 for page in pages)
+        return sorted((*row[:3], bool(row[3]), *row[4:]) for page in pages for row in page)
 
     assert read(neo4j_families) == read(families_store)
     with pytest.raises(ValueError, match="not Model fields: nope"):

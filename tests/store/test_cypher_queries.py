@@ -33,7 +33,6 @@ LICENSE_CASES = GraphBatch(
                   DerivedFrom("x/llama-ft-nc", "meta-llama/Llama-3.1-8B", "finetune", "card"),
                   DerivedFrom("x/nc-child", "x/nc-base", "adapter", "card")],
 )
-Check = Callable[[Callable[..., list[dict[str, Any]]], SQLiteStore], None]
 
 
 class Both:

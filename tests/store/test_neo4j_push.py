@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from graphsc.cli import app
 from graphsc.neo4j_push import STATE_PREFIX, push
-from graphsc.peatmoss_ingest import ingest_peatmoss
+from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.records import DerivedFrom, GraphBatch, Model, TrainedOn, Uses
 from graphsc.samples import peatmoss_licenses_file, peatmoss_mapping_file
 from graphsc.store.base import GraphStore

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage
+from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage, neo4j, query
 from graphsc.cli.common import GraphscGroup
 
 app = typer.Typer(
@@ -25,6 +25,8 @@ lineage.register(app)
 licenses.register(app)
 demo.register(app)
 analytics.register(app)
+query.register(app)
+neo4j.register(app)
 
 
 def main() -> None:

@@ -88,13 +88,14 @@ def render_rank(ranking: Ranking, console: Console) -> None:
         title += " (exact)" if n["exact"] else f" (estimated from {n['sample']:,} of {n['nodes']:,} sources, seed {n['seed']})"
     table = Table(title=title, title_justify="left")
     table.add_column("#", justify="right")
-    table.add_column("model", overflow="fold")
-    table.add_column(ranking.by, justify="right", style="bold")
+    # numbers keep their full width; a long model id folds onto a second line instead
+    table.add_column("model", overflow="fold", ratio=1)
+    table.add_column(ranking.by, justify="right", style="bold", no_wrap=True, min_width=max(len(ranking.by), 9))
     detail_keys = list(ranking.rows[0].detail) if ranking.rows else []
     for key in detail_keys:
-        table.add_column(key.replace("_", " "), justify="right")
-    table.add_column("downloads", justify="right")
-    table.add_column("license")
+        table.add_column(key.replace("_", " "), justify="right", no_wrap=True, min_width=7)
+    table.add_column("downloads", justify="right", no_wrap=True, min_width=9)
+    table.add_column("license", overflow="fold")
     for row in ranking.rows:
         details = [f"{row.detail[k]:,}" if isinstance(row.detail[k], int) else str(row.detail[k]) for k in detail_keys]
         table.add_row(str(row.rank), escape(row.model_id), _value(ranking.by, row.value), *details,

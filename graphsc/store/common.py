@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from graphsc.records import RELATIONS
+from graphsc.store.base import ModelMetrics
 
 T = TypeVar("T")
+
+# What ``write_model_metrics`` stores per model (docs/analytics.md): SQLite columns, Neo4j ``Model`` properties.
+METRICS_COLUMNS: tuple[str, ...] = (
+    "model_id", "generation", "in_cycle", "family", "family_size", "descendants", "descendant_downloads",
+    "derivatives", *(f"derivatives_{r}" for r in RELATIONS), "pagerank", "betweenness", "exposure_repos",
+    "exposure_spaces",
+)
 
 SIMILAR_CANDIDATES = 2_000
 SIMILAR_SAMPLE = 20_000
@@ -47,3 +57,12 @@ def rank_similar(text: str, candidates: Iterable[str], limit: int) -> list[str]:
 def close_matches(text: str, sample: Iterable[str], limit: int) -> list[str]:
     """Fallback when no id contains the name: ids in ``sample`` that are close to ``text`` overall."""
     return difflib.get_close_matches(text, list(sample), n=limit, cutoff=0.6)
+
+
+def metrics_row(m: ModelMetrics) -> tuple[Any, ...]:
+    """``m`` as a tuple in ``METRICS_COLUMNS`` order (``in_cycle`` as 0/1)."""
+    return (
+        m.model_id, m.generation, int(m.in_cycle), m.family, m.family_size, m.descendants, m.descendant_downloads,
+        m.derivatives, *(m.derivatives_by_relation.get(r, 0) for r in RELATIONS), m.pagerank, m.betweenness,
+        m.exposure_repos, m.exposure_spaces,
+    )

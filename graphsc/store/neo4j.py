@@ -13,15 +13,18 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, unit_of_work
+from neo4j import (
+    Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, Record, unit_of_work,
+)
 
 from graphsc.errors import StoreError
+from graphsc.querylib import find_query
 from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store import neo4j_cypher as cy
-from graphsc.store.base import Direction, GraphCounts
+from graphsc.store.base import Direction, GraphCounts, ModelMetrics
 from graphsc.store.common import (
-    SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, rank_similar, sample_prefix,
-    similar_name, unique,
+    SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row, rank_similar,
+    sample_prefix, similar_name, unique,
 )
 from graphsc.store.neo4j_errors import translated
 
@@ -91,7 +94,7 @@ class Neo4jStore:
         return cls(**settings)
 
     def _ensure_schema(self) -> None:
-        for statement in cy.SCHEMA:
+        for statement in find_query("schema").statements:
             self._driver.execute_query(statement, database_=self.database)
         self._driver.execute_query(cy.AWAIT_INDEXES, {"seconds": 300}, database_=self.database)
 
@@ -111,9 +114,21 @@ class Neo4jStore:
             for chunk in chunks(rows, self.batch_size):
                 tx.run(statement, rows=list(chunk)).consume()
 
+    def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
+        """Replace every model's metric properties with ``rows`` in one transaction; return how many rows."""
+        params = [list(metrics_row(row)) for row in rows]
+        with translated(self.location, "writing model metrics"):
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(self._timed(self._replace_metrics), params)
+        return len(params)
+
+    def _replace_metrics(self, tx: ManagedTransaction, params: list[list[Any]]) -> None:
+        tx.run(cy.CLEAR_MODEL_METRICS).consume()
+        self._run_steps(tx, [(cy.SET_MODEL_METRICS, params)])
+
     def set_state(self, items: dict[str, str]) -> None:
         """Store crawl bookkeeping values by key (overwriting)."""
-        rows = [{"key": k, "value": v} for k, v in items.items()]
+        rows = [[k, v] for k, v in items.items()]
         if rows:
             with translated(self.location, "writing state"):
                 with self._driver.session(database=self.database) as session:
@@ -128,7 +143,7 @@ class Neo4jStore:
 
     def models(self, ids: Iterable[str]) -> dict[str, Model]:
         """The stored models among ``ids`` (fetched or stubs), keyed by id."""
-        found = [cy.model_from(row["m"]) for row in self._read_by_ids(cy.MODELS_BY_ID, ids)]
+        found = (cy.model_from_values(row) for row in self._read_by_ids(cy.MODELS_BY_ID, ids))
         return {m.id: m for m in found}
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
@@ -144,17 +159,19 @@ class Neo4jStore:
 
     def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
         """Every DERIVED_FROM edge reachable from ``model_id`` up (to bases) or down (to derivatives), in one
-        query: a server-side breadth-first walk that visits each model once, so it terminates on cycles."""
+        query: a server-side breadth-first walk that visits each model once, so it terminates on cycles; the
+        edges come back as one compact list."""
         query = cy.LINEAGE_UP if direction == "up" else cy.LINEAGE_DOWN
-        return [cy.derived_from_from(row) for row in self._read(query, id=model_id)]
+        rows = self._read(query, id=model_id)
+        return [DerivedFrom(*edge) for edge in rows[0]["edges"]] if rows else []
 
     def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
         """USES edges pointing at any of ``model_ids``."""
-        return [cy.uses_from(row) for row in self._read_by_ids(cy.USES_OF, model_ids)]
+        return [Uses(*row) for row in self._read_by_ids(cy.USES_OF, model_ids)]
 
     def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
         """TRAINED_ON edges leaving any of ``model_ids``."""
-        return [cy.trained_on_from(row) for row in self._read_by_ids(cy.TRAINED_ON_OF, model_ids)]
+        return [TrainedOn(*row) for row in self._read_by_ids(cy.TRAINED_ON_OF, model_ids)]
 
     def counts(self) -> GraphCounts:
         """Nodes by label, edges by type (from Neo4j's count store), DERIVED_FROM by relation, unfetched models."""
@@ -171,6 +188,12 @@ class Neo4jStore:
         """All models, ordered by id, in lists of ``batch_size``."""
         return self._iter(cy.ALL_MODELS, batch_size, lambda row: cy.model_from(row["m"]))
 
+    def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every model as ``(id, *fields)``, ordered by id, in lists of ``batch_size``; unknown fields raise
+        ``ValueError``."""
+        query = cy.model_fields_query(tuple(fields))
+        return self._iter(query, batch_size, lambda record: tuple(record[0]))
+
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
         """All datasets, ordered by id, in lists of ``batch_size``."""
         return self._iter(cy.ALL_DATASETS, batch_size, cy.dataset_from)
@@ -184,7 +207,7 @@ class Neo4jStore:
         return self._iter(cy.ALL_SPACES, batch_size, cy.space_from)
 
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
-        """All DERIVED_FROM edges (unordered) in lists of ``batch_size``."""
+        """All DERIVED_FROM edges ordered by (child, base), as the embedded store, in lists of ``batch_size``."""
         return self._iter(cy.ALL_DERIVED_FROM, batch_size, cy.derived_from_from)
 
     def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]:
@@ -194,6 +217,18 @@ class Neo4jStore:
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
         """All USES edges (unordered) in lists of ``batch_size``."""
         return self._iter(cy.ALL_USES, batch_size, cy.uses_from)
+
+    def run_cypher(self, statements: Sequence[str], params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        """Run ``statements`` in order (each in its own auto-commit transaction, so schema statements work too)
+        with ``params``; return the last one's column names and rows (values as the driver gives them)."""
+        keys: list[str] = []
+        rows: list[list[Any]] = []
+        with translated(self.location, "running a query"):
+            with self._driver.session(database=self.database) as session:
+                for statement in statements:
+                    result = session.run(self._query(statement), params)
+                    keys, rows = list(result.keys()), [record.values() for record in result]
+        return keys, rows
 
     def close(self) -> None:
         """Close the driver and its connections."""
@@ -207,26 +242,30 @@ class Neo4jStore:
     def _query(self, text: str) -> Query:
         return Query(text, timeout=self.query_timeout)  # type: ignore[arg-type]
 
-    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    def _read(self, query: str, **params: Any) -> list[Record]:
+        """``query``'s records, read by key (no ``Record.data()``: it copies every nested list value by value,
+        which costs more than the query for a lineage of 100k edges)."""
         with translated(self.location, "reading"):
             with self._driver.session(database=self.database) as session:
-                return [record.data() for record in session.run(self._query(query), params)]
+                return list(session.run(self._query(query), params))
 
-    def _read_by_ids(self, query: str, ids: Iterable[str]) -> list[dict[str, Any]]:
-        """Run an ``UNWIND $ids`` query over ``ids`` (deduplicated) in chunks of ``batch_size``."""
-        rows: list[dict[str, Any]] = []
+    def _read_by_ids(self, query: str, ids: Iterable[str]) -> list[list[Any]]:
+        """Run an ``UNWIND $ids ... RETURN collect([...]) AS rows`` query over ``ids`` (deduplicated) in chunks of
+        ``batch_size``; return the collected field lists."""
+        rows: list[list[Any]] = []
         for chunk in chunks(unique(ids), self.batch_size):
-            rows.extend(self._read(query, ids=list(chunk)))
+            for record in self._read(query, ids=list(chunk)):
+                rows.extend(record["rows"])
         return rows
 
-    def _iter(self, query: str, batch_size: int, convert: Callable[[dict[str, Any]], T]) -> Iterator[list[T]]:
-        """Stream ``query``'s rows from one session, converted, in lists of ``batch_size``."""
+    def _iter(self, query: str, batch_size: int, convert: Callable[[Record], T]) -> Iterator[list[T]]:
+        """Stream ``query``'s records from one session, converted, in lists of ``batch_size``."""
         with translated(self.location, "reading"):
             with self._driver.session(database=self.database, fetch_size=batch_size) as session:
                 result = session.run(self._query(query))
                 page: list[T] = []
                 for record in result:
-                    page.append(convert(record.data()))
+                    page.append(convert(record))
                     if len(page) >= batch_size:
                         yield page
                         page = []
@@ -237,26 +276,24 @@ class Neo4jStore:
 def _write_steps(batch: GraphBatch) -> list[tuple[str, list[Any]]]:
     """The statements that write ``batch``, in order, each with its parameter rows (empty ones left out)."""
     fetched = [m for m in batch.models if m.fetched]
-    fetched_ids = unique(m.id for m in fetched)
     edge_models = [m.id for m in batch.models if not m.fetched]
     edge_models += [i for e in batch.derived_from for i in (e.child, e.base)]
     edge_models += [e.model for e in batch.trained_on] + [u.model for u in batch.uses]
-    known = set(fetched_ids)
-    stubs = [{"id": i, "author": author_of(i)} for i in unique(edge_models) if i not in known]
+    known = {m.id for m in fetched}
+    stubs = [[i, author_of(i)] for i in unique(edge_models) if i not in known]
     steps: list[tuple[str, Sequence[Any]]] = [
-        (cy.DROP_OUTGOING_EDGES, fetched_ids),
-        (cy.DROP_HUB_SPACE_USES, fetched_ids),
-        (cy.UPSERT_MODELS, [cy.model_row(m) for m in fetched]),
+        (cy.UPSERT_MODELS, [list(m) for m in fetched]),
         (cy.STUB_MODELS, stubs),
-        (cy.UPSERT_DATASETS, [{"id": d.id, "license": d.license} for d in batch.datasets]),
+        (cy.STUB_LICENSES, [[m.id, author_of(m.id), m.license] for m in batch.models if not m.fetched and m.license]),
+        (cy.UPSERT_DATASETS, [list(d) for d in batch.datasets]),
         (cy.STUB_DATASETS, unique(e.dataset for e in batch.trained_on)),
-        (cy.UPSERT_REPOS, [cy.repo_row(r) for r in batch.repos]),
-        (cy.UPSERT_SPACES, [{"id": s.id, "license": s.license} for s in batch.spaces]),
+        (cy.UPSERT_REPOS, [list(r) for r in batch.repos]),
+        (cy.UPSERT_SPACES, [list(s) for s in batch.spaces]),
         (cy.STUB_REPOS, unique(u.user for u in batch.uses if u.user_kind == "repo")),
         (cy.STUB_SPACES, unique(u.user for u in batch.uses if u.user_kind == "space")),
-        (cy.MERGE_DERIVED_FROM, [cy.derived_from_row(e) for e in batch.derived_from]),
-        (cy.MERGE_TRAINED_ON, [cy.trained_on_row(e) for e in batch.trained_on]),
-        (cy.MERGE_USES_FROM_REPOS, [cy.uses_row(u) for u in batch.uses if u.user_kind == "repo"]),
-        (cy.MERGE_USES_FROM_SPACES, [cy.uses_row(u) for u in batch.uses if u.user_kind == "space"]),
+        (cy.MERGE_DERIVED_FROM, [list(e) for e in batch.derived_from]),
+        (cy.MERGE_TRAINED_ON, [list(e) for e in batch.trained_on]),
+        (cy.MERGE_USES_FROM_REPOS, [list(u) for u in batch.uses if u.user_kind == "repo"]),
+        (cy.MERGE_USES_FROM_SPACES, [list(u) for u in batch.uses if u.user_kind == "space"]),
     ]
     return [(statement, list(rows)) for statement, rows in steps if rows]

@@ -9,76 +9,113 @@ Edges: ``(child:Model)-[:DERIVED_FROM {relation, source, fetched_at}]->(base:Mod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+from graphsc.store.common import METRICS_COLUMNS
 
 NODE_LABELS: tuple[str, ...] = ("Model", "Dataset", "Repo", "Space")
 EDGE_TYPES: tuple[str, ...] = ("DERIVED_FROM", "TRAINED_ON", "USES")
 STATE_LABEL = "GraphscState"
 
-SCHEMA: tuple[str, ...] = tuple(
-    f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-    for label in NODE_LABELS
-) + (
-    f"CREATE CONSTRAINT graphsc_state_key IF NOT EXISTS FOR (n:{STATE_LABEL}) REQUIRE n.key IS UNIQUE",
-)
+# The schema (constraints and their indexes) is graphsc/cypher/schema.cypher, the file `graphsc query schema`
+# runs: one source of truth.
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
 MODEL_FIELDS: tuple[str, ...] = Model._fields
 REPO_FIELDS: tuple[str, ...] = Repo._fields
 
-# --- writes (each UNWINDs $rows; run in the order of WRITE_ORDER inside one transaction) ---
+# --- writes (each UNWINDs $rows, run in the order of ``neo4j._write_steps`` inside one transaction) ---
+# Rows are lists in the record's field order (``list(record)``): about half the bytes of maps and no key
+# lookups server-side. Every endpoint is MATCHed by label and id, so each lookup is a seek on the unique index.
 
-# Fetched models replace their outgoing Hub edges, but only if they were fetched before (stubs have none).
-# Both run before UPSERT_MODELS in the same transaction, so ``fetched`` is still the stored value.
-DROP_OUTGOING_EDGES = """
-UNWIND $rows AS id
-MATCH (m:Model {id: id})-[r:DERIVED_FROM|TRAINED_ON]->() WHERE m.fetched = true
-DELETE r
+
+def _set_fields(var: str, fields: tuple[str, ...], merge: bool = False) -> str:
+    """``SET var.f = row[i], ...`` for every field after the id (``coalesce`` keeps stored values if ``merge``)."""
+    return "SET " + ", ".join(
+        f"{var}.{f} = coalesce(row[{i}], {var}.{f})" if merge else f"{var}.{f} = row[{i}]"
+        for i, f in enumerate(fields) if i > 0
+    )
+
+
+# A fetched model replaces its outgoing Hub edges (DERIVED_FROM, TRAINED_ON, USES from the Spaces its record
+# lists), but only if it was fetched before (a stub or a new model has none): ``was_fetched`` is read after the
+# MERGE and before the SET, so it is the stored value. One index seek per model does both.
+UPSERT_MODELS = f"""
+UNWIND $rows AS row
+MERGE (m:Model {{id: row[0]}})
+WITH m, row, m.fetched = true AS was_fetched
+{_set_fields('m', Model._fields)}
+WITH m WHERE was_fetched
+CALL (m) {{ MATCH (m)-[r:DERIVED_FROM|TRAINED_ON]->() DELETE r }}
+CALL (m) {{ MATCH (m)<-[r:USES]-() WHERE r.source = 'hub-spaces' DELETE r }}
 """
-DROP_HUB_SPACE_USES = """
-UNWIND $rows AS id
-MATCH (m:Model {id: id})<-[r:USES]-() WHERE m.fetched = true AND r.source = 'hub-spaces'
-DELETE r
+STUB_MODELS = "UNWIND $rows AS row MERGE (m:Model {id: row[0]}) ON CREATE SET m.author = row[1], m.fetched = false"
+# An unfetched model with a license (e.g. the one a usage dataset recorded) sets it on a stub, never on a fetched
+# model. Rows: [id, author, license].
+STUB_LICENSES = """
+UNWIND $rows AS row
+MERGE (m:Model {id: row[0]}) ON CREATE SET m.author = row[1], m.fetched = false
+WITH m, row WHERE m.fetched = false
+SET m.license = row[2]
 """
-UPSERT_MODELS = "UNWIND $rows AS row MERGE (m:Model {id: row.id}) SET m += row"
-STUB_MODELS = "UNWIND $rows AS row MERGE (m:Model {id: row.id}) ON CREATE SET m.author = row.author, m.fetched = false"
-UPSERT_DATASETS = "UNWIND $rows AS row MERGE (d:Dataset {id: row.id}) SET d.license = row.license"
+UPSERT_DATASETS = "UNWIND $rows AS row MERGE (d:Dataset {id: row[0]}) SET d.license = row[1]"
 STUB_DATASETS = "UNWIND $rows AS id MERGE (:Dataset {id: id})"
-UPSERT_REPOS = "UNWIND $rows AS row MERGE (r:Repo {id: row.id}) SET r += row"
+# Sources know different things about a repository: a field the row leaves null keeps its stored value.
+UPSERT_REPOS = f"UNWIND $rows AS row MERGE (r:Repo {{id: row[0]}}) {_set_fields('r', Repo._fields, merge=True)}"
 STUB_REPOS = "UNWIND $rows AS id MERGE (:Repo {id: id})"
-UPSERT_SPACES = "UNWIND $rows AS row MERGE (s:Space {id: row.id}) SET s.license = row.license"
+UPSERT_SPACES = "UNWIND $rows AS row MERGE (s:Space {id: row[0]}) SET s.license = row[1]"
 STUB_SPACES = "UNWIND $rows AS id MERGE (:Space {id: id})"
+# Rows: list(DerivedFrom) = [child, base, relation, source, fetched_at].
 MERGE_DERIVED_FROM = """
 UNWIND $rows AS row
-MATCH (c:Model {id: row.child})
-MATCH (b:Model {id: row.base})
+MATCH (c:Model {id: row[0]})
+MATCH (b:Model {id: row[1]})
 MERGE (c)-[r:DERIVED_FROM]->(b)
-SET r.relation = row.relation, r.source = row.source, r.fetched_at = row.fetched_at
+SET r.relation = row[2], r.source = row[3], r.fetched_at = row[4]
 """
+# Rows: list(TrainedOn) = [model, dataset, source, fetched_at].
 MERGE_TRAINED_ON = """
 UNWIND $rows AS row
-MATCH (m:Model {id: row.model})
-MATCH (d:Dataset {id: row.dataset})
+MATCH (m:Model {id: row[0]})
+MATCH (d:Dataset {id: row[1]})
 MERGE (m)-[r:TRAINED_ON]->(d)
-SET r.source = row.source, r.fetched_at = row.fetched_at
+SET r.source = row[2], r.fetched_at = row[3]
 """
+# Rows: list(Uses) = [user, user_kind, model, source, evidence, fetched_at].
 _MERGE_USES = """
 UNWIND $rows AS row
-MATCH (u:{label} {{id: row.user}})
-MATCH (m:Model {{id: row.model}})
+MATCH (u:{label} {{id: row[0]}})
+MATCH (m:Model {{id: row[2]}})
 MERGE (u)-[r:USES]->(m)
-SET r.user_kind = row.user_kind, r.source = row.source, r.evidence = row.evidence, r.fetched_at = row.fetched_at
+SET r.user_kind = row[1], r.source = row[3], r.evidence = row[4], r.fetched_at = row[5]
 """
 MERGE_USES_FROM_REPOS = _MERGE_USES.format(label="Repo")
 MERGE_USES_FROM_SPACES = _MERGE_USES.format(label="Space")
-SET_STATE = f"UNWIND $rows AS row MERGE (s:{STATE_LABEL} {{key: row.key}}) SET s.value = row.value"
+SET_STATE = f"UNWIND $rows AS row MERGE (s:{STATE_LABEL} {{key: row[0]}}) SET s.value = row[1]"
+
+# Model metrics (``graphsc analyze --write``): properties named as METRICS_COLUMNS (without ``model_id``) on
+# ``Model``; rows are lists in METRICS_COLUMNS order, ``in_cycle`` 0/1 stored as a boolean.
+_METRIC_PROPERTIES = METRICS_COLUMNS[1:]
+CLEAR_MODEL_METRICS = (
+    "MATCH (m:Model) WHERE m.generation IS NOT NULL REMOVE "
+    + ", ".join(f"m.{p}" for p in _METRIC_PROPERTIES)
+)
+SET_MODEL_METRICS = "UNWIND $rows AS row MATCH (m:Model {id: row[0]}) SET " + ", ".join(
+    f"m.{p} = row[{i}] = 1" if p == "in_cycle" else f"m.{p} = row[{i}]"
+    for i, p in enumerate(_METRIC_PROPERTIES, start=1)
+)
 
 # --- reads ---
 
 GET_STATE = f"MATCH (s:{STATE_LABEL} {{key: $key}}) RETURN s.value AS value"
-MODELS_BY_ID = "UNWIND $ids AS id MATCH (m:Model {id: id}) RETURN m {.*} AS m"
+# Id lookups return one row holding a list of field lists (record field order), not a record per match: the
+# driver decodes one list far faster than it builds 100k records (compute_lineage reads every descendant).
+MODELS_BY_ID = (
+    "UNWIND $ids AS id MATCH (m:Model {id: id}) RETURN collect(["
+    + ", ".join(f"m.{f}" for f in Model._fields) + "]) AS rows"
+)
 MODEL_IDS_CONTAINING = """
 MATCH (m:Model) WHERE toLower(m.id) CONTAINS toLower($text)
 RETURN m.id AS id ORDER BY id LIMIT $limit
@@ -86,26 +123,36 @@ RETURN m.id AS id ORDER BY id LIMIT $limit
 _DERIVED_FROM_RETURN = "RETURN c.id AS child, b.id AS base, r.relation AS relation, r.source AS source, r.fetched_at AS fetched_at"
 # Lineage: every node reachable from the start (``*0..`` includes the start itself), then the edges between
 # them. ``WITH DISTINCT`` over the far end lets the planner use VarLengthExpand(Pruning,BFS), which visits each
-# node once: linear in the family's size, and it terminates on cycles (tests/store checks the plan).
+# node once: linear in the family's size, and it terminates on cycles (tests/store checks the plan). The edges
+# come back as one row holding a list of [child, base, relation, source, fetched_at] lists: streaming 100k
+# records costs the driver ~3x more than decoding one list (measured in bench/neo4j_write.py), at the price of
+# server heap for the list (~150 bytes an edge).
+_LINEAGE_EDGES = "RETURN collect([c.id, b.id, r.relation, r.source, r.fetched_at]) AS edges"
 LINEAGE_UP = f"""
 MATCH (:Model {{id: $id}})-[:DERIVED_FROM*0..]->(c:Model)
 WITH DISTINCT c
 MATCH (c)-[r:DERIVED_FROM]->(b:Model)
-{_DERIVED_FROM_RETURN}
+{_LINEAGE_EDGES}
 """
 LINEAGE_DOWN = f"""
 MATCH (:Model {{id: $id}})<-[:DERIVED_FROM*0..]-(b:Model)
 WITH DISTINCT b
 MATCH (c:Model)-[r:DERIVED_FROM]->(b)
-{_DERIVED_FROM_RETURN}
+{_LINEAGE_EDGES}
 """
 _USES_RETURN = (
     "RETURN u.id AS user, r.user_kind AS user_kind, m.id AS model, r.source AS source, r.evidence AS evidence, "
     "r.fetched_at AS fetched_at"
 )
-USES_OF = f"UNWIND $ids AS id MATCH (u)-[r:USES]->(m:Model {{id: id}}) {_USES_RETURN}"
+USES_OF = (
+    "UNWIND $ids AS id MATCH (u)-[r:USES]->(m:Model {id: id}) "
+    "RETURN collect([u.id, r.user_kind, m.id, r.source, r.evidence, r.fetched_at]) AS rows"
+)
 _TRAINED_ON_RETURN = "RETURN m.id AS model, d.id AS dataset, r.source AS source, r.fetched_at AS fetched_at"
-TRAINED_ON_OF = f"UNWIND $ids AS id MATCH (m:Model {{id: id}})-[r:TRAINED_ON]->(d:Dataset) {_TRAINED_ON_RETURN}"
+TRAINED_ON_OF = (
+    "UNWIND $ids AS id MATCH (m:Model {id: id})-[r:TRAINED_ON]->(d:Dataset) "
+    "RETURN collect([m.id, d.id, r.source, r.fetched_at]) AS rows"
+)
 
 COUNT_NODES = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in NODE_LABELS}
 COUNT_EDGES = {kind: f"MATCH ()-[r:{kind}]->() RETURN count(r) AS n" for kind in EDGE_TYPES}
@@ -113,25 +160,28 @@ COUNT_RELATIONS = "MATCH ()-[r:DERIVED_FROM]->() RETURN r.relation AS relation, 
 COUNT_UNFETCHED = "MATCH (m:Model) WHERE m.fetched = false RETURN count(m) AS n"
 
 ALL_MODELS = "MATCH (m:Model) WHERE m.id IS NOT NULL RETURN m {.*} AS m ORDER BY m.id"
+
+
+def model_fields_query(fields: tuple[str, ...]) -> str:
+    """Every model as ``[id, *fields]`` ordered by id; ``fields`` must be ``Model`` field names (checked)."""
+    unknown = [f for f in fields if f not in MODEL_FIELDS]
+    if unknown:
+        raise ValueError(f"not Model fields: {', '.join(unknown)}")
+    columns = ", ".join(f"m.{f}" for f in ("id", *fields))
+    return f"MATCH (m:Model) WHERE m.id IS NOT NULL RETURN [{columns}] AS row ORDER BY m.id"
+
+
 ALL_DATASETS = "MATCH (d:Dataset) WHERE d.id IS NOT NULL RETURN d.id AS id, d.license AS license ORDER BY d.id"
 ALL_REPOS = "MATCH (r:Repo) WHERE r.id IS NOT NULL RETURN r {.*} AS r ORDER BY r.id"
 ALL_SPACES = "MATCH (s:Space) WHERE s.id IS NOT NULL RETURN s.id AS id, s.license AS license ORDER BY s.id"
-ALL_DERIVED_FROM = f"MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) {_DERIVED_FROM_RETURN}"
+# Ordered as the embedded store's primary key (child, base): analytics number nodes in edge order, and float
+# sums (PageRank) must come out bit-identical on both backends.
+ALL_DERIVED_FROM = f"MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) {_DERIVED_FROM_RETURN} ORDER BY child, base"
 ALL_TRAINED_ON = f"MATCH (m:Model)-[r:TRAINED_ON]->(d:Dataset) {_TRAINED_ON_RETURN}"
 ALL_USES = f"MATCH (u)-[r:USES]->(m:Model) {_USES_RETURN}"
 
 
 # --- rows <-> records ---
-
-def model_row(model: Model) -> dict[str, Any]:
-    """Every Model field, so ``SET m += row`` overwrites all of them (a None removes the property)."""
-    return model._asdict()
-
-
-def repo_row(repo: Repo) -> dict[str, Any]:
-    """Every Repo field (a refetched repository replaces all its properties, as in the embedded store)."""
-    return repo._asdict()
-
 
 def model_from(props: dict[str, Any]) -> Model:
     """A Model from a node's properties; absent properties are None, ``fetched`` a bool."""
@@ -140,38 +190,32 @@ def model_from(props: dict[str, Any]) -> Model:
     return Model(**values)
 
 
+def model_from_values(values: list[Any]) -> Model:
+    """A Model from its field values in ``Model._fields`` order (``fetched`` made a bool)."""
+    model = Model._make(values)
+    return model._replace(fetched=bool(model.fetched))
+
+
 def repo_from(props: dict[str, Any]) -> Repo:
     """A Repo from a node's properties (a stub repository has only its id)."""
     return Repo(**{name: props.get(name) for name in REPO_FIELDS})
 
 
-def dataset_from(row: dict[str, Any]) -> Dataset:
+def dataset_from(row: Mapping[str, Any]) -> Dataset:
     return Dataset(row["id"], row["license"])
 
 
-def space_from(row: dict[str, Any]) -> Space:
+def space_from(row: Mapping[str, Any]) -> Space:
     return Space(row["id"], row["license"])
 
 
-def derived_from_row(edge: DerivedFrom) -> dict[str, Any]:
-    return edge._asdict()
-
-
-def derived_from_from(row: dict[str, Any]) -> DerivedFrom:
+def derived_from_from(row: Mapping[str, Any]) -> DerivedFrom:
     return DerivedFrom(row["child"], row["base"], row["relation"], row["source"], row["fetched_at"])
 
 
-def trained_on_row(edge: TrainedOn) -> dict[str, Any]:
-    return edge._asdict()
-
-
-def trained_on_from(row: dict[str, Any]) -> TrainedOn:
+def trained_on_from(row: Mapping[str, Any]) -> TrainedOn:
     return TrainedOn(row["model"], row["dataset"], row["source"], row["fetched_at"])
 
 
-def uses_row(edge: Uses) -> dict[str, Any]:
-    return edge._asdict()
-
-
-def uses_from(row: dict[str, Any]) -> Uses:
+def uses_from(row: Mapping[str, Any]) -> Uses:
     return Uses(row["user"], row["user_kind"], row["model"], row["source"], row["evidence"], row["fetched_at"])

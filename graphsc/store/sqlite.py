@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from graphsc.errors import StoreError
-from graphsc.records import RELATIONS, Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
-from graphsc.store.common import (
-    SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, rank_similar, sample_prefix, similar_name,
-    unique,
-)
+from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
+from graphsc.store.common import (
+    METRICS_COLUMNS, SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row,
+    rank_similar, sample_prefix, similar_name, unique,
+)
 
 SCHEMA_VERSION = 1
 
@@ -63,15 +63,10 @@ _UPSERT_MODEL = (
     + ", ".join(f"{c}=excluded.{c}" for c in _MODEL_COLUMNS[1:])
 )
 # Written by ``graphsc analyze --write``; created on first write, so older files need no migration.
-_METRICS_COLUMNS = (
-    "model_id", "generation", "in_cycle", "family", "family_size", "descendants", "descendant_downloads",
-    "derivatives", *(f"derivatives_{r}" for r in RELATIONS), "pagerank", "betweenness", "exposure_repos",
-    "exposure_spaces",
-)
 _METRICS_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS model_metrics (model_id TEXT PRIMARY KEY, "
     + ", ".join(f"{c} {'REAL' if c in ('pagerank', 'betweenness') else 'TEXT' if c == 'family' else 'INTEGER'}"
-                for c in _METRICS_COLUMNS[1:])
+                for c in METRICS_COLUMNS[1:])
     + ") WITHOUT ROWID"
 )
 _STUB_MODEL = "INSERT OR IGNORE INTO models (id, author, fetched) VALUES (?, ?, 0)"
@@ -88,15 +83,6 @@ _UPSERT_REPO = (
     + ", ".join(f"{c}=coalesce(excluded.{c}, {c})" for c in _REPO_COLUMNS[1:])
 )
 _MAX_PARAMS = 900
-
-
-
-def _metrics_row(m: ModelMetrics) -> tuple[Any, ...]:
-    return (
-        m.model_id, m.generation, int(m.in_cycle), m.family, m.family_size, m.descendants, m.descendant_downloads,
-        m.derivatives, *(m.derivatives_by_relation.get(r, 0) for r in RELATIONS), m.pagerank, m.betweenness,
-        m.exposure_repos, m.exposure_spaces,
-    )
 
 
 def _model_from_row(row: Sequence[Any]) -> Model:
@@ -211,14 +197,14 @@ class SQLiteStore:
 
     def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
         """Replace the ``model_metrics`` table's contents with ``rows`` in one transaction."""
-        insert = f"INSERT INTO model_metrics VALUES ({', '.join('?' * len(_METRICS_COLUMNS))})"
+        insert = f"INSERT INTO model_metrics VALUES ({', '.join('?' * len(METRICS_COLUMNS))})"
         written = 0
         with self._transaction():
             self._db.execute(_METRICS_SCHEMA)
             self._db.execute("DELETE FROM model_metrics")
             batch: list[tuple[Any, ...]] = []
             for row in rows:
-                batch.append(_metrics_row(row))
+                batch.append(metrics_row(row))
                 if len(batch) >= 50_000:
                     self._db.executemany(insert, batch)
                     written += len(batch)

@@ -174,3 +174,12 @@ def tcp_proxy(neo4j_uri: str) -> Iterator[Callable[[], TcpProxy]]:
     yield make
     for proxy in proxies:
         proxy.close()
+
+
+@pytest.fixture
+def neo4j_families(neo4j_store: Neo4jStore, family_files: list[Path]) -> Neo4jStore:
+    """The Neo4j twin of ``families_store``: the bundled real families ingested into an emptied Neo4j."""
+    from graphsc.ingest import ingest_snapshot
+
+    ingest_snapshot(neo4j_store, [str(p) for p in family_files])
+    return neo4j_store

@@ -1,0 +1,188 @@
+"""Every file of the query library runs, through ``graphsc query``, against a real Neo4j holding the bundled
+families, and its rows are checked against the embedded store holding the same records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from graphsc.cli import app
+from graphsc.lineage import compute_lineage
+from graphsc.querylib import list_queries
+from graphsc.records import DerivedFrom, GraphBatch, Model
+from graphsc.store.neo4j import Neo4jStore
+from graphsc.store.sqlite import SQLiteStore
+
+pytestmark = pytest.mark.neo4j
+runner = CliRunner()
+ROOTS = ("deepseek-ai/DeepSeek-R1", "mistralai/Mistral-Small-24B-Base-2501")
+# Constructed license cases (the bundled families are all MIT / Apache-2.0): restrictive bases, permissive children.
+LICENSE_CASES = GraphBatch(
+    models=[Model("meta-llama/Llama-3.1-8B", license="llama3.1"), Model("x/llama-ft", license="mit"),
+            Model("x/llama-ft-gguf", license="apache-2.0"), Model("x/llama-ft-nc", license="cc-by-nc-4.0"),
+            Model("x/nc-base", license="cc-by-nc-4.0"), Model("x/nc-child", license="Apache-2.0")],
+    derived_from=[DerivedFrom("x/llama-ft", "meta-llama/Llama-3.1-8B", "finetune", "card"),
+                  DerivedFrom("x/llama-ft-gguf", "x/llama-ft", "quantized", "card"),
+                  DerivedFrom("x/llama-ft-nc", "meta-llama/Llama-3.1-8B", "finetune", "card"),
+                  DerivedFrom("x/nc-child", "x/nc-base", "adapter", "card")],
+)
+
+
+class Both:
+    """The two stores with the same records; ``run`` runs a library query through the CLI on Neo4j."""
+
+    def __init__(self, embedded: SQLiteStore, neo4j: Neo4jStore) -> None:
+        self.embedded = embedded
+        self.neo4j = neo4j
+        self.uri = neo4j.uri
+
+    def run(self, name: str, output: str = "json", **params: Any) -> list[dict[str, Any]]:
+        args = ["query", name, "--format", output, *(a for k, v in params.items() for a in ("--param", f"{k}={v}"))]
+        result = runner.invoke(app, args, env={"NEO4J_URI": self.uri, "GRAPHSC_STORE": "neo4j"})
+        assert result.exit_code == 0, result.output
+        if output == "csv":
+            return list(csv.DictReader(io.StringIO(result.stdout)))
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def both(families_store: SQLiteStore, neo4j_families: Neo4jStore) -> Both:
+    for store in (families_store, neo4j_families):
+        store.write(LICENSE_CASES)
+    return Both(families_store, neo4j_families)
+
+
+def all_edges(store: SQLiteStore) -> list[DerivedFrom]:
+    return [e for page in store.iter_derived_from() for e in page]
+
+
+def model_ids(store: SQLiteStore) -> list[str]:
+    return [m.id for page in store.iter_models() for m in page]
+
+
+def check_schema(both: Both) -> None:
+    assert both.run("schema") == [] and both.run("schema") == []
+    with both.neo4j._driver.session() as session:
+        names = {r["name"] for r in session.run("SHOW CONSTRAINTS YIELD name")}
+    assert {"model_id", "dataset_id", "repo_id", "space_id", "graphsc_state_key"} <= names
+
+
+def check_counts(both: Both) -> None:
+    counts = both.embedded.counts()
+    assert {(r["kind"], r["name"]): r["count"] for r in both.run("counts")} == {
+        **{("node", k): v for k, v in counts.nodes.items()}, **{("edge", k): v for k, v in counts.edges.items()}}
+
+
+def check_ancestors(both: Both) -> None:
+    for model_id in model_ids(both.embedded)[::7]:
+        rows = both.run("ancestors", id=model_id)
+        assert {(r["child"], r["relation"], r["base"], r["source"]) for r in rows} == {
+            (e.child, e.relation, e.base, e.source) for e in both.embedded.lineage_edges(model_id, "up")}
+
+
+def check_descendants(both: Both) -> None:
+    edges = {(e.child, e.base): e.relation for e in all_edges(both.embedded)}
+    for root in ROOTS:
+        for max_depth in (1, 2, 3):
+            depth = dict(compute_lineage(both.embedded, root, "down", max_depth).descendant_depth)
+            depth.pop(root)
+            rows = both.run("descendants", id=root, max_depth=max_depth)
+            assert {r["model"]: r["depth"] for r in rows} == depth and len(rows) == len(depth)
+            for r in rows:
+                assert edges[(r["model"], r["base"])] == r["relation"] and (r["base"] == root or depth[r["base"]] == r["depth"] - 1)
+
+
+def check_roots_and_generation(both: Both) -> None:
+    for model_id in model_ids(both.embedded)[::5]:
+        lineage = compute_lineage(both.embedded, model_id, "up")
+        [row] = both.run("roots_and_generation", id=model_id)
+        assert (row["model"], row["generation"], sorted(row["roots"])) == (model_id, lineage.generation, list(lineage.roots))
+
+
+def _roots_with_children(store: SQLiteStore) -> set[str]:
+    edges = all_edges(store)
+    return {e.base for e in edges} - {e.child for e in edges}
+
+
+def check_largest_families(both: Both) -> None:
+    rows = both.run("largest_families", limit=1000)
+    assert {r["root"] for r in rows} == _roots_with_children(both.embedded)
+    assert [r["size"] for r in rows] == sorted((r["size"] for r in rows), reverse=True)
+    for r in rows:
+        lineage = compute_lineage(both.embedded, r["root"], "down")
+        assert (r["size"], r["depth"]) == (lineage.descendant_count + 1, max(lineage.descendant_depth.values()))
+    assert [r["root"] for r in both.run("largest_families", limit=2)] == [r["root"] for r in rows[:2]]
+
+
+def check_top_base_models(both: Both) -> None:
+    edges = all_edges(both.embedded)
+    direct: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in edges:
+        direct[e.base][e.relation] += 1
+    rows = both.run("top_base_models", limit=10_000)
+    assert {r["model"] for r in rows} == set(direct)
+    for r in rows:
+        assert r["descendants"] == compute_lineage(both.embedded, r["model"], "down").descendant_count
+        assert r["direct_by_relation"] == [f"{k}: {v}" for k, v in sorted(direct[r["model"]].items())]
+    assert [r["descendants"] for r in rows] == sorted((r["descendants"] for r in rows), reverse=True)
+    assert both.run("top_base_models", limit=3) == rows[:3]
+
+
+def check_merges(both: Both) -> None:
+    parents: dict[str, list[str]] = defaultdict(list)
+    for e in all_edges(both.embedded):
+        if e.relation == "merge":
+            parents[e.child].append(e.base)
+    rows = both.run("merges", limit=10_000)
+    assert {r["model"]: r["parents"] for r in rows} == {k: sorted(v) for k, v in parents.items()}
+    assert all(r["parent_count"] == len(r["parents"]) for r in rows) and len(both.run("merges", limit=2)) == 2
+
+
+def check_trained_on(both: Both) -> None:
+    by_dataset: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for page in both.embedded.iter_trained_on():
+        for e in page:
+            by_dataset[e.dataset].add((e.model, e.source))
+    for dataset in sorted(by_dataset, key=lambda d: -len(by_dataset[d]))[:5] + ["no/such-dataset"]:
+        rows = both.run("trained_on", "csv", dataset=dataset)
+        assert {(r["model"], r["source"]) for r in rows} == by_dataset.get(dataset, set())
+
+
+def check_users_of_model(both: Both) -> None:
+    for model_id in (*ROOTS, "mistralai/Mistral-Small-24B-Instruct-2501"):
+        reached = compute_lineage(both.embedded, model_id, "down").descendant_depth
+        expected = {(u.user_kind, u.user, u.model, u.source) for u in both.embedded.uses_of(reached)}
+        rows = both.run("users_of_model", id=model_id)
+        assert {(r["kind"], r["user"], r["model"], r["source"]) for r in rows} == expected and expected
+
+
+def check_license_conflicts(both: Both) -> None:
+    rows = both.run("license_conflicts", limit=100)
+    assert {(r["model"], r["base"]) for r in rows} == {
+        ("x/llama-ft", "meta-llama/Llama-3.1-8B"), ("x/llama-ft-gguf", "meta-llama/Llama-3.1-8B"),
+        ("x/nc-child", "x/nc-base")}
+
+
+CHECKS: dict[str, Callable[[Both], None]] = {
+    name.removeprefix("check_"): check for name, check in globals().items() if name.startswith("check_")
+}
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_library_query_against_neo4j(name: str, both: Both) -> None:
+    assert name in CHECKS, f"cypher/{name}.cypher has no check in this module"
+    CHECKS[name](both)
+
+
+def test_table_output_and_embedded_store_refusal(both: Both) -> None:
+    result = runner.invoke(app, ["query", "merges", "--param", "limit=2"], env={"NEO4J_URI": both.uri})
+    assert result.exit_code == 0 and "parent_count" in result.stdout and "2 rows" in result.stdout
+    refused = runner.invoke(app, ["query", "merges", "--param", "limit=2", "--store", "embedded"])
+    assert refused.exit_code == 1 and "graphsc neo4j push" in refused.output and "Traceback" not in refused.output

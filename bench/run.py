@@ -342,28 +342,6 @@ def neo4j_wipe(uri: str) -> None:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
-def has_neo4j_push(scratch: Path) -> bool:
-    """Whether this graphsc has ``graphsc neo4j push``."""
-    return graphsc(["neo4j", "push", "--help"], scratch / "neo4j-help.out", check=False).exit_code == 0
-
-
-def push_via_store_api(db: str, uri: str, records_per_write: int = 50_000) -> None:
-    """Copy the embedded store into Neo4j through the ``GraphStore`` API (used until ``graphsc neo4j push``
-    exists): nodes first, then edges, ``records_per_write`` rows per ``write``."""
-    from graphsc.records import GraphBatch
-    from graphsc.store.neo4j import Neo4jStore
-    from graphsc.store.sqlite import SQLiteStore
-
-    source, target = SQLiteStore(db), Neo4jStore(uri=uri)
-    try:
-        for kind in ("models", "datasets", "repos", "spaces", "derived_from", "trained_on", "uses"):
-            for rows in getattr(source, f"iter_{kind}")(records_per_write):
-                target.write(GraphBatch(**{kind: rows}))
-    finally:
-        source.close()
-        target.close()
-
-
 def bench_neo4j(uri: str, wipe: bool, db: Path, sample: Sample, scratch: Path) -> dict[str, Any]:
     """Load the embedded store into Neo4j (throughput) and time Cypher lineage, if a usable Neo4j is there."""
     reachable, nodes = neo4j_state(uri)
@@ -381,15 +359,10 @@ def bench_neo4j(uri: str, wipe: bool, db: Path, sample: Sample, scratch: Path) -
     source.close()
     items = sum(counts.nodes.values()) + sum(counts.edges.values())
     env = {**child_env(), "NEO4J_URI": uri}
-    if has_neo4j_push(scratch):
-        via = "graphsc neo4j push"
-        load = graphsc(["neo4j", "push", "--db", str(db)], scratch / "neo4j-push.out", env=env)
-    else:
-        via = "store API (bench.run.push_via_store_api)"
-        load = run_process([sys.executable, "-c", f"from bench.run import push_via_store_api; "
-                            f"push_via_store_api({str(db)!r}, {uri!r})"], scratch / "neo4j-push.out", env)
-    return {"status": "measured", "uri": uri, "via": via, "load": asdict(load), "items": items,
-            "items_per_second": items / load.wall_seconds, "reported_per_second": reported_rate(load.stderr_tail),
+    load = graphsc(["neo4j", "push", "--db", str(db)], scratch / "neo4j-push.out", env=env)
+    return {"status": "measured", "uri": uri, "load": asdict(load), "items": items,
+            "items_per_second": items / load.wall_seconds,
+            "reported_per_second": reported_rate((scratch / "neo4j-push.out").read_text()),
             "cypher_lineage": cypher_lineage(uri, sample),
             "cli_lineage": bench_lineage_neo4j(sample, scratch, env)}
 
@@ -487,7 +460,7 @@ def target_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     add("peak RSS, any command", "peak_rss", result["peak_rss_bytes"])
     neo = result["neo4j"]
     if neo["status"] == "measured":
-        add(f"Neo4j load ({neo['via']})", "neo4j_load", neo["items_per_second"], neo["load"])
+        add("Neo4j load (graphsc neo4j push)", "neo4j_load", neo["items_per_second"], neo["load"])
     return rows
 
 

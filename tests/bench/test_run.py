@@ -57,7 +57,9 @@ def test_every_measurement_is_there(result: dict[str, Any]) -> None:
     neo = result["neo4j"]
     assert neo["status"] in ("measured", "skipped")
     if neo["status"] == "measured":
-        assert neo["items_per_second"] > 0 and neo["cypher_lineage"]["count"] == SAMPLES
+        assert neo["items_per_second"] > 0 and neo["reported_per_second"] > 0
+        assert_run(neo["load"])
+        assert neo["cypher_lineage"]["count"] == SAMPLES and neo["cli_lineage"]["count"] == SAMPLES
     assert result["peak_rss_bytes"] == max(r["peak_rss_bytes"] for r in bench.graphsc_runs(result))
 
 

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +102,6 @@ class Run:
     stdout_bytes: int
     load_1m: float
     stderr_tail: str = ""
-
-    @property
-    def peak_rss_mib(self) -> float:
-        return self.peak_rss_bytes / MIB
 
 
 def child_env() -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import orjson
 import sys
 from enum import Enum
 from typing import Annotated
@@ -81,7 +81,8 @@ def licenses(
         graph.close()
     gate = fail_on.value if fail_on is not None else None
     if output_format is LicensesFormat.json:
-        sys.stdout.write(json.dumps(json_document(report, selection, gate), indent=2) + "\n")
+        # orjson: the standard library's indenting encoder took 30% of a whole-Hub report
+        sys.stdout.write(orjson.dumps(json_document(report, selection, gate), option=orjson.OPT_INDENT_2).decode() + "\n")
     elif output_format is LicensesFormat.csv:
         sys.stdout.write(csv_text(selection))
     else:

@@ -8,6 +8,7 @@ upserts are a single B-tree write, and lineage walks use recursive CTEs over ind
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,7 @@ class SQLiteStore:
         self.location = str(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._wrote = False
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -140,6 +142,7 @@ class SQLiteStore:
     def write(self, batch: GraphBatch) -> None:
         # Records are NamedTuples in table column order, so most go to executemany as they are.
         db = self._db
+        self._wrote = True
         with self._transaction():
             fetched = [m for m in batch.models if m.fetched]
             if fetched:
@@ -345,6 +348,11 @@ class SQLiteStore:
             yield [Uses(r[1], r[0], r[2], r[3], r[4], r[5]) for r in rows]
 
     def close(self) -> None:
+        if self._wrote:
+            # Fold the write-ahead log back into the file and truncate it: after a bulk load it can hold hundreds
+            # of MiB, which every later reader would otherwise map and scan.
+            with suppress(sqlite3.Error):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
 
 

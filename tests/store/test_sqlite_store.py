@@ -114,3 +114,15 @@ def test_killed_writer_leaves_a_consistent_database(tmp_path: Path) -> None:
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     count = db.execute("SELECT count(*) FROM models").fetchone()[0]
     assert count >= 3000 and count % 500 == 0
+
+
+def test_closing_after_writes_truncates_the_write_ahead_log(tmp_path: Path, family_files: list[Path]) -> None:
+    from graphsc.ingest import ingest_snapshot
+
+    path = tmp_path / "wal.db"
+    store = SQLiteStore(path)
+    ingest_snapshot(store, [str(p) for p in family_files])
+    assert Path(f"{path}-wal").stat().st_size > 0
+    store.close()
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0

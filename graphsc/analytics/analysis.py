@@ -17,7 +17,8 @@ import numpy as np
 from graphsc.analytics.centrality import BETWEENNESS_SAMPLE, BETWEENNESS_SEED, Betweenness, betweenness, direct_derivatives, pagerank
 from graphsc.analytics.depth import Depth, compute_depth
 from graphsc.analytics.families import Families, compute_families, root_nodes
-from graphsc.analytics.graph import DerivationGraph, Usage, build_derivation_graph, downloads_of, frozen_gc, read_usage
+from graphsc.analytics.graph import DerivationGraph, Usage, build_derivation_graph, downloads_of, read_usage
+from graphsc.bulk import frozen_gc
 from graphsc.analytics.progress import NO_PROGRESS, Progress
 from graphsc.analytics.reach import Exposure, Reach, compute_exposure, compute_reach
 from graphsc.store.base import GraphStore

@@ -9,15 +9,14 @@ a declared cycle: it is listed in ``self_loops`` and the edge is left out of eve
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 
 from graphsc.analytics.progress import NO_PROGRESS, Progress
+from graphsc.bulk import frozen_gc
 from graphsc.records import RELATIONS
 from graphsc.store.base import GraphStore
 
@@ -57,22 +56,6 @@ class Usage:
     is_space: np.ndarray
     repo_count: int
     space_count: int
-
-
-@contextmanager
-def frozen_gc() -> Iterator[None]:
-    """Pause the cyclic GC while building many small objects (a large speed-up for bulk NetworkX builds): with
-    millions of live objects every full collection rescans them all. Everything alive is frozen (never
-    rescanned) and the collector is re-enabled afterwards; reference counting frees memory meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def build_derivation_graph(store: GraphStore, progress: Progress = NO_PROGRESS) -> DerivationGraph:

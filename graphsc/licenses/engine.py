@@ -9,15 +9,14 @@ Declared lineage may contain cycles: those edges are ignored once, never looped 
 
 from __future__ import annotations
 
-import gc
 import time
-from contextlib import contextmanager
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graphsc.bulk import frozen_gc
 from graphsc.licenses.findings import Conflict, LicenseReport, UsesSummary, rank_key
 from graphsc.licenses.graph import EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, csr, build_graph, graph_from_store
 from graphsc.licenses.rules import (
@@ -348,23 +347,10 @@ def _describe(ob: Obligation) -> str:
     return f"{ob.kind.replace('_', ' ')} ({ob.origin})"
 
 
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: bulk passes allocate millions of small acyclic objects, and
-    generation-2 collections would otherwise rescan them again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def analyze(graph: LicenseGraph) -> LicenseReport:
     """Propagate license obligations over a compiled graph and return the ranked conflicts."""
     started = time.perf_counter()
-    with no_gc():
+    with frozen_gc():
         run = _Run(graph)
         run.propagate()
         uses = run.check_uses()
@@ -389,13 +375,13 @@ def check_licenses(
     spaces: Iterable[Space] = (),
 ) -> LicenseReport:
     """Check license propagation over plain records (as read from a store). See ``analyze``."""
-    with no_gc():
+    with frozen_gc():
         graph = build_graph(models, derived_from, trained_on, uses, datasets, repos, spaces)
     return analyze(graph)
 
 
 def check_store(store) -> LicenseReport:  # noqa: ANN001 - any GraphStore
     """Check license propagation over everything in a ``GraphStore`` (read via its ``iter_*`` methods)."""
-    with no_gc():
+    with frozen_gc():
         graph = graph_from_store(store)
     return analyze(graph)

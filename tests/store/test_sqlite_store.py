@@ -126,3 +126,13 @@ def test_closing_after_writes_truncates_the_write_ahead_log(tmp_path: Path, fami
     store.close()
     wal = Path(f"{path}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_batch_may_repeat_a_record_with_different_fields(store: SQLiteStore) -> None:
+    """Dumps repeat models; sorting a batch must not compare None with a value (the later record wins)."""
+    store.write(batch(
+        [Model("o/m", downloads=None), Model("o/m", downloads=5)],
+        [DerivedFrom("o/m", "o/b", "finetune", "inferred", None), DerivedFrom("o/m", "o/b", "adapter", "hub-tag", "t")],
+    ))
+    assert store.models(["o/m"])["o/m"].downloads == 5
+    assert [e.relation for e in store.lineage_edges("o/m", "up")] == ["adapter"]

@@ -127,21 +127,21 @@ def build_graph(
     g = LicenseGraph()
     prof = _Profiles(g.profiles)
     index: dict[str, int] = {}
+
+    def add_node(node_id: str, profile: int, downloads: int = 0) -> int:
+        g.node_ids.append(node_id)
+        g.node_profile.append(profile)
+        g.downloads.append(downloads)
+        return len(g.node_ids) - 1
+
     for m in models:
-        if m.id in index:
-            continue
-        index[m.id] = len(g.node_ids)
-        g.node_ids.append(m.id)
-        g.node_profile.append(prof.of_model(m))
-        g.downloads.append(m.downloads or 0)
+        if m.id not in index:
+            index[m.id] = add_node(m.id, prof.of_model(m), m.downloads or 0)
 
     def model_node(model_id: str) -> int:
         found = index.get(model_id)
         if found is None:
-            found = index[model_id] = len(g.node_ids)
-            g.node_ids.append(model_id)
-            g.node_profile.append(prof.get(None, fetched=False))
-            g.downloads.append(0)
+            found = index[model_id] = add_node(model_id, prof.get(None, fetched=False))
         return found
 
     rel_codes: dict[str, int] = {}
@@ -162,18 +162,12 @@ def build_graph(
     dataset_index: dict[str, int] = {}
     for d in datasets:
         if d.id not in dataset_index:
-            dataset_index[d.id] = len(g.node_ids)
-            g.node_ids.append(d.id)
-            g.node_profile.append(prof.get(d.license))
-            g.downloads.append(0)
+            dataset_index[d.id] = add_node(d.id, prof.get(d.license))
     tcode = rel_codes.setdefault("trained_on", len(rel_codes))
     for t_model, t_dataset in trained:
         d = dataset_index.get(t_dataset)
         if d is None:
-            d = dataset_index[t_dataset] = len(g.node_ids)
-            g.node_ids.append(t_dataset)
-            g.node_profile.append(prof.get(None, fetched=False))
-            g.downloads.append(0)
+            d = dataset_index[t_dataset] = add_node(t_dataset, prof.get(None, fetched=False))
         c = index[t_model]
         if (c, d, EDGE_TRAINED_ON) not in seen:
             seen.add((c, d, EDGE_TRAINED_ON))

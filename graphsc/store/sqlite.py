@@ -231,15 +231,14 @@ class SQLiteStore:
         row = self._db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    def _rows_where_in(self, select: str, column: str, values: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``select`` whose ``column`` is one of ``values``, queried in chunks SQLite accepts."""
+        for chunk in chunks(unique(values), _MAX_PARAMS):
+            yield from self._db.execute(f"{select} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
+
     def models(self, ids: Iterable[str]) -> dict[str, Model]:
-        wanted = unique(ids)
-        found: dict[str, Model] = {}
-        columns = ", ".join(_MODEL_COLUMNS)
-        for chunk in chunks(wanted, _MAX_PARAMS):
-            marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(f"SELECT {columns} FROM models WHERE id IN ({marks})", chunk):
-                found[row[0]] = _model_from_row(row)
-        return found
+        rows = self._rows_where_in(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", "id", ids)
+        return {row[0]: _model_from_row(row) for row in rows}
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
         name = similar_name(text)
@@ -272,25 +271,12 @@ class SQLiteStore:
         return [DerivedFrom(*row) for row in self._db.execute(query, (model_id,))]
 
     def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
-        wanted = unique(model_ids)
-        found: list[Uses] = []
-        for chunk in chunks(wanted, _MAX_PARAMS):
-            marks = ",".join("?" * len(chunk))
-            found.extend(
-                Uses(row[1], row[0], row[2], row[3], row[4], row[5])
-                for row in self._db.execute(f"SELECT * FROM uses WHERE model IN ({marks})", chunk)
-            )
-        return found
+        select = "SELECT user, user_kind, model, source, evidence, fetched_at FROM uses"
+        return [Uses(*row) for row in self._rows_where_in(select, "model", model_ids)]
 
     def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
-        wanted = unique(model_ids)
-        found: list[TrainedOn] = []
-        for chunk in chunks(wanted, _MAX_PARAMS):
-            marks = ",".join("?" * len(chunk))
-            found.extend(
-                TrainedOn(*row) for row in self._db.execute(f"SELECT * FROM trained_on WHERE model IN ({marks})", chunk)
-            )
-        return found
+        select = "SELECT model, dataset, source, fetched_at FROM trained_on"
+        return [TrainedOn(*row) for row in self._rows_where_in(select, "model", model_ids)]
 
     def counts(self) -> GraphCounts:
         db = self._db

@@ -20,8 +20,8 @@ from graphsc.bulk import frozen_gc
 from graphsc.licenses.findings import Conflict, LicenseReport, UsesSummary, rank_key
 from graphsc.licenses.graph import EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, csr, build_graph, graph_from_store
 from graphsc.licenses.rules import (
-    Obligation, Profile, Rule, derived_rule, jointly_satisfiable, name_satisfies, passes_training, trained_on_rule,
-    uses_rule, RULES,
+    NO_LICENSE, NOT_FETCHED, Obligation, Profile, Rule, derived_rule, jointly_satisfiable, name_satisfies,
+    passes_training, trained_on_rule, uses_rule, RULES,
 )
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
 
@@ -300,8 +300,13 @@ class _Run:
     # ── output ──
 
     def conflicts(self) -> list[Conflict]:
+        return self._conflicts()[0]
+
+    def _conflicts(self) -> tuple[list[Conflict], dict[str, str]]:
+        """The ranked conflicts, and the license label of every merge parent (a conflict names only the first)."""
         g = self.g
         labels = [p.label for p in g.profiles]
+        parent_labels: dict[str, str] = {}
         out = []
         described: dict[tuple[Obligation, ...], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
         for d in self.drafts:
@@ -323,6 +328,8 @@ class _Run:
                 edge = "merge" if d.rule.id == "M-INCOMPAT" else (
                     "trained_on" if g.parent_kind[d.edge_pos] == EDGE_TRAINED_ON else "derived")
                 relation = None if d.edge_pos < 0 else g.relations[g.parent_rel[d.edge_pos]]
+            for b in d.bases:
+                parent_labels[g.node_ids[b]] = labels[g.node_profile[b]]
             out.append(Conflict(
                 kind=d.rule.kind, severity=d.rule.severity, rule=d.rule.id, edge=edge,
                 child=child_id, child_type=child_type, child_license=child_license,
@@ -335,7 +342,7 @@ class _Run:
                 reached_downloads=sum(g.downloads[i] for i in d.reached),
             ))
         out.sort(key=rank_key)
-        return out
+        return out, parent_labels
 
 
 def _describe(ob: Obligation) -> str:
@@ -344,7 +351,13 @@ def _describe(ob: Obligation) -> str:
         return f"name must begin with {ob.prefix!r} ({ob.origin})"
     if ob.kind == "merge_incompatible":
         return "merged parents' obligations cannot all be met"
+    if ob.kind == "unknown_terms":
+        return f"unknown terms ({_UNKNOWN_WHY.get(ob.origin, ob.origin)})"
     return f"{ob.kind.replace('_', ' ')} ({ob.origin})"
+
+
+# Why terms are unknown, in words, for the origins that are not a license (see ``rules.profile_of``).
+_UNKNOWN_WHY = {NO_LICENSE: "no license declared", NOT_FETCHED: "model not fetched"}
 
 
 def analyze(graph: LicenseGraph) -> LicenseReport:
@@ -354,9 +367,10 @@ def analyze(graph: LicenseGraph) -> LicenseReport:
         run = _Run(graph)
         run.propagate()
         uses = run.check_uses()
-        conflicts = run.conflicts()
+        conflicts, parent_labels = run._conflicts()
     return LicenseReport(
         conflicts=conflicts,
+        merge_parent_licenses=parent_labels,
         uses=uses,
         models=graph.n_models,
         lineage_edges=len(graph.parent_idx),

@@ -81,7 +81,8 @@ class UsesSummary:
 
 @dataclass(slots=True)
 class LicenseReport:
-    """The engine's answer: ranked conflicts plus summary numbers."""
+    """The engine's answer: ranked conflicts plus summary numbers (and the license labels of merge parents,
+    which a ``Conflict`` does not carry beyond its first parent)."""
 
     conflicts: list[Conflict]
     uses: UsesSummary
@@ -89,6 +90,8 @@ class LicenseReport:
     lineage_edges: int
     cycle_edges_ignored: list[tuple[str, str]]
     seconds: float
+    # License label of every parent of a reported merge (a conflict carries only its first parent's license).
+    merge_parent_licenses: dict[str, str] = field(default_factory=dict)
     _by_model: dict[str, list[tuple[int, Role]]] | None = None
 
     def counts_by_kind(self) -> Counter:

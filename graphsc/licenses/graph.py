@@ -67,9 +67,16 @@ def declared_license(m: Model) -> NormalizedLicense:
     return normalize_license(m.license, m.license_name, m.license_link) if _declares(m) else UNFETCHED
 
 
+def model_profile(m: Model) -> Profile:
+    """The engine's view of a model's license; a stub that declares nothing is ``fetched=False`` (its terms are
+    unknown because it was not fetched, whatever its normalised license looks like)."""
+    declares = _declares(m)
+    return profile_of(declared_license(m), fetched=declares)
+
+
 def license_label(m: Model) -> str:
     """How a model's license reads in reports (see ``Profile.label``)."""
-    return profile_of(declared_license(m)).label
+    return model_profile(m).label
 
 
 class _Profiles:
@@ -80,12 +87,14 @@ class _Profiles:
         self.index: dict[tuple, int] = {}
 
     def get(self, raw: str | None, name: str | None = None, link: str | None = None, fetched: bool = True) -> int:
+        """The profile index of a declared license; ``fetched`` False for a node known only as an edge endpoint
+        that declares nothing (its label and reason then say "not fetched")."""
         key = (raw, name, link, fetched)
         found = self.index.get(key)
         if found is None:
             norm = normalize_license(raw, name, link) if fetched else UNFETCHED
             found = self.index[key] = len(self.profiles)
-            self.profiles.append(profile_of(norm))
+            self.profiles.append(profile_of(norm, fetched=fetched))
         return found
 
     def of_model(self, m: Model) -> int:

@@ -35,7 +35,9 @@ class NormalizedLicense:
     one of known / unknown / none / other / expression, ``raw`` the text as declared. For expressions,
     ``expression`` is the parsed ``license_expression`` object and ``tree`` its canonical form; ``ids`` lists
     every canonical id involved and ``unresolved`` every symbol the table does not know. ``resolved_by`` says
-    how an ``other`` license was identified ("license_name" or "license_link").
+    how an ``other`` license was identified ("license_name" or "license_link"). ``license_name`` and
+    ``license_link`` keep the card fields that were given but identify no license in the table (an unresolved
+    ``other``, or a name/link declared without a license id), so reports can say what was not recognised.
     """
 
     raw: str | None
@@ -46,6 +48,8 @@ class NormalizedLicense:
     expression: LicenseExpression | None = None
     tree: Tree | None = None
     resolved_by: str | None = None
+    license_name: str | None = None
+    license_link: str | None = None
 
     @property
     def is_known(self) -> bool:
@@ -139,6 +143,11 @@ def _resolve_other(
     return None
 
 
+def _given(value: str | None) -> str | None:
+    """A card field as given (trimmed), None when absent or blank."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
 @lru_cache(maxsize=1 << 16)
 def _normalize_cached(raw: str | None, license_name: str | None, license_link: str | None) -> NormalizedLicense:
     table = default_table()
@@ -150,13 +159,16 @@ def normalize_with_table(
 ) -> NormalizedLicense:
     """``normalize_license`` against an explicit table (uncached)."""
     text = raw.strip() if isinstance(raw, str) else None
+    name, link = _given(license_name), _given(license_link)
     if not text:
-        return _resolve_other(None, license_name, license_link, table) or NormalizedLicense(raw=raw, status="none")
+        return _resolve_other(None, license_name, license_link, table) or NormalizedLicense(
+            raw=raw, status="none", license_name=name, license_link=link)
     found = table.lookup(text)
     if found is not None:
         if found.status == "other":
             resolved = _resolve_other(raw, license_name, license_link, table)
-            return resolved or NormalizedLicense(raw=raw, status="other", id=found.id, ids=(found.id,))
+            return resolved or NormalizedLicense(raw=raw, status="other", id=found.id, ids=(found.id,),
+                                                 license_name=name, license_link=link)
         status: Status = "unknown" if found.status == "unknown" else "known"
         return NormalizedLicense(raw=raw, status=status, id=found.id, ids=(found.id,))
     if table.lookup_exception(text) is not None:  # an exception found without its license grants nothing

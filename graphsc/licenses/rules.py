@@ -87,6 +87,13 @@ _DERIVED_RULES: dict[str, str] = {
 _USES_RULES: dict[str, str] = {"non_commercial": "U-NC", "use_restrictions": "U-UR", "share_alike": "U-SA"}
 
 
+# How a license reads when there is none to read: a fetched model that declares nothing, and a model known only
+# as someone's base (an unfetched stub declaring nothing). Also the origins of their ``unknown_terms`` obligation.
+NO_LICENSE = "(none)"
+NOT_FETCHED = "(not fetched)"
+NOT_IN_TABLE = "not in the license table"
+
+
 def obligations_of(lic: License) -> tuple[Obligation, ...]:
     """The obligations a single license imposes downstream, read from its clauses."""
     if lic.status != "known":
@@ -158,6 +165,7 @@ class Profile:
     imposed: tuple[Obligation, ...]
     permissive: bool
     unknown: bool
+    fetched: bool = True  # False: a stub known only as someone's base, declaring nothing
 
     def satisfies(self, ob: Obligation) -> bool | None:
         """Does this license fulfil ``ob``? None when it cannot be told (unknown or unresolved license)."""
@@ -165,10 +173,16 @@ class Profile:
 
     @property
     def label(self) -> str:
-        """How the license reads in reports: canonical text, else what was declared, else ``(none)``."""
-        if self.license.status == "unknown" and self.license.raw is None:
-            return "(not fetched)"
-        return self.license.canonical_text() or self.license.raw or "(none)"
+        """How the license reads in reports: ``(not fetched)`` for a stub, else the canonical text, else what was
+        declared (an unrecognised license as written; a card's license_name/link given without a license id),
+        else ``(none)``."""
+        if not self.fetched:
+            return NOT_FETCHED
+        norm = self.license
+        if norm.status == "none":
+            return norm.license_name or norm.license_link or NO_LICENSE
+        text = norm.canonical_text() or (norm.raw.strip() if norm.raw else None)
+        return text or NO_LICENSE
 
 
 def _tree_of(norm: NormalizedLicense) -> Tree | None:
@@ -199,11 +213,28 @@ def _satisfies(norm: NormalizedLicense, ob: Obligation) -> bool | None:
     return _eval(tree, default_table(), ob)
 
 
+def _unrecognised(text: str) -> Obligation:
+    """The ``unknown_terms`` obligation of a declared license (or expression symbol) the table does not know."""
+    return Obligation("unknown_terms", text, clauses=(f"{text}: {NOT_IN_TABLE}",))
+
+
+def _join_unknown(obs: list[Obligation], op: str) -> Obligation:
+    """Several ``unknown_terms`` obligations of one expression as one: the unknown parts joined by ``op``
+    (``acme-1.0 OR acme-2.0``), every part's clauses kept, so no unknown part goes unnamed."""
+    origins = list(dict.fromkeys(o.origin for o in obs))
+    if len(origins) == 1:
+        return obs[0]
+    joiner = f" {op.upper()} "
+    wrapped = [f"({o})" if (" AND " in o or " OR " in o) else o for o in origins]
+    clauses = tuple(dict.fromkeys(c for o in obs for c in o.clauses))
+    return Obligation("unknown_terms", joiner.join(wrapped), clauses=clauses)
+
+
 def _imposed(tree: Tree, table: LicenseTable) -> dict[tuple, Obligation]:
     if tree[0] == "lic":
         _, lid, raw, with_id = tree
         lic = table.licenses.get(lid) if lid else None
-        obs = obligations_of(lic) if lic else (Obligation("unknown_terms", raw, clauses=(f"{raw}: not in the license table",)),)
+        obs = obligations_of(lic) if lic else (_unrecognised(raw),)
         found = {o.key: o for o in obs}
         if with_id is not None and with_id in table.licenses:
             found.update({o.key: o for o in obligations_of(table.licenses[with_id])})
@@ -211,9 +242,14 @@ def _imposed(tree: Tree, table: LicenseTable) -> dict[tuple, Obligation]:
     op, children = tree
     parts = [_imposed(child, table) for child in children]
     if op == "and":
-        return {k: v for part in parts for k, v in part.items()}
-    common = set(parts[0]).intersection(*parts[1:])
-    return {k: parts[0][k] for k in parts[0] if k in common}
+        merged = {k: v for part in parts for k, v in part.items()}
+    else:
+        common = set(parts[0]).intersection(*parts[1:])
+        merged = {k: parts[0][k] for k in parts[0] if k in common}
+    for k, ob in merged.items():
+        if ob.kind == "unknown_terms":
+            merged[k] = _join_unknown([part[k] for part in parts if k in part], op)
+    return merged
 
 
 def _permissive(tree: Tree, table: LicenseTable) -> bool:
@@ -224,21 +260,60 @@ def _permissive(tree: Tree, table: LicenseTable) -> bool:
     return all(values) if tree[0] == "and" else any(values)
 
 
+# The license of a stub known only as someone's base, declaring nothing (with ``profile_of(..., fetched=False)``).
+UNFETCHED = NormalizedLicense(raw=None, status="unknown")
+
+
+def _card_fields(norm: NormalizedLicense) -> str | None:
+    """The card's license_name / license_link that identify no license in the table, in words (None: none given)."""
+    fields = (("license_name", norm.license_name), ("license_link", norm.license_link))
+    given = [f"{name} {value!r}" for name, value in fields if value]
+    if not given:
+        return None
+    return f"{given[0]} is {NOT_IN_TABLE}" if len(given) == 1 else f"{' and '.join(given)} are {NOT_IN_TABLE}"
+
+
+def _unknown_declared(norm: NormalizedLicense) -> Obligation | None:
+    """The ``unknown_terms`` obligation of a declared license whose table entry is not enough to name why its
+    terms are unknown: ``other`` not identified by the card, or a license_name/link given without a license id."""
+    fields = _card_fields(norm)
+    if norm.status == "other":
+        why = fields or "no license_name or license_link identifies the license"
+        return Obligation("unknown_terms", norm.id or "other", clauses=(f"{norm.id or 'other'}: {why}",))
+    if norm.status == "none" and fields:
+        origin = norm.license_name or norm.license_link or NO_LICENSE
+        return Obligation("unknown_terms", origin, clauses=(f"no license id declared; {fields}",))
+    return None
+
+
 @lru_cache(maxsize=1 << 14)
-def profile_of(norm: NormalizedLicense) -> Profile:
-    """The engine's view of a normalised license (cached: one per distinct declared license)."""
+def profile_of(norm: NormalizedLicense, fetched: bool = True) -> Profile:
+    """The engine's view of a normalised license (cached: one per distinct declared license).
+
+    ``fetched`` False means the model is a stub known only as someone's base that declares nothing: its terms are
+    unknown because it was never fetched (``norm`` is then ignored; pass ``UNFETCHED``). Otherwise the reasons
+    given for unknown terms name what was declared: an unrecognised license or expression symbol, an ``other``
+    license the card does not identify, or nothing at all.
+    """
+    if not fetched or norm == UNFETCHED:
+        missing = Obligation("unknown_terms", NOT_FETCHED, clauses=("license not known: model not fetched",))
+        return Profile(norm, (missing,), permissive=False, unknown=True, fetched=False)
     table = default_table()
+    special = _unknown_declared(norm)
+    if special is not None:
+        return Profile(norm, (special,), permissive=False, unknown=True)
     tree = _tree_of(norm)
     if tree is None:
-        missing = (Obligation("unknown_terms", "(not fetched)", clauses=("license not known: model not fetched",))
-                   if norm.status == "unknown" else Obligation("unknown_terms", "(none)", clauses=("no license declared",)))
+        if norm.unresolved:  # not in the table, or not an expression the parser reads
+            missing = _join_unknown([_unrecognised(u) for u in norm.unresolved], "and")
+        elif norm.raw and norm.raw.strip() and norm.status != "none":
+            missing = _unrecognised(norm.raw.strip())
+        else:
+            missing = Obligation("unknown_terms", NO_LICENSE, clauses=("no license declared",))
         return Profile(norm, (missing,), permissive=False, unknown=True)
     unknown = (norm.status in ("unknown", "other", "none") or bool(norm.unresolved)
                or any(table.licenses[i].status != "known" for i in norm.ids))
     return Profile(norm, tuple(_imposed(tree, table).values()), permissive=_permissive(tree, table), unknown=unknown)
-
-
-UNFETCHED = NormalizedLicense(raw=None, status="unknown")
 
 
 _NAME_NORMALISER = re.compile(r"[^0-9a-z]+")

@@ -31,6 +31,10 @@ ModelRole = Literal["origin", "inherited", "downstream"]
 # dropped (origin), or a descendant that carries the drop on (inherited).
 HopRole = Literal["source", "origin", "inherited"]
 
+# The license of a hop whose model record was not available (neither in the lineage, the report, nor looked up):
+# said as such, never guessed as "(not fetched)" or "(none)".
+NOT_LOOKED_UP = "(license not looked up)"
+
 # Reasons something matched no filter, in the order filters apply (keys of ``Selection.left_out``).
 LEFT_OUT_REASONS: tuple[str, ...] = ("below_min_severity", "other_kinds", "below_min_impact", "beyond_limit")
 
@@ -78,11 +82,24 @@ class Hop:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A selected conflict; with ``--model``, its role for that model and the path from its source."""
+    """A selected conflict; with ``--model``, its role for that model and the path from its source.
+    ``parent_licenses``: for a merge, the license label of each of ``conflict.bases`` (a ``Conflict`` carries only
+    its first parent's, as ``base_license``)."""
 
     conflict: Conflict
     role: ModelRole | None = None
     path: tuple[Hop, ...] = ()
+    parent_licenses: tuple[str, ...] = ()
+
+    def base_license(self, base: str) -> str:
+        """The license label of ``base``, the conflict's base or one of a merge's parents."""
+        c = self.conflict
+        if base == c.base and c.base_license is not None:
+            return c.base_license
+        for b, lic in zip(c.bases, self.parent_licenses):
+            if b == base:
+                return lic
+        return NOT_LOOKED_UP
 
 
 @dataclass(slots=True)
@@ -118,9 +135,17 @@ def model_entries(report: LicenseReport, lineage: Lineage, lookup: ModelLookup |
     labels = {m: license_label(rec) for m, rec in lineage.models.items()}
     labels[model_id] = license_label(lineage.model)
     others = {b for c, _ in touching for b in c.bases if b not in labels}
+    labels.update((b, report.merge_parent_licenses[b]) for b in others if b in report.merge_parent_licenses)
+    others -= set(labels)
     if others and lookup is not None:
         labels.update((m, license_label(rec)) for m, rec in lookup(sorted(others)).items())
-    return [Entry(c, role, conflict_path(c, lineage, labels)) for c, role in touching]
+    return [Entry(c, role, conflict_path(c, lineage, labels), parent_licenses(report, c)) for c, role in touching]
+
+
+def parent_licenses(report: LicenseReport, c: Conflict) -> tuple[str, ...]:
+    """The license label of each of a merge conflict's parents (``c.bases``), from the report; () otherwise."""
+    known = report.merge_parent_licenses
+    return tuple(known.get(b, NOT_LOOKED_UP) for b in c.bases)
 
 
 def conflict_path(c: Conflict, lineage: Lineage, labels: Mapping[str, str]) -> tuple[Hop, ...]:
@@ -129,14 +154,14 @@ def conflict_path(c: Conflict, lineage: Lineage, labels: Mapping[str, str]) -> t
     downstream of the model, the path ends at the origin child. ``labels``: license labels by model id."""
     model_id = lineage.model.id
     bases = c.bases or ((c.base,) if c.base else ())
-    hops = [Hop(b, c.base_license if b == c.base and c.base_license else labels.get(b, "(not fetched)"),
+    hops = [Hop(b, c.base_license if b == c.base and c.base_license else labels.get(b, NOT_LOOKED_UP),
                 "source", is_model=b == model_id) for b in bases]
     relation = c.relation if c.edge == "derived" else c.edge  # uses, trained_on, merge
     hops.append(Hop(c.child, c.child_license, "origin", relation, is_model=c.child == model_id))
     if c.child == model_id or model_id in bases:
         return tuple(hops)
     for child, _base, rel in _descent(c.child, model_id, set(c.reached_models), lineage):
-        hops.append(Hop(child, labels.get(child, "(not fetched)"), "inherited", rel, is_model=child == model_id))
+        hops.append(Hop(child, labels.get(child, NOT_LOOKED_UP), "inherited", rel, is_model=child == model_id))
     return tuple(hops)
 
 
@@ -167,7 +192,9 @@ def select(report: LicenseReport, filters: Filters, lineage: Lineage | None = No
     """Apply ``filters`` to the report's ranked conflicts. With ``lineage`` (of ``filters.model``), only the
     conflicts touching that model, each with its role and path (see ``model_entries``)."""
     filters.validate()
-    pool = model_entries(report, lineage, lookup) if lineage is not None else [Entry(c) for c in report.conflicts]
+    pool = (model_entries(report, lineage, lookup) if lineage is not None
+            else [Entry(c, parent_licenses=parent_licenses(report, c)) if c.bases else Entry(c)
+                  for c in report.conflicts])
     left_out = dict.fromkeys(LEFT_OUT_REASONS, 0)
     kinds = set(filters.kinds)
     matched = []
@@ -198,13 +225,12 @@ class Hotspot:
 
 def hotspots(entries: list[Entry], n: int = 5) -> tuple[list[Hotspot], list[Hotspot]]:
     """Where the matched conflicts concentrate: the ``n`` upstream models whose terms are dropped most often
-    (by origin-edge base), and the ``n`` models/repositories that drop the most (by origin-edge child).
-    Ties go to the id's alphabetical order."""
+    (by origin-edge base; each merge parent with its own license), and the ``n`` models/repositories that drop
+    the most (by origin-edge child). Ties go to the id's alphabetical order."""
     def top(pairs: list[tuple[str, str]]) -> list[Hotspot]:
         counts = Counter(pairs)
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))[:n]
         return [Hotspot(i, lic, k) for (i, lic), k in ranked if k > 1]
 
-    conflicts = [e.conflict for e in entries]
-    return (top([(b, c.base_license or "(none)") for c in conflicts for b in (c.bases or (c.base,)) if b]),
-            top([(c.child, c.child_license) for c in conflicts]))
+    return (top([(b, e.base_license(b)) for e in entries for b in (e.conflict.bases or (e.conflict.base,)) if b]),
+            top([(e.conflict.child, e.conflict.child_license) for e in entries]))

@@ -18,10 +18,11 @@ from typing import Literal
 
 from graphsc.errors import UnknownModelError
 from graphsc.graph_algos import bfs_distances, cycles, longest_path_lengths
-from graphsc.records import DerivedFrom, Model, Uses
+from graphsc.records import REJECTED_KINDS, DerivedFrom, IdNote, Model, Uses
 from graphsc.store.base import GraphStore
 
 LineageDirection = Literal["up", "down", "both"]
+UNCONFIRMED_NOTE_KINDS = REJECTED_KINDS | {"unconfirmed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,12 @@ class Lineage:
     descendant_relation: Mapping[str, str]
     cycles: tuple[tuple[str, ...], ...]
     used_by: tuple[Uses, ...]
+    notes: tuple[IdNote, ...] = ()
+
+    @property
+    def unconfirmed_bases(self) -> tuple[IdNote, ...]:
+        """The model's card ``base_model`` values that are not lineage: unconfirmed by the Hub's tags, or not ids."""
+        return tuple(n for n in self.notes if n.kind in UNCONFIRMED_NOTE_KINDS and n.field.startswith("base_model"))
 
     @property
     def descendants_by_relation(self) -> dict[str, int]:
@@ -87,10 +94,13 @@ def compute_lineage(
     direction: LineageDirection = "both",
     max_depth: int | None = None,
 ) -> Lineage:
-    """Read and assemble the lineage of ``model_id``; raises ``UnknownModelError`` (with close matches)."""
-    found = store.models([model_id])
-    if model_id not in found:
+    """Read and assemble the lineage of ``model_id`` (any spelling ``GraphStore.find_model_id`` resolves: casing,
+    URL, legacy id, a renamed repo's old id); raises ``UnknownModelError`` (with close matches)."""
+    resolved = store.find_model_id(model_id)
+    if resolved is None:
         raise UnknownModelError(model_id, store.similar_model_ids(model_id))
+    model_id = resolved
+    found = store.models([model_id])
     up_edges: list[DerivedFrom] = store.lineage_edges(model_id, "up") if direction != "down" else []
     down_edges: list[DerivedFrom] = store.lineage_edges(model_id, "down") if direction != "up" else []
 
@@ -128,4 +138,5 @@ def compute_lineage(
         descendant_relation=_first_relations(model_id, down_edges, descendant_depth),
         cycles=tuple(tuple(c) for c in found_cycles),
         used_by=tuple(sorted(store.uses_of([model_id]), key=lambda u: (u.user_kind, u.user))),
+        notes=tuple(sorted(store.notes_of([model_id]), key=lambda n: (n.kind, n.field, n.value))),
     )

@@ -70,6 +70,8 @@ PARTS: tuple[tuple[str, bool, str, str, _Changed], ...] = (
     ("DERIVED_FROM", False, "derived_from", "iter_derived_from", _stamped),
     ("TRAINED_ON", False, "trained_on", "iter_trained_on", _stamped),
     ("USES", False, "uses", "iter_uses", _stamped),
+    ("IdNote", True, "notes", "iter_notes", _stamped),
+    ("ModelAlias", True, "aliases", "iter_aliases", lambda row, since: True),
 )
 
 

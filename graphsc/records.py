@@ -37,6 +37,7 @@ class Model(NamedTuple):
     gated: str | None = None
     fetched: bool = True
     fetched_at: str | None = None
+    has_card: bool | None = None
 
 
 class Dataset(NamedTuple):
@@ -89,13 +90,47 @@ class Uses(NamedTuple):
     fetched_at: str | None = None
 
 
+# What an ``IdNote`` says about a value: not an id (``local-path``, ``malformed``, ``wrong-type``), an id the record
+# names that is not taken as lineage (``unconfirmed``: a card base no Hub tag confirms; ``self-reference``), or an id
+# that was resolved to another (``legacy``: a legacy id renamed; ``renamed``: an unconfirmed card base that turned
+# out to be the old id of a tagged base).
+NOTE_KINDS: tuple[str, ...] = ("local-path", "malformed", "wrong-type", "unconfirmed", "self-reference", "legacy", "renamed")
+REJECTED_KINDS = frozenset({"local-path", "malformed", "wrong-type"})
+
+
+class IdNote(NamedTuple):
+    """A value in ``model``'s record that graphsc did not take as an id as it stands (``kind``: ``NOTE_KINDS``).
+
+    ``field`` says where it was (``base_model``, ``base_model tag``, ``datasets``, ``dataset tag``, ``spaces``),
+    ``value`` is what was written (shortened for display), ``resolved`` the id it names (None when rejected).
+    A fetched model's notes are replaced when it is re-ingested, like its edges.
+    """
+
+    model: str
+    field: str
+    value: str
+    resolved: str | None
+    kind: str
+    fetched_at: str | None = None
+
+
+class Alias(NamedTuple):
+    """Another spelling of a stored model id: ``alias`` resolves to ``id``. ``kind`` is ``case`` (the same id in
+    other casing, merged into one node) or ``renamed`` (the Hub redirected ``alias`` to ``id``)."""
+
+    alias: str
+    id: str
+    kind: str
+
+
 class ModelRecord(NamedTuple):
-    """Everything one Hub model record says: the model and its outgoing edges."""
+    """Everything one Hub model record says: the model, its outgoing edges and the notes on its ids."""
 
     model: Model
     derived_from: tuple[DerivedFrom, ...] = ()
     trained_on: tuple[TrainedOn, ...] = ()
     used_by: tuple[Uses, ...] = ()
+    notes: tuple[IdNote, ...] = ()
 
 
 @dataclass(slots=True)
@@ -103,7 +138,9 @@ class GraphBatch:
     """A unit of writing: a store writes a batch in one transaction.
 
     Fetched models in ``models`` replace their own outgoing Hub edges (DERIVED_FROM, TRAINED_ON and the USES
-    edges from the Spaces their record lists), so re-ingesting a newer record does not leave stale edges.
+    edges from the Spaces their record lists) and their ``notes``, so re-ingesting a newer record leaves nothing
+    stale. Model ids are compared case-insensitively (``graphsc.ids.id_key``): stores resolve every model id in a
+    batch to one node per repo first (``graphsc.store.identity``), ``aliases`` included.
     A model referenced only as an edge endpoint is created as an unfetched stub and never overwrites a
     fetched one; an unfetched model in ``models`` with a ``license`` sets that license on its stub only.
     A repository's fields merge: a field the batch leaves ``None`` keeps its stored value.
@@ -116,15 +153,18 @@ class GraphBatch:
     derived_from: list[DerivedFrom] = field(default_factory=list)
     trained_on: list[TrainedOn] = field(default_factory=list)
     uses: list[Uses] = field(default_factory=list)
+    notes: list[IdNote] = field(default_factory=list)
+    aliases: list[Alias] = field(default_factory=list)
 
     def add(self, record: ModelRecord) -> None:
         self.models.append(record.model)
         self.derived_from.extend(record.derived_from)
         self.trained_on.extend(record.trained_on)
         self.uses.extend(record.used_by)
+        self.notes.extend(record.notes)
 
     def __len__(self) -> int:
         return (
             len(self.models) + len(self.datasets) + len(self.repos) + len(self.spaces)
-            + len(self.derived_from) + len(self.trained_on) + len(self.uses)
+            + len(self.derived_from) + len(self.trained_on) + len(self.uses) + len(self.notes) + len(self.aliases)
         )

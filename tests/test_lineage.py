@@ -10,21 +10,24 @@ import pytest
 from graphsc.errors import UnknownModelError
 from graphsc.lineage import compute_lineage
 from graphsc.records import DerivedFrom, GraphBatch, Model
+from graphsc.sources.hub_records import model_record_from_hub
 from graphsc.store.sqlite import SQLiteStore
 
 ROOTS = ("deepseek-ai/DeepSeek-R1", "mistralai/Mistral-Small-24B-Base-2501")
 
 
 def declared_parents(records: list[dict]) -> dict[str, set[str]]:
-    """Parents as the raw records declare them: base_model tags (either form) and the card's base_model."""
+    """Parents as the Hub resolves them: the ``base_model:<relation>:<id>`` tags when a record has them, else its
+    plain ``base_model:<id>`` tags, else the card's ``base_model`` (every id in these files is already canonical)."""
     parents: dict[str, set[str]] = defaultdict(set)
     for r in records:
-        for tag in r.get("tags") or []:
-            if tag.startswith("base_model:"):
-                parents[r["id"]].add(tag.split(":")[-1])
+        tags = [t for t in r.get("tags") or [] if t.startswith("base_model:")]
+        related = {t.split(":")[2] for t in tags if t.count(":") == 2}
+        plain = {t.split(":", 1)[1] for t in tags if t.count(":") == 1}
         card_base = (r.get("cardData") or {}).get("base_model")
-        for base in [card_base] if isinstance(card_base, str) else card_base or []:
-            parents[r["id"]].add(base.strip())
+        card = {b.strip() for b in ([card_base] if isinstance(card_base, str) else card_base or [])}
+        if found := related or plain or card:
+            parents[r["id"]] = found
     return parents
 
 
@@ -72,14 +75,21 @@ def test_every_model_reaches_its_roots_with_the_longest_generation(families_stor
         assert set(lineage.ancestor_distance) == set(ancestors)
 
 
-def test_merge_shows_every_parent(families_store: SQLiteStore, family_records: list[dict]) -> None:
-    parents = declared_parents(family_records)
-    merge = next(m for m, ps in sorted(parents.items()) if len(ps) >= 2)
-    lineage = compute_lineage(families_store, merge, "up")
-    assert {e.base for e in lineage.bases_of(merge)} == parents[merge]
-    record = next(r for r in family_records if r["id"] == merge)
-    tagged = {t.split(":")[2]: t.split(":")[1] for t in record["tags"] if t.count(":") == 2 and t.startswith("base_model:")}
-    assert {e.base: e.relation for e in lineage.bases_of(merge)} == {p: tagged.get(p, "merge") for p in parents[merge]}
+def test_merge_shows_every_parent(families_store: SQLiteStore) -> None:
+    # The bundled families hold no merge (the Hub tags all of them finetunes): a mergekit merge of two of their
+    # models, tagged as the Hub tags merges.
+    parents = ("deepseek-ai/DeepSeek-R1", "mistralai/Mistral-Small-24B-Base-2501")
+    record = {"id": "x/merged", "tags": ["merge", "mergekit", *(f"base_model:merge:{p}" for p in parents)],
+              "cardData": {"base_model": list(parents)}}
+    families_store.write(_batch_of(record))
+    lineage = compute_lineage(families_store, "x/merged", "up")
+    assert {e.base: e.relation for e in lineage.bases_of("x/merged")} == {p: "merge" for p in parents}
+
+
+def _batch_of(record: dict) -> GraphBatch:
+    batch = GraphBatch()
+    batch.add(model_record_from_hub(record))
+    return batch
 
 
 def test_max_depth_trims_both_directions(families_store: SQLiteStore) -> None:

@@ -59,6 +59,8 @@ def licenses(
 
     Exit codes: 0 done; 1 a selected conflict is at or above --fail-on, or an error (message on stderr); 2 bad options.
     """
+    from dataclasses import replace
+
     from graphsc.licenses.engine import check_store
     from graphsc.licenses.render import csv_text, json_document, render_report
     from graphsc.licenses.select import Filters, select
@@ -75,6 +77,7 @@ def licenses(
             from graphsc.lineage import compute_lineage
 
             lineage = compute_lineage(graph, filters.model, "up")  # UnknownModelError with close matches
+            filters = replace(filters, model=lineage.model.id)
         report = check_store(graph)
         selection = select(report, filters, lineage, graph.models)
     finally:

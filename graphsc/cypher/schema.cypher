@@ -1,6 +1,8 @@
 // name: schema
 // The constraints graphsc needs: a unique `id` on every node label (each backed by an index, so every
-// MERGE/MATCH by id is an index seek) and a unique `key` on the crawl bookkeeping nodes. Neo4jStore runs
+// MERGE/MATCH by id is an index seek), a unique `key` on the crawl bookkeeping nodes, and the indexes identity
+// needs: Model and Dataset `key` (the lower-cased id: Hub ids are case-insensitive), ModelAlias (other spellings
+// of a model id) and IdNote (card values not taken as ids). Neo4jStore runs
 // this file, statement by statement, before its first write; running it again changes nothing.
 // params: none
 // example: graphsc query schema
@@ -10,3 +12,13 @@ CREATE CONSTRAINT dataset_id IF NOT EXISTS FOR (n:Dataset) REQUIRE n.id IS UNIQU
 CREATE CONSTRAINT repo_id IF NOT EXISTS FOR (n:Repo) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT space_id IF NOT EXISTS FOR (n:Space) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT graphsc_state_key IF NOT EXISTS FOR (n:GraphscState) REQUIRE n.key IS UNIQUE;
+CREATE INDEX model_key IF NOT EXISTS FOR (n:Model) ON (n.key);
+CREATE INDEX dataset_key IF NOT EXISTS FOR (n:Dataset) ON (n.key);
+CREATE CONSTRAINT model_alias IF NOT EXISTS FOR (n:ModelAlias) REQUIRE n.alias IS UNIQUE;
+CREATE INDEX model_alias_key IF NOT EXISTS FOR (n:ModelAlias) ON (n.key);
+CREATE INDEX id_note_model IF NOT EXISTS FOR (n:IdNote) ON (n.model);
+CREATE INDEX model_key IF NOT EXISTS FOR (n:Model) ON (n.key);
+CREATE INDEX dataset_key IF NOT EXISTS FOR (n:Dataset) ON (n.key);
+CREATE CONSTRAINT model_alias IF NOT EXISTS FOR (n:ModelAlias) REQUIRE n.alias IS UNIQUE;
+CREATE INDEX model_alias_key IF NOT EXISTS FOR (n:ModelAlias) ON (n.key);
+CREATE INDEX id_note_model IF NOT EXISTS FOR (n:IdNote) ON (n.model);

@@ -33,6 +33,10 @@ def lineage_document(lineage: Lineage) -> dict[str, Any]:
         "used_by": [
             {"kind": u.user_kind, "id": u.user, "source": u.source, "evidence": u.evidence} for u in lineage.used_by
         ],
+        "unconfirmed_bases": [
+            {"value": n.value, "field": n.field, "kind": n.kind, "resolved": n.resolved}
+            for n in lineage.unconfirmed_bases
+        ],
     }
     if lineage.direction != "down":
         doc["ancestors"] = {

@@ -113,6 +113,8 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
     if lineage.used_by:
         kinds = Counter(u.user_kind for u in lineage.used_by)
         table.add_row("used by", ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())))
+    if lineage.unconfirmed_bases:
+        table.add_row(Text("not lineage", style="bold yellow"), _unconfirmed_text(lineage))
     if lineage.max_depth is not None:
         table.add_row("max depth", str(lineage.max_depth))
     if lineage.cycles:
@@ -123,6 +125,25 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
             f"{hidden_up + hidden_down} models (raise --width/--limit, or use --format json for everything)",
         )
     return table
+
+
+_NOTE_REASONS = {
+    "unconfirmed": "declared in the card, no Hub base_model tag confirms it",
+    "local-path": "a local path, not a Hub id",
+    "malformed": "not a Hub id",
+    "wrong-type": "not a string",
+}
+
+
+def _unconfirmed_text(lineage: Lineage) -> Text:
+    """The card's base_model values that are not edges, each with why (data printed literally, never as markup)."""
+    text = Text()
+    for i, note in enumerate(lineage.unconfirmed_bases):
+        if i:
+            text.append("\n")
+        text.append(note.value)
+        text.append(f"  {_NOTE_REASONS.get(note.kind, note.kind)}", style="dim")
+    return text
 
 
 def _used_by_tree(lineage: Lineage, width: int) -> Tree:

@@ -1,50 +1,60 @@
 """Hub API model records (the JSON of ``GET /api/models/{id}``) → graphsc records.
 
 This is the one place that knows how the Hub spells lineage, datasets, licenses and Spaces. Both the live
-crawler and the snapshot reader hand it plain dicts.
+crawler and the snapshot reader hand it plain dicts. Any field may hold any JSON type: a value of the wrong type
+is ignored (and, for ids, kept as an ``IdNote``), never an exception; only a record without a usable ``id`` is
+refused (``RecordError``).
 
-Relation precedence for each base model: the Hub's ``base_model:<relation>:<id>`` tag, else the card's
-``base_model_relation``, else inferred from how many bases the card lists (two or more is a merge, one is a
-finetune). Edge ``source`` records which of those it was: ``hub-tag``, ``card-relation`` or ``inferred``.
+**Which bases are lineage.** The Hub's ``base_model:<relation>:<id>`` tags are its resolved model tree: when a
+record has them, its DERIVED_FROM edges are exactly those. Otherwise the plain ``base_model:<id>`` tags (older
+dumps), otherwise the card's ``base_model`` (records without tags). Card entries that no tag confirms (after URL,
+legacy-id and case resolution) are not edges: they are kept as ``unconfirmed`` notes.
+
+**Relation precedence** for a base without a relation tag (edge ``source`` says which decided):
+1. the card's ``base_model_relation`` (``card-relation``);
+2. the repository's own signals (``inferred:<signal>``), in this order: adapter — PEFT adapter files
+   (``adapter_config.json``, ``adapter_model.*``: ``inferred:adapter-files``), ``library_name: peft`` or a ``peft``
+   tag (``inferred:peft``); quantized — GGUF (``library_name``/tag ``gguf``, ``*.gguf`` files, a ``gguf`` field:
+   ``inferred:gguf``), a quantization-format tag (gptq, awq, exl2, bitsandbytes, 4-bit, 8-bit, …:
+   ``inferred:<tag>``), ``config.quantization_config.quant_method`` of a post-training method
+   (``inferred:quantization_config``; a native ``fp8`` checkpoint is not a quantization of a base), a card
+   ``quantized_by`` (``inferred:quantized_by``), MLX weights with a ``quantization`` config
+   (``inferred:mlx-quantized``); merge — two or more lineage bases and a mergekit signal (``merge``/``mergekit``
+   tag, ``library_name: mergekit``, a ``mergekit_config.yml`` file: ``inferred:mergekit``);
+3. else ``finetune`` (``inferred:default``). The number of bases alone never makes a merge.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from graphsc.records import DerivedFrom, Model, ModelRecord, TrainedOn, Uses
+from graphsc.ids import ParsedId, RepoType, id_key, parse_repo_id, shown
+from graphsc.records import DerivedFrom, IdNote, Model, ModelRecord, TrainedOn, Uses
 
 TAG_RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
 CARD_RELATIONS = TAG_RELATIONS | {"distillation"}
-_HUB_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "huggingface.co/", "hf.co/")
-_DATASET_PREFIXES = tuple(p + "datasets/" for p in _HUB_PREFIXES) + ("datasets/",)
-
-
-_PLAIN_ID = re.compile(r"[\w.-]+(?:/[\w.-]+)?")
-_WHITESPACE = re.compile(r"\s")
+# Tags the Hub or uploaders put on quantized repositories (formats and bit widths).
+QUANTIZATION_TAGS: tuple[str, ...] = (
+    "gguf", "gptq", "awq", "exl2", "exl3", "bitsandbytes", "4-bit", "8-bit", "3-bit", "2-bit", "hqq", "aqlm",
+    "eetq", "quanto", "autoround", "compressed-tensors", "bnb", "int4", "int8", "nf4",
+)
+# ``quantization_config.quant_method`` values that mean a post-training quantization of another model.
+QUANT_METHODS = frozenset({
+    "gptq", "awq", "bitsandbytes", "exl2", "hqq", "aqlm", "eetq", "quanto", "torchao", "compressed-tensors",
+    "fbgemm_fp8", "gguf", "autoround", "bitnet", "higgs", "vptq", "spqr", "marlin", "auto-round",
+})
+MERGE_TAGS = frozenset({"merge", "mergekit"})
+_ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin")
 
 
 class RecordError(ValueError):
     """The input is not a usable Hub model record; the message says why."""
 
 
-def clean_repo_id(value: Any, prefixes: tuple[str, ...] = _HUB_PREFIXES) -> str | None:
-    """A Hub repo id from a card value (strips URLs and whitespace), or None if it is not one."""
-    if not isinstance(value, str):
-        return None
-    if _PLAIN_ID.fullmatch(value):
-        return value
-    value = value.strip()
-    for prefix in prefixes:
-        if value.startswith(prefix):
-            value = value[len(prefix):]
-            break
-    value = value.strip("/")
-    if not value or _WHITESPACE.search(value):
-        return None
-    return value
+def clean_repo_id(value: Any, repo_type: RepoType = "model") -> str | None:
+    """A Hub repo id from a card or tag value (URL forms reduced, legacy ids renamed), or None if it is not one."""
+    return parse_repo_id(value, repo_type).id
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -60,140 +70,217 @@ def _as_int(value: Any) -> int | None:
 
 
 def _as_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value or None
-    return str(value)
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _gated(value: Any) -> str | None:
-    if value is None:
-        return None
-    if value is False:
-        return "false"
-    if value is True:
-        return "true"
-    return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _as_str(value)
 
 
 def _declared_license(card: Mapping[str, Any]) -> str | None:
     declared = card.get("license")
     if isinstance(declared, list):
-        parts = [str(p).strip() for p in declared if p is not None and str(p).strip()]
+        parts = [p.strip() for p in declared if isinstance(p, str) and p.strip()]
         return " OR ".join(parts) or None
-    if isinstance(declared, str) and declared.strip():
-        return declared.strip()
-    return None
+    return _as_str(declared)
 
 
-def _bases(
-    model_id: str, card: Mapping[str, Any], tagged: dict[str, str], plain: list[str], fetched_at: str | None,
-) -> tuple[DerivedFrom, ...]:
-    card_value = card.get("base_model")
-    if card_value is None and not tagged and not plain:
-        return ()
-    card_bases = [b for b in (clean_repo_id(v) for v in _as_list(card_value)) if b is not None]
-    ordered = list(dict.fromkeys([*tagged, *plain, *card_bases]))
-    card_relation = card.get("base_model_relation")
-    card_relation = card_relation if card_relation in CARD_RELATIONS else None
-    inferred = "merge" if len(ordered) >= 2 else "finetune"
-    edges = []
-    for base in ordered:
-        if base in tagged:
-            relation, source = tagged[base], "hub-tag"
-        elif card_relation is not None:
-            relation, source = card_relation, "card-relation"
+class _Signals:
+    """What a record's own files, tags, library and config say about how it was made."""
+
+    __slots__ = ("tags", "library", "files", "card", "data")
+
+    def __init__(self, data: Mapping[str, Any], card: Mapping[str, Any], tags: list[str]) -> None:
+        self.data = data
+        self.card = card
+        self.tags = {t.lower() for t in tags}
+        library = _as_str(data.get("library_name")) or _as_str(card.get("library_name"))
+        self.library = library.lower() if library else None
+        siblings = data.get("siblings")
+        self.files = [
+            s["rfilename"].lower() for s in (siblings if isinstance(siblings, list) else [])
+            if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
+        ]
+
+    def _file(self, *names: str) -> bool:
+        return any(f.rsplit("/", 1)[-1] in names for f in self.files)
+
+    def adapter(self) -> str | None:
+        if self._file(*_ADAPTER_FILES):
+            return "adapter-files"
+        if self.library == "peft" or "peft" in self.tags:
+            return "peft"
+        return None
+
+    def quantized(self) -> str | None:
+        if self.library == "gguf" or "gguf" in self.tags or any(f.endswith(".gguf") for f in self.files) \
+                or isinstance(self.data.get("gguf"), dict):
+            return "gguf"
+        for tag in QUANTIZATION_TAGS:
+            if tag in self.tags:
+                return tag
+        config = self.data.get("config")
+        config = config if isinstance(config, dict) else {}
+        quant = config.get("quantization_config")
+        method = quant.get("quant_method") if isinstance(quant, dict) else None
+        if isinstance(method, str) and method.lower() in QUANT_METHODS:
+            return "quantization_config"
+        if _as_str(self.card.get("quantized_by")):
+            return "quantized_by"
+        if ("mlx" in self.tags or self.library == "mlx") and isinstance(config.get("quantization"), dict):
+            return "mlx-quantized"
+        return None
+
+    def merge(self) -> str | None:
+        if self.tags & MERGE_TAGS or self.library == "mergekit" or self._file("mergekit_config.yml"):
+            return "mergekit"
+        return None
+
+    def relation(self, bases: int) -> tuple[str, str]:
+        """``(relation, source)`` for a record's bases when neither a tag nor the card names the relation."""
+        if (signal := self.adapter()) is not None:
+            return "adapter", f"inferred:{signal}"
+        if (signal := self.quantized()) is not None:
+            return "quantized", f"inferred:{signal}"
+        if bases >= 2 and (signal := self.merge()) is not None:
+            return "merge", f"inferred:{signal}"
+        return "finetune", "inferred:default"
+
+
+class _Reader:
+    """Reads one record's ids, collecting the notes on values not taken as they stand."""
+
+    def __init__(self, model_id: str, fetched_at: str | None) -> None:
+        self.model_id = model_id
+        self.key = id_key(model_id)
+        self.fetched_at = fetched_at
+        self.notes: list[IdNote] = []
+
+    def note(self, field: str, value: Any, resolved: str | None, kind: str) -> None:
+        self.notes.append(IdNote(self.model_id, field, shown(value), resolved, kind, self.fetched_at))
+
+    def ids(self, values: list[Any], field: str, repo_type: RepoType = "model") -> dict[str, str]:
+        """``{id_key: id}`` of the values that are ids, first spelling kept; notes for the rest."""
+        found: dict[str, str] = {}
+        for value in values:
+            parsed: ParsedId = parse_repo_id(value, repo_type)
+            if parsed.id is None:
+                if parsed.rejection != "empty" and value is not None:
+                    self.note(field, value, None, "wrong-type" if parsed.rejection == "not-a-string" else parsed.rejection)
+                continue
+            if parsed.resolution == "legacy":
+                self.note(field, value, parsed.id, "legacy")
+            key = id_key(parsed.id)
+            if repo_type == "model" and key == self.key:
+                self.note(field, value, parsed.id, "self-reference")
+                continue
+            found.setdefault(key, parsed.id)
+        return found
+
+
+def _tag_values(tags: list[str], prefix: str) -> list[str]:
+    return [t[len(prefix):] for t in tags if t.startswith(prefix)]
+
+
+def _bases(reader: _Reader, card: Mapping[str, Any], tags: list[str], signals: _Signals) -> tuple[DerivedFrom, ...]:
+    relation_tags: dict[str, tuple[str, str]] = {}
+    plain_tag_values: list[str] = []
+    for rest in _tag_values(tags, "base_model:"):
+        relation, sep, base = rest.partition(":")
+        if sep and relation in TAG_RELATIONS:
+            for key, base_id in reader.ids([base], "base_model tag").items():
+                relation_tags.setdefault(key, (base_id, relation))
         else:
-            relation, source = inferred, "inferred"
-        edges.append(DerivedFrom(model_id, base, relation, source, fetched_at))
+            plain_tag_values.append(rest)
+    plain = reader.ids(plain_tag_values, "base_model tag")
+    card_bases = reader.ids(_as_list(card.get("base_model")), "base_model")
+    fetched_at = reader.fetched_at
+    if relation_tags:
+        lineage = {key: base_id for key, (base_id, _) in relation_tags.items()}
+        for key, base_id in plain.items():
+            if key not in lineage:
+                reader.note("base_model tag", base_id, base_id, "unconfirmed")
+    else:
+        lineage = plain or card_bases
+    if plain or relation_tags:
+        for key, base_id in card_bases.items():
+            if key not in lineage:
+                reader.note("base_model", base_id, base_id, "unconfirmed")
+    card_relation = card.get("base_model_relation")
+    card_relation = card_relation.strip().lower() if isinstance(card_relation, str) else None
+    if card_relation is not None and card_relation not in CARD_RELATIONS:
+        card_relation = None
+    untagged = [key for key in lineage if key not in relation_tags]
+    if untagged:
+        relation, source = (card_relation, "card-relation") if card_relation else signals.relation(len(lineage))
+    edges = []
+    for key, base_id in lineage.items():
+        if key in relation_tags:
+            edges.append(DerivedFrom(reader.model_id, base_id, relation_tags[key][1], "hub-tag", fetched_at))
+        else:
+            edges.append(DerivedFrom(reader.model_id, base_id, relation, source, fetched_at))
     return tuple(edges)
 
 
-def _datasets(model_id: str, card: Mapping[str, Any], tagged: list[str], fetched_at: str | None) -> tuple[TrainedOn, ...]:
-    card_value = card.get("datasets")
-    if card_value is None and not tagged:
-        return ()
-    found: dict[str, str] = {}
-    for value in _as_list(card_value):
-        if (dataset := clean_repo_id(value, _DATASET_PREFIXES + _HUB_PREFIXES)) is not None:
-            found.setdefault(dataset, "card")
-    for dataset in tagged:
-        found.setdefault(dataset, "hub-tag")
-    return tuple(TrainedOn(model_id, dataset, source, fetched_at) for dataset, source in found.items())
+def _datasets(reader: _Reader, card: Mapping[str, Any], tags: list[str]) -> tuple[TrainedOn, ...]:
+    from_card = reader.ids(_as_list(card.get("datasets")), "datasets", "dataset")
+    from_tags = reader.ids(_tag_values(tags, "dataset:"), "dataset tag", "dataset")
+    found = {key: (dataset, "card") for key, dataset in from_card.items()}
+    for key, dataset in from_tags.items():
+        found.setdefault(key, (dataset, "hub-tag"))
+    return tuple(TrainedOn(reader.model_id, d, source, reader.fetched_at) for d, source in found.values())
 
 
-class _Tags:
-    """The tags that carry graph facts, sorted out in one pass over a record's tag list."""
-
-    __slots__ = ("bases", "plain_bases", "datasets", "license")
-
-    def __init__(self, raw_tags: list[Any]) -> None:
-        self.bases: dict[str, str] = {}
-        self.plain_bases: list[str] = []
-        self.datasets: list[str] = []
-        self.license: str | None = None
-        for tag in raw_tags:
-            if type(tag) is not str:
-                continue
-            first = tag[:1]
-            if first == "b" and tag.startswith("base_model:"):
-                rest = tag[11:]
-                relation, sep, base = rest.partition(":")
-                if sep and relation in TAG_RELATIONS:
-                    if (base_id := clean_repo_id(base)) is not None:
-                        self.bases.setdefault(base_id, relation)
-                elif (base_id := clean_repo_id(rest)) is not None:
-                    self.plain_bases.append(base_id)
-            elif first == "d" and tag.startswith("dataset:"):
-                if (dataset := clean_repo_id(tag[8:])) is not None:
-                    self.datasets.append(dataset)
-            elif first == "l" and self.license is None and tag.startswith("license:"):
-                self.license = tag[8:] or None
+def _record_id(data: Mapping[str, Any]) -> str:
+    raw = data.get("id", data.get("modelId"))
+    if not isinstance(raw, str) or not raw.strip():
+        raise RecordError("record has no model id ('id' field)")
+    parsed = parse_repo_id(raw)
+    if parsed.id is None:
+        raise RecordError(f"{shown(raw)!r} is not a Hub repo id ({parsed.rejection})")
+    return parsed.id
 
 
 def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelRecord:
-    """Convert one Hub API model record (a dict) into a ``ModelRecord``; raises ``RecordError`` if unusable."""
-    if type(data) is not dict and not isinstance(data, Mapping):
+    """Convert one Hub API model record (a dict) into a ``ModelRecord``.
+
+    Raises ``RecordError`` only when the record is not a JSON object or has no usable ``id``; every other field
+    of the wrong type is ignored. Ids follow ``graphsc.ids.parse_repo_id``.
+    """
+    if not isinstance(data, Mapping):
         raise RecordError(f"expected a JSON object, got {type(data).__name__}")
-    model_id = data.get("id", data.get("modelId"))
-    if not isinstance(model_id, str) or not model_id.strip():
-        raise RecordError("record has no model id ('id' field)")
-    model_id = model_id.strip()
-    card = data.get("cardData") or data.get("card_data") or {}
-    if type(card) is not dict and not isinstance(card, Mapping):
-        raise RecordError(f"{model_id}: 'cardData' is {type(card).__name__}, expected an object")
-    raw_tags = data.get("tags") or []
-    if type(raw_tags) is not list:
-        raise RecordError(f"{model_id}: 'tags' is {type(raw_tags).__name__}, expected a list")
-    tags = _Tags(raw_tags)
+    model_id = _record_id(data)
+    raw_card = data.get("cardData") if "cardData" in data else data.get("card_data")
+    card: Mapping[str, Any] = raw_card if isinstance(raw_card, Mapping) else {}
+    raw_tags = data.get("tags")
+    tags = [t for t in raw_tags if isinstance(t, str)] if isinstance(raw_tags, list) else []
+    reader = _Reader(model_id, fetched_at)
+    license_tags = _tag_values(tags, "license:")
     author = _as_str(data.get("author")) or (model_id.split("/", 1)[0] if "/" in model_id else None)
     model = Model(
         model_id,
         author,
-        _declared_license(card) if "license" in card else tags.license,
+        _declared_license(card) or (license_tags[0] or None if license_tags else None),
         _as_str(card.get("license_name")),
         _as_str(card.get("license_link")),
-        _as_str(data.get("pipeline_tag") or card.get("pipeline_tag")),
-        _as_str(data.get("library_name") or card.get("library_name")),
+        _as_str(data.get("pipeline_tag")) or _as_str(card.get("pipeline_tag")),
+        _as_str(data.get("library_name")) or _as_str(card.get("library_name")),
         _as_int(data.get("downloads")),
         _as_int(data.get("likes")),
-        _as_str(data.get("createdAt") or data.get("created_at")),
-        _as_str(data.get("lastModified") or data.get("last_modified")),
+        _as_str(data.get("createdAt")) or _as_str(data.get("created_at")),
+        _as_str(data.get("lastModified")) or _as_str(data.get("last_modified")),
         _gated(data.get("gated")),
         True,
         fetched_at,
+        bool(card),
     )
-    if model.license is None and tags.license is not None:
-        model = model._replace(license=tags.license)
+    derived_from = _bases(reader, card, tags, _Signals(data, card, tags))
+    trained_on = _datasets(reader, card, tags)
     spaces = data.get("spaces")
-    used_by: tuple[Uses, ...] = ()
-    if spaces:
-        cleaned = [s for s in (clean_repo_id(v) for v in _as_list(spaces)) if s is not None]
-        used_by = tuple(Uses(space, "space", model_id, "hub-spaces", None, fetched_at) for space in dict.fromkeys(cleaned))
-    return ModelRecord(
-        model,
-        _bases(model_id, card, tags.bases, tags.plain_bases, fetched_at),
-        _datasets(model_id, card, tags.datasets, fetched_at),
-        used_by,
+    used_by = tuple(
+        Uses(space, "space", model_id, "hub-spaces", None, fetched_at)
+        for space in {id_key(s): s for s in (clean_repo_id(v, "space") for v in _as_list(spaces)) if s}.values()
     )
+    return ModelRecord(model, derived_from, trained_on, used_by, tuple(reader.notes))

@@ -1,20 +1,17 @@
 """Legacy Hugging Face model ids (``gpt2``, ``bert-base-uncased``) → the ids the Hub moved them to.
 
-The table is package data (``graphsc/data/legacy_model_ids.json``) so it can grow without code changes.
+The table is package data (``graphsc/data/legacy_model_ids.json``), read by ``graphsc.ids``, which every source
+uses to resolve ids; these helpers are what usage sources need on top of it.
 """
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib.resources import files
+from graphsc.ids import id_key, legacy_model_ids, legacy_spellings
 
 
-@cache
 def legacy_renames() -> dict[str, str]:
-    """The shipped table: legacy id → current ``namespace/name`` id."""
-    text = (files("graphsc") / "data" / "legacy_model_ids.json").read_text(encoding="utf-8")
-    return dict(json.loads(text)["renames"])
+    """The shipped table: legacy id (lower-cased) → current ``namespace/name`` id."""
+    return dict(legacy_model_ids())
 
 
 def is_legacy_id(model_id: str) -> bool:
@@ -23,11 +20,11 @@ def is_legacy_id(model_id: str) -> bool:
 
 
 def resolve_model_id(model_id: str) -> str:
-    """The current id of ``model_id``: renamed if it is a known legacy id, else unchanged."""
-    return legacy_renames().get(model_id, model_id) if is_legacy_id(model_id) else model_id
+    """The current id of ``model_id``: renamed if it is a known legacy id (any casing), else unchanged."""
+    return legacy_model_ids().get(id_key(model_id), model_id) if is_legacy_id(model_id) else model_id
 
 
 def model_id_spellings(model_id: str) -> list[str]:
     """Every id code may use for the model: its current id first, then the legacy ids that redirect to it."""
     current = resolve_model_id(model_id)
-    return [current, *sorted(old for old, new in legacy_renames().items() if new == current)]
+    return [current, *legacy_spellings(current)]

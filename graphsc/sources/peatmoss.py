@@ -6,8 +6,8 @@ Three inputs, all optional but the mapping:
 - the PeaTMOSS SQLite database (tables ``reuse_repository``, ``model_to_reuse_repository``, ``model``, and
   where present ``model_to_license``/``license`` and ``reuse_file``).
 
-Rows come out as ``PeatmossUsage`` with ids as PeaTMOSS spells them; ``graphsc.ingest.peatmoss`` resolves legacy
-model ids and builds graph records.
+Rows come out as ``PeatmossUsage`` with ids as PeaTMOSS spells them (URL forms reduced); ``graphsc.ingest.peatmoss``
+resolves legacy model ids (reporting each) and builds graph records.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from graphsc.errors import InputFileError
-from graphsc.sources.hub_records import clean_repo_id
+from graphsc.ids import parse_repo_id
 from graphsc.sources.snapshot import BadLine, open_text
 
 _GITHUB_HOSTS = ("github.com", "www.github.com")
@@ -73,7 +73,7 @@ def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadLine]:
                 yield BadLine(name, line_no, f"expected 4 columns, got {len(row)}")
                 continue
             repo = repo_id_from_url(row[0])
-            model = clean_repo_id(row[1])
+            model = _model_id(row[1])
             if repo is None:
                 yield BadLine(name, line_no, f"not a GitHub repository URL: {row[0]!r}")
             elif model is None:
@@ -100,13 +100,17 @@ def read_repo_licenses(path: Path) -> dict[str, list[str]]:
     }
 
 
+def _model_id(value: Any) -> str | None:
+    return parse_repo_id(value, legacy=False).id
+
+
 def hf_model_id(context_id: Any, repo_url: Any) -> str | None:
     """The HF id of a PeaTMOSS ``model`` row: from its Hub URL, else its ``context_id``; None for other hubs."""
     if isinstance(repo_url, str) and repo_url.strip():
         url = repo_url.strip()
-        return clean_repo_id(url) if url.startswith(_HF_PREFIXES) else None
+        return _model_id(url) if url.startswith(_HF_PREFIXES) else None
     if isinstance(context_id, str) and not context_id.isdigit():
-        return clean_repo_id(context_id)
+        return _model_id(context_id)
     return None
 
 

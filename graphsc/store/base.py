@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 
 Direction = Literal["up", "down"]
 
@@ -55,10 +55,30 @@ class GraphStore(Protocol):
     location: str
 
     def write(self, batch: GraphBatch) -> None:
-        """Upsert a batch in one transaction (idempotent; see ``GraphBatch`` for replacement rules)."""
+        """Upsert a batch in one transaction (idempotent; see ``GraphBatch`` for replacement rules). Model ids are
+        resolved first with ``graphsc.store.identity.assemble``: one node per Hub repo, whatever the casing."""
 
     def models(self, ids: Iterable[str]) -> dict[str, Model]:
         """The stored models among ``ids`` (fetched or stubs), keyed by id."""
+
+    def stored_model_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for the stored models whose ``graphsc.ids.id_key`` is in ``keys``."""
+
+    def stored_dataset_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for the stored datasets whose key is in ``keys``."""
+
+    def stored_aliases(self, keys: Collection[str]) -> dict[str, str]:
+        """``{alias key: target id}`` for stored ``renamed`` aliases (old ids the Hub redirects) among ``keys``."""
+
+    def find_model_id(self, text: str) -> str | None:
+        """The stored id ``text`` names — in any casing, as a URL, a legacy id or a renamed repo's old id — or None
+        (``graphsc.store.identity.find_model_id``)."""
+
+    def notes_of(self, model_ids: Iterable[str]) -> list[IdNote]:
+        """The ``IdNote``s of ``model_ids``' records (values not taken as ids as they stand)."""
+
+    def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]: ...
+    def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]: ...
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
         """Up to ``limit`` stored model ids that contain ``text``'s name part, case-insensitively."""

@@ -10,7 +10,7 @@ interrupted load is finished by running it again. Reads are parameterised Cypher
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from neo4j import (
@@ -19,9 +19,10 @@ from neo4j import (
 
 from graphsc.errors import StoreError
 from graphsc.querylib import find_query
-from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
+from graphsc.store.identity import assemble, find_model_id
 from graphsc.store.common import (
     SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row, rank_similar,
     sample_prefix, similar_name, unique,
@@ -29,6 +30,7 @@ from graphsc.store.common import (
 from graphsc.store.neo4j_errors import translated
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
+_KEYS_STATE = "schema.id_keys"
 DEFAULT_BATCH_SIZE = 10_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 T = TypeVar("T")
@@ -97,19 +99,30 @@ class Neo4jStore:
         for statement in find_query("schema").statements:
             self._driver.execute_query(statement, database_=self.database)
         self._driver.execute_query(cy.AWAIT_INDEXES, {"seconds": 300}, database_=self.database)
+        if self.get_state(_KEYS_STATE) != "1":
+            with self._driver.session(database=self.database) as session:
+                for label in ("Model", "Dataset"):
+                    session.run(cy.BACKFILL_KEYS.format(label=label)).consume()  # auto-commit: IN TRANSACTIONS
+            self.set_state({_KEYS_STATE: "1"})
 
     # writes
 
     def write(self, batch: GraphBatch) -> None:
         """Upsert ``batch`` in one transaction, with the replacement rules documented on ``GraphBatch``."""
-        steps = _write_steps(batch)
-        if not steps:
+        if not len(batch):
             return
         with translated(self.location, "writing a batch"):
+            assembled = assemble(batch, self)
+            steps = _write_steps(assembled.batch)
             with self._driver.session(database=self.database) as session:
-                session.execute_write(self._timed(self._run_steps), steps)
+                session.execute_write(self._timed(self._run_steps), steps, assembled.moves)
 
-    def _run_steps(self, tx: ManagedTransaction, steps: list[tuple[str, list[Any]]]) -> None:
+    def _run_steps(
+        self, tx: ManagedTransaction, steps: list[tuple[str, list[Any]]], moves: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        for old, new in moves:
+            exists = tx.run(cy.MODEL_EXISTS, id=new).single()["n"] > 0  # type: ignore[index]
+            tx.run(cy.MERGE_MODEL_INTO if exists else cy.RENAME_MODEL, old=old, new=new).consume()
         for statement, rows in steps:
             for chunk in chunks(rows, self.batch_size):
                 tx.run(statement, rows=list(chunk)).consume()
@@ -145,6 +158,34 @@ class Neo4jStore:
         """The stored models among ``ids`` (fetched or stubs), keyed by id."""
         found = (cy.model_from_values(row) for row in self._read_by_ids(cy.MODELS_BY_ID, ids))
         return {m.id: m for m in found}
+
+    def stored_model_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for stored models whose key is in ``keys`` (index seeks on ``Model.key``)."""
+        return dict(self._read_by_ids(cy.STORED_MODEL_IDS, keys))
+
+    def stored_dataset_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for stored datasets whose key is in ``keys``."""
+        return dict(self._read_by_ids(cy.STORED_DATASET_IDS, keys))
+
+    def stored_aliases(self, keys: Collection[str]) -> dict[str, str]:
+        """``{alias key: target id}`` for the stored ``renamed`` aliases whose key is in ``keys``."""
+        return dict(self._read_by_ids(cy.STORED_ALIASES, keys))
+
+    def find_model_id(self, text: str) -> str | None:
+        """The stored id ``text`` names (any casing, URL, legacy or old id; ``graphsc.store.identity``), or None."""
+        return find_model_id(self, text)
+
+    def notes_of(self, model_ids: Iterable[str]) -> list[IdNote]:
+        """The id notes of ``model_ids``' records."""
+        return [IdNote(*row) for row in self._read_by_ids(cy.NOTES_OF, model_ids)]
+
+    def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]:
+        """All id notes, ordered, in lists of ``batch_size``."""
+        return self._iter(cy.ALL_NOTES, batch_size, lambda record: IdNote(*record[0]))
+
+    def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:
+        """All model id aliases, ordered by alias, in lists of ``batch_size``."""
+        return self._iter(cy.ALL_ALIASES, batch_size, lambda record: Alias(*record[0]))
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
         """Up to ``limit`` stored ids containing ``text``'s name part (case-insensitive), closest first."""
@@ -295,5 +336,7 @@ def _write_steps(batch: GraphBatch) -> list[tuple[str, list[Any]]]:
         (cy.MERGE_TRAINED_ON, [list(e) for e in batch.trained_on]),
         (cy.MERGE_USES_FROM_REPOS, [list(u) for u in batch.uses if u.user_kind == "repo"]),
         (cy.MERGE_USES_FROM_SPACES, [list(u) for u in batch.uses if u.user_kind == "space"]),
+        (cy.MERGE_NOTES, [list(n) for n in batch.notes]),
+        (cy.MERGE_ALIASES, [list(a) for a in batch.aliases]),
     ]
     return [(statement, list(rows)) for statement, rows in steps if rows]

@@ -16,6 +16,9 @@ from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn,
 from graphsc.store.common import METRICS_COLUMNS
 
 NODE_LABELS: tuple[str, ...] = ("Model", "Dataset", "Repo", "Space")
+# graphsc's bookkeeping nodes besides the graph's own: other spellings of model ids, notes on card values.
+ALIAS_LABEL = "ModelAlias"
+NOTE_LABEL = "IdNote"
 EDGE_TYPES: tuple[str, ...] = ("DERIVED_FROM", "TRAINED_ON", "USES")
 STATE_LABEL = "GraphscState"
 
@@ -46,22 +49,26 @@ UPSERT_MODELS = f"""
 UNWIND $rows AS row
 MERGE (m:Model {{id: row[0]}})
 WITH m, row, m.fetched = true AS was_fetched
-{_set_fields('m', Model._fields)}
+{_set_fields('m', Model._fields)}, m.key = toLower(row[0])
 WITH m WHERE was_fetched
 CALL (m) {{ MATCH (m)-[r:DERIVED_FROM|TRAINED_ON]->() DELETE r }}
 CALL (m) {{ MATCH (m)<-[r:USES]-() WHERE r.source = 'hub-spaces' DELETE r }}
+CALL (m) {{ MATCH (n:{NOTE_LABEL} {{model: m.id}}) DELETE n }}
 """
-STUB_MODELS = "UNWIND $rows AS row MERGE (m:Model {id: row[0]}) ON CREATE SET m.author = row[1], m.fetched = false"
+STUB_MODELS = (
+    "UNWIND $rows AS row MERGE (m:Model {id: row[0]}) "
+    "ON CREATE SET m.author = row[1], m.fetched = false, m.key = toLower(row[0])"
+)
 # An unfetched model with a license (e.g. the one a usage dataset recorded) sets it on a stub, never on a fetched
 # model. Rows: [id, author, license].
 STUB_LICENSES = """
 UNWIND $rows AS row
-MERGE (m:Model {id: row[0]}) ON CREATE SET m.author = row[1], m.fetched = false
+MERGE (m:Model {id: row[0]}) ON CREATE SET m.author = row[1], m.fetched = false, m.key = toLower(row[0])
 WITH m, row WHERE m.fetched = false
 SET m.license = row[2]
 """
-UPSERT_DATASETS = "UNWIND $rows AS row MERGE (d:Dataset {id: row[0]}) SET d.license = row[1]"
-STUB_DATASETS = "UNWIND $rows AS id MERGE (:Dataset {id: id})"
+UPSERT_DATASETS = "UNWIND $rows AS row MERGE (d:Dataset {id: row[0]}) SET d.license = row[1], d.key = toLower(row[0])"
+STUB_DATASETS = "UNWIND $rows AS id MERGE (d:Dataset {id: id}) ON CREATE SET d.key = toLower(id)"
 # Sources know different things about a repository: a field the row leaves null keeps its stored value.
 UPSERT_REPOS = f"UNWIND $rows AS row MERGE (r:Repo {{id: row[0]}}) {_set_fields('r', Repo._fields, merge=True)}"
 STUB_REPOS = "UNWIND $rows AS id MERGE (:Repo {id: id})"
@@ -93,6 +100,32 @@ SET r.user_kind = row[1], r.source = row[3], r.evidence = row[4], r.fetched_at =
 """
 MERGE_USES_FROM_REPOS = _MERGE_USES.format(label="Repo")
 MERGE_USES_FROM_SPACES = _MERGE_USES.format(label="Space")
+# Rows: list(IdNote) = [model, field, value, resolved, kind, fetched_at].
+MERGE_NOTES = f"""
+UNWIND $rows AS row
+MERGE (n:{NOTE_LABEL} {{model: row[0], field: row[1], value: row[2], kind: row[4]}})
+SET n.resolved = row[3], n.fetched_at = row[5]
+"""
+# Rows: list(Alias) = [alias, id, kind].
+MERGE_ALIASES = (
+    f"UNWIND $rows AS row MERGE (a:{ALIAS_LABEL} {{alias: row[0]}}) SET a.key = toLower(row[0]), a.id = row[1], "
+    "a.kind = row[2]"
+)
+# Identity moves (``graphsc.store.identity``): rename a node, or merge it into an existing one, edges and notes too.
+MODEL_EXISTS = "MATCH (n:Model {id: $id}) RETURN count(n) AS n"
+RENAME_MODEL = f"""
+MATCH (o:Model {{id: $old}}) SET o.id = $new, o.key = toLower($new)
+WITH o CALL (o) {{ MATCH (x:{NOTE_LABEL} {{model: $old}}) SET x.model = $new }}
+"""
+MERGE_MODEL_INTO = f"""
+MATCH (o:Model {{id: $old}}), (n:Model {{id: $new}})
+CALL (o, n) {{ MATCH (c)-[r:DERIVED_FROM]->(o) WHERE c <> n MERGE (c)-[r2:DERIVED_FROM]->(n) SET r2 = properties(r) DELETE r }}
+CALL (o, n) {{ MATCH (o)-[r:DERIVED_FROM]->(b) WHERE b <> n MERGE (n)-[r2:DERIVED_FROM]->(b) SET r2 = properties(r) DELETE r }}
+CALL (o, n) {{ MATCH (o)-[r:TRAINED_ON]->(d) MERGE (n)-[r2:TRAINED_ON]->(d) SET r2 = properties(r) DELETE r }}
+CALL (o, n) {{ MATCH (u)-[r:USES]->(o) MERGE (u)-[r2:USES]->(n) SET r2 = properties(r) DELETE r }}
+CALL (o) {{ MATCH (x:{NOTE_LABEL} {{model: $old}}) SET x.model = $new }}
+DETACH DELETE o
+"""
 SET_STATE = f"UNWIND $rows AS row MERGE (s:{STATE_LABEL} {{key: row[0]}}) SET s.value = row[1]"
 
 # Model metrics (``graphsc analyze --write``): properties named as METRICS_COLUMNS (without ``model_id``) on
@@ -115,6 +148,19 @@ GET_STATE = f"MATCH (s:{STATE_LABEL} {{key: $key}}) RETURN s.value AS value"
 MODELS_BY_ID = (
     "UNWIND $ids AS id MATCH (m:Model {id: id}) RETURN collect(["
     + ", ".join(f"m.{f}" for f in Model._fields) + "]) AS rows"
+)
+STORED_MODEL_IDS = "UNWIND $ids AS k MATCH (m:Model {key: k}) RETURN collect([k, m.id]) AS rows"
+STORED_DATASET_IDS = "UNWIND $ids AS k MATCH (d:Dataset {key: k}) RETURN collect([k, d.id]) AS rows"
+STORED_ALIASES = (
+    f"UNWIND $ids AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) WHERE a.kind <> 'case' RETURN collect([k, a.id]) AS rows"
+)
+_NOTE_FIELDS = "[n.model, n.field, n.value, n.resolved, n.kind, n.fetched_at]"
+NOTES_OF = f"UNWIND $ids AS id MATCH (n:{NOTE_LABEL} {{model: id}}) RETURN collect({_NOTE_FIELDS}) AS rows"
+ALL_NOTES = f"MATCH (n:{NOTE_LABEL}) RETURN {_NOTE_FIELDS} AS row ORDER BY n.model, n.field, n.value, n.kind"
+ALL_ALIASES = f"MATCH (a:{ALIAS_LABEL}) RETURN [a.alias, a.id, a.kind] AS row ORDER BY a.alias"
+# Files written before identity keys existed get them once (the store records that it ran).
+BACKFILL_KEYS = (
+    "MATCH (n:{label}) WHERE n.key IS NULL CALL (n) {{ SET n.key = toLower(n.id) }} IN TRANSACTIONS OF 10000 ROWS"
 )
 MODEL_IDS_CONTAINING = """
 MATCH (m:Model) WHERE toLower(m.id) CONTAINS toLower($text)

@@ -10,26 +10,28 @@ from __future__ import annotations
 import sqlite3
 from operator import itemgetter
 from contextlib import suppress
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from graphsc.errors import StoreError
-from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.ids import id_key
+from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
+from graphsc.store.identity import assemble, find_model_id
 from graphsc.store.common import (
     METRICS_COLUMNS, SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row,
     rank_similar, sample_prefix, similar_name, unique,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS models (
     id TEXT PRIMARY KEY, author TEXT, license TEXT, license_name TEXT, license_link TEXT,
     pipeline_tag TEXT, library_name TEXT, downloads INTEGER, likes INTEGER, created_at TEXT,
-    last_modified TEXT, gated TEXT, fetched INTEGER NOT NULL, fetched_at TEXT
+    last_modified TEXT, gated TEXT, fetched INTEGER NOT NULL, fetched_at TEXT, has_card INTEGER
 );
 CREATE TABLE IF NOT EXISTS datasets (id TEXT PRIMARY KEY, license TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS repos (
@@ -54,11 +56,21 @@ CREATE TABLE IF NOT EXISTS uses (
 CREATE INDEX IF NOT EXISTS uses_model ON uses (model);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 """
+# What version 2 added (besides ``models.has_card``): id keys for case-insensitive identity, notes, aliases.
+# A version 1 file gains them in place on open; nothing is lost.
+_SCHEMA_2 = """
+CREATE INDEX IF NOT EXISTS models_key ON models (lower(id));
+CREATE INDEX IF NOT EXISTS datasets_key ON datasets (lower(id));
+CREATE TABLE IF NOT EXISTS id_notes (
+    model TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, resolved TEXT, kind TEXT NOT NULL, fetched_at TEXT,
+    PRIMARY KEY (model, field, value, kind)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL)
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS aliases_key ON aliases (key, kind);
+"""
 
-_MODEL_COLUMNS = (
-    "id", "author", "license", "license_name", "license_link", "pipeline_tag", "library_name", "downloads",
-    "likes", "created_at", "last_modified", "gated", "fetched", "fetched_at",
-)
+_MODEL_COLUMNS = Model._fields
 _UPSERT_MODEL = (
     f"INSERT INTO models ({', '.join(_MODEL_COLUMNS)}) VALUES ({', '.join('?' * len(_MODEL_COLUMNS))}) "
     "ON CONFLICT(id) DO UPDATE SET "
@@ -89,9 +101,17 @@ _first = itemgetter(0)  # sort keys: a record's id, an edge's endpoints (other f
 _first_two = itemgetter(0, 1)
 
 
+_MODEL_REFERENCES = (
+    ("derived_from", "child"), ("derived_from", "base"), ("trained_on", "model"), ("uses", "model"),
+    ("id_notes", "model"),
+)
+
+
 def _model_from_row(row: Sequence[Any]) -> Model:
     values = list(row)
     values[12] = bool(values[12])
+    if values[14] is not None:
+        values[14] = bool(values[14])
     return Model(*values)
 
 
@@ -125,6 +145,9 @@ class SQLiteStore:
         if has_meta:
             row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             version = int(row[0]) if row else None
+            if version == 1:
+                self._migrate_from_1()
+                return
             if version != SCHEMA_VERSION:
                 raise StoreError(
                     self.location, f"schema version {version}, this graphsc needs {SCHEMA_VERSION}",
@@ -132,10 +155,19 @@ class SQLiteStore:
                 )
             return
         with self._transaction():
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self._db.execute(statement)
+            self._run_script(_SCHEMA + _SCHEMA_2)
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _migrate_from_1(self) -> None:
+        with self._transaction():
+            self._db.execute("ALTER TABLE models ADD COLUMN has_card INTEGER")
+            self._run_script(_SCHEMA_2)
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _run_script(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self._db.execute(statement)
 
     def _transaction(self) -> "_Transaction":
         return _Transaction(self._db, self.location)
@@ -147,6 +179,10 @@ class SQLiteStore:
         db = self._db
         self._wrote = True
         with self._transaction():
+            assembled = assemble(batch, self)
+            batch = assembled.batch
+            for old, new in assembled.moves:
+                self._move_model(old, new)
             # Rows go in key order: consecutive inserts then land on the same B-tree pages (fewer pages to cache
             # and write back per transaction than in a dump's random order).
             fetched = sorted((m for m in batch.models if m.fetched), key=_first)
@@ -187,6 +223,24 @@ class SQLiteStore:
                 "INSERT OR REPLACE INTO uses (user, user_kind, model, source, evidence, fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
                 batch.uses,
             )
+            db.executemany("INSERT OR REPLACE INTO id_notes VALUES (?, ?, ?, ?, ?, ?)", batch.notes)
+            db.executemany(
+                "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
+                [(a.alias, id_key(a.alias), a.id, a.kind) for a in batch.aliases],
+            )
+
+    def _move_model(self, old: str, new: str) -> None:
+        """Rename model ``old`` to ``new``, or merge it into ``new`` if that is stored; its edges follow."""
+        db = self._db
+        if db.execute("SELECT 1 FROM models WHERE id=?", (new,)).fetchone():
+            db.execute("DELETE FROM models WHERE id=?", (old,))
+        else:
+            db.execute("UPDATE models SET id=? WHERE id=?", (new, old))
+        for table, column in _MODEL_REFERENCES:
+            db.execute(f"UPDATE OR REPLACE {table} SET {column}=? WHERE {column}=?", (new, old))
+        db.execute("DELETE FROM derived_from WHERE child=base AND child=?", (new,))
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name='model_metrics'").fetchone():
+            db.execute("DELETE FROM model_metrics WHERE model_id=?", (old,))
 
     def _drop_outgoing_hub_edges(self, model_ids: list[str]) -> None:
         """Delete the Hub edges of models that were fetched before (only those can have stale edges)."""
@@ -202,6 +256,7 @@ class SQLiteStore:
         self._db.executemany("DELETE FROM derived_from WHERE child=?", rows)
         self._db.executemany("DELETE FROM trained_on WHERE model=?", rows)
         self._db.executemany("DELETE FROM uses WHERE model=? AND source='hub-spaces'", rows)
+        self._db.executemany("DELETE FROM id_notes WHERE model=?", rows)
 
     def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
         """Replace the ``model_metrics`` table's contents with ``rows`` in one transaction."""
@@ -239,6 +294,35 @@ class SQLiteStore:
     def models(self, ids: Iterable[str]) -> dict[str, Model]:
         rows = self._rows_where_in(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", "id", ids)
         return {row[0]: _model_from_row(row) for row in rows}
+
+    def stored_model_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for stored models whose key is in ``keys`` (an index seek each)."""
+        return dict(self._rows_where_in("SELECT lower(id), id FROM models", "lower(id)", keys))
+
+    def stored_dataset_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for stored datasets whose key is in ``keys``."""
+        return dict(self._rows_where_in("SELECT lower(id), id FROM datasets", "lower(id)", keys))
+
+    def stored_aliases(self, keys: Collection[str]) -> dict[str, str]:
+        """``{alias key: target id}`` for the stored aliases whose key is in ``keys``."""
+        return dict(self._rows_where_in("SELECT key, id FROM aliases", "kind != 'case' AND key", keys))
+
+    def find_model_id(self, text: str) -> str | None:
+        """The stored id ``text`` names (any casing, URL, legacy or old id; ``graphsc.store.identity``), or None."""
+        return find_model_id(self, text)
+
+    def notes_of(self, model_ids: Iterable[str]) -> list[IdNote]:
+        """The id notes of ``model_ids``' records."""
+        select = "SELECT model, field, value, resolved, kind, fetched_at FROM id_notes"
+        return [IdNote(*row) for row in self._rows_where_in(select, "model", model_ids)]
+
+    def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]:
+        for rows in self._iter("SELECT model, field, value, resolved, kind, fetched_at FROM id_notes", batch_size):
+            yield [IdNote(*r) for r in rows]
+
+    def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:
+        for rows in self._iter("SELECT alias, id, kind FROM aliases ORDER BY alias", batch_size):
+            yield [Alias(*r) for r in rows]
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
         name = similar_name(text)

@@ -23,19 +23,22 @@ def test_relation_from_card_base_model_relation_when_no_tag() -> None:
     assert relations(record) == {"a/base": ("adapter", "card-relation")}
 
 
-def test_relation_inferred_finetune_for_one_base_and_merge_for_several() -> None:
-    assert relations({"id": "a/c", "cardData": {"base_model": "a/b"}}) == {"a/b": ("finetune", "inferred")}
-    merged = relations({"id": "a/c", "cardData": {"base_model": ["a/x", "b/y", "c/z"]}})
-    assert merged == {"a/x": ("merge", "inferred"), "b/y": ("merge", "inferred"), "c/z": ("merge", "inferred")}
+def test_relation_defaults_to_finetune_and_several_bases_alone_are_not_a_merge() -> None:
+    assert relations({"id": "a/c", "cardData": {"base_model": "a/b"}}) == {"a/b": ("finetune", "inferred:default")}
+    several = relations({"id": "a/c", "cardData": {"base_model": ["a/x", "b/y", "c/z"]}})
+    assert several == {"a/x": ("finetune", "inferred:default"), "b/y": ("finetune", "inferred:default"),
+                       "c/z": ("finetune", "inferred:default")}
+    merged = relations({"id": "a/c", "tags": ["mergekit"], "cardData": {"base_model": ["a/x", "b/y"]}})
+    assert merged == {"a/x": ("merge", "inferred:mergekit"), "b/y": ("merge", "inferred:mergekit")}
 
 
 def test_plain_base_model_tag_without_relation_is_an_edge() -> None:
-    assert relations({"id": "a/c", "tags": ["base_model:org/base"]}) == {"org/base": ("finetune", "inferred")}
+    assert relations({"id": "a/c", "tags": ["base_model:org/base"]}) == {"org/base": ("finetune", "inferred:default")}
 
 
 def test_base_model_urls_and_blanks_are_cleaned() -> None:
     record = {"id": "a/c", "cardData": {"base_model": ["https://huggingface.co/org/base/", "  ", None]}}
-    assert relations(record) == {"org/base": ("finetune", "inferred")}
+    assert relations(record) == {"org/base": ("finetune", "inferred:default")}
     assert clean_repo_id("has space/in it") is None
 
 
@@ -74,10 +77,17 @@ def test_datasets_from_card_and_tags_and_spaces_become_uses() -> None:
     [
         ([1, 2], "expected a JSON object"),
         ({"author": "x"}, "no model id"),
-        ({"id": "o/m", "cardData": "license: mit"}, "'cardData' is str"),
-        ({"id": "o/m", "tags": "a,b"}, "'tags' is str"),
+        ({"id": 7}, "no model id"),
+        ({"id": "/home/me/ckpt"}, "not a Hub repo id"),
     ],
 )
 def test_unusable_records_raise_with_reason(record: object, reason: str) -> None:
     with pytest.raises(RecordError, match=reason):
         model_record_from_hub(record)
+
+
+def test_fields_of_the_wrong_type_are_ignored_not_fatal() -> None:
+    record = {"id": "o/m", "cardData": "license: mit", "tags": "a,b", "downloads": "12", "gated": 3}
+    converted = model_record_from_hub(record)
+    assert converted.model == model_record_from_hub({"id": "o/m", "cardData": None})._replace(notes=()).model
+    assert (converted.derived_from, converted.trained_on, converted.model.has_card) == ((), (), False)

@@ -21,10 +21,10 @@ import pytest
 from neo4j import GraphDatabase
 
 from graphsc.store.neo4j import Neo4jStore
-from graphsc.store.neo4j_cypher import NODE_LABELS, STATE_LABEL
+from graphsc.store.neo4j_cypher import ALIAS_LABEL, NODE_LABELS, NOTE_LABEL, STATE_LABEL
 
 REPO = Path(__file__).resolve().parents[2]
-OUR_LABELS = [*NODE_LABELS, STATE_LABEL]
+OUR_LABELS = [*NODE_LABELS, STATE_LABEL, ALIAS_LABEL, NOTE_LABEL]
 
 
 def _reachable(uri: str) -> bool:

@@ -23,15 +23,19 @@ from graphsc.store.sqlite import SQLiteStore
 pytestmark = pytest.mark.neo4j
 runner = CliRunner()
 ROOTS = ("deepseek-ai/DeepSeek-R1", "mistralai/Mistral-Small-24B-Base-2501")
-# Constructed license cases (the bundled families are all MIT / Apache-2.0): restrictive bases, permissive children.
+# Constructed license cases (the bundled families are all MIT / Apache-2.0): restrictive bases, permissive children;
+# and merges (the bundled families have none: the Hub tags every model in them as a finetune).
 LICENSE_CASES = GraphBatch(
     models=[Model("meta-llama/Llama-3.1-8B", license="llama3.1"), Model("x/llama-ft", license="mit"),
             Model("x/llama-ft-gguf", license="apache-2.0"), Model("x/llama-ft-nc", license="cc-by-nc-4.0"),
-            Model("x/nc-base", license="cc-by-nc-4.0"), Model("x/nc-child", license="Apache-2.0")],
+            Model("x/nc-base", license="cc-by-nc-4.0"), Model("x/nc-child", license="Apache-2.0"),
+            Model("x/merge-a", license="mit"), Model("x/merge-b", license="apache-2.0")],
     derived_from=[DerivedFrom("x/llama-ft", "meta-llama/Llama-3.1-8B", "finetune", "card"),
                   DerivedFrom("x/llama-ft-gguf", "x/llama-ft", "quantized", "card"),
                   DerivedFrom("x/llama-ft-nc", "meta-llama/Llama-3.1-8B", "finetune", "card"),
-                  DerivedFrom("x/nc-child", "x/nc-base", "adapter", "card")],
+                  DerivedFrom("x/nc-child", "x/nc-base", "adapter", "card"),
+                  *(DerivedFrom(child, base, "merge", "hub-tag") for child in ("x/merge-a", "x/merge-b")
+                    for base in ("deepseek-ai/DeepSeek-R1", "mistralai/Mistral-Small-24B-Base-2501"))],
 )
 
 

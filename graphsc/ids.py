@@ -1,0 +1,154 @@
+"""Hub repo ids: what is one, how other spellings reduce to one, and identity.
+
+Every source (cards, tags, usage files, SBOMs, CLI arguments) passes what it read through ``parse_repo_id`` once,
+at the edge; stores compare ids by ``id_key``.
+
+Facts this follows:
+- A Hub repo id is ``name`` or ``namespace/name``: ASCII letters, digits, ``-``, ``_``, ``.``, at most 96 characters
+  a part, starting and ending with a letter or digit, no ``--`` or ``..`` (``huggingface_hub.utils.validate_repo_id``,
+  which this calls, mirrors the Hub's own check).
+- Ids are case-insensitive on the Hub (``huggingface.co/qwen/qwen2.5-0.5b`` is ``Qwen/Qwen2.5-0.5B``), so identity is
+  the lower-cased id and the display casing is the one the repo's own record gives.
+- URL forms (``https://huggingface.co/<id>``, ``hf.co/<id>``, ``hf://<id>``, with ``/tree/<rev>``, ``/resolve/…``,
+  ``/blob/…`` tails, ``?query``, ``#fragment`` or an ``@<revision>``) name the repo they point at.
+- Ids without a namespace (``gpt2``, ``bert-base-uncased``) are legacy ids the Hub moved under organisations in
+  2024 and still redirects; ``graphsc/data/legacy_model_ids.json`` lists them.
+- Anything else (``/data/m/Qwen2.5-0.5B``, ``D:\\Model\\bloom-560m``, ``./out``, ``~/ckpt``) is not an id; training
+  tools write such local paths into cards, and the Hub echoes them in ``base_model:`` tags.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal, NamedTuple
+
+from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+RepoType = Literal["model", "dataset", "space"]
+# How a value became an id: as written, reduced from a URL, renamed from a legacy id.
+Resolution = Literal["plain", "url", "legacy"]
+# Why a value is not an id.
+Rejection = Literal["local-path", "malformed", "not-a-string", "empty"]
+
+_FAST_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?(?:/[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?)?")
+_URL = re.compile(r"(?:(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/|hf://)(?P<rest>.*)", re.IGNORECASE)
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_TYPE_PREFIXES: dict[RepoType, str] = {"dataset": "datasets", "space": "spaces", "model": "models"}
+# URL path segments after an id that name a page of the repo, not part of the id.
+_REPO_PAGES = frozenset({"tree", "resolve", "blob", "raw", "commit", "commits", "discussions", "edit", "viewer", "files"})
+MAX_VALUE_SHOWN = 200
+
+
+class ParsedId(NamedTuple):
+    """What a value names: ``id`` (None when it is not a repo id), how it was resolved, or why it was rejected."""
+
+    id: str | None
+    resolution: Resolution | None = None
+    rejection: Rejection | None = None
+
+
+def id_key(repo_id: str) -> str:
+    """The identity of a repo id: two ids with the same key are the same repo (the Hub compares ids ignoring case)."""
+    return repo_id.lower()
+
+
+def is_repo_id(value: str) -> bool:
+    """True if ``value`` is a syntactically valid Hub repo id (``name`` or ``namespace/name``)."""
+    if _FAST_ID.fullmatch(value) and "--" not in value and ".." not in value:
+        return all(len(part) <= 96 for part in value.split("/"))
+    try:
+        validate_repo_id(value)
+    except HFValidationError:
+        return False
+    return value.count("/") <= 1
+
+
+def looks_like_local_path(value: str) -> bool:
+    """True for values shaped like a filesystem path rather than a repo id (absolute, relative, home, Windows)."""
+    return (
+        value.startswith(("/", "./", "../", "~", ".\\", "..\\", "\\\\", "file:"))
+        or "\\" in value
+        or bool(_DRIVE.match(value))
+        or value.count("/") >= 2
+        or value in (".", "..")
+    )
+
+
+def shown(value: Any) -> str:
+    """``value`` as a short printable string for reports (JSON for non-strings, cut at ``MAX_VALUE_SHOWN``)."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= MAX_VALUE_SHOWN else text[:MAX_VALUE_SHOWN - 1] + "…"
+
+
+def _from_url(rest: str, repo_type: RepoType) -> str | None:
+    rest = rest.split("?", 1)[0].split("#", 1)[0].strip("/")
+    parts = [p for p in rest.split("/") if p]
+    prefix = _TYPE_PREFIXES[repo_type]
+    if parts and parts[0] in _TYPE_PREFIXES.values():
+        if parts[0] != prefix:
+            return None
+        parts = parts[1:]
+    elif repo_type != "model":
+        return None
+    if not parts:
+        return None
+    if len(parts) >= 2 and parts[1] not in _REPO_PAGES:
+        return f"{parts[0]}/{parts[1]}"
+    return parts[0]
+
+
+def parse_repo_id(value: Any, repo_type: RepoType = "model", *, legacy: bool = True) -> ParsedId:
+    """Read a repo id from a value a source gave (a card field, a tag, a CSV cell, a CLI argument).
+
+    Takes any JSON value; returns a ``ParsedId`` whose ``id`` is the repo id (URL forms reduced, ``@revision``
+    dropped, legacy model ids renamed to their current id unless ``legacy`` is False, for a caller that reports
+    the renames itself) or None with the ``rejection`` reason. Never raises.
+    """
+    if not isinstance(value, str):
+        return ParsedId(None, rejection="not-a-string")
+    if len(value) <= 96 and "/" in value and _FAST_ID.fullmatch(value) and "--" not in value and ".." not in value:
+        return ParsedId(value, "plain")
+    text = value.strip()
+    if not text:
+        return ParsedId(None, rejection="empty")
+    resolution: Resolution = "plain"
+    url = _URL.match(text)
+    if url:
+        reduced = _from_url(url.group("rest"), repo_type)
+        if reduced is None:
+            return ParsedId(None, rejection="malformed")
+        text, resolution = reduced, "url"
+    elif repo_type != "model" and text.startswith(_TYPE_PREFIXES[repo_type] + "/"):
+        text = text[len(_TYPE_PREFIXES[repo_type]) + 1:]
+    if "@" in text and not looks_like_local_path(text):
+        text = text.split("@", 1)[0]
+        resolution = "url"
+    if not is_repo_id(text):
+        return ParsedId(None, rejection="local-path" if looks_like_local_path(text) else "malformed")
+    if legacy and repo_type == "model" and "/" not in text:
+        current = legacy_model_ids().get(id_key(text))
+        if current is not None:
+            return ParsedId(current, "legacy")
+    return ParsedId(text, resolution)
+
+
+def repo_id_or_none(value: Any, repo_type: RepoType = "model") -> str | None:
+    """``parse_repo_id(value, repo_type).id``: the repo id ``value`` names, or None."""
+    return parse_repo_id(value, repo_type).id
+
+
+@cache
+def legacy_model_ids() -> dict[str, str]:
+    """The shipped table, keyed by ``id_key``: legacy model id → current ``namespace/name`` id."""
+    text = (files("graphsc") / "data" / "legacy_model_ids.json").read_text(encoding="utf-8")
+    return {id_key(old): new for old, new in json.loads(text)["renames"].items()}
+
+
+def legacy_spellings(model_id: str) -> list[str]:
+    """The legacy ids that redirect to ``model_id`` (as the table spells them), sorted."""
+    text = (files("graphsc") / "data" / "legacy_model_ids.json").read_text(encoding="utf-8")
+    key = id_key(model_id)
+    return sorted(old for old, new in json.loads(text)["renames"].items() if id_key(new) == key)

@@ -1,0 +1,196 @@
+"""One node per Hub repo: the backend-neutral half of every write, and id lookups for readers.
+
+Before a store writes a ``GraphBatch`` it passes it through ``assemble``, which resolves every model id in it —
+record ids, edge endpoints, notes, aliases — to the one id the graph uses for that repo:
+
+- identity is ``graphsc.ids.id_key`` (the Hub compares ids ignoring case);
+- an id recorded as an alias (``Alias``: the Hub redirected a renamed repo) resolves to its target;
+- the display casing is the fetched record's; until a record arrives, the first casing stored (or seen) is kept;
+- when a fetched record brings another casing, or an alias turns out to name a stored node, the stored node is
+  moved to the new id (``Assembled.moves``), its edges with it, in the same transaction as the batch.
+
+Stores implement ``IdIndex`` (two lookups by key) and apply the moves; everything else is here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from graphsc.ids import id_key, parse_repo_id
+from graphsc.records import Alias, DerivedFrom, GraphBatch, IdNote, TrainedOn
+
+_MAX_ALIAS_HOPS = 8
+
+
+class IdIndex(Protocol):
+    """The lookups identity needs from a store."""
+
+    def stored_model_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{key: stored id}`` for the stored models whose ``id_key`` is in ``keys``."""
+
+    def stored_aliases(self, keys: Collection[str]) -> dict[str, str]:
+        """``{alias key: target id}`` for the stored ``renamed`` aliases whose key is in ``keys`` (``case`` aliases
+        are kept for reports only: identity by key already covers them)."""
+
+    def stored_dataset_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{key: stored id}`` for the stored datasets whose ``id_key`` is in ``keys``."""
+
+
+@dataclass(slots=True)
+class Assembled:
+    """A batch with every model id resolved, and the stored nodes to move first: ``(stored id, new id)`` pairs.
+
+    A move renames the node when nothing is stored under the new id, else merges it into that node (its edges
+    go to the new id, the old node is removed)."""
+
+    batch: GraphBatch
+    moves: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _batch_model_ids(batch: GraphBatch) -> Iterable[str]:
+    yield from (m.id for m in batch.models)
+    for e in batch.derived_from:
+        yield e.child
+        yield e.base
+    yield from (t.model for t in batch.trained_on)
+    yield from (u.model for u in batch.uses)
+    yield from (n.model for n in batch.notes)
+    for a in batch.aliases:
+        yield a.alias
+        yield a.id
+
+
+def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
+    """Resolve ``batch``'s model ids against itself and the store (see the module docstring)."""
+    spellings: dict[str, str] = {}
+    variants: set[str] = set()
+    for model_id in _batch_model_ids(batch):
+        if spellings.setdefault(id_key(model_id), model_id) != model_id:
+            variants.add(model_id)
+    if not spellings:
+        return Assembled(batch)
+    redirects = {id_key(a.alias): id_key(a.id) for a in batch.aliases if id_key(a.alias) != id_key(a.id)}
+    noted = {id_key(n.resolved) for n in batch.notes if n.kind == "unconfirmed" and n.resolved is not None}
+    stored_redirects = index.stored_aliases([k for k in {*spellings, *noted} if k not in redirects])
+    for alias_key, target in stored_redirects.items():
+        redirects.setdefault(alias_key, id_key(target))
+        spellings.setdefault(id_key(target), target)
+
+    def final_key(key: str) -> str:
+        for _ in range(_MAX_ALIAS_HOPS):
+            if key not in redirects:
+                break
+            key = redirects[key]
+        return key
+
+    stored = index.stored_model_ids(spellings.keys())
+    display: dict[str, str] = {}
+    for m in batch.models:
+        # A fetched record gives its repo's display casing, unless its id is itself a known old name.
+        if m.fetched and final_key(id_key(m.id)) == id_key(m.id):
+            display[id_key(m.id)] = m.id
+    for key, spelling in spellings.items():
+        target = final_key(key)
+        if target not in display:
+            display[target] = stored.get(target) or spellings.get(target, spelling)
+
+    moves: list[tuple[str, str]] = []
+    new_aliases: list[Alias] = list(batch.aliases)
+    for key, stored_id in stored.items():
+        target = display[final_key(key)]
+        if stored_id != target:
+            moves.append((stored_id, target))
+            new_aliases.append(Alias(stored_id, target, "case" if id_key(stored_id) == id_key(target) else "renamed"))
+    for spelling in [*spellings.values(), *variants]:
+        key = id_key(spelling)
+        target = display[final_key(key)]
+        if spelling != target and key == id_key(target) and spelling != stored.get(key):
+            new_aliases.append(Alias(spelling, target, "case"))
+
+    cache: dict[str, str] = {}
+
+    def resolve(model_id: str) -> str:
+        found = cache.get(model_id)
+        if found is None:
+            # Ids only named by notes are not nodes: they resolve through aliases, else stay as they are.
+            found = cache[model_id] = display.get(final_key(id_key(model_id)), model_id)
+        return found
+
+    derived_from = _unique_edges(DerivedFrom(resolve(e.child), resolve(e.base), *e[2:]) for e in batch.derived_from)
+    endpoints = {(e.child, e.base) for e in derived_from}
+    dataset_id = _dataset_resolver(batch, index)
+    out = GraphBatch(
+        models=[m if resolve(m.id) == m.id else m._replace(id=resolve(m.id)) for m in batch.models],
+        datasets=list({id_key(d.id): d._replace(id=dataset_id(d.id)) for d in batch.datasets}.values()),
+        repos=batch.repos,
+        spaces=batch.spaces,
+        derived_from=derived_from,
+        trained_on=_unique_edges(
+            TrainedOn(resolve(t.model), dataset_id(t.dataset), *t[2:]) for t in batch.trained_on
+        ),
+        uses=[u._replace(model=resolve(u.model)) for u in batch.uses],
+        notes=[_resolved_note(n, resolve, endpoints) for n in batch.notes],
+        aliases=_unique_aliases(a._replace(id=resolve(a.id)) for a in new_aliases),
+    )
+    return Assembled(out, moves)
+
+
+def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> "_Resolve":
+    """Dataset ids resolved by key: the stored spelling, else the batch's first (datasets are never renamed)."""
+    spellings: dict[str, str] = {}
+    for dataset in [*(d.id for d in batch.datasets), *(t.dataset for t in batch.trained_on)]:
+        spellings.setdefault(id_key(dataset), dataset)
+    if not spellings:
+        return lambda dataset: dataset
+    spellings.update(index.stored_dataset_ids(spellings.keys()))
+    return lambda dataset: spellings[id_key(dataset)]
+
+
+def _resolved_note(note: IdNote, resolve: "_Resolve", endpoints: set[tuple[str, str]]) -> IdNote:
+    """``note`` with its ids resolved; an unconfirmed card base that resolves to a tagged base of the same model
+    was that base's old name (the tag followed a rename the card did not): it becomes ``renamed``."""
+    model = resolve(note.model)
+    if note.kind == "unconfirmed" and note.resolved is not None:
+        resolved = resolve(note.resolved)
+        kind = "renamed" if resolved != note.resolved and (model, resolved) in endpoints else note.kind
+        return note._replace(model=model, resolved=resolved, kind=kind)
+    return note if model == note.model else note._replace(model=model)
+
+
+def _unique_edges(edges: Iterable[tuple]) -> list:
+    """Edges without repeated endpoints (two spellings of one base collapse into one edge): the last one written
+    wins, as when a batch repeats a record."""
+    found: dict[tuple[str, str], tuple] = {}
+    for edge in edges:
+        found[(edge[0], edge[1])] = edge
+    return list(found.values())
+
+
+def _unique_aliases(aliases: Iterable[Alias]) -> list[Alias]:
+    found: dict[str, Alias] = {}
+    for alias in aliases:
+        if alias.alias != alias.id:
+            found[alias.alias] = alias
+    return list(found.values())
+
+
+class _Resolve(Protocol):
+    def __call__(self, model_id: str) -> str: ...
+
+
+def find_model_id(index: IdIndex, text: str) -> str | None:
+    """The stored id ``text`` names (any casing, a URL form, a legacy id or a renamed repo's old id), or None."""
+    parsed = parse_repo_id(text)
+    candidates = [c for c in (parsed.id, text.strip()) if c]
+    keys = [id_key(c) for c in candidates]
+    stored = index.stored_model_ids(keys)
+    for key in keys:
+        if key in stored:
+            return stored[key]
+    for key, target in index.stored_aliases(keys).items():
+        found = index.stored_model_ids([id_key(target)])
+        if found:
+            return next(iter(found.values()))
+    return None

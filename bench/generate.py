@@ -654,6 +654,7 @@ def render_chunk(s: Structure, chunk_no: int) -> list[dict[str, Any]]:
         if rj[7] > 0.75:
             rec["safetensors"] = {"parameters": {"BF16": params_l[j]}, "total": params_l[j]}
         rec["sha"] = hexes[off + 16:off + 56]
+        rec["siblings"] = _siblings(rel, lib, mid)
         rec["spaces"] = sp_names[sp_start_l[j]:sp_start_l[j + 1]]
         rec["tags"] = tags
         rec["usedStorage"] = storage[j]
@@ -685,7 +686,8 @@ def parquet_schema() -> Any:
         ("disabled", pa.bool_()), ("downloads", pa.int64()), ("gated", pa.string()), ("id", pa.string()),
         ("lastModified", ts), ("library_name", pa.string()), ("likes", pa.int64()), ("modelId", pa.string()),
         ("pipeline_tag", pa.string()), ("private", pa.bool_()), ("safetensors", pa.string()),
-        ("sha", pa.string()), ("spaces", pa.list_(pa.string())), ("tags", pa.list_(pa.string())),
+        ("sha", pa.string()), ("siblings", pa.list_(pa.struct([("rfilename", pa.string())]))),
+        ("spaces", pa.list_(pa.string())), ("tags", pa.list_(pa.string())),
         ("usedStorage", pa.int64()),
     ])
 
@@ -702,6 +704,19 @@ def _to_column(name: str, values: list[Any]) -> Any:
     if name == "gated":
         return [None if v is None else (v if isinstance(v, str) else "false") for v in values]
     return values
+
+
+def _siblings(rel: int, lib: str | None, mid: str) -> list[dict[str, Any]]:
+    """The repository's files as the API lists them (``siblings``): what a repo of that relation holds, so the
+    relation signals graphsc reads from files (GGUF weights, PEFT adapter files) are there as on the Hub."""
+    files = [".gitattributes", "README.md"]
+    if rel == QUANTIZED and lib != "transformers":
+        files.append(mid.rsplit("/", 1)[-1] + "-Q4_K_M.gguf")
+    elif lib == "peft":
+        files += ["adapter_config.json", "adapter_model.safetensors"]
+    else:
+        files += ["config.json", "model.safetensors"]
+    return [{"rfilename": f} for f in files]
 
 
 def parquet_row_to_record(row: dict[str, Any]) -> dict[str, Any]:

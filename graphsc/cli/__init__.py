@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage, neo4j, query
+from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage, neo4j, quality, query
 from graphsc.cli.common import GraphscGroup
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ demo.register(app)
 analytics.register(app)
 query.register(app)
 neo4j.register(app)
+quality.register(app)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,9 +28,17 @@ class IngestReport:
     skipped: int = 0
     problems: list[BadLine] = field(default_factory=list)
     seconds: float = 0.0
+    quality: Counter[str] = field(default_factory=Counter)
+
+    def note_record(self, record: ModelRecord) -> None:
+        """Count what the record's conversion noted (``IdNote`` kinds) and how many relations it inferred."""
+        for note in record.notes:
+            self.quality[note.kind] += 1
+        self.quality["inferred"] += sum(1 for e in record.derived_from if e.source.startswith("inferred:"))
 
     def note_problem(self, problem: BadLine) -> None:
         self.skipped += 1
+        self.quality["skipped"] += 1
         if len(self.problems) < MAX_KEPT_PROBLEMS:
             self.problems.append(problem)
 

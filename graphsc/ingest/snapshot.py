@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from graphsc.errors import MalformedRecordError
 from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, BatchWriter, IngestReport, utc_now
+from graphsc.quality import SkippedLines
 from graphsc.records import ModelRecord
 from graphsc.sources.hub_records import RecordError, model_record_from_hub
 from graphsc.sources.snapshot import BadLine, check_snapshot, read_snapshot
@@ -24,14 +25,16 @@ def ingest_snapshot(
 ) -> IngestReport:
     """Stream Hub model records from dump files into ``store``.
 
-    Malformed lines are reported through ``on_problem`` and skipped; with ``strict`` the first one raises
-    ``MalformedRecordError`` after everything before it has been written. An interruption loses at most the
+    Malformed lines are reported through ``on_problem`` and skipped (and recorded per file for ``graphsc quality``);
+    with ``strict`` the first one raises ``MalformedRecordError`` after everything before it has been written.
+    ``IngestReport.quality`` counts what the records' conversion noted (``graphsc.quality.quality_summary_line``). An interruption loses at most the
     batch in flight; re-running is idempotent.
     """
     report = IngestReport()
     started = time.perf_counter()
     writer = BatchWriter(store, batch_size, on_written)
     fetched_at = utc_now()
+    skipped = SkippedLines()
     for path in paths:
         check_snapshot(path)
     try:
@@ -41,11 +44,14 @@ def ingest_snapshot(
                     writer.flush()
                     raise MalformedRecordError(item.path, item.line, item.reason)
                 report.note_problem(item)
+                skipped.add(item.path, item.line, item.reason)
                 if on_problem is not None:
                     on_problem(item)
                 continue
+            report.note_record(item)
             writer.add(item)
         writer.flush()
+        skipped.save(store, paths)
     finally:
         report.records = writer.written
         report.seconds = time.perf_counter() - started

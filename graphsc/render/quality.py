@@ -1,0 +1,84 @@
+"""``graphsc quality``: the data-quality report as a terminal table or a JSON document (``graphsc.quality/1``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from graphsc.quality import QualityReport, Tally
+
+SCHEMA = "graphsc.quality/1"
+
+
+def _tally(t: Tally) -> dict[str, Any]:
+    return {"count": t.count, "examples": t.examples}
+
+
+def quality_document(report: QualityReport) -> dict[str, Any]:
+    """The report as plain JSON-able data; README "graphsc quality" lists the fields."""
+    return {
+        "schema": SCHEMA,
+        "models": report.models,
+        "fetched_models": report.fetched_models,
+        "rejected_bases": {k: _tally(v) for k, v in sorted(report.rejected_bases.items())},
+        "rejected_datasets": {k: _tally(v) for k, v in sorted(report.rejected_datasets.items())},
+        "unconfirmed_bases": _tally(report.unconfirmed_bases),
+        "renamed_bases": _tally(report.renamed_bases),
+        "redirected_ids": _tally(report.redirected_ids),
+        "case_merged_ids": _tally(report.case_merged_ids),
+        "legacy_ids": _tally(report.legacy_ids),
+        "self_references": _tally(report.self_references),
+        "relations_by_source": dict(sorted(report.relations_by_source.items())),
+        "skipped_records": {k: _tally(v) for k, v in sorted(report.skipped_records.items())},
+        "missing": {
+            "license": _tally(report.no_license),
+            "card": _tally(report.no_card),
+            "relation_tag": _tally(report.no_relation_tag),
+        },
+    }
+
+
+def _example_text(example: dict[str, Any]) -> str:
+    if "file" in example:
+        return f"{example['file']}:{example['line']}"
+    if "alias" in example:
+        return f"{example['alias']} → {example['id']}"
+    if "value" in example:
+        resolved = f" → {example['resolved']}" if example.get("resolved") and example["resolved"] != example["value"] else ""
+        return f"{example['model']}: {example['value']}{resolved}"
+    return str(example.get("model", ""))
+
+
+def render_quality(report: QualityReport, console: Console) -> None:
+    """Print the report: one row per finding with its count and first examples; data is printed literally."""
+    table = Table(title=f"Data quality of {report.fetched_models:,} fetched models ({report.models:,} in the graph)",
+                  title_justify="left", show_lines=False)
+    table.add_column("finding")
+    table.add_column("count", justify="right")
+    table.add_column("examples", overflow="fold")
+    rows: list[tuple[str, Tally]] = [
+        *((f"rejected base: {kind}", t) for kind, t in sorted(report.rejected_bases.items())),
+        *((f"rejected dataset: {kind}", t) for kind, t in sorted(report.rejected_datasets.items())),
+        ("unconfirmed card bases (not edges)", report.unconfirmed_bases),
+        ("renamed bases followed", report.renamed_bases),
+        ("ids the Hub redirects (renamed repos)", report.redirected_ids),
+        ("ids merged by case", report.case_merged_ids),
+        ("legacy ids resolved", report.legacy_ids),
+        ("self-references ignored", report.self_references),
+        *((f"records skipped: {reason}", t) for reason, t in sorted(report.skipped_records.items())),
+        ("models with no license", report.no_license),
+        ("models with no card", report.no_card),
+        ("lineage without a relation tag", report.no_relation_tag),
+    ]
+    for label, tally in rows:
+        table.add_row(Text(label), Text(f"{tally.count:,}"), Text("\n".join(_example_text(e) for e in tally.examples[:3])))
+    console.print(table)
+    relations = Table(title="Lineage edges by what decided the relation", title_justify="left")
+    relations.add_column("source")
+    relations.add_column("edges", justify="right")
+    for source, n in sorted(report.relations_by_source.items(), key=lambda kv: (-kv[1], kv[0])):
+        relations.add_row(Text(source), Text(f"{n:,}"))
+    console.print(relations)

@@ -1,0 +1,126 @@
+"""One node per Hub repo, on every backend (issue 10 B, D, renamed repos): ids compare ignoring case, the display
+casing is the fetched record's, legacy ids and redirected old ids resolve, and a stub is renamed or merged when
+the real record arrives. Every test runs on the embedded store and on a real Neo4j."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graphsc.errors import UnknownModelError
+from graphsc.analytics.impact import compute_impact
+from graphsc.lineage import compute_lineage
+from graphsc.records import Alias, GraphBatch
+from graphsc.sources.hub_records import model_record_from_hub
+from graphsc.store.base import GraphStore
+from graphsc.store.sqlite import SQLiteStore
+
+BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+QWEN = "Qwen/Qwen2.5-0.5B-Instruct"
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    if request.param == "neo4j":
+        yield request.getfixturevalue("neo4j_store")
+        return
+    embedded = SQLiteStore(tmp_path / "g.db")
+    yield embedded
+    embedded.close()
+
+
+def write(store: GraphStore, *records: dict, aliases: tuple[Alias, ...] = ()) -> None:
+    batch = GraphBatch(aliases=list(aliases))
+    for record in records:
+        batch.add(model_record_from_hub(record, "2026-11-30T00:00:00Z"))
+    store.write(batch)
+
+
+def model_ids(store: GraphStore) -> list[str]:
+    return sorted(m.id for page in store.iter_models() for m in page)
+
+
+def edges(store: GraphStore) -> set[tuple[str, str, str]]:
+    return {(e.child, e.base, e.relation) for page in store.iter_derived_from() for e in page}
+
+
+def test_a_base_in_other_casing_is_the_same_node(store: GraphStore) -> None:
+    write(store, {"id": QWEN, "cardData": {"license": "apache-2.0"}},
+          {"id": "a/x", "cardData": {"base_model": "Qwen/qwen2.5-0.5b-Instruct"}})
+    assert model_ids(store) == [QWEN, "a/x"]
+    assert edges(store) == {("a/x", QWEN, "finetune")}
+    assert compute_impact(store, QWEN).lineage.descendant_count == 1
+    for spelling in ("qwen/qwen2.5-0.5b-instruct", "QWEN/QWEN2.5-0.5B-INSTRUCT", f"https://huggingface.co/{QWEN}"):
+        assert store.find_model_id(spelling) == QWEN
+        assert compute_lineage(store, spelling, "down").model.id == QWEN
+
+
+def test_a_stub_keeps_the_first_casing_until_the_record_arrives_then_takes_its_casing(store: GraphStore) -> None:
+    write(store, {"id": "a/x", "cardData": {"base_model": "qwen/QWEN2.5-0.5b-instruct"}})
+    write(store, {"id": "b/y", "cardData": {"base_model": "Qwen/qwen2.5-0.5b-Instruct"}})
+    assert model_ids(store) == ["a/x", "b/y", "qwen/QWEN2.5-0.5b-instruct"]
+    write(store, {"id": QWEN, "cardData": {"license": "apache-2.0"}})
+    assert model_ids(store) == [QWEN, "a/x", "b/y"]
+    assert edges(store) == {("a/x", QWEN, "finetune"), ("b/y", QWEN, "finetune")}
+    assert store.models([QWEN])[QWEN].fetched and store.models([QWEN])[QWEN].license == "apache-2.0"
+    aliases = {(a.alias, a.id, a.kind) for page in store.iter_aliases() for a in page}
+    assert ("qwen/QWEN2.5-0.5b-instruct", QWEN, "case") in aliases
+
+
+def test_a_record_and_its_children_in_one_batch_in_mixed_casing(store: GraphStore) -> None:
+    write(store, {"id": "a/x", "tags": ["base_model:finetune:QWEN/qwen2.5-0.5B-instruct"]},
+          {"id": QWEN}, {"id": "A/X-gguf", "tags": ["base_model:quantized:a/X"]})
+    assert model_ids(store) == ["A/X-gguf", QWEN, "a/x"]
+    assert edges(store) == {("a/x", QWEN, "finetune"), ("A/X-gguf", "a/x", "quantized")}
+
+
+def test_legacy_ids_hang_under_the_canonical_model(store: GraphStore) -> None:
+    write(store, {"id": "google-bert/bert-base-uncased", "cardData": {"license": "apache-2.0"}},
+          {"id": "a/x", "cardData": {"base_model": "bert-base-uncased"}})
+    assert model_ids(store) == ["a/x", "google-bert/bert-base-uncased"]
+    assert compute_lineage(store, "google-bert/bert-base-uncased", "down").descendant_count == 1
+    assert store.find_model_id("bert-base-uncased") == "google-bert/bert-base-uncased"
+    assert [(n.value, n.resolved, n.kind) for n in store.notes_of(["a/x"])] == [
+        ("bert-base-uncased", "google-bert/bert-base-uncased", "legacy")]
+
+
+def test_a_redirected_old_id_merges_into_the_canonical_node(store: GraphStore) -> None:
+    # A child written while only the old name was known (a card-only record), then the Hub's redirect.
+    write(store, {"id": "c/child", "cardData": {"base_model": "old-org/Old-Name"}})
+    write(store, {"id": "new-org/New-Name", "cardData": {"license": "mit"}},
+          aliases=(Alias("old-org/Old-Name", "new-org/New-Name", "renamed"),))
+    assert model_ids(store) == ["c/child", "new-org/New-Name"]
+    assert edges(store) == {("c/child", "new-org/New-Name", "finetune")}
+    assert store.find_model_id("OLD-ORG/old-name") == "new-org/New-Name"
+    # later records naming the old id resolve through the stored alias
+    write(store, {"id": "d/other", "cardData": {"base_model": "old-org/old-name"}})
+    assert ("d/other", "new-org/New-Name", "finetune") in edges(store)
+    # and a card keeping the old name beside the tag's new one is a followed rename, not an unconfirmed base
+    write(store, {"id": "e/tagged", "tags": ["base_model:finetune:new-org/New-Name"], "cardData": {"base_model": "old-org/Old-Name"}})
+    assert [(n.value, n.resolved, n.kind) for n in store.notes_of(["e/tagged"])] == [
+        ("old-org/Old-Name", "new-org/New-Name", "renamed")]
+
+
+def test_unknown_spelling_is_still_an_error_with_close_matches(store: GraphStore) -> None:
+    write(store, {"id": QWEN})
+    with pytest.raises(UnknownModelError) as info:
+        compute_lineage(store, "Qwen/Qwen2.5-0.5B-Instruct-GGUF")
+    assert QWEN in info.value.suggestions
+
+
+def test_datasets_in_other_casing_are_one_node(store: GraphStore) -> None:
+    write(store, {"id": "a/x", "cardData": {"datasets": ["HuggingFaceH4/UltraChat_200k"]}},
+          {"id": "b/y", "tags": ["dataset:huggingfaceh4/ultrachat_200k"]})
+    datasets = [d.id for page in store.iter_datasets() for d in page]
+    assert datasets == ["HuggingFaceH4/UltraChat_200k"]
+    assert {(t.model, t.dataset) for page in store.iter_trained_on() for t in page} == {
+        ("a/x", "HuggingFaceH4/UltraChat_200k"), ("b/y", "HuggingFaceH4/UltraChat_200k")}
+
+
+def test_notes_are_replaced_when_the_record_is_ingested_again(store: GraphStore) -> None:
+    write(store, {"id": "a/x", "cardData": {"base_model": ["/data/m/Qwen", "o/b"]}, "tags": ["base_model:finetune:o/b"]})
+    assert {n.kind for n in store.notes_of(["a/x"])} == {"local-path"}
+    write(store, {"id": "a/x", "tags": ["base_model:finetune:o/b"], "cardData": {"base_model": "o/b"}})
+    assert store.notes_of(["a/x"]) == []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any, Literal, NamedTuple
 
@@ -35,11 +35,14 @@ Rejection = Literal["local-path", "malformed", "not-a-string", "empty"]
 
 _FAST_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?(?:/[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?)?")
 _URL = re.compile(r"(?:(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/|hf://)(?P<rest>.*)", re.IGNORECASE)
+_HOST_PREFIXES = ("hf.co/", "huggingface.co/", "www.huggingface.co/")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 _TYPE_PREFIXES: dict[RepoType, str] = {"dataset": "datasets", "space": "spaces", "model": "models"}
 # URL path segments after an id that name a page of the repo, not part of the id.
 _REPO_PAGES = frozenset({"tree", "resolve", "blob", "raw", "commit", "commits", "discussions", "edit", "viewer", "files"})
 MAX_VALUE_SHOWN = 200
+_SHOWN_DEPTH = 16
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ParsedId(NamedTuple):
@@ -77,9 +80,36 @@ def looks_like_local_path(value: str) -> bool:
     )
 
 
+def storable(text: str) -> str:
+    """``text`` with lone surrogates (which JSON escapes like ``"\\ud800"`` can produce, and which no UTF-8 store or
+    terminal accepts) replaced by U+FFFD; any other text is returned as it is."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _clipped(value: Any, depth: int) -> Any:
+    """``value`` with containers nested deeper than ``depth`` replaced by ``"…"`` and dict keys made strings."""
+    if isinstance(value, dict):
+        return {str(k): _clipped(v, depth - 1) for k, v in value.items()} if depth > 0 else "…"
+    if isinstance(value, list | tuple):
+        return [_clipped(v, depth - 1) for v in value] if depth > 0 else "…"
+    return value
+
+
 def shown(value: Any) -> str:
-    """``value`` as a short printable string for reports (JSON for non-strings, cut at ``MAX_VALUE_SHOWN``)."""
-    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    """``value`` as a short printable string for reports (JSON for non-strings, cut at ``MAX_VALUE_SHOWN``).
+
+    Takes any value, however deeply nested; never raises.
+    """
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value, default=str, ensure_ascii=False)
+        except (RecursionError, ValueError, TypeError):  # nested too deep for the encoder, a cycle, odd dict keys
+            text = json.dumps(_clipped(value, _SHOWN_DEPTH), default=str, ensure_ascii=False)
+    text = storable(text)
     return text if len(text) <= MAX_VALUE_SHOWN else text[:MAX_VALUE_SHOWN - 1] + "…"
 
 
@@ -108,8 +138,17 @@ def parse_repo_id(value: Any, repo_type: RepoType = "model", *, legacy: bool = T
     the renames itself) or None with the ``rejection`` reason. Never raises.
     """
     if not isinstance(value, str):
-        return ParsedId(None, rejection="not-a-string")
-    if len(value) <= 96 and "/" in value and _FAST_ID.fullmatch(value) and "--" not in value and ".." not in value:
+        return _NOT_A_STRING
+    return _parse_text(value, repo_type, legacy)
+
+
+_NOT_A_STRING = ParsedId(None, rejection="not-a-string")
+
+
+@lru_cache(maxsize=1 << 16)  # bases, datasets and Spaces repeat across a dump's records
+def _parse_text(value: str, repo_type: RepoType, legacy: bool) -> ParsedId:
+    if (len(value) <= 96 and "/" in value and _FAST_ID.fullmatch(value) and "--" not in value and ".." not in value
+            and not value.startswith(_HOST_PREFIXES)):
         return ParsedId(value, "plain")
     text = value.strip()
     if not text:

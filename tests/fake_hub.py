@@ -2,11 +2,20 @@
 
 ``FakeHub(records)`` serves, on 127.0.0.1 from a thread:
 
-- ``GET /api/models/{id}``: the record, or 404 (401 for ids in ``private``) with the Hub's ``X-Error-Code``;
+- ``GET /api/models/{id}``: the record, or 404 (401 for ids in ``private``) with the Hub's ``X-Error-Code``.
+  Ids are matched ignoring case, as on the Hub: ``/api/models/QWEN/qwen2.5-0.5b`` answers the record stored as
+  ``Qwen/Qwen2.5-0.5B``, whose ``id`` keeps the canonical casing. An id in ``renames`` (old id → new id, a repo
+  renamed on the Hub) is answered, in any casing, with ``307 Temporary Redirect`` and ``Location:
+  /api/models/<new id>`` (query kept), which ``huggingface_hub``'s HTTP client follows;
 - ``GET /api/models?filter=&search=&author=&limit=&full=&cardData=&cursor=``: matching records in data order,
-  ``page_size`` per page, with a ``Link: <...>; rel="next"`` cursor like the Hub. A filter matches a record whose
-  tags contain it (so ``filter=base_model:X`` lists X's children), ``search`` is a case-insensitive substring of
-  the id, ``author`` the id's namespace. ``cardData`` is only included when asked for, as on the Hub.
+  ``page_size`` per page, with a ``Link: <...>; rel="next"`` cursor like the Hub. A filter matches a record with a
+  tag equal to it ignoring case (so ``filter=base_model:X`` lists X's children, in any casing of X; a filter does
+  not follow ``renames``: children tagged with a repo's old id are listed under the old id only),
+  ``search`` is a case-insensitive substring of the id, ``author`` the id's namespace. ``cardData`` is only
+  included when asked for, as on the Hub.
+
+``identity_records()`` and ``IDENTITY_RENAMES`` are a small made-up Hub for id-identity tests: a renamed repo, a
+child whose card still names the old id, a child tagged before the rename, and a model tagged in other casing.
 
 Faults (``add_fault``) make chosen requests fail: an HTTP status (e.g. 429 with ``Retry-After``, 500), a sleep
 (longer than the client's timeout), a body cut short with a matching ``Content-Length`` (invalid JSON) or a
@@ -16,10 +25,11 @@ what parallel requests buy).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,11 +64,12 @@ class FakeHub:
     """The server; use as a context manager. ``url`` is its endpoint, ``requests`` the targets it was sent."""
 
     def __init__(self, records: list[dict[str, Any]], page_size: int = 5, private: Iterable[str] = (),
-                 latency: float = 0.0) -> None:
+                 latency: float = 0.0, renames: Mapping[str, str] | None = None) -> None:
         self.records = {r["id"]: r for r in records}
+        self.renames = {old.lower(): new for old, new in (renames or {}).items()}
         self.latency = latency
         self.page_size = page_size
-        self.private = set(private)
+        self.private = {p.lower() for p in private}
         self.requests: list[str] = []
         self.faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -110,14 +121,22 @@ class FakeHub:
                     return fault
         return None
 
+    def record(self, model_id: str) -> dict[str, Any] | None:
+        """The record ``GET /api/models/{model_id}`` answers: ``model_id`` in any casing, as on the Hub."""
+        found = self.records.get(model_id)
+        if found is None:
+            key = model_id.lower()
+            found = next((r for rid, r in self.records.items() if rid.lower() == key), None)
+        return found
+
     def listing(self, query: dict[str, list[str]]) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
         """One page of ``GET /api/models`` and the query of the next page (None on the last)."""
-        filters = query.get("filter", [])
+        filters = [f.lower() for f in query.get("filter", [])]
         search = query.get("search", [""])[0].lower()
         author = query.get("author", [None])[0]
         found = [
             r for r in self.records.values()
-            if all(f in (r.get("tags") or []) for f in filters)
+            if all(f in {t.lower() for t in r.get("tags") or [] if isinstance(t, str)} for f in filters)
             and search in r["id"].lower()
             and (author is None or r["id"].split("/", 1)[0] == author)
         ]
@@ -178,10 +197,15 @@ def _handler_class(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 return 200, page, headers
             if path.startswith("/api/models/"):
                 model_id = path[len("/api/models/"):]
-                if model_id in hub.private:
+                key = model_id.lower()
+                if key in hub.private:
                     return 401, {"error": "Invalid username or password."}, {"X-Error-Code": "RepoNotFound"}
-                if model_id in hub.records:
-                    return 200, hub.records[model_id], {}
+                if key in hub.renames:
+                    location = f"/api/models/{hub.renames[key]}" + (f"?{parts.query}" if parts.query else "")
+                    return 307, {"error": "Repository moved", "url": location}, {"Location": location}
+                found = hub.record(model_id)
+                if found is not None:
+                    return 200, found, {}
                 return 404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}
             return 404, {"error": "Not found"}, {}
 
@@ -217,3 +241,48 @@ def descendants_in_data(records: Iterable[dict[str, Any]], root: str, max_depth:
         frontier = [c for parent in frontier for c in children.get(parent, []) if c not in depth]
         depth.update((c, level) for c in frontier)
     return depth
+
+
+# A made-up corner of the Hub for identity tests (ids in their canonical casing unless said otherwise).
+RENAMED_OLD = "old-org/Old-Name"
+RENAMED_NEW = "new-org/New-Name"
+IDENTITY_RENAMES = {RENAMED_OLD: RENAMED_NEW}
+CARD_KEEPS_OLD = "someone/Tuned-After-Rename"  # tags name the new id, the card still names the old one
+TAGGED_OLD = "someone/Tuned-Before-Rename"  # tagged (and carded) with the old id, before the rename
+QWEN = "Qwen/Qwen2.5-0.5B"
+QWEN_LOWER_TAG = "someone/qwen-lowercase-tag"  # its card and tags spell its base qwen/qwen2.5-0.5b
+QWEN_CHILD = "someone/Qwen-Child"  # tagged with the canonical casing
+
+
+def _hub_record(model_id: str, base: str | None = None, card_base: str | None = None,
+                relation: str = "finetune") -> dict[str, Any]:
+    """A Hub API record (``GET /api/models/{id}`` shape) for ``model_id``: tagged ``base_model:<base>`` and
+    ``base_model:<relation>:<base>`` as the Hub tags a derivative, its card naming ``card_base`` (default ``base``)."""
+    tags = ["transformers", "safetensors", "text-generation", "license:apache-2.0", "region:us"]
+    card: dict[str, Any] = {"license": "apache-2.0", "library_name": "transformers"}
+    if base is not None:
+        tags[3:3] = [f"base_model:{base}", f"base_model:{relation}:{base}"]
+    if card_base or base:
+        card["base_model"] = card_base or base
+    return {
+        "_id": hashlib.sha1(model_id.encode()).hexdigest()[:24], "id": model_id, "modelId": model_id,
+        "author": model_id.split("/", 1)[0], "sha": "0" * 40, "createdAt": "2025-01-02T03:04:05.000Z",
+        "lastModified": "2025-02-03T04:05:06.000Z", "private": False, "gated": False, "disabled": False,
+        "downloads": 10, "likes": 1, "library_name": "transformers", "pipeline_tag": "text-generation",
+        "tags": tags, "cardData": card, "spaces": [],
+    }
+
+
+def identity_records() -> list[dict[str, Any]]:
+    """The identity-test Hub: ``RENAMED_NEW`` (once ``RENAMED_OLD``, which redirects to it with
+    ``IDENTITY_RENAMES``) with two children, ``CARD_KEEPS_OLD`` (tag ``base_model:finetune:<new>``, card
+    ``base_model: <old>``) and ``TAGGED_OLD`` (tags and card name ``<old>``); ``QWEN`` with ``QWEN_CHILD`` (tagged in
+    the canonical casing) and ``QWEN_LOWER_TAG`` (tags and card spell ``qwen/qwen2.5-0.5b``)."""
+    return [
+        _hub_record(RENAMED_NEW),
+        _hub_record(CARD_KEEPS_OLD, base=RENAMED_NEW, card_base=RENAMED_OLD),
+        _hub_record(TAGGED_OLD, base=RENAMED_OLD),
+        _hub_record(QWEN),
+        _hub_record(QWEN_CHILD, base=QWEN, relation="quantized"),
+        _hub_record(QWEN_LOWER_TAG, base=QWEN.lower(), relation="adapter"),
+    ]

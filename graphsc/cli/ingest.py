@@ -54,17 +54,22 @@ def snapshot(
         raise typer.Exit(130) from None
     finally:
         graph.close()
+    from graphsc.quality import quality_summary_line
+
     skipped = f", skipped {report.skipped} malformed" if report.skipped else ""
     console.print(
         f"Ingested {report.records:,} records into {graph.kind} store {graph.location}{skipped} "
-        f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s)."
+        f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s).", markup=False,
     )
+    if line := quality_summary_line(report.quality):
+        console.print(line, markup=False)
 
 
 @app.command("hf")
 def hf(
     models: Annotated[list[str] | None, typer.Argument(
-        help="Model ids to crawl from, e.g. deepseek-ai/DeepSeek-R1.", show_default=False)] = None,
+        help="Model ids (or huggingface.co URLs) to crawl from, e.g. deepseek-ai/DeepSeek-R1.",
+        show_default=False)] = None,
     up: Annotated[bool, typer.Option("--up/--no-up", help="Fetch every ancestor (base model) up to the roots.")] = True,
     down: Annotated[bool, typer.Option(
         "--down/--no-down", help="List descendants (models tagged base_model:<id>), level by level.")] = True,
@@ -90,20 +95,24 @@ def hf(
 
     429s, 5xx, timeouts and cut connections are retried with backoff, honouring Retry-After (GRAPHSC_HF_RETRIES).
 
-    Unknown, private or gated models are reported and skipped; the crawl goes on.
+    Unknown, private or gated models are reported and skipped; the crawl goes on. A MODEL that is not a Hub id
+    (a local path) is an error; legacy ids (gpt2) are crawled as their current id (openai-community/gpt2).
 
     Records are written as they arrive: an interrupted crawl keeps them, and a re-run skips finished work.
     """
-    from graphsc.ingest.hub import CrawlPlan, crawl_hub
+    from graphsc.ingest.hub import CrawlPlan, crawl_hub, parse_seeds
     from graphsc.sources.hf_hub import HubClient
 
+    seeds = parse_seeds(m for m in models or () if m.strip())  # InvalidSeedError: reported, no traceback
     plan = CrawlPlan(
-        models=tuple(m.strip() for m in models or () if m.strip()), up=up, down=down, max_depth=max_depth,
+        models=seeds.ids, up=up, down=down, max_depth=max_depth,
         author=author, search=search, filter=filter_, limit=limit, refresh=refresh, workers=workers,
     )
     if not plan.models and not plan.selects:
         raise typer.BadParameter("give at least one MODEL, or --author/--search/--filter", param_hint="MODEL")
     console = stderr_console()
+    for given, current in seeds.legacy:
+        console.print(f"{given} is a legacy id: crawling {current}.")
     graph = open_cli_store(db, store)
     try:
         with progress_bar("models fetched") as (bar, task):

@@ -1,14 +1,24 @@
 """Crawl the Hub into a store: chosen models, their ancestors, their descendants level by level; resumable.
 
-Network calls run on a thread pool; every write happens on the calling thread, through ``BatchWriter``, as
-results arrive. Progress is saved with the records in the store's crawl state:
+Network calls run on a thread pool; every write happens on the calling thread, in batches of ``WRITE_BATCH``
+records, as results arrive. Progress is saved with the records in the store's crawl state:
 
-- ``hf:model:<id>`` = when the model's record was fetched (``model_info`` or a listing);
-- ``hf:down:<id>`` = when every child of the model was listed.
+- ``hf:model:<id_key>`` = when the model's record was fetched (``model_info`` or a listing), under the id asked
+  for and the id the record gives;
+- ``hf:down:<id_key>`` = when every child of the model was listed.
 
 A state key is written only after the records it vouches for, so an interrupted crawl (Ctrl-C, a crash, a
 source error) keeps everything written and a re-run skips completed work, reading what it needs (parents,
-children) from the store. ``refresh`` ignores saved state.
+children) from the store. ``refresh`` ignores saved state. Keys written before ids were compared ignoring case
+(``hf:model:<id as fetched>``) are still honoured.
+
+Identity: the Hub compares ids ignoring case and redirects a renamed repo's old id to its new one, and the record
+it answers carries the canonical id. So the crawler stores what the record says, keeps its own bookkeeping
+(visited sets, state keys, queues) by ``graphsc.ids.id_key``, and when a record answers a different id than the one
+asked for (not just another casing) writes ``Alias(asked, canonical, "renamed")`` in the same batch as the record:
+the store then merges whatever it holds under the old id into the canonical node and resolves the old id to it.
+Children are listed under the canonical id and under the old ids that redirected to it in this run (a child
+tagged before the rename names the old id).
 """
 
 from __future__ import annotations
@@ -21,8 +31,10 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsc.ingest.batch import BatchWriter, utc_now
-from graphsc.records import ModelRecord
+from graphsc.errors import GraphscError
+from graphsc.ids import Rejection, id_key, parse_repo_id, shown
+from graphsc.ingest.batch import utc_now
+from graphsc.records import Alias, GraphBatch, ModelRecord
 from graphsc.sources.hf_hub import Fetched, HubClient, ModelProblem
 from graphsc.store.base import GraphStore
 
@@ -30,6 +42,82 @@ STATE_MODEL = "hf:model:"
 STATE_DOWN = "hf:down:"
 DEFAULT_WORKERS = 8
 WRITE_BATCH = 500
+_REJECTIONS: dict[str, str] = {
+    "local-path": "a local path",
+    "malformed": "not a valid repo id",
+    "empty": "empty",
+    "not-a-string": "not a string",
+}
+
+
+def model_state_key(model_id: str) -> str:
+    """The crawl-state key that says ``model_id``'s record was fetched: ``hf:model:<id_key>``, one per repo."""
+    return STATE_MODEL + id_key(model_id)
+
+
+def down_state_key(model_id: str) -> str:
+    """The crawl-state key that says every child of ``model_id`` was listed: ``hf:down:<id_key>``."""
+    return STATE_DOWN + id_key(model_id)
+
+
+class InvalidSeedError(GraphscError):
+    """Seeds that are not Hub model ids (local paths, malformed values); ``rejected`` holds ``(value, reason)``."""
+
+    def __init__(self, rejected: list[tuple[str, str]]) -> None:
+        self.rejected = rejected
+        if len(rejected) == 1:
+            message = f"'{shown(rejected[0][0])}' is {rejected[0][1]}, not a Hugging Face model id."
+        else:
+            message = "Not Hugging Face model ids: " + ", ".join(f"'{shown(v)}' ({r})" for v, r in rejected) + "."
+        super().__init__(
+            message,
+            "graphsc ingest hf crawls the Hub: give model ids (owner/name, e.g. Qwen/Qwen2.5-0.5B) or their "
+            "huggingface.co URLs. Local checkpoints are not on the Hub; crawl the model they were made from.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Seeds:
+    """Model ids read from what a user typed: ``ids`` (each one once, by ``id_key``, in the given order) and the
+    ``legacy`` ids among them that were renamed to their current id, as ``(given, current)`` pairs."""
+
+    ids: tuple[str, ...]
+    legacy: tuple[tuple[str, str], ...] = ()
+
+
+def parse_seeds(values: Iterable[str]) -> Seeds:
+    """Read crawl seeds with ``graphsc.ids.parse_repo_id``: URL forms are reduced to the id, ``@revision`` dropped,
+    legacy ids (``gpt2``) renamed to their current id (``openai-community/gpt2``).
+
+    Takes the values as typed; returns ``Seeds``. Raises ``InvalidSeedError`` naming every value that is not a
+    Hub model id (a local path such as ``./out`` or ``/data/model``, or a malformed value).
+    """
+    ids: dict[str, str] = {}
+    legacy: list[tuple[str, str]] = []
+    rejected: list[tuple[str, str]] = []
+    for value in values:
+        parsed = parse_repo_id(value)
+        if parsed.id is None:
+            rejected.append((value, _rejection_reason(parsed.rejection)))
+            continue
+        if parsed.resolution == "legacy":
+            legacy.append((value.strip(), parsed.id))
+        ids.setdefault(id_key(parsed.id), parsed.id)
+    if rejected:
+        raise InvalidSeedError(rejected)
+    return Seeds(tuple(ids.values()), tuple(legacy))
+
+
+def _rejection_reason(rejection: Rejection | None) -> str:
+    return _REJECTIONS.get(rejection or "", "not a repo id")
+
+
+def _unique_ids(ids: Iterable[str]) -> list[str]:
+    """``ids`` with each repo once (by ``id_key``), first spelling kept, in order."""
+    found: dict[str, str] = {}
+    for model_id in ids:
+        found.setdefault(id_key(model_id), model_id)
+    return list(found.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,44 +167,64 @@ Progress = Callable[[CrawlReport], None]
 
 
 def crawl_hub(store: GraphStore, client: HubClient, plan: CrawlPlan, on_progress: Progress | None = None) -> CrawlReport:
-    """Crawl what ``plan`` asks into ``store``; raises ``SourceError`` when the Hub fails past retrying."""
+    """Crawl what ``plan`` asks into ``store`` and return what was done. ``plan.models`` are read with
+    ``graphsc.ids.parse_repo_id`` (values that are not ids are reported as problems; the CLI rejects them earlier
+    with ``parse_seeds``). Raises ``SourceError`` when the Hub fails past retrying."""
     return _Crawl(store, client, plan, on_progress).run()
 
 
 class _Sink:
-    """Records and crawl state into the store, state always after the records it describes."""
+    """Records, aliases and crawl state into the store, state always after the records it describes.
+
+    State keys are ``model_state_key``/``down_state_key`` (by ``id_key``)."""
 
     def __init__(self, store: GraphStore, refresh: bool) -> None:
         self._store = store
         self._refresh = refresh
-        self._writer = BatchWriter(store, WRITE_BATCH, on_written=lambda _: self._save_state())
+        self._batch = GraphBatch()
+        self._records = 0
+        self.written = 0
         self._state: dict[str, str] = {}
         self._done: set[str] = set()
+        self.ids: dict[str, str] = {}  # id_key of every id added this run (asked for or answered) → the record's id
 
-    @property
-    def written(self) -> int:
-        return self._writer.written
-
-    def add(self, record: ModelRecord, fetched_at: str) -> None:
-        self._writer.add(record)
-        self.mark(STATE_MODEL + record.model.id, fetched_at)
+    def add(self, record: ModelRecord, fetched_at: str, requested: str | None = None) -> None:
+        """Queue ``record``; if it was fetched as ``requested`` and the Hub answered another repo's id (a rename, not
+        just another casing), queue ``Alias(requested, record id, "renamed")`` in the same batch."""
+        canonical = record.model.id
+        if requested is not None and id_key(requested) != id_key(canonical):
+            self._batch.aliases.append(Alias(requested, canonical, "renamed"))
+            self.mark(model_state_key(requested), fetched_at)
+            self.ids[id_key(requested)] = canonical
+        self.ids[id_key(canonical)] = canonical
+        self._batch.add(record)
+        self._records += 1
+        self.mark(model_state_key(canonical), fetched_at)
+        if self._records >= WRITE_BATCH:
+            self.flush()
 
     def mark(self, key: str, value: str) -> None:
         self._state[key] = value
         self._done.add(key)
 
-    def done_before(self, key: str) -> bool:
-        """Done by an earlier run (and not refreshing)."""
-        return key not in self._done and not self._refresh and self._store.get_state(key) is not None
+    def done_before(self, key: str, legacy_key: str | None = None) -> bool:
+        """Done by an earlier run (and not refreshing). ``legacy_key`` is the key's spelling before state keys were
+        compared ignoring case (``hf:model:<id as fetched>``), also accepted."""
+        if key in self._done or self._refresh:
+            return False
+        if self._store.get_state(key) is not None:
+            return True
+        return legacy_key is not None and legacy_key != key and self._store.get_state(legacy_key) is not None
 
     def done_now(self, key: str) -> bool:
         return key in self._done
 
     def flush(self) -> None:
-        self._writer.flush()
-        self._save_state()
-
-    def _save_state(self) -> None:
+        if len(self._batch):
+            self._store.write(self._batch)
+            self.written += self._records
+            self._batch = GraphBatch()
+            self._records = 0
         if self._state:
             self._store.set_state(self._state)
             self._state = {}
@@ -132,15 +240,19 @@ class _Crawl:
         self._progress = on_progress or (lambda _: None)
         self._pool = ThreadPoolExecutor(max_workers=max(1, plan.workers), thread_name_prefix="graphsc-hf")
         self._events: queue.Queue[tuple[str, Any, Any]] = queue.Queue()
+        # Renames seen this run: old id's key → the canonical id, and canonical key → the old ids. Written only
+        # while fetching, read by listing tasks after that.
+        self._renamed_to: dict[str, str] = {}
+        self._old_ids: dict[str, list[str]] = {}
 
     def run(self) -> CrawlReport:
         started = time.perf_counter()
         try:
-            seeds = list(dict.fromkeys([*self.plan.models, *self._select()]))
+            seeds = _unique_ids([*self._given(), *self._select()])
             self.report.seeds = len(seeds)
             available = self._fetch(seeds)
             if self.plan.down:
-                self._list_down([s for s in seeds if s in available])
+                self._list_down([available[id_key(s)] for s in seeds if id_key(s) in available])
         except BaseException:
             self.client.stop.set()
             with suppress(Exception):
@@ -156,6 +268,18 @@ class _Crawl:
             self.report.seconds = time.perf_counter() - started
         return self.report
 
+    def _given(self) -> list[str]:
+        """``plan.models`` as ids; values that are not ids are reported as problems."""
+        ids = []
+        for value in self.plan.models:
+            parsed = parse_repo_id(value)
+            if parsed.id is None:
+                reason = f"not a Hub model id ({_rejection_reason(parsed.rejection)})"
+                self.report.problems.append(ModelProblem(value, reason))
+            else:
+                ids.append(parsed.id)
+        return ids
+
     def _select(self) -> list[str]:
         """Seeds chosen by --author/--search/--filter (one sequential listing, written as it arrives)."""
         if not self.plan.selects:
@@ -168,33 +292,43 @@ class _Crawl:
             ids.extend(r.model.id for r in self._take(page, fetched_at))
         return ids
 
-    def _fetch(self, seeds: list[str]) -> set[str]:
-        """Fetch the seeds (and, going up, their ancestors level by level); return the ids now in the store."""
-        available: set[str] = set()
+    def _fetch(self, seeds: list[str]) -> dict[str, str]:
+        """Fetch the seeds (and, going up, their ancestors level by level). Returns ``{id_key: stored id}`` for the
+        ids asked for (and the ids the Hub answered with) that are now in the store."""
+        available: dict[str, str] = {}
         seen: set[str] = set()
         frontier = seeds
         while frontier:
             self.sink.flush()  # parents of models written this run are read back from the store
             following: list[str] = []
             todo: list[str] = []
-            for model_id in dict.fromkeys(frontier):
-                if model_id in seen:
+            for asked in frontier:
+                # an old id that redirected earlier in this run is its repo's canonical id
+                model_id = self._renamed_to.get(id_key(asked), asked)
+                key = id_key(model_id)
+                if key in seen:
                     continue
-                seen.add(model_id)
-                key = STATE_MODEL + model_id
-                if self.sink.done_before(key):
+                seen.add(key)
+                state = model_state_key(model_id)
+                if self.sink.done_before(state, STATE_MODEL + model_id):
                     self.report.reused += 1
-                elif not self.sink.done_now(key):
+                elif not self.sink.done_now(state):
                     todo.append(model_id)
                     continue
-                available.add(model_id)
+                stored = self.sink.ids.get(key) or self.store.find_model_id(model_id) or model_id
+                available[key] = available[id_key(stored)] = stored
                 if self.plan.up:
-                    following.extend(self._stored_parents(model_id))
-            for _, fetched in self._gather(self._fetch_task(m) for m in todo):
+                    following.extend(self._stored_parents(stored))
+            for requested, fetched in self._gather(self._fetch_task(m) for m in todo):
                 if isinstance(fetched, ModelRecord):
                     self.report.fetched += 1
-                    self.sink.add(fetched, fetched.model.fetched_at or utc_now())
-                    available.add(fetched.model.id)
+                    canonical = fetched.model.id
+                    self.sink.add(fetched, fetched.model.fetched_at or utc_now(), requested)
+                    available[id_key(requested)] = available[id_key(canonical)] = canonical
+                    seen.add(id_key(canonical))
+                    if id_key(requested) != id_key(canonical):
+                        self._renamed_to[id_key(requested)] = canonical
+                        self._old_ids.setdefault(id_key(canonical), []).append(requested)
                     following.extend(e.base for e in fetched.derived_from)
                 else:
                     self.report.problems.append(fetched)
@@ -202,27 +336,30 @@ class _Crawl:
         return available
 
     def _list_down(self, seeds: list[str]) -> None:
-        """List children level by level from ``seeds``, ``max_depth`` levels deep."""
-        seen = set(seeds)
-        frontier = seeds
+        """List children level by level from ``seeds`` (canonical ids), ``max_depth`` levels deep."""
+        frontier = _unique_ids(seeds)
+        seen = {id_key(s) for s in frontier}
         depth = 0
         while frontier and (self.plan.max_depth is None or depth < self.plan.max_depth):
             found: list[str] = []
             todo: list[str] = []
             for parent in frontier:
-                if self.sink.done_before(STATE_DOWN + parent):
+                if self.sink.done_before(down_state_key(parent), STATE_DOWN + parent):
                     self.report.reused += 1
-                    found.extend(self._stored_children(parent))
+                    found.extend(self._stored_children(self.store.find_model_id(parent) or parent))
                 else:
                     todo.append(parent)
             for parent, event in self._gather(self._list_task(p) for p in todo):
                 if event == "listed":
                     self.report.listings += 1
-                    self.sink.mark(STATE_DOWN + parent, utc_now())
+                    self.sink.mark(down_state_key(parent), utc_now())
                 else:
                     found.extend(r.model.id for r in self._take(event, utc_now()))
-            frontier = [c for c in dict.fromkeys(found) if c not in seen]
-            seen.update(frontier)
+            frontier = []
+            for child in found:
+                if id_key(child) not in seen:
+                    seen.add(id_key(child))
+                    frontier.append(child)
             depth += 1
 
     def _take(self, page: Iterable[Fetched], fetched_at: str) -> list[ModelRecord]:
@@ -253,9 +390,12 @@ class _Crawl:
         return task
 
     def _list_task(self, parent: str) -> Callable[[], None]:
+        names = [parent, *self._old_ids.get(id_key(parent), ())]
+
         def task() -> None:
-            for page in self.client.children(parent, utc_now()):
-                self._events.put(("item", parent, page))
+            for name in names:
+                for page in self.client.children(name, utc_now()):
+                    self._events.put(("item", parent, page))
             if not self.client.stop.is_set():
                 self._events.put(("item", parent, "listed"))
 

@@ -33,6 +33,7 @@ from huggingface_hub.repocard_data import ModelCardData
 from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status, parse_ratelimit_headers
 
 from graphsc.errors import SourceError
+from graphsc.ids import shown
 from graphsc.records import ModelRecord
 from graphsc.sources.hub_records import RecordError, model_record_from_hub
 from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
@@ -40,6 +41,10 @@ from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_ret
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 10.0
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# What ``ModelInfo(**record)`` (in ``model_info`` and for listing items) raises on a record whose fields have types it
+# does not expect (e.g. ``siblings: [5]``, ``evalResults: [null]``, ``inferenceProviderMapping: [null]``), or
+# nested too deep for the standard library's JSON decoder: the record is reported, not the crawl stopped.
+UNREADABLE_RECORD = (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError)
 
 T = TypeVar("T")
 
@@ -85,7 +90,11 @@ class HubClient:
         return self.retrier.stop
 
     def model(self, model_id: str, fetched_at: str | None = None) -> Fetched:
-        """One model's record (``GET /api/models/{id}``), or a ``ModelProblem`` if the Hub has none for us."""
+        """One model's record (``GET /api/models/{id}``), or a ``ModelProblem`` if the Hub has none for us.
+
+        The record's id is the Hub's canonical one, which need not be ``model_id``: the Hub looks ids up ignoring
+        case, and answers a renamed repo's old id with a redirect (followed here) to the new one. The caller
+        compares the two (``graphsc.ingest.hub`` records the old id as an alias)."""
         url = f"{self.endpoint}/api/models/{model_id}"
         try:
             info = self._retrying(url, lambda: self._api.model_info(model_id, timeout=self.timeout))
@@ -94,7 +103,9 @@ class HubClient:
         except HfHubHTTPError as exc:
             status = exc.response.status_code if exc.response is not None else None
             return ModelProblem(model_id, _unavailable_reason(status), status)
-        return _record(info, fetched_at)
+        except UNREADABLE_RECORD as exc:
+            return ModelProblem(model_id, f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
+        return _record(info, fetched_at, model_id)
 
     def pages(
         self,
@@ -222,21 +233,37 @@ def hub_dict(info: ModelInfo) -> dict[str, Any]:
         "tags": info.tags,
         "cardData": card.to_dict() if isinstance(card, ModelCardData) else card,
         "spaces": info.spaces,
+        # the repository's own signals of how it was made (adapter files, GGUF, quantization config)
+        "siblings": [{"rfilename": s.rfilename} for s in info.siblings] if isinstance(info.siblings, list) else None,
+        "config": info.config,
+        "gguf": info.gguf,
     }
 
 
-def _record(info: ModelInfo, fetched_at: str | None) -> Fetched:
+def _record(info: ModelInfo, fetched_at: str | None, asked: str = "?") -> Fetched:
+    """``info`` as a ``ModelRecord`` (its id is the record's own, the canonical one), or a ``ModelProblem`` named
+    after the record's id, else ``asked``, if the record is unusable."""
     try:
-        return model_record_from_hub(hub_dict(info), fetched_at)
+        data = hub_dict(info)
+    except UNREADABLE_RECORD as exc:  # e.g. a card ModelCardData cannot give back
+        return ModelProblem(asked, f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
+    try:
+        return model_record_from_hub(data, fetched_at)
     except RecordError as exc:
-        return ModelProblem(info.id, f"unusable record: {exc}")
+        return ModelProblem(info.id if isinstance(info.id, str) and info.id else asked, f"unusable record: {exc}")
 
 
 def _record_from_json(item: Any, fetched_at: str | None) -> Fetched:
     """A listing item, read through ``ModelInfo`` as ``list_models`` does, so both paths convert alike."""
-    model_id = item.get("id", "?") if isinstance(item, dict) else "?"
+    raw_id = item.get("id") if isinstance(item, dict) else None
+    model_id = raw_id if isinstance(raw_id, str) and raw_id else "?"
     try:
         info = ModelInfo(**{**item, "siblings": item.get("siblings")})
-    except (TypeError, KeyError, ValueError, AttributeError) as exc:
-        return ModelProblem(str(model_id), f"unusable record: {exc}")
-    return _record(info, fetched_at)
+    except UNREADABLE_RECORD as exc:
+        return ModelProblem(model_id, f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
+    return _record(info, fetched_at, model_id)
+
+
+def _error(exc: BaseException) -> str:
+    """An exception as a short one-line reason."""
+    return shown(f"{type(exc).__name__}: {exc}")

@@ -26,10 +26,10 @@ legacy-id and case resolution) are not edges: they are kept as ``unconfirmed`` n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from graphsc.ids import ParsedId, RepoType, id_key, parse_repo_id, shown
+from graphsc.ids import ParsedId, RepoType, id_key, parse_repo_id, shown, storable
 from graphsc.records import DerivedFrom, IdNote, Model, ModelRecord, TrainedOn, Uses
 
 TAG_RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
@@ -45,6 +45,7 @@ QUANT_METHODS = frozenset({
     "fbgemm_fp8", "gguf", "autoround", "bitnet", "higgs", "vptq", "spqr", "marlin", "auto-round",
 })
 MERGE_TAGS = frozenset({"merge", "mergekit"})
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what SQLite and Neo4j integers hold
 _ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin")
 
 
@@ -66,11 +67,16 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _as_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """An integer a store can hold (64-bit signed), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and _INT64_MIN <= value <= _INT64_MAX else None
 
 
 def _as_str(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    """A non-blank string, stripped and storable (lone surrogates replaced), else None."""
+    if type(value) is not str and not isinstance(value, str):
+        return None
+    value = value.strip()
+    return (value if value.isascii() else storable(value)) or None
 
 
 def _gated(value: Any) -> str | None:
@@ -82,7 +88,7 @@ def _gated(value: Any) -> str | None:
 def _declared_license(card: Mapping[str, Any]) -> str | None:
     declared = card.get("license")
     if isinstance(declared, list):
-        parts = [p.strip() for p in declared if isinstance(p, str) and p.strip()]
+        parts = [part for p in declared if (part := _as_str(p))]
         return " OR ".join(parts) or None
     return _as_str(declared)
 
@@ -172,7 +178,7 @@ class _Reader:
                 continue
             if parsed.resolution == "legacy":
                 self.note(field, value, parsed.id, "legacy")
-            key = id_key(parsed.id)
+            key = parsed.id.lower()  # id_key, inlined: the conversion's hottest loop
             if repo_type == "model" and key == self.key:
                 self.note(field, value, parsed.id, "self-reference")
                 continue
@@ -180,14 +186,42 @@ class _Reader:
         return found
 
 
-def _tag_values(tags: list[str], prefix: str) -> list[str]:
-    return [t[len(prefix):] for t in tags if t.startswith(prefix)]
+def _card_relation(value: Any) -> str | None:
+    """The card's ``base_model_relation``: a relation name, or a list naming one relation (as some tools write
+    it); anything else is ignored."""
+    names = {v.strip().lower() for v in _as_list(value) if isinstance(v, str) and v.strip()}
+    if len(names) == 1 and not any(not isinstance(v, str) for v in _as_list(value)):
+        (name,) = names
+        return name if name in CARD_RELATIONS else None
+    return None
 
 
-def _bases(reader: _Reader, card: Mapping[str, Any], tags: list[str], signals: _Signals) -> tuple[DerivedFrom, ...]:
+class _Tags:
+    """The tags that carry graph facts, sorted out in one pass over a record's tag list (the hot loop of ingest)."""
+
+    __slots__ = ("all", "bases", "datasets", "licenses")
+
+    def __init__(self, raw: Any) -> None:
+        self.all: list[str] = [t for t in raw if type(t) is str] if isinstance(raw, list) else []
+        self.bases: list[str] = []
+        self.datasets: list[str] = []
+        self.licenses: list[str] = []
+        for tag in self.all:
+            first = tag[:1]
+            if first == "b" and tag.startswith("base_model:"):
+                self.bases.append(tag[11:])
+            elif first == "d" and tag.startswith("dataset:"):
+                self.datasets.append(tag[8:])
+            elif first == "l" and tag.startswith("license:"):
+                self.licenses.append(tag[8:])
+
+
+def _bases(
+    reader: _Reader, card: Mapping[str, Any], tags: _Tags, signals: Callable[[], _Signals],
+) -> tuple[DerivedFrom, ...]:
     relation_tags: dict[str, tuple[str, str]] = {}
     plain_tag_values: list[str] = []
-    for rest in _tag_values(tags, "base_model:"):
+    for rest in tags.bases:
         relation, sep, base = rest.partition(":")
         if sep and relation in TAG_RELATIONS:
             for key, base_id in reader.ids([base], "base_model tag").items():
@@ -195,7 +229,8 @@ def _bases(reader: _Reader, card: Mapping[str, Any], tags: list[str], signals: _
         else:
             plain_tag_values.append(rest)
     plain = reader.ids(plain_tag_values, "base_model tag")
-    card_bases = reader.ids(_as_list(card.get("base_model")), "base_model")
+    card_value = card.get("base_model")
+    card_bases = reader.ids(_as_list(card_value), "base_model") if card_value is not None else {}
     fetched_at = reader.fetched_at
     if relation_tags:
         lineage = {key: base_id for key, (base_id, _) in relation_tags.items()}
@@ -208,13 +243,9 @@ def _bases(reader: _Reader, card: Mapping[str, Any], tags: list[str], signals: _
         for key, base_id in card_bases.items():
             if key not in lineage:
                 reader.note("base_model", base_id, base_id, "unconfirmed")
-    card_relation = card.get("base_model_relation")
-    card_relation = card_relation.strip().lower() if isinstance(card_relation, str) else None
-    if card_relation is not None and card_relation not in CARD_RELATIONS:
-        card_relation = None
-    untagged = [key for key in lineage if key not in relation_tags]
-    if untagged:
-        relation, source = (card_relation, "card-relation") if card_relation else signals.relation(len(lineage))
+    if any(key not in relation_tags for key in lineage):
+        card_relation = _card_relation(card.get("base_model_relation"))
+        relation, source = (card_relation, "card-relation") if card_relation else signals().relation(len(lineage))
     edges = []
     for key, base_id in lineage.items():
         if key in relation_tags:
@@ -224,9 +255,12 @@ def _bases(reader: _Reader, card: Mapping[str, Any], tags: list[str], signals: _
     return tuple(edges)
 
 
-def _datasets(reader: _Reader, card: Mapping[str, Any], tags: list[str]) -> tuple[TrainedOn, ...]:
-    from_card = reader.ids(_as_list(card.get("datasets")), "datasets", "dataset")
-    from_tags = reader.ids(_tag_values(tags, "dataset:"), "dataset tag", "dataset")
+def _datasets(reader: _Reader, card: Mapping[str, Any], tags: _Tags) -> tuple[TrainedOn, ...]:
+    card_value = card.get("datasets")
+    if card_value is None and not tags.datasets:
+        return ()
+    from_card = reader.ids(_as_list(card_value), "datasets", "dataset")
+    from_tags = reader.ids(tags.datasets, "dataset tag", "dataset")
     found = {key: (dataset, "card") for key, dataset in from_card.items()}
     for key, dataset in from_tags.items():
         found.setdefault(key, (dataset, "hub-tag"))
@@ -234,13 +268,17 @@ def _datasets(reader: _Reader, card: Mapping[str, Any], tags: list[str]) -> tupl
 
 
 def _record_id(data: Mapping[str, Any]) -> str:
-    raw = data.get("id", data.get("modelId"))
-    if not isinstance(raw, str) or not raw.strip():
-        raise RecordError("record has no model id ('id' field)")
-    parsed = parse_repo_id(raw)
-    if parsed.id is None:
-        raise RecordError(f"{shown(raw)!r} is not a Hub repo id ({parsed.rejection})")
-    return parsed.id
+    """The record's id: ``id``, else ``modelId`` (a field of the wrong type, or not an id, is passed over)."""
+    problem: str | None = None
+    for field in ("id", "modelId"):
+        raw = data.get(field)
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        parsed = parse_repo_id(raw)
+        if parsed.id is not None:
+            return parsed.id
+        problem = problem or f"{shown(raw)!r} is not a Hub repo id ({parsed.rejection})"
+    raise RecordError(problem or "record has no model id ('id' field)")
 
 
 def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelRecord:
@@ -254,15 +292,14 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
     model_id = _record_id(data)
     raw_card = data.get("cardData") if "cardData" in data else data.get("card_data")
     card: Mapping[str, Any] = raw_card if isinstance(raw_card, Mapping) else {}
-    raw_tags = data.get("tags")
-    tags = [t for t in raw_tags if isinstance(t, str)] if isinstance(raw_tags, list) else []
+    tags = _Tags(data.get("tags"))
     reader = _Reader(model_id, fetched_at)
-    license_tags = _tag_values(tags, "license:")
+    license_tags = tags.licenses
     author = _as_str(data.get("author")) or (model_id.split("/", 1)[0] if "/" in model_id else None)
     model = Model(
         model_id,
         author,
-        _declared_license(card) or (license_tags[0] or None if license_tags else None),
+        _declared_license(card) or (_as_str(license_tags[0]) if license_tags else None),
         _as_str(card.get("license_name")),
         _as_str(card.get("license_link")),
         _as_str(data.get("pipeline_tag")) or _as_str(card.get("pipeline_tag")),
@@ -276,11 +313,11 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
         fetched_at,
         bool(card),
     )
-    derived_from = _bases(reader, card, tags, _Signals(data, card, tags))
+    derived_from = _bases(reader, card, tags, lambda: _Signals(data, card, tags.all))
     trained_on = _datasets(reader, card, tags)
     spaces = data.get("spaces")
     used_by = tuple(
         Uses(space, "space", model_id, "hub-spaces", None, fetched_at)
         for space in {id_key(s): s for s in (clean_repo_id(v, "space") for v in _as_list(spaces)) if s}.values()
-    )
+    ) if spaces else ()
     return ModelRecord(model, derived_from, trained_on, used_by, tuple(reader.notes))

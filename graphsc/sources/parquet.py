@@ -59,5 +59,7 @@ def read_parquet(path: Path) -> Iterator[RawRecord | BadLine]:
                     yield RawRecord(name, row_no, _plain(row))
                 except json.JSONDecodeError as exc:
                     yield BadLine(name, row_no, f"invalid JSON in a JSON column ({exc.msg})")
+                except (ValueError, RecursionError) as exc:  # a number too long to read, nesting too deep
+                    yield BadLine(name, row_no, f"unreadable JSON in a JSON column ({type(exc).__name__}: {exc})")
     except OSError as exc:
         yield BadLine(name, row_no + 1, f"file is truncated or corrupt ({exc})")

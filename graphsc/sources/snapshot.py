@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,12 +59,34 @@ def read_jsonl(path: Path) -> Iterator[RawRecord | BadLine]:
         try:
             for line_no, line in enumerate(stream, start=1):
                 try:
-                    yield RawRecord(name, line_no, orjson.loads(line))
+                    yield RawRecord(name, line_no, parse_json_line(line))
                 except orjson.JSONDecodeError as exc:
                     if line.strip():
                         yield BadLine(name, line_no, f"invalid JSON ({exc.msg} at column {exc.colno})")
         except (EOFError, gzip.BadGzipFile, OSError) as exc:
             yield BadLine(name, line_no + 1, f"file is truncated or corrupt ({exc})")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json_line(line: bytes) -> Any:
+    """One line of JSON, parsed with orjson; raises ``orjson.JSONDecodeError`` if it is not JSON.
+
+    Lines orjson refuses but RFC 8259 allows (numbers beyond a double such as ``1e400``, escaped lone surrogates
+    such as ``"\\ud800"``, a UTF-8 byte order mark), and bytes that are not UTF-8 (read as U+FFFD), are read by the
+    standard library instead, so one odd value does not lose the whole record; ``NaN`` and ``Infinity`` stay
+    invalid.
+    """
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        try:
+            text = line.decode("utf-8", errors="replace").removeprefix("\ufeff")
+            return json.loads(text, parse_constant=_no_constant)
+        except (ValueError, RecursionError):  # not JSON after all, or nested too deep: orjson's reason stands
+            raise exc from None
 
 
 def check_snapshot(path: str | os.PathLike[str]) -> Path:

@@ -66,8 +66,9 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
     """Resolve ``batch``'s model ids against itself and the store (see the module docstring)."""
     spellings: dict[str, str] = {}
     variants: set[str] = set()
-    for model_id in _batch_model_ids(batch):
-        if spellings.setdefault(id_key(model_id), model_id) != model_id:
+    lower = str.lower  # id_key, inlined: this loop sees every id of a batch
+    for model_id in dict.fromkeys(_batch_model_ids(batch)):
+        if spellings.setdefault(lower(model_id), model_id) != model_id:
             variants.add(model_id)
     if not spellings:
         return Assembled(batch)
@@ -115,22 +116,29 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         found = cache.get(model_id)
         if found is None:
             # Ids only named by notes are not nodes: they resolve through aliases, else stay as they are.
-            found = cache[model_id] = display.get(final_key(id_key(model_id)), model_id)
+            key = lower(model_id)
+            found = cache[model_id] = display.get(final_key(key) if redirects else key, model_id)
         return found
 
-    derived_from = _unique_edges(DerivedFrom(resolve(e.child), resolve(e.base), *e[2:]) for e in batch.derived_from)
-    endpoints = {(e.child, e.base) for e in derived_from}
+    # Most ids are already canonical: records are rebuilt only where an id changes.
+    derived_from = _unique_edges(
+        e if (c := resolve(e.child)) == e.child and (b := resolve(e.base)) == e.base else e._replace(child=c, base=resolve(e.base))
+        for e in batch.derived_from
+    )
+    endpoints = {(e.child, e.base) for e in derived_from} if batch.notes else set()
     dataset_id = _dataset_resolver(batch, index)
     out = GraphBatch(
-        models=[m if resolve(m.id) == m.id else m._replace(id=resolve(m.id)) for m in batch.models],
+        models=[m if (r := resolve(m.id)) == m.id else m._replace(id=r) for m in batch.models],
         datasets=list({id_key(d.id): d._replace(id=dataset_id(d.id)) for d in batch.datasets}.values()),
         repos=batch.repos,
         spaces=batch.spaces,
         derived_from=derived_from,
         trained_on=_unique_edges(
-            TrainedOn(resolve(t.model), dataset_id(t.dataset), *t[2:]) for t in batch.trained_on
+            t if (m := resolve(t.model)) == t.model and (d := dataset_id(t.dataset)) == t.dataset
+            else t._replace(model=m, dataset=dataset_id(t.dataset))
+            for t in batch.trained_on
         ),
-        uses=[u._replace(model=resolve(u.model)) for u in batch.uses],
+        uses=[u if (m := resolve(u.model)) == u.model else u._replace(model=m) for u in batch.uses],
         notes=[_resolved_note(n, resolve, endpoints) for n in batch.notes],
         aliases=_unique_aliases(a._replace(id=resolve(a.id)) for a in new_aliases),
     )
@@ -140,12 +148,13 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
 def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> "_Resolve":
     """Dataset ids resolved by key: the stored spelling, else the batch's first (datasets are never renamed)."""
     spellings: dict[str, str] = {}
-    for dataset in [*(d.id for d in batch.datasets), *(t.dataset for t in batch.trained_on)]:
-        spellings.setdefault(id_key(dataset), dataset)
+    lower = str.lower
+    for dataset in dict.fromkeys([*(d.id for d in batch.datasets), *(t.dataset for t in batch.trained_on)]):
+        spellings.setdefault(lower(dataset), dataset)
     if not spellings:
         return lambda dataset: dataset
     spellings.update(index.stored_dataset_ids(spellings.keys()))
-    return lambda dataset: spellings[id_key(dataset)]
+    return lambda dataset: spellings[lower(dataset)]
 
 
 def _resolved_note(note: IdNote, resolve: "_Resolve", endpoints: set[tuple[str, str]]) -> IdNote:

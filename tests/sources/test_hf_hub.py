@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graphsc.ingest.hub import STATE_DOWN, STATE_MODEL, CrawlPlan, CrawlReport, crawl_hub
+from graphsc.ingest.hub import CrawlPlan, CrawlReport, crawl_hub, down_state_key, model_state_key
 from graphsc.errors import SourceError
 from graphsc.records import ModelRecord
 from graphsc.sources.hf_hub import HubClient, ModelProblem
@@ -73,8 +73,8 @@ def test_down_crawl_to_depth_3_finds_the_family_the_data_describes(store: SQLite
     assert any("cursor=" in target for target in hub.requests), "pagination was not exercised"
     parents = {m for m, d in descendants_in_data(family_records, ROOT, 3).items() if d < 3}
     assert report.listings == len(parents)
-    assert all(store.get_state(STATE_DOWN + p) for p in parents)
-    assert all(store.get_state(STATE_MODEL + m) for m in models)
+    assert all(store.get_state(down_state_key(p)) for p in parents)
+    assert all(store.get_state(model_state_key(m)) for m in models)
 
 
 def test_max_depth_1_lists_only_the_seed(store: SQLiteStore, hub: FakeHub, family_records: list[dict]) -> None:

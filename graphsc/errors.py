@@ -22,11 +22,16 @@ class UnknownModelError(GraphscError):
     def __init__(self, model_id: str, suggestions: list[str]) -> None:
         self.model_id = model_id
         self.suggestions = suggestions
-        hint = (
-            "Did you mean: " + ", ".join(suggestions) + "?"
-            if suggestions
-            else "Ingest it first, e.g. `graphsc ingest hf " + model_id + "` or `graphsc ingest snapshot FILE`."
-        )
+        from graphsc.ids import parse_repo_id
+
+        parsed = parse_repo_id(model_id)
+        if suggestions:
+            hint = "Did you mean: " + ", ".join(suggestions) + "?"
+        elif parsed.id is None:
+            what = "a local path" if parsed.rejection == "local-path" else "not a Hub model id"
+            hint = f"{model_id!r} is {what}; give a Hub id such as owner/name."
+        else:
+            hint = "Ingest it first, e.g. `graphsc ingest hf " + parsed.id + "` or `graphsc ingest snapshot FILE`."
         super().__init__(f"Model {model_id!r} is not in the graph.", hint)
 
 

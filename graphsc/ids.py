@@ -116,6 +116,8 @@ def shown(value: Any) -> str:
 def _from_url(rest: str, repo_type: RepoType) -> str | None:
     rest = rest.split("?", 1)[0].split("#", 1)[0].strip("/")
     parts = [p for p in rest.split("/") if p]
+    if parts and parts[0] == "api":  # the API's own URL: /api/models/<id>
+        parts = parts[1:]
     prefix = _TYPE_PREFIXES[repo_type]
     if parts and parts[0] in _TYPE_PREFIXES.values():
         if parts[0] != prefix:
@@ -126,7 +128,8 @@ def _from_url(rest: str, repo_type: RepoType) -> str | None:
     if not parts:
         return None
     if len(parts) >= 2 and parts[1] not in _REPO_PAGES:
-        return f"{parts[0]}/{parts[1]}"
+        # ``:<tag>`` is a quantization tag in Ollama-style references (hf.co/user/repo:Q4_K_M), never part of an id
+        return f"{parts[0]}/{parts[1].split(':', 1)[0]}"
     return parts[0]
 
 
@@ -148,9 +151,13 @@ _NOT_A_STRING = ParsedId(None, rejection="not-a-string")
 @lru_cache(maxsize=1 << 16)  # bases, datasets and Spaces repeat across a dump's records
 def _parse_text(value: str, repo_type: RepoType, legacy: bool) -> ParsedId:
     if (len(value) <= 96 and "/" in value and _FAST_ID.fullmatch(value) and "--" not in value and ".." not in value
-            and not value.startswith(_HOST_PREFIXES)):
+            and not value.endswith(".git") and not value.lower().startswith(_HOST_PREFIXES)):
         return ParsedId(value, "plain")
     text = value.strip()
+    if text.endswith("/") and text.count("/") == 2 and not looks_like_local_path(text[:-1]):
+        text = text[:-1]  # owner/name/ — a trailing slash, not a path
+    if text.endswith(".git"):  # a clone URL or id names the repo without it
+        text = text[:-4]
     if not text:
         return ParsedId(None, rejection="empty")
     resolution: Resolution = "plain"

@@ -19,6 +19,7 @@ reads the store once and counts, with examples:
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -131,6 +132,11 @@ def read_skipped(store: GraphStore) -> dict[str, dict[str, dict[str, Any]]]:
     return data if isinstance(data, dict) else {}
 
 
+def _absolute(path: str) -> str:
+    """One spelling per file (``f.jsonl`` and ``/abs/f.jsonl`` are the same file)."""
+    return os.path.abspath(path)
+
+
 class SkippedLines:
     """Collects the lines an ingestion skipped, by file and reason category, for ``graphsc quality``."""
 
@@ -138,6 +144,7 @@ class SkippedLines:
         self.by_file: dict[str, dict[str, dict[str, Any]]] = {}
 
     def add(self, path: str, line: int, reason: str) -> None:
+        path = _absolute(path)
         entry = self.by_file.setdefault(path, {}).setdefault(skip_category(reason), {"count": 0, "lines": []})
         entry["count"] += 1
         if len(entry["lines"]) < EXAMPLES:
@@ -147,7 +154,7 @@ class SkippedLines:
         """Store the skips of ``paths``, replacing what an earlier ingestion of the same files recorded."""
         data = read_skipped(store)
         for path in paths:
-            data.pop(path, None)
+            data.pop(_absolute(path), None)
         data.update(self.by_file)
         store.set_state({SKIPPED_STATE: json.dumps(data, sort_keys=True)})
 

@@ -11,8 +11,9 @@ field values compare equal, as tuples do; don't mix types in one set.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 Relation = Literal["finetune", "adapter", "quantized", "merge", "distillation"]
 RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge", "distillation")
@@ -155,13 +156,40 @@ class GraphBatch:
     uses: list[Uses] = field(default_factory=list)
     notes: list[IdNote] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
+    # Where each fetched record's items start in the lists (by lower-cased id), and which records came twice.
+    _starts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False, compare=False)
+    _repeated: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, record: ModelRecord) -> None:
+        """Append a record's model, edges and notes. A record whose id (any casing) is already in the batch
+        supersedes the earlier copy, as a later batch would: see ``drop_superseded``."""
+        if record.model.fetched:
+            key = record.model.id.lower()
+            if key in self._starts:
+                self._repeated.add(key)
+            self._starts[key] = (len(self.derived_from), len(self.trained_on), len(self.uses), len(self.notes))
         self.models.append(record.model)
         self.derived_from.extend(record.derived_from)
         self.trained_on.extend(record.trained_on)
         self.uses.extend(record.used_by)
         self.notes.extend(record.notes)
+
+    def drop_superseded(self) -> None:
+        """Remove the edges and notes earlier copies of a repeated record added: the last copy wins, whatever the
+        batch size (a dump may list a model twice; a snapshot may hold an old and a new record)."""
+        if not self._repeated:
+            return
+        starts = {key: self._starts[key] for key in self._repeated}
+
+        def keep(items: list[Any], owner: Callable[[Any], str | None], slot: int) -> list[Any]:
+            return [x for i, x in enumerate(items)
+                    if (key := owner(x)) is None or key not in starts or i >= starts[key][slot]]
+
+        self.derived_from = keep(self.derived_from, lambda e: e.child.lower(), 0)
+        self.trained_on = keep(self.trained_on, lambda t: t.model.lower(), 1)
+        self.uses = keep(self.uses, lambda u: u.model.lower() if u.source == "hub-spaces" else None, 2)
+        self.notes = keep(self.notes, lambda n: n.model.lower(), 3)
+        self._repeated.clear()
 
     def __len__(self) -> int:
         return (

@@ -62,6 +62,13 @@ def test_non_strings_are_not_ids(value: object) -> None:
     ("Qwen/Qwen2.5-0.5B@main", "Qwen/Qwen2.5-0.5B"),
     ("  Qwen/Qwen2.5-0.5B \n", "Qwen/Qwen2.5-0.5B"),
     ("https://huggingface.co/gpt2/tree/main", "openai-community/gpt2"),   # URL of a legacy id
+    ("https://huggingface.co/Qwen/Qwen2.5-0.5B.git", "Qwen/Qwen2.5-0.5B"),  # a clone URL
+    ("Qwen/Qwen2.5-0.5B.git", "Qwen/Qwen2.5-0.5B"),
+    ("HuggingFace.co/Qwen/Qwen2.5-0.5B", "Qwen/Qwen2.5-0.5B"),              # hosts in any casing
+    ("https://huggingface.co/api/models/Qwen/Qwen2.5-0.5B", "Qwen/Qwen2.5-0.5B"),  # the API's own URL
+    ("hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", "bartowski/Llama-3.2-1B-Instruct-GGUF"),  # Ollama
+    ("Qwen/Qwen2.5-0.5B/", "Qwen/Qwen2.5-0.5B"),                           # trailing slash
+    ("hf.co/GPT2", "openai-community/gpt2"),
 ])
 def test_url_forms_reduce_to_the_id(value: str, expected: str) -> None:
     assert parse_repo_id(value).id == expected

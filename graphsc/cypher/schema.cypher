@@ -22,3 +22,7 @@ CREATE INDEX dataset_key IF NOT EXISTS FOR (n:Dataset) ON (n.key);
 CREATE CONSTRAINT model_alias IF NOT EXISTS FOR (n:ModelAlias) REQUIRE n.alias IS UNIQUE;
 CREATE INDEX model_alias_key IF NOT EXISTS FOR (n:ModelAlias) ON (n.key);
 CREATE INDEX id_note_model IF NOT EXISTS FOR (n:IdNote) ON (n.model);
+CREATE INDEX model_alias_id IF NOT EXISTS FOR (n:ModelAlias) ON (n.id);
+CREATE INDEX id_note_resolved IF NOT EXISTS FOR (n:IdNote) ON (n.resolved);
+CREATE INDEX model_alias_id IF NOT EXISTS FOR (n:ModelAlias) ON (n.id);
+CREATE INDEX id_note_resolved IF NOT EXISTS FOR (n:IdNote) ON (n.resolved);

@@ -17,6 +17,7 @@ from rich.tree import Tree
 
 from graphsc.lineage import Lineage
 from graphsc.records import DerivedFrom, Model
+from graphsc.render.text import visible
 
 RELATION_STYLE = {"finetune": "green", "adapter": "cyan", "quantized": "magenta", "merge": "yellow", "distillation": "blue"}
 
@@ -141,7 +142,7 @@ def _unconfirmed_text(lineage: Lineage) -> Text:
     for i, note in enumerate(lineage.unconfirmed_bases):
         if i:
             text.append("\n")
-        text.append(note.value)
+        text.append(visible(note.value))
         text.append(f"  {_NOTE_REASONS.get(note.kind, note.kind)}", style="dim")
     return text
 
@@ -172,7 +173,7 @@ def render_lineage_tree(lineage: Lineage, console: Console, width: int = 10, lim
             parts.append(builder.build(lineage.ancestor_edges, up=True))
         else:
             parts.append(Text("  none: a root model (no declared base model)", style="dim"))
-        hidden_up = len(lineage.ancestor_distance) - len(builder.shown)
+        hidden_up = len(lineage.ancestor_distance) - len(builder.shown) if lineage.ancestor_edges else 0
     if lineage.direction != "up":
         parts.append(Text(f"Descendants of {escape(lineage.model.id)}", style="bold underline"))
         parts.append(builder.build(lineage.descendant_edges, up=False))

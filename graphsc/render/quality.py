@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graphsc.quality import QualityReport, Tally
+from graphsc.render.text import visible
 
 SCHEMA = "graphsc.quality/1"
 
@@ -42,6 +43,10 @@ def quality_document(report: QualityReport) -> dict[str, Any]:
 
 
 def _example_text(example: dict[str, Any]) -> str:
+    return visible(_example(example))
+
+
+def _example(example: dict[str, Any]) -> str:
     if "file" in example:
         return f"{example['file']}:{example['line']}"
     if "alias" in example:
@@ -80,5 +85,5 @@ def render_quality(report: QualityReport, console: Console) -> None:
     relations.add_column("source")
     relations.add_column("edges", justify="right")
     for source, n in sorted(report.relations_by_source.items(), key=lambda kv: (-kv[1], kv[0])):
-        relations.add_row(Text(source), Text(f"{n:,}"))
+        relations.add_row(Text(visible(source)), Text(f"{n:,}"))
     console.print(relations)

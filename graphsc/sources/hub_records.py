@@ -46,7 +46,6 @@ QUANT_METHODS = frozenset({
 })
 MERGE_TAGS = frozenset({"merge", "mergekit"})
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what SQLite and Neo4j integers hold
-_ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors", "adapter_model.bin")
 
 
 class RecordError(ValueError):
@@ -69,6 +68,12 @@ def _as_list(value: Any) -> list[Any]:
 def _as_int(value: Any) -> int | None:
     """An integer a store can hold (64-bit signed), else None."""
     return value if isinstance(value, int) and not isinstance(value, bool) and _INT64_MIN <= value <= _INT64_MAX else None
+
+
+def _as_count(value: Any) -> int | None:
+    """A count (downloads, likes): a non-negative integer a store can hold, else None."""
+    found = _as_int(value)
+    return found if found is not None and found >= 0 else None
 
 
 def _as_str(value: Any) -> str | None:
@@ -114,7 +119,8 @@ class _Signals:
         return any(f.rsplit("/", 1)[-1] in names for f in self.files)
 
     def adapter(self) -> str | None:
-        if self._file(*_ADAPTER_FILES):
+        names = [f.rsplit("/", 1)[-1] for f in self.files]
+        if any(n == "adapter_config.json" or n.startswith("adapter_model.") for n in names):
             return "adapter-files"
         if self.library == "peft" or "peft" in self.tags:
             return "peft"
@@ -165,7 +171,9 @@ class _Reader:
         self.notes: list[IdNote] = []
 
     def note(self, field: str, value: Any, resolved: str | None, kind: str) -> None:
-        self.notes.append(IdNote(self.model_id, field, shown(value), resolved, kind, self.fetched_at))
+        note = IdNote(self.model_id, field, shown(value), resolved, kind, self.fetched_at)
+        if note not in self.notes:  # the Hub tags a base twice (base_model:X and base_model:<relation>:X)
+            self.notes.append(note)
 
     def ids(self, values: list[Any], field: str, repo_type: RepoType = "model") -> dict[str, str]:
         """``{id_key: id}`` of the values that are ids, first spelling kept; notes for the rest."""
@@ -221,9 +229,11 @@ def _bases(
 ) -> tuple[DerivedFrom, ...]:
     relation_tags: dict[str, tuple[str, str]] = {}
     plain_tag_values: list[str] = []
+    has_relation_tags = False  # even a tag naming a local path is the Hub's resolved tree: the card does not count
     for rest in tags.bases:
         relation, sep, base = rest.partition(":")
         if sep and relation in TAG_RELATIONS:
+            has_relation_tags = True
             for key, base_id in reader.ids([base], "base_model tag").items():
                 relation_tags.setdefault(key, (base_id, relation))
         else:
@@ -232,14 +242,14 @@ def _bases(
     card_value = card.get("base_model")
     card_bases = reader.ids(_as_list(card_value), "base_model") if card_value is not None else {}
     fetched_at = reader.fetched_at
-    if relation_tags:
+    if has_relation_tags:
         lineage = {key: base_id for key, (base_id, _) in relation_tags.items()}
         for key, base_id in plain.items():
             if key not in lineage:
                 reader.note("base_model tag", base_id, base_id, "unconfirmed")
     else:
-        lineage = plain or card_bases
-    if plain or relation_tags:
+        lineage = plain or ({} if plain_tag_values else card_bases)
+    if plain_tag_values or has_relation_tags:
         for key, base_id in card_bases.items():
             if key not in lineage:
                 reader.note("base_model", base_id, base_id, "unconfirmed")
@@ -261,7 +271,8 @@ def _datasets(reader: _Reader, card: Mapping[str, Any], tags: _Tags) -> tuple[Tr
         return ()
     from_card = reader.ids(_as_list(card_value), "datasets", "dataset")
     from_tags = reader.ids(tags.datasets, "dataset tag", "dataset")
-    found = {key: (dataset, "card") for key, dataset in from_card.items()}
+    # The tag's spelling is the Hub's (it resolved the card's entry); the source says where the edge was first read.
+    found = {key: (from_tags.get(key, dataset), "card") for key, dataset in from_card.items()}
     for key, dataset in from_tags.items():
         found.setdefault(key, (dataset, "hub-tag"))
     return tuple(TrainedOn(reader.model_id, d, source, reader.fetched_at) for d, source in found.values())
@@ -304,8 +315,8 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
         _as_str(card.get("license_link")),
         _as_str(data.get("pipeline_tag")) or _as_str(card.get("pipeline_tag")),
         _as_str(data.get("library_name")) or _as_str(card.get("library_name")),
-        _as_int(data.get("downloads")),
-        _as_int(data.get("likes")),
+        _as_count(data.get("downloads")),
+        _as_count(data.get("likes")),
         _as_str(data.get("createdAt")) or _as_str(data.get("created_at")),
         _as_str(data.get("lastModified")) or _as_str(data.get("last_modified")),
         _gated(data.get("gated")),

@@ -63,7 +63,9 @@ def _batch_model_ids(batch: GraphBatch) -> Iterable[str]:
 
 
 def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
-    """Resolve ``batch``'s model ids against itself and the store (see the module docstring)."""
+    """Resolve ``batch``'s model ids against itself and the store (see the module docstring). A record repeated in
+    the batch counts once, its last copy (``GraphBatch.drop_superseded``)."""
+    batch.drop_superseded()
     spellings: dict[str, str] = {}
     variants: set[str] = set()
     lower = str.lower  # id_key, inlined: this loop sees every id of a batch
@@ -86,7 +88,7 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
             key = redirects[key]
         return key
 
-    stored = index.stored_model_ids(spellings.keys())
+    stored = index.stored_model_ids({*spellings, *noted})
     display: dict[str, str] = {}
     for m in batch.models:
         # A fetched record gives its repo's display casing, unless its id is itself a known old name.
@@ -100,6 +102,8 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
     moves: list[tuple[str, str]] = []
     new_aliases: list[Alias] = list(batch.aliases)
     for key, stored_id in stored.items():
+        if key not in spellings:  # an id only a note names: looked up to resolve the note, not a node to move
+            continue
         target = display[final_key(key)]
         if stored_id != target:
             moves.append((stored_id, target))
@@ -116,8 +120,8 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         found = cache.get(model_id)
         if found is None:
             # Ids only named by notes are not nodes: they resolve through aliases, else stay as they are.
-            key = lower(model_id)
-            found = cache[model_id] = display.get(final_key(key) if redirects else key, model_id)
+            key = final_key(lower(model_id)) if redirects else lower(model_id)
+            found = cache[model_id] = display.get(key) or stored.get(key) or model_id
         return found
 
     # Most ids are already canonical: records are rebuilt only where an id changes.

@@ -116,6 +116,8 @@ MODEL_EXISTS = "MATCH (n:Model {id: $id}) RETURN count(n) AS n"
 RENAME_MODEL = f"""
 MATCH (o:Model {{id: $old}}) SET o.id = $new, o.key = toLower($new)
 WITH o CALL (o) {{ MATCH (x:{NOTE_LABEL} {{model: $old}}) SET x.model = $new }}
+CALL () {{ MATCH (a:{ALIAS_LABEL} {{id: $old}}) SET a.id = $new }}
+CALL () {{ MATCH (x:{NOTE_LABEL} {{resolved: $old}}) SET x.resolved = $new }}
 """
 MERGE_MODEL_INTO = f"""
 MATCH (o:Model {{id: $old}}), (n:Model {{id: $new}})
@@ -124,6 +126,8 @@ CALL (o, n) {{ MATCH (o)-[r:DERIVED_FROM]->(b) WHERE b <> n MERGE (n)-[r2:DERIVE
 CALL (o, n) {{ MATCH (o)-[r:TRAINED_ON]->(d) MERGE (n)-[r2:TRAINED_ON]->(d) SET r2 = properties(r) DELETE r }}
 CALL (o, n) {{ MATCH (u)-[r:USES]->(o) MERGE (u)-[r2:USES]->(n) SET r2 = properties(r) DELETE r }}
 CALL (o) {{ MATCH (x:{NOTE_LABEL} {{model: $old}}) SET x.model = $new }}
+CALL () {{ MATCH (a:{ALIAS_LABEL} {{id: $old}}) SET a.id = $new }}
+CALL () {{ MATCH (x:{NOTE_LABEL} {{resolved: $old}}) SET x.resolved = $new }}
 DETACH DELETE o
 """
 SET_STATE = f"UNWIND $rows AS row MERGE (s:{STATE_LABEL} {{key: row[0]}}) SET s.value = row[1]"

@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS id_notes (
 CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, key TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL)
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS aliases_key ON aliases (key, kind);
+CREATE INDEX IF NOT EXISTS aliases_id ON aliases (id);
+CREATE INDEX IF NOT EXISTS id_notes_resolved ON id_notes (resolved);
 """
 
 _MODEL_COLUMNS = Model._fields
@@ -239,6 +241,8 @@ class SQLiteStore:
         for table, column in _MODEL_REFERENCES:
             db.execute(f"UPDATE OR REPLACE {table} SET {column}=? WHERE {column}=?", (new, old))
         db.execute("DELETE FROM derived_from WHERE child=base AND child=?", (new,))
+        db.execute("UPDATE aliases SET id=? WHERE id=?", (new, old))
+        db.execute("UPDATE id_notes SET resolved=? WHERE resolved=?", (new, old))
         if db.execute("SELECT 1 FROM sqlite_master WHERE name='model_metrics'").fetchone():
             db.execute("DELETE FROM model_metrics WHERE model_id=?", (old,))
 

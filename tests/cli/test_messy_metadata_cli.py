@@ -151,3 +151,18 @@ def test_quality_counts_every_kind_and_ingest_prints_the_summary(tmp_path: Path)
     assert q["skipped_records"] == {"invalid JSON": {"count": 1, "examples": [{"file": str(data), "line": 7}]}}
     table = run(db, "quality").stdout
     assert "unconfirmed card bases" in table and "a/renamed: o/old" in table and "inferred:default" in table
+
+
+def test_root_lineage_hides_nothing_and_a_local_path_id_gets_a_hint(tmp_path: Path) -> None:
+    db = ingest(tmp_path, [{"id": "o/root"}, {"id": "o/child", "tags": ["base_model:finetune:o/root"]}])
+    assert "not shown" not in run(db, "lineage", "o/root").stdout
+    missing = run(db, "lineage", "/data/m/x")
+    assert missing.exit_code == 1 and "is a local path" in missing.output and "ingest hf" not in missing.output
+
+
+def test_card_values_with_terminal_sequences_are_printed_inert(tmp_path: Path) -> None:
+    value = "\u001b[31mRED\u001b[0m/x\u001b]0;TITLE\u0007"
+    db = ingest(tmp_path, [{"id": "esc/m", "cardData": {"base_model": value}}])
+    for out in (run(db, "lineage", "esc/m").stdout, run(db, "quality").stdout):
+        assert "\x1b" not in out and "\x07" not in out
+        assert "\\x1b[31mRED" in out

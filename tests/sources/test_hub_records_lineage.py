@@ -85,6 +85,28 @@ def test_local_paths_in_card_or_tags_are_no_edge(path: str) -> None:
         assert {n.kind for n in converted.notes} == {"local-path"} and all(n.resolved is None for n in converted.notes)
 
 
+def test_relation_tags_naming_only_local_paths_still_make_the_card_unconfirmed() -> None:
+    # The Hub's tree holds what it resolved, even a path it echoed: the card's other base is not lineage.
+    for tag in ("base_model:adapter:/data/x", "base_model:adapter:C:\\models\\x"):
+        record = {"id": "tg/6", "tags": [tag], "cardData": {"base_model": "x/y"}}
+        assert edges(record) == {}
+        assert ("x/y", "x/y", "unconfirmed") in notes(record)
+
+
+def test_a_base_tagged_twice_is_noted_once() -> None:
+    converted = model_record_from_hub({"id": "one/rec", "tags": ["base_model:gpt2", "base_model:finetune:gpt2"]})
+    assert [(n.value, n.resolved, n.kind) for n in converted.notes] == [("gpt2", "openai-community/gpt2", "legacy")]
+    paths = model_record_from_hub({"id": "one/p", "tags": ["base_model:/x/y/z", "base_model:finetune:/x/y/z"]})
+    assert [(n.value, n.kind) for n in paths.notes] == [("/x/y/z", "local-path")]
+
+
+def test_dataset_spelling_is_the_tags_and_counts_are_never_negative() -> None:
+    converted = model_record_from_hub({"id": "a/x", "tags": ["dataset:HuggingFaceFW/fineweb"],
+                                       "cardData": {"datasets": ["huggingfacefw/FINEWEB"]}, "downloads": -5, "likes": -1})
+    assert [(t.dataset, t.source) for t in converted.trained_on] == [("HuggingFaceFW/fineweb", "card")]
+    assert (converted.model.downloads, converted.model.likes) == (None, None)
+
+
 # ── E: relation from the repository's own signals ──
 
 LLAMA3 = "meta-llama/Meta-Llama-3-8B-Instruct"
@@ -104,6 +126,7 @@ LLAMA3 = "meta-llama/Meta-Llama-3-8B-Instruct"
     ({"library_name": "peft"}, "adapter", "inferred:peft"),
     ({"tags": ["peft", "lora"]}, "adapter", "inferred:peft"),
     ({"siblings": [{"rfilename": "adapter_config.json"}, {"rfilename": "adapter_model.safetensors"}]}, "adapter", "inferred:adapter-files"),
+    ({"siblings": [{"rfilename": "adapter_model.gguf"}]}, "adapter", "inferred:adapter-files"),  # a LoRA as GGUF
     # a QLoRA adapter carries bitsandbytes tags too: its adapter files decide
     ({"tags": ["4-bit", "bitsandbytes"], "siblings": [{"rfilename": "adapter_config.json"}]}, "adapter", "inferred:adapter-files"),
     # a native FP8 checkpoint (DeepSeek-V3/R1 style) is not a quantization of its base

@@ -4,6 +4,7 @@ the real record arrives. Every test runs on the embedded store and on a real Neo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,3 +125,32 @@ def test_notes_are_replaced_when_the_record_is_ingested_again(store: GraphStore)
     assert {n.kind for n in store.notes_of(["a/x"])} == {"local-path"}
     write(store, {"id": "a/x", "tags": ["base_model:finetune:o/b"], "cardData": {"base_model": "o/b"}})
     assert store.notes_of(["a/x"]) == []
+
+
+@pytest.mark.parametrize("batch_size", [1, 10])
+def test_a_record_repeated_in_a_dump_counts_once_its_last_copy(store: GraphStore, batch_size: int) -> None:
+    from graphsc.ingest import ingest_snapshot
+
+    records = [
+        {"id": "mm/x", "tags": ["base_model:merge:p/a", "base_model:merge:p/b", "dataset:ds/one"],
+         "cardData": {"base_model": ["p/a", "p/b"], "base_model_relation": "merge"}},
+        {"id": "MM/X", "tags": ["base_model:finetune:p/a", "dataset:ds/two"], "cardData": {"base_model": ["p/a", "p/b"]}},
+    ]
+    path = Path(store.location).parent / "dump.jsonl" if store.kind == "embedded" else Path("/tmp/graphsc-dump.jsonl")
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    ingest_snapshot(store, [str(path)], batch_size=batch_size)
+    assert edges(store) == {("MM/X", "p/a", "finetune")}
+    assert {(t.model, t.dataset) for page in store.iter_trained_on() for t in page} == {("MM/X", "ds/two")}
+    assert [(n.value, n.kind) for n in store.notes_of(["MM/X"])] == [("p/b", "unconfirmed")]
+
+
+def test_case_aliases_and_notes_follow_the_node_whatever_the_order(store: GraphStore) -> None:
+    write(store, {"id": "c/one", "cardData": {"base_model": "org/base-model"}})
+    write(store, {"id": "c/two", "cardData": {"base_model": "ORG/BASE-MODEL"}})
+    write(store, {"id": "c/three", "tags": ["base_model:finetune:c/two"], "cardData": {"base_model": ["c/two", "Org/BASE-model"]}})
+    write(store, {"id": "Org/Base-Model"})
+    assert {a.id for page in store.iter_aliases() for a in page} == {"Org/Base-Model"}
+    assert [(n.value, n.resolved) for n in store.notes_of(["c/three"])] == [("Org/BASE-model", "Org/Base-Model")]
+    # a note naming a model already stored resolves to the stored spelling, in any batch
+    write(store, {"id": "c/four", "tags": ["base_model:finetune:c/one"], "cardData": {"base_model": ["c/one", "org/BASE-MODEL"]}})
+    assert [(n.value, n.resolved) for n in store.notes_of(["c/four"])] == [("org/BASE-MODEL", "Org/Base-Model")]

@@ -29,21 +29,16 @@ from tests.fake_hub import (
     CARD_KEEPS_OLD, IDENTITY_RENAMES, QWEN, QWEN_CHILD, QWEN_LOWER_TAG, RENAMED_NEW, RENAMED_OLD, TAGGED_OLD, FakeHub,
     identity_records,
 )
-from tests.store.conftest import neo4j_store, neo4j_uri  # noqa: F401 - fixtures, for the Neo4j runs
+from tests.store.conftest import any_store, neo4j_store, neo4j_uri  # noqa: F401 - fixtures, for both backends
 
 FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 runner = CliRunner()
 
 
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def graph(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """A fresh store of each backend: the embedded SQLite store and a real (emptied) Neo4j."""
-    if request.param == "neo4j":
-        yield request.getfixturevalue("neo4j_store")
-        return
-    store = SQLiteStore(tmp_path / "graph.db")
-    yield store
-    store.close()
+@pytest.fixture
+def graph(any_store: GraphStore) -> GraphStore:
+    """A fresh store of each backend (``tests/store/conftest.py``)."""
+    return any_store
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 from neo4j import GraphDatabase
 
+from graphsc.store.base import GraphStore
 from graphsc.store.neo4j import Neo4jStore
+from graphsc.store.sqlite import SQLiteStore
 from graphsc.store.neo4j_cypher import ALIAS_LABEL, NODE_LABELS, NOTE_LABEL, STATE_LABEL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,6 +79,20 @@ def wipe(uri: str) -> None:
                         "test server", pytrace=False)
         with driver.session() as session:
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """A fresh, empty store of each backend: the embedded SQLite store and a real (emptied) Neo4j."""
+    if request.param == "neo4j":
+        yield request.getfixturevalue("neo4j_store")
+        return
+    embedded = SQLiteStore(tmp_path / "graph.db")
+    yield embedded
+    embedded.close()
 
 
 @pytest.fixture

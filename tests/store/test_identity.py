@@ -5,7 +5,6 @@ the real record arrives. Every test runs on the embedded store and on a real Neo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,13 @@ from graphsc.lineage import compute_lineage
 from graphsc.records import Alias, GraphBatch
 from graphsc.sources.hub_records import model_record_from_hub
 from graphsc.store.base import GraphStore
-from graphsc.store.sqlite import SQLiteStore
 
-BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 QWEN = "Qwen/Qwen2.5-0.5B-Instruct"
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    if request.param == "neo4j":
-        yield request.getfixturevalue("neo4j_store")
-        return
-    embedded = SQLiteStore(tmp_path / "g.db")
-    yield embedded
-    embedded.close()
+@pytest.fixture
+def store(any_store: GraphStore) -> GraphStore:
+    return any_store
 
 
 def write(store: GraphStore, *records: dict, aliases: tuple[Alias, ...] = ()) -> None:
@@ -128,7 +120,7 @@ def test_notes_are_replaced_when_the_record_is_ingested_again(store: GraphStore)
 
 
 @pytest.mark.parametrize("batch_size", [1, 10])
-def test_a_record_repeated_in_a_dump_counts_once_its_last_copy(store: GraphStore, batch_size: int) -> None:
+def test_a_record_repeated_in_a_dump_counts_once_its_last_copy(store: GraphStore, batch_size: int, tmp_path: Path) -> None:
     from graphsc.ingest import ingest_snapshot
 
     records = [
@@ -136,7 +128,7 @@ def test_a_record_repeated_in_a_dump_counts_once_its_last_copy(store: GraphStore
          "cardData": {"base_model": ["p/a", "p/b"], "base_model_relation": "merge"}},
         {"id": "MM/X", "tags": ["base_model:finetune:p/a", "dataset:ds/two"], "cardData": {"base_model": ["p/a", "p/b"]}},
     ]
-    path = Path(store.location).parent / "dump.jsonl" if store.kind == "embedded" else Path("/tmp/graphsc-dump.jsonl")
+    path = tmp_path / "dump.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
     ingest_snapshot(store, [str(path)], batch_size=batch_size)
     assert edges(store) == {("MM/X", "p/a", "finetune")}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import Any, Literal, NamedTuple
 
@@ -133,22 +133,34 @@ def _from_url(rest: str, repo_type: RepoType) -> str | None:
     return parts[0]
 
 
-def parse_repo_id(value: Any, repo_type: RepoType = "model", *, legacy: bool = True) -> ParsedId:
+def parse_repo_id(value: Any, repo_type: RepoType = "model", *, legacy: bool = True, cached: bool = True) -> ParsedId:
     """Read a repo id from a value a source gave (a card field, a tag, a CSV cell, a CLI argument).
 
     Takes any JSON value; returns a ``ParsedId`` whose ``id`` is the repo id (URL forms reduced, ``@revision``
     dropped, legacy model ids renamed to their current id unless ``legacy`` is False, for a caller that reports
-    the renames itself) or None with the ``rejection`` reason. Never raises.
+    the renames itself) or None with the ``rejection`` reason. Never raises. ``cached=False`` for values that
+    rarely repeat (a record's own id), which would only crowd the cache.
     """
-    if not isinstance(value, str):
-        return _NOT_A_STRING
-    return _parse_text(value, repo_type, legacy)
+    if type(value) is not str or not cached:
+        return _parse_text(value, repo_type, legacy) if isinstance(value, str) else _NOT_A_STRING
+    cache = _PARSED[repo_type][legacy]
+    found = cache.get(value)
+    if found is None:
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        found = cache[value] = _parse_text(value, repo_type, legacy)
+    return found
 
 
 _NOT_A_STRING = ParsedId(None, rejection="not-a-string")
+# Parsed values by repo type and legacy flag: bases, datasets and Spaces repeat across a dump's records, and this
+# is ingest's hottest call (a plain dict: functools.lru_cache's wrapper costs more than most parses).
+_CACHE_SIZE = 1 << 17
+_PARSED: dict[str, dict[bool, dict[str, ParsedId]]] = {
+    t: {True: {}, False: {}} for t in ("model", "dataset", "space")
+}
 
 
-@lru_cache(maxsize=1 << 16)  # bases, datasets and Spaces repeat across a dump's records
 def _parse_text(value: str, repo_type: RepoType, legacy: bool) -> ParsedId:
     if (len(value) <= 96 and "/" in value and _FAST_ID.fullmatch(value) and "--" not in value and ".." not in value
             and not value.endswith(".git") and not value.lower().startswith(_HOST_PREFIXES)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from graphsc.bulk import frozen_gc
 from graphsc.errors import MalformedRecordError
 from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, BatchWriter, IngestReport, utc_now
 from graphsc.quality import SkippedLines
@@ -27,8 +28,8 @@ def ingest_snapshot(
 
     Malformed lines are reported through ``on_problem`` and skipped (and recorded per file for ``graphsc quality``);
     with ``strict`` the first one raises ``MalformedRecordError`` after everything before it has been written.
-    ``IngestReport.quality`` counts what the records' conversion noted (``graphsc.quality.quality_summary_line``). An interruption loses at most the
-    batch in flight; re-running is idempotent.
+    ``IngestReport.quality`` counts what the records' conversion noted (``graphsc.quality.quality_summary_line``).
+    An interruption loses at most the batch in flight; re-running is idempotent.
     """
     report = IngestReport()
     started = time.perf_counter()
@@ -38,19 +39,22 @@ def ingest_snapshot(
     for path in paths:
         check_snapshot(path)
     try:
-        for item in converted_records(paths, fetched_at):
-            if isinstance(item, BadLine):
-                if strict:
-                    writer.flush()
-                    raise MalformedRecordError(item.path, item.line, item.reason)
-                report.note_problem(item)
-                skipped.add(item.path, item.line, item.reason)
-                if on_problem is not None:
-                    on_problem(item)
-                continue
-            report.note_record(item)
-            writer.add(item)
-        writer.flush()
+        # Records are acyclic tuples that reference counting frees once their batch is written; the cyclic GC would
+        # only rescan the growing batch (a third of a 200,000-record ingest, measured).
+        with frozen_gc():
+            for item in converted_records(paths, fetched_at):
+                if isinstance(item, BadLine):
+                    if strict:
+                        writer.flush()
+                        raise MalformedRecordError(item.path, item.line, item.reason)
+                    report.note_problem(item)
+                    skipped.add(item.path, item.line, item.reason)
+                    if on_problem is not None:
+                        on_problem(item)
+                    continue
+                report.note_record(item)
+                writer.add(item)
+            writer.flush()
         skipped.save(store, paths)
     finally:
         report.records = writer.written

@@ -78,10 +78,10 @@ def _as_count(value: Any) -> int | None:
 
 def _as_str(value: Any) -> str | None:
     """A non-blank string, stripped and storable (lone surrogates replaced), else None."""
-    if type(value) is not str and not isinstance(value, str):
-        return None
-    value = value.strip()
-    return (value if value.isascii() else storable(value)) or None
+    if type(value) is str:  # JSON gives exact str; subclasses are not expected
+        value = value.strip()
+        return (value if value.isascii() else storable(value)) or None
+    return None
 
 
 def _gated(value: Any) -> str | None:
@@ -234,6 +234,11 @@ def _bases(
         relation, sep, base = rest.partition(":")
         if sep and relation in TAG_RELATIONS:
             has_relation_tags = True
+            parsed = parse_repo_id(base)
+            if parsed.resolution == "plain" and (key := parsed.id.lower()) != reader.key:  # type: ignore[union-attr]
+                if key not in relation_tags:
+                    relation_tags[key] = (parsed.id, relation)  # type: ignore[assignment]
+                continue
             for key, base_id in reader.ids([base], "base_model tag").items():
                 relation_tags.setdefault(key, (base_id, relation))
         else:
@@ -285,7 +290,7 @@ def _record_id(data: Mapping[str, Any]) -> str:
         raw = data.get(field)
         if not isinstance(raw, str) or not raw.strip():
             continue
-        parsed = parse_repo_id(raw)
+        parsed = parse_repo_id(raw, cached=False)
         if parsed.id is not None:
             return parsed.id
         problem = problem or f"{shown(raw)!r} is not a Hub repo id ({parsed.rejection})"

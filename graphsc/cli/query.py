@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graphsc.cli.common import StoreOption
 from graphsc.errors import GraphscError
+
+if TYPE_CHECKING:
+    from graphsc.store.neo4j import Neo4jStore
 
 NEEDS_NEO4J = (
     "Cypher needs Neo4j: copy the embedded graph into it with `graphsc neo4j push` (start one with "
@@ -51,10 +54,26 @@ def query(
 
     graph = Neo4jStore.from_env()
     try:
+        params = resolved_ids(graph, params)
         keys, rows = graph.run_cypher(chosen.statements, params)
     finally:
         graph.close()
     _emit(chosen.name, keys, rows, output_format)
+
+
+def resolved_ids(graph: "Neo4jStore", params: dict[str, object]) -> dict[str, object]:
+    """``params`` with the model id (``$id``) and dataset id (``$dataset``) resolved as every command resolves ids
+    (any casing, URL, legacy id, a renamed repo's old id; README "Identity and lineage"); an id not in the graph is
+    left as given, so the query answers nothing for it as before."""
+    from graphsc.ids import id_key, parse_repo_id
+
+    out = dict(params)
+    if isinstance(out.get("id"), str):
+        out["id"] = graph.find_model_id(out["id"]) or out["id"]  # type: ignore[arg-type]
+    if isinstance(out.get("dataset"), str):
+        dataset = parse_repo_id(out["dataset"], "dataset").id or out["dataset"]
+        out["dataset"] = graph.stored_dataset_ids([id_key(dataset)]).get(id_key(dataset), dataset)  # type: ignore[arg-type]
+    return out
 
 
 def _emit(title: str, keys: list[str], rows: list[list[object]], output_format: QueryFormat) -> None:

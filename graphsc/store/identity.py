@@ -65,14 +65,17 @@ def _batch_model_ids(batch: GraphBatch) -> Iterable[str]:
 def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
     """Resolve ``batch``'s model ids against itself and the store (see the module docstring). A record repeated in
     the batch counts once, its last copy (``GraphBatch.drop_superseded``)."""
-    batch.drop_superseded()
     spellings: dict[str, str] = {}
     variants: set[str] = set()
     lower = str.lower  # id_key, inlined: this loop sees every id of a batch
+    # Spellings are read before superseded copies are dropped, so the first spelling seen wins as it would with
+    # one record per batch: the answer never depends on --batch-size.
     for model_id in dict.fromkeys(_batch_model_ids(batch)):
         if spellings.setdefault(lower(model_id), model_id) != model_id:
             variants.add(model_id)
-    if not spellings:
+    dataset_id = _dataset_resolver(batch, index)
+    batch.drop_superseded()
+    if not spellings and not batch.datasets:
         return Assembled(batch)
     redirects = {id_key(a.alias): id_key(a.id) for a in batch.aliases if id_key(a.alias) != id_key(a.id)}
     noted = {id_key(n.resolved) for n in batch.notes if n.kind == "unconfirmed" and n.resolved is not None}
@@ -130,7 +133,6 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         for e in batch.derived_from
     )
     endpoints = {(e.child, e.base) for e in derived_from} if batch.notes else set()
-    dataset_id = _dataset_resolver(batch, index)
     out = GraphBatch(
         models=[m if (r := resolve(m.id)) == m.id else m._replace(id=r) for m in batch.models],
         datasets=list({id_key(d.id): d._replace(id=dataset_id(d.id)) for d in batch.datasets}.values()),

@@ -18,6 +18,7 @@ from neo4j import (
 )
 
 from graphsc.errors import StoreError
+from graphsc.ids import id_key
 from graphsc.querylib import find_query
 from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store import neo4j_cypher as cy
@@ -338,5 +339,6 @@ def _write_steps(batch: GraphBatch) -> list[tuple[str, list[Any]]]:
         (cy.MERGE_USES_FROM_SPACES, [list(u) for u in batch.uses if u.user_kind == "space"]),
         (cy.MERGE_NOTES, [list(n) for n in batch.notes]),
         (cy.MERGE_ALIASES, [list(a) for a in batch.aliases]),
+        (cy.RECLASSIFY_RENAMED, [[a.id, id_key(a.alias)] for a in batch.aliases if a.kind == "renamed"]),
     ]
     return [(statement, list(rows)) for statement, rows in steps if rows]

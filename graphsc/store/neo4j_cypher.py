@@ -101,16 +101,26 @@ SET r.user_kind = row[1], r.source = row[3], r.evidence = row[4], r.fetched_at =
 MERGE_USES_FROM_REPOS = _MERGE_USES.format(label="Repo")
 MERGE_USES_FROM_SPACES = _MERGE_USES.format(label="Space")
 # Rows: list(IdNote) = [model, field, value, resolved, kind, fetched_at].
+# CREATE, not MERGE: a fetched model's notes were deleted just before in the same transaction (a batch holds one
+# copy of each record), and MERGE can meet a note deleted in this transaction when a rename moved it first.
 MERGE_NOTES = f"""
 UNWIND $rows AS row
-MERGE (n:{NOTE_LABEL} {{model: row[0], field: row[1], value: row[2], kind: row[4]}})
-SET n.resolved = row[3], n.fetched_at = row[5]
+CREATE (n:{NOTE_LABEL} {{model: row[0], field: row[1], value: row[2], kind: row[4], resolved: row[3],
+                         fetched_at: row[5]}})
 """
 # Rows: list(Alias) = [alias, id, kind].
 MERGE_ALIASES = (
     f"UNWIND $rows AS row MERGE (a:{ALIAS_LABEL} {{alias: row[0]}}) SET a.key = toLower(row[0]), a.id = row[1], "
     "a.kind = row[2]"
 )
+# Rows: [new id, old id's key] of ``renamed`` aliases: an unconfirmed card base that the Hub redirects to a base
+# the model is tagged with is a followed rename.
+RECLASSIFY_RENAMED = f"""
+UNWIND $rows AS row
+MATCH (x:{NOTE_LABEL} {{kind: 'unconfirmed'}}) WHERE toLower(x.resolved) = row[1]
+MATCH (:Model {{id: x.model}})-[:DERIVED_FROM]->(:Model {{id: row[0]}})
+SET x.kind = 'renamed', x.resolved = row[0]
+"""
 # Identity moves (``graphsc.store.identity``): rename a node, or merge it into an existing one, edges and notes too.
 MODEL_EXISTS = "MATCH (n:Model {id: $id}) RETURN count(n) AS n"
 RENAME_MODEL = f"""

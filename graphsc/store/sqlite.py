@@ -103,6 +103,12 @@ _first = itemgetter(0)  # sort keys: a record's id, an edge's endpoints (other f
 _first_two = itemgetter(0, 1)
 
 
+# A card base once unconfirmed is a followed rename when the Hub later redirects it to a base the model is tagged
+# with (graphsc.store.identity does the same for notes and aliases written together).
+_RECLASSIFY_RENAMED = (
+    "UPDATE OR REPLACE id_notes SET kind='renamed', resolved=? WHERE kind='unconfirmed' AND lower(resolved)=? "
+    "AND EXISTS (SELECT 1 FROM derived_from d WHERE d.child = id_notes.model AND d.base = ?)"
+)
 _MODEL_REFERENCES = (
     ("derived_from", "child"), ("derived_from", "base"), ("trained_on", "model"), ("uses", "model"),
     ("id_notes", "model"),
@@ -230,6 +236,7 @@ class SQLiteStore:
                 "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
                 [(a.alias, id_key(a.alias), a.id, a.kind) for a in batch.aliases],
             )
+            db.executemany(_RECLASSIFY_RENAMED, [(a.id, id_key(a.alias), a.id) for a in batch.aliases if a.kind == "renamed"])
 
     def _move_model(self, old: str, new: str) -> None:
         """Rename model ``old`` to ``new``, or merge it into ``new`` if that is stored; its edges follow."""

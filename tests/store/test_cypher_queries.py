@@ -190,3 +190,18 @@ def test_table_output_and_embedded_store_refusal(both: Both) -> None:
     assert result.exit_code == 0 and "parent_count" in result.stdout and "2 rows" in result.stdout
     refused = runner.invoke(app, ["query", "merges", "--param", "limit=2", "--store", "embedded"])
     assert refused.exit_code == 1 and "graphsc neo4j push" in refused.output and "Traceback" not in refused.output
+
+
+def test_library_queries_take_ids_in_any_spelling(both: Both) -> None:
+    root = ROOTS[0]
+    exact = both.run("descendants", id=root, max_depth=2)
+    assert exact
+    for spelling in (root.upper(), root.lower(), f"https://huggingface.co/{root}/tree/main"):
+        assert both.run("descendants", id=spelling, max_depth=2) == exact
+    dataset_rows = {}
+    for page in both.embedded.iter_trained_on():
+        for e in page:
+            dataset_rows.setdefault(e.dataset, set()).add(e.model)
+    dataset = max(dataset_rows, key=lambda d: len(dataset_rows[d]))
+    rows = both.run("trained_on", dataset=dataset.swapcase())
+    assert {r["model"] for r in rows} == dataset_rows[dataset]

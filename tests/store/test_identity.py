@@ -146,3 +146,50 @@ def test_case_aliases_and_notes_follow_the_node_whatever_the_order(store: GraphS
     # a note naming a model already stored resolves to the stored spelling, in any batch
     write(store, {"id": "c/four", "tags": ["base_model:finetune:c/one"], "cardData": {"base_model": ["c/one", "org/BASE-MODEL"]}})
     assert [(n.value, n.resolved) for n in store.notes_of(["c/four"])] == [("org/BASE-MODEL", "Org/Base-Model")]
+
+
+def test_a_fetched_model_with_notes_reingested_in_other_casing_takes_it(store: GraphStore) -> None:
+    write(store, {"id": "m/x", "cardData": {"base_model": ["c/d", "/data/local"]}, "tags": ["base_model:finetune:a/b"]})
+    write(store, {"id": "M/X", "cardData": {"base_model": ["c/d", "/data/local"]}, "tags": ["base_model:finetune:a/b"]})
+    assert model_ids(store) == ["M/X", "a/b"]
+    assert edges(store) == {("M/X", "a/b", "finetune")}
+    assert sorted((n.value, n.kind) for n in store.notes_of(["M/X"])) == [("/data/local", "local-path"), ("c/d", "unconfirmed")]
+
+
+def test_spellings_do_not_depend_on_the_batch_size(tmp_path: Path) -> None:
+    from graphsc.ingest import ingest_snapshot
+    from graphsc.store.sqlite import SQLiteStore
+
+    records = [
+        {"id": "u/ft", "tags": ["base_model:finetune:Acme/BASE-7b", "dataset:Org/DataSet-One"]},
+        {"id": "u/other", "tags": ["base_model:finetune:acme/base-7b", "dataset:org/dataset-ONE"]},
+        {"id": "U/FT", "tags": ["base_model:finetune:ACME/base-7B"]},
+    ]
+    path = tmp_path / "d.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    answers = []
+    for size in (1, 2, 100):
+        db = SQLiteStore(tmp_path / f"{size}.db")
+        ingest_snapshot(db, [str(path)], batch_size=size)
+        answers.append((model_ids(db), sorted(d.id for page in db.iter_datasets() for d in page),
+                        sorted((a.alias, a.id) for page in db.iter_aliases() for a in page)))
+        db.close()
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0][0] == ["Acme/BASE-7b", "U/FT", "u/other"]
+    assert answers[0][1] == ["Org/DataSet-One"]
+
+
+def test_a_batch_of_datasets_alone_resolves_against_stored_spellings(store: GraphStore) -> None:
+    from graphsc.records import Dataset
+
+    write(store, {"id": "a/x", "tags": ["dataset:Org/DataSet-One"]})
+    store.write(GraphBatch(datasets=[Dataset("org/dataset-ONE", "mit")]))  # as graphsc neo4j push sends them
+    assert [(d.id, d.license) for page in store.iter_datasets() for d in page] == [("Org/DataSet-One", "mit")]
+
+
+def test_an_unconfirmed_card_base_becomes_a_followed_rename_when_the_redirect_is_learned_later(store: GraphStore) -> None:
+    write(store, {"id": "kid/card-old", "tags": ["base_model:finetune:NewOrg/Model-V2"], "cardData": {"base_model": "OLDORG/Model-V1"}})
+    assert [(n.value, n.kind) for n in store.notes_of(["kid/card-old"])] == [("OLDORG/Model-V1", "unconfirmed")]
+    write(store, {"id": "NewOrg/Model-V2"}, aliases=(Alias("oldorg/model-v1", "NewOrg/Model-V2", "renamed"),))
+    assert [(n.value, n.resolved, n.kind) for n in store.notes_of(["kid/card-old"])] == [
+        ("OLDORG/Model-V1", "NewOrg/Model-V2", "renamed")]

@@ -169,6 +169,7 @@ class _Reader:
         self.key = id_key(model_id)
         self.fetched_at = fetched_at
         self.notes: list[IdNote] = []
+        self.written: dict[tuple[str, str], Any] = {}  # (field, id_key) -> the value as written (first seen)
 
     def note(self, field: str, value: Any, resolved: str | None, kind: str) -> None:
         note = IdNote(self.model_id, field, shown(value), resolved, kind, self.fetched_at)
@@ -191,6 +192,7 @@ class _Reader:
                 self.note(field, value, parsed.id, "self-reference")
                 continue
             found.setdefault(key, parsed.id)
+            self.written.setdefault((field, key), value)
         return found
 
 
@@ -251,13 +253,13 @@ def _bases(
         lineage = {key: base_id for key, (base_id, _) in relation_tags.items()}
         for key, base_id in plain.items():
             if key not in lineage:
-                reader.note("base_model tag", base_id, base_id, "unconfirmed")
+                reader.note("base_model tag", reader.written.get(("base_model tag", key), base_id), base_id, "unconfirmed")
     else:
         lineage = plain or ({} if plain_tag_values else card_bases)
     if plain_tag_values or has_relation_tags:
         for key, base_id in card_bases.items():
             if key not in lineage:
-                reader.note("base_model", base_id, base_id, "unconfirmed")
+                reader.note("base_model", reader.written.get(("base_model", key), base_id), base_id, "unconfirmed")
     if any(key not in relation_tags for key in lineage):
         card_relation = _card_relation(card.get("base_model_relation"))
         relation, source = (card_relation, "card-relation") if card_relation else signals().relation(len(lineage))

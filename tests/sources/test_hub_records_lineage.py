@@ -174,3 +174,10 @@ def test_bundled_records_with_relation_tags_have_exactly_those_edges() -> None:
     assert checked == sum(1 for r in records if any(t.startswith("base_model:finetune:") for t in r.get("tags") or []))
     merges = [e for r in records for e in model_record_from_hub(r).derived_from if e.relation == "merge"]
     assert merges == []  # the Hub tags every model of these families a finetune: no merge edge exists
+
+
+def test_an_unconfirmed_card_base_is_noted_as_written() -> None:
+    record = {"id": "a/x", "tags": ["base_model:finetune:o/b"],
+              "cardData": {"base_model": ["o/b", "gpt2", "https://huggingface.co/x/y/tree/main"]}}
+    assert notes(record) == {("gpt2", "openai-community/gpt2", "legacy"), ("gpt2", "openai-community/gpt2", "unconfirmed"),
+                             ("https://huggingface.co/x/y/tree/main", "x/y", "unconfirmed")}

@@ -111,7 +111,10 @@ def _unresolved_with(leaf: Leaf, table: LicenseTable) -> list[str]:
 def _parse_expression(raw: str, table: LicenseTable) -> NormalizedLicense:
     try:
         expr = _LICENSING.parse(raw)
-    except ExpressionError:
+    # license-expression (and boolean.py under it) raises more than ExpressionError on malformed text: IndexError
+    # on "()", AssertionError on "( AND MIT" (found by Hypothesis). Card text is untrusted input: any failure to
+    # parse it means "not an expression we can read", never a crash of the whole report.
+    except Exception:  # noqa: BLE001 - the parser's own failures, on a value it was given to parse
         return NormalizedLicense(raw=raw, status="unknown", unresolved=(raw,))
     if expr is None:
         return NormalizedLicense(raw=raw, status="none")

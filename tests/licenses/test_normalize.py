@@ -103,3 +103,21 @@ def test_join_licenses_makes_an_and_expression() -> None:
 
 def test_normalisation_is_cached() -> None:
     assert normalize_license("cc-by-nc-4.0") is normalize_license("cc-by-nc-4.0")
+
+
+def test_any_declared_text_normalises_without_raising() -> None:
+    from hypothesis import given, settings, strategies as st
+
+    from graphsc.licenses.normalize import normalize_license as normalise
+
+    for bad in ("()", "(", ")(", "MIT AND", "AND", "WITH", "(MIT", "MIT OR OR Apache-2.0", "((()))"):
+        assert normalise(bad).status in ("unknown", "none", "other", "known")
+
+    alphabet = st.sampled_from(list("()") + [" AND ", " OR ", " WITH ", "MIT", "apache-2.0", "+", " ", "x"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(alphabet, max_size=12).map("".join) | st.text(max_size=40))
+    def check(text: str) -> None:
+        normalise(text)
+
+    check()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlite3
 from operator import itemgetter
 from contextlib import suppress
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graphsc.errors import StoreError
 from graphsc.ids import id_key
@@ -25,6 +25,7 @@ from graphsc.store.common import (
 )
 
 SCHEMA_VERSION = 2
+T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -109,6 +110,7 @@ _RECLASSIFY_RENAMED = (
     "UPDATE OR REPLACE id_notes SET kind='renamed', resolved=? WHERE kind='unconfirmed' AND lower(resolved)=? "
     "AND EXISTS (SELECT 1 FROM derived_from d WHERE d.child = id_notes.model AND d.base = ?)"
 )
+_SELECT_NOTES = "SELECT model, field, value, resolved, kind, fetched_at FROM id_notes"
 _MODEL_REFERENCES = (
     ("derived_from", "child"), ("derived_from", "base"), ("trained_on", "model"), ("uses", "model"),
     ("id_notes", "model"),
@@ -324,16 +326,13 @@ class SQLiteStore:
 
     def notes_of(self, model_ids: Iterable[str]) -> list[IdNote]:
         """The id notes of ``model_ids``' records."""
-        select = "SELECT model, field, value, resolved, kind, fetched_at FROM id_notes"
-        return [IdNote(*row) for row in self._rows_where_in(select, "model", model_ids)]
+        return [IdNote(*row) for row in self._rows_where_in(_SELECT_NOTES, "model", model_ids)]
 
     def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]:
-        for rows in self._iter("SELECT model, field, value, resolved, kind, fetched_at FROM id_notes", batch_size):
-            yield [IdNote(*r) for r in rows]
+        return self._iter_as(_SELECT_NOTES, IdNote, batch_size)
 
     def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:
-        for rows in self._iter("SELECT alias, id, kind FROM aliases ORDER BY alias", batch_size):
-            yield [Alias(*r) for r in rows]
+        return self._iter_as("SELECT alias, id, kind FROM aliases ORDER BY alias", Alias, batch_size)
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
         name = similar_name(text)
@@ -398,6 +397,11 @@ class SQLiteStore:
         while rows := cursor.fetchmany(batch_size):
             yield rows
 
+    def _iter_as(self, sql: str, record: Callable[..., T], batch_size: int) -> Iterator[list[T]]:
+        """``sql``'s rows, each made a ``record`` from its columns in order, in lists of ``batch_size``."""
+        for rows in self._iter(sql, batch_size):
+            yield [record(*r) for r in rows]
+
     def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]:
         for rows in self._iter(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", batch_size):
             yield [_model_from_row(r) for r in rows]
@@ -410,24 +414,20 @@ class SQLiteStore:
             yield rows
 
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
-        for rows in self._iter("SELECT id, license FROM datasets", batch_size):
-            yield [Dataset(*r) for r in rows]
+        return self._iter_as("SELECT id, license FROM datasets", Dataset, batch_size)
 
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
         for rows in self._iter("SELECT * FROM repos", batch_size):
             yield [Repo(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5], r[6]) for r in rows]
 
     def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
-        for rows in self._iter("SELECT id, license FROM spaces", batch_size):
-            yield [Space(*r) for r in rows]
+        return self._iter_as("SELECT id, license FROM spaces", Space, batch_size)
 
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
-        for rows in self._iter("SELECT child, base, relation, source, fetched_at FROM derived_from", batch_size):
-            yield [DerivedFrom(*r) for r in rows]
+        return self._iter_as("SELECT child, base, relation, source, fetched_at FROM derived_from", DerivedFrom, batch_size)
 
     def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]:
-        for rows in self._iter("SELECT model, dataset, source, fetched_at FROM trained_on", batch_size):
-            yield [TrainedOn(*r) for r in rows]
+        return self._iter_as("SELECT model, dataset, source, fetched_at FROM trained_on", TrainedOn, batch_size)
 
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
         for rows in self._iter("SELECT user_kind, user, model, source, evidence, fetched_at FROM uses", batch_size):

@@ -72,3 +72,15 @@ class SourceError(GraphscError):
 
 class Interrupted(GraphscError):
     exit_code = 130
+
+
+class UnknownLicenseError(GraphscError):
+    """A license id, alias or name that the license table does not know."""
+
+    def __init__(self, text: str, suggestions: list[str]) -> None:
+        self.text = text
+        self.suggestions = suggestions
+        hint = ("Did you mean: " + ", ".join(suggestions) + "?") if suggestions else (
+            "Give a Hugging Face license id (apache-2.0, llama3.1), an SPDX id or a license name; "
+            "the table is graphsc/licenses/data/licenses.toml.")
+        super().__init__(f"License {text!r} is not in the license table.", hint)

@@ -6,11 +6,14 @@ import sys
 
 from rich.console import Console
 
-from graphsc.errors import GraphscError, InputFileError, MalformedRecordError, SourceError, StoreError, UnknownModelError
+from graphsc.errors import (
+    GraphscError, InputFileError, MalformedRecordError, SourceError, StoreError, UnknownLicenseError, UnknownModelError,
+)
 
 # error class → the headline printed before the message
 HEADLINES: tuple[tuple[type[GraphscError], str], ...] = (
     (UnknownModelError, "Unknown model"),
+    (UnknownLicenseError, "Unknown license"),
     (MalformedRecordError, "Malformed record"),
     (InputFileError, "Input file"),
     (StoreError, "Store error"),

@@ -33,6 +33,7 @@ class FailOn(str, Enum):
 
 
 def licenses(
+    ctx: typer.Context,
     model: Annotated[str | None, typer.Option(
         "--model", "-m", help="One model's conflicts: dropped at it, inherited from an ancestor, or dropped downstream, "
         "each with its path.", show_default=False)] = None,
@@ -58,7 +59,10 @@ def licenses(
     """Check license propagation: conflicts at their origin edge, ranked by what they reach.
 
     Exit codes: 0 done; 1 a selected conflict is at or above --fail-on, or an error (message on stderr); 2 bad options.
+    `graphsc licenses explain ID` shows what graphsc knows about one license.
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from dataclasses import replace
 
     from graphsc.licenses.engine import check_store
@@ -96,5 +100,38 @@ def licenses(
         raise typer.Exit(EXIT_GATE)
 
 
+class ExplainFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def explain(
+    license_id: Annotated[str, typer.Argument(
+        metavar="LICENSE", help="A license id, alias, SPDX id, name or license link (llama3.1, Apache-2.0, "
+        "\"Llama 2 Community License Agreement\").", show_default=False)],
+    output_format: Annotated[ExplainFormat, typer.Option(
+        "--format", "-f", help="table (terminal) or json (graphsc.license/1).")] = ExplainFormat.table,
+) -> None:
+    """Explain one license: canonical id, aliases, category, the text it was checked against, every clause with
+    its citation, and which rules use it. Exit codes: 0 done; 1 unknown license (close matches on stderr)."""
+    from graphsc.licenses.explain import explain as explain_license
+
+    doc = explain_license(license_id)
+    if output_format is ExplainFormat.json:
+        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    from rich.console import Console
+
+    from graphsc.render.license_explain import render_explain
+
+    render_explain(doc, Console(highlight=False, emoji=False))
+
+
 def register(app: typer.Typer) -> None:
-    app.command("licenses")(licenses)
+    from graphsc.cli.common import GraphscGroup
+
+    group = typer.Typer(cls=GraphscGroup, invoke_without_command=True, add_completion=False,
+                        pretty_exceptions_enable=False)
+    group.callback()(licenses)
+    group.command("explain")(explain)
+    app.add_typer(group, name="licenses")

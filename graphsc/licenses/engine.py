@@ -18,14 +18,17 @@ import networkx as nx
 
 from graphsc.bulk import frozen_gc
 from graphsc.licenses.findings import Conflict, LicenseReport, UsesSummary, rank_key
-from graphsc.licenses.graph import EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, csr, build_graph, graph_from_store
+from graphsc.licenses.graph import (
+    EDGE_DISTILLS, EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, csr, build_graph, graph_from_store,
+)
 from graphsc.licenses.rules import (
-    NO_LICENSE, NOT_FETCHED, Obligation, Profile, Rule, derived_rule, jointly_satisfiable, name_satisfies,
-    passes_training, trained_on_rule, uses_rule, RULES,
+    NO_LICENSE, NOT_FETCHED, ON_USE_ONLY, Obligation, Profile, Rule, derived_rule, jointly_satisfiable,
+    name_satisfies, passes_training, trained_on_rule, uses_rule, RULES,
 )
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
 
 SAT = -1  # the obligation is honoured at this node
+_NAMED = (EDGE_IMPROVES, EDGE_DISTILLS)  # edges whose child is a new model, to which naming clauses apply
 _MERGE = Obligation("merge_incompatible", "(merge)", clauses=())
 
 
@@ -58,7 +61,7 @@ class _Run:
         self.own = [tuple(self._ob(o) for o in p.imposed) for p in g.profiles]
         self.own_state = [tuple((o, SAT) for o in own) for own in self.own]
         self.sat_cache: dict[tuple[int, int], bool | None] = {}
-        self.trains: dict[int, bool] = {}
+        self.crosses: dict[tuple[int, int], bool] = {}
         self.carried: list[tuple | None] = [None] * g.n_nodes
         self.interned: dict[tuple, tuple] = {}
         self.drafts: list[_Draft] = []
@@ -117,9 +120,10 @@ class _Run:
             if carried is None:  # parent not visited yet: a cycle
                 self.cycle_edges.append((c, p))
                 continue
-            training = g.parent_kind[pos] == EDGE_TRAINED_ON
+            edge_kind = g.parent_kind[pos]
+            training = edge_kind == EDGE_TRAINED_ON
             for ob, st in carried:
-                if training and not self._trains(ob):
+                if not self._crosses(ob, edge_kind):
                     continue
                 incoming.setdefault(ob, []).append((pos, st))
                 if not training:
@@ -141,7 +145,7 @@ class _Run:
             return False
         kind = g.parent_kind[pos]
         names: tuple[bool, ...] = ()
-        if kind == EDGE_IMPROVES:
+        if kind in _NAMED:
             obs = self.obligations
             names = tuple(name_satisfies(g.node_ids[c], obs[ob].prefix or "") for ob, _ in carried
                           if obs[ob].kind == "naming")
@@ -162,17 +166,26 @@ class _Run:
         self.carried[c] = result
         return True
 
-    def _trains(self, ob: int) -> bool:
-        found = self.trains.get(ob)
+    def _crosses(self, ob: int, edge_kind: int) -> bool:
+        """Does obligation ``ob`` pass an edge of ``edge_kind`` (training data, distillation, other lineage)?"""
+        key = (ob, edge_kind)
+        found = self.crosses.get(key)
         if found is None:
-            found = self.trains[ob] = passes_training(self.obligations[ob])
+            o = self.obligations[ob]
+            if edge_kind == EDGE_TRAINED_ON:
+                found = passes_training(o)
+            elif edge_kind == EDGE_DISTILLS:
+                found = o.distills
+            else:
+                found = not o.outputs_only
+            self.crosses[key] = found
         return found
 
     def _decide(self, c: int, prof: int, ob: int, sources: list[tuple[int, int]]) -> int:
         g = self.g
         obligation = self.obligations[ob]
         if obligation.kind == "naming":
-            improving = [s for s in sources if g.parent_kind[s[0]] == EDGE_IMPROVES]
+            improving = [s for s in sources if g.parent_kind[s[0]] in _NAMED]
             if not improving or name_satisfies(g.node_ids[c], obligation.prefix or ""):
                 return SAT
             sources = improving
@@ -282,7 +295,11 @@ class _Run:
                 hit: set[str] = set()
                 for ob, st in self.carried[m] or self.own_state[g.node_profile[m]]:
                     rule = rules[ob] if ob in rules else rules.setdefault(ob, uses_rule(self.obligations[ob]))
-                    if rule is None or self._sat(uprof, ob) is not False:
+                    if rule is None:
+                        continue
+                    if self.obligations[ob].kind in ON_USE_ONLY:  # always a "check this" for the user
+                        st = SAT
+                    elif self._sat(uprof, ob) is not False:
                         continue
                     if st != SAT:
                         self.drafts[st].reached_users.add(u)
@@ -292,7 +309,7 @@ class _Run:
                         self.drafts[d].obligations.append(self.obligations[ob])
                         self.drafts[d].reached_users.add(u)
                         hit.add(rule.kind)
-                if hit - {"notice_required"}:
+                if hit - _INFO_KINDS:
                     summary.in_conflict += 1
                     summary.by_kind.update(hit)
         return summary
@@ -349,12 +366,20 @@ def _describe(ob: Obligation) -> str:
     """One dropped obligation in words, e.g. ``non commercial (cc-by-nc-4.0)``."""
     if ob.kind == "naming":
         return f"name must begin with {ob.prefix!r} ({ob.origin})"
+    if ob.kind == "notice":
+        return f"notice {ob.notice!r} ({ob.origin})"
+    if ob.kind == "user_threshold":
+        return f"separate license above {ob.notice} ({ob.origin})"
+    if ob.kind == "improving_other_models":
+        return f"outputs may not improve other models ({ob.origin})"
     if ob.kind == "merge_incompatible":
         return "merged parents' obligations cannot all be met"
     if ob.kind == "unknown_terms":
         return f"unknown terms ({_UNKNOWN_WHY.get(ob.origin, ob.origin)})"
     return f"{ob.kind.replace('_', ' ')} ({ob.origin})"
 
+
+_INFO_KINDS = frozenset(RULES[r].kind for r in ("U-NOTICE", "U-THRESHOLD"))
 
 # Why terms are unknown, in words, for the origins that are not a license (see ``rules.profile_of``).
 _UNKNOWN_WHY = {NO_LICENSE: "no license declared", NOT_FETCHED: "model not fetched"}

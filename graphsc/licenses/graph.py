@@ -16,11 +16,13 @@ from graphsc.licenses.rules import UNFETCHED, Profile, profile_of
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
 
 # Edge codes in ``LicenseGraph.parent_kind``.
-EDGE_IMPROVES = 0  # finetune / adapter / merge / distillation: naming clauses apply
+EDGE_IMPROVES = 0  # finetune / adapter / merge: naming clauses apply
 EDGE_REPACKAGES = 1  # quantized or an unnamed relation
 EDGE_TRAINED_ON = 2
+EDGE_DISTILLS = 3  # distillation: trained on the base's outputs; only obligations that bind outputs pass
 
-IMPROVING = frozenset({"finetune", "adapter", "merge", "distillation"})
+IMPROVING = frozenset({"finetune", "adapter", "merge"})
+DISTILLING = frozenset({"distillation"})
 
 
 @dataclass(slots=True)
@@ -159,7 +161,7 @@ def build_graph(
     for e in derived_from:
         c, p = model_node(e.child), model_node(e.base)
         code = rel_codes.setdefault(e.relation, len(rel_codes))
-        k = EDGE_IMPROVES if e.relation in IMPROVING else EDGE_REPACKAGES
+        k = EDGE_IMPROVES if e.relation in IMPROVING else EDGE_DISTILLS if e.relation in DISTILLING else EDGE_REPACKAGES
         if c != p and (c, p, k) not in seen:
             seen.add((c, p, k))
             child.append(c), parent.append(p), kind.append(k), rel.append(code)

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graphsc.licenses.findings import Conflict, LicenseReport
+from graphsc.licenses.table import default_table
 from graphsc.licenses.select import SEVERITIES, Entry, Hop, Hotspot, Selection, hotspots
 
 SCHEMA = "graphsc.licenses/1"
@@ -155,6 +156,10 @@ def conflict_block(rank: int, e: Entry) -> Group:
     rows.add_row("rule", c.description)
     rows.add_row("dropped", "; ".join(c.dropped))
     rows.add_row("clauses" if len(c.clauses) > 1 else "clause", "\n".join(c.clauses))
+    texts = license_texts(c.origin_licenses)
+    if texts:
+        rows.add_row("text", Text("\n".join(f"{lid}: {t['url']}" + ("" if t["verified"] else " (not verified)")
+                                            for lid, t in texts.items())))
     rows.add_row("reach", _reach_text(c))
     if len(c.reached_models) > 1 or (c.reached_models and c.reached_models[0] != c.child):
         rows.add_row("models", _examples(c.reached_models, skip=c.child))
@@ -242,10 +247,23 @@ def conflict_row(e: Entry) -> dict[str, Any]:
     c = e.conflict
     row = {f.name: getattr(c, f.name) for f in fields(c)}  # flat: no deep copy (asdict) of 145k conflicts
     row["impact"] = dict(zip(("models", "downloads", "repos"), c.impact))
+    row["license_texts"] = license_texts(c.origin_licenses)
     row["detail"] = c.detail
     row["role"] = e.role
     row["path"] = [asdict(h) for h in e.path] if e.role is not None else None
     return row
+
+
+def license_texts(license_ids: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Where each origin license's clauses were checked: ``{id: {"url", "verified"}}`` for ids in the table
+    (see ``licenses.toml``, ``text``); ids without a recorded text are left out."""
+    table = default_table()
+    out: dict[str, dict[str, Any]] = {}
+    for lid in license_ids:
+        lic = table.licenses.get(lid)
+        if lic is not None and lic.text is not None:
+            out[lid] = {"url": lic.text.link, "verified": lic.text.verified}
+    return out
 
 
 def json_document(report: LicenseReport, selection: Selection, fail_on: str | None = None) -> dict[str, Any]:

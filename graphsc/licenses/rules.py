@@ -23,19 +23,25 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 ObligationKind = Literal[
-    "non_commercial", "use_restrictions", "share_alike", "same_license", "no_derivatives", "naming",
-    "unknown_terms", "merge_incompatible",
+    "non_commercial", "use_restrictions", "share_alike", "same_license", "agreement_copy", "no_derivatives",
+    "naming", "improving_other_models", "notice", "user_threshold", "unknown_terms", "merge_incompatible",
 ]
 
-# Relations whose child counts as an improved model for naming clauses (a quantization only repackages).
-NAMING_RELATIONS = frozenset({"finetune", "adapter", "merge", "distillation"})
 PERMISSIVE_CATEGORIES = frozenset({"permissive", "public-domain"})
+# Obligations a derivative cannot check from metadata (a notice file kept, a user count): carried down every edge
+# untouched and reported on repository/Space use as an ``info`` "check this obligation".
+ON_USE_ONLY = frozenset({"notice", "user_threshold"})
 
 
 @dataclass(frozen=True, slots=True)
 class Obligation:
-    """A duty a license passes downstream. ``requires``: tokens of which a satisfying license must have one;
-    ``prefix``: the required name prefix (naming); ``clauses``: citations behind it."""
+    """A duty a license passes downstream.
+
+    ``requires``: tokens of which a satisfying license must have one (see ``tokens_of``); ``prefix``: the
+    required name prefix (naming); ``clauses``: citations behind it. ``distills``: the duty also binds a model
+    trained on this model's outputs (it crosses ``distillation`` edges); ``outputs_only``: it binds *only* such a
+    model (it crosses no other edge). ``on_uses``: checked against repositories/Spaces using the model.
+    """
 
     kind: ObligationKind
     origin: str
@@ -44,6 +50,8 @@ class Obligation:
     clauses: tuple[str, ...] = ()
     on_uses: bool = False
     notice: str | None = None
+    distills: bool = False
+    outputs_only: bool = False
 
     @property
     def key(self) -> tuple[str, frozenset[str], str | None]:
@@ -64,27 +72,34 @@ class Rule:
 RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("D-NC", "non_commercial_dropped", "error", "derivative grants commercial use its ancestor does not"),
     Rule("D-UR", "use_restrictions_dropped", "error", "derivative's license does not carry the ancestor's use-based restrictions"),
-    Rule("D-SA", "share_alike_violated", "error", "derivative not licensed under the ancestor's share-alike/copyleft license family"),
-    Rule("D-RELIC-PERM", "relicensed_permissive", "error", "derivative relicensed permissively though the ancestor requires its own agreement"),
-    Rule("D-RELIC", "relicensed", "warning", "derivative under another license though the ancestor requires its own agreement"),
+    Rule("D-SA", "share_alike_violated", "error", "derivative not licensed under a license the ancestor's share-alike/copyleft terms accept"),
+    Rule("D-RELIC-PERM", "relicensed_permissive", "error", "derivative relicensed permissively though the ancestor allows its derivatives only under its own agreement"),
+    Rule("D-RELIC", "relicensed", "warning", "derivative under another license though the ancestor allows its derivatives only under its own agreement"),
+    Rule("D-COPY", "agreement_copy_missing", "warning", "derivative's license does not include the ancestor's agreement, a copy of which must accompany derivatives"),
     Rule("D-ND", "no_derivatives_violated", "error", "derivative published of a no-derivatives model"),
     Rule("D-NAME", "naming_requirement", "warning", "derivative's name does not begin with the required prefix"),
+    Rule("D-OUTPUTS", "outputs_improve_other_models", "error", "model trained on a model's outputs, which its license forbids using to improve other models"),
     Rule("D-UNK-CHILD", "unknown_license_in_chain", "warning", "derivative's license unknown while its ancestors impose obligations"),
     Rule("D-UNK-BASE", "unknown_license_in_chain", "info", "an ancestor's license is unknown: the derivative's license cannot be verified"),
-    Rule("M-INCOMPAT", "merge_incompatible", "error", "merge of parents whose obligations no single license satisfies"),
+    Rule("M-INCOMPAT", "merge_incompatible", "error", "merge of parents whose obligations no license can meet together"),
     Rule("T-NC", "restricted_training_data", "warning", "trained on non-commercial data but licensed for commercial use"),
     Rule("T-OTHER", "restricted_training_data", "info", "trained on data whose license terms the model's license drops"),
     Rule("U-NC", "non_commercial_dropped", "warning", "repository/Space license grants commercial use of a non-commercial model"),
     Rule("U-UR", "use_restrictions_dropped", "warning", "repository/Space license does not carry the model's use-based restrictions"),
-    Rule("U-SA", "share_alike_violated", "warning", "repository/Space license outside the model's copyleft family"),
+    Rule("U-SA", "share_alike_violated", "warning", "repository/Space license not one the model's copyleft terms accept"),
     Rule("U-NOTICE", "notice_required", "info", "repository/Space uses a model whose license requires a notice on redistribution"),
+    Rule("U-THRESHOLD", "user_threshold", "info", "repository/Space uses a model whose license requires a separate license above a monthly-active-user threshold"),
 )}
 
 _DERIVED_RULES: dict[str, str] = {
     "non_commercial": "D-NC", "use_restrictions": "D-UR", "share_alike": "D-SA", "no_derivatives": "D-ND",
     "naming": "D-NAME", "unknown_terms": "D-UNK-BASE", "merge_incompatible": "M-INCOMPAT",
+    "agreement_copy": "D-COPY", "improving_other_models": "D-OUTPUTS",
 }
-_USES_RULES: dict[str, str] = {"non_commercial": "U-NC", "use_restrictions": "U-UR", "share_alike": "U-SA"}
+_USES_RULES: dict[str, str] = {
+    "non_commercial": "U-NC", "use_restrictions": "U-UR", "share_alike": "U-SA", "notice": "U-NOTICE",
+    "user_threshold": "U-THRESHOLD",
+}
 
 
 # How a license reads when there is none to read: a fetched model that declares nothing, and a model known only
@@ -94,39 +109,70 @@ NOT_FETCHED = "(not fetched)"
 NOT_IN_TABLE = "not in the license table"
 
 
+def _ids(lic: License, clause_name: str) -> frozenset[str]:
+    """``id:`` tokens of the license and of the versions/licenses its clause also accepts."""
+    found = lic.clause(clause_name)
+    extra = found.compatible if found is not None else ()
+    return frozenset(f"id:{i}" for i in (lic.id, *extra))
+
+
 def obligations_of(lic: License) -> tuple[Obligation, ...]:
-    """The obligations a single license imposes downstream, read from its clauses."""
+    """The obligations a single license imposes downstream, read from its clauses (see ``licenses.toml``).
+
+    A license whose definitions count distilled models as derivatives (``distillation_is_derivative``) passes all
+    of them across distillation edges; otherwise only the clauses that bind outputs do (``outputs_non_commercial``,
+    ``improving_other_models``, a ``naming`` clause marked ``outputs``).
+    """
     if lic.status != "known":
         return (Obligation("unknown_terms", lic.id, clauses=(f"{lic.id}: license terms unknown",)),)
+    distills = bool(lic.value("distillation_is_derivative"))
     out: list[Obligation] = []
     nc = lic.clause("commercial_use")
     if nc is not None and nc.value is False:
-        out.append(Obligation("non_commercial", lic.id, frozenset({"nc"}), clauses=(nc.cite(lic.id),), on_uses=True))
+        outputs = lic.clause("outputs_non_commercial")
+        binds_outputs = outputs is not None and bool(outputs.value)
+        cites = (nc.cite(lic.id), *([outputs.cite(lic.id)] if binds_outputs and outputs else []))
+        out.append(Obligation("non_commercial", lic.id, frozenset({"nc"}), clauses=cites, on_uses=True,
+                              distills=distills or binds_outputs))
     ur = lic.clause("use_restrictions_must_pass")
     if ur is not None and ur.value:
-        out.append(Obligation("use_restrictions", lic.id, frozenset({f"ur:{ur.policy}"}), clauses=(ur.cite(lic.id),), on_uses=True))
+        out.append(Obligation("use_restrictions", lic.id, frozenset({f"ur:{ur.policy}"}), clauses=(ur.cite(lic.id),),
+                              on_uses=True, distills=distills))
     cl = lic.clause("copyleft")
     if cl is not None:
-        families = frozenset(f"family:{f}" for f in (lic.family, *cl.compatible))
-        out.append(Obligation("share_alike", lic.id, families, clauses=(cl.cite(lic.id),), on_uses=cl.value != "weak"))
-    same = lic.clause("derivatives_same_license")
-    if same is not None and same.value:
-        extra = [c.cite(lic.id) for c in (lic.clause("notice"), lic.clause("attribution")) if c is not None]
-        notice = lic.value("notice")
-        out.append(Obligation("same_license", lic.id, frozenset({f"family:{lic.family}"}),
-                              clauses=(same.cite(lic.id), *extra), notice=notice))
+        out.append(Obligation("share_alike", lic.id, _ids(lic, "copyleft"), clauses=(cl.cite(lic.id),),
+                              on_uses=cl.value != "weak", distills=distills))
+    for clause_name, kind in (("derivatives_same_license", "same_license"), ("agreement_copy", "agreement_copy")):
+        same = lic.clause(clause_name)
+        if same is not None and same.value:
+            out.append(Obligation(kind, lic.id, _ids(lic, clause_name), clauses=(same.cite(lic.id),),
+                                  distills=distills))
     nd = lic.clause("no_derivatives")
     if nd is not None and nd.value:
-        out.append(Obligation("no_derivatives", lic.id, frozenset(), clauses=(nd.cite(lic.id),)))
+        out.append(Obligation("no_derivatives", lic.id, frozenset(), clauses=(nd.cite(lic.id),), distills=distills))
     name = lic.clause("naming")
     if name is not None and name.value:
-        out.append(Obligation("naming", lic.id, prefix=name.value, clauses=(name.cite(lic.id),)))
+        out.append(Obligation("naming", lic.id, prefix=name.value, clauses=(name.cite(lic.id),),
+                              distills=distills or name.outputs))
+    improving = lic.clause("improving_other_models")
+    if improving is not None and improving.value is False:
+        out.append(Obligation("improving_other_models", lic.id, _ids(lic, "improving_other_models"),
+                              clauses=(improving.cite(lic.id),), distills=True, outputs_only=not distills))
+    notices = [c for c in (lic.clause("notice"), lic.clause("documentation_notice")) if c is not None and c.value]
+    if notices:
+        out.append(Obligation("notice", lic.id, frozenset({f"id:{lic.id}"}), clauses=tuple(c.cite(lic.id) for c in notices),
+                              on_uses=True, notice=" / ".join(str(c.value) for c in notices), distills=distills))
+    threshold = lic.clause("user_threshold")
+    if threshold is not None and threshold.value:
+        out.append(Obligation("user_threshold", lic.id, frozenset({f"id:{lic.id}"}), prefix=None,
+                              clauses=(threshold.cite(lic.id),), on_uses=True, notice=f"{threshold.value:,} monthly active users",
+                              distills=distills))
     return tuple(out)
 
 
 def tokens_of(lic: License) -> frozenset[str]:
-    """What a known license offers towards obligations: ``nc``, ``ur:<policy>``, ``family:<family>``."""
-    tokens = {f"family:{lic.family}"}
+    """What a known license offers towards obligations: ``id:<id>``, ``nc``, ``ur:<policy>``."""
+    tokens = {f"id:{lic.id}"}
     if lic.value("commercial_use") is False:
         tokens.add("nc")
     ur = lic.clause("use_restrictions_must_pass")
@@ -135,13 +181,27 @@ def tokens_of(lic: License) -> frozenset[str]:
     return frozenset(tokens)
 
 
-def _leaf_satisfies(lic: License | None, ob: Obligation) -> bool | None:
+def _carries_policy(lic: License, required: str, table: LicenseTable) -> bool | None:
+    """Does ``lic`` carry use restrictions that include all of policy ``required``'s (``Policy.satisfies``)?
+    None when it may, depending on a variant the license id leaves unspecified."""
+    ur = lic.clause("use_restrictions_must_pass")
+    if ur is None or not ur.value:
+        return False
+    if ur.policy == required:
+        return True
+    have, want = table.policies.get(ur.policy or ""), table.policies.get(required)
+    return False if have is None or want is None else have.satisfies(want)
+
+
+def _leaf_satisfies(lic: License | None, ob: Obligation, table: LicenseTable | None = None) -> bool | None:
     if lic is None or lic.status != "known":
-        return True if ob.kind == "unknown_terms" else None
+        return True if ob.kind in ("unknown_terms", *ON_USE_ONLY) else None
+    if ob.kind in ON_USE_ONLY or ob.kind == "naming":
+        return True
     if ob.kind in ("unknown_terms", "merge_incompatible", "no_derivatives"):
         return False
-    if ob.kind == "naming":
-        return True
+    if ob.kind == "use_restrictions":
+        return _and3([_carries_policy(lic, r.removeprefix("ur:"), table or default_table()) for r in ob.requires])
     return bool(ob.requires & tokens_of(lic))
 
 
@@ -196,9 +256,9 @@ def _tree_of(norm: NormalizedLicense) -> Tree | None:
 def _eval(tree: Tree, table: LicenseTable, ob: Obligation) -> bool | None:
     if tree[0] == "lic":
         _, lid, _raw, with_id = tree
-        value = _leaf_satisfies(table.licenses.get(lid) if lid else None, ob)
+        value = _leaf_satisfies(table.licenses.get(lid) if lid else None, ob, table)
         if with_id is not None and with_id in table.licenses:
-            value = _and3([value, _leaf_satisfies(table.licenses[with_id], ob)])
+            value = _and3([value, _leaf_satisfies(table.licenses[with_id], ob, table)])
         return value
     op, children = tree
     values = [_eval(child, table, ob) for child in children]
@@ -335,6 +395,15 @@ def derived_rule(ob: Obligation, child: Profile, satisfied: bool | None) -> Rule
     return RULES[_DERIVED_RULES[ob.kind]]
 
 
+def derived_rule_ids(ob: Obligation) -> list[str]:
+    """Every rule a derivative dropping ``ob`` can break (``derived_rule`` picks one by the child's license);
+    ``D-UNK-CHILD`` applies to any obligation when the derivative's license is unknown."""
+    if ob.kind == "same_license":
+        return ["D-RELIC-PERM", "D-RELIC", "D-UNK-CHILD"]
+    found = _DERIVED_RULES.get(ob.kind)
+    return [found, "D-UNK-CHILD"] if found and ob.kind != "unknown_terms" else [found] if found else []
+
+
 def trained_on_rule(ob: Obligation) -> Rule:
     """The rule for a model trained on data whose license obligation ``ob`` the model drops."""
     return RULES["T-NC" if ob.kind == "non_commercial" else "T-OTHER"]
@@ -342,35 +411,40 @@ def trained_on_rule(ob: Obligation) -> Rule:
 
 def uses_rule(ob: Obligation) -> Rule | None:
     """The rule for a repository/Space using a model that carries ``ob`` (None: not checked on uses)."""
-    if ob.kind == "same_license" and ob.notice:
-        return RULES["U-NOTICE"]
     if not ob.on_uses:
         return None
     return RULES[_USES_RULES[ob.kind]]
 
 
 def passes_training(ob: Obligation, table: LicenseTable | None = None) -> bool:
-    """Does a dataset license's obligation bind models trained on the data? Not naming; not when the
-    dataset license leaves trained models (its Results / Produced Works) unrestricted."""
-    if ob.kind in ("naming", "unknown_terms"):
+    """Does a dataset license's obligation bind models trained on the data? Not naming, not what binds only a
+    model's outputs, not a notice; not when the dataset license leaves trained models (its Results / Produced
+    Works) unrestricted."""
+    if ob.kind in ("naming", "unknown_terms", "improving_other_models", *ON_USE_ONLY):
         return False
     lic = (table or default_table()).licenses.get(ob.origin)
     return not (lic is not None and lic.value("results_unrestricted"))
 
 
-MERGE_CHECKED = frozenset({"non_commercial", "use_restrictions", "share_alike", "same_license"})
+# Obligations a merge must meet together. ``share_alike`` and ``same_license`` are exclusive (the whole must be
+# under that license, adding no restriction: GPL-3.0 §10, CC BY-SA 4.0 §2(a)(5)(B), "only under this agreement");
+# the others can be met together by declaring every parent's license (``a AND b``).
+MERGE_CHECKED = frozenset({"non_commercial", "use_restrictions", "share_alike", "same_license", "agreement_copy"})
+EXCLUSIVE = frozenset({"share_alike", "same_license"})
 
 
 def jointly_satisfiable(obligations: frozenset[Obligation], table: LicenseTable | None = None) -> bool:
-    """Can one known license in the table satisfy all ``obligations`` at once (merge compatibility)?"""
+    """Can a derivative meet all ``obligations`` of its merged parents at once? Without an exclusive obligation,
+    yes (declare every parent's license, ``a AND b``); with one, a single known license of the table must
+    satisfy them all."""
     return _jointly(frozenset(o for o in obligations if o.kind in MERGE_CHECKED), table or default_table())
 
 
 @lru_cache(maxsize=1 << 12)
 def _jointly(obligations: frozenset[Obligation], table: LicenseTable) -> bool:
-    if len(obligations) < 2:
+    if len(obligations) < 2 or not any(o.kind in EXCLUSIVE for o in obligations):
         return True
     for lic in table.licenses.values():
-        if lic.status == "known" and all(_leaf_satisfies(lic, o) for o in obligations):
+        if lic.status == "known" and all(_leaf_satisfies(lic, o, table) for o in obligations):
             return True
     return False

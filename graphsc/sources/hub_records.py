@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphsc.ids import ParsedId, RepoType, id_key, parse_repo_id, shown, storable
+from graphsc.licenses.normalize import join_licenses
 from graphsc.records import DerivedFrom, IdNote, Model, ModelRecord, TrainedOn, Uses
 
 TAG_RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
@@ -91,10 +92,11 @@ def _gated(value: Any) -> str | None:
 
 
 def _declared_license(card: Mapping[str, Any]) -> str | None:
+    """The card's ``license``; a YAML list means every license in it applies (Hugging Face: "these licenses
+    apply", typically the base model's license plus the derivative's own), so it is joined with AND."""
     declared = card.get("license")
     if isinstance(declared, list):
-        parts = [part for p in declared if (part := _as_str(p))]
-        return " OR ".join(parts) or None
+        return join_licenses([part for p in declared if (part := _as_str(p))])
     return _as_str(declared)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from graphsc.errors import InputFileError
 from graphsc.ids import parse_repo_id
+from graphsc.licenses.normalize import join_licenses
 from graphsc.sources.snapshot import BadLine, open_text
 
 _GITHUB_HOSTS = ("github.com", "www.github.com")
@@ -158,7 +159,7 @@ def _model_licenses(db: sqlite3.Connection) -> dict[int, str]:
     for model_pk, license_name in db.execute(query):
         if license_name:
             names.setdefault(model_pk, []).append(str(license_name))
-    return {pk: " OR ".join(values) for pk, values in names.items()}
+    return {pk: joined for pk, values in names.items() if (joined := join_licenses(values))}
 
 
 def _reuse_files(db: sqlite3.Connection) -> dict[tuple[int, int], str]:

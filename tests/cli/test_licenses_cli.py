@@ -78,7 +78,7 @@ def chain_db(tmp_path: Path) -> Path:
     path = tmp_path / "chain.db"
     store = SQLiteStore(path)
     licenses = {"meta/Llama-2-7b": "llama2", "a/ft": "mit", "b/ft-gguf": "mit", "c/ft2": "apache-2.0",
-                "d/nc": "cc-by-nc-4.0", "e/merge": "apache-2.0"}
+                "d/nc": "cc-by-nc-sa-4.0", "e/merge": "apache-2.0"}
     store.write(GraphBatch(
         models=[Model(m, license=lic, downloads=10) for m, lic in licenses.items()],
         derived_from=[DerivedFrom(c, b, rel, "test") for c, b, rel in CHAIN],
@@ -201,7 +201,7 @@ def test_model_shows_the_path_from_the_origin_through_inherited_models(chain_db:
     doc = doc_of(chain_db, "--model", "c/ft2")
     assert doc["model"] == {"id": "c/ft2", "license": "Apache-2.0"}
     inherited = [c for c in doc["conflicts"] if c["role"] == "inherited"]
-    assert {c["kind"] for c in inherited} == {"relicensed_permissive", "use_restrictions_dropped"}
+    assert {c["kind"] for c in inherited} == {"agreement_copy_missing", "use_restrictions_dropped"}
     for c in inherited:
         assert (c["child"], c["base"]) == ("a/ft", "meta/Llama-2-7b")
         path = [(h["id"], h["role"], h["relation"], h["is_model"]) for h in c["path"]]
@@ -210,7 +210,7 @@ def test_model_shows_the_path_from_the_origin_through_inherited_models(chain_db:
     (merge,) = [c for c in doc["conflicts"] if c["role"] == "downstream"]
     assert merge["kind"] == "merge_incompatible" and set(merge["bases"]) == {"c/ft2", "d/nc"}
     assert [(h["id"], h["license"], h["role"]) for h in merge["path"]] == [
-        ("c/ft2", "Apache-2.0", "source"), ("d/nc", "CC-BY-NC-4.0", "source"), ("e/merge", "Apache-2.0", "origin")]
+        ("c/ft2", "Apache-2.0", "source"), ("d/nc", "CC-BY-NC-SA-4.0", "source"), ("e/merge", "Apache-2.0", "origin")]
 
 
 def test_model_table_names_each_hop_with_its_license(chain_db: Path) -> None:
@@ -221,7 +221,8 @@ def test_model_table_names_each_hop_with_its_license(chain_db: Path) -> None:
     assert "meta/Llama-2-7b [llama2] — source of the obligation" in out
     assert "↳ finetune  a/ft [MIT] — origin: dropped here" in out
     assert "↳ merge  e/merge [Apache-2.0] — inherited (this model)" in out
-    assert "llama2.derivatives_same_license: Llama 2 Community License §1.b.i" in out
+    assert "llama2.agreement_copy: Llama 2 Community License §1.b.i" in out
+    assert "llama2: https://github.com/meta-llama/llama-models/blob/main/models/llama2/LICENSE" in out
 
 
 def test_model_on_real_data_lists_the_repositories_dropping_its_terms(real_db: Path, everything: dict) -> None:

@@ -1,25 +1,36 @@
-"""Fixture loader: the real data in ``../shared/data`` as plain graphsc records, for license tests.
+"""Fixture loader: the real sample data bundled in the package (``graphsc/data/samples``) as plain graphsc
+records, for license tests.
 
-Until snapshot ingestion lands, this reads the Hub records and the PeaTMOSS files directly. Provenance of the
-data: see ``/work/shared/data/README.md`` (HF family dumps from hamidahoderinwale/model_metadata_analyses;
-PeaTMOSS-Artifact commit 2e9d475e).
+It reads the Hub records and the PeaTMOSS files directly, not through graphsc's ingest, so the tests compare the
+engine with an independent computation. Provenance: ``graphsc/data/samples/README.md`` (HF family dumps from
+hamidahoderinwale/model_metadata_analyses; PeaTMOSS-Artifact commit 2e9d475e).
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphsc import samples
 from graphsc.licenses.normalize import join_licenses
 from graphsc.records import RELATIONS, DerivedFrom, Model, Repo, TrainedOn, Uses
 
-DATA = Path(os.environ.get("GRAPHSC_SHARED_DATA", "/work/shared/data"))
-HF_FILES = sorted((DATA / "hf").glob("*.jsonl"))
-MAPPING = DATA / "peatmoss" / "gh_to_hf_mapping.csv"
-GH_LICENSES = DATA / "peatmoss" / "gh_licenses.json"
+HF_FILES = samples.hf_family_files()
+MAPPING = samples.peatmoss_mapping_file()
+GH_LICENSES = samples.peatmoss_licenses_file()
+
+
+def _mapping_rows() -> list[list[str]]:
+    with gzip.open(MAPPING, "rt", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def _gh_licenses() -> dict:
+    with gzip.open(GH_LICENSES, "rt") as fh:
+        return json.load(fh)
 
 
 @dataclass
@@ -68,8 +79,8 @@ def load(with_hf: bool = True, with_peatmoss: bool = True) -> RealData:
                 if tag.startswith("dataset:"):
                     data.trained_on.append(TrainedOn(r["id"], tag.removeprefix("dataset:"), "tag"))
     if with_peatmoss:
-        keys = json.loads(GH_LICENSES.read_text())
-        for url, model_id, _model_url, hf_license in csv.reader(MAPPING.open()):
+        keys = _gh_licenses()
+        for url, model_id, _model_url, hf_license in _mapping_rows():
             repo = url.removeprefix("github.com/")
             data.models.setdefault(model_id, Model(id=model_id, license=hf_license))
             data.uses.append(Uses(repo, "repo", model_id, "peatmoss", evidence=url))
@@ -90,9 +101,9 @@ def all_license_values() -> list[tuple[str, str | None, str | None, str | None]]
         for tag in r.get("tags") or []:
             if tag.startswith("license:"):
                 seen[("hf tag", tag.removeprefix("license:"), card.get("license_name"), card.get("license_link"))] = None
-    for row in csv.reader(MAPPING.open()):
+    for row in _mapping_rows():
         seen[("peatmoss mapping", row[3], None, None)] = None
-    for found in json.loads(GH_LICENSES.read_text()).values():
+    for found in _gh_licenses().values():
         for key in found or []:
             seen[("scancode", key, None, None)] = None
     return list(seen)

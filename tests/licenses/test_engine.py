@@ -37,7 +37,8 @@ def test_repos_using_a_reached_model_count_in_the_origin_conflicts_impact() -> N
     uses = [Uses("gh/a", "repo", "org/m2", "t"), Uses("gh/b", "repo", "org/m2", "t")]
     repos = [Repo("gh/a", license="apache-2.0"), Repo("gh/b", license="openrail")]
     report = check_licenses(models, edges, uses=uses, repos=repos)
-    (c,) = report.conflicts
+    (c,) = [c for c in report.conflicts if c.kind == "use_restrictions_dropped"]
+    # gh/b's "openrail" names no variant: it may carry CreativeML's list, so it is not counted as dropping it
     assert c.reached_repos == ("gh/a",)
     assert (report.uses.total, report.uses.checkable, report.uses.in_conflict) == (2, 2, 1)
 

@@ -53,7 +53,7 @@ RECORDS: list[dict] = [
     # an SPDX expression with one unrecognised symbol
     {"id": "e/expr", "cardData": {"license": "MIT AND acme-1.0"}},
     finetune("e/child", "e/expr"),
-    # a license list whose every entry is unrecognised (the Hub's list: the user may pick either)
+    # a license list whose every entry is unrecognised (a card's list: all of them apply)
     {"id": "l/list", "cardData": {"license": ["acme-1.0", "acme-2.0"]}},
     finetune("l/child", "l/list"),
     # a license list with one known entry, as the child of a non-commercial model
@@ -64,11 +64,12 @@ RECORDS: list[dict] = [
     finetune("n/child", "n/none"),
     # a base that has no record: an unfetched stub
     finetune("s/child", "s/stub"),
-    # two merges of the same two parents: each parent reads with its own license everywhere
-    {"id": "p/llama", "cardData": {"license": "llama2"}},
+    # two merges of the same two parents: each parent reads with its own license everywhere (GPL-3.0 §10 admits
+    # no further restriction, so no license can carry both parents' obligations)
+    {"id": "p/gpl", "cardData": {"license": "gpl-3.0"}},
     {"id": "p/nc", "cardData": {"license": "cc-by-nc-4.0"}},
-    merge("m/one", ["p/llama", "p/nc"], "llama2"),
-    merge("m/two", ["p/llama", "p/nc"], "llama2"),
+    merge("m/one", ["p/gpl", "p/nc"], "gpl-3.0"),
+    merge("m/two", ["p/gpl", "p/nc"], "gpl-3.0"),
 ]
 
 
@@ -148,13 +149,14 @@ def test_unrecognised_symbol_in_an_spdx_expression_is_named(doc: dict) -> None:
 
 def test_license_list_of_unrecognised_licenses_names_every_entry(doc: dict) -> None:
     assert words(conflict(doc, "l/child", "l/list")) == unknown_base(
-        "l/child", "l/list", "acme-1.0 OR acme-2.0", "acme-1.0 OR acme-2.0",
-        ["acme-1.0: not in the license table", "acme-2.0: not in the license table"], "acme-1.0 OR acme-2.0")
+        "l/child", "l/list", "acme-1.0 AND acme-2.0", "acme-1.0 AND acme-2.0",
+        ["acme-1.0: not in the license table", "acme-2.0: not in the license table"], "acme-1.0 AND acme-2.0")
 
 
-def test_license_list_child_reads_as_its_alternatives(doc: dict) -> None:
+def test_license_list_child_reads_as_all_its_licenses(doc: dict) -> None:
+    # MIT AND acme-2.0: MIT grants commercial use, but the unknown acme-2.0 may not: cannot be judged.
     c = conflict(doc, "l/list-child", "l/nc")
-    assert (c["rule"], c["child_license"], c["base_license"]) == ("D-NC", "MIT OR acme-2.0", "CC-BY-NC-4.0")
+    assert (c["rule"], c["child_license"], c["base_license"]) == ("D-UNK-CHILD", "MIT AND acme-2.0", "CC-BY-NC-4.0")
     assert "not fetched" not in json.dumps(c)
 
 
@@ -202,25 +204,25 @@ def test_merge_parents_read_with_their_own_licenses_in_hotspots(db: Path) -> Non
     hotspot_lines = [line.strip() for line in out.split("Upstream models whose terms are dropped most often")[1]
                      .split("Models and repositories")[0].splitlines()[1:]]
     p_nc = [line for line in hotspot_lines if " p/nc " in f" {line} "]
-    p_llama = [line for line in hotspot_lines if " p/llama " in f" {line} "]
-    # p/nc: 2 merges + the 2 merges' D-NC findings; p/llama: the 2 merges (their children keep llama2)
+    p_gpl = [line for line in hotspot_lines if " p/gpl " in f" {line} "]
+    # p/nc: 2 merges + the 2 merges' D-NC findings; p/gpl: the 2 merges (their children keep gpl-3.0)
     assert p_nc == ["4  p/nc [CC-BY-NC-4.0]"]
-    assert p_llama == ["2  p/llama [llama2]"]
+    assert p_gpl == ["2  p/gpl [GPL-3.0-only]"]
 
 
 def test_merge_parent_path_labels_without_a_store_lookup(db: Path) -> None:
     store = SQLiteStore(db)
     try:
         report = check_store(store)
-        lineage = compute_lineage(store, "p/llama", "up")
+        lineage = compute_lineage(store, "p/gpl", "up")
     finally:
         store.close()
-    selection = select(report, Filters(model="p/llama", min_severity="info"), lineage)  # no lookup
+    selection = select(report, Filters(model="p/gpl", min_severity="info"), lineage)  # no lookup
     merges = [e for e in selection.matched if e.conflict.rule == "M-INCOMPAT"]
     assert len(merges) == 2
     for e in merges:
         assert {(h.id, h.license) for h in e.path if h.role == "source"} == {
-            ("p/llama", "llama2"), ("p/nc", "CC-BY-NC-4.0")}
+            ("p/gpl", "GPL-3.0-only"), ("p/nc", "CC-BY-NC-4.0")}
     # the hotspots as ``graphsc demo`` computes them (from the selection alone)
     upstream, _ = hotspots(select(report, Filters(kinds=("merge_incompatible",))).matched)
-    assert {(h.id, h.license, h.conflicts) for h in upstream} == {("p/llama", "llama2", 2), ("p/nc", "CC-BY-NC-4.0", 2)}
+    assert {(h.id, h.license, h.conflicts) for h in upstream} == {("p/gpl", "GPL-3.0-only", 2), ("p/nc", "CC-BY-NC-4.0", 2)}

@@ -58,7 +58,7 @@ def test_every_shared_data_license_value_is_known_or_a_deliberate_unknown() -> N
     ("raw", "canonical"),
     [("bsd-new", "bsd-3-clause"), ("gpl-3.0-plus", "gpl-3.0-or-later"), ("bsd-simplified", "bsd-2-clause"),
      ("boost-1.0", "bsl-1.0"), ("Apache 2.0", "apache-2.0"), ("MIT", "mit"), ("stable-diffusion-2022-08-22", "creativeml-openrail-m"),
-     ("llama-license-2023", "llama2"), ("wtfpl-2.0", "wtfpl"), ("CC-BY-NC-4.0", "cc-by-nc-4.0"), ("GPL-2.0-only", "gpl-2.0")],
+     ("llama-license-2023", "llama1"), ("llama-2-license-2023", "llama2"), ("wtfpl-2.0", "wtfpl"), ("CC-BY-NC-4.0", "cc-by-nc-4.0"), ("GPL-2.0-only", "gpl-2.0")],
 )
 def test_aliases_resolve_to_canonical_ids(raw: str, canonical: str) -> None:
     assert normalize_license(raw).id == canonical

@@ -15,9 +15,6 @@ from graphsc.store.sqlite import SQLiteStore
 
 from .realdata import GH_LICENSES, HF_FILES, MAPPING, load
 
-pytestmark = pytest.mark.skipif(not HF_FILES or not MAPPING.exists(), reason="shared data not present")
-
-
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("lic") / "g.db"

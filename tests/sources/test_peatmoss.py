@@ -152,7 +152,7 @@ def build_peatmoss_db(path: Path) -> Path:
         (2, "facebook/detr-resnet-50", 1, "s", "https://huggingface.co/facebook/detr-resnet-50", 5, 1, 0, None, None),
         (3, "pytorch/vision/resnet50", 2, "s", "https://pytorch.org/hub/pytorch_vision_resnet/", 5, 1, 0, None, None),
     ])
-    db.executemany("INSERT INTO model_to_license VALUES (?, ?)", [(1, 1), (2, 1)])
+    db.executemany("INSERT INTO model_to_license VALUES (?, ?)", [(1, 1), (2, 1), (2, 2)])
     db.executemany("INSERT INTO model_to_reuse_repository VALUES (?, ?)", [(1, 1), (2, 1), (2, 2), (3, 2), (1, 3)])
     db.execute("INSERT INTO reuse_file VALUES (1, 'src/classify.py', 1, 1)")
     db.commit()
@@ -171,7 +171,8 @@ def test_peatmoss_database(store: SQLiteStore, tmp_path: Path) -> None:
     assert uses[("alice/nlp-app", "google-bert/bert-base-uncased")] == (
         "PeaTMOSS database reuse_file src/classify.py (as bert-base-uncased)")
     assert ("carol/no-owner-columns", "google-bert/bert-base-uncased") in uses
-    assert store.models(["facebook/detr-resnet-50"])["facebook/detr-resnet-50"].license == "apache-2.0"
+    # a model with two licenses in model_to_license: both apply, like a card's license list
+    assert store.models(["facebook/detr-resnet-50"])["facebook/detr-resnet-50"].license == "apache-2.0 AND mit"
 
 
 def test_unreadable_inputs_are_input_file_errors(store: SQLiteStore, tmp_path: Path) -> None:

@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from license_expression import get_spdx_licensing
 
+from graphsc.errors import UnknownLicenseError
 from graphsc.licenses.explain import explain
 from graphsc.licenses.table import default_table, parse_table
 
@@ -97,3 +100,14 @@ def test_a_table_entry_without_its_text_reason_is_rejected() -> None:
             "value": True, "policy": "nope", "source": "s"}}}})
     with pytest.raises(ValueError, match="compatible names unknown licenses"):
         parse_table({"licenses": {"x": base | {"copyleft": {"value": "strong", "compatible": ["y"], "source": "s"}}}})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_explain_any_text_is_a_license_or_an_unknown_license_error(text: str) -> None:
+    try:
+        doc = explain(text)
+    except UnknownLicenseError as error:
+        assert error.text == text and all(s in TABLE.licenses for s in error.suggestions)
+    else:
+        assert doc["id"] in TABLE.licenses

@@ -80,7 +80,13 @@ class UnknownLicenseError(GraphscError):
     def __init__(self, text: str, suggestions: list[str]) -> None:
         self.text = text
         self.suggestions = suggestions
-        hint = ("Did you mean: " + ", ".join(suggestions) + "?") if suggestions else (
-            "Give a Hugging Face license id (apache-2.0, llama3.1), an SPDX id or a license name; "
-            "the table is graphsc/licenses/data/licenses.toml.")
+        import re
+
+        if re.search(r"\s(and|or|with)\s", text, flags=re.IGNORECASE):
+            hint = "Explain takes one license; explain each part of the expression on its own."
+        elif suggestions:
+            hint = "Did you mean: " + ", ".join(suggestions) + "?"
+        else:
+            hint = ("Give a Hugging Face license id (apache-2.0, llama3.1), an SPDX id or a license name; "
+                    "the table is graphsc/licenses/data/licenses.toml.")
         super().__init__(f"License {text!r} is not in the license table.", hint)

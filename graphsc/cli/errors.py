@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from graphsc.errors import (
     GraphscError, InputFileError, MalformedRecordError, SourceError, StoreError, UnknownLicenseError, UnknownModelError,
@@ -29,7 +30,8 @@ def headline(error: GraphscError) -> str:
 def report_error(error: GraphscError, console: Console | None = None) -> int:
     """Print ``error`` (headline, message, hint) to stderr without a traceback; return the exit code."""
     console = console or Console(stderr=True, file=sys.stderr, highlight=False, soft_wrap=True)
-    console.print(f"[bold red]{headline(error)}:[/] {error.message}", markup=True)
+    # message and hint quote user input and data (ids, licenses): printed literally, never as rich markup
+    console.print(f"[bold red]{headline(error)}:[/] {escape(error.message)}", markup=True)
     if error.hint:
-        console.print(f"[yellow]hint:[/] {error.hint}", markup=True)
+        console.print(f"[yellow]hint:[/] {escape(error.hint)}", markup=True)
     return error.exit_code

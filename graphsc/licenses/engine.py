@@ -22,7 +22,7 @@ from graphsc.licenses.graph import (
     EDGE_DISTILLS, EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, csr, build_graph, graph_from_store,
 )
 from graphsc.licenses.rules import (
-    NO_LICENSE, NOT_FETCHED, ON_USE_ONLY, Obligation, Profile, Rule, derived_rule, jointly_satisfiable,
+    MERGE_CHECKED, NO_LICENSE, NOT_FETCHED, ON_USE_ONLY, Obligation, Profile, Rule, derived_rule, jointly_satisfiable,
     name_satisfies, passes_training, trained_on_rule, uses_rule, RULES,
 )
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
@@ -128,8 +128,11 @@ class _Run:
                 incoming.setdefault(ob, []).append((pos, st))
                 if not training:
                     per_parent.setdefault(p, set()).add(ob)
+        derived_from: frozenset[str] | None = None
         for ob, sources in incoming.items():
-            state[ob] = self._decide(c, prof, ob, sources)
+            if self.obligations[ob].kind == "improving_other_models" and derived_from is None:
+                derived_from = self._lineage_origins(start, end)
+            state[ob] = self._decide(c, prof, ob, sources, derived_from)
         if len(per_parent) >= 2:
             self._check_merge(c, per_parent, state)
         key = tuple(sorted(state.items()))
@@ -181,15 +184,34 @@ class _Run:
             self.crosses[key] = found
         return found
 
-    def _decide(self, c: int, prof: int, ob: int, sources: list[tuple[int, int]]) -> int:
+    def _lineage_origins(self, start: int, end: int) -> frozenset[str]:
+        """Licenses whose obligations reach a node through its derivative edges (not distillation, not training
+        data): the node is a derivative work of a model under each of them."""
+        g, obs = self.g, self.obligations
+        found: set[str] = set()
+        for pos in range(start, end):
+            carried = self.carried[g.parent_idx[pos]]
+            if carried is not None and g.parent_kind[pos] not in (EDGE_DISTILLS, EDGE_TRAINED_ON):
+                found.update(obs[o].origin for o, _ in carried)
+        return frozenset(found)
+
+    def _decide(self, c: int, prof: int, ob: int, sources: list[tuple[int, int]],
+                derived_from: frozenset[str] | None = None) -> int:
         g = self.g
         obligation = self.obligations[ob]
-        if obligation.kind == "naming":
+        if obligation.kind == "improving_other_models":
+            # "excluding <the model> or derivative works thereof" (Llama 2 §1.b.v): met by lineage, not by a
+            # declared license; a student that is not a derivative work of such a model breaks it.
+            allowed = {t.removeprefix("id:") for t in obligation.requires}
+            if derived_from and allowed & derived_from:
+                return SAT
+            sat: bool | None = False
+        elif obligation.kind == "naming":
             improving = [s for s in sources if g.parent_kind[s[0]] in _NAMED]
             if not improving or name_satisfies(g.node_ids[c], obligation.prefix or ""):
                 return SAT
             sources = improving
-            sat: bool | None = False
+            sat = False
         else:
             sat = self._sat(prof, ob)
             if sat is True:
@@ -219,7 +241,8 @@ class _Run:
         parents = tuple(per_parent)
         d = self._draft(RULES["M-INCOMPAT"], c, parents[0], -1)
         self.drafts[d].bases = parents
-        self.drafts[d].obligations.extend(self.obligations[o] for o in sorted(union))
+        self.drafts[d].obligations.extend(
+            self.obligations[o] for o in sorted(union) if self.obligations[o].kind in MERGE_CHECKED)
         state[self.merge_ob] = d
 
     def _jointly(self, obs: frozenset[int]) -> bool:

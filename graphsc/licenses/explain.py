@@ -107,7 +107,7 @@ def explain(text: str, table: LicenseTable | None = None) -> dict[str, Any]:
         "note": lic.note,
         "aliases": list(lic.aliases),
         "links": list(lic.links),
-        "text": asdict(lic.text) | {"link": lic.text.link} if lic.text else None,
+        "text": asdict(lic.text) | {"link": lic.text.link, "permalink": lic.text.permalink} if lic.text else None,
         "clauses": [
             {"name": c.name, "value": c.value, "source": c.source, "compatible": list(c.compatible),
              "policy": c.policy, "outputs": c.outputs}

@@ -255,14 +255,15 @@ def conflict_row(e: Entry) -> dict[str, Any]:
 
 
 def license_texts(license_ids: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """Where each origin license's clauses were checked: ``{id: {"url", "verified"}}`` for ids in the table
-    (see ``licenses.toml``, ``text``); ids without a recorded text are left out."""
+    """Where each origin license's clauses were checked: ``{id: {"url", "read_at", "verified"}}`` for ids in the
+    table with a recorded text (see ``licenses.toml``, ``text``): its public URL and the exact copy read (a GitHub
+    permalink at the commit), either of which may be None."""
     table = default_table()
     out: dict[str, dict[str, Any]] = {}
     for lid in license_ids:
         lic = table.licenses.get(lid)
-        if lic is not None and lic.text is not None:
-            out[lid] = {"url": lic.text.link, "verified": lic.text.verified}
+        if lic is not None and lic.text is not None and lic.text.link:
+            out[lid] = {"url": lic.text.link, "read_at": lic.text.permalink, "verified": lic.text.verified}
     return out
 
 

@@ -198,8 +198,8 @@ def _leaf_satisfies(lic: License | None, ob: Obligation, table: LicenseTable | N
         return True if ob.kind in ("unknown_terms", *ON_USE_ONLY) else None
     if ob.kind in ON_USE_ONLY or ob.kind == "naming":
         return True
-    if ob.kind in ("unknown_terms", "merge_incompatible", "no_derivatives"):
-        return False
+    if ob.kind in ("unknown_terms", "merge_incompatible", "no_derivatives", "improving_other_models"):
+        return False  # improving_other_models: met only by lineage (the engine's ``_is_derivative_of``)
     if ob.kind == "use_restrictions":
         return _and3([_carries_policy(lic, r.removeprefix("ur:"), table or default_table()) for r in ob.requires])
     return bool(ob.requires & tokens_of(lic))
@@ -262,7 +262,27 @@ def _eval(tree: Tree, table: LicenseTable, ob: Obligation) -> bool | None:
         return value
     op, children = tree
     values = [_eval(child, table, ob) for child in children]
+    if op == "and" and ob.kind in EXCLUSIVE and True in values:
+        # copyleft / "only under this agreement" admit no further restriction (GPL-3.0 §10, CC BY-SA 4.0
+        # §2(a)(5)(B), DeepFloyd §2(d)): every other part must satisfy it too or add no terms of its own
+        return _or3([True if v is True else _adds_no_terms(c, table) for c, v in zip(children, values)])
     return _and3(values) if op == "and" else _or3(values)
+
+
+# Obligations that add terms to a work (as opposed to keeping credit or notices, which any license can carry).
+RESTRICTING = frozenset({"non_commercial", "use_restrictions", "share_alike", "same_license", "agreement_copy",
+                         "no_derivatives", "improving_other_models"})
+
+
+def _adds_no_terms(tree: Tree, table: LicenseTable) -> bool | None:
+    """True when every license in ``tree`` is known and imposes no restricting obligation (MIT, Apache-2.0, ...);
+    None when a part is unknown."""
+    if tree[0] == "lic":
+        lic = table.licenses.get(tree[1]) if tree[1] else None
+        if lic is None or lic.status != "known":
+            return None
+        return not any(o.kind in RESTRICTING for o in obligations_of(lic))
+    return _or3([_adds_no_terms(child, table) for child in tree[1]])
 
 
 @lru_cache(maxsize=1 << 14)
@@ -376,14 +396,30 @@ def profile_of(norm: NormalizedLicense, fetched: bool = True) -> Profile:
     return Profile(norm, tuple(_imposed(tree, table).values()), permissive=_permissive(tree, table), unknown=unknown)
 
 
-_NAME_NORMALISER = re.compile(r"[^0-9a-z]+")
+def _char_class(c: str) -> str:
+    return "digit" if c.isdigit() else "upper" if c.isupper() else "lower" if c.isalpha() else "separator"
 
 
 def name_satisfies(model_id: str, prefix: str) -> bool:
-    """Does the model id's name part begin with ``prefix``? Case and separators (``-_. ``) are ignored,
-    so ``Llama-3.1-8B-x`` and ``llama3.1_x`` both begin with ``Llama``."""
+    """Does the model id's name part begin with ``prefix`` as a word? Case and separators are ignored inside the
+    prefix (``Llama-3.1-8B-x`` and ``llama3_x`` begin with "Llama 3"), but the prefix must end at a word boundary:
+    a separator, the end, a change between letters and digits, or a capital (``LlamaGuard``). So ``Llama-30B`` and
+    ``Llama300`` do not begin with "Llama 3", nor ``Llamafied`` with "Llama"."""
     name = model_id.rsplit("/", 1)[-1]
-    return _NAME_NORMALISER.sub("", name.lower()).startswith(_NAME_NORMALISER.sub("", prefix.lower()))
+    wanted = [c for c in prefix.lower() if c.isalnum()]
+    i = 0
+    for want in wanted:
+        while i < len(name) and not name[i].isalnum():
+            i += 1
+        if i == len(name) or name[i].lower() != want:
+            return False
+        i += 1
+    if i == len(name) or not wanted:
+        return True
+    last, following = _char_class(name[i - 1]), _char_class(name[i])
+    if following == "separator" or (last == "digit") != (following == "digit"):
+        return True
+    return following == "upper" and last == "lower"
 
 
 def derived_rule(ob: Obligation, child: Profile, satisfied: bool | None) -> Rule:
@@ -397,11 +433,16 @@ def derived_rule(ob: Obligation, child: Profile, satisfied: bool | None) -> Rule
 
 def derived_rule_ids(ob: Obligation) -> list[str]:
     """Every rule a derivative dropping ``ob`` can break (``derived_rule`` picks one by the child's license);
-    ``D-UNK-CHILD`` applies to any obligation when the derivative's license is unknown."""
+    ``D-UNK-CHILD`` applies when the derivative's license is unknown, except to what is judged without it (a
+    name, lineage itself)."""
     if ob.kind == "same_license":
         return ["D-RELIC-PERM", "D-RELIC", "D-UNK-CHILD"]
     found = _DERIVED_RULES.get(ob.kind)
-    return [found, "D-UNK-CHILD"] if found and ob.kind != "unknown_terms" else [found] if found else []
+    if found is None:
+        return []
+    if ob.kind in ("unknown_terms", "naming", "improving_other_models", "merge_incompatible"):
+        return [found]
+    return [found, "D-UNK-CHILD"]
 
 
 def trained_on_rule(ob: Obligation) -> Rule:
@@ -445,6 +486,6 @@ def _jointly(obligations: frozenset[Obligation], table: LicenseTable) -> bool:
     if len(obligations) < 2 or not any(o.kind in EXCLUSIVE for o in obligations):
         return True
     for lic in table.licenses.values():
-        if lic.status == "known" and all(_leaf_satisfies(lic, o, table) for o in obligations):
+        if lic.status == "known" and not lic.names_a_family and all(_leaf_satisfies(lic, o, table) for o in obligations):
             return True
     return False

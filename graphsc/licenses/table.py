@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -77,13 +78,16 @@ class TextSource:
     note: str | None = None
 
     @property
-    def link(self) -> str | None:
-        """A URL for the text: ``url``, else the repository file at its commit on GitHub."""
-        if self.url:
-            return self.url
-        if self.repo and self.path:
-            return f"https://github.com/{self.repo}/blob/{self.commit or 'HEAD'}/{self.path}"
+    def permalink(self) -> str | None:
+        """The exact text read: the repository file at its commit on GitHub (``path`` URL-quoted), if recorded."""
+        if self.repo and self.path and self.commit:
+            return f"https://github.com/{self.repo}/blob/{self.commit}/{quote(self.path)}"
         return None
+
+    @property
+    def link(self) -> str | None:
+        """A URL for the text: its public ``url``, else the ``permalink`` of the copy read."""
+        return self.url or self.permalink
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,7 @@ class License:
     clauses: dict[str, Clause] = field(default_factory=dict)
     note: str | None = None
     text: TextSource | None = None
+    names_a_family: bool = False  # the id names a family (gpl, openrail), no one text
 
     def clause(self, name: str) -> Clause | None:
         """The clause called ``name``, or None when the license has none."""
@@ -165,11 +170,16 @@ class LicenseTable:
         return None if found is None else self.exceptions[found]
 
     def lookup_link(self, url: str) -> License | None:
-        """The license one of whose ``links`` fragments occurs in ``url`` (longest fragment wins)."""
+        """The license one of whose ``links`` fragments occurs in ``url`` ending at a path boundary (end, ``/``,
+        ``.``, ``?``, ``#``), longest fragment first: ``opensource.org/licenses/MIT-0`` is not ``mit``."""
         key = link_key(url)
         for fragment, license_id in self.link_index:
-            if fragment in key:
-                return self.licenses[license_id]
+            start = key.find(fragment)
+            while start != -1:
+                end = start + len(fragment)
+                if end == len(key) or key[end] in "/.?#":
+                    return self.licenses[license_id]
+                start = key.find(fragment, start + 1)
         return None
 
     def __getitem__(self, license_id: str) -> License:
@@ -218,7 +228,7 @@ def _text(raw: Any, where: str) -> TextSource:
 
 def _license(license_id: str, raw: dict[str, Any]) -> License:
     where = f"licenses.{license_id}"
-    meta = {"name", "spdx", "family", "category", "status", "aliases", "links", "note", "text"}
+    meta = {"name", "spdx", "family", "category", "status", "aliases", "links", "note", "text", "names_a_family"}
     unknown = set(raw) - meta - CLAUSE_NAMES
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
@@ -239,6 +249,7 @@ def _license(license_id: str, raw: dict[str, Any]) -> License:
         clauses={name: _clause(name, raw[name], where) for name in CLAUSE_NAMES if name in raw},
         note=raw.get("note"),
         text=_text(raw["text"], where) if "text" in raw else None,
+        names_a_family=bool(raw.get("names_a_family", False)),
     )
 
 

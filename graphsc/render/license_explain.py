@@ -18,10 +18,10 @@ def _text_line(text: dict[str, Any] | None) -> Text:
     parts = [visible(text["link"])] if text.get("link") else []
     if text.get("version"):
         parts.append(f"version {visible(str(text['version']))}")
-    if text.get("commit") and text.get("repo"):
-        parts.append(f"{visible(text['repo'])}@{visible(text['commit'][:12])}")
     line = Text(" · ".join(parts) + (" · " if parts else ""))
     line.append_text(state)
+    if text.get("permalink") and text["permalink"] != text.get("link"):
+        line.append(f"\nread at {visible(text['permalink'])}")
     if text.get("note"):
         line.append(f"\n{visible(text['note'])}", style="dim")
     return line
@@ -46,7 +46,7 @@ def render_explain(doc: dict[str, Any], console: Console) -> None:
     head.append(f"  {visible(doc['name'])}")
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
-    facts.add_column()
+    facts.add_column(overflow="fold")  # URLs are shown whole
     facts.add_row("SPDX", Text(visible(doc["spdx"] or "— (no SPDX id)")))
     facts.add_row("category", Text(f"{doc['category']} · family {doc['family']} · status {doc['status']}"))
     facts.add_row("aliases", Text(visible(", ".join(doc["aliases"]) or "—")))

@@ -317,3 +317,14 @@ def test_demo_ends_with_the_license_summary(tmp_path: Path) -> None:
     assert "DeepSeek-R1" in out and "Top 3 of" in out and "  3  " in out and "  4  " not in out
     for kind, total in summary["by_kind"].items():
         assert any(line.split()[:1] == [kind] and line.split()[-1] == f"{total:,}" for line in out.splitlines())
+
+
+def test_each_finding_names_the_license_text_it_was_checked_against(chain_db: Path) -> None:
+    doc = doc_of(chain_db, "--severity", "info")
+    (ur,) = [c for c in doc["conflicts"] if c["rule"] == "D-UR"]
+    assert ur["license_texts"] == {"llama2": {
+        "url": "https://github.com/meta-llama/llama-models/blob/main/models/llama2/LICENSE",
+        "read_at": "https://github.com/meta-llama/llama-models/blob/1f0feb795a4130697ced243fb53051670d591653/models/llama2/LICENSE",
+        "verified": True}}
+    (nc,) = [c for c in doc["conflicts"] if c["rule"] == "D-NC"]
+    assert nc["license_texts"]["cc-by-nc-sa-4.0"]["url"] == "https://spdx.org/licenses/CC-BY-NC-SA-4.0.html"

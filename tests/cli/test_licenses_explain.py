@@ -76,3 +76,16 @@ def test_licenses_without_a_subcommand_still_checks_the_graph(tmp_path) -> None:
     result = runner.invoke(app, ["licenses", "--db", str(tmp_path / "empty.db"), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["schema"] == "graphsc.licenses/1"
+
+
+def test_markup_in_the_argument_is_printed_literally() -> None:
+    for text in ("[/]", "[bold]x[/]", "[link=http://127.0.0.1/evil]click[/link]"):
+        result = explain(text)
+        assert result.exit_code == 1, result.output
+        assert f"License '{text}' is not in the license table." in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_an_expression_gets_a_hint_to_explain_each_part() -> None:
+    result = explain("MIT OR Apache-2.0")
+    assert result.exit_code == 1 and "explain each part of the expression" in result.stderr

@@ -247,8 +247,21 @@ def test_llama2_improving_other_models_forbidden_for_distilled_models() -> None:
     # §1.b.v: "You will not use ... any output or results of the Llama Materials to improve any other large
     # language model (excluding Llama 2 or derivative works thereof)".
     assert "outputs_improve_other_models" in kinds(derive("llama2", "apache-2.0", relation="distillation"))
-    assert "outputs_improve_other_models" not in kinds(derive("llama2", "llama2", relation="distillation"))
     assert "outputs_improve_other_models" not in kinds(derive("llama2", "apache-2.0"))
+    # declaring the teacher's license does not make a student a derivative work of it
+    assert "outputs_improve_other_models" in kinds(derive("llama2", "llama2", relation="distillation"))
+    assert "outputs_improve_other_models" in kinds(derive("llama2", "apache-2.0 AND llama2", relation="distillation"))
+    # a student that is itself a fine-tune of a Llama 2 model is excluded
+    models = [Model("org/teacher", license="llama2"), Model("org/llama-2-7b", license="llama2"),
+              Model("org/Llama-2-student", license="llama2")]
+    edges = [DerivedFrom("org/Llama-2-student", "org/teacher", "distillation", "t"),
+             DerivedFrom("org/Llama-2-student", "org/llama-2-7b", "finetune", "t")]
+    assert check_licenses(models, edges).conflicts == []
+
+
+def test_grok2_improving_other_models_not_met_by_declaring_grok2() -> None:
+    # §2.b excepts only "modifications or fine-tuning of Grok 2"
+    assert "outputs_improve_other_models" in kinds(derive("grok2-community", "grok2-community", relation="distillation"))
 
 
 def test_llama3_1_naming_binds_models_trained_on_outputs() -> None:
@@ -318,3 +331,44 @@ def test_llama1_license_is_non_commercial_not_llama2() -> None:
         assert TABLE.lookup(name).id == "llama1"
     assert TABLE.lookup("llama-2-community-license").id == "llama2"
     assert kinds(derive("llama1", "apache-2.0")) >= {"non_commercial_dropped"}
+
+
+# ── exclusive obligations under AND (found by a tester) ──
+
+def test_copyleft_child_adding_restrictions_under_and_is_share_alike_violated() -> None:
+    # GPL-3.0 §10 / CC BY-SA 4.0 §2(a)(5)(B): no further restrictions; a permissive addition is fine
+    assert "share_alike_violated" in kinds(derive("gpl-3.0", "gpl-3.0 AND cc-by-nc-4.0"))
+    assert "share_alike_violated" in kinds(derive("cc-by-sa-4.0", "cc-by-sa-4.0 AND cc-by-nc-4.0"))
+    assert derive("gpl-3.0", "gpl-3.0 AND mit").conflicts == []
+    assert "relicensed" in kinds(derive("deepfloyd-if-license", "deepfloyd-if-license AND cc-by-nc-4.0"))
+
+
+def test_merge_of_gpl_2_0_only_and_gpl_3_0_only_is_incompatible() -> None:
+    # no single license is both GPL-2.0-only and GPL-3.0-only; the unversioned "gpl" id is not a license text
+    models = [Model("org/a", license="gpl-2.0"), Model("org/b", license="gpl-3.0"), Model("org/m", license="gpl-3.0")]
+    edges = [DerivedFrom("org/m", p, "merge", "t") for p in ("org/a", "org/b")]
+    assert "merge_incompatible" in kinds(check_licenses(models, edges))
+
+
+def test_merge_incompatible_cites_only_the_obligations_in_conflict() -> None:
+    models = [Model("org/a", license="gpl-3.0"), Model("org/b", license="llama3.1"),
+              Model("org/Llama-m", license="gpl-3.0")]
+    edges = [DerivedFrom("org/Llama-m", p, "merge", "t") for p in ("org/a", "org/b")]
+    c = only(check_licenses(models, edges), "merge_incompatible")
+    assert not any(".naming" in x or ".notice" in x or ".user_threshold" in x or ".documentation_notice" in x
+                   for x in c.clauses), c.clauses
+
+
+def test_or_later_child_of_an_only_version_is_judged_alike_for_gpl_and_agpl() -> None:
+    for only_version, or_later in (("gpl-2.0", "gpl-2.0-or-later"), ("gpl-3.0", "gpl-3.0-or-later"),
+                                   ("agpl-3.0", "agpl-3.0-or-later")):
+        assert kinds(derive(only_version, or_later)) == {"share_alike_violated"}, only_version
+    assert kinds(derive("gpl-3.0", "agpl-3.0-or-later")) == {"share_alike_violated"}
+    assert derive("gpl-3.0", "agpl-3.0").conflicts == []  # GPL-3.0 §13
+
+
+def test_unversioned_cc_by_sa_is_not_read_as_4_0() -> None:
+    assert derive("cc-by-sa", "cc-by-sa-3.0").conflicts == []
+    assert derive("cc-by-sa-4.0", "cc-by-sa").conflicts == []
+    assert kinds(derive("cc-by-sa", "mit")) == {"share_alike_violated"}
+    assert kinds(derive("cc-by-nc-sa", "cc-by-nc-4.0")) == {"share_alike_violated"}

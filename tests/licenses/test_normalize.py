@@ -121,3 +121,13 @@ def test_any_declared_text_normalises_without_raising() -> None:
         normalise(text)
 
     check()
+
+
+def test_license_links_match_at_a_path_boundary() -> None:
+    from graphsc.licenses.table import default_table
+
+    table = default_table()
+    assert table.lookup_link("https://opensource.org/licenses/MIT").id == "mit"
+    assert table.lookup_link("https://opensource.org/licenses/MIT/").id == "mit"
+    assert table.lookup_link("https://opensource.org/licenses/MIT-0") is None
+    assert table.lookup_link("https://mistral.ai/licenses/MRL-0.1.md").id == "mrl-0.1"

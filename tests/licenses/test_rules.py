@@ -114,6 +114,16 @@ def test_llama3_naming_requirement_prefix_llama_3() -> None:
     assert derive("llama3", "llama3", child_id="org/llama3_my-finetune").conflicts == []
 
 
+def test_llama3_naming_prefix_ends_at_a_word_boundary() -> None:
+    from graphsc.licenses.rules import name_satisfies
+
+    for name in ("Llama-3-8B-x", "llama3_x", "Llama-3.1-x", "Llama3", "LLAMA-3-instruct", "Llama3B-x"):
+        assert name_satisfies(f"org/{name}", "Llama 3"), name
+    for name in ("Llama-30B-ft", "Llama300", "my-Llama-3", "Llam-3"):
+        assert not name_satisfies(f"org/{name}", "Llama 3"), name
+    assert name_satisfies("org/LlamaGuard-x", "Llama") and not name_satisfies("org/Llamafied-x", "Llama")
+
+
 def test_llama3_1_naming_requirement_violated_by_meta_prefixed_finetune() -> None:
     c = only(derive("llama3.1", "llama3.1", child_id="org/Meta-Llama-3.1-tuned"), "naming_requirement")
     assert "§1.b.i" in c.clauses[0]

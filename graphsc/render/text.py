@@ -1,8 +1,19 @@
-"""Data printed into terminals literally: ids, licenses and card values are written by strangers on the internet."""
+"""Data printed into terminals literally: ids, licenses and card values are written by strangers on the internet.
+
+The one rule for every human output: graphsc's own fixed strings may use rich markup; every piece of data (ids,
+licenses, paths, values from records, messages from servers) goes through ``literal`` (a ``rich.text.Text``, never
+parsed as markup) or ``escaped`` (for the rare place that must build a markup string), and every console comes from
+``console`` (emoji codes and highlighting off).
+"""
 
 from __future__ import annotations
 
 import re
+import sys
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 # C0 and C1 control characters (ESC starts terminal sequences: clear screen, OSC 52 clipboard writes, hyperlinks)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -12,3 +23,25 @@ def visible(text: str) -> str:
     """``text`` with every control character shown as its escape (``\\x1b``, ``\\n``), so it cannot act on the
     terminal. Wrap the result in ``rich.text.Text`` (never a markup string) to print it."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def literal(value: object, style: str = "") -> Text:
+    """Any value as inert text for rich: ``str(value)`` with control characters made visible, never read as markup
+    or emoji codes. ``None`` prints as an empty string."""
+    return Text("" if value is None else visible(str(value)), style=style)
+
+
+def escaped(value: object) -> str:
+    """Any value for a rich *markup* string: control characters made visible and ``[`` escaped, so ``[/]`` or
+    ``[link=...]`` in data stays text. Prefer ``literal`` where a ``Text`` can be used."""
+    return escape(visible("" if value is None else str(value)))
+
+
+def console(stderr: bool = False, **options: object) -> Console:
+    """A rich console for graphsc's human output: no emoji codes (``:100:`` stays text), no automatic highlighting
+    of numbers or URLs in data; ``stderr`` for messages and progress."""
+    base: dict[str, object] = {"highlight": False, "emoji": False}
+    if stderr:
+        base.update(stderr=True, file=sys.stderr, soft_wrap=True)
+    base.update(options)
+    return Console(**base)  # type: ignore[arg-type]

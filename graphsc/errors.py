@@ -70,6 +70,16 @@ class SourceError(GraphscError):
         super().__init__(f"{source}: {reason}", hint)
 
 
+class ConfigError(GraphscError):
+    """A setting (environment variable or option) with a value graphsc cannot use: names the setting, the value
+    and what is allowed."""
+
+    def __init__(self, setting: str, value: str, allowed: str) -> None:
+        self.setting = setting
+        self.value = value
+        super().__init__(f"{setting}={value!r} is not valid: {allowed}.", f"Set {setting} to {allowed}, or unset it.")
+
+
 class Interrupted(GraphscError):
     exit_code = 130
 

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from graphsc.errors import (
-    GraphscError, InputFileError, MalformedRecordError, SourceError, StoreError, UnknownLicenseError, UnknownModelError,
+    ConfigError, GraphscError, InputFileError, MalformedRecordError, SourceError, StoreError, UnknownLicenseError, UnknownModelError,
 )
 
 # error class → the headline printed before the message
@@ -19,6 +19,7 @@ HEADLINES: tuple[tuple[type[GraphscError], str], ...] = (
     (InputFileError, "Input file"),
     (StoreError, "Store error"),
     (SourceError, "Source error"),
+    (ConfigError, "Setting"),
     (GraphscError, "Error"),
 )
 

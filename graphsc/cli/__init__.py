@@ -6,19 +6,85 @@ Each command lives in its own module and imports its heavy dependencies inside t
 
 from __future__ import annotations
 
+import sys
+from typing import Annotated, Any
+
 import typer
 
 from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage, neo4j, quality, query
 from graphsc.cli.common import GraphscGroup
+from graphsc.cli.errors import silence_closed_stdout
 
+EXIT_PIPE_CLOSED = 0  # the reader of stdout went away (`graphsc licenses | head -1`): not an error, not a gate hit
+
+
+class RootGroup(GraphscGroup):
+    """The ``graphsc`` group: ``GraphscGroup``, plus a reader closing stdout early ends the command quietly with
+    ``EXIT_PIPE_CLOSED`` instead of click's exit 1 (the code of a ``--fail-on`` hit)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            silence_closed_stdout()
+            raise typer.Exit(EXIT_PIPE_CLOSED) from None
+
+
+def _hide_flag_types() -> None:
+    """Help shows no ``<bool>`` type for on/off flags (``--write``, ``--up/--no-up``, ``--help``): typer's rich
+    help prints a type for every option, but a flag takes no value. Patches ``TyperOption.display_type_rich`` once;
+    a typer without it is left alone."""
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # pragma: no cover - other typer layouts
+        return
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None or getattr(shown, "graphsc_hides_flags", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if getattr(self, "is_flag", False) and self.metavar is None else shown(self, ctx)
+
+    display_type_rich.graphsc_hides_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+def package_version() -> str:
+    """The installed graphsc distribution's version (``importlib.metadata``), or ``unknown`` when graphsc runs
+    from a source tree that was never installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("graphsc")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"graphsc {package_version()}")
+        raise typer.Exit()
+
+
+_hide_flag_types()
 app = typer.Typer(
-    cls=GraphscGroup,
+    cls=RootGroup,
     name="graphsc",
     help="The supply chain of pre-trained ML models as a graph: lineage, downstream use, licenses.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def root(
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version, help="Print graphsc's version and exit.")] = False,
+) -> None:
+    """Options of ``graphsc`` itself (``--version``); the commands do the work."""
+
+
 ingest_usage.register(ingest.app)
 app.add_typer(ingest.app, name="ingest")
 lineage.register(app)
@@ -31,5 +97,12 @@ quality.register(app)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. Output still buffered at exit is flushed here, so a reader that went away
+    (``graphsc stats | head -1``) costs no ``BrokenPipeError`` message; the exit code stays the command's."""
+    try:
+        app()
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            silence_closed_stdout()

@@ -54,12 +54,13 @@ class _RichProgress:
 
 
 @contextmanager
-def _analysis(db: Any, store: Any, sample: int | None = None, seed: int | None = None) -> Iterator["Analysis"]:
+def _analysis(db: Any, store: Any, sample: int | None = None, seed: int | None = None,
+              write: bool = False) -> Iterator["Analysis"]:
     from graphsc.analytics.analysis import Analysis
     from graphsc.analytics.centrality import BETWEENNESS_SAMPLE, BETWEENNESS_SEED
     from graphsc.cli.progress import progress_bar
 
-    graph = open_cli_store(db, store)
+    graph = open_cli_store(db, store, write=write)
     try:
         with progress_bar("analysing") as (bar, task):
             yield Analysis(graph, _RichProgress(bar, task), sample or BETWEENNESS_SAMPLE,
@@ -74,9 +75,9 @@ def _emit(output_format: OutputFormat, document: Callable[[], dict[str, Any]], v
 
         sys.stdout.write(dumps(document()) + "\n")
         return
-    from rich.console import Console
+    from graphsc.render.text import console
 
-    view(Console(highlight=False))
+    view(console())
 
 
 def stats(top: TopOption = 10, output_format: FormatOption = OutputFormat.table, db: DbOption = None,
@@ -115,7 +116,7 @@ def impact(
     from graphsc.render.analytics_json import impact_document
     from graphsc.render.analytics_view import render_impact
 
-    graph = open_cli_store(db, store)
+    graph = open_cli_store(db, store, write=False)
     try:
         result = compute_impact(graph, model.strip())
     finally:
@@ -147,7 +148,7 @@ def analyze(
     from graphsc.render.analytics_json import timings_document
     from graphsc.render.analytics_view import render_timings
 
-    with _analysis(db, store, sample, seed) as analysis:
+    with _analysis(db, store, sample, seed, write=write) as analysis:
         analysis.compute_all()
         rows = analysis.timed("metrics", lambda: list(model_metrics(analysis)))
         written = None

@@ -7,16 +7,20 @@ from collections.abc import Callable
 
 from rich.console import Console
 
+from graphsc.render.text import escaped
+
 
 def countdown_waiter(console: Console) -> Callable[[float, str], None]:
-    """A ``wait(seconds, reason)`` that counts down on ``console`` (for ``graphsc.sources.github``)."""
+    """A ``wait(seconds, reason)`` that counts down on ``console`` (for ``graphsc.sources.github``); ``reason``
+    may quote a server's message, so it is printed literally."""
 
     def wait(seconds: float, reason: str) -> None:
         end = time.monotonic() + max(0.0, seconds)
-        with console.status(f"{reason}: waiting {seconds:.0f} s") as status:
+        shown = escaped(reason)
+        with console.status(f"{shown}: waiting {seconds:.0f} s") as status:
             while (left := end - time.monotonic()) > 0:
-                status.update(f"{reason}: waiting {left:.0f} s (Ctrl-C stops; a re-run resumes)")
+                status.update(f"{shown}: waiting {left:.0f} s (Ctrl-C stops; a re-run resumes)")
                 time.sleep(min(0.2, left))
-        console.print(f"[yellow]waited {seconds:.0f} s[/] for {reason}", markup=True)
+        console.print(f"[yellow]waited {seconds:.0f} s[/] for {shown}", markup=True)
 
     return wait

@@ -21,8 +21,6 @@ def demo(
     store: StoreOption = None,
 ) -> None:
     """Ingest the bundled real samples (two Hub families, PeaTMOSS usages); show a lineage and a license summary."""
-    from rich.console import Console
-
     from graphsc import samples
     from graphsc.ingest import ingest_snapshot
     from graphsc.licenses.engine import check_store
@@ -31,18 +29,19 @@ def demo(
     from graphsc.lineage import compute_lineage
     from graphsc.ingest.peatmoss import ingest_peatmoss
     from graphsc.render.lineage_tree import render_lineage_tree
+    from graphsc.render.text import console as text_console, literal
 
     console = stderr_console()
-    out = Console(highlight=False)
-    graph = open_cli_store(db, store)
+    out = text_console()
+    graph = open_cli_store(db, store, write=True)
     try:
         files = samples.hf_family_files()
         report = ingest_snapshot(graph, [str(f) for f in files])
         usage = ingest_peatmoss(graph, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
-        console.print(
+        console.print(literal(
             f"Ingested {report.records:,} Hub records from {len(files)} bundled files and {usage.usages:,} PeaTMOSS "
             f"repository → model usages ({usage.repos:,} repositories) into {graph.kind} store {graph.location}."
-        )
+        ))
         render_lineage_tree(compute_lineage(graph, model), out)
         licenses = check_store(graph)
     finally:
@@ -50,10 +49,10 @@ def demo(
     out.print()
     selection = select(licenses, Filters(limit=DEMO_TOP_CONFLICTS))
     render_top(licenses, selection, out)
-    console.print(f"Next: graphsc lineage {model} --format json   (same store: --db {graph.location})")
+    console.print(literal(f"Next: graphsc lineage {model} --format json   (same store: --db {graph.location})"))
     upstream, _ = hotspots(selection.matched, 1)
     if upstream:
-        console.print(f"      graphsc licenses --model {upstream[0].id} --db {graph.location}")
+        console.print(literal(f"      graphsc licenses --model {upstream[0].id} --db {graph.location}"))
 
 
 def register(app: typer.Typer) -> None:

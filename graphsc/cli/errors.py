@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from rich.console import Console
-from rich.markup import escape
 
 from graphsc.errors import (
     ConfigError, GraphscError, InputFileError, MalformedRecordError, SourceError, StoreError, UnknownLicenseError, UnknownModelError,
@@ -25,14 +25,33 @@ HEADLINES: tuple[tuple[type[GraphscError], str], ...] = (
 
 
 def headline(error: GraphscError) -> str:
+    """The headline for ``error``'s class (the most specific entry of ``HEADLINES``)."""
     return next(text for cls, text in HEADLINES if isinstance(error, cls))
 
 
 def report_error(error: GraphscError, console: Console | None = None) -> int:
     """Print ``error`` (headline, message, hint) to stderr without a traceback; return the exit code."""
-    console = console or Console(stderr=True, file=sys.stderr, highlight=False, soft_wrap=True)
-    # message and hint quote user input and data (ids, licenses): printed literally, never as rich markup
-    console.print(f"[bold red]{headline(error)}:[/] {escape(error.message)}", markup=True)
+    from graphsc.render.text import console as text_console, escaped
+
+    console = console or text_console(stderr=True)
+    # message and hint quote user input and data (ids, licenses): printed literally (control characters visible),
+    # never as rich markup or emoji codes
+    console.print(f"[bold red]{headline(error)}:[/] {escaped(error.message)}", markup=True)
     if error.hint:
-        console.print(f"[yellow]hint:[/] {escape(error.hint)}", markup=True)
+        console.print(f"[yellow]hint:[/] {escaped(error.hint)}", markup=True)
     return error.exit_code
+
+
+def silence_closed_stdout() -> None:
+    """After a reader closed stdout (``BrokenPipeError``): point stdout's file descriptor at the null device, so
+    the interpreter's last flush of what is still buffered neither fails nor prints a second error (the recipe of
+    the Python docs, "Note on SIGPIPE"). A stdout without a file descriptor (a test runner's) is left alone."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)

@@ -74,7 +74,7 @@ def licenses(
     filters = Filters(kinds=tuple(kind or ()), min_severity=severity.value, min_impact=min_impact, limit=limit,
                       model=model.strip() if model else None)
     filters.validate()
-    graph = open_cli_store(db, store)
+    graph = open_cli_store(db, store, write=False)
     try:
         lineage = None
         if filters.model is not None:
@@ -87,16 +87,26 @@ def licenses(
     finally:
         graph.close()
     gate = fail_on.value if fail_on is not None else None
-    if output_format is LicensesFormat.json:
-        # orjson: the standard library's indenting encoder took 30% of a whole-Hub report
-        sys.stdout.write(orjson.dumps(json_document(report, selection, gate), option=orjson.OPT_INDENT_2).decode() + "\n")
-    elif output_format is LicensesFormat.csv:
-        sys.stdout.write(csv_text(selection))
-    else:
-        from rich.console import Console
+    gate_hit = gate is not None and selection.reaches(gate)
+    try:
+        if output_format is LicensesFormat.json:
+            # orjson: the standard library's indenting encoder took 30% of a whole-Hub report
+            sys.stdout.write(orjson.dumps(json_document(report, selection, gate), option=orjson.OPT_INDENT_2).decode() + "\n")
+        elif output_format is LicensesFormat.csv:
+            sys.stdout.write(csv_text(selection))
+        else:
+            from graphsc.render.text import console
 
-        render_report(report, selection, Console(highlight=False))
-    if gate is not None and selection.reaches(gate):
+            render_report(report, selection, console())
+    except BrokenPipeError:
+        if not gate_hit:
+            raise  # the reader went away: the CLI ends quietly (graphsc.cli.RootGroup)
+        # the gate's answer does not depend on how much of the report was read
+        from graphsc.cli.errors import silence_closed_stdout
+
+        silence_closed_stdout()
+        raise typer.Exit(EXIT_GATE) from None
+    if gate_hit:
         raise typer.Exit(EXIT_GATE)
 
 
@@ -120,11 +130,10 @@ def explain(
     if output_format is ExplainFormat.json:
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
-    from rich.console import Console
-
     from graphsc.render.license_explain import render_explain
+    from graphsc.render.text import console
 
-    render_explain(doc, Console(highlight=False, emoji=False))
+    render_explain(doc, console())
 
 
 def register(app: typer.Typer) -> None:

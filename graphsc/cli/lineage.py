@@ -35,7 +35,7 @@ def lineage(
     """Show where MODEL comes from (every base up to the roots) and what derives from it."""
     from graphsc.lineage import compute_lineage
 
-    graph = open_cli_store(db, store)
+    graph = open_cli_store(db, store, write=False)
     try:
         result = compute_lineage(graph, model.strip(), direction.value, max_depth)
     finally:
@@ -45,11 +45,10 @@ def lineage(
 
         sys.stdout.write(render_lineage_json(result) + "\n")
         return
-    from rich.console import Console
-
     from graphsc.render.lineage_tree import render_lineage_tree
+    from graphsc.render.text import console
 
-    render_lineage_tree(result, Console(highlight=False), width=width, limit=limit)
+    render_lineage_tree(result, console(), width=width, limit=limit)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -13,9 +12,10 @@ if TYPE_CHECKING:  # rich.progress costs ~30 ms to import; only long-running com
 
 
 def stderr_console() -> Console:
-    from rich.console import Console
+    """The console for messages and progress (stderr, soft-wrapped, no highlighting, no emoji codes)."""
+    from graphsc.render.text import console
 
-    return Console(stderr=True, file=sys.stderr, highlight=False, soft_wrap=True)
+    return console(stderr=True)
 
 
 @contextmanager

@@ -25,7 +25,7 @@ def quality(
     from graphsc.quality import quality_report
     from graphsc.render.quality import quality_document, render_quality
 
-    graph = open_cli_store(db, store)
+    graph = open_cli_store(db, store, write=False)
     try:
         report = quality_report(graph)
     finally:
@@ -35,9 +35,9 @@ def quality(
 
         sys.stdout.write(orjson.dumps(quality_document(report), option=orjson.OPT_INDENT_2).decode() + "\n")
         return
-    from rich.console import Console
+    from graphsc.render.text import console
 
-    render_quality(report, Console(highlight=False))
+    render_quality(report, console())
 
 
 def register(app: typer.Typer) -> None:

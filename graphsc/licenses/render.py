@@ -7,7 +7,6 @@ reach), and a closing line saying what was not shown and how to see it.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import asdict, fields
@@ -21,6 +20,8 @@ from rich.text import Text
 from graphsc.licenses.findings import Conflict, LicenseReport
 from graphsc.licenses.table import default_table
 from graphsc.licenses.select import SEVERITIES, Entry, Hop, Hotspot, Selection, hotspots
+from graphsc.render.csv_rows import CsvDictWriter
+from graphsc.render.text import literal, visible
 
 SCHEMA = "graphsc.licenses/1"
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -115,11 +116,11 @@ def _headline(rank: int, e: Entry) -> Text:
 
 
 def _edge_text(c: Conflict) -> Text:
-    text = Text(f"{c.child} [{c.child_license}]")
+    text = literal(f"{c.child} [{c.child_license}]")
     if c.bases:
-        text.append(f" ← merge of {', '.join(c.bases)}")
+        text.append(visible(f" ← merge of {', '.join(c.bases)}"))
     elif c.base is not None:
-        text.append(f" ← {c.relation or c.edge}  {c.base} [{c.base_license}]")
+        text.append(visible(f" ← {c.relation or c.edge}  {c.base} [{c.base_license}]"))
     return text
 
 
@@ -130,14 +131,14 @@ def _path_text(path: tuple[Hop, ...]) -> Text:
     sources = [h for h in path if h.role == "source"]
     for i, hop in enumerate(sources):
         text.append(" + " if i else "")
-        text.append(f"{hop.id} [{hop.license}]", style="bold" if hop.is_model else "")
+        text.append(visible(f"{hop.id} [{hop.license}]"), style="bold" if hop.is_model else "")
         text.append(" (this model)" if hop.is_model else "", style="dim")
     text.append(" — " + _HOP_ROLE_WORDS["source"] + ("s" if len(sources) > 1 else ""), style="dim")
     for hop in path[len(sources):]:
         text.append("\n↳ ")
         if hop.relation:
-            text.append(f"{hop.relation}  ", style="dim")
-        text.append(f"{hop.id} [{hop.license}]", style="bold" if hop.is_model else "")
+            text.append(f"{visible(hop.relation)}  ", style="dim")
+        text.append(visible(f"{hop.id} [{hop.license}]"), style="bold" if hop.is_model else "")
         text.append(f" — {_HOP_ROLE_WORDS[hop.role]}" + (" (this model)" if hop.is_model else ""), style="dim")
     return text
 
@@ -153,26 +154,26 @@ def conflict_block(rank: int, e: Entry) -> Group:
         rows.add_row("path", _path_text(e.path))
     else:
         rows.add_row("edge", _edge_text(c))
-    rows.add_row("rule", c.description)
-    rows.add_row("dropped", "; ".join(c.dropped))
-    rows.add_row("clauses" if len(c.clauses) > 1 else "clause", "\n".join(c.clauses))
+    rows.add_row("rule", literal(c.description))
+    rows.add_row("dropped", literal("; ".join(c.dropped)))
+    rows.add_row("clauses" if len(c.clauses) > 1 else "clause", Text("\n").join(literal(cl) for cl in c.clauses))
     texts = license_texts(c.origin_licenses)
     if texts:
-        rows.add_row("text", Text("\n".join(f"{lid}: {t['url']}" + ("" if t["verified"] else " (not verified)")
-                                            for lid, t in texts.items())))
-    rows.add_row("reach", _reach_text(c))
+        rows.add_row("text", Text("\n").join(literal(f"{lid}: {t['url']}" + ("" if t["verified"] else " (not verified)"))
+                                             for lid, t in texts.items()))
+    rows.add_row("reach", literal(_reach_text(c)))
     if len(c.reached_models) > 1 or (c.reached_models and c.reached_models[0] != c.child):
-        rows.add_row("models", _examples(c.reached_models, skip=c.child))
+        rows.add_row("models", literal(_examples(c.reached_models, skip=c.child)))
     repos = [r for r in c.reached_repos if r != c.child]
     if repos:
-        rows.add_row("repos", _examples(c.reached_repos, skip=c.child))
+        rows.add_row("repos", literal(_examples(c.reached_repos, skip=c.child)))
     return Group(_headline(rank, e), Padding(rows, (0, 0, 1, 5), expand=False))
 
 
 def _hotspot_lines(title: str, spots: list[Hotspot]) -> Text:
     text = Text(title, style="bold")
     for h in spots:
-        text.append(f"\n  {h.conflicts:>5,}  {h.id} [{h.license}]")
+        text.append(f"\n  {h.conflicts:>5,}  " + visible(f"{h.id} [{h.license}]"))
     return text
 
 
@@ -213,7 +214,8 @@ def render_report(report: LicenseReport, selection: Selection, console: Console)
         render_hotspots(selection, console)
     else:
         roles = Counter(e.role for e in selection.matched)
-        console.print(Text(f"Conflicts touching {f.model} [{selection.model_license}]: {len(selection.matched):,} "
+        console.print(Text(f"Conflicts touching {visible(f.model)} [{visible(str(selection.model_license))}]: "
+                           f"{len(selection.matched):,} "
                            f"({scope}); {roles['origin']:,} dropped at it, {roles['inherited']:,} inherited from "
                            f"an ancestor, {roles['downstream']:,} dropped downstream of it", style="bold"))
         console.print()
@@ -224,7 +226,7 @@ def render_report(report: LicenseReport, selection: Selection, console: Console)
         console.print(conflict_block(rank, e))
     line = not_shown_line(selection)
     if line:
-        console.print(line)
+        console.print(literal(line))
 
 
 def render_top(report: LicenseReport, selection: Selection, console: Console) -> None:
@@ -295,7 +297,7 @@ def json_document(report: LicenseReport, selection: Selection, fail_on: str | No
 def csv_text(selection: Selection) -> str:
     """One CSV row per shown conflict, columns ``CSV_COLUMNS`` (lists joined with `` | ``, reach as counts)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = CsvDictWriter(out, CSV_COLUMNS)
     writer.writeheader()
     for rank, e in enumerate(selection.shown, 1):
         c = e.conflict

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -15,6 +14,7 @@ from graphsc.analytics.ranking import Ranking
 from graphsc.analytics.stats import GraphStats
 from graphsc.render.bars import bar_table
 from graphsc.render.lineage_tree import RELATION_STYLE, human_count
+from graphsc.render.text import literal
 
 SHOWN_CYCLES = 5
 SHOWN_USERS = 10
@@ -36,7 +36,8 @@ def _counts_table(stats: GraphStats) -> Table:
     for i in range(max(len(nodes), len(edges))):
         node = nodes[i] if i < len(nodes) else ("", None)
         edge = edges[i] if i < len(edges) else ("", None)
-        table.add_row(node[0], "" if node[1] is None else f"{node[1]:,}", edge[0], "" if edge[1] is None else f"{edge[1]:,}")
+        table.add_row(literal(node[0]), "" if node[1] is None else f"{node[1]:,}",
+                      literal(edge[0]), "" if edge[1] is None else f"{edge[1]:,}")
     return table
 
 
@@ -49,8 +50,8 @@ def families_table(families: list[FamilySummary], title: str = "Largest families
     for f in families:
         relations = Text()
         for relation, n in f.relations.items():
-            relations.append(f"{relation} {n:,}  ", style=RELATION_STYLE.get(relation, "white"))
-        table.add_row(str(f.rank), escape(f.name), f"{f.size:,}", f"{f.edges:,}", str(f.depth), f"{len(f.roots):,}", relations)
+            relations.append_text(literal(f"{relation} {n:,}  ", style=RELATION_STYLE.get(relation, "white")))
+        table.add_row(str(f.rank), literal(f.name), f"{f.size:,}", f"{f.edges:,}", str(f.depth), f"{len(f.roots):,}", relations)
     return table
 
 
@@ -64,11 +65,11 @@ def render_stats(stats: GraphStats, console: Console) -> None:
     if stats.cycles:
         shown = "; ".join(" ↔ ".join(c) for c in stats.cycles[:SHOWN_CYCLES])
         more = f" (+{len(stats.cycles) - SHOWN_CYCLES} more)" if len(stats.cycles) > SHOWN_CYCLES else ""
-        parts.append(Text(f"declared cycles: {len(stats.cycles)}: {shown}{more}", style="red"))
+        parts.append(literal(f"declared cycles: {len(stats.cycles)}: {shown}{more}", style="red"))
     if stats.longest_chains:
         chains = Tree(Text("Longest chains", style="bold"))
         for chain in stats.longest_chains:
-            chains.add(Text(f"gen {len(chain) - 1}: ", style="bold") + Text(" → ".join(chain)))
+            chains.add(Text(f"gen {len(chain) - 1}: ", style="bold") + literal(" → ".join(chain)))
         parts.append(chains)
     parts.append(families_table(stats.families, f"Largest families (of {stats.family_count:,})"))
     console.print(Group(*parts))
@@ -98,8 +99,8 @@ def render_rank(ranking: Ranking, console: Console) -> None:
     table.add_column("license", overflow="fold")
     for row in ranking.rows:
         details = [f"{row.detail[k]:,}" if isinstance(row.detail[k], int) else str(row.detail[k]) for k in detail_keys]
-        table.add_row(str(row.rank), escape(row.model_id), _value(ranking.by, row.value), *details,
-                      human_count(row.downloads), row.license or "-")
+        table.add_row(str(row.rank), literal(row.model_id), _value(ranking.by, row.value), *map(literal, details),
+                      human_count(row.downloads), literal(row.license or "-"))
     console.print(table if ranking.rows else Text(f"No model has a nonzero {ranking.by}.", style="yellow"))
 
 
@@ -109,13 +110,13 @@ def render_impact(impact: Impact, console: Console) -> None:
     head = Table(show_header=False, box=None, padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("model", f"{escape(impact.model_id)}  license {lineage.model.license or '-'}  "
-                          f"downloads {human_count(lineage.model.downloads)}")
+    head.add_row("model", literal(f"{impact.model_id}  license {lineage.model.license or '-'}  "
+                                  f"downloads {human_count(lineage.model.downloads)}"))
     head.add_row("descendants", f"{lineage.descendant_count:,}  ({human_count(impact.descendant_downloads)} downloads)")
     head.add_row("reached", f"{len(impact.repos):,} repositories, {len(impact.spaces):,} Spaces")
     if lineage.cycles:
-        head.add_row(Text("cycles", style="red"), "; ".join(" ↔ ".join(c) for c in lineage.cycles))
-    parts: list[object] = [Text(f"Impact of {impact.model_id}", style="bold underline"), head]
+        head.add_row(Text("cycles", style="red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles)))
+    parts: list[object] = [literal(f"Impact of {impact.model_id}", style="bold underline"), head]
     if lineage.descendant_count:
         parts.append(bar_table("Descendants by depth", [(f"depth {d}", n) for d, n in lineage.descendants_by_depth.items()]))
         parts.append(bar_table("Descendants by relation", lineage.descendants_by_relation.items(), style="magenta"))
@@ -131,10 +132,10 @@ def render_families(count: int, families: list[FamilySummary], console: Console,
     """The families table, then each family as a tree: roots and members per generation."""
     parts: list[object] = [families_table(families, f"Families (top {len(families)} of {count:,})")]
     for f in families:
-        tree = Tree(Text(f"#{f.rank} {f.name}", style="bold") + Text(f"  {f.size:,} models, depth {f.depth}", style="dim"))
+        tree = Tree(literal(f"#{f.rank} {f.name}", style="bold") + Text(f"  {f.size:,} models, depth {f.depth}", style="dim"))
         roots = tree.add(Text(f"roots ({len(f.roots):,})", style="bold"))
         for root in f.roots[:roots_shown]:
-            roots.add(escape(root))
+            roots.add(literal(root))
         if len(f.roots) > roots_shown:
             roots.add(Text(f"… {len(f.roots) - roots_shown:,} more", style="dim italic"))
         peak = max(f.by_generation.values())
@@ -147,11 +148,11 @@ def render_families(count: int, families: list[FamilySummary], console: Console,
 
 def render_timings(timings: dict[str, Timing], rows: int, written: str | None, console: Console) -> None:
     """``graphsc analyze``: what was computed, how long each step took and the peak memory."""
-    table = Table(title=f"Metrics for {rows:,} models" + (f", written to {written}" if written else " (not written; use --write)"),
+    table = Table(title=literal(f"Metrics for {rows:,} models" + (f", written to {written}" if written else " (not written; use --write)")),
                   title_justify="left")
     table.add_column("step")
     table.add_column("seconds", justify="right")
     table.add_column("peak RSS (MiB)", justify="right")
     for name, t in timings.items():
-        table.add_row(name, f"{t.seconds:.2f}", f"{t.peak_rss_mib:,.0f}")
+        table.add_row(literal(name), f"{t.seconds:.2f}", f"{t.peak_rss_mib:,.0f}")
     console.print(table)

@@ -10,14 +10,16 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from graphsc.lineage import Lineage
 from graphsc.records import DerivedFrom, Model
-from graphsc.render.text import visible
+from graphsc.render.text import literal, visible
+
+LEVEL_INDENT = 4  # columns a rich Tree indents each level by
+LABEL_ROOM = 32  # columns a label keeps at the deepest level drawn; deeper levels get a notice instead
 
 RELATION_STYLE = {"finetune": "green", "adapter": "cyan", "quantized": "magenta", "merge": "yellow", "distillation": "blue"}
 
@@ -35,12 +37,12 @@ def human_count(n: int | None) -> str:
 def _label(model_id: str, model: Model | None, relation: str | None = None, note: str = "") -> Text:
     text = Text()
     if relation:
-        text.append(f"{relation} ", style=RELATION_STYLE.get(relation, "white"))
-    text.append(model_id, style="bold")
+        text.append(f"{visible(relation)} ", style=RELATION_STYLE.get(relation, "white"))
+    text.append(visible(model_id), style="bold")
     if model is None or not model.fetched:
         text.append("  (not fetched)", style="dim")
     else:
-        text.append(f"  [{model.license or 'no license'}]", style="dim")
+        text.append(f"  [{visible(model.license or 'no license')}]", style="dim")
         text.append(f"  {human_count(model.downloads)}↓", style="dim")
     if note:
         text.append(f"  {note}", style="italic dim")
@@ -52,11 +54,18 @@ def _downloads(models: Mapping[str, Model], model_id: str) -> int:
     return model.downloads or 0 if model is not None else 0
 
 
+def drawable_levels(console_width: int) -> int:
+    """How many levels below the root a tree can draw in ``console_width`` columns with ``LABEL_ROOM`` left for
+    the label (at least 1): rich squeezes deeper labels to nothing, so the tree would silently stop."""
+    return max(1, (console_width - LABEL_ROOM) // LEVEL_INDENT)
+
+
 class _TreeBuilder:
-    def __init__(self, lineage: Lineage, width: int, limit: int) -> None:
+    def __init__(self, lineage: Lineage, width: int, limit: int, levels: int | None = None) -> None:
         self.lineage = lineage
         self.width = width
         self.limit = limit
+        self.levels = levels
         self.shown: set[str] = set()
 
     def build(self, edges: tuple[DerivedFrom, ...], up: bool) -> Tree:
@@ -69,11 +78,14 @@ class _TreeBuilder:
         root_id = lineage.model.id
         tree = Tree(_label(root_id, lineage.models.get(root_id)))
         self.shown = {root_id}
-        stack: list[tuple[Tree, str]] = [(tree, root_id)]
+        stack: list[tuple[Tree, str, int]] = [(tree, root_id, 0)]
         while stack:
-            branch, node = stack.pop()
+            branch, node, level = stack.pop()
             out = links.get(node, [])
-            expand: list[tuple[Tree, str]] = []
+            if out and self.levels is not None and level >= self.levels:
+                branch.add(self._too_deep_note(links, node, up))
+                continue
+            expand: list[tuple[Tree, str, int]] = []
             for i, e in enumerate(out):
                 other = e.base if up else e.child
                 if i >= self.width or len(self.shown) >= self.limit:
@@ -84,9 +96,32 @@ class _TreeBuilder:
                     branch.add(_label(other, lineage.models.get(other), e.relation, note))
                     continue
                 self.shown.add(other)
-                expand.append((branch.add(_label(other, lineage.models.get(other), e.relation)), other))
+                expand.append((branch.add(_label(other, lineage.models.get(other), e.relation)), other, level + 1))
             stack.extend(reversed(expand))
         return tree
+
+    def _too_deep_note(self, links: Mapping[str, list[DerivedFrom]], node: str, up: bool) -> Text:
+        """The notice drawn instead of what lies more than ``levels`` below the root under ``node``: how many
+        levels and models, and how to see them."""
+        depth: dict[str, int] = {node: 0}
+        frontier = [node]
+        while frontier:
+            nxt = []
+            for current in frontier:
+                for e in links.get(current, []):
+                    other = e.base if up else e.child
+                    if other not in depth and other not in self.shown:
+                        depth[other] = depth[current] + 1
+                        nxt.append(other)
+            frontier = nxt
+        levels, models = max(depth.values()), len(depth) - 1
+        if not models:  # every link leads back to a model already drawn
+            return Text("… (links to models shown above)", style="dim italic")
+        text = Text(f"… {levels} more level{'s' if levels != 1 else ''} ({models} model{'s' if models != 1 else ''}) "
+                    "not drawn, too deep for the terminal: graphsc lineage ", style="dim italic")
+        text.append(visible(node), style="bold")
+        text.append(f" --direction {'up' if up else 'down'}", style="dim italic")
+        return text
 
     @staticmethod
     def _hidden_note(rest: list[DerivedFrom], up: bool) -> Text:
@@ -100,30 +135,31 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
     table.add_column(style="bold")
     table.add_column()
     model = lineage.model
-    table.add_row("model", f"{model.id}  license {model.license or '-'}  downloads {human_count(model.downloads)}")
+    table.add_row("model", literal(f"{model.id}  license {model.license or '-'}  downloads {human_count(model.downloads)}"))
     if lineage.direction != "down":
         table.add_row("generation", str(lineage.generation))
-        table.add_row("roots", ", ".join(lineage.roots) or "-")
+        table.add_row("roots", literal(", ".join(lineage.roots) or "-"))
         table.add_row("ancestors", str(len(lineage.ancestor_distance) - 1))
     if lineage.direction != "up":
         table.add_row("descendants", str(lineage.descendant_count))
         by_relation = ", ".join(f"{r} {n}" for r, n in lineage.descendants_by_relation.items())
-        table.add_row("  by relation", by_relation or "-")
+        table.add_row("  by relation", literal(by_relation or "-"))
         by_depth = ", ".join(f"{d}: {n}" for d, n in lineage.descendants_by_depth.items())
         table.add_row("  by depth", by_depth or "-")
     if lineage.used_by:
         kinds = Counter(u.user_kind for u in lineage.used_by)
-        table.add_row("used by", ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())))
+        table.add_row("used by", literal(", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))))
     if lineage.unconfirmed_bases:
         table.add_row(Text("not lineage", style="bold yellow"), _unconfirmed_text(lineage))
     if lineage.max_depth is not None:
         table.add_row("max depth", str(lineage.max_depth))
     if lineage.cycles:
-        table.add_row(Text("cycles", style="bold red"), Text("; ".join(" ↔ ".join(c) for c in lineage.cycles), style="red"))
+        table.add_row(Text("cycles", style="bold red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles), style="red"))
     if hidden_up or hidden_down:
         table.add_row(
             "not shown",
-            f"{hidden_up + hidden_down} models (raise --width/--limit, or use --format json for everything)",
+            f"{hidden_up + hidden_down} models (raise --width/--limit, widen the terminal, or use --format json for "
+            "everything)",
         )
     return table
 
@@ -149,33 +185,36 @@ def _unconfirmed_text(lineage: Lineage) -> Text:
 
 def _used_by_tree(lineage: Lineage, width: int) -> Tree:
     """The repositories and Spaces using the model (first ``width``), with where each use was found."""
-    tree = Tree(Text(lineage.model.id, style="bold"))
+    tree = Tree(literal(lineage.model.id, style="bold"))
     for use in lineage.used_by[:width]:
-        label = Text(f"{use.user_kind} ", style="cyan")
-        label.append(use.user, style="bold")
-        label.append(f"  {use.source}", style="dim")
+        label = literal(f"{use.user_kind} ", style="cyan")
+        label.append(visible(use.user), style="bold")
+        label.append(f"  {visible(use.source)}", style="dim")
         if use.evidence:
-            label.append(f"  {use.evidence}", style="dim italic")
+            label.append(f"  {visible(use.evidence)}", style="dim italic")
         tree.add(label)
     if len(lineage.used_by) > width:
         tree.add(Text(f"… {len(lineage.used_by) - width} more (raise --width, or use --format json)", style="dim italic"))
     return tree
 
 
-def render_lineage_tree(lineage: Lineage, console: Console, width: int = 10, limit: int = 200) -> None:
-    """Print the lineage as trees (ancestors, descendants) and a summary table."""
+def render_lineage_tree(lineage: Lineage, console: Console, width: int = 10, limit: int = 200,
+                        levels: int | None = None) -> None:
+    """Print the lineage as trees (ancestors, descendants) and a summary table. ``width`` children per model,
+    ``limit`` models per tree and ``levels`` levels below the model (default: what fits ``console.width``) are
+    drawn; what is cut is said where it is cut and counted in the summary."""
     parts: list[object] = []
     hidden_up = hidden_down = 0
-    builder = _TreeBuilder(lineage, width, limit)
+    builder = _TreeBuilder(lineage, width, limit, drawable_levels(console.width) if levels is None else levels)
     if lineage.direction != "down":
-        parts.append(Text(f"Ancestors of {escape(lineage.model.id)}", style="bold underline"))
+        parts.append(literal(f"Ancestors of {lineage.model.id}", style="bold underline"))
         if lineage.ancestor_edges:
             parts.append(builder.build(lineage.ancestor_edges, up=True))
         else:
             parts.append(Text("  none: a root model (no declared base model)", style="dim"))
         hidden_up = len(lineage.ancestor_distance) - len(builder.shown) if lineage.ancestor_edges else 0
     if lineage.direction != "up":
-        parts.append(Text(f"Descendants of {escape(lineage.model.id)}", style="bold underline"))
+        parts.append(literal(f"Descendants of {lineage.model.id}", style="bold underline"))
         parts.append(builder.build(lineage.descendant_edges, up=False))
         hidden_down = len(lineage.descendant_depth) - len(builder.shown)
     if lineage.used_by:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -10,6 +9,9 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from graphsc.render.csv_rows import CsvWriter
+from graphsc.render.text import literal
 
 
 def plain(value: Any) -> Any:
@@ -55,19 +57,20 @@ def _cell(value: Any) -> str:
 def render_csv(keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """The rows as CSV with a header; lists joined with ``; ``, maps as JSON, null as empty."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(keys)
     writer.writerows([_cell(v) for v in row] for row in rows)
     return out.getvalue()
 
 
 def render_table(title: str, keys: Sequence[str], rows: Sequence[Sequence[Any]], console: Console) -> None:
-    """The rows as a terminal table, with the row count."""
-    table = Table(title=title, title_justify="left")
+    """The rows as a terminal table, with the row count; column names and values printed literally (never as
+    markup, control characters visible)."""
+    table = Table(title=literal(title), title_justify="left")
     for key in keys:
-        table.add_column(key, overflow="fold")
+        table.add_column(literal(key), overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(literal(_cell(v)) for v in row))
     if keys:
         console.print(table)
-    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    console.print(literal(f"{len(rows)} row{'s' if len(rows) != 1 else ''}"))

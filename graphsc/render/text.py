@@ -8,6 +8,7 @@ parsed as markup) or ``escaped`` (for the rare place that must build a markup st
 
 from __future__ import annotations
 
+import errno
 import re
 import sys
 
@@ -37,11 +38,22 @@ def escaped(value: object) -> str:
     return escape(visible("" if value is None else str(value)))
 
 
+class _PipeAwareConsole(Console):
+    """A rich ``Console`` that lets the CLI decide what a closed pipe means: rich's default exits with status 1 on
+    ``BrokenPipeError``, the code of a ``graphsc licenses --fail-on`` hit."""
+
+    def on_broken_pipe(self) -> None:
+        """Print nothing more on this console and raise ``BrokenPipeError`` for the caller (``graphsc.cli``)."""
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "the reader of this output closed it")
+
+
 def console(stderr: bool = False, **options: object) -> Console:
     """A rich console for graphsc's human output: no emoji codes (``:100:`` stays text), no automatic highlighting
-    of numbers or URLs in data; ``stderr`` for messages and progress."""
+    of numbers or URLs in data; ``stderr`` for messages and progress. A closed pipe raises ``BrokenPipeError``
+    (rich itself would exit with status 1)."""
     base: dict[str, object] = {"highlight": False, "emoji": False}
     if stderr:
         base.update(stderr=True, file=sys.stderr, soft_wrap=True)
     base.update(options)
-    return Console(**base)  # type: ignore[arg-type]
+    return _PipeAwareConsole(**base)  # type: ignore[arg-type]

@@ -62,6 +62,17 @@ class StoreError(GraphscError):
         super().__init__(f"Store {location}: {reason}", hint)
 
 
+class MissingStoreError(StoreError):
+    """A read command found no graphsc database at the path (nothing was created there)."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        GraphscError.__init__(
+            self, f"no graphsc database at {location} — run `graphsc ingest` or `graphsc demo` first",
+            "Or point --db / GRAPHSC_DB at an existing graphsc database.",
+        )
+
+
 class SourceError(GraphscError):
     """A remote source (Hub, GitHub) failed after retries."""
 

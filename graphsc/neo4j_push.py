@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphsc.errors import StoreError
 from graphsc.records import GraphBatch
+from graphsc.redact import redact_url
 from graphsc.store.base import GraphStore
 
 STATE_PREFIX = "neo4j.push:"
@@ -84,9 +86,12 @@ def push(
     on_scanned: Callable[[str, int], None] | None = None,
 ) -> PushReport:
     """Copy ``source`` into ``target`` (all of it, or with ``since_last`` what changed since the last push to
-    this target; see the module docstring) in batches of ``batch_size`` rows; record the new watermark."""
+    this target; see the module docstring) in batches of ``batch_size`` rows; record the new watermark.
+
+    Returns what was written. Raises ``StoreError`` from either store (the target's location, with any
+    credentials redacted, keys the watermark)."""
     started = time.perf_counter()
-    key = STATE_PREFIX + target.location
+    key = STATE_PREFIX + redact_url(target.location)  # never store credentials a URI may carry
     report = PushReport(since=source.get_state(key) if since_last else None)
     for kind, is_node, batch_field, reader, changed in PARTS:
         written = 0
@@ -95,7 +100,13 @@ def push(
             written += len(rows)
         (report.nodes if is_node else report.edges)[kind] = written
     if report.watermark is not None:
-        source.set_state({key: report.watermark})
+        try:
+            source.set_state({key: report.watermark})
+        except StoreError as error:
+            raise StoreError(
+                source.location, f"the push to {redact_url(target.location)} is complete, but its watermark could "
+                f"not be recorded ({error.message})", (error.hint or "") + " Until then --since-last pushes everything.",
+            ) from None
     report.seconds = time.perf_counter() - started
     return report
 

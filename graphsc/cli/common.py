@@ -22,11 +22,15 @@ StoreOption = Annotated[
 ]
 
 
-def open_cli_store(db: Path | None, store: str | None) -> Any:
-    """Open the store the user chose with ``--db`` / ``--store`` (or the environment)."""
+def open_cli_store(db: Path | None, store: str | None, *, write: bool) -> Any:
+    """Open the store the user chose with ``--db`` / ``--store`` (or the environment).
+
+    ``write`` says whether the command writes the graph: True opens the embedded store read-write and creates it;
+    False opens it read-only and creates nothing (a missing one is a ``MissingStoreError``). Raises ``StoreError``.
+    """
     from graphsc.store import StoreConfig, open_store
 
-    return open_store(StoreConfig(kind=store, db_path=db))
+    return open_store(StoreConfig(kind=store, db_path=db, readonly=not write))
 
 
 class GraphscGroup(TyperGroup):

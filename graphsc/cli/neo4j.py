@@ -17,16 +17,18 @@ def push(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction and UNWIND statement.")] = 20_000,
     db: DbOption = None,
 ) -> None:
-    """Copy the embedded graph (--db) into Neo4j: all of it, or with --since-last only what changed."""
-    from rich.console import Console
+    """Copy the embedded graph (--db) into Neo4j: all of it, or with --since-last only what changed.
 
+    The source is always the embedded file, whatever GRAPHSC_STORE says; it is opened read-only, and only the
+    push's watermark is written back to it at the end."""
     from graphsc.cli.progress import progress_bar
     from graphsc.neo4j_push import push as run_push
+    from graphsc.redact import redact_url
     from graphsc.store import default_db_path
     from graphsc.store.neo4j import Neo4jStore
     from graphsc.store.sqlite import SQLiteStore
 
-    source = SQLiteStore(db or default_db_path())
+    source = SQLiteStore(db or default_db_path(), readonly=True)
     try:
         target = Neo4jStore.from_env(batch_size=batch_size)
         try:
@@ -39,9 +41,11 @@ def push(
             target.close()
     finally:
         source.close()
-    console = Console(highlight=False)
+    from graphsc.render.text import console as make_console, literal
+
+    console = make_console()
     scope = f"changes since {report.since}" if report.since else "everything"
-    console.print(f"Pushed {scope} from {source.location} to {target.location}")
+    console.print(literal(f"Pushed {scope} from {source.location} to {redact_url(target.location)}"))
     console.print("  nodes: " + ", ".join(f"{k} {v:,}" for k, v in report.nodes.items()))
     console.print("  edges: " + ", ".join(f"{k} {v:,}" for k, v in report.edges.items()))
     console.print(f"  {report.written:,} nodes+edges in {report.seconds:.1f} s ({report.rate:,.0f}/s); "

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from graphsc.cli.common import StoreOption
 from graphsc.errors import GraphscError
 
 if TYPE_CHECKING:
@@ -18,8 +16,16 @@ if TYPE_CHECKING:
 NEEDS_NEO4J = (
     "Cypher needs Neo4j: copy the embedded graph into it with `graphsc neo4j push` (start one with "
     "`docker compose up -d` or `scripts/neo4j start`; NEO4J_URI etc. say where), then run graphsc query "
-    "without --store embedded (or with --store neo4j / GRAPHSC_STORE=neo4j)."
+    "without --store embedded."
 )
+# query runs on Neo4j only, so its --store defaults to neo4j and does not follow GRAPHSC_STORE (which picks the
+# backend of the commands that can use either store); an explicit --store embedded is refused with NEEDS_NEO4J.
+QueryStoreOption = Annotated[
+    str | None,
+    typer.Option("--store", help="Where the Cypher runs: neo4j (the default, whatever GRAPHSC_STORE says; "
+                 "NEO4J_URI etc. say where). --store embedded stops and says how to copy the graph to Neo4j.",
+                 show_default=False),
+]
 
 
 class QueryFormat(str, Enum):
@@ -35,9 +41,10 @@ def query(
                                                     show_default=False)] = None,
     output_format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table, json or csv.")] = QueryFormat.table,
     list_: Annotated[bool, typer.Option("--list", help="List the library's queries and their parameters.")] = False,
-    store: StoreOption = None,
+    store: QueryStoreOption = None,
 ) -> None:
-    """Run a Cypher query from the library (or a .cypher file) against Neo4j (NEO4J_URI etc.)."""
+    """Run a Cypher query from the library (or a .cypher file) against Neo4j (NEO4J_URI etc.; never the embedded
+    store: copy it there with `graphsc neo4j push`)."""
     from graphsc.querylib import check_params, find_query, list_queries, parse_params
 
     if list_:
@@ -48,8 +55,11 @@ def query(
     chosen = find_query(name)
     params = parse_params(param or [], chosen)
     check_params(chosen, params)
-    if (store or os.environ.get("GRAPHSC_STORE") or "neo4j").lower() != "neo4j":
+    kind = (store or "neo4j").strip().lower()
+    if kind == "embedded":
         raise GraphscError("graphsc query runs Cypher, and the embedded store was selected.", NEEDS_NEO4J)
+    if kind != "neo4j":
+        raise GraphscError(f"Unknown store {store!r} for graphsc query.", "Use --store neo4j (the default).")
     from graphsc.store.neo4j import Neo4jStore
 
     graph = Neo4jStore.from_env()
@@ -84,21 +94,21 @@ def _emit(title: str, keys: list[str], rows: list[list[object]], output_format: 
     elif output_format is QueryFormat.csv:
         sys.stdout.write(query_output.render_csv(keys, rows))
     else:
-        from rich.console import Console
+        from graphsc.render.text import console
 
-        query_output.render_table(title, keys, rows, Console(highlight=False))
+        query_output.render_table(title, keys, rows, console())
 
 
 def _print_list(queries: list) -> None:
-    from rich.console import Console
+    from graphsc.render.text import console as make_console, escaped, literal
 
-    console = Console(highlight=False)
-    for q in queries:
+    console = make_console()
+    for q in queries:  # a query library may be the user's own .cypher files: their text is data
         params = ", ".join(f"{p.name} ({p.type})" for p in q.params) or "no parameters"
-        console.print(f"[bold]{q.name}[/]  [dim]{params}[/]", markup=True)
-        console.print(f"  {q.description}", markup=False)
+        console.print(f"[bold]{escaped(q.name)}[/]  [dim]{escaped(params)}[/]", markup=True)
+        console.print(literal(f"  {q.description}"))
         if q.example:
-            console.print(f"  [dim]e.g.[/] {q.example}", markup=True)
+            console.print(f"  [dim]e.g.[/] {escaped(q.example)}", markup=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -26,10 +26,14 @@ def default_db_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class StoreConfig:
-    """Which store to open. ``None`` fields fall back to the environment (``GRAPHSC_STORE``, ``GRAPHSC_DB``)."""
+    """Which store to open. ``None`` fields fall back to the environment (``GRAPHSC_STORE``, ``GRAPHSC_DB``).
+
+    ``readonly`` opens the embedded store read-only, creating nothing (``SQLiteStore``); Neo4j ignores it.
+    """
 
     kind: str | None = None
     db_path: Path | None = None
+    readonly: bool = False
 
     def resolved_kind(self) -> str:
         kind = (self.kind or os.environ.get("GRAPHSC_STORE") or "embedded").lower()
@@ -39,7 +43,10 @@ class StoreConfig:
 
 
 def open_store(config: StoreConfig | None = None) -> GraphStore:
-    """Open the configured store (embedded SQLite by default; Neo4j over Bolt with ``neo4j``)."""
+    """Open the configured store (embedded SQLite by default; Neo4j over Bolt with ``neo4j``).
+
+    Raises ``StoreError`` when it cannot be opened (``MissingStoreError`` for a missing read-only embedded store).
+    """
     config = config or StoreConfig()
     if config.resolved_kind() == "neo4j":
         from graphsc.store.neo4j import Neo4jStore
@@ -47,4 +54,4 @@ def open_store(config: StoreConfig | None = None) -> GraphStore:
         return Neo4jStore.from_env()
     from graphsc.store.sqlite import SQLiteStore
 
-    return SQLiteStore(config.db_path or default_db_path())
+    return SQLiteStore(config.db_path or default_db_path(), readonly=config.readonly)

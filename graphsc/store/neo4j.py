@@ -20,6 +20,7 @@ from neo4j import (
 from graphsc.errors import StoreError
 from graphsc.ids import id_key
 from graphsc.querylib import find_query
+from graphsc.redact import redact_url
 from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
@@ -57,8 +58,9 @@ class Neo4jStore:
         query_timeout: float | None = None,
         retry_seconds: float = 15.0,
     ) -> None:
-        self.uri = uri
-        self.location = uri if database is None else f"{uri} (database {database})"
+        self.uri = uri  # given to the driver only; messages and state keys use ``location`` (credentials redacted)
+        shown = redact_url(uri)
+        self.location = shown if database is None else f"{shown} (database {database})"
         self.database = database
         self.batch_size = batch_size
         self.query_timeout = query_timeout

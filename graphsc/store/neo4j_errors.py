@@ -16,6 +16,7 @@ from neo4j.exceptions import (
 )
 
 from graphsc.errors import StoreError
+from graphsc.redact import has_credentials, redact_text
 
 START_HINT = (
     "Is Neo4j running and is NEO4J_URI right? Start one with `scripts/neo4j start` (no Docker) or "
@@ -27,8 +28,13 @@ RERUN_HINT = "Re-run the same command when Neo4j is back: writes are idempotent,
 
 
 def store_error(uri: str, exc: BaseException, action: str) -> StoreError:
-    """The user-facing error for a driver exception raised while doing ``action`` (e.g. "writing a batch")."""
-    detail = _first_line(exc)
+    """The user-facing error for a driver exception raised while doing ``action`` (e.g. "writing a batch").
+
+    ``uri`` names the server; credentials in it, and in any URL the driver's message quotes, are redacted.
+    """
+    credentials_in_uri = has_credentials(uri)
+    uri = redact_text(uri)
+    detail = redact_text(_first_line(exc))
     if isinstance(exc, AuthError):
         return StoreError(uri, f"authentication failed while {action} ({detail})",
                           "Check NEO4J_USER and NEO4J_PASSWORD (leave NEO4J_PASSWORD unset if auth is off).")
@@ -48,7 +54,11 @@ def store_error(uri: str, exc: BaseException, action: str) -> StoreError:
         return StoreError(uri, f"Neo4j refused {action}: {code} {detail}".rstrip(),
                           "Check the server log; for a schema conflict, use an empty database for graphsc.")
     if isinstance(exc, (ConfigurationError, ValueError)):
-        return StoreError(uri, f"bad driver configuration ({detail})", "Check NEO4J_URI (e.g. bolt://127.0.0.1:7687).")
+        hint = "Check NEO4J_URI (e.g. bolt://127.0.0.1:7687)."
+        if credentials_in_uri:
+            hint = ("Put the user and password in NEO4J_USER and NEO4J_PASSWORD, not in NEO4J_URI "
+                    "(e.g. bolt://127.0.0.1:7687).")
+        return StoreError(uri, f"bad driver configuration ({detail})", hint)
     return StoreError(uri, f"driver error while {action} ({type(exc).__name__}: {detail})", START_HINT)
 
 

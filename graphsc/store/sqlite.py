@@ -7,18 +7,21 @@ upserts are a single B-tree write, and lineage walks use recursive CTEs over ind
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from operator import itemgetter
 from contextlib import suppress
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
-from graphsc.errors import StoreError
+from graphsc.errors import MissingStoreError, StoreError
 from graphsc.ids import id_key
 from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
 from graphsc.store.identity import assemble, find_model_id
+from graphsc.store.sqlite_errors import DAMAGED_HINT, NOT_OURS_HINT, guarded, is_store_fault, store_error
 from graphsc.store.common import (
     METRICS_COLUMNS, SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row,
     rank_similar, sample_prefix, similar_name, unique,
@@ -73,6 +76,10 @@ CREATE INDEX IF NOT EXISTS aliases_id ON aliases (id);
 CREATE INDEX IF NOT EXISTS id_notes_resolved ON id_notes (resolved);
 """
 
+# The tables a graphsc file of each schema version has (version 1 lacks what _SCHEMA_2 adds).
+_TABLES_1 = frozenset({"meta", "models", "datasets", "repos", "spaces", "derived_from", "trained_on", "uses", "state"})
+_TABLES = _TABLES_1 | {"id_notes", "aliases"}
+
 _MODEL_COLUMNS = Model._fields
 _UPSERT_MODEL = (
     f"INSERT INTO models ({', '.join(_MODEL_COLUMNS)}) VALUES ({', '.join('?' * len(_MODEL_COLUMNS))}) "
@@ -126,47 +133,150 @@ def _model_from_row(row: Sequence[Any]) -> Model:
 
 
 class SQLiteStore:
-    """The embedded ``GraphStore`` backend (see ``graphsc.store.base.GraphStore``)."""
+    """The embedded ``GraphStore`` backend (see ``graphsc.store.base.GraphStore``).
+
+    ``SQLiteStore(path)`` opens for writing: it creates the directories and the file when missing and migrates an
+    older schema. ``SQLiteStore(path, readonly=True)`` (what read commands use) never creates anything: a missing
+    file is a ``MissingStoreError``, and the file is opened with SQLite's ``mode=ro`` (plus ``immutable=1`` when
+    its directory is read-only and no write-ahead log exists, so a read-only database in a read-only directory is
+    still readable). A read-only store that is asked to write (``set_state`` of ``neo4j push``) reopens the
+    existing file for writing first. Either way a non-empty SQLite file without graphsc's ``meta`` table is refused
+    untouched, and every fault of the file (permissions, full disk, corruption, wrong or newer schema, missing
+    tables) is a ``StoreError`` naming the file and what to do.
+    """
 
     kind = "embedded"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.location = str(self.path)
+        self.readonly = readonly
+        self._wrote = False
+        if self.path.is_dir():
+            raise StoreError(self.location, "is a directory, not a database file",
+                             "Give --db / GRAPHSC_DB the path of a file (e.g. .../graphsc.db).")
+        if readonly and not self.path.exists():
+            raise MissingStoreError(self.location)
+        if not readonly:
+            self._check_writable()
+        self._db = self._connect(readonly)
+        try:
+            self._init_schema()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_writable(self) -> None:
+        """Create the file's directories; raise ``StoreError`` if the file or its directory cannot be written."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._wrote = False
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA cache_size=-262144")
-            self._db.execute("PRAGMA temp_store=MEMORY")
-            self._init_schema()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                self.location, f"cannot open as a graphsc database ({exc})",
-                "Point --db / GRAPHSC_DB at a graphsc database file or a new path.",
-            ) from None
         except OSError as exc:
-            raise StoreError(self.location, f"cannot create ({exc.strerror})", "Check the directory is writable.") from None
+            raise StoreError(self.location, f"cannot create its directory ({exc.strerror})",
+                             "Check that you may write the directory, or give --db a writable path.") from None
+        directory = self.path.parent
+        if (self.path.exists() and not os.access(self.path, os.W_OK)) or not os.access(directory, os.W_OK):
+            what = "the file" if self.path.exists() and not os.access(self.path, os.W_OK) else f"its directory {directory}"
+            raise StoreError(self.location, f"the database is read-only ({what} is not writable)",
+                             "Check the permissions of the file and its directory (graphsc writes the file and a "
+                             "-wal/-shm journal beside it), or give --db a writable path.")
 
-    def _init_schema(self) -> None:
-        has_meta = self._db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
-        if has_meta:
-            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            version = int(row[0]) if row else None
-            if version == 1:
-                self._migrate_from_1()
-                return
-            if version != SCHEMA_VERSION:
-                raise StoreError(
-                    self.location, f"schema version {version}, this graphsc needs {SCHEMA_VERSION}",
-                    "Re-ingest into a new --db file.",
-                )
+    def _uri(self, readonly: bool) -> str:
+        """The SQLite URI that opens the file: ``mode=ro`` (+ ``immutable=1``, see the class docstring) or
+        ``mode=rw``/``rwc`` (``rwc`` creates the file)."""
+        path = quote(str(self.path.absolute()), safe="/")
+        if not readonly:
+            return f"file:{path}?mode={'rw' if self.path.exists() else 'rwc'}"
+        wal = Path(f"{self.path}-wal")
+        immutable = not os.access(self.path.parent, os.W_OK) and not wal.exists()
+        return f"file:{path}?mode=ro" + ("&immutable=1" if immutable else "")
+
+    def _connect(self, readonly: bool) -> sqlite3.Connection:
+        """A connection to the file in the given mode, with graphsc's pragmas (the journal mode is set later, once
+        the file is known to be graphsc's). Raises ``StoreError``."""
+        try:
+            db = sqlite3.connect(self._uri(readonly), uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise store_error(self.location, exc, "opening") from None
+        try:
+            db.execute("PRAGMA cache_size=-262144")
+            db.execute("PRAGMA temp_store=MEMORY")
+        except sqlite3.Error as exc:
+            db.close()
+            raise store_error(self.location, exc, "opening") from None
+        return db
+
+    def _use_wal(self) -> None:
+        """Switch a writable connection to WAL journaling (idempotent; recorded in the file)."""
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def _ensure_writable(self) -> None:
+        """Reopen a read-only store for writing (the file exists and is graphsc's). Raises ``StoreError``."""
+        if not self.readonly:
             return
-        with self._transaction():
-            self._run_script(_SCHEMA + _SCHEMA_2)
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self._check_writable()
+        writable = self._connect(readonly=False)
+        self._db.close()
+        self._db = writable
+        self.readonly = False
+        try:
+            self._use_wal()
+        except sqlite3.Error as exc:
+            raise store_error(self.location, exc, "opening for writing") from None
+
+    @guarded("opening")
+    def _init_schema(self) -> None:
+        """Check the file is a graphsc database this version can use; create the schema in a new (empty) file and
+        migrate version 1. Raises ``StoreError`` (``MissingStoreError`` for an empty file opened read-only)."""
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "meta" not in tables:
+            if tables:
+                shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+                raise StoreError(
+                    self.location, f"is a SQLite database of another program (tables: {shown}), not graphsc's; "
+                    "graphsc leaves it unchanged", NOT_OURS_HINT,
+                )
+            if self.readonly:
+                raise MissingStoreError(self.location)
+            self._use_wal()
+            with self._transaction():
+                self._run_script(_SCHEMA + _SCHEMA_2)
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            return
+        version = self._schema_version()
+        needed = _TABLES_1 if version == 1 else _TABLES
+        missing = sorted(needed - tables)
+        if missing:
+            raise StoreError(self.location, f"graphsc tables are missing ({', '.join(missing)}); the file is damaged",
+                             DAMAGED_HINT)
+        if not self.readonly:
+            self._use_wal()
+        if version == 1:
+            self._migrate_from_1()
+
+    def _schema_version(self) -> int:
+        """The file's schema version if this graphsc can use it (``SCHEMA_VERSION`` or 1, which is migrated);
+        raises ``StoreError`` for a missing, non-integer, older or newer one."""
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            raise StoreError(self.location, "has no graphsc schema version; the file is damaged or not graphsc's",
+                             DAMAGED_HINT)
+        try:
+            version = int(str(row[0]).strip())
+        except ValueError:
+            raise StoreError(self.location, f"schema version {row[0]!r} is not a number; the file is damaged or not "
+                             "graphsc's", DAMAGED_HINT) from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                self.location, f"schema version {version} is newer than this graphsc supports ({SCHEMA_VERSION})",
+                "Upgrade graphsc (the file was written by a newer version), or use another --db file.",
+            )
+        if version not in (1, SCHEMA_VERSION):
+            raise StoreError(
+                self.location, f"schema version {version}, this graphsc needs {SCHEMA_VERSION}",
+                "Re-ingest into a new --db file.",
+            )
+        return version
 
     def _migrate_from_1(self) -> None:
         with self._transaction():
@@ -180,10 +290,13 @@ class SQLiteStore:
                 self._db.execute(statement)
 
     def _transaction(self) -> "_Transaction":
+        """One write transaction (reopening a read-only store for writing first)."""
+        self._ensure_writable()
         return _Transaction(self._db, self.location)
 
     # writes
 
+    @guarded("writing a batch")
     def write(self, batch: GraphBatch) -> None:
         # Records are NamedTuples in table column order, so most go to executemany as they are.
         db = self._db
@@ -271,6 +384,7 @@ class SQLiteStore:
         self._db.executemany("DELETE FROM uses WHERE model=? AND source='hub-spaces'", rows)
         self._db.executemany("DELETE FROM id_notes WHERE model=?", rows)
 
+    @guarded("writing model metrics")
     def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
         """Replace the ``model_metrics`` table's contents with ``rows`` in one transaction."""
         insert = f"INSERT INTO model_metrics VALUES ({', '.join('?' * len(METRICS_COLUMNS))})"
@@ -289,12 +403,14 @@ class SQLiteStore:
             written += len(batch)
         return written
 
+    @guarded("writing state")
     def set_state(self, items: dict[str, str]) -> None:
         with self._transaction():
             self._db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", list(items.items()))
 
     # reads
 
+    @guarded("reading")
     def get_state(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
@@ -304,36 +420,45 @@ class SQLiteStore:
         for chunk in chunks(unique(values), _MAX_PARAMS):
             yield from self._db.execute(f"{select} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk)
 
+    @guarded("reading")
     def models(self, ids: Iterable[str]) -> dict[str, Model]:
         rows = self._rows_where_in(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", "id", ids)
         return {row[0]: _model_from_row(row) for row in rows}
 
+    @guarded("reading")
     def stored_model_ids(self, keys: Collection[str]) -> dict[str, str]:
         """``{id_key: stored id}`` for stored models whose key is in ``keys`` (an index seek each)."""
         return dict(self._rows_where_in("SELECT lower(id), id FROM models", "lower(id)", keys))
 
+    @guarded("reading")
     def stored_dataset_ids(self, keys: Collection[str]) -> dict[str, str]:
         """``{id_key: stored id}`` for stored datasets whose key is in ``keys``."""
         return dict(self._rows_where_in("SELECT lower(id), id FROM datasets", "lower(id)", keys))
 
+    @guarded("reading")
     def stored_aliases(self, keys: Collection[str]) -> dict[str, str]:
         """``{alias key: target id}`` for the stored aliases whose key is in ``keys``."""
         return dict(self._rows_where_in("SELECT key, id FROM aliases", "kind != 'case' AND key", keys))
 
+    @guarded("reading")
     def find_model_id(self, text: str) -> str | None:
         """The stored id ``text`` names (any casing, URL, legacy or old id; ``graphsc.store.identity``), or None."""
         return find_model_id(self, text)
 
+    @guarded("reading")
     def notes_of(self, model_ids: Iterable[str]) -> list[IdNote]:
         """The id notes of ``model_ids``' records."""
         return [IdNote(*row) for row in self._rows_where_in(_SELECT_NOTES, "model", model_ids)]
 
+    @guarded("reading")
     def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]:
         return self._iter_as(_SELECT_NOTES, IdNote, batch_size)
 
+    @guarded("reading")
     def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:
         return self._iter_as("SELECT alias, id, kind FROM aliases ORDER BY alias", Alias, batch_size)
 
+    @guarded("reading")
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
         name = similar_name(text)
         if not name:
@@ -351,6 +476,7 @@ class SQLiteStore:
         )
         return close_matches(text, (r[0] for r in sample), limit)
 
+    @guarded("reading")
     def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
         if direction == "up":
             walk = "SELECT d.base FROM derived_from d JOIN reach r ON d.child = r.id"
@@ -364,14 +490,17 @@ class SQLiteStore:
         )
         return [DerivedFrom(*row) for row in self._db.execute(query, (model_id,))]
 
+    @guarded("reading")
     def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
         select = "SELECT user, user_kind, model, source, evidence, fetched_at FROM uses"
         return [Uses(*row) for row in self._rows_where_in(select, "model", model_ids)]
 
+    @guarded("reading")
     def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
         select = "SELECT model, dataset, source, fetched_at FROM trained_on"
         return [TrainedOn(*row) for row in self._rows_where_in(select, "model", model_ids)]
 
+    @guarded("reading")
     def counts(self) -> GraphCounts:
         db = self._db
 
@@ -402,10 +531,12 @@ class SQLiteStore:
         for rows in self._iter(sql, batch_size):
             yield [record(*r) for r in rows]
 
+    @guarded("reading")
     def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]:
         for rows in self._iter(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", batch_size):
             yield [_model_from_row(r) for r in rows]
 
+    @guarded("reading")
     def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         unknown = [f for f in fields if f not in _MODEL_COLUMNS]
         if unknown:
@@ -413,22 +544,28 @@ class SQLiteStore:
         for rows in self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size):
             yield rows
 
+    @guarded("reading")
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
         return self._iter_as("SELECT id, license FROM datasets", Dataset, batch_size)
 
+    @guarded("reading")
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
         for rows in self._iter("SELECT * FROM repos", batch_size):
             yield [Repo(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5], r[6]) for r in rows]
 
+    @guarded("reading")
     def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
         return self._iter_as("SELECT id, license FROM spaces", Space, batch_size)
 
+    @guarded("reading")
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
         return self._iter_as("SELECT child, base, relation, source, fetched_at FROM derived_from", DerivedFrom, batch_size)
 
+    @guarded("reading")
     def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]:
         return self._iter_as("SELECT model, dataset, source, fetched_at FROM trained_on", TrainedOn, batch_size)
 
+    @guarded("reading")
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
         for rows in self._iter("SELECT user_kind, user, model, source, evidence, fetched_at FROM uses", batch_size):
             yield [Uses(r[1], r[0], r[2], r[3], r[4], r[5]) for r in rows]
@@ -443,7 +580,8 @@ class SQLiteStore:
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception (including KeyboardInterrupt)."""
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception (including KeyboardInterrupt), so a failed
+    write leaves the file at the last committed batch. SQLite faults come out as ``StoreError``."""
 
     def __init__(self, db: sqlite3.Connection, location: str) -> None:
         self._db = db
@@ -452,15 +590,28 @@ class _Transaction:
     def __enter__(self) -> None:
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(self._location, f"cannot start a write ({exc})", "Is another graphsc process writing to it?") from None
+        except sqlite3.Error as exc:
+            if not is_store_fault(exc):
+                raise
+            raise store_error(self._location, exc, "starting a write") from None
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         if exc_type is None:
             try:
                 self._db.execute("COMMIT")
-            except sqlite3.OperationalError as err:
+                return
+            except sqlite3.Error as err:
+                self._rollback()
+                if not is_store_fault(err):
+                    raise
+                raise store_error(self._location, err, "committing a write") from None
+        self._rollback()
+        if isinstance(exc, sqlite3.Error) and is_store_fault(exc):
+            raise store_error(self._location, exc, "writing") from None
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if SQLite has not already (it does itself after some errors, e.g. a
+        full disk); a failing rollback is left to SQLite's journal recovery on the next open."""
+        if self._db.in_transaction:
+            with suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
-                raise StoreError(self._location, f"write failed ({err})", "Check free disk space.") from None
-        else:
-            self._db.execute("ROLLBACK")

@@ -73,6 +73,9 @@ def test_unknown_license_is_an_error_with_close_matches() -> None:
 
 
 def test_licenses_without_a_subcommand_still_checks_the_graph(tmp_path) -> None:
+    from graphsc.store.sqlite import SQLiteStore
+
+    SQLiteStore(tmp_path / "empty.db").close()  # read commands never create a store
     result = runner.invoke(app, ["licenses", "--db", str(tmp_path / "empty.db"), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["schema"] == "graphsc.licenses/1"

@@ -185,7 +185,13 @@ class GraphBatch:
             return [x for i, x in enumerate(items)
                     if (key := owner(x)) is None or key not in starts or i >= starts[key][slot]]
 
-        self.derived_from = keep(self.derived_from, lambda e: e.child.lower(), 0)
+        kept = keep(self.derived_from, lambda e: e.child.lower(), 0)
+        if len(kept) < len(self.derived_from):
+            # A base only an earlier copy named stays a stub, as it would had the copies been written in separate
+            # batches: the store's contents never depend on the batch size.
+            kept_set = set(kept)
+            self.models.extend(Model(e.base, fetched=False) for e in self.derived_from if e not in kept_set)
+        self.derived_from = kept
         self.trained_on = keep(self.trained_on, lambda t: t.model.lower(), 1)
         self.uses = keep(self.uses, lambda u: u.model.lower() if u.source == "hub-spaces" else None, 2)
         self.notes = keep(self.notes, lambda n: n.model.lower(), 3)

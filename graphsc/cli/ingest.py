@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
-from graphsc.cli.progress import progress_bar, stderr_console
+from graphsc.cli.progress import progress_bar
+from graphsc.render.text import console as text_console
+from graphsc.render.text import literal
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from graphsc.ingest.hub import CrawlReport
+    from graphsc.sources.snapshot import BadLine
 
 MAX_SHOWN_PROBLEMS = 20
+
+
+class ProblemPrinter:
+    """Prints the first ``MAX_SHOWN_PROBLEMS`` problems of an ingestion (``skipped FILE:LINE: REASON``, the data
+    printed literally: no markup, no emoji), counts the rest; ``finish`` says how many were not printed."""
+
+    def __init__(self, console: Console, limit: int = MAX_SHOWN_PROBLEMS) -> None:
+        self.console = console
+        self.limit = limit
+        self.seen = 0
+
+    def __call__(self, problem: BadLine) -> None:
+        """Print (or count) one problem."""
+        self.seen += 1
+        if self.seen <= self.limit:
+            line = literal("skipped ", "yellow")
+            line.append_text(literal(f"{problem.path}:{problem.line}: {problem.reason}"))
+            self.console.print(line)
+
+    def finish(self) -> None:
+        """Print ``… and N more problems not shown`` when more than ``limit`` were reported."""
+        if self.seen > self.limit:
+            self.console.print(literal(f"… and {self.seen - self.limit:,} more problems not shown "
+                                       f"({self.seen:,} in all; graphsc quality lists them by reason)", "yellow"))
+
+
+def stderr_console() -> Console:
+    """The console for ingest messages: stderr, no emoji codes, no highlighting."""
+    return text_console(stderr=True)
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -27,26 +58,32 @@ def ingest() -> None:
 
 @app.command("snapshot")
 def snapshot(
-    files: Annotated[list[Path], typer.Argument(help="JSONL (.jsonl, .jsonl.gz) or Parquet files of Hub model records.")],
+    files: Annotated[list[str], typer.Argument(
+        help="JSONL (.jsonl, .jsonl.gz) or Parquet files of Hub model records; - reads JSONL from stdin.",
+        show_default=False)],
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed record.")] = False,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Records per write transaction (default 50,000).", show_default=False)] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Ingest Hub API model records from dump files (streamed; malformed lines are reported and skipped)."""
+    """Ingest Hub API model records from dump files (streamed; malformed lines are reported and skipped).
+
+    Exits 1 when no record could be read from the inputs."""
     from graphsc.ingest import DEFAULT_BATCH_SIZE, ingest_snapshot
-    from graphsc.sources.snapshot import BadLine
+    from graphsc.sources.snapshot import STDIN, check_snapshot
 
     console = stderr_console()
-    graph = open_cli_store(db, store)
-
-    def warn(problem: BadLine) -> None:
-        console.print(f"[yellow]skipped[/] {problem.path}:{problem.line}: {problem.reason}", markup=True)
+    if files.count(STDIN) > 1:
+        raise typer.BadParameter("stdin (-) can be read only once", param_hint="FILES")
+    for file in files:
+        check_snapshot(file)  # InputFileError before the store is opened
+    graph = open_cli_store(db, store, write=True)
+    warn = ProblemPrinter(console)
 
     try:
         with progress_bar("ingesting records") as (bar, task):
             report = ingest_snapshot(
-                graph, [str(f) for f in files], batch_size=batch_size or DEFAULT_BATCH_SIZE, strict=strict,
+                graph, list(files), batch_size=batch_size or DEFAULT_BATCH_SIZE, strict=strict,
                 on_written=lambda n: bar.advance(task, n), on_problem=warn,
             )
     except KeyboardInterrupt:
@@ -56,13 +93,20 @@ def snapshot(
         graph.close()
     from graphsc.quality import quality_summary_line
 
-    skipped = f", skipped {report.skipped} malformed" if report.skipped else ""
-    console.print(
-        f"Ingested {report.records:,} records into {graph.kind} store {graph.location}{skipped} "
-        f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s).", markup=False,
-    )
+    warn.finish()
+    skipped = f", skipped {report.skipped:,} malformed" if report.skipped else ""
+    cut = (f", {report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short (the rest unreadable)"
+           if report.cut_short else "")
+    console.print(literal(
+        f"Ingested {report.records:,} records into {graph.kind} store {graph.location}{skipped}{cut} "
+        f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s)."
+    ))
     if line := quality_summary_line(report.quality):
-        console.print(line, markup=False)
+        console.print(literal(line))
+    if not report.records:
+        why = "every line was unusable" if report.problems_seen else "the inputs hold no records"
+        console.print(literal(f"No records were read from the inputs: {why}.", "red"))
+        raise typer.Exit(1)
 
 
 @app.command("hf")
@@ -98,7 +142,8 @@ def hf(
     Unknown, private or gated models are reported and skipped; the crawl goes on. A MODEL that is not a Hub id
     (a local path) is an error; legacy ids (gpt2) are crawled as their current id (openai-community/gpt2).
 
-    Records are written as they arrive: an interrupted crawl keeps them, and a re-run skips finished work.
+    Records are written as they arrive (every 500 records or 2 seconds): an interrupted crawl keeps them, and a
+    re-run skips finished work.
     """
     from graphsc.ingest.hub import CrawlPlan, crawl_hub, parse_seeds
     from graphsc.sources.hf_hub import HubClient
@@ -112,8 +157,9 @@ def hf(
         raise typer.BadParameter("give at least one MODEL, or --author/--search/--filter", param_hint="MODEL")
     console = stderr_console()
     for given, current in seeds.legacy:
-        console.print(f"{given} is a legacy id: crawling {current}.")
-    graph = open_cli_store(db, store)
+        console.print(literal(f"{given} is a legacy id: crawling {current}."))
+    client = HubClient(timeout=timeout)  # ConfigError for bad GRAPHSC_HF_* values, before the store is opened
+    graph = open_cli_store(db, store, write=True)
     try:
         with progress_bar("models fetched") as (bar, task):
             listings = bar.add_task("listings done", total=None)
@@ -122,7 +168,7 @@ def hf(
                 bar.update(task, completed=report.models)
                 bar.update(listings, completed=report.listings)
 
-            report = crawl_hub(graph, HubClient(timeout=timeout), plan, on_progress=show)
+            report = crawl_hub(graph, client, plan, on_progress=show)
     except KeyboardInterrupt:
         console.print("[red]Interrupted.[/] Everything written before the interruption is kept; re-run to resume.")
         raise typer.Exit(130) from None
@@ -132,15 +178,22 @@ def hf(
 
 
 def print_crawl_report(console: Console, report: CrawlReport, where: str) -> None:
-    """The end-of-crawl summary, and the models that were skipped and why."""
+    """The end-of-crawl summary, the models that were skipped and why (ids and reasons printed literally), and
+    what the records' conversion noted (rejected or unconfirmed references)."""
+    from graphsc.quality import quality_summary_line
+
     for problem in report.problems[:MAX_SHOWN_PROBLEMS]:
-        console.print(f"[yellow]skipped[/] {problem.model_id}: {problem.reason}", markup=True)
+        line = literal("skipped ", "yellow")
+        line.append_text(literal(f"{problem.model_id}: {problem.reason}"))
+        console.print(line)
     if len(report.problems) > MAX_SHOWN_PROBLEMS:
-        console.print(f"[yellow]… and {len(report.problems) - MAX_SHOWN_PROBLEMS} more skipped[/]", markup=True)
+        console.print(literal(f"… and {len(report.problems) - MAX_SHOWN_PROBLEMS:,} more skipped", "yellow"))
     reused = f", {report.reused:,} reused from an earlier run" if report.reused else ""
     retries = f" ({report.retries:,} retried)" if report.retries else ""
     console.print(
         f"Crawled {report.models:,} models ({report.fetched:,} fetched, {report.listed:,} from listings) and "
         f"{report.listings:,} listings{reused} into {where} in {report.seconds:.2f} s with "
-        f"{report.requests:,} requests{retries}."
+        f"{report.requests:,} requests{retries}.", markup=False,
     )
+    if line := quality_summary_line(report.quality):
+        console.print(literal(line))

@@ -8,32 +8,31 @@ from typing import Annotated
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
-from graphsc.cli.progress import stderr_console
+from graphsc.cli.ingest import ProblemPrinter, stderr_console
+from graphsc.render.text import literal
 
 
 def peatmoss(
     mapping: Annotated[Path | None, typer.Option(
-        "--mapping", help="PeaTMOSS gh_to_hf_mapping.csv (.csv or .csv.gz) [default: the bundled copy].",
+        "--mapping", help="PeaTMOSS gh_to_hf_mapping.csv (.csv or .csv.gz; - for stdin) (default: the bundled copy).",
         show_default=False)] = None,
     licenses: Annotated[Path | None, typer.Option(
-        "--licenses", help="PeaTMOSS gh_licenses.json (.json or .json.gz) [default: the bundled copy].",
+        "--licenses", help="PeaTMOSS gh_licenses.json (.json or .json.gz) (default: the bundled copy).",
         show_default=False)] = None,
     db_file: Annotated[Path | None, typer.Option(
         "--db-file", help="Also load a PeaTMOSS SQLite database (e.g. PeaTMOSS.db).", show_default=False)] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Import PeaTMOSS's GitHub repository → HF model usages, with the repositories' licenses."""
+    """Import PeaTMOSS's GitHub repository → HF model usages, with the repositories' licenses.
+
+    Exits 1 when no usable row could be read."""
     from graphsc import samples
     from graphsc.ingest.peatmoss import ingest_peatmoss
-    from graphsc.sources.snapshot import BadLine
 
     console = stderr_console()
-
-    def warn(problem: BadLine) -> None:
-        console.print(f"[yellow]skipped[/] {problem.path}:{problem.line}: {problem.reason}", markup=True)
-
-    graph = open_cli_store(db, store)
+    warn = ProblemPrinter(console)
+    graph = open_cli_store(db, store, write=True)
     try:
         report = ingest_peatmoss(
             graph, mapping or samples.peatmoss_mapping_file(), licenses or samples.peatmoss_licenses_file(),
@@ -41,21 +40,27 @@ def peatmoss(
         )
     finally:
         graph.close()
+    warn.finish()
     share = report.usages_to_fetched / report.usages if report.usages else 0.0
-    console.print(
+    console.print(literal(
         f"Imported {report.usages:,} usages ({report.rows:,} rows) into {graph.kind} store {graph.location}: "
         f"{report.repos:,} repositories ({report.licensed_repos:,} with a license), {report.models:,} models; "
         f"{report.usages_to_fetched:,} usages ({share:.1%}) reach a fetched model; {report.seconds:.2f} s."
-    )
+    ))
     if report.legacy_resolved:
         console.print(f"Resolved {len(report.legacy_resolved)} legacy model ids (e.g. gpt2 → openai-community/gpt2).")
     if report.legacy_unresolved:
-        console.print(
-            f"[yellow]{len(report.legacy_unresolved)} legacy model ids not resolved[/] (kept as they are): "
-            + ", ".join(sorted(report.legacy_unresolved)), markup=True,
-        )
+        line = literal(f"{len(report.legacy_unresolved)} legacy model ids not resolved", "yellow")
+        line.append_text(literal(" (kept as they are): " + ", ".join(sorted(report.legacy_unresolved))))
+        console.print(line)
     if report.skipped:
-        console.print(f"[yellow]Skipped {report.skipped:,} unusable rows.[/]", markup=True)
+        console.print(literal(f"Skipped {report.skipped:,} unusable rows.", "yellow"))
+    if report.cut_short:
+        console.print(literal(f"{report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short: the rows "
+                              "before the damage were imported, the rest could not be read.", "yellow"))
+    if not report.rows:
+        console.print(literal("No usable rows were read from the inputs.", "red"))
+        raise typer.Exit(1)
 
 
 def github(
@@ -72,11 +77,11 @@ def github(
 
     console = stderr_console()
     client = GitHubClient(token_from_env(), wait=countdown_waiter(console))
-    graph = open_cli_store(db, store)
+    graph = open_cli_store(db, store, write=True)
     try:
         report = ingest_github(
             graph, client, [m.strip() for m in models], max_repos=max_repos, refresh=refresh,
-            on_message=lambda text: console.print(f"[dim]{text}[/]", markup=True),
+            on_message=lambda text: console.print(literal(text, "dim")),
         )
     except KeyboardInterrupt:
         console.print("[red]Interrupted.[/] Finished searches are kept; re-run to continue.")
@@ -84,14 +89,16 @@ def github(
     finally:
         graph.close()
     for model_id, count in report.uses.items():
-        console.print(f"{model_id}: used by {count:,} repositories (GitHub code search)")
+        console.print(literal(f"{model_id}: used by {count:,} repositories (GitHub code search)"))
     console.print(
         f"{report.queries_run} searches run, {report.queries_cached} already done (use --refresh to repeat); "
         f"{report.hits:,} results, {report.rejected:,} rejected as not a model argument; "
         f"{report.repos_fetched:,} repositories looked up; {report.seconds:.1f} s."
     )
     for query, reason in report.invalid_queries:
-        console.print(f"[yellow]GitHub rejected[/] {query}: {reason}", markup=True)
+        line = literal("GitHub rejected ", "yellow")
+        line.append_text(literal(f"{query}: {reason}"))
+        console.print(line)
 
 
 def register(app: typer.Typer) -> None:

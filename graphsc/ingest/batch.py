@@ -22,10 +22,16 @@ def utc_now() -> str:
 
 @dataclass(slots=True)
 class IngestReport:
-    """What an ingestion wrote and what it skipped (the first ``MAX_KEPT_PROBLEMS`` problems are kept)."""
+    """What an ingestion wrote and what it skipped (the first ``MAX_KEPT_PROBLEMS`` problems are kept).
+
+    ``skipped`` counts the records lost, exactly (a damaged Parquet row group counts its rows); ``problems_seen``
+    counts every problem reported; ``cut_short`` the files whose rest could not be read (truncated, corrupt).
+    """
 
     records: int = 0
     skipped: int = 0
+    problems_seen: int = 0
+    cut_short: int = 0
     problems: list[BadLine] = field(default_factory=list)
     seconds: float = 0.0
     quality: Counter[str] = field(default_factory=Counter)
@@ -37,8 +43,12 @@ class IngestReport:
         self.quality["inferred"] += sum(1 for e in record.derived_from if e.source.startswith("inferred:"))
 
     def note_problem(self, problem: BadLine) -> None:
-        self.skipped += 1
-        self.quality["skipped"] += 1
+        """Count a problem: the records it lost (``BadLine.lost``; 0 = the unread rest of a cut file)."""
+        self.problems_seen += 1
+        self.skipped += problem.lost
+        self.quality["skipped"] += problem.lost
+        if problem.lost == 0:
+            self.cut_short += 1
         if len(self.problems) < MAX_KEPT_PROBLEMS:
             self.problems.append(problem)
 

@@ -1,7 +1,8 @@
 """Crawl the Hub into a store: chosen models, their ancestors, their descendants level by level; resumable.
 
-Network calls run on a thread pool; every write happens on the calling thread, in batches of ``WRITE_BATCH``
-records, as results arrive. Progress is saved with the records in the store's crawl state:
+Network calls run on a thread pool; every write happens on the calling thread as results arrive, in transactions
+of at most ``WRITE_BATCH`` records or ``WRITE_SECONDS`` seconds of records, whichever comes first (and before
+every level is read back, and at the end, on errors and on Ctrl-C). Progress is saved with the records in the store's crawl state:
 
 - ``hf:model:<id_key>`` = when the model's record was fetched (``model_info`` or a listing), under the id asked
   for and the id the record gives;
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import queue
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -42,6 +44,7 @@ STATE_MODEL = "hf:model:"
 STATE_DOWN = "hf:down:"
 DEFAULT_WORKERS = 8
 WRITE_BATCH = 500
+WRITE_SECONDS = 2.0  # a slow crawl still writes what it received within this long (when the next record arrives)
 _REJECTIONS: dict[str, str] = {
     "local-path": "a local path",
     "malformed": "not a valid repo id",
@@ -156,6 +159,8 @@ class CrawlReport:
     retries: int = 0
     seconds: float = 0.0
     problems: list[ModelProblem] = field(default_factory=list)
+    # What the records' conversion noted (``IdNote`` kinds: rejected, unconfirmed, legacy ids ...), as for snapshots
+    quality: Counter[str] = field(default_factory=Counter)
 
     @property
     def models(self) -> int:
@@ -183,7 +188,9 @@ class _Sink:
         self._refresh = refresh
         self._batch = GraphBatch()
         self._records = 0
+        self._first_pending = 0.0  # time.monotonic() of the oldest record not yet written
         self.written = 0
+        self.quality: Counter[str] = Counter()
         self._state: dict[str, str] = {}
         self._done: set[str] = set()
         self.ids: dict[str, str] = {}  # id_key of every id added this run (asked for or answered) → the record's id
@@ -197,10 +204,15 @@ class _Sink:
             self.mark(model_state_key(requested), fetched_at)
             self.ids[id_key(requested)] = canonical
         self.ids[id_key(canonical)] = canonical
+        for note in record.notes:
+            self.quality[note.kind] += 1
+        self.quality["inferred"] += sum(1 for e in record.derived_from if e.source.startswith("inferred:"))
+        if not self._records:
+            self._first_pending = time.monotonic()
         self._batch.add(record)
         self._records += 1
         self.mark(model_state_key(canonical), fetched_at)
-        if self._records >= WRITE_BATCH:
+        if self._records >= WRITE_BATCH or time.monotonic() - self._first_pending >= WRITE_SECONDS:
             self.flush()
 
     def mark(self, key: str, value: str) -> None:
@@ -263,6 +275,7 @@ class _Crawl:
         finally:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self.report.written = self.sink.written
+            self.report.quality = self.sink.quality
             self.report.requests = self.client.requests
             self.report.retries = self.client.retrier.retries
             self.report.seconds = time.perf_counter() - started

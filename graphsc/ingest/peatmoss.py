@@ -35,7 +35,8 @@ class PeatmossReport:
     legacy_resolved: dict[str, str] = field(default_factory=dict)
     legacy_unresolved: list[str] = field(default_factory=list)
     usages_to_fetched: int = 0  # usages whose model is a fetched model in the store (not just a stub)
-    skipped: int = 0
+    skipped: int = 0  # rows not usable (each reported)
+    cut_short: int = 0  # files whose rest could not be read (truncated or corrupt; rows before it are kept)
     problems: list[BadLine] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -55,7 +56,11 @@ def ingest_peatmoss(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_problem: Callable[[BadLine], None] | None = None,
 ) -> PeatmossReport:
-    """Import PeaTMOSS usages from the mapping CSV and/or the SQLite database, with repository licenses."""
+    """Import PeaTMOSS usages from the mapping CSV and/or the SQLite database, with repository licenses.
+
+    Unusable rows are reported through ``on_problem`` and skipped; a truncated or corrupt file keeps the rows read
+    before the damage. Raises ``InputFileError`` for a file that cannot be opened or read at all (the licenses
+    file is checked before anything is written)."""
     started = time.perf_counter()
     report = PeatmossReport()
     collected = _Collected()
@@ -64,10 +69,12 @@ def ingest_peatmoss(
         sources.append(read_mapping(mapping))
     if database is not None:
         sources.append(read_peatmoss_db(database))
+    repo_licenses = read_repo_licenses(licenses) if licenses is not None else {}
     for rows in sources:
         for item in rows:
             if isinstance(item, BadLine):
-                report.skipped += 1
+                report.skipped += item.lost
+                report.cut_short += item.lost == 0
                 if len(report.problems) < MAX_KEPT_PROBLEMS:
                     report.problems.append(item)
                 if on_problem is not None:
@@ -75,7 +82,6 @@ def ingest_peatmoss(
                 continue
             report.rows += 1
             _collect(item, collected, report)
-    repo_licenses = read_repo_licenses(licenses) if licenses is not None else {}
     _write(store, collected, repo_licenses, report, batch_size)
     report.seconds = time.perf_counter() - started
     return report

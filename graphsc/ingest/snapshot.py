@@ -48,7 +48,8 @@ def ingest_snapshot(
                         writer.flush()
                         raise MalformedRecordError(item.path, item.line, item.reason)
                     report.note_problem(item)
-                    skipped.add(item.path, item.line, item.reason)
+                    for row in range(item.line, item.line + max(item.lost, 1)):  # every lost row, counted exactly
+                        skipped.add(item.path, row, item.reason)
                     if on_problem is not None:
                         on_problem(item)
                     continue

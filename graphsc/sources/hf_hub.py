@@ -36,10 +36,11 @@ from graphsc.errors import SourceError
 from graphsc.ids import shown
 from graphsc.records import ModelRecord
 from graphsc.sources.hub_records import RecordError, model_record_from_hub
-from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
+from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, env_number, parse_retry_after
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 10.0
+MIN_TIMEOUT = 0.1  # as ``graphsc ingest hf --timeout`` allows
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # What ``ModelInfo(**record)`` (in ``model_info`` and for listing items) raises on a record whose fields have types it
 # does not expect (e.g. ``siblings: [5]``, ``evalResults: [null]``, ``inferenceProviderMapping: [null]``), or
@@ -66,7 +67,8 @@ class HubClient:
 
     ``endpoint`` defaults to ``HF_ENDPOINT`` then huggingface.co, ``token`` to ``HF_TOKEN`` (then a saved login),
     ``timeout`` (seconds per request) to ``GRAPHSC_HF_TIMEOUT`` then 10, ``policy`` to ``RetryPolicy.from_env()``.
-    Setting ``stop`` makes waiting calls give up and listings end early.
+    Setting ``stop`` makes waiting calls give up and listings end early. Raises ``ConfigError`` when
+    ``GRAPHSC_HF_TIMEOUT``, ``GRAPHSC_HF_RETRIES`` or ``GRAPHSC_HF_BACKOFF`` holds a value it cannot use.
     """
 
     def __init__(
@@ -79,7 +81,8 @@ class HubClient:
     ) -> None:
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self.token = token or os.environ.get("HF_TOKEN") or None
-        self.timeout = timeout if timeout is not None else float(os.environ.get("GRAPHSC_HF_TIMEOUT", DEFAULT_TIMEOUT))
+        self.timeout = timeout if timeout is not None else env_number(
+            "GRAPHSC_HF_TIMEOUT", DEFAULT_TIMEOUT, minimum=MIN_TIMEOUT, allowed=f"a number of seconds, {MIN_TIMEOUT} or more")
         self.retrier = Retrier(policy or RetryPolicy.from_env(), stop)
         self._api = HfApi(endpoint=self.endpoint, token=self.token, library_name="graphsc")
         self._lock = threading.Lock()

@@ -1,5 +1,8 @@
 """Stream Hub model records out of Parquet dumps (e.g. the ``cfahlgren1/hub-stats`` models.parquet), one
-row group at a time. Needs pyarrow (``pip install 'graphsc[parquet]'``).
+row group at a time. Needs pyarrow (``pip install 'graphsc[parquet]'``, or ``pip install pyarrow``).
+
+A damaged row group (bad pages, bad compression) is one ``BadLine`` whose ``lost`` is the exact number of its rows
+not read; the row groups after it are still read.
 
 Rows carry the Hub API's model fields as columns; ``tags`` is a list column; ``cardData`` may be a struct or a
 JSON string (dumps differ); timestamps may be Parquet timestamps. Each row becomes the same dict the JSONL
@@ -19,6 +22,7 @@ from graphsc.sources.snapshot import BadLine, RawRecord
 
 _JSON_COLUMNS = ("cardData", "card_data", "safetensors", "config")
 _BATCH_ROWS = 20_000
+PYARROW_HINT = "reading Parquet needs pyarrow; install it with: pip install 'graphsc[parquet]' (or: pip install pyarrow)"
 
 
 def _hub_time(value: datetime) -> str:
@@ -39,27 +43,55 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (pyarrow's messages span several)."""
+    return " ".join(str(exc).split())
+
+
 def read_parquet(path: Path) -> Iterator[RawRecord | BadLine]:
-    """Yield each row of a Parquet file as a record dict, reading one batch of rows at a time."""
+    """Yield each row of a Parquet file as a record dict (``line`` is the 1-based row number), reading one batch of
+    one row group at a time. A row group that cannot be decoded becomes one ``BadLine`` at its first unread row
+    with ``lost`` = its unread rows, and reading goes on with the next group.
+
+    Raises ``InputFileError`` when pyarrow is missing or the file is not Parquet (no readable footer/schema)."""
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputFileError(str(path), "reading Parquet needs pyarrow; install it with: pip install 'graphsc[parquet]'") from None
+        raise InputFileError(str(path), PYARROW_HINT) from None
     name = str(path)
     try:
         parquet = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises ArrowInvalid / OSError subclasses for unreadable files
-        raise InputFileError(name, f"not a readable Parquet file ({exc})") from None
-    row_no = 0
-    try:
-        for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
-            for row in batch.to_pylist():
-                row_no += 1
+        groups = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises ArrowInvalid / OSError / others for unreadable files
+        raise InputFileError(name, f"not a readable Parquet file ({type(exc).__name__}: {_one_line(exc)})") from None
+    decode_errors = (OSError, ValueError, pa.ArrowException, EOFError, IndexError, KeyError, TypeError, MemoryError)
+    first_row = 0  # rows before the current group
+    with parquet:
+        for index, rows in enumerate(groups):
+            read = 0
+            batches = parquet.iter_batches(batch_size=_BATCH_ROWS, row_groups=[index])
+            while True:
                 try:
-                    yield RawRecord(name, row_no, _plain(row))
-                except json.JSONDecodeError as exc:
-                    yield BadLine(name, row_no, f"invalid JSON in a JSON column ({exc.msg})")
-                except (ValueError, RecursionError) as exc:  # a number too long to read, nesting too deep
-                    yield BadLine(name, row_no, f"unreadable JSON in a JSON column ({type(exc).__name__}: {exc})")
-    except OSError as exc:
-        yield BadLine(name, row_no + 1, f"file is truncated or corrupt ({exc})")
+                    batch = next(batches, None)
+                    plain_rows = batch.to_pylist() if batch is not None else None
+                except decode_errors as exc:
+                    lost = max(rows - read, 0)
+                    yield BadLine(
+                        name, first_row + read + 1,
+                        f"row group {index + 1} of {len(groups)} is damaged, rows {first_row + read + 1:,}–"
+                        f"{first_row + rows:,} ({lost:,}) not read ({type(exc).__name__}: {_one_line(exc)})", lost=lost,
+                    )
+                    break
+                if plain_rows is None:
+                    break
+                for row in plain_rows:
+                    read += 1
+                    row_no = first_row + read
+                    try:
+                        yield RawRecord(name, row_no, _plain(row))
+                    except json.JSONDecodeError as exc:
+                        yield BadLine(name, row_no, f"invalid JSON in a JSON column ({exc.msg})")
+                    except (ValueError, RecursionError) as exc:  # a number too long to read, nesting too deep
+                        yield BadLine(name, row_no, f"unreadable JSON in a JSON column ({type(exc).__name__}: {exc})")
+            first_row += rows

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from graphsc.errors import InputFileError
 from graphsc.ids import parse_repo_id
 from graphsc.licenses.normalize import join_licenses
-from graphsc.sources.snapshot import BadLine, open_text
+from graphsc.sources.snapshot import STDIN, STREAM_ERRORS, BadLine, open_binary, open_text
 
 _GITHUB_HOSTS = ("github.com", "www.github.com")
 _HF_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "huggingface.co/")
@@ -56,32 +57,85 @@ def repo_id_from_url(url: str) -> str | None:
 
 
 def _existing(path: Path) -> Path:
+    """``path`` if it names a readable file (or is ``-``, stdin); else ``InputFileError`` saying why."""
+    if str(path) == STDIN:
+        return path
     if not path.exists():
         raise InputFileError(str(path), "no such file")
     if path.is_dir():
         raise InputFileError(str(path), "is a directory")
+    if not os.access(path, os.R_OK):
+        raise InputFileError(str(path), "permission denied")
     return path
 
 
+class _Lines:
+    """The decoded lines of a byte stream for ``csv.reader``; ``line`` is the number of the last line read and
+    ``undecodable`` the numbers of lines that are not UTF-8 (left out, for the caller to report)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.line = 0
+        self.undecodable: list[int] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._stream:
+            self.line += 1
+            try:
+                yield raw.decode("utf-8-sig" if self.line == 1 else "utf-8")
+            except UnicodeDecodeError:
+                self.undecodable.append(self.line)
+
+
+def _text(value: str) -> str:
+    """A cell for a message: shortened, quoted."""
+    return repr(value if len(value) <= 120 else value[:117] + "...")
+
+
 def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadLine]:
-    """Yield each row of the mapping CSV as a usage, or a ``BadLine`` saying why it is unusable."""
+    """Yield each row of the mapping CSV (plain or gzipped; ``-`` is stdin) as a usage, or a ``BadLine`` saying why
+    it is unusable: a line that is not UTF-8 text or not CSV is one ``BadLine`` and reading goes on; a cut or corrupt
+    gzip stream ends with a ``BadLine`` (``lost`` 0: the rest is unread) after every row read before it.
+    Raises ``InputFileError`` if the file cannot be opened."""
     name = str(_existing(path))
-    with open_text(path) as stream:
-        for line_no, row in enumerate(csv.reader(stream), start=1):  # type: ignore[arg-type]
-            if not row or not any(cell.strip() for cell in row):
+    stream = open_binary(path)
+    lines = _Lines(stream)
+    reader = csv.reader(lines)
+    with stream:
+        while True:
+            try:
+                row = next(reader, None)
+            except csv.Error as exc:  # e.g. a field over csv's size limit: that line is skipped, reading goes on
+                yield BadLine(name, lines.line, f"not a CSV line ({exc})")
                 continue
-            if len(row) < 2:
-                yield BadLine(name, line_no, f"expected 4 columns, got {len(row)}")
-                continue
-            repo = repo_id_from_url(row[0])
-            model = _model_id(row[1])
-            if repo is None:
-                yield BadLine(name, line_no, f"not a GitHub repository URL: {row[0]!r}")
-            elif model is None:
-                yield BadLine(name, line_no, f"not a model id: {row[1]!r}")
-            else:
-                license_id = row[3].strip() if len(row) > 3 and row[3].strip() else None
-                yield PeatmossUsage(repo, model, license_id, MAPPING_EVIDENCE)
+            except STREAM_ERRORS as exc:
+                yield BadLine(name, lines.line + 1, f"file is truncated or corrupt after line {lines.line:,}, the rest "
+                                                     f"is unreadable ({type(exc).__name__}: {exc})", lost=0)
+                return
+            while lines.undecodable:
+                yield BadLine(name, lines.undecodable.pop(0), "not UTF-8 text")
+            if row is None:
+                return
+            yield from _mapping_row(name, lines.line, row)
+
+
+def _mapping_row(name: str, line_no: int, row: list[str]) -> Iterator[PeatmossUsage | BadLine]:
+    """The usage one CSV row gives, or a ``BadLine`` saying why it gives none (blank rows give nothing)."""
+    if not row or not any(cell.strip() for cell in row):
+        return
+    if len(row) < 2:
+        yield BadLine(name, line_no, f"expected 4 columns, got {len(row)}")
+        return
+    repo = repo_id_from_url(row[0])
+    model = _model_id(row[1])
+    if repo is None:
+        yield BadLine(name, line_no, f"not a GitHub repository URL: {_text(row[0])}")
+    elif model is None:
+        rejection = parse_repo_id(row[1], legacy=False).rejection
+        yield BadLine(name, line_no, f"not a model id ({rejection}): {_text(row[1])}")
+    else:
+        license_id = row[3].strip() if len(row) > 3 and row[3].strip() else None
+        yield PeatmossUsage(repo, model, license_id, MAPPING_EVIDENCE)
 
 
 def read_repo_licenses(path: Path) -> dict[str, list[str]]:
@@ -90,8 +144,8 @@ def read_repo_licenses(path: Path) -> dict[str, list[str]]:
     try:
         with open_text(path) as stream:
             data = json.load(stream)
-    except (json.JSONDecodeError, UnicodeDecodeError, OSError, EOFError) as exc:
-        raise InputFileError(name, f"not a JSON object of repository licenses ({exc})") from None
+    except (ValueError, RecursionError, *STREAM_ERRORS) as exc:  # ValueError: bad JSON, not UTF-8, huge numbers
+        raise InputFileError(name, f"not a JSON object of repository licenses ({type(exc).__name__}: {exc})") from None
     if not isinstance(data, dict):
         raise InputFileError(name, f"expected a JSON object, got {type(data).__name__}")
     return {

@@ -7,6 +7,7 @@ not keep hammering a server that asked it to slow down.
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import threading
@@ -17,7 +18,29 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
+from graphsc.errors import ConfigError
+
 T = TypeVar("T")
+
+
+def env_number(name: str, default: float, *, minimum: float, integer: bool = False, allowed: str) -> float:
+    """The number environment variable ``name`` holds, or ``default`` when it is unset or blank.
+
+    Takes the variable's name, its default, the smallest value allowed, whether it must be a whole number, and
+    ``allowed`` (what to tell the user). Returns the value (an ``int`` when ``integer``). Raises ``ConfigError``
+    naming the variable, its value and ``allowed`` for anything else (text, NaN, infinity, below ``minimum``).
+    """
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    text = raw.strip()
+    try:
+        value: float = int(text) if integer else float(text)
+    except (ValueError, OverflowError):
+        raise ConfigError(name, raw, allowed) from None
+    if not math.isfinite(value) or value < minimum:
+        raise ConfigError(name, raw, allowed)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +59,14 @@ class RetryPolicy:
 
     @classmethod
     def from_env(cls) -> RetryPolicy:
-        """The default policy, overridden by ``GRAPHSC_HF_RETRIES`` (attempts) and ``GRAPHSC_HF_BACKOFF`` (base s)."""
+        """The default policy, overridden by ``GRAPHSC_HF_RETRIES`` (attempts, a whole number >= 1) and
+        ``GRAPHSC_HF_BACKOFF`` (base delay, seconds >= 0). Raises ``ConfigError`` for any other value."""
         default = cls()
         return cls(
-            attempts=max(1, int(os.environ.get("GRAPHSC_HF_RETRIES", default.attempts))),
-            base_delay=max(0.0, float(os.environ.get("GRAPHSC_HF_BACKOFF", default.base_delay))),
+            attempts=int(env_number("GRAPHSC_HF_RETRIES", default.attempts, minimum=1, integer=True,
+                                    allowed="a whole number of attempts, 1 or more (1 = no retries)")),
+            base_delay=env_number("GRAPHSC_HF_BACKOFF", default.base_delay, minimum=0.0,
+                                  allowed="a number of seconds, 0 or more"),
         )
 
     def backoff(self, retry: int) -> float:

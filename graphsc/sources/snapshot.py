@@ -2,6 +2,9 @@
 
 Each item is either a parsed record with where it came from, or a ``BadLine`` saying which file and line could
 not be read and why. Conversion to graphsc records happens in ``graphsc.ingest.snapshot``.
+
+Every input is opened once and read once: the format (gzip, Parquet) is probed by peeking at the first bytes of
+the open stream, so pipes (``-`` for stdin, ``/dev/stdin``, ``<(...)``) lose nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ import gzip
 import io
 import json
 import os
+import stat
+import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,31 +35,97 @@ class RawRecord:
 
 @dataclass(frozen=True, slots=True)
 class BadLine:
+    """A line (row) that could not be used: ``lost`` counts the records it stands for (a damaged Parquet row group
+    is one ``BadLine`` for all its rows; ``0`` when the count is unknown, e.g. the unread rest of a cut file)."""
+
     path: str
     line: int
     reason: str
+    lost: int = 1
 
 
-def _open_binary(path: Path) -> BinaryIO:
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")
+STDIN = "-"
+_JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson", ".gz")
+GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
+# What reading a damaged gzip stream raises: a cut stream EOFError, bad headers BadGzipFile (an OSError), bad
+# deflate data zlib.error (not an OSError).
+STREAM_ERRORS = (EOFError, OSError, zlib.error)
 
 
-def open_text(path: Path) -> io.TextIOBase:
-    """Open a plain or gzipped UTF-8 text file (decided by its magic bytes, not its name)."""
-    return io.TextIOWrapper(_open_binary(path), encoding="utf-8", errors="strict")
+def _raw_stream(path: str | os.PathLike[str]) -> io.BufferedReader:
+    """The file (or stdin for ``-``) opened once, buffered so its first bytes can be peeked without consuming them.
+    Raises ``InputFileError`` if it cannot be opened."""
+    name = str(path)
+    if name == STDIN:
+        raw = sys.stdin.buffer
+        return raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    try:
+        return open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    except OSError as exc:
+        raise InputFileError(name, exc.strerror or str(exc)) from None
+
+
+class _Prefixed(io.RawIOBase):
+    """``prefix`` followed by the rest of ``stream``: bytes read while probing, given back."""
+
+    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+        self._prefix = prefix
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def _probed(path: str | os.PathLike[str], size: int = 4) -> tuple[BinaryIO, bytes]:
+    """The input opened once, and its first ``size`` bytes; reading the stream still yields every byte."""
+    stream = _raw_stream(path)
+    head = stream.peek(size)[:size]
+    if len(head) < size:  # a pipe may hand out fewer bytes per read: collect them and give them back
+        head = stream.read(size)
+        return io.BufferedReader(_Prefixed(head, stream)), head
+    return stream, head
+
+
+def open_binary(path: str | os.PathLike[str]) -> BinaryIO:
+    """The input's bytes, gunzipped if it starts with the gzip magic (decided by content, not name)."""
+    stream, head = _probed(path, 2)
+    if head == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+    return stream
+
+
+def open_text(path: str | os.PathLike[str], errors: str = "strict") -> io.TextIOWrapper:
+    """Open a plain or gzipped UTF-8 text file (decided by its magic bytes, not its name); ``-`` is stdin.
+    Raises ``InputFileError`` if it cannot be opened."""
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8", errors=errors)
+
+
+_open_binary = open_binary  # the name before it was public
 
 
 def read_jsonl(path: Path) -> Iterator[RawRecord | BadLine]:
     """Yield each non-blank line of a JSONL (optionally gzipped) file as a parsed record or a ``BadLine``."""
-    name = str(path)
-    try:
-        stream = _open_binary(path)
-    except OSError as exc:
-        raise InputFileError(name, exc.strerror or str(exc)) from None
+    yield from _jsonl_lines(str(path), open_binary(path))
+
+
+def _jsonl_lines(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadLine]:
+    """The records of an open JSONL byte stream; a cut or corrupt stream ends with a ``BadLine`` saying so (the
+    lines before it are kept)."""
     line_no = 0
     with stream:
         try:
@@ -63,8 +135,9 @@ def read_jsonl(path: Path) -> Iterator[RawRecord | BadLine]:
                 except orjson.JSONDecodeError as exc:
                     if line.strip():
                         yield BadLine(name, line_no, f"invalid JSON ({exc.msg} at column {exc.colno})")
-        except (EOFError, gzip.BadGzipFile, OSError) as exc:
-            yield BadLine(name, line_no + 1, f"file is truncated or corrupt ({exc})")
+        except STREAM_ERRORS as exc:
+            yield BadLine(name, line_no + 1, f"file is truncated or corrupt after line {line_no}, the rest is "
+                                             f"unreadable ({type(exc).__name__}: {exc})", lost=0)
 
 
 def _no_constant(name: str) -> Any:
@@ -90,8 +163,10 @@ def parse_json_line(line: bytes) -> Any:
 
 
 def check_snapshot(path: str | os.PathLike[str]) -> Path:
-    """The path, if it names a readable file; else ``InputFileError`` saying why."""
+    """The path, if it names a readable file (or is ``-``, stdin); else ``InputFileError`` saying why."""
     file = Path(path)
+    if str(path) == STDIN:
+        return file
     if not file.exists():
         raise InputFileError(str(file), "no such file")
     if file.is_dir():
@@ -101,11 +176,35 @@ def check_snapshot(path: str | os.PathLike[str]) -> Path:
     return file
 
 
+def is_stream(path: str | os.PathLike[str]) -> bool:
+    """True for ``-`` and paths that are not regular files (pipes, ``/dev/stdin``): they can be read only once."""
+    if str(path) == STDIN:
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def read_snapshot(path: str | os.PathLike[str]) -> Iterator[RawRecord | BadLine]:
-    """Yield the records of one dump file, choosing the reader by the file's name."""
+    """Yield the records of one dump file (``-``: stdin), opened and read once. Parquet is recognised by a
+    ``.parquet`` name, or its ``PAR1`` magic in a file not named as JSONL; anything else is (gzipped) JSONL. Raises ``InputFileError`` for an
+    unreadable file, or Parquet given as a stream (Parquet needs random access)."""
     file = check_snapshot(path)
-    if file.suffix == ".parquet":
+    name = str(path)
+    if file.suffix == ".parquet" and not is_stream(path):
         from graphsc.sources.parquet import read_parquet
 
         return read_parquet(file)
-    return read_jsonl(file)
+    stream, head = _probed(path, 4)
+    if head == PARQUET_MAGIC and is_stream(path):
+        stream.close()
+        raise InputFileError(name, "this looks like Parquet, which cannot be read from a pipe or stdin; give the file's path")
+    if head == PARQUET_MAGIC and file.suffix.lower() not in _JSONL_SUFFIXES:
+        stream.close()
+        from graphsc.sources.parquet import read_parquet
+
+        return read_parquet(file)
+    if head[:2] == GZIP_MAGIC:
+        stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+    return _jsonl_lines(name, stream)

@@ -49,9 +49,13 @@ class MalformedRecordError(GraphscError):
 
 
 class InputFileError(GraphscError):
-    def __init__(self, path: str, reason: str) -> None:
+    """An input file that cannot be read: names the file and why; ``hint`` says what the command reads."""
+
+    def __init__(self, path: str, reason: str, hint: str | None = None) -> None:
         self.path = path
-        super().__init__(f"Cannot read {path}: {reason}", "Check the path and that the file is JSONL (.jsonl/.jsonl.gz) or Parquet.")
+        self.reason = reason
+        super().__init__(f"Cannot read {path}: {reason}",
+                         hint or "Check the path and that the file is JSONL (.jsonl/.jsonl.gz) or Parquet.")
 
 
 class StoreError(GraphscError):
@@ -77,8 +81,10 @@ class SourceError(GraphscError):
     """A remote source (Hub, GitHub) failed after retries."""
 
     def __init__(self, source: str, reason: str, hint: str | None = None) -> None:
-        self.source = source
-        super().__init__(f"{source}: {reason}", hint)
+        from graphsc.redact import redact_text
+
+        self.source = redact_text(source)  # an endpoint URL may carry credentials
+        super().__init__(redact_text(f"{source}: {reason}"), redact_text(hint) if hint else None)
 
 
 class ConfigError(GraphscError):

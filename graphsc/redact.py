@@ -11,8 +11,10 @@ import re
 
 MASK = "***"
 
-# scheme://userinfo@ — the userinfo runs to the last "@" before the host (a password may contain "@").
-_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^\s/?#'\"<>]*)@")
+# scheme://userinfo@ — the userinfo runs to the last "@" of the URL (a password may hold "@", "#", "/" or "?").
+_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>\S*)@")
+# ?password=... / &token=... in a query string
+_SECRET_PARAMS = re.compile(r"(?i)(?P<key>[?&;](?:password|passwd|pwd|pass|token|secret|api[_-]?key|auth)=)[^&#\s]*")
 
 
 def _masked_userinfo(userinfo: str) -> str:
@@ -22,20 +24,29 @@ def _masked_userinfo(userinfo: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with the credentials in its userinfo replaced by ``***`` (``bolt://neo4j:***@host:7687``).
-
-    Takes any string; returns it unchanged when it has no ``scheme://...@`` part. Never raises.
-    """
-    return redact_text(url)
+    """``url`` with its credentials replaced by ``***``: the userinfo (``bolt://neo4j:***@host:7687``; everything
+    before the last ``@``, also without a scheme: ``neo4j:***@host``) and secret query parameters
+    (``?password=***``). Takes any string (free text is passed to ``redact_text``); returns it unchanged when it
+    has none. Never raises."""
+    if any(c.isspace() for c in url.strip()):
+        return redact_text(url)
+    if "@" in url:
+        head, _, host = url.rpartition("@")
+        scheme, sep, userinfo = head.partition("://")
+        if not sep:
+            scheme, userinfo = "", head
+        url = (f"{scheme}://" if sep else "") + _masked_userinfo(userinfo) + "@" + host
+    return _SECRET_PARAMS.sub(lambda m: m.group("key") + MASK, url)
 
 
 def redact_text(text: str) -> str:
-    """``text`` with the credentials of every URL in it replaced by ``***`` (see ``redact_url``). Never raises."""
-    if "@" not in text:
-        return text
-    return _USERINFO.sub(lambda m: m.group("scheme") + _masked_userinfo(m.group("userinfo")) + "@", text)
+    """``text`` with the credentials of every URL in it replaced by ``***`` (userinfo and secret query parameters,
+    see ``redact_url``). Never raises."""
+    if "@" in text:
+        text = _USERINFO.sub(lambda m: m.group("scheme") + _masked_userinfo(m.group("userinfo")) + "@", text)
+    return _SECRET_PARAMS.sub(lambda m: m.group("key") + MASK, text)
 
 
 def has_credentials(url: str) -> bool:
-    """Whether ``url`` carries a userinfo part (``user[:password]@``)."""
-    return _USERINFO.search(url) is not None
+    """Whether ``url`` carries a userinfo part (``user[:password]@``) or a secret query parameter."""
+    return "@" in url or _SECRET_PARAMS.search(url) is not None

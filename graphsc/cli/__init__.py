@@ -31,22 +31,28 @@ class RootGroup(GraphscGroup):
 
 
 def _hide_flag_types() -> None:
-    """Help shows no ``<bool>`` type for on/off flags (``--write``, ``--up/--no-up``, ``--help``): typer's rich
-    help prints a type for every option, but a flag takes no value. Patches ``TyperOption.display_type_rich`` once;
-    a typer without it is left alone."""
+    """Help shows no type where it says nothing useful: ``<bool>`` for on/off flags (``--write``, ``--help``: a flag
+    takes no value) and ``<list[str]>`` for repeatable options and variadic arguments (their metavar says what to
+    give). typer's rich help prints a Python type for every parameter; this patches ``display_type_rich`` of its
+    option and argument classes once, and leaves a typer without it alone."""
     try:
-        from typer.core import TyperOption
+        from typer.core import TyperArgument, TyperOption
     except ImportError:  # pragma: no cover - other typer layouts
         return
-    shown = getattr(TyperOption, "display_type_rich", None)
-    if shown is None or getattr(shown, "graphsc_hides_flags", False):
-        return
+    for cls in (TyperOption, TyperArgument):
+        shown = getattr(cls, "display_type_rich", None)
+        if shown is None or getattr(shown, "graphsc_hides_types", False):
+            continue
 
-    def display_type_rich(self: Any, ctx: Any) -> str | None:
-        return None if getattr(self, "is_flag", False) and self.metavar is None else shown(self, ctx)
+        def display_type_rich(self: Any, ctx: Any, _shown: Any = shown) -> str | None:
+            if getattr(self, "is_flag", False) and self.metavar is None:
+                return None
+            if getattr(self, "multiple", False) or getattr(self, "nargs", 1) != 1:
+                return None
+            return _shown(self, ctx)
 
-    display_type_rich.graphsc_hides_flags = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+        display_type_rich.graphsc_hides_types = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 def package_version() -> str:

@@ -60,7 +60,7 @@ def _analysis(db: Any, store: Any, sample: int | None = None, seed: int | None =
     from graphsc.analytics.centrality import BETWEENNESS_SAMPLE, BETWEENNESS_SEED
     from graphsc.cli.progress import progress_bar
 
-    graph = open_cli_store(db, store, write=write)
+    graph = open_cli_store(db, store, write=write, create=False)  # metrics of an existing graph
     try:
         with progress_bar("analysing") as (bar, task):
             yield Analysis(graph, _RichProgress(bar, task), sample or BETWEENNESS_SAMPLE,
@@ -108,7 +108,7 @@ def rank(
 
 
 def impact(
-    model: Annotated[str, typer.Argument(help="Model id, e.g. deepseek-ai/DeepSeek-R1.")],
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1.")],
     output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
 ) -> None:
     """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream."""

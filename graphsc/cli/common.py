@@ -12,7 +12,7 @@ from graphsc.errors import GraphscError
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Embedded store file (env GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db).",
+    typer.Option("--db", readable=False, help="Embedded store file (env GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db).",
                  show_default=False),
 ]
 StoreOption = Annotated[
@@ -22,15 +22,18 @@ StoreOption = Annotated[
 ]
 
 
-def open_cli_store(db: Path | None, store: str | None, *, write: bool) -> Any:
+def open_cli_store(db: Path | None, store: str | None, *, write: bool, create: bool | None = None) -> Any:
     """Open the store the user chose with ``--db`` / ``--store`` (or the environment).
 
-    ``write`` says whether the command writes the graph: True opens the embedded store read-write and creates it;
-    False opens it read-only and creates nothing (a missing one is a ``MissingStoreError``). Raises ``StoreError``.
+    ``write`` says whether the command writes the graph: True opens the embedded store read-write, False opens it
+    read-only and creates nothing (a missing one is a ``MissingStoreError``). ``create`` (default: ``write``) says
+    whether a missing store is created: False for a command that reads the graph before it writes
+    (``analyze --write``). Raises ``StoreError``.
     """
     from graphsc.store import StoreConfig, open_store
 
-    return open_store(StoreConfig(kind=store, db_path=db, readonly=not write))
+    return open_store(StoreConfig(kind=store, db_path=db, readonly=not write,
+                                  create=write if create is None else create))
 
 
 class GraphscGroup(TyperGroup):

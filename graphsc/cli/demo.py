@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from typing import Annotated
 
 import typer
@@ -49,10 +51,11 @@ def demo(
     out.print()
     selection = select(licenses, Filters(limit=DEMO_TOP_CONFLICTS))
     render_top(licenses, selection, out)
-    console.print(literal(f"Next: graphsc lineage {model} --format json   (same store: --db {graph.location})"))
+    db_arg = shlex.quote(graph.location)  # the commands are for copying into a shell
+    console.print(literal(f"Next: graphsc lineage {shlex.quote(model)} --format json   (same store: --db {db_arg})"))
     upstream, _ = hotspots(selection.matched, 1)
     if upstream:
-        console.print(literal(f"      graphsc licenses --model {upstream[0].id} --db {graph.location}"))
+        console.print(literal(f"      graphsc licenses --model {shlex.quote(upstream[0].id)} --db {db_arg}"))
 
 
 def register(app: typer.Typer) -> None:

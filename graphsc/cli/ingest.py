@@ -59,6 +59,7 @@ def ingest() -> None:
 @app.command("snapshot")
 def snapshot(
     files: Annotated[list[str], typer.Argument(
+        metavar="FILE",
         help="JSONL (.jsonl, .jsonl.gz) or Parquet files of Hub model records; - reads JSONL from stdin.",
         show_default=False)],
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed record.")] = False,
@@ -70,13 +71,13 @@ def snapshot(
 
     Exits 1 when no record could be read from the inputs."""
     from graphsc.ingest import DEFAULT_BATCH_SIZE, ingest_snapshot
-    from graphsc.sources.snapshot import STDIN, check_snapshot
+    from graphsc.sources.snapshot import STDIN, check_input_file
 
     console = stderr_console()
     if files.count(STDIN) > 1:
         raise typer.BadParameter("stdin (-) can be read only once", param_hint="FILES")
     for file in files:
-        check_snapshot(file)  # InputFileError before the store is opened
+        check_input_file(file)  # InputFileError before the store is opened
     graph = open_cli_store(db, store, write=True)
     warn = ProblemPrinter(console)
 
@@ -98,7 +99,7 @@ def snapshot(
     cut = (f", {report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short (the rest unreadable)"
            if report.cut_short else "")
     console.print(literal(
-        f"Ingested {report.records:,} records into {graph.kind} store {graph.location}{skipped}{cut} "
+        f"Ingested {report.records:,} record{'' if report.records == 1 else 's'} into {graph.kind} store {graph.location}{skipped}{cut} "
         f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s)."
     ))
     if line := quality_summary_line(report.quality):
@@ -112,6 +113,7 @@ def snapshot(
 @app.command("hf")
 def hf(
     models: Annotated[list[str] | None, typer.Argument(
+        metavar="MODEL",
         help="Model ids (or huggingface.co URLs) to crawl from, e.g. deepseek-ai/DeepSeek-R1.",
         show_default=False)] = None,
     up: Annotated[bool, typer.Option("--up/--no-up", help="Fetch every ancestor (base model) up to the roots.")] = True,
@@ -145,6 +147,9 @@ def hf(
     Records are written as they arrive (every 500 records or 2 seconds): an interrupted crawl keeps them, and a
     re-run skips finished work.
     """
+    from graphsc.sources.retry import env_url
+
+    env_url("HF_ENDPOINT")  # ConfigError before huggingface_hub (which parses it at import) is loaded
     from graphsc.ingest.hub import CrawlPlan, crawl_hub, parse_seeds
     from graphsc.sources.hf_hub import HubClient
 

@@ -64,7 +64,7 @@ def peatmoss(
 
 
 def github(
-    models: Annotated[list[str], typer.Argument(help="Model ids, e.g. openai-community/gpt2 (legacy ids are searched too).")],
+    models: Annotated[list[str], typer.Argument(metavar="MODEL", help="Model ids, e.g. openai-community/gpt2 (legacy ids are searched too).")],
     max_repos: Annotated[int, typer.Option("--max-repos", min=1, help="Stop after this many repositories per model.")] = 100,
     refresh: Annotated[bool, typer.Option("--refresh", help="Repeat searches and repository look-ups done before.")] = False,
     db: DbOption = None,

@@ -38,7 +38,7 @@ def licenses(
         "--model", "-m", help="One model's conflicts: dropped at it, inherited from an ancestor, or dropped downstream, "
         "each with its path.", show_default=False)] = None,
     kind: Annotated[list[str] | None, typer.Option(
-        "--kind", "-k", help="Only this conflict kind (repeatable).", show_default=False)] = None,
+        "--kind", "-k", metavar="KIND", help="Only this conflict kind (repeatable).", show_default=False)] = None,
     severity: Annotated[SeverityChoice, typer.Option(
         "--severity", "--min-severity", "-s", help="Minimum severity shown (info counts are always in the summary).",
     )] = SeverityChoice.warning,

@@ -35,9 +35,9 @@ class QueryFormat(str, Enum):
 
 
 def query(
-    name: Annotated[str | None, typer.Argument(help="A library query name (see --list) or a .cypher file.",
+    name: Annotated[str | None, typer.Argument(metavar="QUERY", help="A library query name (see --list) or a .cypher file.",
                                                show_default=False)] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as key=value (repeatable).",
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", metavar="KEY=VALUE", help="A parameter as key=value (repeatable).",
                                                     show_default=False)] = None,
     output_format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table, json or csv.")] = QueryFormat.table,
     list_: Annotated[bool, typer.Option("--list", help="List the library's queries and their parameters.")] = False,

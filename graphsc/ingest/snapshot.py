@@ -11,7 +11,7 @@ from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, BatchWriter, IngestReport, 
 from graphsc.quality import SkippedLines
 from graphsc.records import ModelRecord
 from graphsc.sources.hub_records import RecordError, model_record_from_hub
-from graphsc.sources.snapshot import BadLine, check_snapshot, read_snapshot
+from graphsc.sources.snapshot import BadLine, check_input_file, read_snapshot
 from graphsc.store.base import GraphStore
 
 
@@ -37,7 +37,7 @@ def ingest_snapshot(
     fetched_at = utc_now()
     skipped = SkippedLines()
     for path in paths:
-        check_snapshot(path)
+        check_input_file(path)
     try:
         # Records are acyclic tuples that reference counting frees once their batch is written; the cyclic GC would
         # only rescan the growing batch (a third of a 200,000-record ingest, measured).

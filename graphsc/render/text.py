@@ -17,12 +17,15 @@ from rich.markup import escape
 from rich.text import Text
 
 # C0 and C1 control characters (ESC starts terminal sequences: clear screen, OSC 52 clipboard writes, hyperlinks)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# and the invisible formatting characters that reorder or hide text (bidi overrides and isolates as in
+# "Trojan Source", CVE-2021-42574; zero-width characters; the byte order mark).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def visible(text: str) -> str:
-    """``text`` with every control character shown as its escape (``\\x1b``, ``\\n``), so it cannot act on the
-    terminal. Wrap the result in ``rich.text.Text`` (never a markup string) to print it."""
+    """``text`` with every control or invisible formatting character shown as its escape (``\\x1b``, ``\\n``,
+    ``\\u202e``), so it cannot act on the terminal or reorder what is shown. Wrap the result in
+    ``rich.text.Text`` (never a markup string) to print it."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
@@ -48,12 +51,48 @@ class _PipeAwareConsole(Console):
         raise BrokenPipeError(errno.EPIPE, "the reader of this output closed it")
 
 
+class _Stderr:
+    """``sys.stderr`` for messages and progress, where a reader that went away (``graphsc ingest ... 2>&1 | head``)
+    must not stop the work: writes to a closed pipe are dropped, so the command finishes and keeps its exit code."""
+
+    def __init__(self) -> None:
+        self.closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_pipe:
+            try:
+                return sys.stderr.write(text)
+            except BrokenPipeError:
+                self.closed_pipe = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_pipe:
+            try:
+                sys.stderr.flush()
+            except BrokenPipeError:
+                self.closed_pipe = True
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+    def fileno(self) -> int:
+        return sys.stderr.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stderr, "encoding", "utf-8") or "utf-8"
+
+
+STDERR = _Stderr()
+
+
 def console(stderr: bool = False, **options: object) -> Console:
     """A rich console for graphsc's human output: no emoji codes (``:100:`` stays text), no automatic highlighting
     of numbers or URLs in data; ``stderr`` for messages and progress. A closed pipe raises ``BrokenPipeError``
     (rich itself would exit with status 1)."""
     base: dict[str, object] = {"highlight": False, "emoji": False}
     if stderr:
-        base.update(stderr=True, file=sys.stderr, soft_wrap=True)
+        base.update(stderr=True, file=STDERR, soft_wrap=True)
     base.update(options)
     return _PipeAwareConsole(**base)  # type: ignore[arg-type]

@@ -82,7 +82,8 @@ class HubClient:
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self.token = token or os.environ.get("HF_TOKEN") or None
         self.timeout = timeout if timeout is not None else env_number(
-            "GRAPHSC_HF_TIMEOUT", DEFAULT_TIMEOUT, minimum=MIN_TIMEOUT, allowed=f"a number of seconds, {MIN_TIMEOUT} or more")
+            "GRAPHSC_HF_TIMEOUT", DEFAULT_TIMEOUT, minimum=MIN_TIMEOUT, maximum=3600.0,
+            allowed=f"a number of seconds from {MIN_TIMEOUT} to 3600")
         self.retrier = Retrier(policy or RetryPolicy.from_env(), stop)
         self._api = HfApi(endpoint=self.endpoint, token=self.token, library_name="graphsc")
         self._lock = threading.Lock()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import Any, BinaryIO
 from graphsc.errors import InputFileError
 from graphsc.ids import parse_repo_id
 from graphsc.licenses.normalize import join_licenses
-from graphsc.sources.snapshot import STDIN, STREAM_ERRORS, BadLine, open_binary, open_text
+from graphsc.sources.snapshot import STREAM_ERRORS, BadLine, check_input_file, open_binary, open_text
 
 _GITHUB_HOSTS = ("github.com", "www.github.com")
 _HF_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "huggingface.co/")
@@ -56,17 +55,16 @@ def repo_id_from_url(url: str) -> str | None:
     return f"{owner}/{name}" if owner and name else None
 
 
+PEATMOSS_HINT = ("Check the path and that the file is PeaTMOSS's gh_to_hf_mapping.csv(.gz), its gh_licenses.json(.gz) "
+                 "or its SQLite database (--db-file).")
+
+
 def _existing(path: Path) -> Path:
     """``path`` if it names a readable file (or is ``-``, stdin); else ``InputFileError`` saying why."""
-    if str(path) == STDIN:
-        return path
-    if not path.exists():
-        raise InputFileError(str(path), "no such file")
-    if path.is_dir():
-        raise InputFileError(str(path), "is a directory")
-    if not os.access(path, os.R_OK):
-        raise InputFileError(str(path), "permission denied")
-    return path
+    try:
+        return check_input_file(path)
+    except InputFileError as error:
+        raise InputFileError(error.path, error.reason, PEATMOSS_HINT) from None
 
 
 class _Lines:
@@ -145,9 +143,9 @@ def read_repo_licenses(path: Path) -> dict[str, list[str]]:
         with open_text(path) as stream:
             data = json.load(stream)
     except (ValueError, RecursionError, *STREAM_ERRORS) as exc:  # ValueError: bad JSON, not UTF-8, huge numbers
-        raise InputFileError(name, f"not a JSON object of repository licenses ({type(exc).__name__}: {exc})") from None
+        raise InputFileError(name, f"not a JSON object of repository licenses ({type(exc).__name__}: {exc})", PEATMOSS_HINT) from None
     if not isinstance(data, dict):
-        raise InputFileError(name, f"expected a JSON object, got {type(data).__name__}")
+        raise InputFileError(name, f"expected a JSON object, got {type(data).__name__}", PEATMOSS_HINT)
     return {
         repo: [k for k in keys if isinstance(k, str)]
         for repo, keys in data.items()
@@ -186,7 +184,7 @@ def read_peatmoss_db(path: Path) -> Iterator[PeatmossUsage | BadLine]:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             missing = {"reuse_repository", "model_to_reuse_repository", "model"} - tables
             if missing:
-                raise InputFileError(name, f"not a PeaTMOSS database (missing tables: {', '.join(sorted(missing))})")
+                raise InputFileError(name, f"not a PeaTMOSS database (missing tables: {', '.join(sorted(missing))})", PEATMOSS_HINT)
             licenses = _model_licenses(db) if {"license", "model_to_license"} <= tables else {}
             files = _reuse_files(db) if "reuse_file" in tables else {}
             for repo_pk, owner, repo_name, url, model_pk, context_id, repo_url in db.execute(_USAGE_SQL):
@@ -204,7 +202,7 @@ def read_peatmoss_db(path: Path) -> Iterator[PeatmossUsage | BadLine]:
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        raise InputFileError(name, f"cannot read as a PeaTMOSS SQLite database ({exc})") from None
+        raise InputFileError(name, f"cannot read as a PeaTMOSS SQLite database ({exc})", PEATMOSS_HINT) from None
 
 
 def _model_licenses(db: sqlite3.Connection) -> dict[int, str]:

@@ -23,7 +23,35 @@ from graphsc.errors import ConfigError
 T = TypeVar("T")
 
 
-def env_number(name: str, default: float, *, minimum: float, integer: bool = False, allowed: str) -> float:
+def env_url(name: str) -> str | None:
+    """The http(s) URL environment variable ``name`` holds (e.g. ``HF_ENDPOINT``), or None when unset or blank.
+
+    Checked before any client library reads it (huggingface_hub parses ``HF_ENDPOINT`` at import). Raises
+    ``ConfigError`` (the value shown with credentials redacted) for anything but ``http(s)://host[:port][/path]``
+    with a port in 1-65535 and no whitespace or control characters.
+    """
+    from urllib.parse import urlsplit
+
+    from graphsc.redact import redact_text
+
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return None
+    allowed = "an http(s) URL such as https://huggingface.co"
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in raw):
+        raise ConfigError(name, redact_text(raw), allowed)
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(name, redact_text(raw), allowed) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        raise ConfigError(name, redact_text(raw), allowed)
+    return raw
+
+
+def env_number(name: str, default: float, *, minimum: float, integer: bool = False, allowed: str,
+               maximum: float = math.inf) -> float:
     """The number environment variable ``name`` holds, or ``default`` when it is unset or blank.
 
     Takes the variable's name, its default, the smallest value allowed, whether it must be a whole number, and
@@ -38,7 +66,7 @@ def env_number(name: str, default: float, *, minimum: float, integer: bool = Fal
         value: float = int(text) if integer else float(text)
     except (ValueError, OverflowError):
         raise ConfigError(name, raw, allowed) from None
-    if not math.isfinite(value) or value < minimum:
+    if not math.isfinite(value) or value < minimum or value > maximum:
         raise ConfigError(name, raw, allowed)
     return value
 
@@ -63,10 +91,10 @@ class RetryPolicy:
         ``GRAPHSC_HF_BACKOFF`` (base delay, seconds >= 0). Raises ``ConfigError`` for any other value."""
         default = cls()
         return cls(
-            attempts=int(env_number("GRAPHSC_HF_RETRIES", default.attempts, minimum=1, integer=True,
-                                    allowed="a whole number of attempts, 1 or more (1 = no retries)")),
-            base_delay=env_number("GRAPHSC_HF_BACKOFF", default.base_delay, minimum=0.0,
-                                  allowed="a number of seconds, 0 or more"),
+            attempts=int(env_number("GRAPHSC_HF_RETRIES", default.attempts, minimum=1, maximum=100, integer=True,
+                                    allowed="a whole number of attempts from 1 to 100 (1 = no retries)")),
+            base_delay=env_number("GRAPHSC_HF_BACKOFF", default.base_delay, minimum=0.0, maximum=300.0,
+                                  allowed="a number of seconds from 0 to 300"),
         )
 
     def backoff(self, retry: int) -> float:

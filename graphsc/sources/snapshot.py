@@ -162,18 +162,24 @@ def parse_json_line(line: bytes) -> Any:
             raise exc from None
 
 
-def check_snapshot(path: str | os.PathLike[str]) -> Path:
-    """The path, if it names a readable file (or is ``-``, stdin); else ``InputFileError`` saying why."""
+def check_input_file(path: str | os.PathLike[str]) -> Path:
+    """The path, if it names a readable file (or is ``-``, stdin); else ``InputFileError`` saying why (no such
+    file, a directory, permission denied — also on a directory of the path that may not be searched)."""
     file = Path(path)
     if str(path) == STDIN:
         return file
-    if not file.exists():
-        raise InputFileError(str(file), "no such file")
-    if file.is_dir():
+    try:
+        mode = os.stat(file).st_mode
+    except FileNotFoundError:
+        raise InputFileError(str(file), "no such file") from None
+    except OSError as exc:
+        raise InputFileError(str(file), (exc.strerror or str(exc)).lower()) from None
+    if stat.S_ISDIR(mode):
         raise InputFileError(str(file), "is a directory")
     if not os.access(file, os.R_OK):
         raise InputFileError(str(file), "permission denied")
     return file
+
 
 
 def is_stream(path: str | os.PathLike[str]) -> bool:
@@ -190,7 +196,7 @@ def read_snapshot(path: str | os.PathLike[str]) -> Iterator[RawRecord | BadLine]
     """Yield the records of one dump file (``-``: stdin), opened and read once. Parquet is recognised by a
     ``.parquet`` name, or its ``PAR1`` magic in a file not named as JSONL; anything else is (gzipped) JSONL. Raises ``InputFileError`` for an
     unreadable file, or Parquet given as a stream (Parquet needs random access)."""
-    file = check_snapshot(path)
+    file = check_input_file(path)
     name = str(path)
     if file.suffix == ".parquet" and not is_stream(path):
         from graphsc.sources.parquet import read_parquet

@@ -28,12 +28,14 @@ def default_db_path() -> Path:
 class StoreConfig:
     """Which store to open. ``None`` fields fall back to the environment (``GRAPHSC_STORE``, ``GRAPHSC_DB``).
 
-    ``readonly`` opens the embedded store read-only, creating nothing (``SQLiteStore``); Neo4j ignores it.
+    ``readonly`` opens the embedded store read-only, creating nothing (``SQLiteStore``); ``create`` False opens it
+    read-write only if it exists. Neo4j ignores both.
     """
 
     kind: str | None = None
     db_path: Path | None = None
     readonly: bool = False
+    create: bool = True
 
     def resolved_kind(self) -> str:
         kind = (self.kind or os.environ.get("GRAPHSC_STORE") or "embedded").lower()
@@ -54,4 +56,4 @@ def open_store(config: StoreConfig | None = None) -> GraphStore:
         return Neo4jStore.from_env()
     from graphsc.store.sqlite import SQLiteStore
 
-    return SQLiteStore(config.db_path or default_db_path(), readonly=config.readonly)
+    return SQLiteStore(config.db_path or default_db_path(), readonly=config.readonly, create=config.create)

@@ -127,6 +127,7 @@ RENAME_MODEL = f"""
 MATCH (o:Model {{id: $old}}) SET o.id = $new, o.key = toLower($new)
 WITH o CALL (o) {{ MATCH (x:{NOTE_LABEL} {{model: $old}}) SET x.model = $new }}
 CALL () {{ MATCH (a:{ALIAS_LABEL} {{id: $old}}) SET a.id = $new }}
+CALL () {{ MATCH (a:{ALIAS_LABEL} {{alias: $new}}) DETACH DELETE a }}
 CALL () {{ MATCH (x:{NOTE_LABEL} {{resolved: $old}}) SET x.resolved = $new }}
 """
 MERGE_MODEL_INTO = f"""
@@ -137,6 +138,7 @@ CALL (o, n) {{ MATCH (o)-[r:TRAINED_ON]->(d) MERGE (n)-[r2:TRAINED_ON]->(d) SET 
 CALL (o, n) {{ MATCH (u)-[r:USES]->(o) MERGE (u)-[r2:USES]->(n) SET r2 = properties(r) DELETE r }}
 CALL (o) {{ MATCH (x:{NOTE_LABEL} {{model: $old}}) SET x.model = $new }}
 CALL () {{ MATCH (a:{ALIAS_LABEL} {{id: $old}}) SET a.id = $new }}
+CALL () {{ MATCH (a:{ALIAS_LABEL} {{alias: $new}}) DETACH DELETE a }}
 CALL () {{ MATCH (x:{NOTE_LABEL} {{resolved: $old}}) SET x.resolved = $new }}
 DETACH DELETE o
 """

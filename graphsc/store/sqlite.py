@@ -147,15 +147,22 @@ class SQLiteStore:
 
     kind = "embedded"
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True) -> None:
+        """``readonly``: open for reading only, never create; ``create`` False: open read-write an existing store
+        only (a command that reads before it writes, ``analyze --write``). Raises ``StoreError``."""
         self.path = Path(path)
         self.location = str(self.path)
         self.readonly = readonly
         self._wrote = False
-        if self.path.is_dir():
+        try:
+            is_dir, exists = self.path.is_dir(), self.path.exists()
+        except OSError as exc:  # a directory on the way that may not be searched
+            raise StoreError(self.location, f"cannot be reached ({exc.strerror})",
+                             "Check the permissions of the directories on the path, or give --db another path.") from None
+        if is_dir:
             raise StoreError(self.location, "is a directory, not a database file",
                              "Give --db / GRAPHSC_DB the path of a file (e.g. .../graphsc.db).")
-        if readonly and not self.path.exists():
+        if (readonly or not create) and not exists:
             raise MissingStoreError(self.location)
         if not readonly:
             self._check_writable()
@@ -364,6 +371,7 @@ class SQLiteStore:
             db.execute(f"UPDATE OR REPLACE {table} SET {column}=? WHERE {column}=?", (new, old))
         db.execute("DELETE FROM derived_from WHERE child=base AND child=?", (new,))
         db.execute("UPDATE aliases SET id=? WHERE id=?", (new, old))
+        db.execute("DELETE FROM aliases WHERE alias=?", (new,))  # the new id is no longer an alias of anything
         db.execute("UPDATE id_notes SET resolved=? WHERE resolved=?", (new, old))
         if db.execute("SELECT 1 FROM sqlite_master WHERE name='model_metrics'").fetchone():
             db.execute("DELETE FROM model_metrics WHERE model_id=?", (old,))

@@ -219,3 +219,11 @@ def test_csv_records_parse_back_one_per_row(rows: list[list[object]]) -> None:
     CsvWriter(out).writerows(rows)
     back = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert back == [[str(v) for v in row] for row in rows]
+
+
+def test_bidi_overrides_and_zero_width_characters_are_made_visible() -> None:
+    # "Trojan Source" (CVE-2021-42574): U+202E reverses what follows; U+200B hides text boundaries
+    from graphsc.render.text import visible
+
+    assert visible("org/abc\u202egnp.exe") == "org/abc\\u202egnp.exe"
+    assert visible("a\u200bb\u2066c\u2069\ufeff") == "a\\u200bb\\u2066c\\u2069\\ufeff"

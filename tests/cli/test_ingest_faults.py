@@ -269,3 +269,50 @@ def test_lineage_not_shown_is_exact(tmp_path: Path, family_files: list[Path], wi
              if "(shown above)" not in m.string[m.end():m.string.find("\n", m.end())]}
     not_shown = int(re.search(r"not shown\s+(\d+) models", result.output).group(1))  # type: ignore[union-attr]
     assert not_shown == descendants - len(shown)
+
+
+# --- found by a second tester -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("endpoint", [
+    "http://127.0.0.1:99999", "http://u:HF#PW@127.0.0.1:9", "http://127.0.0.1:9/\x1b[2J", "ftp://example.org",
+])
+def test_bad_hf_endpoint_is_a_setting_error_with_credentials_redacted(tmp_path: Path, endpoint: str) -> None:
+    db = tmp_path / "g.db"
+    result = runner.invoke(app, ["ingest", "hf", "o/m", "--db", str(db)], env={**WIDE, "HF_ENDPOINT": endpoint})
+    assert result.exit_code == 1, result.output
+    assert "Setting: HF_ENDPOINT=" in result.output and "Traceback" not in result.output
+    assert "HF#PW" not in result.output and "\x1b" not in result.output
+    assert not db.exists()
+
+
+def test_a_backoff_of_years_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", "hf", "o/m", "--db", str(tmp_path / "g.db")],
+                           env={**WIDE, "HF_ENDPOINT": "http://127.0.0.1:9", "GRAPHSC_HF_BACKOFF": "1e9"})
+    assert result.exit_code == 1 and "Setting: GRAPHSC_HF_BACKOFF='1e9' is not valid" in result.output
+
+
+def test_a_closed_stderr_does_not_stop_the_ingest(tmp_path: Path) -> None:
+    # was: the first warning written to a closed pipe stopped the ingest after one batch, and it exited 0
+    path = tmp_path / "mix.jsonl"
+    records = [json.dumps({"id": f"o/m{i}"}) if i % 100 else "garbage" for i in range(1, 1001)]
+    path.write_text("\n".join(records) + "\n")
+    db = tmp_path / "g.db"
+    proc = subprocess.Popen([sys.executable, "-m", "graphsc", "ingest", "snapshot", str(path), "--db", str(db),
+                             "--batch-size", "10"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    proc.stderr.readline()
+    proc.stderr.close()  # the reader goes away, like `2>&1 | head -1`
+    assert proc.wait(timeout=120) == 0
+    store = SQLiteStore(db)
+    try:
+        assert store.counts().nodes["Model"] == 990
+    finally:
+        store.close()
+
+
+def test_a_failing_command_keeps_its_exit_code_when_stderr_is_closed(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "graphsc", "stats", "--db", str(tmp_path / "missing.db")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 1

@@ -389,7 +389,7 @@ def test_cli_ingest_snapshot_never_shows_a_traceback(lines: list[str]) -> None:
             assert f"{path}:{number}: " in result.output, (number, lines[number - 1])
         reported = {int(n) for n in _reported_lines(result.output, str(path))}
         assert reported == bad
-        assert f"Ingested {len(good):,} records" in result.output
+        assert f"Ingested {len(good):,} record{'' if len(good) == 1 else 's'} " in result.output
         store = SQLiteStore(db)
         try:
             for model_id in good.values():

@@ -193,3 +193,14 @@ def test_an_unconfirmed_card_base_becomes_a_followed_rename_when_the_redirect_is
     write(store, {"id": "NewOrg/Model-V2"}, aliases=(Alias("oldorg/model-v1", "NewOrg/Model-V2", "renamed"),))
     assert [(n.value, n.resolved, n.kind) for n in store.notes_of(["kid/card-old"])] == [
         ("OLDORG/Model-V1", "NewOrg/Model-V2", "renamed")]
+
+
+def test_an_id_that_changes_casing_back_and_forth_is_never_its_own_alias(store: GraphStore) -> None:
+    # found by a tester: o/child, then O/Child, then o/child again (each fetched) left an alias o/child → o/child,
+    # so `graphsc quality` counted a case merge more at --batch-size 1 than at the default
+    for spelling, base in (("o/child", "b/one"), ("O/Child", "b/two"), ("o/child", "b/three")):
+        write(store, {"id": spelling, "cardData": {"base_model": base}})
+    aliases = [a for page in store.iter_aliases() for a in page]
+    assert all(a.alias != a.id for a in aliases), aliases
+    assert model_ids(store) == ["b/one", "b/three", "b/two", "o/child"]
+    assert {a.alias for a in aliases} == {"O/Child"}

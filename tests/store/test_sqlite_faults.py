@@ -427,3 +427,41 @@ def test_query_runs_on_neo4j_whatever_graphsc_store_says() -> None:
 def test_neo4j_push_reads_db_and_has_no_store_option() -> None:
     help_text = " ".join(runner.invoke(app, ["neo4j", "push", "--help"], env={**ENV, "COLUMNS": "200"}).output.split())
     assert "--db" in help_text and "--store" not in help_text
+
+
+# found by a second tester: a directory on the path that may not be searched, mode-000 files, analyze --write
+
+
+def test_a_directory_that_may_not_be_searched_is_a_store_or_input_error(shared_dir: Path) -> None:
+    locked = shared_dir / "noexec"
+    locked.mkdir()
+    (locked / "in.jsonl").write_text('{"id": "o/m"}\n')
+    locked.chmod(0o700)  # root's: nobody may not enter it
+    snapshot = snapshot_file(shared_dir / "s.jsonl", 3)
+    snapshot.chmod(0o644)
+    db = locked / "x.db"
+    for args in (["stats", "--db", str(db)], ["licenses", "--format", "csv", "--db", str(db)],
+                 ["ingest", "snapshot", str(snapshot), "--db", str(db)]):
+        assert_clean_store_error(run_unprivileged(args, shared_dir), str(db), "cannot be reached")
+    done = run_unprivileged(["ingest", "snapshot", str(locked / "in.jsonl"), "--db", str(shared_dir / "n.db")],
+                            shared_dir)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "Input file" in done.stderr and "permission denied" in done.stderr.lower(), done.stderr
+
+
+def test_a_mode_000_database_is_a_store_error_not_a_usage_error(shared_dir: Path) -> None:
+    folder = shared_dir / "m"
+    folder.mkdir()
+    folder.chmod(0o777)
+    db = make_db(folder / "g.db", batches=1, size=5)
+    db.chmod(0o000)
+    done = run_unprivileged(["stats", "--db", str(db)], shared_dir)
+    assert done.returncode == 1 and "Store error" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_analyze_write_on_a_missing_store_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "typo" / "sub" / "miss.db"
+    result = runner.invoke(app, ["analyze", "--write", "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert "no graphsc database at" in " ".join(result.stderr.split())
+    assert not (tmp_path / "typo").exists()

@@ -147,7 +147,7 @@ def hf(
     Records are written as they arrive (every 500 records or 2 seconds): an interrupted crawl keeps them, and a
     re-run skips finished work.
     """
-    from graphsc.sources.retry import env_url
+    from graphsc.settings import env_url
 
     env_url("HF_ENDPOINT")  # ConfigError before huggingface_hub (which parses it at import) is loaded
     from graphsc.ingest.hub import CrawlPlan, crawl_hub, parse_seeds

@@ -105,7 +105,9 @@ class GitHubClient:
         between requests (GitHub asks clients not to fire requests concurrently or in tight loops)."""
         from github import Auth, Github
 
-        self.base_url = (base_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+        from graphsc.settings import env_url
+
+        self.base_url = (base_url or env_url("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
         self._gh = Github(auth=Auth.Token(token), base_url=self.base_url, per_page=per_page, retry=None,
                           timeout=int(timeout), seconds_between_requests=min_interval)
         self._wait = wait

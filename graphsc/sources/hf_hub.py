@@ -36,7 +36,8 @@ from graphsc.errors import SourceError
 from graphsc.ids import shown
 from graphsc.records import ModelRecord
 from graphsc.sources.hub_records import RecordError, model_record_from_hub
-from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, env_number, parse_retry_after
+from graphsc.settings import env_number
+from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 10.0

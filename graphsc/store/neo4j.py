@@ -87,13 +87,16 @@ class Neo4jStore:
     def from_env(cls, **overrides: Any) -> "Neo4jStore":
         """Open with ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` and
         ``NEO4J_QUERY_TIMEOUT`` (seconds); defaults: bolt://127.0.0.1:7687, no auth, the server's default database."""
-        timeout = os.environ.get("NEO4J_QUERY_TIMEOUT")
+        from graphsc.settings import env_number
+
+        timeout = env_number("NEO4J_QUERY_TIMEOUT", 0.0, minimum=0.001, maximum=86_400.0,
+                             allowed="a number of seconds from 0.001 to 86400") or None
         settings: dict[str, Any] = {
             "uri": os.environ.get("NEO4J_URI") or DEFAULT_URI,
             "user": os.environ.get("NEO4J_USER") or "neo4j",
             "password": os.environ.get("NEO4J_PASSWORD") or None,
             "database": os.environ.get("NEO4J_DATABASE") or None,
-            "query_timeout": float(timeout) if timeout else None,
+            "query_timeout": timeout,
         }
         settings.update(overrides)
         return cls(**settings)

@@ -316,3 +316,12 @@ def test_a_failing_command_keeps_its_exit_code_when_stderr_is_closed(tmp_path: P
     assert proc.stderr is not None
     proc.stderr.close()
     assert proc.wait(timeout=60) == 1
+
+
+def test_bad_github_api_url_and_neo4j_timeout_are_setting_errors(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", "github", "o/m", "--db", str(tmp_path / "g.db")],
+                           env={**WIDE, "GITHUB_TOKEN": "t0ken", "GITHUB_API_URL": "http://u:pw@h:99999"})
+    assert result.exit_code == 1 and "Setting: GITHUB_API_URL='http://u:***@h:99999' is not valid" in result.output
+    assert "pw" not in result.output.replace("http(s)", "") and "t0ken" not in result.output
+    result = runner.invoke(app, ["stats", "--store", "neo4j"], env={**WIDE, "NEO4J_QUERY_TIMEOUT": "abc"})
+    assert result.exit_code == 1 and "Setting: NEO4J_QUERY_TIMEOUT='abc' is not valid" in result.output

@@ -47,6 +47,16 @@ def _crossings(ob: Obligation) -> list[str]:
     return edges
 
 
+def _checked_on(ob: Obligation) -> list[str]:
+    """The edges at which a derivative is judged against ``ob`` (it may be carried across more, see ``crosses``):
+    a name prefix binds new models, not quantizations; what binds only outputs, only distillation."""
+    if ob.kind in ON_USE_ONLY:
+        return ["uses"]
+    if ob.kind == "naming":
+        return ["finetune", "adapter", "merge", *(["distillation"] if ob.distills else [])]
+    return _crossings(ob)
+
+
 def _obligation(ob: Obligation) -> dict[str, Any]:
     derived = [] if ob.kind in ON_USE_ONLY else derived_rule_ids(ob)
     use = uses_rule(ob)
@@ -56,6 +66,7 @@ def _obligation(ob: Obligation) -> dict[str, Any]:
         "prefix": ob.prefix,
         "notice": ob.notice,
         "crosses": _crossings(ob),
+        "checked_on": _checked_on(ob),
         "rules": {
             "derived": derived,
             "trained_on": ["T-NC" if ob.kind == "non_commercial" else "T-OTHER"] if passes_training(ob) else [],

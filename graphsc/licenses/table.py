@@ -37,6 +37,13 @@ def alias_key(text: str) -> str:
     return _SEPARATORS.sub("-", text.strip().lower())
 
 
+@lru_cache(maxsize=4096)
+def _link_pattern(fragment: str) -> re.Pattern[str]:
+    """A link fragment as a regex: literal text, ``*`` = ``[^/]*``, ending at a path boundary."""
+    body = "[^/]*".join(re.escape(part) for part in fragment.split("*"))
+    return re.compile(body + r"(?=$|[/.?#])")
+
+
 def link_key(url: str) -> str:
     """A license link reduced for substring matching: lower case, no scheme, no ``www.``."""
     text = url.strip().lower()
@@ -171,15 +178,12 @@ class LicenseTable:
 
     def lookup_link(self, url: str) -> License | None:
         """The license one of whose ``links`` fragments occurs in ``url`` ending at a path boundary (end, ``/``,
-        ``.``, ``?``, ``#``), longest fragment first: ``opensource.org/licenses/MIT-0`` is not ``mit``."""
+        ``.``, ``?``, ``#``), longest fragment first: ``opensource.org/licenses/MIT-0`` is not ``mit``. A ``*`` in
+        a fragment stands for any run of characters within one path segment (``meta-llama/llama-3.1-*/blob``)."""
         key = link_key(url)
         for fragment, license_id in self.link_index:
-            start = key.find(fragment)
-            while start != -1:
-                end = start + len(fragment)
-                if end == len(key) or key[end] in "/.?#":
-                    return self.licenses[license_id]
-                start = key.find(fragment, start + 1)
+            if _link_pattern(fragment).search(key):
+                return self.licenses[license_id]
         return None
 
     def __getitem__(self, license_id: str) -> License:

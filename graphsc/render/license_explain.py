@@ -79,7 +79,8 @@ def render_explain(doc: dict[str, Any], console: Console) -> None:
         what = ob["kind"] + (f" {ob['prefix']!r}" if ob["prefix"] else "")
         rules = " · ".join(f"{edge}: {', '.join(ids)}" for edge, ids in ob["rules"].items() if ids)
         obligations.append(f"\n  {visible(what)}", style="bold")
-        obligations.append(f" — crosses {', '.join(ob['crosses'])}\n")
+        obligations.append(f" — checked on {', '.join(ob['checked_on'])}; carried across "
+                           f"{', '.join(ob['crosses'])}\n")
         obligations.append(f"      {rules or 'no rule: informative only'}", style="dim")
     parts.append(obligations if doc["obligations"] else Text("Obligations: none", style="dim"))
     if doc["rules"]:

@@ -372,3 +372,48 @@ def test_unversioned_cc_by_sa_is_not_read_as_4_0() -> None:
     assert derive("cc-by-sa-4.0", "cc-by-sa").conflicts == []
     assert kinds(derive("cc-by-sa", "mit")) == {"share_alike_violated"}
     assert kinds(derive("cc-by-nc-sa", "cc-by-nc-4.0")) == {"share_alike_violated"}
+
+
+# ── a third review: links of sibling repos, real names, EPL-2.0, the original LLaMA §2.d ──
+
+def test_hub_license_links_of_sibling_repos_resolve() -> None:
+    from graphsc.licenses.normalize import normalize_license
+
+    for link, expected in (
+        ("https://huggingface.co/meta-llama/Meta-Llama-3.1-8B-Instruct/blob/main/LICENSE", "llama3.1"),
+        ("https://huggingface.co/meta-llama/Llama-3.2-3B-Instruct/blob/main/LICENSE", "llama3.2"),
+        ("https://huggingface.co/meta-llama/Llama-2-13b-chat-hf/blob/main/LICENSE", "llama2"),
+        ("https://www.llama.com/llama3_1/license/", "llama3.1"),
+        ("https://huggingface.co/deepseek-ai/DeepSeek-V3/blob/main/LICENSE-MODEL", "deepseek"),
+        ("https://huggingface.co/Qwen/Qwen-7B-Chat/blob/main/LICENSE", "tongyi-qianwen"),
+        ("https://creativecommons.org/licenses/by-nc-sa/4.0/", "cc-by-nc-sa-4.0"),
+    ):
+        assert normalize_license("other", None, link).id == expected, link
+    assert normalize_license("other", None, "https://huggingface.co/Qwen/Qwen-1_8B-Chat/blob/main/LICENSE").id != "tongyi-qianwen"
+
+
+def test_license_names_as_cards_write_them_resolve() -> None:
+    for name, expected in (("Llama 3.1 Community License", "llama3.1"), ("llama3_2", "llama3.2"),
+                           ("Llama 4 Community License", "llama4"), ("BigCode OpenRAIL-M v1", "bigcode-openrail-m"),
+                           ("GPLv2+", "gpl-2.0-or-later"), ("LGPLv3", "lgpl-3.0")):
+        assert TABLE.lookup(name).id == expected, name
+
+
+def test_epl_2_0_accepts_the_gpl_only_when_designated() -> None:
+    # EPL-2.0 §3.2(a): a Secondary License only if the Initial Contributor designated it (Exhibit A)
+    assert kinds(derive("epl-2.0", "gpl-3.0")) == {"share_alike_violated"}
+
+
+def test_llama1_derivatives_same_license_section_2d_as_deepfloyd() -> None:
+    assert source("llama1", "derivatives_same_license").startswith("LLaMA License §2.d")
+    assert "relicensed" in kinds(derive("llama1", "cc-by-nc-4.0"))
+
+
+def test_explain_naming_is_checked_on_new_models_not_quantizations() -> None:
+    from graphsc.licenses.explain import explain
+
+    (naming,) = [o for o in explain("llama3.1")["obligations"] if o["kind"] == "naming"]
+    assert "quantized" not in naming["checked_on"] and "quantized" in naming["crosses"]
+    assert "distillation" in naming["checked_on"]
+    (naming3,) = [o for o in explain("llama3")["obligations"] if o["kind"] == "naming"]
+    assert "distillation" not in naming3["checked_on"]

@@ -148,7 +148,12 @@ class HubClient:
 
     def _get_page(self, url: str, params: dict[str, Any]) -> tuple[list[Any], str | None]:
         headers = build_hf_headers(token=self.token, library_name="graphsc")
-        response = get_session().get(url, params=params or None, headers=headers, timeout=self.timeout)
+        try:
+            response = get_session().get(url, params=params or None, headers=headers, timeout=self.timeout)
+        except (httpx2.InvalidURL, httpx2.UnsupportedProtocol) as exc:
+            # a URL the client cannot request: the endpoint or a server's next-page Link; retrying cannot help
+            raise SourceError(f"Hugging Face Hub {shown(url)}", f"not a URL that can be requested ({exc})",
+                              _hint(self.endpoint)) from None
         hf_raise_for_status(response)
         page = response.json()
         if not isinstance(page, list):

@@ -227,3 +227,11 @@ def test_selected_models_are_crawled_up_like_model_arguments(store: SQLiteStore,
     report = crawl(store, hub, models=(), author="unsloth", down=False)
     assert bases and report.fetched >= len(bases - set(unsloth))
     assert all(m.fetched for m in store.models(bases).values())
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/api/models?x=\x1b[2J", "http://[::1"])
+def test_a_url_the_client_cannot_request_is_a_source_error_at_once(url: str) -> None:
+    # a server's next-page Link is data: a malformed one used to end the crawl with a traceback (httpx2.InvalidURL)
+    client = HubClient(endpoint="http://127.0.0.1:9", timeout=1)
+    with pytest.raises(SourceError, match="not a URL that can be requested"):
+        client._get_page(url, {})

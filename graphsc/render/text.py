@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import re
 import sys
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -53,15 +54,24 @@ class _PipeAwareConsole(Console):
 
 class _Stderr:
     """``sys.stderr`` for messages and progress, where a reader that went away (``graphsc ingest ... 2>&1 | head``)
-    must not stop the work: writes to a closed pipe are dropped, so the command finishes and keeps its exit code."""
+    must not stop the work: writes to a closed pipe are dropped, so the command finishes and keeps its exit code.
+
+    The stream is looked up at each write (tests swap ``sys.stderr``), unwrapping rich's own redirect: while a
+    progress bar runs, rich replaces ``sys.stderr`` with a proxy that prints to the console — which writes here —
+    so writing to the proxy would loop forever."""
 
     def __init__(self) -> None:
         self.closed_pipe = False
 
+    @staticmethod
+    def _stream() -> Any:
+        stream = sys.stderr
+        return getattr(stream, "rich_proxied_file", stream)
+
     def write(self, text: str) -> int:
         if not self.closed_pipe:
             try:
-                return sys.stderr.write(text)
+                return self._stream().write(text)
             except BrokenPipeError:
                 self.closed_pipe = True
         return len(text)
@@ -69,19 +79,19 @@ class _Stderr:
     def flush(self) -> None:
         if not self.closed_pipe:
             try:
-                sys.stderr.flush()
+                self._stream().flush()
             except BrokenPipeError:
                 self.closed_pipe = True
 
     def isatty(self) -> bool:
-        return sys.stderr.isatty()
+        return bool(self._stream().isatty())
 
     def fileno(self) -> int:
-        return sys.stderr.fileno()
+        return int(self._stream().fileno())
 
     @property
     def encoding(self) -> str:
-        return getattr(sys.stderr, "encoding", "utf-8") or "utf-8"
+        return getattr(self._stream(), "encoding", "utf-8") or "utf-8"
 
 
 STDERR = _Stderr()

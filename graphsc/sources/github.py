@@ -28,6 +28,8 @@ DEFAULT_API_URL = "https://api.github.com"
 SEARCH_RESULT_CAP = 1_000  # GitHub returns at most this many results per search
 DEFAULT_SECONDARY_WAIT = 60.0
 MAX_RATE_LIMIT_WAITS = 50
+# The longest wait graphsc accepts from a rate limit: GitHub's primary limit resets within the hour.
+MAX_RATE_LIMIT_SECONDS = 3_700.0
 
 T = TypeVar("T")
 Waiter = Callable[[float, str], None]
@@ -172,6 +174,9 @@ class GitHubClient:
                 headers = {str(k).lower(): str(v) for k, v in (exc.headers or {}).items()}
                 message = _message(exc.data)
                 limited = rate_limit_wait(status, headers, message)
+                if limited is not None and not 0 <= limited[0] <= MAX_RATE_LIMIT_SECONDS:  # inf, nan, days away
+                    raise SourceError("GitHub", f"{what}: {limited[1]} rate limit asks to wait {limited[0]:.0f} s",
+                                      "Re-run later (completed work is kept), or use a token with a higher limit.")
                 if limited is not None and waits < MAX_RATE_LIMIT_WAITS:
                     waits += 1
                     self._wait(limited[0], f"GitHub {limited[1]} rate limit ({what})")

@@ -13,6 +13,7 @@ resolves legacy model ids (reporting each) and builds graph records.
 from __future__ import annotations
 
 import csv
+import re
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -41,6 +42,10 @@ class PeatmossUsage:
     evidence: str
 
 
+_GITHUB_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
+_GITHUB_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
 def repo_id_from_url(url: str) -> str | None:
     """``owner/name`` from a GitHub repository URL (with or without scheme), or None if it is not one."""
     text = url.strip()
@@ -52,7 +57,10 @@ def repo_id_from_url(url: str) -> str | None:
     if len(parts) < 3 or parts[0].lower() not in _GITHUB_HOSTS:
         return None
     owner, name = parts[1], parts[2].removesuffix(".git")
-    return f"{owner}/{name}" if owner and name else None
+    # GitHub's own rules: owners are letters, digits and single hyphens (39 at most); names letters, digits, ., -, _
+    if not _GITHUB_OWNER.fullmatch(owner) or not _GITHUB_NAME.fullmatch(name) or name in (".", ".."):
+        return None
+    return f"{owner}/{name}"
 
 
 PEATMOSS_HINT = ("Check the path and that the file is PeaTMOSS's gh_to_hf_mapping.csv(.gz), its gh_licenses.json(.gz) "

@@ -227,3 +227,47 @@ def test_bidi_overrides_and_zero_width_characters_are_made_visible() -> None:
 
     assert visible("org/abc\u202egnp.exe") == "org/abc\\u202egnp.exe"
     assert visible("a\u200bb\u2066c\u2069\ufeff") == "a\\u200bb\\u2066c\\u2069\\ufeff"
+
+
+def test_messages_during_a_progress_bar_on_a_terminal_do_not_loop() -> None:
+    # found by a tester: rich's live display swaps sys.stderr for a proxy printing to the console, which writes to
+    # graphsc's stderr wrapper, which wrote to sys.stderr (the proxy): every command with a bar hung at 100% CPU
+    import sys
+    import threading
+
+    from rich.progress import Progress
+
+    from graphsc.render.text import console
+
+    finished: list[bool] = []
+
+    def run() -> None:
+        out = console(stderr=True, force_terminal=True)
+        with Progress(console=out) as bar:
+            task = bar.add_task("x", total=2)
+            for _ in range(2):
+                out.print("a message")
+                print("a plain write", file=sys.stderr)
+                bar.advance(task)
+        finished.append(True)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(20)
+    assert finished == [True]
+
+
+def test_a_command_with_a_progress_bar_finishes_on_a_real_terminal(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    script = shutil.which("script")  # util-linux: runs the command on a pseudo-terminal
+    assert script is not None, "util-linux script(1) is needed to give the command a terminal"
+    db = tmp_path / "g.db"
+    from graphsc.samples import hf_family_files
+
+    assert runner.invoke(app, ["ingest", "snapshot", str(hf_family_files()[0]), "--db", str(db)]).exit_code == 0
+    command = f"{sys.executable} -m graphsc stats --db {db} > /dev/null"
+    done = subprocess.run([script, "-qec", command, "/dev/null"], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]

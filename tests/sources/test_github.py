@@ -124,3 +124,21 @@ def test_rate_limit_wait_rules() -> None:
     assert rate_limit_wait(403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010"}, "", now=1000.0) == (11.0, "primary")
     assert rate_limit_wait(403, {}, "Resource not accessible by integration") is None
     assert rate_limit_wait(500, {"retry-after": "1"}, "") is None
+
+
+def test_a_rate_limit_asking_for_an_endless_wait_stops_with_a_source_error() -> None:
+    # found by a tester: Retry-After: inf (or a reset days away) was obeyed with no upper bound
+    from github import GithubException
+
+    from graphsc.errors import SourceError
+    from graphsc.sources.github import GitHubClient
+
+    waited: list[float] = []
+    client = GitHubClient("t0ken", base_url="http://127.0.0.1:9", wait=lambda s, reason: waited.append(s))
+
+    def refused() -> None:
+        raise GithubException(429, {"message": "slow down"}, {"Retry-After": "inf"})
+
+    with pytest.raises(SourceError, match="asks to wait inf s"):
+        client._call("search", refused)
+    assert waited == []

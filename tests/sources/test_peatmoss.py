@@ -196,3 +196,11 @@ def test_small_helpers() -> None:
     assert normalize_repo_license(["NOASSERTION"]) == ("other", "NOASSERTION")
     assert normalize_repo_license(["bsd-new", "bsd-new"]) == ("bsd-3-clause", "bsd-new AND bsd-new")
     assert all("/" in new and new.endswith("/" + old) for old, new in legacy_renames().items())
+
+
+def test_repository_names_outside_githubs_rules_are_not_repositories() -> None:
+    # found by a tester: ESC, U+202E or markup in a mapping's repository URL was stored as a repository id
+    assert repo_id_from_url("https://github.com/some-org/my.repo_1") == "some-org/my.repo_1"
+    for url in ("github.com/a\x1b[2J/b", "github.com/a/[b]c", "github.com/a/b\u202ec", "github.com/-a/b",
+                "github.com/a/..", "github.com/" + "a" * 40 + "/b"):
+        assert repo_id_from_url(url) is None, url

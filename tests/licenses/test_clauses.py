@@ -6,9 +6,11 @@ Expected values come from the license texts (quoted in the comments), not from g
 from __future__ import annotations
 
 from graphsc.licenses.engine import check_licenses
-from graphsc.licenses.findings import Conflict, LicenseReport
+from graphsc.licenses.findings import LicenseReport
 from graphsc.licenses.table import default_table
 from graphsc.records import DerivedFrom, Model, Repo, Uses
+
+from .checks import kinds, only
 
 TABLE = default_table()
 
@@ -16,16 +18,6 @@ TABLE = default_table()
 def derive(base: str, child: str, relation: str = "finetune", child_id: str = "org/child") -> LicenseReport:
     models = [Model("org/base", license=base), Model(child_id, license=child)]
     return check_licenses(models, [DerivedFrom(child_id, "org/base", relation, "test")])
-
-
-def kinds(report: LicenseReport) -> set[str]:
-    return set(report.counts_by_kind())
-
-
-def only(report: LicenseReport, kind: str) -> Conflict:
-    found = [c for c in report.conflicts if c.kind == kind]
-    assert len(found) == 1, report.conflicts
-    return found[0]
 
 
 def used_by(model_license: str, repo_license: str = "mit") -> LicenseReport:

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from graphsc.licenses.engine import check_licenses
-from graphsc.licenses.findings import Conflict, LicenseReport
+from graphsc.licenses.findings import LicenseReport
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, TrainedOn, Uses
+
+from .checks import kinds, only
 
 
 def derive(base: str | None, child: str | None, relation: str = "finetune", child_id: str = "org/child",
            base_id: str = "org/base") -> LicenseReport:
     models = [Model(base_id, license=base, downloads=100), Model(child_id, license=child, downloads=7)]
     return check_licenses(models, [DerivedFrom(child_id, base_id, relation, "test")])
-
-
-def kinds(report: LicenseReport) -> set[str]:
-    return set(report.counts_by_kind())
-
-
-def only(report: LicenseReport, kind: str) -> Conflict:
-    found = [c for c in report.conflicts if c.kind == kind]
-    assert len(found) == 1, report.conflicts
-    return found[0]
 
 
 # ── non-commercial (CC BY-NC family, research licenses) ──

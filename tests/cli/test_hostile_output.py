@@ -23,6 +23,8 @@ from graphsc.render.csv_rows import CsvWriter
 from graphsc.render.lineage_tree import render_lineage_tree
 from graphsc.render.text import console, literal, visible
 
+from tests.snapshots import chain_records, ingested_db, write_snapshot
+
 runner = CliRunner()
 
 ESC = "\x1b"
@@ -50,13 +52,7 @@ RECORDS = [
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store ingested through the CLI from Hub-shaped records with hostile licenses and card values."""
-    folder = tmp_path_factory.mktemp("hostile")
-    snapshot = folder / "hostile.jsonl"
-    snapshot.write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
-    path = folder / "hostile.db"
-    result = runner.invoke(app, ["ingest", "snapshot", str(snapshot), "--db", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+    return ingested_db(tmp_path_factory.mktemp("hostile"), RECORDS, "hostile.db")
 
 
 def run(db: Path, *args: str, code: int = 0, columns: int = 250) -> str:
@@ -119,13 +115,7 @@ def test_unknown_model_typed_with_markup_and_controls_is_shown_literally(db: Pat
 
 
 def test_deep_lineage_says_what_it_did_not_draw(tmp_path: Path) -> None:
-    snapshot = tmp_path / "chain.jsonl"
-    records = [{"id": "org/m0", "cardData": {"license": "mit"}}] + [
-        {"id": f"org/m{i}", "cardData": {"license": "mit", "base_model": f"org/m{i - 1}"},
-         "tags": [f"base_model:finetune:org/m{i - 1}"]} for i in range(1, 45)]
-    snapshot.write_text("".join(json.dumps(r) + "\n" for r in records))
-    db = tmp_path / "chain.db"
-    assert runner.invoke(app, ["ingest", "snapshot", str(snapshot), "--db", str(db)]).exit_code == 0
+    db = ingested_db(tmp_path, chain_records(44), "chain.db")
     output = run(db, "lineage", "org/m44", "--direction", "up", columns=100)
     assert "more levels" in output and "not drawn" in output and "org/m0" in output  # the root, in the summary
     result = runner.invoke(app, ["lineage", "org/m44", "--format", "json", "--db", str(db)])
@@ -137,11 +127,7 @@ def test_render_lineage_tree_draws_every_level_that_fits(tmp_path: Path) -> None
     from graphsc.lineage import compute_lineage
     from graphsc.store.sqlite import SQLiteStore
     
-    snapshot = tmp_path / "chain.jsonl"
-    records = [{"id": "org/m0", "cardData": {"license": "mit"}}] + [
-        {"id": f"org/m{i}", "cardData": {"license": "mit", "base_model": f"org/m{i - 1}"},
-         "tags": [f"base_model:finetune:org/m{i - 1}"]} for i in range(1, 6)]
-    snapshot.write_text("".join(json.dumps(r) + "\n" for r in records))
+    snapshot = write_snapshot(tmp_path / "chain.jsonl", chain_records(5))
     store = SQLiteStore(tmp_path / "g.db")
     try:
         ingest_snapshot(store, [str(snapshot)])

@@ -21,6 +21,8 @@ from graphsc.licenses.select import Filters, hotspots, select
 from graphsc.lineage import compute_lineage
 from graphsc.store.sqlite import SQLiteStore
 
+from tests.snapshots import ingested_db
+
 runner = CliRunner()
 
 UNKNOWN_BASE = "an ancestor's license is unknown: the derivative's license cannot be verified"
@@ -75,13 +77,7 @@ RECORDS: list[dict] = [
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("explain")
-    snapshot = folder / "records.jsonl"
-    snapshot.write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
-    path = folder / "g.db"
-    result = runner.invoke(app, ["ingest", "snapshot", str(snapshot), "--db", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+    return ingested_db(tmp_path_factory.mktemp("explain"), RECORDS)
 
 
 def licenses(db: Path, *args: str) -> str:

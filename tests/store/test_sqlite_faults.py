@@ -331,6 +331,13 @@ def shared_dir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def open_folder(path: Path) -> Path:
+    """A new directory every user may write (the unprivileged command writes beside the database)."""
+    path.mkdir()
+    path.chmod(0o777)
+    return path
+
+
 def run_unprivileged(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
     prefix = _as_nobody()
     if prefix is None:
@@ -350,10 +357,7 @@ def assert_clean_store_error(done: subprocess.CompletedProcess[str], *fragments:
 
 
 def test_read_only_file_is_readable_and_refuses_writes_cleanly(shared_dir: Path) -> None:
-    folder = shared_dir / "rw"
-    folder.mkdir()
-    folder.chmod(0o777)
-    db = make_db(folder / "g.db", batches=2, size=50)
+    db = make_db(open_folder(shared_dir / "rw") / "g.db", batches=2, size=50)
     db.chmod(0o444)
     snapshot = snapshot_file(shared_dir / "s.jsonl", 3)
     snapshot.chmod(0o644)
@@ -450,10 +454,7 @@ def test_a_directory_that_may_not_be_searched_is_a_store_or_input_error(shared_d
 
 
 def test_a_mode_000_database_is_a_store_error_not_a_usage_error(shared_dir: Path) -> None:
-    folder = shared_dir / "m"
-    folder.mkdir()
-    folder.chmod(0o777)
-    db = make_db(folder / "g.db", batches=1, size=5)
+    db = make_db(open_folder(shared_dir / "m") / "g.db", batches=1, size=5)
     db.chmod(0o000)
     done = run_unprivileged(["stats", "--db", str(db)], shared_dir)
     assert done.returncode == 1 and "Store error" in done.stderr and "Traceback" not in done.stderr, done.stderr

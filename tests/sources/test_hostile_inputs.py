@@ -100,12 +100,17 @@ def test_a_damaged_row_group_is_skipped_and_counted_exactly_the_rest_is_read(tmp
     assert "row group 2 of 5" in bad[0].reason and "\n" not in bad[0].reason
 
 
+def _bytes_file(path: Path, data: bytes, gzipped: bool) -> Path:
+    """``data`` written to ``path``, gzipped when asked; returns ``path``."""
+    path.write_bytes(gzip.compress(data) if gzipped else data)
+    return path
+
+
 @FUZZ
 @given(st.one_of(st.binary(max_size=2_000), st.text(max_size=2_000).map(str.encode)), st.booleans())
 def test_peatmoss_mapping_of_any_bytes_gives_usages_or_bad_lines(data: bytes, gzipped: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "map.csv"
-        path.write_bytes(gzip.compress(data) if gzipped else data)
+        path = _bytes_file(Path(tmp) / "map.csv", data, gzipped)
         items = list(read_mapping(path))
     assert all(not isinstance(i, BadLine) or i.reason for i in items)
 
@@ -114,8 +119,7 @@ def test_peatmoss_mapping_of_any_bytes_gives_usages_or_bad_lines(data: bytes, gz
 @given(st.one_of(st.binary(max_size=2_000), st.text(max_size=2_000).map(str.encode)), st.booleans())
 def test_peatmoss_licenses_of_any_bytes_are_read_or_an_input_file_error(data: bytes, gzipped: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "licenses.json"
-        path.write_bytes(gzip.compress(data) if gzipped else data)
+        path = _bytes_file(Path(tmp) / "licenses.json", data, gzipped)
         try:
             licenses = read_repo_licenses(path)
         except InputFileError:

@@ -61,8 +61,11 @@ def measure(models_path: Path, sample: list[str]) -> dict[str, Any]:
     nx.pagerank(graph)
     pagerank = time.perf_counter() - started
     return {
-        "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "build_seconds": build,
-        "lineage_query_seconds": queries, "lineage_query_median": statistics.median(queries) if queries else None,
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "build_seconds": build,
+        "lineage_query_seconds": queries,
+        "lineage_query_median": statistics.median(queries) if queries else None,
         "pagerank_seconds": pagerank,
     }
 

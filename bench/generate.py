@@ -37,7 +37,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -112,49 +112,204 @@ class MegaFamily:
 
 
 MEGA_FAMILIES: tuple[MegaFamily, ...] = (
-    MegaFamily("Qwen-synth", "Qwen2.5-7B-Instruct", "apache-2.0", False, "text-generation", "transformers", 0.075, "2024-09-16"),
-    MegaFamily("meta-llama-synth", "Llama-3.1-8B-Instruct", "llama3.1", "manual", "text-generation", "transformers", 0.025, "2024-07-18"),
-    MegaFamily("mistralai-synth", "Mistral-7B-v0.1", "apache-2.0", "auto", "text-generation", "transformers", 0.020, "2023-09-20"),
-    MegaFamily("meta-llama-synth", "Llama-2-7b-hf", "llama2", "manual", "text-generation", "transformers", 0.015, "2023-07-13"),
-    MegaFamily("google-synth", "gemma-2-9b-it", "gemma", "manual", "text-generation", "transformers", 0.012, "2024-06-24"),
-    MegaFamily("stabilityai-synth", "stable-diffusion-xl-base-1.0", "openrail++", False, "text-to-image", "diffusers", 0.010, "2023-07-25"),
-    MegaFamily("runwayml-synth", "stable-diffusion-v1-5", "creativeml-openrail-m", False, "text-to-image", "diffusers", 0.008, "2022-10-19"),
-    MegaFamily("meta-llama-synth", "Llama-3.2-1B-Instruct", "llama3.2", "manual", "text-generation", "transformers", 0.006, "2024-09-18"),
-    MegaFamily("google-synth", "bert-base-uncased", "apache-2.0", False, "fill-mask", "transformers", 0.005, "2022-03-02"),
-    MegaFamily("bigscience-synth", "bloom-560m", "bigscience-bloom-rail-1.0", False, "text-generation", "transformers", 0.004, "2022-05-19"),
-    MegaFamily("meta-llama-synth", "Meta-Llama-3-8B-Instruct", "llama3", "manual", "text-generation", "transformers", 0.004, "2024-04-17"),
+    MegaFamily(
+        "Qwen-synth", "Qwen2.5-7B-Instruct", "apache-2.0", False, "text-generation", "transformers", 0.075, "2024-09-16"
+    ),
+    MegaFamily(
+        "meta-llama-synth",
+        "Llama-3.1-8B-Instruct",
+        "llama3.1",
+        "manual",
+        "text-generation",
+        "transformers",
+        0.025,
+        "2024-07-18",
+    ),
+    MegaFamily(
+        "mistralai-synth",
+        "Mistral-7B-v0.1",
+        "apache-2.0",
+        "auto",
+        "text-generation",
+        "transformers",
+        0.020,
+        "2023-09-20",
+    ),
+    MegaFamily(
+        "meta-llama-synth", "Llama-2-7b-hf", "llama2", "manual", "text-generation", "transformers", 0.015, "2023-07-13"
+    ),
+    MegaFamily(
+        "google-synth", "gemma-2-9b-it", "gemma", "manual", "text-generation", "transformers", 0.012, "2024-06-24"
+    ),
+    MegaFamily(
+        "stabilityai-synth",
+        "stable-diffusion-xl-base-1.0",
+        "openrail++",
+        False,
+        "text-to-image",
+        "diffusers",
+        0.010,
+        "2023-07-25",
+    ),
+    MegaFamily(
+        "runwayml-synth",
+        "stable-diffusion-v1-5",
+        "creativeml-openrail-m",
+        False,
+        "text-to-image",
+        "diffusers",
+        0.008,
+        "2022-10-19",
+    ),
+    MegaFamily(
+        "meta-llama-synth",
+        "Llama-3.2-1B-Instruct",
+        "llama3.2",
+        "manual",
+        "text-generation",
+        "transformers",
+        0.006,
+        "2024-09-18",
+    ),
+    MegaFamily(
+        "google-synth", "bert-base-uncased", "apache-2.0", False, "fill-mask", "transformers", 0.005, "2022-03-02"
+    ),
+    MegaFamily(
+        "bigscience-synth",
+        "bloom-560m",
+        "bigscience-bloom-rail-1.0",
+        False,
+        "text-generation",
+        "transformers",
+        0.004,
+        "2022-05-19",
+    ),
+    MegaFamily(
+        "meta-llama-synth",
+        "Meta-Llama-3-8B-Instruct",
+        "llama3",
+        "manual",
+        "text-generation",
+        "transformers",
+        0.004,
+        "2024-04-17",
+    ),
     MegaFamily("microsoft-synth", "phi-2", "mit", False, "text-generation", "transformers", 0.003, "2023-12-13"),
-    MegaFamily("openai-synth", "whisper-small", "apache-2.0", False, "automatic-speech-recognition", "transformers", 0.003, "2022-09-26"),
-    MegaFamily("CohereForAI-synth", "aya-23-8B", "cc-by-nc-4.0", "auto", "text-generation", "transformers", 0.002, "2024-05-19"),
-    MegaFamily("meta-llama-synth", "Llama-3.3-70B-Instruct", "llama3.3", "manual", "text-generation", "transformers", 0.002, "2024-11-26"),
+    MegaFamily(
+        "openai-synth",
+        "whisper-small",
+        "apache-2.0",
+        False,
+        "automatic-speech-recognition",
+        "transformers",
+        0.003,
+        "2022-09-26",
+    ),
+    MegaFamily(
+        "CohereForAI-synth", "aya-23-8B", "cc-by-nc-4.0", "auto", "text-generation", "transformers", 0.002, "2024-05-19"
+    ),
+    MegaFamily(
+        "meta-llama-synth",
+        "Llama-3.3-70B-Instruct",
+        "llama3.3",
+        "manual",
+        "text-generation",
+        "transformers",
+        0.002,
+        "2024-11-26",
+    ),
 )
 
 # License ids exactly as cards declare them; ``None`` means the card has no license.
 LICENSES: tuple[str | None, ...] = (
-    None, "apache-2.0", "mit", "other", "unknown", "cc-by-4.0", "cc-by-nc-4.0", "cc-by-sa-4.0",
-    "cc-by-nc-sa-4.0", "openrail", "creativeml-openrail-m", "openrail++", "bigscience-openrail-m",
-    "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "llama2", "llama3", "llama3.1", "llama3.2",
-    "llama3.3", "gemma", "gpl-3.0", "agpl-3.0", "bsd-3-clause", "afl-3.0", "cc0-1.0", "artistic-2.0",
-    "lgpl-3.0", "wtfpl", "deepfloyd-if-license",
+    None,
+    "apache-2.0",
+    "mit",
+    "other",
+    "unknown",
+    "cc-by-4.0",
+    "cc-by-nc-4.0",
+    "cc-by-sa-4.0",
+    "cc-by-nc-sa-4.0",
+    "openrail",
+    "creativeml-openrail-m",
+    "openrail++",
+    "bigscience-openrail-m",
+    "bigscience-bloom-rail-1.0",
+    "bigcode-openrail-m",
+    "llama2",
+    "llama3",
+    "llama3.1",
+    "llama3.2",
+    "llama3.3",
+    "gemma",
+    "gpl-3.0",
+    "agpl-3.0",
+    "bsd-3-clause",
+    "afl-3.0",
+    "cc0-1.0",
+    "artistic-2.0",
+    "lgpl-3.0",
+    "wtfpl",
+    "deepfloyd-if-license",
 )
 LICENSE_CODE = {lic: i for i, lic in enumerate(LICENSES)}
 
 ROOT_LICENSE_WEIGHTS: dict[str | None, float] = {
-    None: 0.30, "apache-2.0": 0.33, "mit": 0.14, "other": 0.04, "unknown": 0.01, "cc-by-4.0": 0.02,
-    "cc-by-nc-4.0": 0.025, "cc-by-sa-4.0": 0.01, "cc-by-nc-sa-4.0": 0.01, "openrail": 0.02,
-    "creativeml-openrail-m": 0.02, "openrail++": 0.005, "bigscience-openrail-m": 0.003,
-    "bigscience-bloom-rail-1.0": 0.002, "bigcode-openrail-m": 0.002, "llama2": 0.005, "llama3": 0.004,
-    "llama3.1": 0.004, "llama3.2": 0.002, "llama3.3": 0.001, "gemma": 0.004, "gpl-3.0": 0.01,
-    "agpl-3.0": 0.002, "bsd-3-clause": 0.004, "afl-3.0": 0.003, "cc0-1.0": 0.003, "artistic-2.0": 0.001,
-    "lgpl-3.0": 0.001, "wtfpl": 0.001, "deepfloyd-if-license": 0.001,
+    None: 0.30,
+    "apache-2.0": 0.33,
+    "mit": 0.14,
+    "other": 0.04,
+    "unknown": 0.01,
+    "cc-by-4.0": 0.02,
+    "cc-by-nc-4.0": 0.025,
+    "cc-by-sa-4.0": 0.01,
+    "cc-by-nc-sa-4.0": 0.01,
+    "openrail": 0.02,
+    "creativeml-openrail-m": 0.02,
+    "openrail++": 0.005,
+    "bigscience-openrail-m": 0.003,
+    "bigscience-bloom-rail-1.0": 0.002,
+    "bigcode-openrail-m": 0.002,
+    "llama2": 0.005,
+    "llama3": 0.004,
+    "llama3.1": 0.004,
+    "llama3.2": 0.002,
+    "llama3.3": 0.001,
+    "gemma": 0.004,
+    "gpl-3.0": 0.01,
+    "agpl-3.0": 0.002,
+    "bsd-3-clause": 0.004,
+    "afl-3.0": 0.003,
+    "cc0-1.0": 0.003,
+    "artistic-2.0": 0.001,
+    "lgpl-3.0": 0.001,
+    "wtfpl": 0.001,
+    "deepfloyd-if-license": 0.001,
 }
 """Declared license of a model that has no base (assumption shaped by the real files, see README)."""
 
 DRIFT_LICENSE_WEIGHTS: dict[str | None, float] = {
-    None: 0.30, "apache-2.0": 0.36, "mit": 0.16, "other": 0.05, "unknown": 0.02, "cc-by-4.0": 0.02,
-    "cc-by-nc-4.0": 0.03, "cc-by-sa-4.0": 0.005, "cc-by-nc-sa-4.0": 0.005, "openrail": 0.015,
-    "creativeml-openrail-m": 0.005, "llama3": 0.005, "llama3.1": 0.005, "gemma": 0.002, "gpl-3.0": 0.01,
-    "agpl-3.0": 0.002, "bsd-3-clause": 0.002, "afl-3.0": 0.002, "cc0-1.0": 0.002, "wtfpl": 0.001,
+    None: 0.30,
+    "apache-2.0": 0.36,
+    "mit": 0.16,
+    "other": 0.05,
+    "unknown": 0.02,
+    "cc-by-4.0": 0.02,
+    "cc-by-nc-4.0": 0.03,
+    "cc-by-sa-4.0": 0.005,
+    "cc-by-nc-sa-4.0": 0.005,
+    "openrail": 0.015,
+    "creativeml-openrail-m": 0.005,
+    "llama3": 0.005,
+    "llama3.1": 0.005,
+    "gemma": 0.002,
+    "gpl-3.0": 0.01,
+    "agpl-3.0": 0.002,
+    "bsd-3-clause": 0.002,
+    "afl-3.0": 0.002,
+    "cc0-1.0": 0.002,
+    "wtfpl": 0.001,
 }
 """License a derivative declares when it does not copy its base's (Anatomy: drift to permissive)."""
 
@@ -170,33 +325,155 @@ OTHER_LICENSE_DETAILS: tuple[tuple[str | None, str | None], ...] = (
     (None, None),
 )
 
-PIPELINES_TEXT = ("text-generation", "text-classification", "token-classification", "question-answering",
-                  "translation", "summarization", "fill-mask", "feature-extraction", "text2text-generation",
-                  "sentence-similarity")
-PIPELINES_OTHER = ("image-classification", "text-to-image", "automatic-speech-recognition",
-                   "reinforcement-learning", "object-detection", "image-to-text", "any-to-any",
-                   "text-to-speech")
-LIBRARIES = ("transformers", "peft", "diffusers", "gguf", "sentence-transformers", "timm", "stable-baselines3",
-             "ml-agents", "keras", "pytorch", "mlx", "vllm", "fastai", "flair")
+PIPELINES_TEXT = (
+    "text-generation",
+    "text-classification",
+    "token-classification",
+    "question-answering",
+    "translation",
+    "summarization",
+    "fill-mask",
+    "feature-extraction",
+    "text2text-generation",
+    "sentence-similarity",
+)
+PIPELINES_OTHER = (
+    "image-classification",
+    "text-to-image",
+    "automatic-speech-recognition",
+    "reinforcement-learning",
+    "object-detection",
+    "image-to-text",
+    "any-to-any",
+    "text-to-speech",
+)
+LIBRARIES = (
+    "transformers",
+    "peft",
+    "diffusers",
+    "gguf",
+    "sentence-transformers",
+    "timm",
+    "stable-baselines3",
+    "ml-agents",
+    "keras",
+    "pytorch",
+    "mlx",
+    "vllm",
+    "fastai",
+    "flair",
+)
 
 QUANT_SUFFIXES = ("GGUF", "i1-GGUF", "AWQ", "GPTQ", "4bit", "8bit", "bnb-4bit", "mlx-4bit", "exl2", "Q4_K_M-GGUF")
 ADAPTER_SUFFIXES = ("lora", "LoRA", "qlora", "adapter", "peft", "lora-r16")
 MERGE_SUFFIXES = ("merge", "slerp", "ties", "dare-ties", "della", "model-stock")
 FINETUNE_SUFFIXES = ("finetuned", "sft", "dpo", "orpo", "instruct", "chat", "v2", "uncensored", "abliterated", "grpo")
-WORDS = ("alpha", "nova", "orca", "zephyr", "hermes", "atlas", "ember", "lumen", "sage", "pixel", "quill", "raven",
-         "tiny", "mini", "base", "large", "small", "medical", "legal", "code", "math", "vision", "speech", "bert",
-         "gpt", "t5", "vit", "resnet", "roberta", "distil", "neo", "sentiment", "ner", "qa", "summ", "translate",
-         "ppo", "dqn", "unit", "detr", "yolo", "clip", "wav2vec", "llava", "mamba", "rwkv", "phi", "falcon")
-SYLLABLES = ("ka", "ri", "to", "mo", "na", "shi", "lu", "ve", "za", "po", "de", "xi", "an", "el", "or", "um",
-             "ba", "ce", "fi", "go", "hu", "jo", "ky", "le", "mi", "ne", "qu", "ra", "se", "ti", "vo", "wu")
+WORDS = (
+    "alpha",
+    "nova",
+    "orca",
+    "zephyr",
+    "hermes",
+    "atlas",
+    "ember",
+    "lumen",
+    "sage",
+    "pixel",
+    "quill",
+    "raven",
+    "tiny",
+    "mini",
+    "base",
+    "large",
+    "small",
+    "medical",
+    "legal",
+    "code",
+    "math",
+    "vision",
+    "speech",
+    "bert",
+    "gpt",
+    "t5",
+    "vit",
+    "resnet",
+    "roberta",
+    "distil",
+    "neo",
+    "sentiment",
+    "ner",
+    "qa",
+    "summ",
+    "translate",
+    "ppo",
+    "dqn",
+    "unit",
+    "detr",
+    "yolo",
+    "clip",
+    "wav2vec",
+    "llava",
+    "mamba",
+    "rwkv",
+    "phi",
+    "falcon",
+)
+SYLLABLES = (
+    "ka",
+    "ri",
+    "to",
+    "mo",
+    "na",
+    "shi",
+    "lu",
+    "ve",
+    "za",
+    "po",
+    "de",
+    "xi",
+    "an",
+    "el",
+    "or",
+    "um",
+    "ba",
+    "ce",
+    "fi",
+    "go",
+    "hu",
+    "jo",
+    "ky",
+    "le",
+    "mi",
+    "ne",
+    "qu",
+    "ra",
+    "se",
+    "ti",
+    "vo",
+    "wu",
+)
 
 # GitHub repo license keys (ScanCode keys, as in PeaTMOSS gh_licenses.json); weights rounded from the real
 # file (36,884 repos): 46% unlicensed (null), then mit, apache-2.0, gpl-3.0, ...
 REPO_LICENSE_WEIGHTS: dict[str | None, float] = {
-    None: 0.461, "mit": 0.307, "apache-2.0": 0.134, "gpl-3.0": 0.040, "bsd-new": 0.022,
-    "cc-by-nc-4.0": 0.010, "bsd-simplified": 0.008, "proprietary-license": 0.008, "agpl-3.0": 0.007,
-    "cc-by-nc-sa-4.0": 0.007, "unknown-license-reference": 0.006, "cc-by-4.0": 0.003, "cc0-1.0": 0.003,
-    "mit-0": 0.002, "gpl-2.0": 0.002, "mpl-2.0": 0.002, "unlicense": 0.001, "lgpl-3.0": 0.001,
+    None: 0.461,
+    "mit": 0.307,
+    "apache-2.0": 0.134,
+    "gpl-3.0": 0.040,
+    "bsd-new": 0.022,
+    "cc-by-nc-4.0": 0.010,
+    "bsd-simplified": 0.008,
+    "proprietary-license": 0.008,
+    "agpl-3.0": 0.007,
+    "cc-by-nc-sa-4.0": 0.007,
+    "unknown-license-reference": 0.006,
+    "cc-by-4.0": 0.003,
+    "cc0-1.0": 0.003,
+    "mit-0": 0.002,
+    "gpl-2.0": 0.002,
+    "mpl-2.0": 0.002,
+    "unlicense": 0.001,
+    "lgpl-3.0": 0.001,
     "stable-diffusion-2022-08-22": 0.001,
 }
 REPO_MULTI_LICENSE_PROB = 0.045
@@ -262,8 +539,8 @@ def _author_names(n_authors: int) -> list[str]:
 
 def _family_sizes(n: int, rng: np.random.Generator) -> np.ndarray:
     """Descendant counts: the mega families first, then a Zipf tail summing to the derived target."""
-    derived_target = int(round(DERIVED_FRACTION * n))
-    mega = np.array([max(1, int(round(f.fraction * n))) for f in MEGA_FAMILIES], dtype=np.int64)
+    derived_target = round(DERIVED_FRACTION * n)
+    mega = np.array([max(1, round(f.fraction * n)) for f in MEGA_FAMILIES], dtype=np.int64)
     tail_target = max(0, derived_target - int(mega.sum()))
     cap = max(2, int(0.002 * n))
     guess = int(tail_target / 4) + 16
@@ -335,7 +612,9 @@ def build_structure(n: int, seed: int) -> Structure:
     n_extra = np.minimum(n_par - 1, avail[m_pos] - 1)  # cannot have more distinct parents than exist
     # Sample extra parents without replacement-ish: draw, then drop duplicates of the primary/others.
     rep_rows = np.repeat(np.arange(len(merge_rows)), n_extra)
-    draws = eligible_idx[first[m_pos][rep_rows] + np.floor(avail[m_pos][rep_rows] * rng.random(len(rep_rows))).astype(np.int64)]
+    draws = eligible_idx[
+        first[m_pos][rep_rows] + np.floor(avail[m_pos][rep_rows] * rng.random(len(rep_rows))).astype(np.int64)
+    ]
     primary = parent[merge_rows][rep_rows]
     keep = draws != primary
     pair = np.stack([rep_rows, draws]).T
@@ -370,7 +649,7 @@ def build_structure(n: int, seed: int) -> Structure:
 
     # Creation times: children after their parents (monotone in layout position within a family).
     u_t = rng.random(n)
-    created = START + ((END - START) * u_t ** 0.45).astype(np.int64)  # Hub growth skews to recent years
+    created = START + ((END - START) * u_t**0.45).astype(np.int64)  # Hub growth skews to recent years
     for f, mf in enumerate(MEGA_FAMILIES):
         created[starts[f]] = np.datetime64(mf.created + "T12:00:00", "s").astype(np.int64)
     root_t = created[starts][family[der]]
@@ -388,14 +667,19 @@ def build_structure(n: int, seed: int) -> Structure:
     # Rare self-references (isolated models naming themselves) and 2-cycles (a tail-family root whose
     # card names one of its own direct non-quantized children as base).
     isolated = np.arange(in_families, n)
-    n_self = max(1, int(round(n * SELF_REF_PER_MODEL)))
+    n_self = max(1, round(n * SELF_REF_PER_MODEL))
     self_ref = rng.choice(isolated, size=min(n_self, len(isolated)), replace=False)
     parent[self_ref] = self_ref
     relation[self_ref] = FINETUNE
-    n_cyc = max(1, int(round(n * TWO_CYCLE_PER_MODEL)))
+    n_cyc = max(1, round(n * TWO_CYCLE_PER_MODEL))
     tail_roots = starts[n_mega:]
-    child_of_root = der[(parent[der] == starts[family[der]]) & (relation[der] != QUANTIZED) & (relation[der] != MERGE)
-                        & ~dangling[der] & (family[der] >= n_mega)]
+    child_of_root = der[
+        (parent[der] == starts[family[der]])
+        & (relation[der] != QUANTIZED)
+        & (relation[der] != MERGE)
+        & ~dangling[der]
+        & (family[der] >= n_mega)
+    ]
     if len(child_of_root) and len(tail_roots):
         picks = rng.choice(child_of_root, size=min(n_cyc, len(child_of_root)), replace=False)
         _, first_per_root = np.unique(family[picks], return_index=True)
@@ -407,10 +691,26 @@ def build_structure(n: int, seed: int) -> Structure:
     card_only = rng.random(n) < CARD_ONLY_FRACTION
     card_only[starts[:n_mega]] = False
     perm = rng.permutation(n).astype(np.int32)
-    return Structure(n=n, seed=seed, family=family, family_root=starts.astype(np.int32), parent=parent,
-                     relation=relation, merge_ptr=merge_ptr, merge_rows=merge_rows, merge_extra=merge_extra,
-                     dangling=dangling, author=author, authors=authors, license=license_, created=created,
-                     popularity=popularity, card_only=card_only, perm=perm, n_mega=n_mega)
+    return Structure(
+        n=n,
+        seed=seed,
+        family=family,
+        family_root=starts.astype(np.int32),
+        parent=parent,
+        relation=relation,
+        merge_ptr=merge_ptr,
+        merge_rows=merge_rows,
+        merge_extra=merge_extra,
+        dangling=dangling,
+        author=author,
+        authors=authors,
+        license=license_,
+        created=created,
+        popularity=popularity,
+        card_only=card_only,
+        perm=perm,
+        n_mega=n_mega,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -451,8 +751,10 @@ def model_ids(s: Structure, idxs: np.ndarray) -> list[str]:
     relc = np.maximum(rel, 0)
     suffix = np.where(named_as_root, 0, _SUFFIX_OFFSET[relc] + _hash_pick(idxs, 1 << 20, 3) % _SUFFIX_COUNT[relc])
     authors = s.authors
-    out = [f"{authors[a]}/{_STEMS[st]}-{_SUFFIXES[sf]}{i:x}"
-           for a, st, sf, i in zip(s.author[idxs].tolist(), stem.tolist(), suffix.tolist(), idxs.tolist())]
+    out = [
+        f"{authors[a]}/{_STEMS[st]}-{_SUFFIXES[sf]}{i:x}"
+        for a, st, sf, i in zip(s.author[idxs].tolist(), stem.tolist(), suffix.tolist(), idxs.tolist())
+    ]
     for j in np.flatnonzero(mega & (root == idxs)).tolist():
         mf = MEGA_FAMILIES[int(fam[j])]
         out[j] = f"{mf.author}/{mf.name}"
@@ -515,7 +817,9 @@ def _iso(seconds: np.ndarray) -> list[str]:
     return [t + "Z" for t in np.datetime_as_string(seconds.astype("datetime64[s]"), unit="ms").tolist()]
 
 
-def _pipelines_and_libraries(s: Structure, idxs: np.ndarray, r: np.ndarray) -> tuple[list[str | None], list[str | None]]:
+def _pipelines_and_libraries(
+    s: Structure, idxs: np.ndarray, r: np.ndarray
+) -> tuple[list[str | None], list[str | None]]:
     """pipeline_tag and library_name per model (either may be absent); ``r`` is 4 uniforms per model."""
     fam = s.family[idxs]
     rel = s.relation[idxs]
@@ -587,7 +891,7 @@ def render_chunk(s: Structure, chunk_no: int) -> list[dict[str, Any]]:
     for j, rj in enumerate(r.tolist()):
         mid, rel, bases = ids[j], rel_l[j], bases_l[j]
         lic, pipe, lib = LICENSES[lic_l[j]], pipes[j], libs[j]
-        datasets = sorted(set(ds_names[3 * j:3 * j + n_ds_l[j]]))
+        datasets = sorted(set(ds_names[3 * j : 3 * j + n_ds_l[j]]))
         card: dict[str, Any] = {}
         if bases:
             card["base_model"] = bases if (len(bases) > 1 or rj[2] < 0.6) else bases[0]
@@ -630,11 +934,14 @@ def render_chunk(s: Structure, chunk_no: int) -> list[dict[str, Any]]:
         tags.append("region:us")
 
         idx = int(idxs[j])
-        gated: bool | str = gated_mega.get(idx, False) if 0 <= fam_l[j] < s.n_mega else (
-            False if rj[6] < 0.95 else ("auto" if rj[6] < 0.99 else "manual"))
+        gated: bool | str = (
+            gated_mega.get(idx, False)
+            if 0 <= fam_l[j] < s.n_mega
+            else (False if rj[6] < 0.95 else ("auto" if rj[6] < 0.99 else "manual"))
+        )
         off = 56 * j
         rec: dict[str, Any] = {
-            "_id": oid_time[j] + hexes[off:off + 16],
+            "_id": oid_time[j] + hexes[off : off + 16],
             "author": mid.split("/", 1)[0],
             "cardData": card,
             "createdAt": created_s[j],
@@ -653,9 +960,9 @@ def render_chunk(s: Structure, chunk_no: int) -> list[dict[str, Any]]:
         rec["private"] = False
         if rj[7] > 0.75:
             rec["safetensors"] = {"parameters": {"BF16": params_l[j]}, "total": params_l[j]}
-        rec["sha"] = hexes[off + 16:off + 56]
+        rec["sha"] = hexes[off + 16 : off + 56]
         rec["siblings"] = _siblings(rel, lib, mid)
-        rec["spaces"] = sp_names[sp_start_l[j]:sp_start_l[j + 1]]
+        rec["spaces"] = sp_names[sp_start_l[j] : sp_start_l[j + 1]]
         rec["tags"] = tags
         rec["usedStorage"] = storage[j]
         out.append(rec)
@@ -681,15 +988,30 @@ def parquet_schema() -> Any:
     import pyarrow as pa
 
     ts = pa.timestamp("ms", tz="UTC")
-    return pa.schema([
-        ("_id", pa.string()), ("author", pa.string()), ("cardData", pa.string()), ("createdAt", ts),
-        ("disabled", pa.bool_()), ("downloads", pa.int64()), ("gated", pa.string()), ("id", pa.string()),
-        ("lastModified", ts), ("library_name", pa.string()), ("likes", pa.int64()), ("modelId", pa.string()),
-        ("pipeline_tag", pa.string()), ("private", pa.bool_()), ("safetensors", pa.string()),
-        ("sha", pa.string()), ("siblings", pa.list_(pa.struct([("rfilename", pa.string())]))),
-        ("spaces", pa.list_(pa.string())), ("tags", pa.list_(pa.string())),
-        ("usedStorage", pa.int64()),
-    ])
+    return pa.schema(
+        [
+            ("_id", pa.string()),
+            ("author", pa.string()),
+            ("cardData", pa.string()),
+            ("createdAt", ts),
+            ("disabled", pa.bool_()),
+            ("downloads", pa.int64()),
+            ("gated", pa.string()),
+            ("id", pa.string()),
+            ("lastModified", ts),
+            ("library_name", pa.string()),
+            ("likes", pa.int64()),
+            ("modelId", pa.string()),
+            ("pipeline_tag", pa.string()),
+            ("private", pa.bool_()),
+            ("safetensors", pa.string()),
+            ("sha", pa.string()),
+            ("siblings", pa.list_(pa.struct([("rfilename", pa.string())]))),
+            ("spaces", pa.list_(pa.string())),
+            ("tags", pa.list_(pa.string())),
+            ("usedStorage", pa.int64()),
+        ]
+    )
 
 
 def _to_column(name: str, values: list[Any]) -> Any:
@@ -728,7 +1050,7 @@ def parquet_row_to_record(row: dict[str, Any]) -> dict[str, Any]:
         if k in PARQUET_JSON_COLUMNS:
             v = json.loads(v)
         elif k in PARQUET_TIME_COLUMNS:
-            v = v.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{v.microsecond // 1000:03d}Z"
+            v = v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{v.microsecond // 1000:03d}Z"
         elif k == "gated":
             v = False if v == "false" else v
         rec[k] = v
@@ -753,8 +1075,7 @@ def _table_chunk(chunk_no: int) -> Any:
     assert _WORKER_STRUCTURE is not None
     chunk = render_chunk(_WORKER_STRUCTURE, chunk_no)
     schema = parquet_schema()
-    return pa.table({name: _to_column(name, [rec.get(name) for rec in chunk]) for name in schema.names},
-                    schema=schema)
+    return pa.table({name: _to_column(name, [rec.get(name) for rec in chunk]) for name in schema.names}, schema=schema)
 
 
 def _rendered(s: Structure, fn: Callable[[int], T], workers: int) -> Iterator[T]:
@@ -781,9 +1102,9 @@ def _rendered(s: Structure, fn: Callable[[int], T], workers: int) -> Iterator[T]
 
 def write_jsonl(path: Path, s: Structure, compress: bool = False, workers: int = 1) -> int:
     """Write records one JSON object per line (gzip'd if ``compress``); returns the record count."""
-    opener = (gzip.open(path, "wt", encoding="utf-8", compresslevel=1) if compress
-              else open(path, "w", encoding="utf-8"))
-    with opener as fh:
+    with (
+        gzip.open(path, "wt", encoding="utf-8", compresslevel=1) if compress else open(path, "w", encoding="utf-8")
+    ) as fh:
         for text in _rendered(s, _jsonl_chunk, workers):
             fh.write(text)
     return s.n
@@ -831,8 +1152,9 @@ def write_repos(s: Structure, csv_path: Path, licenses_path: Path) -> int:
         for repo, models, lic_k, several in zip(repo_names, used, lic_pick.tolist(), multi.tolist()):
             for idx in models.tolist():
                 mid = next(used_ids)
-                out.writerow([f"github.com/{repo}", mid, f"https://huggingface.co/{mid}",
-                              LICENSES[int(s.license[idx])] or ""])
+                out.writerow(
+                    [f"github.com/{repo}", mid, f"https://huggingface.co/{mid}", LICENSES[int(s.license[idx])] or ""]
+                )
                 rows += 1
             key = codes[lic_k]
             if key is None:
@@ -868,7 +1190,7 @@ def structure_stats(s: Structure) -> dict[str, Any]:
     """Summary of the generated graph (edges by relation, family sizes, depth) from the structure."""
     has = s.parent >= 0
     n_edges_rel = {name: int(((s.relation == i) & has).sum()) for i, name in enumerate(RELATIONS)}
-    n_edges_rel["merge"] += int(len(s.merge_extra))
+    n_edges_rel["merge"] += len(s.merge_extra)
     fam_sizes = np.bincount(s.family[s.family >= 0])
     depth = primary_depth(s)
     return {
@@ -891,14 +1213,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--models", type=int, required=True)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--format", choices=("jsonl", "jsonl.gz", "parquet"), default=None,
-                    help="default: from the --out suffix, else jsonl")
-    ap.add_argument("--repos-out", type=Path, default=None,
-                    help="CSV like PeaTMOSS gh_to_hf_mapping.csv; licenses go to --repo-licenses-out")
-    ap.add_argument("--repo-licenses-out", type=Path, default=None,
-                    help="JSON like PeaTMOSS gh_licenses.json (default: gh_licenses.json next to --repos-out)")
-    ap.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
-                    help="processes rendering chunks (output is identical for any value)")
+    ap.add_argument(
+        "--format",
+        choices=("jsonl", "jsonl.gz", "parquet"),
+        default=None,
+        help="default: from the --out suffix, else jsonl",
+    )
+    ap.add_argument(
+        "--repos-out",
+        type=Path,
+        default=None,
+        help="CSV like PeaTMOSS gh_to_hf_mapping.csv; licenses go to --repo-licenses-out",
+    )
+    ap.add_argument(
+        "--repo-licenses-out",
+        type=Path,
+        default=None,
+        help="JSON like PeaTMOSS gh_licenses.json (default: gh_licenses.json next to --repos-out)",
+    )
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="processes rendering chunks (output is identical for any value)",
+    )
     ap.add_argument("--stats", action="store_true", help="print a JSON summary of the graph to stderr")
     a = ap.parse_args(argv)
     fmt = a.format or ("parquet" if a.out.suffix == ".parquet" else "jsonl.gz" if a.out.suffix == ".gz" else "jsonl")

@@ -54,8 +54,10 @@ class InputFileError(GraphscError):
     def __init__(self, path: str, reason: str, hint: str | None = None) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"Cannot read {path}: {reason}",
-                         hint or "Check the path and that the file is JSONL (.jsonl/.jsonl.gz) or Parquet.")
+        super().__init__(
+            f"Cannot read {path}: {reason}",
+            hint or "Check the path and that the file is JSONL (.jsonl/.jsonl.gz) or Parquet.",
+        )
 
 
 class StoreError(GraphscError):
@@ -72,7 +74,8 @@ class MissingStoreError(StoreError):
     def __init__(self, location: str) -> None:
         self.location = location
         GraphscError.__init__(
-            self, f"no graphsc database at {location} — run `graphsc ingest` or `graphsc demo` first",
+            self,
+            f"no graphsc database at {location} — run `graphsc ingest` or `graphsc demo` first",
             "Or point --db / GRAPHSC_DB at an existing graphsc database.",
         )
 
@@ -114,6 +117,8 @@ class UnknownLicenseError(GraphscError):
         elif suggestions:
             hint = "Did you mean: " + ", ".join(suggestions) + "?"
         else:
-            hint = ("Give a Hugging Face license id (apache-2.0, llama3.1), an SPDX id or a license name; "
-                    "the table is graphsc/licenses/data/licenses.toml.")
+            hint = (
+                "Give a Hugging Face license id (apache-2.0, llama3.1), an SPDX id or a license name; "
+                "the table is graphsc/licenses/data/licenses.toml."
+            )
         super().__init__(f"License {text!r} is not in the license table.", hint)

@@ -59,11 +59,11 @@ def strongly_connected_components(nodes: Iterable[N], successors: Mapping[N, lis
 
 def cycles(nodes: Iterable[N], successors: Mapping[N, list[N]]) -> list[list[N]]:
     """The groups of nodes that lie on a cycle: components of two or more, and self-loops."""
-    found = []
-    for component in strongly_connected_components(nodes, successors):
-        if len(component) > 1 or component[0] in successors.get(component[0], []):
-            found.append(sorted(component, key=str))
-    return found
+    return [
+        sorted(component, key=str)
+        for component in strongly_connected_components(nodes, successors)
+        if len(component) > 1 or component[0] in successors.get(component[0], [])
+    ]
 
 
 def longest_path_lengths(nodes: Iterable[N], successors: Mapping[N, list[N]]) -> dict[N, int]:

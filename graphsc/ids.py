@@ -39,7 +39,9 @@ _HOST_PREFIXES = ("hf.co/", "huggingface.co/", "www.huggingface.co/")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 _TYPE_PREFIXES: dict[RepoType, str] = {"dataset": "datasets", "space": "spaces", "model": "models"}
 # URL path segments after an id that name a page of the repo, not part of the id.
-_REPO_PAGES = frozenset({"tree", "resolve", "blob", "raw", "commit", "commits", "discussions", "edit", "viewer", "files"})
+_REPO_PAGES = frozenset(
+    {"tree", "resolve", "blob", "raw", "commit", "commits", "discussions", "edit", "viewer", "files"}
+)
 MAX_VALUE_SHOWN = 200
 _SHOWN_DEPTH = 16
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -110,7 +112,7 @@ def shown(value: Any) -> str:
         except (RecursionError, ValueError, TypeError):  # nested too deep for the encoder, a cycle, odd dict keys
             text = json.dumps(_clipped(value, _SHOWN_DEPTH), default=str, ensure_ascii=False)
     text = storable(text)
-    return text if len(text) <= MAX_VALUE_SHOWN else text[:MAX_VALUE_SHOWN - 1] + "…"
+    return text if len(text) <= MAX_VALUE_SHOWN else text[: MAX_VALUE_SHOWN - 1] + "…"
 
 
 def _from_url(rest: str, repo_type: RepoType) -> str | None:
@@ -156,14 +158,19 @@ _NOT_A_STRING = ParsedId(None, rejection="not-a-string")
 # Parsed values by repo type and legacy flag: bases, datasets and Spaces repeat across a dump's records, and this
 # is ingest's hottest call (a plain dict: functools.lru_cache's wrapper costs more than most parses).
 _CACHE_SIZE = 1 << 17
-_PARSED: dict[str, dict[bool, dict[str, ParsedId]]] = {
-    t: {True: {}, False: {}} for t in ("model", "dataset", "space")
-}
+_PARSED: dict[str, dict[bool, dict[str, ParsedId]]] = {t: {True: {}, False: {}} for t in ("model", "dataset", "space")}
 
 
 def _parse_text(value: str, repo_type: RepoType, legacy: bool) -> ParsedId:
-    if (len(value) <= 96 and "/" in value and _FAST_ID.fullmatch(value) and "--" not in value and ".." not in value
-            and not value.endswith(".git") and not value.lower().startswith(_HOST_PREFIXES)):
+    if (
+        len(value) <= 96
+        and "/" in value
+        and _FAST_ID.fullmatch(value)
+        and "--" not in value
+        and ".." not in value
+        and not value.endswith(".git")
+        and not value.lower().startswith(_HOST_PREFIXES)
+    ):
         return ParsedId(value, "plain")
     text = value.strip()
     if text.endswith("/") and text.count("/") == 2 and not looks_like_local_path(text[:-1]):
@@ -180,7 +187,7 @@ def _parse_text(value: str, repo_type: RepoType, legacy: bool) -> ParsedId:
             return ParsedId(None, rejection="malformed")
         text, resolution = reduced, "url"
     elif repo_type != "model" and text.startswith(_TYPE_PREFIXES[repo_type] + "/"):
-        text = text[len(_TYPE_PREFIXES[repo_type]) + 1:]
+        text = text[len(_TYPE_PREFIXES[repo_type]) + 1 :]
     if "@" in text and not looks_like_local_path(text):
         text = text.split("@", 1)[0]
         resolution = "url"

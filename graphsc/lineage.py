@@ -78,7 +78,12 @@ def _adjacency(edges: Iterable[DerivedFrom], up: bool) -> dict[str, list[str]]:
 def _first_relations(model_id: str, edges: list[DerivedFrom], depth: Mapping[str, int]) -> dict[str, str]:
     relation: dict[str, str] = {}
     for e in sorted(edges, key=lambda e: (depth.get(e.base, 1 << 30), e.base, e.child)):
-        if e.child != model_id and e.child in depth and e.child not in relation and depth.get(e.base) == depth[e.child] - 1:
+        if (
+            e.child != model_id
+            and e.child in depth
+            and e.child not in relation
+            and depth.get(e.base) == depth[e.child] - 1
+        ):
             relation[e.child] = e.relation
     return relation
 
@@ -110,7 +115,7 @@ def compute_lineage(
     roots: tuple[str, ...] = ()
     ancestor_distance: dict[str, int] = {}
     if direction != "down":
-        lengths = longest_path_lengths(list(up) + [model_id], up)
+        lengths = longest_path_lengths([*list(up), model_id], up)
         generation = lengths[model_id]
         reachable = bfs_distances(model_id, up)
         roots = tuple(sorted(n for n in reachable if lengths.get(n, 0) == 0))
@@ -119,7 +124,9 @@ def compute_lineage(
     descendant_depth: dict[str, int] = {}
     if direction != "up":
         descendant_depth = bfs_distances(model_id, down, max_depth)
-        down_edges = [e for e in down_edges if _within(descendant_depth, e.base, max_depth) and e.child in descendant_depth]
+        down_edges = [
+            e for e in down_edges if _within(descendant_depth, e.base, max_depth) and e.child in descendant_depth
+        ]
 
     all_edges = up_edges + down_edges
     found_cycles = cycles({*up, *down}, _adjacency(set(all_edges), up=True))

@@ -95,7 +95,9 @@ def push(
     report = PushReport(since=source.get_state(key) if since_last else None)
     for kind, is_node, batch_field, reader, changed in PARTS:
         written = 0
-        for rows in _changed_pages(getattr(source, reader)(batch_size), changed, report.since, report, on_scanned, kind):
+        for rows in _changed_pages(
+            getattr(source, reader)(batch_size), changed, report.since, report, on_scanned, kind
+        ):
             target.write(GraphBatch(**{batch_field: rows}))
             written += len(rows)
         (report.nodes if is_node else report.edges)[kind] = written
@@ -104,16 +106,22 @@ def push(
             source.set_state({key: report.watermark})
         except StoreError as error:
             raise StoreError(
-                source.location, f"the push to {redact_url(target.location)} is complete, but its watermark could "
-                f"not be recorded ({error.message})", (error.hint or "") + " Until then --since-last pushes everything.",
+                source.location,
+                f"the push to {redact_url(target.location)} is complete, but its watermark could "
+                f"not be recorded ({error.message})",
+                (error.hint or "") + " Until then --since-last pushes everything.",
             ) from None
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _changed_pages(
-    pages: Iterable[list[Any]], changed: _Changed, since: str | None, report: PushReport,
-    on_scanned: Callable[[str, int], None] | None, kind: str,
+    pages: Iterable[list[Any]],
+    changed: _Changed,
+    since: str | None,
+    report: PushReport,
+    on_scanned: Callable[[str, int], None] | None,
+    kind: str,
 ) -> Iterator[list[Any]]:
     for page in pages:
         report.scanned += len(page)

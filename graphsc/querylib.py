@@ -74,8 +74,10 @@ def find_query(name_or_path: str) -> QueryFile:
     if path.is_file():
         return parse_query_file(path)
     names = ", ".join(q.name for q in list_queries())
-    raise GraphscError(f"No query named {name_or_path!r} and no such file.",
-                       f"Shipped queries: {names} (graphsc query --list); or give the path of a .cypher file.")
+    raise GraphscError(
+        f"No query named {name_or_path!r} and no such file.",
+        f"Shipped queries: {names} (graphsc query --list); or give the path of a .cypher file.",
+    )
 
 
 def parse_query_file(path: Path) -> QueryFile:
@@ -105,8 +107,12 @@ def parse_query_file(path: Path) -> QueryFile:
     if not statements:
         raise GraphscError(f"{path} holds no Cypher statement.", "A query file needs at least one statement.")
     return QueryFile(
-        name=fields.get("name") or path.name.removesuffix(SUFFIX), path=path, description=" ".join(description),
-        params=tuple(params), example=fields.get("example", ""), statements=statements,
+        name=fields.get("name") or path.name.removesuffix(SUFFIX),
+        path=path,
+        description=" ".join(description),
+        params=tuple(params),
+        example=fields.get("example", ""),
+        statements=statements,
     )
 
 
@@ -156,5 +162,7 @@ def check_params(query: QueryFile, params: dict[str, Any]) -> None:
     if missing:
         described = {p.name: f"{p.name} ({p.type}): {p.description}" for p in query.params}
         lines = "; ".join(described.get(name, name) for name in missing)
-        raise GraphscError(f"Query {query.name} needs --param for: {lines}.",
-                           f"Example: {query.example}" if query.example else "Pass each as --param key=value.")
+        raise GraphscError(
+            f"Query {query.name} needs --param for: {lines}.",
+            f"Example: {query.example}" if query.example else "Pass each as --param key=value.",
+        )

@@ -95,7 +95,15 @@ class Uses(NamedTuple):
 # names that is not taken as lineage (``unconfirmed``: a card base no Hub tag confirms; ``self-reference``), or an id
 # that was resolved to another (``legacy``: a legacy id renamed; ``renamed``: an unconfirmed card base that turned
 # out to be the old id of a tagged base).
-NOTE_KINDS: tuple[str, ...] = ("local-path", "malformed", "wrong-type", "unconfirmed", "self-reference", "legacy", "renamed")
+NOTE_KINDS: tuple[str, ...] = (
+    "local-path",
+    "malformed",
+    "wrong-type",
+    "unconfirmed",
+    "self-reference",
+    "legacy",
+    "renamed",
+)
 REJECTED_KINDS = frozenset({"local-path", "malformed", "wrong-type"})
 
 
@@ -182,8 +190,11 @@ class GraphBatch:
         starts = {key: self._starts[key] for key in self._repeated}
 
         def keep(items: list[Any], owner: Callable[[Any], str | None], slot: int) -> list[Any]:
-            return [x for i, x in enumerate(items)
-                    if (key := owner(x)) is None or key not in starts or i >= starts[key][slot]]
+            return [
+                x
+                for i, x in enumerate(items)
+                if (key := owner(x)) is None or key not in starts or i >= starts[key][slot]
+            ]
 
         kept = keep(self.derived_from, lambda e: e.child.lower(), 0)
         if len(kept) < len(self.derived_from):
@@ -199,6 +210,13 @@ class GraphBatch:
 
     def __len__(self) -> int:
         return (
-            len(self.models) + len(self.datasets) + len(self.repos) + len(self.spaces)
-            + len(self.derived_from) + len(self.trained_on) + len(self.uses) + len(self.notes) + len(self.aliases)
+            len(self.models)
+            + len(self.datasets)
+            + len(self.repos)
+            + len(self.spaces)
+            + len(self.derived_from)
+            + len(self.trained_on)
+            + len(self.uses)
+            + len(self.notes)
+            + len(self.aliases)
         )

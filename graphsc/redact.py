@@ -14,7 +14,9 @@ MASK = "***"
 # scheme://userinfo@ — the userinfo runs to the last "@" of the URL (a password may hold "@", "#", "/" or "?").
 _USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>\S*)@")
 # ?password=... / &token=... in a query string
-_SECRET_PARAMS = re.compile(r"(?i)(?P<key>[?&;](?:password|passwd|pwd|pass|token|secret|api[_-]?key|auth)=)[^&#\s:,;)]*")
+_SECRET_PARAMS = re.compile(
+    r"(?i)(?P<key>[?&;](?:password|passwd|pwd|pass|token|secret|api[_-]?key|auth)=)[^&#\s:,;)]*"
+)
 
 
 def _masked_userinfo(userinfo: str) -> str:

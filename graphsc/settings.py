@@ -36,8 +36,9 @@ def env_url(name: str) -> str | None:
     return raw
 
 
-def env_number(name: str, default: float, *, minimum: float, integer: bool = False, allowed: str,
-               maximum: float = math.inf) -> float:
+def env_number(
+    name: str, default: float, *, minimum: float, integer: bool = False, allowed: str, maximum: float = math.inf
+) -> float:
     """The number environment variable ``name`` holds, or ``default`` when it is unset or blank.
 
     Takes the variable's name, its default, the smallest value allowed, whether it must be a whole number, and

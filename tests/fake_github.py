@@ -53,7 +53,11 @@ def secondary_limit(retry_after: int = 1) -> Fault:
 
 
 def primary_limit(reset_in: int = 1) -> Fault:
-    headers = {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + reset_in)}
+    headers = {
+        "X-RateLimit-Limit": "10",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": str(int(time.time()) + reset_in),
+    }
     return Fault(403, headers, {"message": PRIMARY_MESSAGE})
 
 
@@ -117,7 +121,7 @@ class FakeGitHub:
     def search(self, query: str, page: int, per_page: int, text_match: bool) -> dict[str, Any]:
         terms = [t for t in shlex.split(query) if ":" not in t or t.startswith("hf-hub:")]
         hits = [f for f in self.files if all(t in f.content for t in terms)]
-        chunk = hits[(page - 1) * per_page: page * per_page]
+        chunk = hits[(page - 1) * per_page : page * per_page]
         return {
             "total_count": len(hits),
             "incomplete_results": False,
@@ -135,9 +139,13 @@ class FakeGitHub:
             "git_url": f"{base}/repos/{file.repo}/git/blobs/{'a' * 40}",
             "html_url": f"https://github.com/{file.repo}/blob/{file.ref}/{file.path}",
             "repository": {
-                "id": abs(hash(file.repo)) % 10**8, "name": name, "full_name": file.repo,
-                "owner": {"login": owner, "id": 1, "type": "User"}, "private": False,
-                "html_url": f"https://github.com/{file.repo}", "url": f"{base}/repos/{file.repo}",
+                "id": abs(hash(file.repo)) % 10**8,
+                "name": name,
+                "full_name": file.repo,
+                "owner": {"login": owner, "id": 1, "type": "User"},
+                "private": False,
+                "html_url": f"https://github.com/{file.repo}",
+                "url": f"{base}/repos/{file.repo}",
             },
             "score": 1.0,
         }
@@ -151,11 +159,18 @@ class FakeGitHub:
             return None
         owner, name = full_name.split("/")
         return {
-            "id": abs(hash(full_name)) % 10**8, "name": name, "full_name": full_name,
-            "owner": {"login": owner, "id": 1, "type": "User"}, "private": False,
-            "html_url": f"https://github.com/{full_name}", "url": f"{self.url}/repos/{full_name}",
-            "stargazers_count": repo.stars, "watchers_count": repo.stars, "archived": repo.archived,
-            "pushed_at": repo.pushed_at, "default_branch": "main",
+            "id": abs(hash(full_name)) % 10**8,
+            "name": name,
+            "full_name": full_name,
+            "owner": {"login": owner, "id": 1, "type": "User"},
+            "private": False,
+            "html_url": f"https://github.com/{full_name}",
+            "url": f"{self.url}/repos/{full_name}",
+            "stargazers_count": repo.stars,
+            "watchers_count": repo.stars,
+            "archived": repo.archived,
+            "pushed_at": repo.pushed_at,
+            "default_branch": "main",
             "license": _license(repo.spdx_id),
         }
 
@@ -163,8 +178,12 @@ class FakeGitHub:
         for f in self.files:
             if f.repo == full_name and f.path == path:
                 return {
-                    "type": "file", "encoding": "base64", "name": path.rsplit("/", 1)[-1], "path": path,
-                    "sha": "a" * 40, "size": len(f.content.encode()),
+                    "type": "file",
+                    "encoding": "base64",
+                    "name": path.rsplit("/", 1)[-1],
+                    "path": path,
+                    "sha": "a" * 40,
+                    "size": len(f.content.encode()),
                     "content": base64.encodebytes(f.content.encode()).decode(),
                     "url": f"{self.url}/repos/{full_name}/contents/{quote(path)}",
                 }
@@ -182,7 +201,7 @@ def _text_match(file: FakeFile, term: str) -> dict[str, Any]:
     """A fragment like GitHub's: the lines around the first occurrence of ``term``."""
     lines = file.content.split("\n")
     at = next((i for i, line in enumerate(lines) if term and term in line), 0)
-    fragment = "\n".join(lines[max(0, at - 3): at + 4])
+    fragment = "\n".join(lines[max(0, at - 3) : at + 4])
     start = fragment.find(term)
     return {
         "object_url": f"https://api.github.com/repositories/1/contents/{file.path}",
@@ -199,10 +218,10 @@ _REPO = re.compile(r"^/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)(?P<rest>/.*)?$")
 class _Handler(BaseHTTPRequestHandler):
     github: FakeGitHub
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output quiet
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         url = urlparse(self.path)
         query = parse_qs(url.query)
         route, match = self._route(url.path)
@@ -225,12 +244,20 @@ class _Handler(BaseHTTPRequestHandler):
             body = self.github.repo(full_name)
         elif route == "license":
             repo = self.github.repo(full_name)
-            body = None if repo is None or repo["license"] is None else {
-                "name": "LICENSE", "path": "LICENSE", "type": "file", "encoding": "base64", "content": "",
-                "license": repo["license"],
-            }
+            body = (
+                None
+                if repo is None or repo["license"] is None
+                else {
+                    "name": "LICENSE",
+                    "path": "LICENSE",
+                    "type": "file",
+                    "encoding": "base64",
+                    "content": "",
+                    "license": repo["license"],
+                }
+            )
         else:
-            body = self.github.contents(full_name, unquote(match["rest"][len("/contents/"):]))
+            body = self.github.contents(full_name, unquote(match["rest"][len("/contents/") :]))
         if body is None:
             return self._json(404, {"message": "Not Found"})
         return self._json(200, body)
@@ -265,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
 # A small population of real-looking repositories: two real uses of GPT-2 and three false positives.
 GPT2 = "openai-community/gpt2"
 
-TRAIN = '''import torch
+TRAIN = """import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 
@@ -273,15 +300,19 @@ def main():
     tokenizer = AutoTokenizer.from_pretrained("openai-community/gpt2")
     model = AutoModelForCausalLM.from_pretrained("openai-community/gpt2")
     return model
-'''
+"""
 LEGACY = 'from transformers import pipeline\n\ngen = pipeline("text-generation", model="gpt2")\nprint(gen("hi"))\n'
-COMMENTED = '# model = AutoModel.from_pretrained("openai-community/gpt2")\nmodel = AutoModel.from_pretrained(args.model)\n'
+COMMENTED = (
+    '# model = AutoModel.from_pretrained("openai-community/gpt2")\nmodel = AutoModel.from_pretrained(args.model)\n'
+)
 LONGER = 'model = AutoModel.from_pretrained("openai-community/gpt2-large")\n'
 README = 'Load it with `AutoModel.from_pretrained("openai-community/gpt2")`.\n'
 
 
 def populate(fake: FakeGitHub) -> None:
-    fake.add_file("alice/chatbot", "src/train.py", TRAIN, spdx_id="Apache-2.0", stars=42, pushed_at="2025-03-01T00:00:00Z")
+    fake.add_file(
+        "alice/chatbot", "src/train.py", TRAIN, spdx_id="Apache-2.0", stars=42, pushed_at="2025-03-01T00:00:00Z"
+    )
     fake.add_file("bob/legacy-app", "app.py", LEGACY, spdx_id=None, stars=3, archived=True)
     fake.add_file("carol/commented", "main.py", COMMENTED)
     fake.add_file("dave/large", "run.py", LONGER)

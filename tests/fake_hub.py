@@ -37,8 +37,22 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 FaultKind = Literal["status", "sleep", "bad_json", "cut"]
-LIST_FIELDS = ("_id", "id", "modelId", "author", "createdAt", "lastModified", "private", "gated", "disabled",
-               "downloads", "likes", "library_name", "pipeline_tag", "tags")
+LIST_FIELDS = (
+    "_id",
+    "id",
+    "modelId",
+    "author",
+    "createdAt",
+    "lastModified",
+    "private",
+    "gated",
+    "disabled",
+    "downloads",
+    "likes",
+    "library_name",
+    "pipeline_tag",
+    "tags",
+)
 
 
 @dataclass(slots=True)
@@ -63,8 +77,14 @@ def load_records(paths: Iterable[Path]) -> list[dict[str, Any]]:
 class FakeHub:
     """The server; use as a context manager. ``url`` is its endpoint, ``requests`` the targets it was sent."""
 
-    def __init__(self, records: list[dict[str, Any]], page_size: int = 5, private: Iterable[str] = (),
-                 latency: float = 0.0, renames: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        records: list[dict[str, Any]],
+        page_size: int = 5,
+        private: Iterable[str] = (),
+        latency: float = 0.0,
+        renames: Mapping[str, str] | None = None,
+    ) -> None:
         self.records = {r["id"]: r for r in records}
         self.renames = {old.lower(): new for old, new in (renames or {}).items()}
         self.latency = latency
@@ -135,14 +155,15 @@ class FakeHub:
         search = query.get("search", [""])[0].lower()
         author = query.get("author", [None])[0]
         found = [
-            r for r in self.records.values()
+            r
+            for r in self.records.values()
             if all(f in {t.lower() for t in r.get("tags") or [] if isinstance(t, str)} for f in filters)
             and search in r["id"].lower()
             and (author is None or r["id"].split("/", 1)[0] == author)
         ]
         size = min(self.page_size, int(query["limit"][0])) if "limit" in query else self.page_size
         start = int(query.get("cursor", ["0"])[0])
-        page = [self._list_item(r, query) for r in found[start:start + size]]
+        page = [self._list_item(r, query) for r in found[start : start + size]]
         if start + size >= len(found):
             return page, None
         following = {k: v[0] if len(v) == 1 else v for k, v in query.items() if k != "cursor"}
@@ -164,10 +185,10 @@ def _handler_class(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        def do_GET(self) -> None:
             try:
                 self._serve()
             except (BrokenPipeError, ConnectionResetError):
@@ -196,7 +217,7 @@ def _handler_class(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                     headers["Link"] = f'<{hub.url}/api/models?{urlencode(following, doseq=True)}>; rel="next"'
                 return 200, page, headers
             if path.startswith("/api/models/"):
-                model_id = path[len("/api/models/"):]
+                model_id = path[len("/api/models/") :]
                 key = model_id.lower()
                 if key in hub.private:
                     return 401, {"error": "Invalid username or password."}, {"X-Error-Code": "RepoNotFound"}
@@ -234,7 +255,7 @@ def descendants_in_data(records: Iterable[dict[str, Any]], root: str, max_depth:
     for record in records:
         for tag in record.get("tags") or []:
             if tag.startswith("base_model:") and tag.count(":") == 1:
-                children.setdefault(tag[len("base_model:"):], []).append(record["id"])
+                children.setdefault(tag[len("base_model:") :], []).append(record["id"])
     depth = {root: 0}
     frontier = [root]
     for level in range(1, max_depth + 1):
@@ -254,8 +275,9 @@ QWEN_LOWER_TAG = "someone/qwen-lowercase-tag"  # its card and tags spell its bas
 QWEN_CHILD = "someone/Qwen-Child"  # tagged with the canonical casing
 
 
-def _hub_record(model_id: str, base: str | None = None, card_base: str | None = None,
-                relation: str = "finetune") -> dict[str, Any]:
+def _hub_record(
+    model_id: str, base: str | None = None, card_base: str | None = None, relation: str = "finetune"
+) -> dict[str, Any]:
     """A Hub API record (``GET /api/models/{id}`` shape) for ``model_id``: tagged ``base_model:<base>`` and
     ``base_model:<relation>:<base>`` as the Hub tags a derivative, its card naming ``card_base`` (default ``base``)."""
     tags = ["transformers", "safetensors", "text-generation", "license:apache-2.0", "region:us"]
@@ -265,11 +287,23 @@ def _hub_record(model_id: str, base: str | None = None, card_base: str | None = 
     if card_base or base:
         card["base_model"] = card_base or base
     return {
-        "_id": hashlib.sha1(model_id.encode()).hexdigest()[:24], "id": model_id, "modelId": model_id,
-        "author": model_id.split("/", 1)[0], "sha": "0" * 40, "createdAt": "2025-01-02T03:04:05.000Z",
-        "lastModified": "2025-02-03T04:05:06.000Z", "private": False, "gated": False, "disabled": False,
-        "downloads": 10, "likes": 1, "library_name": "transformers", "pipeline_tag": "text-generation",
-        "tags": tags, "cardData": card, "spaces": [],
+        "_id": hashlib.sha1(model_id.encode()).hexdigest()[:24],
+        "id": model_id,
+        "modelId": model_id,
+        "author": model_id.split("/", 1)[0],
+        "sha": "0" * 40,
+        "createdAt": "2025-01-02T03:04:05.000Z",
+        "lastModified": "2025-02-03T04:05:06.000Z",
+        "private": False,
+        "gated": False,
+        "disabled": False,
+        "downloads": 10,
+        "likes": 1,
+        "library_name": "transformers",
+        "pipeline_tag": "text-generation",
+        "tags": tags,
+        "cardData": card,
+        "spaces": [],
     }
 
 

@@ -28,5 +28,10 @@ def ingested_db(folder: Path, records: list[dict], name: str = "g.db") -> Path:
 def chain_records(length: int) -> list[dict]:
     """``org/m0`` ← ``org/m1`` ← … ← ``org/m<length>``: each a finetune of the one before, all MIT."""
     return [{"id": "org/m0", "cardData": {"license": "mit"}}] + [
-        {"id": f"org/m{i}", "cardData": {"license": "mit", "base_model": f"org/m{i - 1}"},
-         "tags": [f"base_model:finetune:org/m{i - 1}"]} for i in range(1, length + 1)]
+        {
+            "id": f"org/m{i}",
+            "cardData": {"license": "mit", "base_model": f"org/m{i - 1}"},
+            "tags": [f"base_model:finetune:org/m{i - 1}"],
+        }
+        for i in range(1, length + 1)
+    ]

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from graphsc.errors import GraphscError
-from graphsc.querylib import QueryFile, find_query, library_dir, list_queries, parse_param_value, parse_params, check_params, used_params
+from graphsc.querylib import (
+    QueryFile,
+    check_params,
+    find_query,
+    library_dir,
+    list_queries,
+    parse_param_value,
+    parse_params,
+    used_params,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = list_queries()
@@ -37,7 +46,15 @@ def test_header_declares_what_the_file_uses(query: QueryFile) -> None:
 
 def test_param_values_are_typed_when_they_look_typed() -> None:
     assert [parse_param_value(v) for v in ["3", "-2", "0.5", "true", "False", "null", "org/m", "1e3x"]] == [
-        3, -2, 0.5, True, False, None, "org/m", "1e3x"]
+        3,
+        -2,
+        0.5,
+        True,
+        False,
+        None,
+        "org/m",
+        "1e3x",
+    ]
     descendants = find_query("descendants")
     assert parse_params(["id=1234", "max_depth=2"], descendants) == {"id": "1234", "max_depth": 2}
     with pytest.raises(GraphscError, match="Bad --param"):

@@ -31,8 +31,10 @@ def test_every_command_has_a_readme_section() -> None:
 
 
 def json_example(heading: str) -> dict:
-    section = README[README.index(heading):]
-    return json.loads(section[section.index("```json") + len("```json"): section.index("```", section.index("```json") + 7)])
+    section = README[README.index(heading) :]
+    return json.loads(
+        section[section.index("```json") + len("```json") : section.index("```", section.index("```json") + 7)]
+    )
 
 
 def test_lineage_json_example_has_the_fields_the_command_prints(tmp_path: Path, family_files: list[Path]) -> None:

@@ -25,16 +25,19 @@ SECRET = "s3cr3t-Pa55"
 URI = f"bolt://neo4j:{SECRET}@127.0.0.1:7999"
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("bolt://neo4j:secret@host:7999", "bolt://neo4j:***@host:7999"),
-    ("neo4j+s://admin:p%40ss@db.example.com", "neo4j+s://admin:***@db.example.com"),
-    ("https://user:pa@ss@example.com/path?q=1", "https://user:***@example.com/path?q=1"),
-    ("https://ghp_TOKEN123@github.com/o/r.git", "https://***@github.com/o/r.git"),
-    ("bolt://127.0.0.1:7687", "bolt://127.0.0.1:7687"),
-    ("/home/me/graphsc.db", "/home/me/graphsc.db"),
-    ("mail me at a@b.org", "mail me at a@b.org"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("bolt://neo4j:secret@host:7999", "bolt://neo4j:***@host:7999"),
+        ("neo4j+s://admin:p%40ss@db.example.com", "neo4j+s://admin:***@db.example.com"),
+        ("https://user:pa@ss@example.com/path?q=1", "https://user:***@example.com/path?q=1"),
+        ("https://ghp_TOKEN123@github.com/o/r.git", "https://***@github.com/o/r.git"),
+        ("bolt://127.0.0.1:7687", "bolt://127.0.0.1:7687"),
+        ("/home/me/graphsc.db", "/home/me/graphsc.db"),
+        ("mail me at a@b.org", "mail me at a@b.org"),
+        ("", ""),
+    ],
+)
 def test_redact_url(url: str, shown: str) -> None:
     assert redact_url(url) == shown
     assert redact_url(shown) == shown  # idempotent
@@ -48,11 +51,14 @@ def test_redact_text_redacts_every_url_in_a_message() -> None:
     assert has_credentials(URI) and not has_credentials("bolt://127.0.0.1:7687")
 
 
-@pytest.mark.parametrize("exc", [
-    ConfigurationError(f"URI userinfo is not supported. Given URI: {URI!r}."),
-    ServiceUnavailable(f"Couldn't connect to {URI}"),
-    OSError(f"connection to {URI} refused"),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ConfigurationError(f"URI userinfo is not supported. Given URI: {URI!r}."),
+        ServiceUnavailable(f"Couldn't connect to {URI}"),
+        OSError(f"connection to {URI} refused"),
+    ],
+)
 def test_store_errors_never_show_credentials(exc: Exception) -> None:
     error = store_error(URI, exc, "connecting")
     assert isinstance(error, StoreError)

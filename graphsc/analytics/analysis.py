@@ -14,13 +14,20 @@ from typing import TypeVar
 
 import numpy as np
 
-from graphsc.analytics.centrality import BETWEENNESS_SAMPLE, BETWEENNESS_SEED, Betweenness, betweenness, direct_derivatives, pagerank
+from graphsc.analytics.centrality import (
+    BETWEENNESS_SAMPLE,
+    BETWEENNESS_SEED,
+    Betweenness,
+    betweenness,
+    direct_derivatives,
+    pagerank,
+)
 from graphsc.analytics.depth import Depth, compute_depth
 from graphsc.analytics.families import Families, compute_families, root_nodes
 from graphsc.analytics.graph import DerivationGraph, Usage, build_derivation_graph, downloads_of, read_usage
-from graphsc.bulk import frozen_gc
 from graphsc.analytics.progress import NO_PROGRESS, Progress
 from graphsc.analytics.reach import Exposure, Reach, compute_exposure, compute_reach
+from graphsc.bulk import frozen_gc
 from graphsc.store.base import GraphStore
 
 T = TypeVar("T")
@@ -43,8 +50,11 @@ class Analysis:
     """Lazily computed whole-graph metrics of ``store`` (see docs/analytics.md for each definition)."""
 
     def __init__(
-        self, store: GraphStore, progress: Progress = NO_PROGRESS,
-        betweenness_sample: int = BETWEENNESS_SAMPLE, betweenness_seed: int = BETWEENNESS_SEED,
+        self,
+        store: GraphStore,
+        progress: Progress = NO_PROGRESS,
+        betweenness_sample: int = BETWEENNESS_SAMPLE,
+        betweenness_seed: int = BETWEENNESS_SEED,
     ) -> None:
         self.store = store
         self.progress = progress
@@ -102,8 +112,9 @@ class Analysis:
     @cached_property
     def betweenness(self) -> Betweenness:
         dg = self.graph
-        return self.timed("betweenness", lambda: betweenness(
-            dg, self.betweenness_sample, self.betweenness_seed, self.progress))
+        return self.timed(
+            "betweenness", lambda: betweenness(dg, self.betweenness_sample, self.betweenness_seed, self.progress)
+        )
 
     @cached_property
     def derivatives(self) -> np.ndarray:
@@ -121,7 +132,17 @@ class Analysis:
 
     def compute_all(self, with_betweenness: bool = True) -> None:
         """Compute every metric now (each timed on its own), e.g. before assembling ``ModelMetrics`` rows."""
-        for name in ("graph", "depth", "downloads", "families", "reach", "pagerank", "derivatives", "usage", "exposure"):
-            getattr(self, name)
+        for name in (
+            "graph",
+            "depth",
+            "downloads",
+            "families",
+            "reach",
+            "pagerank",
+            "derivatives",
+            "usage",
+            "exposure",
+        ):
+            _ = getattr(self, name)
         if with_betweenness:
-            self.betweenness
+            _ = self.betweenness

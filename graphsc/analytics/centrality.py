@@ -38,9 +38,7 @@ def pagerank(dg: DerivationGraph, progress: Progress = NO_PROGRESS) -> np.ndarra
     if n == 0:
         return np.zeros(0)
     progress.phase("PageRank (scipy)")
-    scores = nx.pagerank(
-        dg.graph, alpha=PAGERANK_ALPHA, tol=PAGERANK_L1_TOLERANCE / n, max_iter=PAGERANK_MAX_ITER
-    )
+    scores = nx.pagerank(dg.graph, alpha=PAGERANK_ALPHA, tol=PAGERANK_L1_TOLERANCE / n, max_iter=PAGERANK_MAX_ITER)
     result = np.zeros(n)
     result[np.fromiter(scores.keys(), dtype=np.int64, count=n)] = np.fromiter(scores.values(), dtype=float, count=n)
     return result
@@ -61,7 +59,10 @@ class Betweenness:
 
 
 def betweenness(
-    dg: DerivationGraph, k: int = BETWEENNESS_SAMPLE, seed: int = BETWEENNESS_SEED, progress: Progress = NO_PROGRESS,
+    dg: DerivationGraph,
+    k: int = BETWEENNESS_SAMPLE,
+    seed: int = BETWEENNESS_SEED,
+    progress: Progress = NO_PROGRESS,
 ) -> Betweenness:
     """Betweenness estimated from ``k`` sampled sources (see the module docstring for the exact estimator)."""
     n = dg.node_count

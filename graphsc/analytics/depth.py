@@ -90,7 +90,9 @@ def chain_to_root(dg: DerivationGraph, depth: Depth, node: int, members: dict[in
     current = node
     while gen[current] > 0:
         want = gen[current] - 1
-        candidates = [current] + [m for m in depth.cycles[members[current]] if m != current] if current in members else [current]
+        candidates = (
+            [current] + [m for m in depth.cycles[members[current]] if m != current] if current in members else [current]
+        )
         step = min(
             ((dg.ids[b], m, b) for m in candidates for b in dg.graph.successors(m) if gen[b] == want),
             default=None,
@@ -120,4 +122,3 @@ def longest_chains(dg: DerivationGraph, depth: Depth, top: int = 5) -> list[list
 def generation_of(dg: DerivationGraph, depth: Depth) -> dict[str, int]:
     """Model id → generation, for every node of ``dg``."""
     return dict(zip(dg.ids, depth.generation.tolist()))
-

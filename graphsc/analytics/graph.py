@@ -91,9 +91,13 @@ def build_derivation_graph(store: GraphStore, progress: Progress = NO_PROGRESS) 
         graph.add_nodes_from(range(len(ids)))
         graph.add_edges_from(zip(children, bases))
     return DerivationGraph(
-        graph=graph, ids=ids, index=index,
-        edge_child=np.asarray(children, dtype=np.int64), edge_base=np.asarray(bases, dtype=np.int64),
-        edge_relation=np.asarray(codes, dtype=np.int16), relations=relations,
+        graph=graph,
+        ids=ids,
+        index=index,
+        edge_child=np.asarray(children, dtype=np.int64),
+        edge_base=np.asarray(bases, dtype=np.int64),
+        edge_relation=np.asarray(codes, dtype=np.int16),
+        relations=relations,
         self_loops=sorted(self_loops),
     )
 
@@ -116,7 +120,7 @@ def downloads_of(store: GraphStore, ids: Sequence[str], progress: Progress = NO_
         return result
     progress.phase("reading model downloads", len(ids))
     for start in range(0, len(ids), MODEL_BATCH):
-        chunk = ids[start:start + MODEL_BATCH]
+        chunk = ids[start : start + MODEL_BATCH]
         found = store.models(chunk)
         for offset, model_id in enumerate(chunk):
             model = found.get(model_id)

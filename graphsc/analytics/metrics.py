@@ -24,7 +24,9 @@ def model_metrics(analysis: Analysis, with_betweenness: bool = True) -> Iterator
     between_list = None if between is None else between.tolist()
     relations = dg.relations
     for node, model_id in enumerate(dg.ids):
-        by_relation = {relations[r]: n for r, n in enumerate(derivatives_list[node]) if n} if has_derivatives[node] else {}
+        by_relation = (
+            {relations[r]: n for r, n in enumerate(derivatives_list[node]) if n} if has_derivatives[node] else {}
+        )
         repos, spaces = exposure.repos.get(model_id, 0), exposure.spaces.get(model_id, 0)
         yield ModelMetrics(
             model_id=model_id,
@@ -44,7 +46,17 @@ def model_metrics(analysis: Analysis, with_betweenness: bool = True) -> Iterator
     for model_id in sorted((exposure.repos.keys() | exposure.spaces.keys()) - dg.index.keys()):
         repos, spaces = exposure.of(model_id)
         yield ModelMetrics(
-            model_id=model_id, generation=0, in_cycle=False, family=None, family_size=0, descendants=0,
-            descendant_downloads=0, derivatives=0, derivatives_by_relation={}, pagerank=None,
-            betweenness=None, exposure_repos=repos, exposure_spaces=spaces,
+            model_id=model_id,
+            generation=0,
+            in_cycle=False,
+            family=None,
+            family_size=0,
+            descendants=0,
+            descendant_downloads=0,
+            derivatives=0,
+            derivatives_by_relation={},
+            pagerank=None,
+            betweenness=None,
+            exposure_repos=repos,
+            exposure_spaces=spaces,
         )

@@ -51,20 +51,28 @@ def _top_items(items: Iterable[tuple[str, float]], n: int) -> list[tuple[str, fl
     return heapq.nsmallest(n, ((m, v) for m, v in items if v > 0), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _candidates(analysis: Analysis, by: str, top: int) -> tuple[list[tuple[str, float, dict[str, Any]]], dict[str, Any]]:
+def _candidates(
+    analysis: Analysis, by: str, top: int
+) -> tuple[list[tuple[str, float, dict[str, Any]]], dict[str, Any]]:
     if by == "downloads":
         stream = ((m, float(d or 0)) for batch in analysis.store.iter_model_fields(["downloads"]) for m, d in batch)
         return [(m, v, {}) for m, v in _top_items(stream, top)], {}
     if by == "exposure":
         exposure = analysis.exposure
-        totals = ((m, float(exposure.of(m)[0] + exposure.of(m)[1])) for m in exposure.repos.keys() | exposure.spaces.keys())
-        return [(m, v, {"repos": exposure.of(m)[0], "spaces": exposure.of(m)[1]}) for m, v in _top_items(totals, top)], {}
+        totals = (
+            (m, float(exposure.of(m)[0] + exposure.of(m)[1])) for m in exposure.repos.keys() | exposure.spaces.keys()
+        )
+        return [
+            (m, v, {"repos": exposure.of(m)[0], "spaces": exposure.of(m)[1]}) for m, v in _top_items(totals, top)
+        ], {}
     dg = analysis.graph
     if by == "reach":
         reach = analysis.reach
         order = top_indices(reach.descendants, dg.ids, top)
-        return [(dg.ids[i], float(reach.descendants[i]), {"descendant_downloads": int(reach.descendant_downloads[i])})
-                for i in order], {}
+        return [
+            (dg.ids[i], float(reach.descendants[i]), {"descendant_downloads": int(reach.descendant_downloads[i])})
+            for i in order
+        ], {}
     if by == "pagerank":
         scores = analysis.pagerank
         return [(dg.ids[i], float(scores[i]), {}) for i in top_indices(scores, dg.ids, top)], {"nodes": dg.node_count}
@@ -82,8 +90,14 @@ def rank_models(analysis: Analysis, by: str, top: int = 20) -> Ranking:
     rows = []
     for i, (model_id, value, detail) in enumerate(candidates, start=1):
         model = models.get(model_id)
-        rows.append(RankedModel(
-            rank=i, model_id=model_id, value=value,
-            downloads=model.downloads if model else None, license=model.license if model else None, detail=detail,
-        ))
+        rows.append(
+            RankedModel(
+                rank=i,
+                model_id=model_id,
+                value=value,
+                downloads=model.downloads if model else None,
+                license=model.license if model else None,
+                detail=detail,
+            )
+        )
     return Ranking(by, rows, notes)

@@ -85,8 +85,10 @@ app = typer.Typer(
 
 @app.callback()
 def root(
-    version: Annotated[bool, typer.Option(
-        "--version", is_eager=True, callback=_print_version, help="Print graphsc's version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print graphsc's version and exit."),
+    ] = False,
 ) -> None:
     """Options of ``graphsc`` itself (``--version``); the commands do the work."""
 

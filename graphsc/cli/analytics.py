@@ -54,8 +54,9 @@ class _RichProgress:
 
 
 @contextmanager
-def _analysis(db: Any, store: Any, sample: int | None = None, seed: int | None = None,
-              write: bool = False) -> Iterator["Analysis"]:
+def _analysis(
+    db: Any, store: Any, sample: int | None = None, seed: int | None = None, write: bool = False
+) -> Iterator[Analysis]:
     from graphsc.analytics.analysis import Analysis
     from graphsc.analytics.centrality import BETWEENNESS_SAMPLE, BETWEENNESS_SEED
     from graphsc.cli.progress import progress_bar
@@ -63,8 +64,12 @@ def _analysis(db: Any, store: Any, sample: int | None = None, seed: int | None =
     graph = open_cli_store(db, store, write=write, create=False)  # metrics of an existing graph
     try:
         with progress_bar("analysing") as (bar, task):
-            yield Analysis(graph, _RichProgress(bar, task), sample or BETWEENNESS_SAMPLE,
-                           BETWEENNESS_SEED if seed is None else seed)
+            yield Analysis(
+                graph,
+                _RichProgress(bar, task),
+                sample or BETWEENNESS_SAMPLE,
+                BETWEENNESS_SEED if seed is None else seed,
+            )
     finally:
         graph.close()
 
@@ -80,8 +85,12 @@ def _emit(output_format: OutputFormat, document: Callable[[], dict[str, Any]], v
     view(console())
 
 
-def stats(top: TopOption = 10, output_format: FormatOption = OutputFormat.table, db: DbOption = None,
-          store: StoreOption = None) -> None:
+def stats(
+    top: TopOption = 10,
+    output_format: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
     """Nodes and edges by kind and relation, top licenses, the depth distribution and the largest families."""
     from graphsc.analytics.stats import graph_stats
     from graphsc.render.analytics_json import stats_document
@@ -94,8 +103,12 @@ def stats(top: TopOption = 10, output_format: FormatOption = OutputFormat.table,
 
 def rank(
     by: Annotated[RankBy, typer.Option("--by", help="The metric to rank by.")] = RankBy.reach,
-    top: TopOption = 20, sample: SampleOption = 50_000, seed: SeedOption = 42,
-    output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
+    top: TopOption = 20,
+    sample: SampleOption = 50_000,
+    seed: SeedOption = 42,
+    output_format: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    store: StoreOption = None,
 ) -> None:
     """The top models by descendant reach, PageRank, betweenness, downloads or downstream exposure."""
     from graphsc.analytics.ranking import rank_models
@@ -109,7 +122,9 @@ def rank(
 
 def impact(
     model: Annotated[str, typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1.")],
-    output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
+    output_format: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream."""
     from graphsc.analytics.impact import compute_impact
@@ -124,8 +139,12 @@ def impact(
     _emit(output_format, lambda: impact_document(result), lambda console: render_impact(result, console))
 
 
-def families(top: TopOption = 10, output_format: FormatOption = OutputFormat.table, db: DbOption = None,
-             store: StoreOption = None) -> None:
+def families(
+    top: TopOption = 10,
+    output_format: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
     """The largest model families (weakly connected components of derivation edges)."""
     from graphsc.render.analytics_json import families_document
     from graphsc.render.analytics_view import render_families
@@ -133,14 +152,20 @@ def families(top: TopOption = 10, output_format: FormatOption = OutputFormat.tab
     with _analysis(db, store) as analysis:
         found = analysis.families
         count, summaries = len(found), found.top(analysis.graph, analysis.depth, top)
-    _emit(output_format, lambda: families_document(count, summaries),
-          lambda console: render_families(count, summaries, console))
+    _emit(
+        output_format,
+        lambda: families_document(count, summaries),
+        lambda console: render_families(count, summaries, console),
+    )
 
 
 def analyze(
     write: Annotated[bool, typer.Option("--write", help="Store the metrics as model properties.")] = False,
-    sample: SampleOption = 50_000, seed: SeedOption = 42,
-    output_format: FormatOption = OutputFormat.table, db: DbOption = None, store: StoreOption = None,
+    sample: SampleOption = 50_000,
+    seed: SeedOption = 42,
+    output_format: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Compute every metric of every model (with --write, store them); report time and memory per step."""
     from graphsc.analytics.metrics import model_metrics
@@ -155,15 +180,22 @@ def analyze(
         if write:
             analysis.timed("write", lambda: analysis.store.write_model_metrics(rows))
             between = analysis.betweenness
-            analysis.store.set_state({
-                "metrics.computed_at": utc_now(), "metrics.betweenness_sample": str(between.sample),
-                "metrics.betweenness_seed": str(between.seed), "metrics.models": str(len(rows)),
-            })
+            analysis.store.set_state(
+                {
+                    "metrics.computed_at": utc_now(),
+                    "metrics.betweenness_sample": str(between.sample),
+                    "metrics.betweenness_seed": str(between.seed),
+                    "metrics.models": str(len(rows)),
+                }
+            )
             written = f"{analysis.store.kind} store {analysis.store.location}"
         between = analysis.betweenness
         timings = dict(analysis.timings)
     document = {
-        "schema": "graphsc.analyze/1", "models": len(rows), "written": written is not None, "store": written,
+        "schema": "graphsc.analyze/1",
+        "models": len(rows),
+        "written": written is not None,
+        "store": written,
         "betweenness": {"sample": between.sample, "nodes": between.nodes, "seed": between.seed, "exact": between.exact},
         "timings": timings_document(timings),
     }

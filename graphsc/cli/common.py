@@ -12,13 +12,18 @@ from graphsc.errors import GraphscError
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", readable=False, help="Embedded store file (env GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db).",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        readable=False,
+        help="Embedded store file (env GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db).",
+        show_default=False,
+    ),
 ]
 StoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="Store backend: embedded or neo4j (env GRAPHSC_STORE; default embedded).",
-                 show_default=False),
+    typer.Option(
+        "--store", help="Store backend: embedded or neo4j (env GRAPHSC_STORE; default embedded).", show_default=False
+    ),
 ]
 
 
@@ -32,8 +37,9 @@ def open_cli_store(db: Path | None, store: str | None, *, write: bool, create: b
     """
     from graphsc.store import StoreConfig, open_store
 
-    return open_store(StoreConfig(kind=store, db_path=db, readonly=not write,
-                                  create=write if create is None else create))
+    return open_store(
+        StoreConfig(kind=store, db_path=db, readonly=not write, create=write if create is None else create)
+    )
 
 
 class GraphscGroup(TyperGroup):

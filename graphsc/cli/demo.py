@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-
 from typing import Annotated
 
 import typer
@@ -25,13 +24,14 @@ def demo(
     """Ingest the bundled real samples (two Hub families, PeaTMOSS usages); show a lineage and a license summary."""
     from graphsc import samples
     from graphsc.ingest import ingest_snapshot
+    from graphsc.ingest.peatmoss import ingest_peatmoss
     from graphsc.licenses.engine import check_store
     from graphsc.licenses.render import render_top
     from graphsc.licenses.select import Filters, hotspots, select
     from graphsc.lineage import compute_lineage
-    from graphsc.ingest.peatmoss import ingest_peatmoss
     from graphsc.render.lineage_tree import render_lineage_tree
-    from graphsc.render.text import console as text_console, literal
+    from graphsc.render.text import console as text_console
+    from graphsc.render.text import literal
 
     console = stderr_console()
     out = text_console()
@@ -40,10 +40,12 @@ def demo(
         files = samples.hf_family_files()
         report = ingest_snapshot(graph, [str(f) for f in files])
         usage = ingest_peatmoss(graph, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
-        console.print(literal(
-            f"Ingested {report.records:,} Hub records from {len(files)} bundled files and {usage.usages:,} PeaTMOSS "
-            f"repository → model usages ({usage.repos:,} repositories) into {graph.kind} store {graph.location}."
-        ))
+        console.print(
+            literal(
+                f"Ingested {report.records:,} Hub records from {len(files)} bundled files and {usage.usages:,} PeaTMOSS "
+                f"repository → model usages ({usage.repos:,} repositories) into {graph.kind} store {graph.location}."
+            )
+        )
         render_lineage_tree(compute_lineage(graph, model), out)
         licenses = check_store(graph)
     finally:

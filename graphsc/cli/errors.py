@@ -8,7 +8,14 @@ import sys
 from rich.console import Console
 
 from graphsc.errors import (
-    ConfigError, GraphscError, InputFileError, MalformedRecordError, SourceError, StoreError, UnknownLicenseError, UnknownModelError,
+    ConfigError,
+    GraphscError,
+    InputFileError,
+    MalformedRecordError,
+    SourceError,
+    StoreError,
+    UnknownLicenseError,
+    UnknownModelError,
 )
 
 # error class → the headline printed before the message
@@ -31,7 +38,8 @@ def headline(error: GraphscError) -> str:
 
 def report_error(error: GraphscError, console: Console | None = None) -> int:
     """Print ``error`` (headline, message, hint) to stderr without a traceback; return the exit code."""
-    from graphsc.render.text import console as text_console, escaped
+    from graphsc.render.text import console as text_console
+    from graphsc.render.text import escaped
 
     console = console or text_console(stderr=True)
     # message and hint quote user input and data (ids, licenses): printed literally (control characters visible),

@@ -40,13 +40,19 @@ class ProblemPrinter:
     def finish(self) -> None:
         """Print ``… and N more problems not shown`` when more than ``limit`` were reported."""
         if self.seen > self.limit:
-            self.console.print(literal(f"… and {self.seen - self.limit:,} more problems not shown "
-                                       f"({self.seen:,} in all; graphsc quality lists them by reason)", "yellow"))
+            self.console.print(
+                literal(
+                    f"… and {self.seen - self.limit:,} more problems not shown "
+                    f"({self.seen:,} in all; graphsc quality lists them by reason)",
+                    "yellow",
+                )
+            )
 
 
 def stderr_console() -> Console:
     """The console for ingest messages: stderr, no emoji codes, no highlighting."""
     return text_console(stderr=True)
+
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -58,12 +64,19 @@ def ingest() -> None:
 
 @app.command("snapshot")
 def snapshot(
-    files: Annotated[list[str], typer.Argument(
-        metavar="FILE",
-        help="JSONL (.jsonl, .jsonl.gz) or Parquet files of Hub model records; - reads JSONL from stdin.",
-        show_default=False)],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE",
+            help="JSONL (.jsonl, .jsonl.gz) or Parquet files of Hub model records; - reads JSONL from stdin.",
+            show_default=False,
+        ),
+    ],
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed record.")] = False,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Records per write transaction (default 50,000).", show_default=False)] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option("--batch-size", min=1, help="Records per write transaction (default 50,000).", show_default=False),
+    ] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -84,8 +97,12 @@ def snapshot(
     try:
         with progress_bar("ingesting records") as (bar, task):
             report = ingest_snapshot(
-                graph, list(files), batch_size=batch_size or DEFAULT_BATCH_SIZE, strict=strict,
-                on_written=lambda n: bar.advance(task, n), on_problem=warn,
+                graph,
+                list(files),
+                batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                strict=strict,
+                on_written=lambda n: bar.advance(task, n),
+                on_problem=warn,
             )
     except KeyboardInterrupt:
         console.print("[red]Interrupted.[/] Everything written before the interruption is kept; re-run to finish.")
@@ -96,12 +113,17 @@ def snapshot(
 
     warn.finish()
     skipped = f", skipped {report.skipped:,} malformed" if report.skipped else ""
-    cut = (f", {report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short (the rest unreadable)"
-           if report.cut_short else "")
-    console.print(literal(
-        f"Ingested {report.records:,} record{'' if report.records == 1 else 's'} into {graph.kind} store {graph.location}{skipped}{cut} "
-        f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s)."
-    ))
+    cut = (
+        f", {report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short (the rest unreadable)"
+        if report.cut_short
+        else ""
+    )
+    console.print(
+        literal(
+            f"Ingested {report.records:,} record{'' if report.records == 1 else 's'} into {graph.kind} store {graph.location}{skipped}{cut} "
+            f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s)."
+        )
+    )
     if line := quality_summary_line(report.quality):
         console.print(literal(line))
     if not report.records:
@@ -112,26 +134,45 @@ def snapshot(
 
 @app.command("hf")
 def hf(
-    models: Annotated[list[str] | None, typer.Argument(
-        metavar="MODEL",
-        help="Model ids (or huggingface.co URLs) to crawl from, e.g. deepseek-ai/DeepSeek-R1.",
-        show_default=False)] = None,
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="MODEL",
+            help="Model ids (or huggingface.co URLs) to crawl from, e.g. deepseek-ai/DeepSeek-R1.",
+            show_default=False,
+        ),
+    ] = None,
     up: Annotated[bool, typer.Option("--up/--no-up", help="Fetch every ancestor (base model) up to the roots.")] = True,
-    down: Annotated[bool, typer.Option(
-        "--down/--no-down", help="List descendants (models tagged base_model:<id>), level by level.")] = True,
-    max_depth: Annotated[int | None, typer.Option(
-        "--max-depth", min=1, help="Descendant levels to list (default: unlimited).", show_default=False)] = None,
+    down: Annotated[
+        bool, typer.Option("--down/--no-down", help="List descendants (models tagged base_model:<id>), level by level.")
+    ] = True,
+    max_depth: Annotated[
+        int | None,
+        typer.Option("--max-depth", min=1, help="Descendant levels to list (default: unlimited).", show_default=False),
+    ] = None,
     author: Annotated[str | None, typer.Option("--author", help="Also crawl from this author's models.")] = None,
-    search: Annotated[str | None, typer.Option("--search", help="Also crawl from models whose id contains this.")] = None,
-    filter_: Annotated[str | None, typer.Option(
-        "--filter", help="Also crawl from models with this Hub tag (e.g. license:mit, gguf).")] = None,
-    limit: Annotated[int | None, typer.Option(
-        "--limit", min=1, help="At most this many models from --author/--search/--filter.")] = None,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Fetch again what an earlier run already fetched.")] = False,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Also crawl from models whose id contains this.")
+    ] = None,
+    filter_: Annotated[
+        str | None, typer.Option("--filter", help="Also crawl from models with this Hub tag (e.g. license:mit, gguf).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many models from --author/--search/--filter.")
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fetch again what an earlier run already fetched.")
+    ] = False,
     workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Parallel requests to the Hub.")] = 8,
-    timeout: Annotated[float | None, typer.Option(
-        "--timeout", min=0.1, help="Seconds to wait for each response (env: GRAPHSC_HF_TIMEOUT; default: 10).",
-        show_default=False)] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.1,
+            help="Seconds to wait for each response (env: GRAPHSC_HF_TIMEOUT; default: 10).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -155,8 +196,16 @@ def hf(
 
     seeds = parse_seeds(m for m in models or () if m.strip())  # InvalidSeedError: reported, no traceback
     plan = CrawlPlan(
-        models=seeds.ids, up=up, down=down, max_depth=max_depth,
-        author=author, search=search, filter=filter_, limit=limit, refresh=refresh, workers=workers,
+        models=seeds.ids,
+        up=up,
+        down=down,
+        max_depth=max_depth,
+        author=author,
+        search=search,
+        filter=filter_,
+        limit=limit,
+        refresh=refresh,
+        workers=workers,
     )
     if not plan.models and not plan.selects:
         raise typer.BadParameter("give at least one MODEL, or --author/--search/--filter", param_hint="MODEL")
@@ -198,7 +247,8 @@ def print_crawl_report(console: Console, report: CrawlReport, where: str) -> Non
     console.print(
         f"Crawled {report.models:,} models ({report.fetched:,} fetched, {report.listed:,} from listings) and "
         f"{report.listings:,} listings{reused} into {where} in {report.seconds:.2f} s with "
-        f"{report.requests:,} requests{retries}.", markup=False,
+        f"{report.requests:,} requests{retries}.",
+        markup=False,
     )
     if line := quality_summary_line(report.quality):
         console.print(literal(line))

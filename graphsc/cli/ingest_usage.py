@@ -13,14 +13,26 @@ from graphsc.render.text import literal
 
 
 def peatmoss(
-    mapping: Annotated[Path | None, typer.Option(
-        "--mapping", help="PeaTMOSS gh_to_hf_mapping.csv (.csv or .csv.gz; - for stdin) (default: the bundled copy).",
-        show_default=False)] = None,
-    licenses: Annotated[Path | None, typer.Option(
-        "--licenses", help="PeaTMOSS gh_licenses.json (.json or .json.gz) (default: the bundled copy).",
-        show_default=False)] = None,
-    db_file: Annotated[Path | None, typer.Option(
-        "--db-file", help="Also load a PeaTMOSS SQLite database (e.g. PeaTMOSS.db).", show_default=False)] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="PeaTMOSS gh_to_hf_mapping.csv (.csv or .csv.gz; - for stdin) (default: the bundled copy).",
+            show_default=False,
+        ),
+    ] = None,
+    licenses: Annotated[
+        Path | None,
+        typer.Option(
+            "--licenses",
+            help="PeaTMOSS gh_licenses.json (.json or .json.gz) (default: the bundled copy).",
+            show_default=False,
+        ),
+    ] = None,
+    db_file: Annotated[
+        Path | None,
+        typer.Option("--db-file", help="Also load a PeaTMOSS SQLite database (e.g. PeaTMOSS.db).", show_default=False),
+    ] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -35,18 +47,23 @@ def peatmoss(
     graph = open_cli_store(db, store, write=True)
     try:
         report = ingest_peatmoss(
-            graph, mapping or samples.peatmoss_mapping_file(), licenses or samples.peatmoss_licenses_file(),
-            db_file, on_problem=warn,
+            graph,
+            mapping or samples.peatmoss_mapping_file(),
+            licenses or samples.peatmoss_licenses_file(),
+            db_file,
+            on_problem=warn,
         )
     finally:
         graph.close()
     warn.finish()
     share = report.usages_to_fetched / report.usages if report.usages else 0.0
-    console.print(literal(
-        f"Imported {report.usages:,} usages ({report.rows:,} rows) into {graph.kind} store {graph.location}: "
-        f"{report.repos:,} repositories ({report.licensed_repos:,} with a license), {report.models:,} models; "
-        f"{report.usages_to_fetched:,} usages ({share:.1%}) reach a fetched model; {report.seconds:.2f} s."
-    ))
+    console.print(
+        literal(
+            f"Imported {report.usages:,} usages ({report.rows:,} rows) into {graph.kind} store {graph.location}: "
+            f"{report.repos:,} repositories ({report.licensed_repos:,} with a license), {report.models:,} models; "
+            f"{report.usages_to_fetched:,} usages ({share:.1%}) reach a fetched model; {report.seconds:.2f} s."
+        )
+    )
     if report.legacy_resolved:
         console.print(f"Resolved {len(report.legacy_resolved)} legacy model ids (e.g. gpt2 → openai-community/gpt2).")
     if report.legacy_unresolved:
@@ -56,17 +73,29 @@ def peatmoss(
     if report.skipped:
         console.print(literal(f"Skipped {report.skipped:,} unusable rows.", "yellow"))
     if report.cut_short:
-        console.print(literal(f"{report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short: the rows "
-                              "before the damage were imported, the rest could not be read.", "yellow"))
+        console.print(
+            literal(
+                f"{report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short: the rows "
+                "before the damage were imported, the rest could not be read.",
+                "yellow",
+            )
+        )
     if not report.rows:
         console.print(literal("No usable rows were read from the inputs.", "red"))
         raise typer.Exit(1)
 
 
 def github(
-    models: Annotated[list[str], typer.Argument(metavar="MODEL", help="Model ids, e.g. openai-community/gpt2 (legacy ids are searched too).")],
-    max_repos: Annotated[int, typer.Option("--max-repos", min=1, help="Stop after this many repositories per model.")] = 100,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Repeat searches and repository look-ups done before.")] = False,
+    models: Annotated[
+        list[str],
+        typer.Argument(metavar="MODEL", help="Model ids, e.g. openai-community/gpt2 (legacy ids are searched too)."),
+    ],
+    max_repos: Annotated[
+        int, typer.Option("--max-repos", min=1, help="Stop after this many repositories per model.")
+    ] = 100,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Repeat searches and repository look-ups done before.")
+    ] = False,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -80,7 +109,11 @@ def github(
     graph = open_cli_store(db, store, write=True)
     try:
         report = ingest_github(
-            graph, client, [m.strip() for m in models], max_repos=max_repos, refresh=refresh,
+            graph,
+            client,
+            [m.strip() for m in models],
+            max_repos=max_repos,
+            refresh=refresh,
             on_message=lambda text: console.print(literal(text, "dim")),
         )
     except KeyboardInterrupt:

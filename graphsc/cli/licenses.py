@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import orjson
 import sys
 from enum import Enum
 from typing import Annotated
 
+import orjson
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
@@ -34,25 +34,58 @@ class FailOn(str, Enum):
 
 def licenses(
     ctx: typer.Context,
-    model: Annotated[str | None, typer.Option(
-        "--model", "-m", help="One model's conflicts: dropped at it, inherited from an ancestor, or dropped downstream, "
-        "each with its path.", show_default=False)] = None,
-    kind: Annotated[list[str] | None, typer.Option(
-        "--kind", "-k", metavar="KIND", help="Only this conflict kind (repeatable).", show_default=False)] = None,
-    severity: Annotated[SeverityChoice, typer.Option(
-        "--severity", "--min-severity", "-s", help="Minimum severity shown (info counts are always in the summary).",
-    )] = SeverityChoice.warning,
-    min_impact: Annotated[int, typer.Option(
-        "--min-impact", min=0, help="Only conflicts reaching at least N models + repositories.")] = 0,
-    limit: Annotated[int | None, typer.Option(
-        "--limit", "-n", min=1, help=f"Conflicts listed, highest impact first (default: {TABLE_LIMIT} in the table, "
-        "all in JSON and CSV).", show_default=False)] = None,
-    output_format: Annotated[LicensesFormat, typer.Option(
-        "--format", "-f", help="table (terminal), json (graphsc.licenses/1) or csv (one row per conflict).",
-    )] = LicensesFormat.table,
-    fail_on: Annotated[FailOn | None, typer.Option(
-        "--fail-on", help="Exit 1 if any selected conflict is this severe or worse (after printing the report).",
-        show_default=False)] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="One model's conflicts: dropped at it, inherited from an ancestor, or dropped downstream, "
+            "each with its path.",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", "-k", metavar="KIND", help="Only this conflict kind (repeatable).", show_default=False),
+    ] = None,
+    severity: Annotated[
+        SeverityChoice,
+        typer.Option(
+            "--severity",
+            "--min-severity",
+            "-s",
+            help="Minimum severity shown (info counts are always in the summary).",
+        ),
+    ] = SeverityChoice.warning,
+    min_impact: Annotated[
+        int, typer.Option("--min-impact", min=0, help="Only conflicts reaching at least N models + repositories.")
+    ] = 0,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            help=f"Conflicts listed, highest impact first (default: {TABLE_LIMIT} in the table, all in JSON and CSV).",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        LicensesFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (terminal), json (graphsc.licenses/1) or csv (one row per conflict).",
+        ),
+    ] = LicensesFormat.table,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 if any selected conflict is this severe or worse (after printing the report).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -71,8 +104,13 @@ def licenses(
 
     if limit is None and output_format is LicensesFormat.table:
         limit = TABLE_LIMIT
-    filters = Filters(kinds=tuple(kind or ()), min_severity=severity.value, min_impact=min_impact, limit=limit,
-                      model=model.strip() if model else None)
+    filters = Filters(
+        kinds=tuple(kind or ()),
+        min_severity=severity.value,
+        min_impact=min_impact,
+        limit=limit,
+        model=model.strip() if model else None,
+    )
     filters.validate()
     graph = open_cli_store(db, store, write=False)
     try:
@@ -91,7 +129,9 @@ def licenses(
     try:
         if output_format is LicensesFormat.json:
             # orjson: the standard library's indenting encoder took 30% of a whole-Hub report
-            sys.stdout.write(orjson.dumps(json_document(report, selection, gate), option=orjson.OPT_INDENT_2).decode() + "\n")
+            sys.stdout.write(
+                orjson.dumps(json_document(report, selection, gate), option=orjson.OPT_INDENT_2).decode() + "\n"
+            )
         elif output_format is LicensesFormat.csv:
             sys.stdout.write(csv_text(selection))
         else:
@@ -116,11 +156,18 @@ class ExplainFormat(str, Enum):
 
 
 def explain(
-    license_id: Annotated[str, typer.Argument(
-        metavar="LICENSE", help="A license id, alias, SPDX id, name or license link (llama3.1, Apache-2.0, "
-        "\"Llama 2 Community License Agreement\").", show_default=False)],
-    output_format: Annotated[ExplainFormat, typer.Option(
-        "--format", "-f", help="table (terminal) or json (graphsc.license/1).")] = ExplainFormat.table,
+    license_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="LICENSE",
+            help="A license id, alias, SPDX id, name or license link (llama3.1, Apache-2.0, "
+            '"Llama 2 Community License Agreement").',
+            show_default=False,
+        ),
+    ],
+    output_format: Annotated[
+        ExplainFormat, typer.Option("--format", "-f", help="table (terminal) or json (graphsc.license/1).")
+    ] = ExplainFormat.table,
 ) -> None:
     """Explain one license: canonical id, aliases, category, the text it was checked against, every clause with
     its citation, and which rules use it. Exit codes: 0 done; 1 unknown license (close matches on stderr)."""
@@ -139,8 +186,9 @@ def explain(
 def register(app: typer.Typer) -> None:
     from graphsc.cli.common import GraphscGroup
 
-    group = typer.Typer(cls=GraphscGroup, invoke_without_command=True, add_completion=False,
-                        pretty_exceptions_enable=False)
+    group = typer.Typer(
+        cls=GraphscGroup, invoke_without_command=True, add_completion=False, pretty_exceptions_enable=False
+    )
     group.callback()(licenses)
     group.command("explain")(explain)
     app.add_typer(group, name="licenses")

@@ -24,9 +24,15 @@ class LineageFormat(str, Enum):
 
 def lineage(
     model: Annotated[str, typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1.")],
-    direction: Annotated[Direction, typer.Option("--direction", "-d", help="Ancestors, descendants or both.")] = Direction.both,
-    max_depth: Annotated[int | None, typer.Option("--max-depth", min=1, help="Stop this many edges from the model.")] = None,
-    output_format: Annotated[LineageFormat, typer.Option("--format", "-f", help="tree (terminal) or json.")] = LineageFormat.tree,
+    direction: Annotated[
+        Direction, typer.Option("--direction", "-d", help="Ancestors, descendants or both.")
+    ] = Direction.both,
+    max_depth: Annotated[
+        int | None, typer.Option("--max-depth", min=1, help="Stop this many edges from the model.")
+    ] = None,
+    output_format: Annotated[
+        LineageFormat, typer.Option("--format", "-f", help="tree (terminal) or json.")
+    ] = LineageFormat.tree,
     width: Annotated[int, typer.Option("--width", min=1, help="Tree: children shown per model.")] = 10,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Tree: models shown per tree.")] = 200,
     db: DbOption = None,

@@ -13,8 +13,12 @@ app = typer.Typer(no_args_is_help=True, help="Neo4j: publish the embedded graph 
 
 @app.command("push")
 def push(
-    since_last: Annotated[bool, typer.Option("--since-last", help="Only what changed since the last push to this Neo4j.")] = False,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction and UNWIND statement.")] = 20_000,
+    since_last: Annotated[
+        bool, typer.Option("--since-last", help="Only what changed since the last push to this Neo4j.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Rows per transaction and UNWIND statement.")
+    ] = 20_000,
     db: DbOption = None,
 ) -> None:
     """Copy the embedded graph (--db) into Neo4j: all of it, or with --since-last only what changed.
@@ -35,21 +39,29 @@ def push(
             counts = source.counts()
             total = sum(counts.nodes.values()) + sum(counts.edges.values())
             with progress_bar("pushing", total) as (bar, task):
-                report = run_push(source, target, since_last=since_last, batch_size=batch_size,
-                                  on_scanned=lambda kind, n: bar.update(task, advance=n, description=f"pushing {kind}"))
+                report = run_push(
+                    source,
+                    target,
+                    since_last=since_last,
+                    batch_size=batch_size,
+                    on_scanned=lambda kind, n: bar.update(task, advance=n, description=f"pushing {kind}"),
+                )
         finally:
             target.close()
     finally:
         source.close()
-    from graphsc.render.text import console as make_console, literal
+    from graphsc.render.text import console as make_console
+    from graphsc.render.text import literal
 
     console = make_console()
     scope = f"changes since {report.since}" if report.since else "everything"
     console.print(literal(f"Pushed {scope} from {source.location} to {redact_url(target.location)}"))
     console.print("  nodes: " + ", ".join(f"{k} {v:,}" for k, v in report.nodes.items()))
     console.print("  edges: " + ", ".join(f"{k} {v:,}" for k, v in report.edges.items()))
-    console.print(f"  {report.written:,} nodes+edges in {report.seconds:.1f} s ({report.rate:,.0f}/s); "
-                  f"{report.scanned:,} rows read; watermark {report.watermark or '-'}")
+    console.print(
+        f"  {report.written:,} nodes+edges in {report.seconds:.1f} s ({report.rate:,.0f}/s); "
+        f"{report.scanned:,} rows read; watermark {report.watermark or '-'}"
+    )
 
 
 def register(app_: typer.Typer) -> None:

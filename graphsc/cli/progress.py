@@ -23,7 +23,12 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[tuple[P
     """A rich progress bar on stderr; yields the Progress and its task id."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn()]
+    columns = [
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
     with Progress(*columns, console=stderr_console(), transient=True) as progress:
         yield progress, progress.add_task(description, total=total)

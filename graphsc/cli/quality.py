@@ -17,7 +17,9 @@ class QualityFormat(str, Enum):
 
 
 def quality(
-    output_format: Annotated[QualityFormat, typer.Option("--format", "-f", help="table (terminal) or json.")] = QualityFormat.table,
+    output_format: Annotated[
+        QualityFormat, typer.Option("--format", "-f", help="table (terminal) or json.")
+    ] = QualityFormat.table,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:

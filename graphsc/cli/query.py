@@ -22,9 +22,12 @@ NEEDS_NEO4J = (
 # backend of the commands that can use either store); an explicit --store embedded is refused with NEEDS_NEO4J.
 QueryStoreOption = Annotated[
     str | None,
-    typer.Option("--store", help="Where the Cypher runs: neo4j (the default, whatever GRAPHSC_STORE says; "
-                 "NEO4J_URI etc. say where). --store embedded stops and says how to copy the graph to Neo4j.",
-                 show_default=False),
+    typer.Option(
+        "--store",
+        help="Where the Cypher runs: neo4j (the default, whatever GRAPHSC_STORE says; "
+        "NEO4J_URI etc. say where). --store embedded stops and says how to copy the graph to Neo4j.",
+        show_default=False,
+    ),
 ]
 
 
@@ -35,11 +38,21 @@ class QueryFormat(str, Enum):
 
 
 def query(
-    name: Annotated[str | None, typer.Argument(metavar="QUERY", help="A library query name (see --list) or a .cypher file.",
-                                               show_default=False)] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", metavar="KEY=VALUE", help="A parameter as key=value (repeatable).",
-                                                    show_default=False)] = None,
-    output_format: Annotated[QueryFormat, typer.Option("--format", "-f", help="table, json or csv.")] = QueryFormat.table,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="QUERY", help="A library query name (see --list) or a .cypher file.", show_default=False
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", metavar="KEY=VALUE", help="A parameter as key=value (repeatable).", show_default=False
+        ),
+    ] = None,
+    output_format: Annotated[
+        QueryFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = QueryFormat.table,
     list_: Annotated[bool, typer.Option("--list", help="List the library's queries and their parameters.")] = False,
     store: QueryStoreOption = None,
 ) -> None:
@@ -71,7 +84,7 @@ def query(
     _emit(chosen.name, keys, rows, output_format)
 
 
-def resolved_ids(graph: "Neo4jStore", params: dict[str, object]) -> dict[str, object]:
+def resolved_ids(graph: Neo4jStore, params: dict[str, object]) -> dict[str, object]:
     """``params`` with the model id (``$id``) and dataset id (``$dataset``) resolved as every command resolves ids
     (any casing, URL, legacy id, a renamed repo's old id; README "Identity and lineage"); an id not in the graph is
     left as given, so the query answers nothing for it as before."""
@@ -100,7 +113,8 @@ def _emit(title: str, keys: list[str], rows: list[list[object]], output_format: 
 
 
 def _print_list(queries: list) -> None:
-    from graphsc.render.text import console as make_console, escaped, literal
+    from graphsc.render.text import console as make_console
+    from graphsc.render.text import escaped, literal
 
     console = make_console()
     for q in queries:  # a query library may be the user's own .cypher files: their text is data

@@ -8,6 +8,11 @@ from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, MAX_KEPT_PROBLEMS, BatchWri
 from graphsc.ingest.snapshot import converted_records, ingest_snapshot
 
 __all__ = [
-    "DEFAULT_BATCH_SIZE", "MAX_KEPT_PROBLEMS", "BatchWriter", "IngestReport", "converted_records", "ingest_snapshot",
+    "DEFAULT_BATCH_SIZE",
+    "MAX_KEPT_PROBLEMS",
+    "BatchWriter",
+    "IngestReport",
+    "converted_records",
+    "ingest_snapshot",
     "utc_now",
 ]

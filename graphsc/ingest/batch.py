@@ -60,8 +60,9 @@ class IngestReport:
 class BatchWriter:
     """Collects records and writes them to the store every ``batch_size`` records; ``flush`` writes the rest."""
 
-    def __init__(self, store: GraphStore, batch_size: int = DEFAULT_BATCH_SIZE,
-                 on_written: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self, store: GraphStore, batch_size: int = DEFAULT_BATCH_SIZE, on_written: Callable[[int], None] | None = None
+    ) -> None:
         self._store = store
         self._batch_size = batch_size
         self._on_written = on_written

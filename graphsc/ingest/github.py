@@ -60,9 +60,11 @@ def ingest_github(
     for requested in model_ids:
         spellings = model_id_spellings(requested)
         model_id = spellings[0]
-        found = set() if refresh else {
-            u.user for u in store.uses_of([model_id]) if u.source == SOURCE and u.user_kind == "repo"
-        }
+        found = (
+            set()
+            if refresh
+            else {u.user for u in store.uses_of([model_id]) if u.source == SOURCE and u.user_kind == "repo"}
+        )
         for spelling in spellings:
             for query in search_queries(spelling):
                 if len(found) >= max_repos:
@@ -78,8 +80,9 @@ def ingest_github(
                     say(f"GitHub rejected the query {query} (422: {exc}); skipped")
                     continue
                 report.queries_run += 1
-                store.set_state({SEARCH_STATE + query: json.dumps(
-                    {"at": utc_now(), "complete": complete, "max_repos": max_repos})})
+                store.set_state(
+                    {SEARCH_STATE + query: json.dumps({"at": utc_now(), "complete": complete, "max_repos": max_repos})}
+                )
         report.uses[model_id] = len(found)
     report.seconds = time.perf_counter() - started
     return report
@@ -97,8 +100,17 @@ def _search_done(store: GraphStore, query: str, max_repos: int) -> bool:
     return bool(state.get("complete")) or int(state.get("max_repos", 0)) >= max_repos
 
 
-def _run_search(store: GraphStore, client: GitHubClient, query: str, spelling: str, model_id: str,
-                found: set[str], max_repos: int, refresh: bool, report: GithubReport) -> bool:
+def _run_search(
+    store: GraphStore,
+    client: GitHubClient,
+    query: str,
+    spelling: str,
+    model_id: str,
+    found: set[str],
+    max_repos: int,
+    refresh: bool,
+    report: GithubReport,
+) -> bool:
     """Run one search, writing each page's new uses; True if every result was seen."""
     for page in client.search_code(query):
         kept: list[tuple[CodeHit, CodeUse]] = []
@@ -131,8 +143,14 @@ def _first_use(hit: CodeHit, model_id: str) -> CodeUse | None:
     return None
 
 
-def _write_uses(store: GraphStore, client: GitHubClient, model_id: str, kept: list[tuple[CodeHit, CodeUse]],
-                refresh: bool, report: GithubReport) -> None:
+def _write_uses(
+    store: GraphStore,
+    client: GitHubClient,
+    model_id: str,
+    kept: list[tuple[CodeHit, CodeUse]],
+    refresh: bool,
+    report: GithubReport,
+) -> None:
     fetched_at = utc_now()
     batch = GraphBatch()
     fetched_repos: dict[str, str] = {}

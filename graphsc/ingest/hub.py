@@ -171,7 +171,9 @@ class CrawlReport:
 Progress = Callable[[CrawlReport], None]
 
 
-def crawl_hub(store: GraphStore, client: HubClient, plan: CrawlPlan, on_progress: Progress | None = None) -> CrawlReport:
+def crawl_hub(
+    store: GraphStore, client: HubClient, plan: CrawlPlan, on_progress: Progress | None = None
+) -> CrawlReport:
     """Crawl what ``plan`` asks into ``store`` and return what was done. ``plan.models`` are read with
     ``graphsc.ids.parse_repo_id`` (values that are not ids are reported as problems; the CLI rejects them earlier
     with ``parse_seeds``). Raises ``SourceError`` when the Hub fails past retrying."""
@@ -299,8 +301,13 @@ class _Crawl:
             return []
         fetched_at = utc_now()
         ids: list[str] = []
-        pages = self.client.pages(author=self.plan.author, search=self.plan.search, filter=self.plan.filter,
-                                  limit=self.plan.limit, fetched_at=fetched_at)
+        pages = self.client.pages(
+            author=self.plan.author,
+            search=self.plan.search,
+            filter=self.plan.filter,
+            limit=self.plan.limit,
+            fetched_at=fetched_at,
+        )
         for page in pages:
             ids.extend(r.model.id for r in self._take(page, fetched_at))
         return ids

@@ -16,7 +16,18 @@ from graphsc.licenses.normalize import NormalizedLicense, join_licenses, normali
 from graphsc.licenses.table import LicenseTable, default_table
 
 __all__ = [
-    "Conflict", "LicenseGraph", "LicenseReport", "LicenseTable", "NormalizedLicense", "UsesSummary", "analyze",
-    "build_graph", "check_licenses", "check_store", "default_table", "graph_from_store", "join_licenses",
+    "Conflict",
+    "LicenseGraph",
+    "LicenseReport",
+    "LicenseTable",
+    "NormalizedLicense",
+    "UsesSummary",
+    "analyze",
+    "build_graph",
+    "check_licenses",
+    "check_store",
+    "default_table",
+    "graph_from_store",
+    "join_licenses",
     "normalize_license",
 ]

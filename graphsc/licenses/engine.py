@@ -19,11 +19,28 @@ import networkx as nx
 from graphsc.bulk import frozen_gc
 from graphsc.licenses.findings import Conflict, LicenseReport, UsesSummary, rank_key
 from graphsc.licenses.graph import (
-    EDGE_DISTILLS, EDGE_IMPROVES, EDGE_TRAINED_ON, LicenseGraph, csr, build_graph, graph_from_store,
+    EDGE_DISTILLS,
+    EDGE_IMPROVES,
+    EDGE_TRAINED_ON,
+    LicenseGraph,
+    build_graph,
+    csr,
+    graph_from_store,
 )
 from graphsc.licenses.rules import (
-    MERGE_CHECKED, NO_LICENSE, NOT_FETCHED, ON_USE_ONLY, Obligation, Profile, Rule, derived_rule, jointly_satisfiable,
-    name_satisfies, passes_training, trained_on_rule, uses_rule, RULES,
+    MERGE_CHECKED,
+    NO_LICENSE,
+    NOT_FETCHED,
+    ON_USE_ONLY,
+    RULES,
+    Obligation,
+    Rule,
+    derived_rule,
+    jointly_satisfiable,
+    name_satisfies,
+    passes_training,
+    trained_on_rule,
+    uses_rule,
 )
 from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
 
@@ -150,8 +167,9 @@ class _Run:
         names: tuple[bool, ...] = ()
         if kind in _NAMED:
             obs = self.obligations
-            names = tuple(name_satisfies(g.node_ids[c], obs[ob].prefix or "") for ob, _ in carried
-                          if obs[ob].kind == "naming")
+            names = tuple(
+                name_satisfies(g.node_ids[c], obs[ob].prefix or "") for ob, _ in carried if obs[ob].kind == "naming"
+            )
         key = (prof, kind, carried, names)
         plan = self.single_plans.get(key)
         if plan is None:
@@ -195,8 +213,9 @@ class _Run:
                 found.update(obs[o].origin for o, _ in carried)
         return frozenset(found)
 
-    def _decide(self, c: int, prof: int, ob: int, sources: list[tuple[int, int]],
-                derived_from: frozenset[str] | None = None) -> int:
+    def _decide(
+        self, c: int, prof: int, ob: int, sources: list[tuple[int, int]], derived_from: frozenset[str] | None = None
+    ) -> int:
         g = self.g
         obligation = self.obligations[ob]
         if obligation.kind == "improving_other_models":
@@ -242,7 +261,8 @@ class _Run:
         d = self._draft(RULES["M-INCOMPAT"], c, parents[0], -1)
         self.drafts[d].bases = parents
         self.drafts[d].obligations.extend(
-            self.obligations[o] for o in sorted(union) if self.obligations[o].kind in MERGE_CHECKED)
+            self.obligations[o] for o in sorted(union) if self.obligations[o].kind in MERGE_CHECKED
+        )
         state[self.merge_ob] = d
 
     def _jointly(self, obs: frozenset[int]) -> bool:
@@ -365,22 +385,36 @@ class _Run:
             else:
                 child_id, child_type = g.node_ids[d.child], "model"
                 child_license = labels[g.node_profile[d.child]]
-                edge = "merge" if d.rule.id == "M-INCOMPAT" else (
-                    "trained_on" if g.parent_kind[d.edge_pos] == EDGE_TRAINED_ON else "derived")
+                edge = (
+                    "merge"
+                    if d.rule.id == "M-INCOMPAT"
+                    else ("trained_on" if g.parent_kind[d.edge_pos] == EDGE_TRAINED_ON else "derived")
+                )
                 relation = None if d.edge_pos < 0 else g.relations[g.parent_rel[d.edge_pos]]
             for b in d.bases:
                 parent_labels[g.node_ids[b]] = labels[g.node_profile[b]]
-            out.append(Conflict(
-                kind=d.rule.kind, severity=d.rule.severity, rule=d.rule.id, edge=edge,
-                child=child_id, child_type=child_type, child_license=child_license,
-                base=g.node_ids[d.base], base_license=labels[g.node_profile[d.base]], relation=relation,
-                origin_licenses=words[0], clauses=words[1], dropped=words[2],
-                description=d.rule.description,
-                bases=tuple(g.node_ids[b] for b in d.bases),
-                reached_models=tuple(g.node_ids[i] for i in d.reached),
-                reached_repos=tuple(sorted(g.user_ids[u] for u in d.reached_users)),
-                reached_downloads=sum(g.downloads[i] for i in d.reached),
-            ))
+            out.append(
+                Conflict(
+                    kind=d.rule.kind,
+                    severity=d.rule.severity,
+                    rule=d.rule.id,
+                    edge=edge,
+                    child=child_id,
+                    child_type=child_type,
+                    child_license=child_license,
+                    base=g.node_ids[d.base],
+                    base_license=labels[g.node_profile[d.base]],
+                    relation=relation,
+                    origin_licenses=words[0],
+                    clauses=words[1],
+                    dropped=words[2],
+                    description=d.rule.description,
+                    bases=tuple(g.node_ids[b] for b in d.bases),
+                    reached_models=tuple(g.node_ids[i] for i in d.reached),
+                    reached_repos=tuple(sorted(g.user_ids[u] for u in d.reached_users)),
+                    reached_downloads=sum(g.downloads[i] for i in d.reached),
+                )
+            )
         out.sort(key=rank_key)
         return out, parent_labels
 
@@ -442,7 +476,7 @@ def check_licenses(
     return analyze(graph)
 
 
-def check_store(store) -> LicenseReport:  # noqa: ANN001 - any GraphStore
+def check_store(store) -> LicenseReport:
     """Check license propagation over everything in a ``GraphStore`` (read via its ``iter_*`` methods)."""
     with frozen_gc():
         graph = graph_from_store(store)

@@ -12,7 +12,14 @@ from typing import Any
 
 from graphsc.errors import UnknownLicenseError
 from graphsc.licenses.rules import (
-    EXCLUSIVE, MERGE_CHECKED, ON_USE_ONLY, RULES, Obligation, derived_rule_ids, obligations_of, passes_training,
+    EXCLUSIVE,
+    MERGE_CHECKED,
+    ON_USE_ONLY,
+    RULES,
+    Obligation,
+    derived_rule_ids,
+    obligations_of,
+    passes_training,
     uses_rule,
 )
 from graphsc.licenses.table import License, LicenseTable, Policy, alias_key, default_table
@@ -81,7 +88,9 @@ def _obligation(ob: Obligation) -> dict[str, Any]:
 def _policy(policy: Policy, table: LicenseTable) -> dict[str, Any]:
     others = [p for p in table.policies.values() if p.id != policy.id]
     return {
-        "id": policy.id, "name": policy.name, "source": policy.source,
+        "id": policy.id,
+        "name": policy.name,
+        "source": policy.source,
         "restrictions": sorted(policy.restrictions),
         "text": asdict(policy.text) if policy.text else None,
         "satisfies": sorted(p.id for p in others if policy.satisfies(p)),
@@ -92,8 +101,9 @@ def _policy(policy: Policy, table: LicenseTable) -> dict[str, Any]:
 def _accepted_by(lic: License, table: LicenseTable) -> list[str]:
     """Other licenses whose derivative-license clauses accept this one (versions, compatible licenses)."""
     return sorted(
-        other.id for other in table.licenses.values() if other.id != lic.id
-        and any(lic.id in c.compatible for c in other.clauses.values())
+        other.id
+        for other in table.licenses.values()
+        if other.id != lic.id and any(lic.id in c.compatible for c in other.clauses.values())
     )
 
 
@@ -120,13 +130,22 @@ def explain(text: str, table: LicenseTable | None = None) -> dict[str, Any]:
         "links": list(lic.links),
         "text": asdict(lic.text) | {"link": lic.text.link, "permalink": lic.text.permalink} if lic.text else None,
         "clauses": [
-            {"name": c.name, "value": c.value, "source": c.source, "compatible": list(c.compatible),
-             "policy": c.policy, "outputs": c.outputs}
+            {
+                "name": c.name,
+                "value": c.value,
+                "source": c.source,
+                "compatible": list(c.compatible),
+                "policy": c.policy,
+                "outputs": c.outputs,
+            }
             for c in sorted(lic.clauses.values(), key=lambda c: c.name)
         ],
         "policy": _policy(policy, table) if policy else None,
         "obligations": [_obligation(ob) for ob in obligations_of(lic)],
         "accepted_by": _accepted_by(lic, table),
-        "rules": {r.id: {"kind": r.kind, "severity": r.severity, "description": r.description} for r in RULES.values()
-                  if any(r.id in ids for ob in obligations_of(lic) for ids in _obligation(ob)["rules"].values())},
+        "rules": {
+            r.id: {"kind": r.kind, "severity": r.severity, "description": r.description}
+            for r in RULES.values()
+            if any(r.id in ids for ob in obligations_of(lic) for ids in _obligation(ob)["rules"].values())
+        },
     }

@@ -44,8 +44,10 @@ class Conflict:
     @property
     def detail(self) -> str:
         """One line for humans: rule, edge with licenses, what was dropped."""
-        return (f"{self.description}: {self.child} [{self.child_license}] ← {self.base} [{self.base_license}]: "
-                + "; ".join(self.dropped))
+        return (
+            f"{self.description}: {self.child} [{self.child_license}] ← {self.base} [{self.base_license}]: "
+            + "; ".join(self.dropped)
+        )
 
     @property
     def impact(self) -> tuple[int, int, int]:

@@ -217,7 +217,7 @@ def flatten(batches: Iterable[list]) -> Iterator:
     return chain.from_iterable(batches)
 
 
-def graph_from_store(store) -> LicenseGraph:  # noqa: ANN001 - any GraphStore
+def graph_from_store(store) -> LicenseGraph:
     """Read every model, dataset, repository, Space and edge from a ``GraphStore`` into a ``LicenseGraph``."""
     return build_graph(
         models=flatten(store.iter_models()),

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Union
 
-from license_expression import AND, OR, ExpressionError, LicenseExpression, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
+from license_expression import (
+    AND,
+    OR,
+    ExpressionError,
+    LicenseExpression,
+    LicenseSymbol,
+    LicenseWithExceptionSymbol,
+    Licensing,
+)
 
 from graphsc.licenses.table import LicenseTable, default_table
 
@@ -19,8 +27,10 @@ Status = Literal["known", "unknown", "none", "other", "expression"]
 
 # A license expression reduced to canonical ids: ("lic", id or None, raw key, with-license id or None) leaves
 # under ("and" | "or", children) nodes. ``None`` ids are symbols the table does not know.
-Leaf = tuple[Literal["lic"], Union[str, None], str, Union[str, None]]
-Tree = Union[Leaf, tuple[Literal["and", "or"], tuple["Tree", ...]]]
+Leaf = tuple[Literal["lic"], str | None, str, str | None]
+Tree = Union[  # noqa: UP007 - a recursive alias needs Union: "Tree" | ... fails at runtime
+    Leaf, tuple[Literal["and", "or"], tuple["Tree", ...]]
+]
 
 _EXPRESSION_HINT = re.compile(r"\s(and|or|with)\s|[()]", re.IGNORECASE)
 _LICENSING = Licensing()
@@ -123,7 +133,9 @@ def _parse_expression(raw: str, table: LicenseTable) -> NormalizedLicense:
     with_licenses = [leaf[3] for leaf in leaves if leaf[3] in table.licenses]
     ids = tuple(dict.fromkeys([leaf[1] for leaf in leaves if leaf[1]] + with_licenses))
     unresolved = tuple(
-        dict.fromkeys([leaf[2] for leaf in leaves if leaf[1] is None] + [u for lf in leaves for u in _unresolved_with(lf, table)])
+        dict.fromkeys(
+            [leaf[2] for leaf in leaves if leaf[1] is None] + [u for lf in leaves for u in _unresolved_with(lf, table)]
+        )
     )
     single = leaves[0][1] if len(leaves) == 1 else None
     return NormalizedLicense(
@@ -165,13 +177,15 @@ def normalize_with_table(
     name, link = _given(license_name), _given(license_link)
     if not text:
         return _resolve_other(None, license_name, license_link, table) or NormalizedLicense(
-            raw=raw, status="none", license_name=name, license_link=link)
+            raw=raw, status="none", license_name=name, license_link=link
+        )
     found = table.lookup(text)
     if found is not None:
         if found.status == "other":
             resolved = _resolve_other(raw, license_name, license_link, table)
-            return resolved or NormalizedLicense(raw=raw, status="other", id=found.id, ids=(found.id,),
-                                                 license_name=name, license_link=link)
+            return resolved or NormalizedLicense(
+                raw=raw, status="other", id=found.id, ids=(found.id,), license_name=name, license_link=link
+            )
         status: Status = "unknown" if found.status == "unknown" else "known"
         return NormalizedLicense(raw=raw, status=status, id=found.id, ids=(found.id,))
     if table.lookup_exception(text) is not None:  # an exception found without its license grants nothing

@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from graphsc.licenses.findings import Conflict, LicenseReport
-from graphsc.licenses.table import default_table
 from graphsc.licenses.select import SEVERITIES, Entry, Hop, Hotspot, Selection, hotspots
+from graphsc.licenses.table import default_table
 from graphsc.render.csv_rows import CsvDictWriter
 from graphsc.render.text import literal, visible
 
@@ -27,9 +27,26 @@ SCHEMA = "graphsc.licenses/1"
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 EXAMPLES_SHOWN = 3  # reached models / repositories named per conflict
 CSV_COLUMNS: tuple[str, ...] = (
-    "rank", "severity", "kind", "rule", "edge", "relation", "child", "child_type", "child_license", "base",
-    "bases", "base_license", "origin_licenses", "dropped", "clauses", "reached_models", "reached_downloads",
-    "reached_repos", "role", "description",
+    "rank",
+    "severity",
+    "kind",
+    "rule",
+    "edge",
+    "relation",
+    "child",
+    "child_type",
+    "child_license",
+    "base",
+    "bases",
+    "base_license",
+    "origin_licenses",
+    "dropped",
+    "clauses",
+    "reached_models",
+    "reached_downloads",
+    "reached_repos",
+    "role",
+    "description",
 )
 LIST_SEPARATOR = " | "
 _HOP_ROLE_WORDS = {"source": "source of the obligation", "origin": "origin: dropped here", "inherited": "inherited"}
@@ -43,11 +60,14 @@ _LEFT_OUT_WORDS = {
 
 # ── shared numbers ──
 
+
 def severity_counts(conflicts: list[Conflict]) -> dict[str, dict[str, int]]:
     """``{kind: {severity: n}}`` over every severity, kinds sorted by total (largest first)."""
     counts = Counter((c.kind, c.severity) for c in conflicts)
     totals = Counter(c.kind for c in conflicts)
-    return {k: {s: counts[(k, s)] for s in SEVERITIES} for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))}
+    return {
+        k: {s: counts[(k, s)] for s in SEVERITIES} for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    }
 
 
 def _plural(n: int, word: str) -> str:
@@ -58,9 +78,11 @@ def _uses_line(report: LicenseReport) -> str:
     u = report.uses
     if not u.total:
         return "No repository/Space → model usages in the graph."
-    return (f"Repository/Space usages in conflict: {u.in_conflict:,} of {u.checkable:,} checkable "
-            f"({u.share_of_checkable:.1%}); {u.total:,} usages in all ({u.share_in_conflict:.1%}), "
-            f"{u.total - u.checkable:,} not checkable (the user's license is unknown or missing).")
+    return (
+        f"Repository/Space usages in conflict: {u.in_conflict:,} of {u.checkable:,} checkable "
+        f"({u.share_of_checkable:.1%}); {u.total:,} usages in all ({u.share_in_conflict:.1%}), "
+        f"{u.total - u.checkable:,} not checkable (the user's license is unknown or missing)."
+    )
 
 
 def _reach_text(c: Conflict) -> str:
@@ -76,6 +98,7 @@ def _examples(ids: tuple[str, ...], skip: str | None = None) -> str:
 
 # ── terminal ──
 
+
 def summary_table(report: LicenseReport) -> Table:
     """Conflicts by kind (rows) and severity (columns), with totals."""
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -86,15 +109,24 @@ def summary_table(report: LicenseReport) -> Table:
     for kind, by_sev in severity_counts(report.conflicts).items():
         table.add_row(kind, *(f"{by_sev[s]:,}" for s in SEVERITIES), f"{sum(by_sev.values()):,}")
     by_sev = report.counts_by_severity()
-    table.add_row(Text("all", style="bold"), *(f"{by_sev[s]:,}" for s in SEVERITIES), f"{len(report.conflicts):,}",
-                  end_section=True)
+    table.add_row(
+        Text("all", style="bold"),
+        *(f"{by_sev[s]:,}" for s in SEVERITIES),
+        f"{len(report.conflicts):,}",
+        end_section=True,
+    )
     return table
 
 
 def render_summary(report: LicenseReport, console: Console) -> None:
     """The header, the kind × severity table and the usages-in-conflict line."""
-    console.print(Text(f"License propagation over {report.models:,} models, {report.lineage_edges:,} lineage edges "
-                       f"and {report.uses.total:,} repository/Space usages (engine {report.seconds:.2f} s)", style="bold"))
+    console.print(
+        Text(
+            f"License propagation over {report.models:,} models, {report.lineage_edges:,} lineage edges "
+            f"and {report.uses.total:,} repository/Space usages (engine {report.seconds:.2f} s)",
+            style="bold",
+        )
+    )
     if not report.conflicts:
         console.print("No license conflicts.")
     else:
@@ -134,7 +166,7 @@ def _path_text(path: tuple[Hop, ...]) -> Text:
         text.append(visible(f"{hop.id} [{hop.license}]"), style="bold" if hop.is_model else "")
         text.append(" (this model)" if hop.is_model else "", style="dim")
     text.append(" — " + _HOP_ROLE_WORDS["source"] + ("s" if len(sources) > 1 else ""), style="dim")
-    for hop in path[len(sources):]:
+    for hop in path[len(sources) :]:
         text.append("\n↳ ")
         if hop.relation:
             text.append(f"{visible(hop.relation)}  ", style="dim")
@@ -159,8 +191,12 @@ def conflict_block(rank: int, e: Entry) -> Group:
     rows.add_row("clauses" if len(c.clauses) > 1 else "clause", Text("\n").join(literal(cl) for cl in c.clauses))
     texts = license_texts(c.origin_licenses)
     if texts:
-        rows.add_row("text", Text("\n").join(literal(f"{lid}: {t['url']}" + ("" if t["verified"] else " (not verified)"))
-                                             for lid, t in texts.items()))
+        rows.add_row(
+            "text",
+            Text("\n").join(
+                literal(f"{lid}: {t['url']}" + ("" if t["verified"] else " (not verified)")) for lid, t in texts.items()
+            ),
+        )
     rows.add_row("reach", literal(_reach_text(c)))
     if len(c.reached_models) > 1 or (c.reached_models and c.reached_models[0] != c.child):
         rows.add_row("models", literal(_examples(c.reached_models, skip=c.child)))
@@ -192,9 +228,13 @@ def render_hotspots(selection: Selection, console: Console, n: int = 5) -> None:
 def not_shown_line(selection: Selection) -> str | None:
     """What the filters left out, in words, or None when everything is shown."""
     f = selection.filters
-    parts = [_plural(n, "conflict") + " " + _LEFT_OUT_WORDS[reason].format(
-                 sev=f.min_severity, impact=f.min_impact, limit=f.limit)
-             for reason, n in selection.left_out.items() if n]
+    parts = [
+        _plural(n, "conflict")
+        + " "
+        + _LEFT_OUT_WORDS[reason].format(sev=f.min_severity, impact=f.min_impact, limit=f.limit)
+        for reason, n in selection.left_out.items()
+        if n
+    ]
     return "Not shown: " + "; ".join(parts) + "." if parts else None
 
 
@@ -203,25 +243,38 @@ def render_report(report: LicenseReport, selection: Selection, console: Console)
     the conflicts touching that model with their paths. Then what the filters left out."""
     f = selection.filters
     shown = selection.shown
-    scope = f"severity ≥ {f.min_severity}" + (f", kinds {', '.join(f.kinds)}" if f.kinds else "") + (
-        f", reach ≥ {f.min_impact}" if f.min_impact else "")
+    scope = (
+        f"severity ≥ {f.min_severity}"
+        + (f", kinds {', '.join(f.kinds)}" if f.kinds else "")
+        + (f", reach ≥ {f.min_impact}" if f.min_impact else "")
+    )
     if f.model is None:
         render_summary(report, console)
         console.print()
-        console.print(Text(f"Top conflicts by impact: {len(shown):,} of {len(selection.matched):,} ({scope})",
-                           style="bold"))
+        console.print(
+            Text(f"Top conflicts by impact: {len(shown):,} of {len(selection.matched):,} ({scope})", style="bold")
+        )
         console.print()
         render_hotspots(selection, console)
     else:
         roles = Counter(e.role for e in selection.matched)
-        console.print(Text(f"Conflicts touching {visible(f.model)} [{visible(str(selection.model_license))}]: "
-                           f"{len(selection.matched):,} "
-                           f"({scope}); {roles['origin']:,} dropped at it, {roles['inherited']:,} inherited from "
-                           f"an ancestor, {roles['downstream']:,} dropped downstream of it", style="bold"))
+        console.print(
+            Text(
+                f"Conflicts touching {visible(f.model)} [{visible(str(selection.model_license))}]: "
+                f"{len(selection.matched):,} "
+                f"({scope}); {roles['origin']:,} dropped at it, {roles['inherited']:,} inherited from "
+                f"an ancestor, {roles['downstream']:,} dropped downstream of it",
+                style="bold",
+            )
+        )
         console.print()
     if not shown:
-        console.print("  None." if f.model is None else "  None: this model neither drops nor inherits a dropped "
-                      "obligation, and nothing downstream drops one of its own.")
+        console.print(
+            "  None."
+            if f.model is None
+            else "  None: this model neither drops nor inherits a dropped "
+            "obligation, and nothing downstream drops one of its own."
+        )
     for rank, e in enumerate(shown, 1):
         console.print(conflict_block(rank, e))
     line = not_shown_line(selection)
@@ -234,8 +287,13 @@ def render_top(report: LicenseReport, selection: Selection, console: Console) ->
     ``selection``."""
     render_summary(report, console)
     console.print()
-    console.print(Text(f"Top {len(selection.shown)} of {len(selection.matched):,} conflicts "
-                       f"(severity ≥ {selection.filters.min_severity}); all of them: graphsc licenses", style="bold"))
+    console.print(
+        Text(
+            f"Top {len(selection.shown)} of {len(selection.matched):,} conflicts "
+            f"(severity ≥ {selection.filters.min_severity}); all of them: graphsc licenses",
+            style="bold",
+        )
+    )
     console.print()
     render_hotspots(selection, console, n=EXAMPLES_SHOWN)
     for rank, e in enumerate(selection.shown, 1):
@@ -243,6 +301,7 @@ def render_top(report: LicenseReport, selection: Selection, console: Console) ->
 
 
 # ── JSON and CSV ──
+
 
 def conflict_row(e: Entry) -> dict[str, Any]:
     """A conflict as a JSON-ready dict: its fields, impact, one-line detail, role and path (``--model``)."""
@@ -275,17 +334,30 @@ def json_document(report: LicenseReport, selection: Selection, fail_on: str | No
     return {
         "schema": SCHEMA,
         "summary": {
-            "models": report.models, "lineage_edges": report.lineage_edges, "seconds": round(report.seconds, 3),
+            "models": report.models,
+            "lineage_edges": report.lineage_edges,
+            "seconds": round(report.seconds, 3),
             "conflicts": len(report.conflicts),
-            "by_kind": dict(report.counts_by_kind()), "by_severity": dict(report.counts_by_severity()),
+            "by_kind": dict(report.counts_by_kind()),
+            "by_severity": dict(report.counts_by_severity()),
             "by_kind_severity": severity_counts(report.conflicts),
-            "uses": {"total": u.total, "checkable": u.checkable, "in_conflict": u.in_conflict,
-                     "share_of_checkable": round(u.share_of_checkable, 4),
-                     "share_of_total": round(u.share_in_conflict, 4), "by_kind": dict(u.by_kind)},
+            "uses": {
+                "total": u.total,
+                "checkable": u.checkable,
+                "in_conflict": u.in_conflict,
+                "share_of_checkable": round(u.share_of_checkable, 4),
+                "share_of_total": round(u.share_in_conflict, 4),
+                "by_kind": dict(u.by_kind),
+            },
             "cycle_edges_ignored": [list(pair) for pair in report.cycle_edges_ignored],
         },
-        "filters": {"model": f.model, "kinds": list(f.kinds), "min_severity": f.min_severity,
-                    "min_impact": f.min_impact, "limit": f.limit},
+        "filters": {
+            "model": f.model,
+            "kinds": list(f.kinds),
+            "min_severity": f.min_severity,
+            "min_impact": f.min_impact,
+            "limit": f.limit,
+        },
         "model": None if f.model is None else {"id": f.model, "license": selection.model_license},
         "matched": len(selection.matched),
         "not_shown": selection.left_out,
@@ -302,13 +374,28 @@ def csv_text(selection: Selection) -> str:
     for rank, e in enumerate(selection.shown, 1):
         c = e.conflict
         models, downloads, repos = c.impact
-        writer.writerow({
-            "rank": rank, "severity": c.severity, "kind": c.kind, "rule": c.rule, "edge": c.edge,
-            "relation": c.relation or "", "child": c.child, "child_type": c.child_type,
-            "child_license": c.child_license, "base": c.base or "", "bases": LIST_SEPARATOR.join(c.bases),
-            "base_license": c.base_license or "", "origin_licenses": LIST_SEPARATOR.join(c.origin_licenses),
-            "dropped": LIST_SEPARATOR.join(c.dropped), "clauses": LIST_SEPARATOR.join(c.clauses),
-            "reached_models": models, "reached_downloads": downloads, "reached_repos": repos,
-            "role": e.role or "", "description": c.description,
-        })
+        writer.writerow(
+            {
+                "rank": rank,
+                "severity": c.severity,
+                "kind": c.kind,
+                "rule": c.rule,
+                "edge": c.edge,
+                "relation": c.relation or "",
+                "child": c.child,
+                "child_type": c.child_type,
+                "child_license": c.child_license,
+                "base": c.base or "",
+                "bases": LIST_SEPARATOR.join(c.bases),
+                "base_license": c.base_license or "",
+                "origin_licenses": LIST_SEPARATOR.join(c.origin_licenses),
+                "dropped": LIST_SEPARATOR.join(c.dropped),
+                "clauses": LIST_SEPARATOR.join(c.clauses),
+                "reached_models": models,
+                "reached_downloads": downloads,
+                "reached_repos": repos,
+                "role": e.role or "",
+                "description": c.description,
+            }
+        )
     return out.getvalue()

@@ -10,7 +10,6 @@ A *rule* says what dropping an obligation along an edge kind is called and how s
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -23,8 +22,18 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 ObligationKind = Literal[
-    "non_commercial", "use_restrictions", "share_alike", "same_license", "agreement_copy", "no_derivatives",
-    "naming", "improving_other_models", "notice", "user_threshold", "unknown_terms", "merge_incompatible",
+    "non_commercial",
+    "use_restrictions",
+    "share_alike",
+    "same_license",
+    "agreement_copy",
+    "no_derivatives",
+    "naming",
+    "improving_other_models",
+    "notice",
+    "user_threshold",
+    "unknown_terms",
+    "merge_incompatible",
 ]
 
 PERMISSIVE_CATEGORIES = frozenset({"permissive", "public-domain"})
@@ -69,35 +78,127 @@ class Rule:
     description: str
 
 
-RULES: dict[str, Rule] = {r.id: r for r in (
-    Rule("D-NC", "non_commercial_dropped", "error", "derivative grants commercial use its ancestor does not"),
-    Rule("D-UR", "use_restrictions_dropped", "error", "derivative's license does not carry the ancestor's use-based restrictions"),
-    Rule("D-SA", "share_alike_violated", "error", "derivative not licensed under a license the ancestor's share-alike/copyleft terms accept"),
-    Rule("D-RELIC-PERM", "relicensed_permissive", "error", "derivative relicensed permissively though the ancestor allows its derivatives only under its own agreement"),
-    Rule("D-RELIC", "relicensed", "warning", "derivative under another license though the ancestor allows its derivatives only under its own agreement"),
-    Rule("D-COPY", "agreement_copy_missing", "warning", "derivative's license does not include the ancestor's agreement, a copy of which must accompany derivatives"),
-    Rule("D-ND", "no_derivatives_violated", "error", "derivative published of a no-derivatives model"),
-    Rule("D-NAME", "naming_requirement", "warning", "derivative's name does not begin with the required prefix"),
-    Rule("D-OUTPUTS", "outputs_improve_other_models", "error", "model trained on a model's outputs, which its license forbids using to improve other models"),
-    Rule("D-UNK-CHILD", "unknown_license_in_chain", "warning", "derivative's license unknown while its ancestors impose obligations"),
-    Rule("D-UNK-BASE", "unknown_license_in_chain", "info", "an ancestor's license is unknown: the derivative's license cannot be verified"),
-    Rule("M-INCOMPAT", "merge_incompatible", "error", "merge of parents whose obligations no license can meet together"),
-    Rule("T-NC", "restricted_training_data", "warning", "trained on non-commercial data but licensed for commercial use"),
-    Rule("T-OTHER", "restricted_training_data", "info", "trained on data whose license terms the model's license drops"),
-    Rule("U-NC", "non_commercial_dropped", "warning", "repository/Space license grants commercial use of a non-commercial model"),
-    Rule("U-UR", "use_restrictions_dropped", "warning", "repository/Space license does not carry the model's use-based restrictions"),
-    Rule("U-SA", "share_alike_violated", "warning", "repository/Space license not one the model's copyleft terms accept"),
-    Rule("U-NOTICE", "notice_required", "info", "repository/Space uses a model whose license requires a notice on redistribution"),
-    Rule("U-THRESHOLD", "user_threshold", "info", "repository/Space uses a model whose license requires a separate license above a monthly-active-user threshold"),
-)}
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        Rule("D-NC", "non_commercial_dropped", "error", "derivative grants commercial use its ancestor does not"),
+        Rule(
+            "D-UR",
+            "use_restrictions_dropped",
+            "error",
+            "derivative's license does not carry the ancestor's use-based restrictions",
+        ),
+        Rule(
+            "D-SA",
+            "share_alike_violated",
+            "error",
+            "derivative not licensed under a license the ancestor's share-alike/copyleft terms accept",
+        ),
+        Rule(
+            "D-RELIC-PERM",
+            "relicensed_permissive",
+            "error",
+            "derivative relicensed permissively though the ancestor allows its derivatives only under its own agreement",
+        ),
+        Rule(
+            "D-RELIC",
+            "relicensed",
+            "warning",
+            "derivative under another license though the ancestor allows its derivatives only under its own agreement",
+        ),
+        Rule(
+            "D-COPY",
+            "agreement_copy_missing",
+            "warning",
+            "derivative's license does not include the ancestor's agreement, a copy of which must accompany derivatives",
+        ),
+        Rule("D-ND", "no_derivatives_violated", "error", "derivative published of a no-derivatives model"),
+        Rule("D-NAME", "naming_requirement", "warning", "derivative's name does not begin with the required prefix"),
+        Rule(
+            "D-OUTPUTS",
+            "outputs_improve_other_models",
+            "error",
+            "model trained on a model's outputs, which its license forbids using to improve other models",
+        ),
+        Rule(
+            "D-UNK-CHILD",
+            "unknown_license_in_chain",
+            "warning",
+            "derivative's license unknown while its ancestors impose obligations",
+        ),
+        Rule(
+            "D-UNK-BASE",
+            "unknown_license_in_chain",
+            "info",
+            "an ancestor's license is unknown: the derivative's license cannot be verified",
+        ),
+        Rule(
+            "M-INCOMPAT",
+            "merge_incompatible",
+            "error",
+            "merge of parents whose obligations no license can meet together",
+        ),
+        Rule(
+            "T-NC",
+            "restricted_training_data",
+            "warning",
+            "trained on non-commercial data but licensed for commercial use",
+        ),
+        Rule(
+            "T-OTHER",
+            "restricted_training_data",
+            "info",
+            "trained on data whose license terms the model's license drops",
+        ),
+        Rule(
+            "U-NC",
+            "non_commercial_dropped",
+            "warning",
+            "repository/Space license grants commercial use of a non-commercial model",
+        ),
+        Rule(
+            "U-UR",
+            "use_restrictions_dropped",
+            "warning",
+            "repository/Space license does not carry the model's use-based restrictions",
+        ),
+        Rule(
+            "U-SA",
+            "share_alike_violated",
+            "warning",
+            "repository/Space license not one the model's copyleft terms accept",
+        ),
+        Rule(
+            "U-NOTICE",
+            "notice_required",
+            "info",
+            "repository/Space uses a model whose license requires a notice on redistribution",
+        ),
+        Rule(
+            "U-THRESHOLD",
+            "user_threshold",
+            "info",
+            "repository/Space uses a model whose license requires a separate license above a monthly-active-user threshold",
+        ),
+    )
+}
 
 _DERIVED_RULES: dict[str, str] = {
-    "non_commercial": "D-NC", "use_restrictions": "D-UR", "share_alike": "D-SA", "no_derivatives": "D-ND",
-    "naming": "D-NAME", "unknown_terms": "D-UNK-BASE", "merge_incompatible": "M-INCOMPAT",
-    "agreement_copy": "D-COPY", "improving_other_models": "D-OUTPUTS",
+    "non_commercial": "D-NC",
+    "use_restrictions": "D-UR",
+    "share_alike": "D-SA",
+    "no_derivatives": "D-ND",
+    "naming": "D-NAME",
+    "unknown_terms": "D-UNK-BASE",
+    "merge_incompatible": "M-INCOMPAT",
+    "agreement_copy": "D-COPY",
+    "improving_other_models": "D-OUTPUTS",
 }
 _USES_RULES: dict[str, str] = {
-    "non_commercial": "U-NC", "use_restrictions": "U-UR", "share_alike": "U-SA", "notice": "U-NOTICE",
+    "non_commercial": "U-NC",
+    "use_restrictions": "U-UR",
+    "share_alike": "U-SA",
+    "notice": "U-NOTICE",
     "user_threshold": "U-THRESHOLD",
 }
 
@@ -132,41 +233,95 @@ def obligations_of(lic: License) -> tuple[Obligation, ...]:
         outputs = lic.clause("outputs_non_commercial")
         binds_outputs = outputs is not None and bool(outputs.value)
         cites = (nc.cite(lic.id), *([outputs.cite(lic.id)] if binds_outputs and outputs else []))
-        out.append(Obligation("non_commercial", lic.id, frozenset({"nc"}), clauses=cites, on_uses=True,
-                              distills=distills or binds_outputs))
+        out.append(
+            Obligation(
+                "non_commercial",
+                lic.id,
+                frozenset({"nc"}),
+                clauses=cites,
+                on_uses=True,
+                distills=distills or binds_outputs,
+            )
+        )
     ur = lic.clause("use_restrictions_must_pass")
     if ur is not None and ur.value:
-        out.append(Obligation("use_restrictions", lic.id, frozenset({f"ur:{ur.policy}"}), clauses=(ur.cite(lic.id),),
-                              on_uses=True, distills=distills))
+        out.append(
+            Obligation(
+                "use_restrictions",
+                lic.id,
+                frozenset({f"ur:{ur.policy}"}),
+                clauses=(ur.cite(lic.id),),
+                on_uses=True,
+                distills=distills,
+            )
+        )
     cl = lic.clause("copyleft")
     if cl is not None:
-        out.append(Obligation("share_alike", lic.id, _ids(lic, "copyleft"), clauses=(cl.cite(lic.id),),
-                              on_uses=cl.value != "weak", distills=distills))
+        out.append(
+            Obligation(
+                "share_alike",
+                lic.id,
+                _ids(lic, "copyleft"),
+                clauses=(cl.cite(lic.id),),
+                on_uses=cl.value != "weak",
+                distills=distills,
+            )
+        )
     for clause_name, kind in (("derivatives_same_license", "same_license"), ("agreement_copy", "agreement_copy")):
         same = lic.clause(clause_name)
         if same is not None and same.value:
-            out.append(Obligation(kind, lic.id, _ids(lic, clause_name), clauses=(same.cite(lic.id),),
-                                  distills=distills))
+            out.append(
+                Obligation(kind, lic.id, _ids(lic, clause_name), clauses=(same.cite(lic.id),), distills=distills)
+            )
     nd = lic.clause("no_derivatives")
     if nd is not None and nd.value:
         out.append(Obligation("no_derivatives", lic.id, frozenset(), clauses=(nd.cite(lic.id),), distills=distills))
     name = lic.clause("naming")
     if name is not None and name.value:
-        out.append(Obligation("naming", lic.id, prefix=name.value, clauses=(name.cite(lic.id),),
-                              distills=distills or name.outputs))
+        out.append(
+            Obligation(
+                "naming", lic.id, prefix=name.value, clauses=(name.cite(lic.id),), distills=distills or name.outputs
+            )
+        )
     improving = lic.clause("improving_other_models")
     if improving is not None and improving.value is False:
-        out.append(Obligation("improving_other_models", lic.id, _ids(lic, "improving_other_models"),
-                              clauses=(improving.cite(lic.id),), distills=True, outputs_only=not distills))
+        out.append(
+            Obligation(
+                "improving_other_models",
+                lic.id,
+                _ids(lic, "improving_other_models"),
+                clauses=(improving.cite(lic.id),),
+                distills=True,
+                outputs_only=not distills,
+            )
+        )
     notices = [c for c in (lic.clause("notice"), lic.clause("documentation_notice")) if c is not None and c.value]
     if notices:
-        out.append(Obligation("notice", lic.id, frozenset({f"id:{lic.id}"}), clauses=tuple(c.cite(lic.id) for c in notices),
-                              on_uses=True, notice=" / ".join(str(c.value) for c in notices), distills=distills))
+        out.append(
+            Obligation(
+                "notice",
+                lic.id,
+                frozenset({f"id:{lic.id}"}),
+                clauses=tuple(c.cite(lic.id) for c in notices),
+                on_uses=True,
+                notice=" / ".join(str(c.value) for c in notices),
+                distills=distills,
+            )
+        )
     threshold = lic.clause("user_threshold")
     if threshold is not None and threshold.value:
-        out.append(Obligation("user_threshold", lic.id, frozenset({f"id:{lic.id}"}), prefix=None,
-                              clauses=(threshold.cite(lic.id),), on_uses=True, notice=f"{threshold.value:,} monthly active users",
-                              distills=distills))
+        out.append(
+            Obligation(
+                "user_threshold",
+                lic.id,
+                frozenset({f"id:{lic.id}"}),
+                prefix=None,
+                clauses=(threshold.cite(lic.id),),
+                on_uses=True,
+                notice=f"{threshold.value:,} monthly active users",
+                distills=distills,
+            )
+        )
     return tuple(out)
 
 
@@ -270,8 +425,17 @@ def _eval(tree: Tree, table: LicenseTable, ob: Obligation) -> bool | None:
 
 
 # Obligations that add terms to a work (as opposed to keeping credit or notices, which any license can carry).
-RESTRICTING = frozenset({"non_commercial", "use_restrictions", "share_alike", "same_license", "agreement_copy",
-                         "no_derivatives", "improving_other_models"})
+RESTRICTING = frozenset(
+    {
+        "non_commercial",
+        "use_restrictions",
+        "share_alike",
+        "same_license",
+        "agreement_copy",
+        "no_derivatives",
+        "improving_other_models",
+    }
+)
 
 
 def _adds_no_terms(tree: Tree, table: LicenseTable) -> bool | None:
@@ -391,8 +555,11 @@ def profile_of(norm: NormalizedLicense, fetched: bool = True) -> Profile:
         else:
             missing = Obligation("unknown_terms", NO_LICENSE, clauses=("no license declared",))
         return Profile(norm, (missing,), permissive=False, unknown=True)
-    unknown = (norm.status in ("unknown", "other", "none") or bool(norm.unresolved)
-               or any(table.licenses[i].status != "known" for i in norm.ids))
+    unknown = (
+        norm.status in ("unknown", "other", "none")
+        or bool(norm.unresolved)
+        or any(table.licenses[i].status != "known" for i in norm.ids)
+    )
     return Profile(norm, tuple(_imposed(tree, table).values()), permissive=_permissive(tree, table), unknown=unknown)
 
 
@@ -486,6 +653,10 @@ def _jointly(obligations: frozenset[Obligation], table: LicenseTable) -> bool:
     if len(obligations) < 2 or not any(o.kind in EXCLUSIVE for o in obligations):
         return True
     for lic in table.licenses.values():
-        if lic.status == "known" and not lic.names_a_family and all(_leaf_satisfies(lic, o, table) for o in obligations):
+        if (
+            lic.status == "known"
+            and not lic.names_a_family
+            and all(_leaf_satisfies(lic, o, table) for o in obligations)
+        ):
             return True
     return False

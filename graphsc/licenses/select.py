@@ -65,8 +65,9 @@ class Filters:
             raise GraphscError(f"Unknown severity {self.min_severity!r}.", "Use " + ", ".join(SEVERITIES) + ".")
         unknown = [k for k in self.kinds if k not in KINDS]
         if unknown:
-            raise GraphscError(f"Unknown conflict kind {', '.join(map(repr, unknown))}.",
-                               "Kinds: " + ", ".join(KINDS) + ".")
+            raise GraphscError(
+                f"Unknown conflict kind {', '.join(map(repr, unknown))}.", "Kinds: " + ", ".join(KINDS) + "."
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +155,15 @@ def conflict_path(c: Conflict, lineage: Lineage, labels: Mapping[str, str]) -> t
     downstream of the model, the path ends at the origin child. ``labels``: license labels by model id."""
     model_id = lineage.model.id
     bases = c.bases or ((c.base,) if c.base else ())
-    hops = [Hop(b, c.base_license if b == c.base and c.base_license else labels.get(b, NOT_LOOKED_UP),
-                "source", is_model=b == model_id) for b in bases]
+    hops = [
+        Hop(
+            b,
+            c.base_license if b == c.base and c.base_license else labels.get(b, NOT_LOOKED_UP),
+            "source",
+            is_model=b == model_id,
+        )
+        for b in bases
+    ]
     relation = c.relation if c.edge == "derived" else c.edge  # uses, trained_on, merge
     hops.append(Hop(c.child, c.child_license, "origin", relation, is_model=c.child == model_id))
     if c.child == model_id or model_id in bases:
@@ -187,14 +195,17 @@ def _descent(top: str, model_id: str, allowed: set[str], lineage: Lineage) -> li
     return path
 
 
-def select(report: LicenseReport, filters: Filters, lineage: Lineage | None = None,
-           lookup: ModelLookup | None = None) -> Selection:
+def select(
+    report: LicenseReport, filters: Filters, lineage: Lineage | None = None, lookup: ModelLookup | None = None
+) -> Selection:
     """Apply ``filters`` to the report's ranked conflicts. With ``lineage`` (of ``filters.model``), only the
     conflicts touching that model, each with its role and path (see ``model_entries``)."""
     filters.validate()
-    pool = (model_entries(report, lineage, lookup) if lineage is not None
-            else [Entry(c, parent_licenses=parent_licenses(report, c)) if c.bases else Entry(c)
-                  for c in report.conflicts])
+    pool = (
+        model_entries(report, lineage, lookup)
+        if lineage is not None
+        else [Entry(c, parent_licenses=parent_licenses(report, c)) if c.bases else Entry(c) for c in report.conflicts]
+    )
     left_out = dict.fromkeys(LEFT_OUT_REASONS, 0)
     kinds = set(filters.kinds)
     matched = []
@@ -227,10 +238,13 @@ def hotspots(entries: list[Entry], n: int = 5) -> tuple[list[Hotspot], list[Hots
     """Where the matched conflicts concentrate: the ``n`` upstream models whose terms are dropped most often
     (by origin-edge base; each merge parent with its own license), and the ``n`` models/repositories that drop
     the most (by origin-edge child). Ties go to the id's alphabetical order."""
+
     def top(pairs: list[tuple[str, str]]) -> list[Hotspot]:
         counts = Counter(pairs)
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))[:n]
         return [Hotspot(i, lic, k) for (i, lic), k in ranked if k > 1]
 
-    return (top([(b, e.base_license(b)) for e in entries for b in (e.conflict.bases or (e.conflict.base,)) if b]),
-            top([(e.conflict.child, e.conflict.child_license) for e in entries]))
+    return (
+        top([(b, e.base_license(b)) for e in entries for b in (e.conflict.bases or (e.conflict.base,)) if b]),
+        top([(e.conflict.child, e.conflict.child_license) for e in entries]),
+    )

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 CATEGORIES = frozenset(
     {"permissive", "public-domain", "copyleft", "non-commercial", "rail", "model-community", "proprietary", "unknown"}
@@ -20,9 +20,21 @@ CATEGORIES = frozenset(
 TABLE_STATUSES = frozenset({"known", "unknown", "other"})
 CLAUSE_NAMES = frozenset(
     {
-        "commercial_use", "copyleft", "use_restrictions_must_pass", "derivatives_same_license", "agreement_copy",
-        "no_derivatives", "attribution", "notice", "documentation_notice", "naming", "user_threshold",
-        "improving_other_models", "outputs_non_commercial", "distillation_is_derivative", "results_unrestricted",
+        "commercial_use",
+        "copyleft",
+        "use_restrictions_must_pass",
+        "derivatives_same_license",
+        "agreement_copy",
+        "no_derivatives",
+        "attribution",
+        "notice",
+        "documentation_notice",
+        "naming",
+        "user_threshold",
+        "improving_other_models",
+        "outputs_non_commercial",
+        "distillation_is_derivative",
+        "results_unrestricted",
     }
 )
 # Clauses whose ``compatible`` lists license ids (the other licenses a derivative may carry instead of this one).
@@ -111,7 +123,7 @@ class Policy:
     text: TextSource | None = None
     may_include: frozenset[str] = frozenset()
 
-    def satisfies(self, other: "Policy") -> bool | None:
+    def satisfies(self, other: Policy) -> bool | None:
         """Does a license carrying this list carry at least ``other``'s restrictions? None: it may, depending on
         the unspecified variant."""
         if self.restrictions >= other.restrictions:
@@ -196,7 +208,7 @@ _TEXT_KEYS = frozenset({"verified", "url", "repo", "path", "commit", "version", 
 
 def _clause(name: str, raw: Any, where: str) -> Clause:
     if not isinstance(raw, dict) or "value" not in raw or not raw.get("source"):
-        raise ValueError(f"{where}.{name}: a clause is {{ value = ..., source = \"...\" }}")
+        raise ValueError(f'{where}.{name}: a clause is {{ value = ..., source = "..." }}')
     unknown = set(raw) - _CLAUSE_KEYS
     if unknown:
         raise ValueError(f"{where}.{name}: unknown keys {sorted(unknown)}")
@@ -266,8 +278,12 @@ def _policy(policy_id: str, raw: dict[str, Any]) -> Policy:
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
     return Policy(
-        id=policy_id, name=raw["name"], source=raw["source"], restrictions=frozenset(restrictions),
-        text=_text(raw["text"], where) if "text" in raw else None, may_include=frozenset(raw.get("may_include", ())),
+        id=policy_id,
+        name=raw["name"],
+        source=raw["source"],
+        restrictions=frozenset(restrictions),
+        text=_text(raw["text"], where) if "text" in raw else None,
+        may_include=frozenset(raw.get("may_include", ())),
     )
 
 

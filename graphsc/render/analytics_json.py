@@ -29,7 +29,9 @@ def family_document(family: FamilySummary) -> dict[str, Any]:
 
 
 def timings_document(timings: dict[str, Timing]) -> dict[str, Any]:
-    return {name: {"seconds": round(t.seconds, 4), "peak_rss_mib": round(t.peak_rss_mib, 1)} for name, t in timings.items()}
+    return {
+        name: {"seconds": round(t.seconds, 4), "peak_rss_mib": round(t.peak_rss_mib, 1)} for name, t in timings.items()
+    }
 
 
 def stats_document(stats: GraphStats) -> dict[str, Any]:
@@ -60,7 +62,14 @@ def rank_document(ranking: Ranking) -> dict[str, Any]:
         "by": ranking.by,
         "notes": ranking.notes,
         "models": [
-            {"rank": r.rank, "id": r.model_id, "value": r.value, "downloads": r.downloads, "license": r.license, **r.detail}
+            {
+                "rank": r.rank,
+                "id": r.model_id,
+                "value": r.value,
+                "downloads": r.downloads,
+                "license": r.license,
+                **r.detail,
+            }
             for r in ranking.rows
         ],
     }

@@ -36,32 +36,57 @@ def _counts_table(stats: GraphStats) -> Table:
     for i in range(max(len(nodes), len(edges))):
         node = nodes[i] if i < len(nodes) else ("", None)
         edge = edges[i] if i < len(edges) else ("", None)
-        table.add_row(literal(node[0]), "" if node[1] is None else f"{node[1]:,}",
-                      literal(edge[0]), "" if edge[1] is None else f"{edge[1]:,}")
+        table.add_row(
+            literal(node[0]),
+            "" if node[1] is None else f"{node[1]:,}",
+            literal(edge[0]),
+            "" if edge[1] is None else f"{edge[1]:,}",
+        )
     return table
 
 
 def families_table(families: list[FamilySummary], title: str = "Largest families") -> Table:
     """Ranked families: size, edges, depth, roots and relation mix."""
     table = Table(title=title, title_justify="left")
-    for name, justify in (("#", "right"), ("family", "left"), ("models", "right"), ("edges", "right"),
-                          ("depth", "right"), ("roots", "right"), ("relations", "left")):
+    for name, justify in (
+        ("#", "right"),
+        ("family", "left"),
+        ("models", "right"),
+        ("edges", "right"),
+        ("depth", "right"),
+        ("roots", "right"),
+        ("relations", "left"),
+    ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for f in families:
         relations = Text()
         for relation, n in f.relations.items():
             relations.append_text(literal(f"{relation} {n:,}  ", style=RELATION_STYLE.get(relation, "white")))
-        table.add_row(str(f.rank), literal(f.name), f"{f.size:,}", f"{f.edges:,}", str(f.depth), f"{len(f.roots):,}", relations)
+        table.add_row(
+            str(f.rank), literal(f.name), f"{f.size:,}", f"{f.edges:,}", str(f.depth), f"{len(f.roots):,}", relations
+        )
     return table
 
 
 def render_stats(stats: GraphStats, console: Console) -> None:
     """Counts, license and depth histograms, cycles, longest chains and the largest families."""
-    parts: list[object] = [_counts_table(stats), Text(f"unfetched model stubs: {stats.counts.unfetched_models:,}", style="dim")]
-    parts.append(bar_table(f"Declared licenses (top {len(stats.licenses)} of {stats.license_kinds})",
-                           stats.licenses.items(), style="green"))
-    parts.append(bar_table("Generations (isolated: models without derivation edges)",
-                           _generation_rows(stats.depth_distribution, stats.isolated_models)))
+    parts: list[object] = [
+        _counts_table(stats),
+        Text(f"unfetched model stubs: {stats.counts.unfetched_models:,}", style="dim"),
+    ]
+    parts.append(
+        bar_table(
+            f"Declared licenses (top {len(stats.licenses)} of {stats.license_kinds})",
+            stats.licenses.items(),
+            style="green",
+        )
+    )
+    parts.append(
+        bar_table(
+            "Generations (isolated: models without derivation edges)",
+            _generation_rows(stats.depth_distribution, stats.isolated_models),
+        )
+    )
     if stats.cycles:
         shown = "; ".join(" ↔ ".join(c) for c in stats.cycles[:SHOWN_CYCLES])
         more = f" (+{len(stats.cycles) - SHOWN_CYCLES} more)" if len(stats.cycles) > SHOWN_CYCLES else ""
@@ -86,7 +111,11 @@ def render_rank(ranking: Ranking, console: Console) -> None:
     title = f"Top models by {ranking.by}"
     if ranking.by == "betweenness" and ranking.notes:
         n = ranking.notes
-        title += " (exact)" if n["exact"] else f" (estimated from {n['sample']:,} of {n['nodes']:,} sources, seed {n['seed']})"
+        title += (
+            " (exact)"
+            if n["exact"]
+            else f" (estimated from {n['sample']:,} of {n['nodes']:,} sources, seed {n['seed']})"
+        )
     table = Table(title=title, title_justify="left")
     table.add_column("#", justify="right")
     # numbers keep their full width; a long model id folds onto a second line instead
@@ -99,8 +128,14 @@ def render_rank(ranking: Ranking, console: Console) -> None:
     table.add_column("license", overflow="fold")
     for row in ranking.rows:
         details = [f"{row.detail[k]:,}" if isinstance(row.detail[k], int) else str(row.detail[k]) for k in detail_keys]
-        table.add_row(str(row.rank), literal(row.model_id), _value(ranking.by, row.value), *map(literal, details),
-                      human_count(row.downloads), literal(row.license or "-"))
+        table.add_row(
+            str(row.rank),
+            literal(row.model_id),
+            _value(ranking.by, row.value),
+            *map(literal, details),
+            human_count(row.downloads),
+            literal(row.license or "-"),
+        )
     console.print(table if ranking.rows else Text(f"No model has a nonzero {ranking.by}.", style="yellow"))
 
 
@@ -110,21 +145,33 @@ def render_impact(impact: Impact, console: Console) -> None:
     head = Table(show_header=False, box=None, padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("model", literal(f"{impact.model_id}  license {lineage.model.license or '-'}  "
-                                  f"downloads {human_count(lineage.model.downloads)}"))
+    head.add_row(
+        "model",
+        literal(
+            f"{impact.model_id}  license {lineage.model.license or '-'}  "
+            f"downloads {human_count(lineage.model.downloads)}"
+        ),
+    )
     head.add_row("descendants", f"{lineage.descendant_count:,}  ({human_count(impact.descendant_downloads)} downloads)")
     head.add_row("reached", f"{len(impact.repos):,} repositories, {len(impact.spaces):,} Spaces")
     if lineage.cycles:
         head.add_row(Text("cycles", style="red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles)))
     parts: list[object] = [literal(f"Impact of {impact.model_id}", style="bold underline"), head]
     if lineage.descendant_count:
-        parts.append(bar_table("Descendants by depth", [(f"depth {d}", n) for d, n in lineage.descendants_by_depth.items()]))
+        parts.append(
+            bar_table("Descendants by depth", [(f"depth {d}", n) for d, n in lineage.descendants_by_depth.items()])
+        )
         parts.append(bar_table("Descendants by relation", lineage.descendants_by_relation.items(), style="magenta"))
     parts.append(bar_table("Licenses in the subtree (the model included)", impact.licenses.items(), style="green"))
     used = list(impact.users_by_model().items())
     if used:
-        parts.append(bar_table(f"Most used models in the subtree (top {min(len(used), SHOWN_USERS)} of {len(used)})",
-                               used[:SHOWN_USERS], style="yellow"))
+        parts.append(
+            bar_table(
+                f"Most used models in the subtree (top {min(len(used), SHOWN_USERS)} of {len(used)})",
+                used[:SHOWN_USERS],
+                style="yellow",
+            )
+        )
     console.print(Group(*parts))
 
 
@@ -132,7 +179,9 @@ def render_families(count: int, families: list[FamilySummary], console: Console,
     """The families table, then each family as a tree: roots and members per generation."""
     parts: list[object] = [families_table(families, f"Families (top {len(families)} of {count:,})")]
     for f in families:
-        tree = Tree(literal(f"#{f.rank} {f.name}", style="bold") + Text(f"  {f.size:,} models, depth {f.depth}", style="dim"))
+        tree = Tree(
+            literal(f"#{f.rank} {f.name}", style="bold") + Text(f"  {f.size:,} models, depth {f.depth}", style="dim")
+        )
         roots = tree.add(Text(f"roots ({len(f.roots):,})", style="bold"))
         for root in f.roots[:roots_shown]:
             roots.add(literal(root))
@@ -148,8 +197,12 @@ def render_families(count: int, families: list[FamilySummary], console: Console,
 
 def render_timings(timings: dict[str, Timing], rows: int, written: str | None, console: Console) -> None:
     """``graphsc analyze``: what was computed, how long each step took and the peak memory."""
-    table = Table(title=literal(f"Metrics for {rows:,} models" + (f", written to {written}" if written else " (not written; use --write)")),
-                  title_justify="left")
+    table = Table(
+        title=literal(
+            f"Metrics for {rows:,} models" + (f", written to {written}" if written else " (not written; use --write)")
+        ),
+        title_justify="left",
+    )
     table.add_column("step")
     table.add_column("seconds", justify="right")
     table.add_column("peak RSS (MiB)", justify="right")

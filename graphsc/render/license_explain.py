@@ -29,7 +29,9 @@ def _text_line(text: dict[str, Any] | None) -> Text:
 
 def _value(clause: dict[str, Any]) -> str:
     value = clause["value"]
-    text = "yes" if value is True else "no" if value is False else f"{value:,}" if isinstance(value, int) else str(value)
+    text = (
+        "yes" if value is True else "no" if value is False else f"{value:,}" if isinstance(value, int) else str(value)
+    )
     extra = []
     if clause["policy"]:
         extra.append(f"policy {clause['policy']}")
@@ -68,8 +70,11 @@ def render_explain(doc: dict[str, Any], console: Console) -> None:
 
     if doc["policy"]:
         p = doc["policy"]
-        lines = Text(f"Use restrictions: {visible(p['name'])} ({p['id']}, {len(p['restrictions'])} restrictions; "
-                     f"{visible(p['source'])})\n", style="bold")
+        lines = Text(
+            f"Use restrictions: {visible(p['name'])} ({p['id']}, {len(p['restrictions'])} restrictions; "
+            f"{visible(p['source'])})\n",
+            style="bold",
+        )
         lines.append(visible(", ".join(p["restrictions"])) + "\n", style="")
         lines.append("carried by licenses with policy: " + (", ".join([p["id"], *p["satisfied_by"]])), style="dim")
         parts.append(lines)
@@ -79,13 +84,13 @@ def render_explain(doc: dict[str, Any], console: Console) -> None:
         what = ob["kind"] + (f" {ob['prefix']!r}" if ob["prefix"] else "")
         rules = " · ".join(f"{edge}: {', '.join(ids)}" for edge, ids in ob["rules"].items() if ids)
         obligations.append(f"\n  {visible(what)}", style="bold")
-        obligations.append(f" — checked on {', '.join(ob['checked_on'])}; carried across "
-                           f"{', '.join(ob['crosses'])}\n")
+        obligations.append(f" — checked on {', '.join(ob['checked_on'])}; carried across {', '.join(ob['crosses'])}\n")
         obligations.append(f"      {rules or 'no rule: informative only'}", style="dim")
     parts.append(obligations if doc["obligations"] else Text("Obligations: none", style="dim"))
     if doc["rules"]:
         legend = Text("Rules: ", style="dim")
-        legend.append("; ".join(f"{rid} ({r['severity']}) {r['description']}" for rid, r in doc["rules"].items()),
-                      style="dim")
+        legend.append(
+            "; ".join(f"{rid} ({r['severity']}) {r['description']}" for rid, r in doc["rules"].items()), style="dim"
+        )
         parts.append(legend)
     console.print(Group(*parts))

@@ -21,7 +21,13 @@ from graphsc.render.text import literal, visible
 LEVEL_INDENT = 4  # columns a rich Tree indents each level by
 LABEL_ROOM = 32  # columns a label keeps at the deepest level drawn; deeper levels get a notice instead
 
-RELATION_STYLE = {"finetune": "green", "adapter": "cyan", "quantized": "magenta", "merge": "yellow", "distillation": "blue"}
+RELATION_STYLE = {
+    "finetune": "green",
+    "adapter": "cyan",
+    "quantized": "magenta",
+    "merge": "yellow",
+    "distillation": "blue",
+}
 
 
 def human_count(n: int | None) -> str:
@@ -74,7 +80,9 @@ class _TreeBuilder:
         for e in edges:
             links[e.child if up else e.base].append(e)
         for key in links:
-            links[key].sort(key=lambda e: (-_downloads(lineage.models, e.base if up else e.child), e.base if up else e.child))
+            links[key].sort(
+                key=lambda e: (-_downloads(lineage.models, e.base if up else e.child), e.base if up else e.child)
+            )
         root_id = lineage.model.id
         tree = Tree(_label(root_id, lineage.models.get(root_id)))
         self.shown = {root_id}
@@ -92,7 +100,7 @@ class _TreeBuilder:
                     branch.add(self._hidden_note(out[i:], up))
                     break
                 if other in self.shown:
-                    note = "(cycle)" if other == root_id or other == node else "(shown above)"
+                    note = "(cycle)" if other in (root_id, node) else "(shown above)"
                     branch.add(_label(other, lineage.models.get(other), e.relation, note))
                     continue
                 self.shown.add(other)
@@ -117,8 +125,11 @@ class _TreeBuilder:
         levels, models = max(depth.values()), len(depth) - 1
         if not models:  # every link leads back to a model already drawn
             return Text("… (links to models shown above)", style="dim italic")
-        text = Text(f"… {levels} more level{'s' if levels != 1 else ''} ({models} model{'s' if models != 1 else ''}) "
-                    "not drawn, too deep for the terminal: graphsc lineage ", style="dim italic")
+        text = Text(
+            f"… {levels} more level{'s' if levels != 1 else ''} ({models} model{'s' if models != 1 else ''}) "
+            "not drawn, too deep for the terminal: graphsc lineage ",
+            style="dim italic",
+        )
         text.append(visible(node), style="bold")
         text.append(f" --direction {'up' if up else 'down'}", style="dim italic")
         return text
@@ -135,7 +146,9 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
     table.add_column(style="bold")
     table.add_column()
     model = lineage.model
-    table.add_row("model", literal(f"{model.id}  license {model.license or '-'}  downloads {human_count(model.downloads)}"))
+    table.add_row(
+        "model", literal(f"{model.id}  license {model.license or '-'}  downloads {human_count(model.downloads)}")
+    )
     if lineage.direction != "down":
         table.add_row("generation", str(lineage.generation))
         table.add_row("roots", literal(", ".join(lineage.roots) or "-"))
@@ -148,13 +161,17 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
         table.add_row("  by depth", by_depth or "-")
     if lineage.used_by:
         kinds = Counter(u.user_kind for u in lineage.used_by)
-        table.add_row("used by", literal(", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))))
+        table.add_row(
+            "used by", literal(", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())))
+        )
     if lineage.unconfirmed_bases:
         table.add_row(Text("not lineage", style="bold yellow"), _unconfirmed_text(lineage))
     if lineage.max_depth is not None:
         table.add_row("max depth", str(lineage.max_depth))
     if lineage.cycles:
-        table.add_row(Text("cycles", style="bold red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles), style="red"))
+        table.add_row(
+            Text("cycles", style="bold red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles), style="red")
+        )
     if hidden_up or hidden_down:
         table.add_row(
             "not shown",
@@ -194,12 +211,15 @@ def _used_by_tree(lineage: Lineage, width: int) -> Tree:
             label.append(f"  {visible(use.evidence)}", style="dim italic")
         tree.add(label)
     if len(lineage.used_by) > width:
-        tree.add(Text(f"… {len(lineage.used_by) - width} more (raise --width, or use --format json)", style="dim italic"))
+        tree.add(
+            Text(f"… {len(lineage.used_by) - width} more (raise --width, or use --format json)", style="dim italic")
+        )
     return tree
 
 
-def render_lineage_tree(lineage: Lineage, console: Console, width: int = 10, limit: int = 200,
-                        levels: int | None = None) -> None:
+def render_lineage_tree(
+    lineage: Lineage, console: Console, width: int = 10, limit: int = 200, levels: int | None = None
+) -> None:
     """Print the lineage as trees (ancestors, descendants) and a summary table. ``width`` children per model,
     ``limit`` models per tree and ``levels`` levels below the model (default: what fits ``console.width``) are
     drawn; what is cut is said where it is cut and counted in the summary."""

@@ -52,15 +52,20 @@ def _example(example: dict[str, Any]) -> str:
     if "alias" in example:
         return f"{example['alias']} → {example['id']}"
     if "value" in example:
-        resolved = f" → {example['resolved']}" if example.get("resolved") and example["resolved"] != example["value"] else ""
+        resolved = (
+            f" → {example['resolved']}" if example.get("resolved") and example["resolved"] != example["value"] else ""
+        )
         return f"{example['model']}: {example['value']}{resolved}"
     return str(example.get("model", ""))
 
 
 def render_quality(report: QualityReport, console: Console) -> None:
     """Print the report: one row per finding with its count and first examples; data is printed literally."""
-    table = Table(title=f"Data quality of {report.fetched_models:,} fetched models ({report.models:,} in the graph)",
-                  title_justify="left", show_lines=False)
+    table = Table(
+        title=f"Data quality of {report.fetched_models:,} fetched models ({report.models:,} in the graph)",
+        title_justify="left",
+        show_lines=False,
+    )
     table.add_column("finding")
     table.add_column("count", justify="right")
     table.add_column("examples", overflow="fold")
@@ -79,7 +84,9 @@ def render_quality(report: QualityReport, console: Console) -> None:
         ("lineage without a relation tag", report.no_relation_tag),
     ]
     for label, tally in rows:
-        table.add_row(Text(label), Text(f"{tally.count:,}"), Text("\n".join(_example_text(e) for e in tally.examples[:3])))
+        table.add_row(
+            Text(label), Text(f"{tally.count:,}"), Text("\n".join(_example_text(e) for e in tally.examples[:3]))
+        )
     console.print(table)
     relations = Table(title="Lineage edges by what decided the relation", title_justify="left")
     relations.add_column("source")

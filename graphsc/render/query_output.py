@@ -49,8 +49,11 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) or any(
-            isinstance(v, (list, dict)) for v in value) else "; ".join(str(v) for v in value)
+        return (
+            json.dumps(value, ensure_ascii=False)
+            if isinstance(value, dict) or any(isinstance(v, (list, dict)) for v in value)
+            else "; ".join(str(v) for v in value)
+        )
     return str(value)
 
 

@@ -88,7 +88,7 @@ def find_uses(fragment: str, model_id: str, *, notebook: bool = False) -> list[C
     bound = {m["name"]: (m.start("body"), m["body"]) for m in _ASSIGN.finditer(code)}
     uses: list[CodeUse] = []
     for call in _CALL.finditer(code):
-        if _DEF.search(code[code.rfind("\n", 0, call.start()) + 1:call.start()]):
+        if _DEF.search(code[code.rfind("\n", 0, call.start()) + 1 : call.start()]):
             continue  # a definition, not a call
         loader = LOADERS[call["name"]]
         for offset, value in _model_arguments(code, call.end(), loader):
@@ -129,7 +129,7 @@ def _blank_comments(text: str) -> str:
     i, n = 0, len(text)
     while i < n:
         if text.startswith(('"""', "'''"), i):
-            close = text.find(text[i:i + 3], i + 3)
+            close = text.find(text[i : i + 3], i + 3)
             end = n if close < 0 else close + 3
             out.append("".join("\n" if ch == "\n" else " " for ch in text[i:end]))
             i = end

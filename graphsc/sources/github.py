@@ -70,7 +70,9 @@ def sleep_wait(seconds: float, reason: str) -> None:
     time.sleep(max(0.0, seconds))
 
 
-def rate_limit_wait(status: int, headers: dict[str, str], message: str, now: float | None = None) -> tuple[float, str] | None:
+def rate_limit_wait(
+    status: int, headers: dict[str, str], message: str, now: float | None = None
+) -> tuple[float, str] | None:
     """``(seconds, kind)`` to wait before repeating a request GitHub refused for rate limiting, else None."""
     if status not in (403, 429):
         return None
@@ -101,8 +103,18 @@ def token_from_env() -> str:
 class GitHubClient:
     """A thin, retrying wrapper over PyGithub for the calls graphsc makes."""
 
-    def __init__(self, token: str, base_url: str | None = None, *, wait: Waiter = sleep_wait, per_page: int = 100,
-                 retries: int = 4, backoff: float = 2.0, timeout: float = 30.0, min_interval: float = 0.25) -> None:
+    def __init__(
+        self,
+        token: str,
+        base_url: str | None = None,
+        *,
+        wait: Waiter = sleep_wait,
+        per_page: int = 100,
+        retries: int = 4,
+        backoff: float = 2.0,
+        timeout: float = 30.0,
+        min_interval: float = 0.25,
+    ) -> None:
         """``base_url`` defaults to ``$GITHUB_API_URL`` or api.github.com; ``min_interval`` is PyGithub's pause
         between requests (GitHub asks clients not to fire requests concurrently or in tight loops)."""
         from github import Auth, Github
@@ -110,8 +122,14 @@ class GitHubClient:
         from graphsc.settings import env_url
 
         self.base_url = (base_url or env_url("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-        self._gh = Github(auth=Auth.Token(token), base_url=self.base_url, per_page=per_page, retry=None,
-                          timeout=int(timeout), seconds_between_requests=min_interval)
+        self._gh = Github(
+            auth=Auth.Token(token),
+            base_url=self.base_url,
+            per_page=per_page,
+            retry=None,
+            timeout=int(timeout),
+            seconds_between_requests=min_interval,
+        )
         self._wait = wait
         self._per_page = per_page
         self._retries = retries
@@ -122,7 +140,7 @@ class GitHubClient:
         results = self._gh.search_code(query, highlight=True)
         seen = 0
         for page in range(SEARCH_RESULT_CAP // self._per_page):
-            items = self._call(f"search {query!r} page {page + 1}", lambda: results.get_page(page))
+            items = self._call(f"search {query!r} page {page + 1}", lambda page=page: results.get_page(page))
             if not items:
                 return
             yield [_hit(item) for item in items]
@@ -150,8 +168,9 @@ class GitHubClient:
         url = f"/repos/{repo}/contents/{quote(path)}"
         parameters = {"ref": ref} if ref else None
         try:
-            _, data = self._call(f"file {repo}/{path}",
-                                 lambda: self._gh.requester.requestJsonAndCheck("GET", url, parameters=parameters))
+            _, data = self._call(
+                f"file {repo}/{path}", lambda: self._gh.requester.requestJsonAndCheck("GET", url, parameters=parameters)
+            )
         except NotFound:
             return None
         if not isinstance(data, dict) or data.get("encoding") != "base64" or not isinstance(data.get("content"), str):
@@ -175,8 +194,11 @@ class GitHubClient:
                 message = _message(exc.data)
                 limited = rate_limit_wait(status, headers, message)
                 if limited is not None and not 0 <= limited[0] <= MAX_RATE_LIMIT_SECONDS:  # inf, nan, days away
-                    raise SourceError("GitHub", f"{what}: {limited[1]} rate limit asks to wait {limited[0]:.0f} s",
-                                      "Re-run later (completed work is kept), or use a token with a higher limit.")
+                    raise SourceError(
+                        "GitHub",
+                        f"{what}: {limited[1]} rate limit asks to wait {limited[0]:.0f} s",
+                        "Re-run later (completed work is kept), or use a token with a higher limit.",
+                    ) from None
                 if limited is not None and waits < MAX_RATE_LIMIT_WAITS:
                     waits += 1
                     self._wait(limited[0], f"GitHub {limited[1]} rate limit ({what})")
@@ -186,8 +208,9 @@ class GitHubClient:
                 if status == 404:
                     raise NotFound(what) from None
                 if status == 401:
-                    raise SourceError("GitHub", f"{what}: bad credentials (401)",
-                                      "Check GITHUB_TOKEN: it may be expired or revoked.") from None
+                    raise SourceError(
+                        "GitHub", f"{what}: bad credentials (401)", "Check GITHUB_TOKEN: it may be expired or revoked."
+                    ) from None
                 if status < 500:
                     raise SourceError("GitHub", f"{what}: HTTP {status} {message}".rstrip()) from None
                 reason = f"HTTP {status}"
@@ -195,9 +218,14 @@ class GitHubClient:
                 reason = f"connection error ({type(exc).__name__})"
             failures += 1
             if failures > self._retries:
-                raise SourceError("GitHub", f"{what}: {reason}, still failing after {self._retries} retries",
-                                  "GitHub may be having trouble; re-run later (finished searches are kept).")
-            self._wait(self._backoff * 2 ** (failures - 1), f"GitHub {reason}, retry {failures}/{self._retries} ({what})")
+                raise SourceError(
+                    "GitHub",
+                    f"{what}: {reason}, still failing after {self._retries} retries",
+                    "GitHub may be having trouble; re-run later (finished searches are kept).",
+                )
+            self._wait(
+                self._backoff * 2 ** (failures - 1), f"GitHub {reason}, retry {failures}/{self._retries} ({what})"
+            )
 
 
 def _message(data: Any) -> str:
@@ -209,9 +237,7 @@ def _message(data: Any) -> str:
 def _hit(item: Any) -> CodeHit:
     """A PyGithub ``ContentFileSearchResult`` → ``CodeHit`` (reads only what the search response carried)."""
     fragments = tuple(
-        str(m.get("fragment") or "")
-        for m in (item.text_matches or [])
-        if m.get("property", "content") == "content"
+        str(m.get("fragment") or "") for m in (item.text_matches or []) if m.get("property", "content") == "content"
     )
     ref = parse_qs(urlparse(item.url).query).get("ref", [None])[0] if item.url else None
     return CodeHit(item.repository.full_name, item.path, item.html_url, ref, fragments)

@@ -35,8 +35,8 @@ from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_st
 from graphsc.errors import SourceError
 from graphsc.ids import shown
 from graphsc.records import ModelRecord
-from graphsc.sources.hub_records import RecordError, model_record_from_hub
 from graphsc.settings import env_number
+from graphsc.sources.hub_records import RecordError, model_record_from_hub
 from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -82,9 +82,17 @@ class HubClient:
     ) -> None:
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self.token = token or os.environ.get("HF_TOKEN") or None
-        self.timeout = timeout if timeout is not None else env_number(
-            "GRAPHSC_HF_TIMEOUT", DEFAULT_TIMEOUT, minimum=MIN_TIMEOUT, maximum=3600.0,
-            allowed=f"a number of seconds from {MIN_TIMEOUT} to 3600")
+        self.timeout = (
+            timeout
+            if timeout is not None
+            else env_number(
+                "GRAPHSC_HF_TIMEOUT",
+                DEFAULT_TIMEOUT,
+                minimum=MIN_TIMEOUT,
+                maximum=3600.0,
+                allowed=f"a number of seconds from {MIN_TIMEOUT} to 3600",
+            )
+        )
         self.retrier = Retrier(policy or RetryPolicy.from_env(), stop)
         self._api = HfApi(endpoint=self.endpoint, token=self.token, library_name="graphsc")
         self._lock = threading.Lock()
@@ -122,10 +130,8 @@ class HubClient:
         fetched_at: str | None = None,
     ) -> Iterator[list[Fetched]]:
         """``GET /api/models`` (full records with card data), one page at a time, at most ``limit`` records."""
-        params: dict[str, Any] = {"full": True, "cardData": True}
-        for key, value in (("filter", filter), ("author", author), ("search", search), ("limit", limit)):
-            if value is not None:
-                params[key] = value
+        optional = {"filter": filter, "author": author, "search": search, "limit": limit}
+        params: dict[str, Any] = {"full": True, "cardData": True} | {k: v for k, v in optional.items() if v is not None}
         url: str | None = f"{self.endpoint}/api/models"
         remaining = limit
         while url is not None and not self.stop.is_set():
@@ -152,13 +158,17 @@ class HubClient:
             response = get_session().get(url, params=params or None, headers=headers, timeout=self.timeout)
         except (httpx2.InvalidURL, httpx2.UnsupportedProtocol) as exc:
             # a URL the client cannot request: the endpoint or a server's next-page Link; retrying cannot help
-            raise SourceError(f"Hugging Face Hub {shown(url)}", f"not a URL that can be requested ({exc})",
-                              _hint(self.endpoint)) from None
+            raise SourceError(
+                f"Hugging Face Hub {shown(url)}", f"not a URL that can be requested ({exc})", _hint(self.endpoint)
+            ) from None
         hf_raise_for_status(response)
         page = response.json()
         if not isinstance(page, list):
-            raise SourceError(f"Hugging Face Hub {url}", f"expected a JSON list of models, got {type(page).__name__}",
-                              _hint(self.endpoint))
+            raise SourceError(
+                f"Hugging Face Hub {url}",
+                f"expected a JSON list of models, got {type(page).__name__}",
+                _hint(self.endpoint),
+            )
         return page, response.links.get("next", {}).get("url")
 
     def _retrying(self, url: str, fn: Callable[[], T]) -> T:
@@ -196,16 +206,20 @@ class HubClient:
             return SourceError(f"Hugging Face Hub {url}", "stopped")
         attempts = f"after {exc.attempts} attempt{'s' if exc.attempts != 1 else ''}"
         if exc.rate_limited:
-            hint = ("The Hub limits API calls (about 500 per 5 minutes anonymous, 1,000 with a token): set HF_TOKEN, "
-                    "use fewer --workers, or re-run later; completed work is kept and skipped on re-run.")
+            hint = (
+                "The Hub limits API calls (about 500 per 5 minutes anonymous, 1,000 with a token): set HF_TOKEN, "
+                "use fewer --workers, or re-run later; completed work is kept and skipped on re-run."
+            )
         else:
             hint = _hint(self.endpoint)
         return SourceError(f"Hugging Face Hub {url}", f"{exc.reason} {attempts}", hint)
 
 
 def _hint(endpoint: str) -> str:
-    return (f"Check the network and the Hub endpoint ({endpoint}; HF_ENDPOINT overrides it), then re-run: completed "
-            "work is kept and skipped. GRAPHSC_HF_TIMEOUT / GRAPHSC_HF_RETRIES tune the timeout and retries.")
+    return (
+        f"Check the network and the Hub endpoint ({endpoint}; HF_ENDPOINT overrides it), then re-run: completed "
+        "work is kept and skipped. GRAPHSC_HF_TIMEOUT / GRAPHSC_HF_RETRIES tune the timeout and retries."
+    )
 
 
 def _unavailable_reason(status: int | None) -> str:

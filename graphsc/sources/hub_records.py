@@ -37,14 +37,51 @@ TAG_RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
 CARD_RELATIONS = TAG_RELATIONS | {"distillation"}
 # Tags the Hub or uploaders put on quantized repositories (formats and bit widths).
 QUANTIZATION_TAGS: tuple[str, ...] = (
-    "gguf", "gptq", "awq", "exl2", "exl3", "bitsandbytes", "4-bit", "8-bit", "3-bit", "2-bit", "hqq", "aqlm",
-    "eetq", "quanto", "autoround", "compressed-tensors", "bnb", "int4", "int8", "nf4",
+    "gguf",
+    "gptq",
+    "awq",
+    "exl2",
+    "exl3",
+    "bitsandbytes",
+    "4-bit",
+    "8-bit",
+    "3-bit",
+    "2-bit",
+    "hqq",
+    "aqlm",
+    "eetq",
+    "quanto",
+    "autoround",
+    "compressed-tensors",
+    "bnb",
+    "int4",
+    "int8",
+    "nf4",
 )
 # ``quantization_config.quant_method`` values that mean a post-training quantization of another model.
-QUANT_METHODS = frozenset({
-    "gptq", "awq", "bitsandbytes", "exl2", "hqq", "aqlm", "eetq", "quanto", "torchao", "compressed-tensors",
-    "fbgemm_fp8", "gguf", "autoround", "bitnet", "higgs", "vptq", "spqr", "marlin", "auto-round",
-})
+QUANT_METHODS = frozenset(
+    {
+        "gptq",
+        "awq",
+        "bitsandbytes",
+        "exl2",
+        "hqq",
+        "aqlm",
+        "eetq",
+        "quanto",
+        "torchao",
+        "compressed-tensors",
+        "fbgemm_fp8",
+        "gguf",
+        "autoround",
+        "bitnet",
+        "higgs",
+        "vptq",
+        "spqr",
+        "marlin",
+        "auto-round",
+    }
+)
 MERGE_TAGS = frozenset({"merge", "mergekit"})
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what SQLite and Neo4j integers hold
 
@@ -68,7 +105,9 @@ def _as_list(value: Any) -> list[Any]:
 
 def _as_int(value: Any) -> int | None:
     """An integer a store can hold (64-bit signed), else None."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and _INT64_MIN <= value <= _INT64_MAX else None
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and _INT64_MIN <= value <= _INT64_MAX else None
+    )
 
 
 def _as_count(value: Any) -> int | None:
@@ -103,7 +142,7 @@ def _declared_license(card: Mapping[str, Any]) -> str | None:
 class _Signals:
     """What a record's own files, tags, library and config say about how it was made."""
 
-    __slots__ = ("tags", "library", "files", "card", "data")
+    __slots__ = ("card", "data", "files", "library", "tags")
 
     def __init__(self, data: Mapping[str, Any], card: Mapping[str, Any], tags: list[str]) -> None:
         self.data = data
@@ -113,7 +152,8 @@ class _Signals:
         self.library = library.lower() if library else None
         siblings = data.get("siblings")
         self.files = [
-            s["rfilename"].lower() for s in (siblings if isinstance(siblings, list) else [])
+            s["rfilename"].lower()
+            for s in (siblings if isinstance(siblings, list) else [])
             if isinstance(s, dict) and isinstance(s.get("rfilename"), str)
         ]
 
@@ -129,8 +169,12 @@ class _Signals:
         return None
 
     def quantized(self) -> str | None:
-        if self.library == "gguf" or "gguf" in self.tags or any(f.endswith(".gguf") for f in self.files) \
-                or isinstance(self.data.get("gguf"), dict):
+        if (
+            self.library == "gguf"
+            or "gguf" in self.tags
+            or any(f.endswith(".gguf") for f in self.files)
+            or isinstance(self.data.get("gguf"), dict)
+        ):
             return "gguf"
         for tag in QUANTIZATION_TAGS:
             if tag in self.tags:
@@ -185,7 +229,9 @@ class _Reader:
             parsed: ParsedId = parse_repo_id(value, repo_type)
             if parsed.id is None:
                 if parsed.rejection != "empty" and value is not None:
-                    self.note(field, value, None, "wrong-type" if parsed.rejection == "not-a-string" else parsed.rejection)
+                    self.note(
+                        field, value, None, "wrong-type" if parsed.rejection == "not-a-string" else parsed.rejection
+                    )
                 continue
             if parsed.resolution == "legacy":
                 self.note(field, value, parsed.id, "legacy")
@@ -229,7 +275,10 @@ class _Tags:
 
 
 def _bases(
-    reader: _Reader, card: Mapping[str, Any], tags: _Tags, signals: Callable[[], _Signals],
+    reader: _Reader,
+    card: Mapping[str, Any],
+    tags: _Tags,
+    signals: Callable[[], _Signals],
 ) -> tuple[DerivedFrom, ...]:
     relation_tags: dict[str, tuple[str, str]] = {}
     plain_tag_values: list[str] = []
@@ -255,7 +304,9 @@ def _bases(
         lineage = {key: base_id for key, (base_id, _) in relation_tags.items()}
         for key, base_id in plain.items():
             if key not in lineage:
-                reader.note("base_model tag", reader.written.get(("base_model tag", key), base_id), base_id, "unconfirmed")
+                reader.note(
+                    "base_model tag", reader.written.get(("base_model tag", key), base_id), base_id, "unconfirmed"
+                )
     else:
         lineage = plain or ({} if plain_tag_values else card_bases)
     if plain_tag_values or has_relation_tags:
@@ -336,8 +387,12 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
     derived_from = _bases(reader, card, tags, lambda: _Signals(data, card, tags.all))
     trained_on = _datasets(reader, card, tags)
     spaces = data.get("spaces")
-    used_by = tuple(
-        Uses(space, "space", model_id, "hub-spaces", None, fetched_at)
-        for space in {id_key(s): s for s in (clean_repo_id(v, "space") for v in _as_list(spaces)) if s}.values()
-    ) if spaces else ()
+    used_by = (
+        tuple(
+            Uses(space, "space", model_id, "hub-spaces", None, fetched_at)
+            for space in {id_key(s): s for s in (clean_repo_id(v, "space") for v in _as_list(spaces)) if s}.values()
+        )
+        if spaces
+        else ()
+    )
     return ModelRecord(model, derived_from, trained_on, used_by, tuple(reader.notes))

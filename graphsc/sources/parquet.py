@@ -22,7 +22,9 @@ from graphsc.sources.snapshot import BadLine, RawRecord
 
 _JSON_COLUMNS = ("cardData", "card_data", "safetensors", "config")
 _BATCH_ROWS = 20_000
-PYARROW_HINT = "reading Parquet needs pyarrow; install it with: pip install 'graphsc[parquet]' (or: pip install pyarrow)"
+PYARROW_HINT = (
+    "reading Parquet needs pyarrow; install it with: pip install 'graphsc[parquet]' (or: pip install pyarrow)"
+)
 
 
 def _hub_time(value: datetime) -> str:
@@ -78,9 +80,11 @@ def read_parquet(path: Path) -> Iterator[RawRecord | BadLine]:
                 except decode_errors as exc:
                     lost = max(rows - read, 0)
                     yield BadLine(
-                        name, first_row + read + 1,
+                        name,
+                        first_row + read + 1,
                         f"row group {index + 1} of {len(groups)} is damaged, rows {first_row + read + 1:,}–"
-                        f"{first_row + rows:,} ({lost:,}) not read ({type(exc).__name__}: {_one_line(exc)})", lost=lost,
+                        f"{first_row + rows:,} ({lost:,}) not read ({type(exc).__name__}: {_one_line(exc)})",
+                        lost=lost,
                     )
                     break
                 if plain_rows is None:

@@ -13,8 +13,8 @@ resolves legacy model ids (reporting each) and builds graph records.
 from __future__ import annotations
 
 import csv
-import re
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,7 +51,7 @@ def repo_id_from_url(url: str) -> str | None:
     text = url.strip()
     for scheme in ("https://", "http://", "git://"):
         if text.startswith(scheme):
-            text = text[len(scheme):]
+            text = text[len(scheme) :]
             break
     parts = [p for p in text.split("/") if p]
     if len(parts) < 3 or parts[0].lower() not in _GITHUB_HOSTS:
@@ -63,8 +63,10 @@ def repo_id_from_url(url: str) -> str | None:
     return f"{owner}/{name}"
 
 
-PEATMOSS_HINT = ("Check the path and that the file is PeaTMOSS's gh_to_hf_mapping.csv(.gz), its gh_licenses.json(.gz) "
-                 "or its SQLite database (--db-file).")
+PEATMOSS_HINT = (
+    "Check the path and that the file is PeaTMOSS's gh_to_hf_mapping.csv(.gz), its gh_licenses.json(.gz) "
+    "or its SQLite database (--db-file)."
+)
 
 
 def _existing(path: Path) -> Path:
@@ -115,8 +117,13 @@ def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadLine]:
                 yield BadLine(name, lines.line, f"not a CSV line ({exc})")
                 continue
             except STREAM_ERRORS as exc:
-                yield BadLine(name, lines.line + 1, f"file is truncated or corrupt after line {lines.line:,}, the rest "
-                                                     f"is unreadable ({type(exc).__name__}: {exc})", lost=0)
+                yield BadLine(
+                    name,
+                    lines.line + 1,
+                    f"file is truncated or corrupt after line {lines.line:,}, the rest "
+                    f"is unreadable ({type(exc).__name__}: {exc})",
+                    lost=0,
+                )
                 return
             while lines.undecodable:
                 yield BadLine(name, lines.undecodable.pop(0), "not UTF-8 text")
@@ -151,7 +158,9 @@ def read_repo_licenses(path: Path) -> dict[str, list[str]]:
         with open_text(path) as stream:
             data = json.load(stream)
     except (ValueError, RecursionError, *STREAM_ERRORS) as exc:  # ValueError: bad JSON, not UTF-8, huge numbers
-        raise InputFileError(name, f"not a JSON object of repository licenses ({type(exc).__name__}: {exc})", PEATMOSS_HINT) from None
+        raise InputFileError(
+            name, f"not a JSON object of repository licenses ({type(exc).__name__}: {exc})", PEATMOSS_HINT
+        ) from None
     if not isinstance(data, dict):
         raise InputFileError(name, f"expected a JSON object, got {type(data).__name__}", PEATMOSS_HINT)
     return {
@@ -192,7 +201,9 @@ def read_peatmoss_db(path: Path) -> Iterator[PeatmossUsage | BadLine]:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             missing = {"reuse_repository", "model_to_reuse_repository", "model"} - tables
             if missing:
-                raise InputFileError(name, f"not a PeaTMOSS database (missing tables: {', '.join(sorted(missing))})", PEATMOSS_HINT)
+                raise InputFileError(
+                    name, f"not a PeaTMOSS database (missing tables: {', '.join(sorted(missing))})", PEATMOSS_HINT
+                )
             licenses = _model_licenses(db) if {"license", "model_to_license"} <= tables else {}
             files = _reuse_files(db) if "reuse_file" in tables else {}
             for repo_pk, owner, repo_name, url, model_pk, context_id, repo_url in db.execute(_USAGE_SQL):

@@ -41,15 +41,28 @@ class RetryPolicy:
         ``GRAPHSC_HF_BACKOFF`` (base delay, seconds >= 0). Raises ``ConfigError`` for any other value."""
         default = cls()
         return cls(
-            attempts=int(env_number("GRAPHSC_HF_RETRIES", default.attempts, minimum=1, maximum=100, integer=True,
-                                    allowed="a whole number of attempts from 1 to 100 (1 = no retries)")),
-            base_delay=env_number("GRAPHSC_HF_BACKOFF", default.base_delay, minimum=0.0, maximum=300.0,
-                                  allowed="a number of seconds from 0 to 300"),
+            attempts=int(
+                env_number(
+                    "GRAPHSC_HF_RETRIES",
+                    default.attempts,
+                    minimum=1,
+                    maximum=100,
+                    integer=True,
+                    allowed="a whole number of attempts from 1 to 100 (1 = no retries)",
+                )
+            ),
+            base_delay=env_number(
+                "GRAPHSC_HF_BACKOFF",
+                default.base_delay,
+                minimum=0.0,
+                maximum=300.0,
+                allowed="a number of seconds from 0 to 300",
+            ),
         )
 
     def backoff(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (0-based) when the server gave no ``Retry-After``."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** retry))
+        ceiling = min(self.max_delay, self.base_delay * (2**retry))
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
@@ -111,7 +124,7 @@ class Retrier:
             self._wait_for_pause()
             try:
                 return fn()
-            except Exception as exc:  # noqa: BLE001 - classify decides; unknown failures propagate
+            except Exception as exc:
                 retry = classify(exc)
                 if retry is None:
                     raise

@@ -61,7 +61,7 @@ def _raw_stream(path: str | os.PathLike[str]) -> io.BufferedReader:
         raw = sys.stdin.buffer
         return raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
     try:
-        return open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+        return open(path, "rb")
     except OSError as exc:
         raise InputFileError(name, exc.strerror or str(exc)) from None
 
@@ -136,8 +136,13 @@ def _jsonl_lines(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadLine]:
                     if line.strip():
                         yield BadLine(name, line_no, f"invalid JSON ({exc.msg} at column {exc.colno})")
         except STREAM_ERRORS as exc:
-            yield BadLine(name, line_no + 1, f"file is truncated or corrupt after line {line_no}, the rest is "
-                                             f"unreadable ({type(exc).__name__}: {exc})", lost=0)
+            yield BadLine(
+                name,
+                line_no + 1,
+                f"file is truncated or corrupt after line {line_no}, the rest is "
+                f"unreadable ({type(exc).__name__}: {exc})",
+                lost=0,
+            )
 
 
 def _no_constant(name: str) -> Any:
@@ -181,7 +186,6 @@ def check_input_file(path: str | os.PathLike[str]) -> Path:
     return file
 
 
-
 def is_stream(path: str | os.PathLike[str]) -> bool:
     """True for ``-`` and paths that are not regular files (pipes, ``/dev/stdin``): they can be read only once."""
     if str(path) == STDIN:
@@ -205,7 +209,9 @@ def read_snapshot(path: str | os.PathLike[str]) -> Iterator[RawRecord | BadLine]
     stream, head = _probed(path, 4)
     if head == PARQUET_MAGIC and is_stream(path):
         stream.close()
-        raise InputFileError(name, "this looks like Parquet, which cannot be read from a pipe or stdin; give the file's path")
+        raise InputFileError(
+            name, "this looks like Parquet, which cannot be read from a pipe or stdin; give the file's path"
+        )
     if head == PARQUET_MAGIC and file.suffix.lower() not in _JSONL_SUFFIXES:
         stream.close()
         from graphsc.sources.parquet import read_parquet

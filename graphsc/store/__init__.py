@@ -13,7 +13,7 @@ from graphsc.store.base import GraphCounts, GraphStore
 StoreKind = Literal["embedded", "neo4j"]
 STORE_KINDS: tuple[str, ...] = ("embedded", "neo4j")
 
-__all__ = ["GraphCounts", "GraphStore", "StoreConfig", "default_db_path", "open_store", "STORE_KINDS"]
+__all__ = ["STORE_KINDS", "GraphCounts", "GraphStore", "StoreConfig", "default_db_path", "open_store"]
 
 
 def default_db_path() -> Path:

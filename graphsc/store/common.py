@@ -13,8 +13,18 @@ T = TypeVar("T")
 
 # What ``write_model_metrics`` stores per model (docs/analytics.md): SQLite columns, Neo4j ``Model`` properties.
 METRICS_COLUMNS: tuple[str, ...] = (
-    "model_id", "generation", "in_cycle", "family", "family_size", "descendants", "descendant_downloads",
-    "derivatives", *(f"derivatives_{r}" for r in RELATIONS), "pagerank", "betweenness", "exposure_repos",
+    "model_id",
+    "generation",
+    "in_cycle",
+    "family",
+    "family_size",
+    "descendants",
+    "descendant_downloads",
+    "derivatives",
+    *(f"derivatives_{r}" for r in RELATIONS),
+    "pagerank",
+    "betweenness",
+    "exposure_repos",
     "exposure_spaces",
 )
 
@@ -30,7 +40,7 @@ def author_of(model_id: str) -> str | None:
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """``items`` in consecutive slices of at most ``size``."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def unique(items: Iterable[T]) -> list[T]:
@@ -62,7 +72,17 @@ def close_matches(text: str, sample: Iterable[str], limit: int) -> list[str]:
 def metrics_row(m: ModelMetrics) -> tuple[Any, ...]:
     """``m`` as a tuple in ``METRICS_COLUMNS`` order (``in_cycle`` as 0/1)."""
     return (
-        m.model_id, m.generation, int(m.in_cycle), m.family, m.family_size, m.descendants, m.descendant_downloads,
-        m.derivatives, *(m.derivatives_by_relation.get(r, 0) for r in RELATIONS), m.pagerank, m.betweenness,
-        m.exposure_repos, m.exposure_spaces,
+        m.model_id,
+        m.generation,
+        int(m.in_cycle),
+        m.family,
+        m.family_size,
+        m.descendants,
+        m.descendant_downloads,
+        m.derivatives,
+        *(m.derivatives_by_relation.get(r, 0) for r in RELATIONS),
+        m.pagerank,
+        m.betweenness,
+        m.exposure_repos,
+        m.exposure_spaces,
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from graphsc.ids import id_key, parse_repo_id
-from graphsc.records import Alias, DerivedFrom, GraphBatch, IdNote, TrainedOn
+from graphsc.records import Alias, GraphBatch, IdNote
 
 _MAX_ALIAS_HOPS = 8
 
@@ -129,7 +129,9 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
 
     # Most ids are already canonical: records are rebuilt only where an id changes.
     derived_from = _unique_edges(
-        e if (c := resolve(e.child)) == e.child and (b := resolve(e.base)) == e.base else e._replace(child=c, base=resolve(e.base))
+        e
+        if (c := resolve(e.child)) == e.child and resolve(e.base) == e.base
+        else e._replace(child=c, base=resolve(e.base))
         for e in batch.derived_from
     )
     endpoints = {(e.child, e.base) for e in derived_from} if batch.notes else set()
@@ -140,7 +142,8 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         spaces=batch.spaces,
         derived_from=derived_from,
         trained_on=_unique_edges(
-            t if (m := resolve(t.model)) == t.model and (d := dataset_id(t.dataset)) == t.dataset
+            t
+            if (m := resolve(t.model)) == t.model and dataset_id(t.dataset) == t.dataset
             else t._replace(model=m, dataset=dataset_id(t.dataset))
             for t in batch.trained_on
         ),
@@ -151,7 +154,7 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
     return Assembled(out, moves)
 
 
-def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> "_Resolve":
+def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> _Resolve:
     """Dataset ids resolved by key: the stored spelling, else the batch's first (datasets are never renamed)."""
     spellings: dict[str, str] = {}
     lower = str.lower
@@ -163,7 +166,7 @@ def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> "_Resolve":
     return lambda dataset: spellings[lower(dataset)]
 
 
-def _resolved_note(note: IdNote, resolve: "_Resolve", endpoints: set[tuple[str, str]]) -> IdNote:
+def _resolved_note(note: IdNote, resolve: _Resolve, endpoints: set[tuple[str, str]]) -> IdNote:
     """``note`` with its ids resolved; an unconfirmed card base that resolves to a tagged base of the same model
     was that base's old name (the tag followed a rename the card did not): it becomes ``renamed``."""
     model = resolve(note.model)
@@ -204,7 +207,7 @@ def find_model_id(index: IdIndex, text: str) -> str | None:
     for key in keys:
         if key in stored:
             return stored[key]
-    for key, target in index.stored_aliases(keys).items():
+    for target in index.stored_aliases(keys).values():
         found = index.stored_model_ids([id_key(target)])
         if found:
             return next(iter(found.values()))

@@ -14,21 +14,35 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from neo4j import (
-    Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, Record, unit_of_work,
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationMinimumSeverity,
+    Query,
+    Record,
+    unit_of_work,
 )
 
 from graphsc.errors import StoreError
 from graphsc.ids import id_key
 from graphsc.querylib import find_query
-from graphsc.redact import redact_url
 from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
+from graphsc.redact import redact_url
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
-from graphsc.store.identity import assemble, find_model_id
 from graphsc.store.common import (
-    SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row, rank_similar,
-    sample_prefix, similar_name, unique,
+    SIMILAR_CANDIDATES,
+    SIMILAR_SAMPLE,
+    author_of,
+    chunks,
+    close_matches,
+    metrics_row,
+    rank_similar,
+    sample_prefix,
+    similar_name,
+    unique,
 )
+from graphsc.store.identity import assemble, find_model_id
 from graphsc.store.neo4j_errors import translated
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
@@ -65,8 +79,11 @@ class Neo4jStore:
         self.batch_size = batch_size
         self.query_timeout = query_timeout
         if uri.split("://", 1)[0] not in BOLT_SCHEMES or "://" not in uri:
-            raise StoreError(self.location, "not a Bolt URI", "Set NEO4J_URI to e.g. bolt://127.0.0.1:7687 (schemes: "
-                             + ", ".join(BOLT_SCHEMES) + ").")
+            raise StoreError(
+                self.location,
+                "not a Bolt URI",
+                "Set NEO4J_URI to e.g. bolt://127.0.0.1:7687 (schemes: " + ", ".join(BOLT_SCHEMES) + ").",
+            )
         with translated(self.location, "connecting"):
             self._driver: Driver = GraphDatabase.driver(
                 uri,
@@ -84,13 +101,21 @@ class Neo4jStore:
             raise
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "Neo4jStore":
+    def from_env(cls, **overrides: Any) -> Neo4jStore:
         """Open with ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` and
         ``NEO4J_QUERY_TIMEOUT`` (seconds); defaults: bolt://127.0.0.1:7687, no auth, the server's default database."""
         from graphsc.settings import env_number
 
-        timeout = env_number("NEO4J_QUERY_TIMEOUT", 0.0, minimum=0.001, maximum=86_400.0,
-                             allowed="a number of seconds from 0.001 to 86400") or None
+        timeout = (
+            env_number(
+                "NEO4J_QUERY_TIMEOUT",
+                0.0,
+                minimum=0.001,
+                maximum=86_400.0,
+                allowed="a number of seconds from 0.001 to 86400",
+            )
+            or None
+        )
         settings: dict[str, Any] = {
             "uri": os.environ.get("NEO4J_URI") or DEFAULT_URI,
             "user": os.environ.get("NEO4J_USER") or "neo4j",
@@ -124,7 +149,10 @@ class Neo4jStore:
                 session.execute_write(self._timed(self._run_steps), steps, assembled.moves)
 
     def _run_steps(
-        self, tx: ManagedTransaction, steps: list[tuple[str, list[Any]]], moves: Sequence[tuple[str, str]] = (),
+        self,
+        tx: ManagedTransaction,
+        steps: list[tuple[str, list[Any]]],
+        moves: Sequence[tuple[str, str]] = (),
     ) -> None:
         for old, new in moves:
             exists = tx.run(cy.MODEL_EXISTS, id=new).single()["n"] > 0  # type: ignore[index]

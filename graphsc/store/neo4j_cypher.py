@@ -38,7 +38,8 @@ def _set_fields(var: str, fields: tuple[str, ...], merge: bool = False) -> str:
     """``SET var.f = row[i], ...`` for every field after the id (``coalesce`` keeps stored values if ``merge``)."""
     return "SET " + ", ".join(
         f"{var}.{f} = coalesce(row[{i}], {var}.{f})" if merge else f"{var}.{f} = row[{i}]"
-        for i, f in enumerate(fields) if i > 0
+        for i, f in enumerate(fields)
+        if i > 0
     )
 
 
@@ -49,7 +50,7 @@ UPSERT_MODELS = f"""
 UNWIND $rows AS row
 MERGE (m:Model {{id: row[0]}})
 WITH m, row, m.fetched = true AS was_fetched
-{_set_fields('m', Model._fields)}, m.key = toLower(row[0])
+{_set_fields("m", Model._fields)}, m.key = toLower(row[0])
 WITH m WHERE was_fetched
 CALL (m) {{ MATCH (m)-[r:DERIVED_FROM|TRAINED_ON]->() DELETE r }}
 CALL (m) {{ MATCH (m)<-[r:USES]-() WHERE r.source = 'hub-spaces' DELETE r }}
@@ -147,9 +148,8 @@ SET_STATE = f"UNWIND $rows AS row MERGE (s:{STATE_LABEL} {{key: row[0]}}) SET s.
 # Model metrics (``graphsc analyze --write``): properties named as METRICS_COLUMNS (without ``model_id``) on
 # ``Model``; rows are lists in METRICS_COLUMNS order, ``in_cycle`` 0/1 stored as a boolean.
 _METRIC_PROPERTIES = METRICS_COLUMNS[1:]
-CLEAR_MODEL_METRICS = (
-    "MATCH (m:Model) WHERE m.generation IS NOT NULL REMOVE "
-    + ", ".join(f"m.{p}" for p in _METRIC_PROPERTIES)
+CLEAR_MODEL_METRICS = "MATCH (m:Model) WHERE m.generation IS NOT NULL REMOVE " + ", ".join(
+    f"m.{p}" for p in _METRIC_PROPERTIES
 )
 SET_MODEL_METRICS = "UNWIND $rows AS row MATCH (m:Model {id: row[0]}) SET " + ", ".join(
     f"m.{p} = row[{i}] = 1" if p == "in_cycle" else f"m.{p} = row[{i}]"
@@ -163,7 +163,8 @@ GET_STATE = f"MATCH (s:{STATE_LABEL} {{key: $key}}) RETURN s.value AS value"
 # driver decodes one list far faster than it builds 100k records (compute_lineage reads every descendant).
 MODELS_BY_ID = (
     "UNWIND $ids AS id MATCH (m:Model {id: id}) RETURN collect(["
-    + ", ".join(f"m.{f}" for f in Model._fields) + "]) AS rows"
+    + ", ".join(f"m.{f}" for f in Model._fields)
+    + "]) AS rows"
 )
 STORED_MODEL_IDS = "UNWIND $ids AS k MATCH (m:Model {key: k}) RETURN collect([k, m.id]) AS rows"
 STORED_DATASET_IDS = "UNWIND $ids AS k MATCH (d:Dataset {key: k}) RETURN collect([k, d.id]) AS rows"
@@ -182,7 +183,9 @@ MODEL_IDS_CONTAINING = """
 MATCH (m:Model) WHERE toLower(m.id) CONTAINS toLower($text)
 RETURN m.id AS id ORDER BY id LIMIT $limit
 """
-_DERIVED_FROM_RETURN = "RETURN c.id AS child, b.id AS base, r.relation AS relation, r.source AS source, r.fetched_at AS fetched_at"
+_DERIVED_FROM_RETURN = (
+    "RETURN c.id AS child, b.id AS base, r.relation AS relation, r.source AS source, r.fetched_at AS fetched_at"
+)
 # Lineage: every node reachable from the start (``*0..`` includes the start itself), then the edges between
 # them. ``WITH DISTINCT`` over the far end lets the planner use VarLengthExpand(Pruning,BFS), which visits each
 # node once: linear in the family's size, and it terminates on cycles (tests/store checks the plan). The edges
@@ -244,6 +247,7 @@ ALL_USES = f"MATCH (u)-[r:USES]->(m:Model) {_USES_RETURN}"
 
 
 # --- rows <-> records ---
+
 
 def model_from(props: dict[str, Any]) -> Model:
     """A Model from a node's properties; absent properties are None, ``fetched`` a bool."""

@@ -36,28 +36,40 @@ def store_error(uri: str, exc: BaseException, action: str) -> StoreError:
     uri = redact_text(uri)
     detail = redact_text(_first_line(exc))
     if isinstance(exc, AuthError):
-        return StoreError(uri, f"authentication failed while {action} ({detail})",
-                          "Check NEO4J_USER and NEO4J_PASSWORD (leave NEO4J_PASSWORD unset if auth is off).")
+        return StoreError(
+            uri,
+            f"authentication failed while {action} ({detail})",
+            "Check NEO4J_USER and NEO4J_PASSWORD (leave NEO4J_PASSWORD unset if auth is off).",
+        )
     if isinstance(exc, IncompleteCommit):
-        return StoreError(uri, f"connection lost while committing ({action}); the last batch may or may not be stored",
-                          RERUN_HINT)
+        return StoreError(
+            uri, f"connection lost while committing ({action}); the last batch may or may not be stored", RERUN_HINT
+        )
     if isinstance(exc, (ServiceUnavailable, SessionExpired)):
         hint = START_HINT if action == "connecting" else f"The connection was lost. {RERUN_HINT}"
         return StoreError(uri, f"cannot reach Neo4j while {action} ({detail})", hint)
     if isinstance(exc, Neo4jError):
         code = exc.code or ""
         if any(mark in code for mark in TIMEOUT_CODES):
-            return StoreError(uri, f"query timed out or was terminated while {action} ({detail})",
-                              "Raise NEO4J_QUERY_TIMEOUT (seconds) or the server's db.transaction.timeout.")
+            return StoreError(
+                uri,
+                f"query timed out or was terminated while {action} ({detail})",
+                "Raise NEO4J_QUERY_TIMEOUT (seconds) or the server's db.transaction.timeout.",
+            )
         if code.endswith("DatabaseNotFound"):
             return StoreError(uri, f"database not found ({detail})", "Check NEO4J_DATABASE (unset it for the default).")
-        return StoreError(uri, f"Neo4j refused {action}: {code} {detail}".rstrip(),
-                          "Check the server log; for a schema conflict, use an empty database for graphsc.")
+        return StoreError(
+            uri,
+            f"Neo4j refused {action}: {code} {detail}".rstrip(),
+            "Check the server log; for a schema conflict, use an empty database for graphsc.",
+        )
     if isinstance(exc, (ConfigurationError, ValueError)):
         hint = "Check NEO4J_URI (e.g. bolt://127.0.0.1:7687)."
         if credentials_in_uri:
-            hint = ("Put the user and password in NEO4J_USER and NEO4J_PASSWORD, not in NEO4J_URI "
-                    "(e.g. bolt://127.0.0.1:7687).")
+            hint = (
+                "Put the user and password in NEO4J_USER and NEO4J_PASSWORD, not in NEO4J_URI "
+                "(e.g. bolt://127.0.0.1:7687)."
+            )
         return StoreError(uri, f"bad driver configuration ({detail})", hint)
     return StoreError(uri, f"driver error while {action} ({type(exc).__name__}: {detail})", START_HINT)
 

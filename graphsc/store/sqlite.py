@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from operator import itemgetter
-from contextlib import suppress
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import suppress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -20,12 +20,21 @@ from graphsc.errors import MissingStoreError, StoreError
 from graphsc.ids import id_key
 from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
+from graphsc.store.common import (
+    METRICS_COLUMNS,
+    SIMILAR_CANDIDATES,
+    SIMILAR_SAMPLE,
+    author_of,
+    chunks,
+    close_matches,
+    metrics_row,
+    rank_similar,
+    sample_prefix,
+    similar_name,
+    unique,
+)
 from graphsc.store.identity import assemble, find_model_id
 from graphsc.store.sqlite_errors import DAMAGED_HINT, NOT_OURS_HINT, guarded, is_store_fault, store_error
-from graphsc.store.common import (
-    METRICS_COLUMNS, SIMILAR_CANDIDATES, SIMILAR_SAMPLE, author_of, chunks, close_matches, metrics_row,
-    rank_similar, sample_prefix, similar_name, unique,
-)
 
 SCHEMA_VERSION = 2
 T = TypeVar("T")
@@ -83,14 +92,15 @@ _TABLES = _TABLES_1 | {"id_notes", "aliases"}
 _MODEL_COLUMNS = Model._fields
 _UPSERT_MODEL = (
     f"INSERT INTO models ({', '.join(_MODEL_COLUMNS)}) VALUES ({', '.join('?' * len(_MODEL_COLUMNS))}) "
-    "ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c}=excluded.{c}" for c in _MODEL_COLUMNS[1:])
+    "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in _MODEL_COLUMNS[1:])
 )
 # Written by ``graphsc analyze --write``; created on first write, so older files need no migration.
 _METRICS_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS model_metrics (model_id TEXT PRIMARY KEY, "
-    + ", ".join(f"{c} {'REAL' if c in ('pagerank', 'betweenness') else 'TEXT' if c == 'family' else 'INTEGER'}"
-                for c in METRICS_COLUMNS[1:])
+    + ", ".join(
+        f"{c} {'REAL' if c in ('pagerank', 'betweenness') else 'TEXT' if c == 'family' else 'INTEGER'}"
+        for c in METRICS_COLUMNS[1:]
+    )
     + ") WITHOUT ROWID"
 )
 _STUB_MODEL = "INSERT OR IGNORE INTO models (id, author, fetched) VALUES (?, ?, 0)"
@@ -119,7 +129,10 @@ _RECLASSIFY_RENAMED = (
 )
 _SELECT_NOTES = "SELECT model, field, value, resolved, kind, fetched_at FROM id_notes"
 _MODEL_REFERENCES = (
-    ("derived_from", "child"), ("derived_from", "base"), ("trained_on", "model"), ("uses", "model"),
+    ("derived_from", "child"),
+    ("derived_from", "base"),
+    ("trained_on", "model"),
+    ("uses", "model"),
     ("id_notes", "model"),
 )
 
@@ -157,11 +170,17 @@ class SQLiteStore:
         try:
             is_dir, exists = self.path.is_dir(), self.path.exists()
         except OSError as exc:  # a directory on the way that may not be searched
-            raise StoreError(self.location, f"cannot be reached ({exc.strerror})",
-                             "Check the permissions of the directories on the path, or give --db another path.") from None
+            raise StoreError(
+                self.location,
+                f"cannot be reached ({exc.strerror})",
+                "Check the permissions of the directories on the path, or give --db another path.",
+            ) from None
         if is_dir:
-            raise StoreError(self.location, "is a directory, not a database file",
-                             "Give --db / GRAPHSC_DB the path of a file (e.g. .../graphsc.db).")
+            raise StoreError(
+                self.location,
+                "is a directory, not a database file",
+                "Give --db / GRAPHSC_DB the path of a file (e.g. .../graphsc.db).",
+            )
         if (readonly or not create) and not exists:
             raise MissingStoreError(self.location)
         if not readonly:
@@ -178,14 +197,22 @@ class SQLiteStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(self.location, f"cannot create its directory ({exc.strerror})",
-                             "Check that you may write the directory, or give --db a writable path.") from None
+            raise StoreError(
+                self.location,
+                f"cannot create its directory ({exc.strerror})",
+                "Check that you may write the directory, or give --db a writable path.",
+            ) from None
         directory = self.path.parent
         if (self.path.exists() and not os.access(self.path, os.W_OK)) or not os.access(directory, os.W_OK):
-            what = "the file" if self.path.exists() and not os.access(self.path, os.W_OK) else f"its directory {directory}"
-            raise StoreError(self.location, f"the database is read-only ({what} is not writable)",
-                             "Check the permissions of the file and its directory (graphsc writes the file and a "
-                             "-wal/-shm journal beside it), or give --db a writable path.")
+            what = (
+                "the file" if self.path.exists() and not os.access(self.path, os.W_OK) else f"its directory {directory}"
+            )
+            raise StoreError(
+                self.location,
+                f"the database is read-only ({what} is not writable)",
+                "Check the permissions of the file and its directory (graphsc writes the file and a "
+                "-wal/-shm journal beside it), or give --db a writable path.",
+            )
 
     def _uri(self, readonly: bool) -> str:
         """The SQLite URI that opens the file: ``mode=ro`` (+ ``immutable=1``, see the class docstring) or
@@ -240,8 +267,10 @@ class SQLiteStore:
             if tables:
                 shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
                 raise StoreError(
-                    self.location, f"is a SQLite database of another program (tables: {shown}), not graphsc's; "
-                    "graphsc leaves it unchanged", NOT_OURS_HINT,
+                    self.location,
+                    f"is a SQLite database of another program (tables: {shown}), not graphsc's; "
+                    "graphsc leaves it unchanged",
+                    NOT_OURS_HINT,
                 )
             if self.readonly:
                 raise MissingStoreError(self.location)
@@ -254,8 +283,9 @@ class SQLiteStore:
         needed = _TABLES_1 if version == 1 else _TABLES
         missing = sorted(needed - tables)
         if missing:
-            raise StoreError(self.location, f"graphsc tables are missing ({', '.join(missing)}); the file is damaged",
-                             DAMAGED_HINT)
+            raise StoreError(
+                self.location, f"graphsc tables are missing ({', '.join(missing)}); the file is damaged", DAMAGED_HINT
+            )
         if not self.readonly:
             self._use_wal()
         if version == 1:
@@ -266,21 +296,27 @@ class SQLiteStore:
         raises ``StoreError`` for a missing, non-integer, older or newer one."""
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is None:
-            raise StoreError(self.location, "has no graphsc schema version; the file is damaged or not graphsc's",
-                             DAMAGED_HINT)
+            raise StoreError(
+                self.location, "has no graphsc schema version; the file is damaged or not graphsc's", DAMAGED_HINT
+            )
         try:
             version = int(str(row[0]).strip())
         except ValueError:
-            raise StoreError(self.location, f"schema version {row[0]!r} is not a number; the file is damaged or not "
-                             "graphsc's", DAMAGED_HINT) from None
+            raise StoreError(
+                self.location,
+                f"schema version {row[0]!r} is not a number; the file is damaged or not graphsc's",
+                DAMAGED_HINT,
+            ) from None
         if version > SCHEMA_VERSION:
             raise StoreError(
-                self.location, f"schema version {version} is newer than this graphsc supports ({SCHEMA_VERSION})",
+                self.location,
+                f"schema version {version} is newer than this graphsc supports ({SCHEMA_VERSION})",
                 "Upgrade graphsc (the file was written by a newer version), or use another --db file.",
             )
         if version not in (1, SCHEMA_VERSION):
             raise StoreError(
-                self.location, f"schema version {version}, this graphsc needs {SCHEMA_VERSION}",
+                self.location,
+                f"schema version {version}, this graphsc needs {SCHEMA_VERSION}",
                 "Re-ingest into a new --db file.",
             )
         return version
@@ -296,7 +332,7 @@ class SQLiteStore:
             if statement.strip():
                 self._db.execute(statement)
 
-    def _transaction(self) -> "_Transaction":
+    def _transaction(self) -> _Transaction:
         """One write transaction (reopening a read-only store for writing first)."""
         self._ensure_writable()
         return _Transaction(self._db, self.location)
@@ -336,7 +372,9 @@ class SQLiteStore:
                     "INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
                     batch.datasets,
                 )
-            db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(d,) for d in {e.dataset for e in batch.trained_on}])
+            db.executemany(
+                "INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(d,) for d in {e.dataset for e in batch.trained_on}]
+            )
             if batch.repos:
                 db.executemany(_UPSERT_REPO, batch.repos)
             if batch.spaces:
@@ -347,8 +385,12 @@ class SQLiteStore:
             for kind, table in (("space", "spaces"), ("repo", "repos")):
                 users = {u.user for u in batch.uses if u.user_kind == kind}
                 db.executemany(f"INSERT OR IGNORE INTO {table} (id) VALUES (?)", [(u,) for u in users])
-            db.executemany("INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)", sorted(batch.derived_from, key=_first_two))
-            db.executemany("INSERT OR REPLACE INTO trained_on VALUES (?, ?, ?, ?)", sorted(batch.trained_on, key=_first_two))
+            db.executemany(
+                "INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)", sorted(batch.derived_from, key=_first_two)
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO trained_on VALUES (?, ?, ?, ?)", sorted(batch.trained_on, key=_first_two)
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO uses (user, user_kind, model, source, evidence, fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
                 batch.uses,
@@ -358,7 +400,9 @@ class SQLiteStore:
                 "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
                 [(a.alias, id_key(a.alias), a.id, a.kind) for a in batch.aliases],
             )
-            db.executemany(_RECLASSIFY_RENAMED, [(a.id, id_key(a.alias), a.id) for a in batch.aliases if a.kind == "renamed"])
+            db.executemany(
+                _RECLASSIFY_RENAMED, [(a.id, id_key(a.alias), a.id) for a in batch.aliases if a.kind == "renamed"]
+            )
 
     def _move_model(self, old: str, new: str) -> None:
         """Rename model ``old`` to ``new``, or merge it into ``new`` if that is stored; its edges follow."""
@@ -473,7 +517,8 @@ class SQLiteStore:
             return []
         pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         candidates = [
-            r[0] for r in self._db.execute(
+            r[0]
+            for r in self._db.execute(
                 "SELECT id FROM models WHERE id LIKE ? ESCAPE '\\' LIMIT ?", (pattern, SIMILAR_CANDIDATES)
             )
         ]
@@ -549,8 +594,7 @@ class SQLiteStore:
         unknown = [f for f in fields if f not in _MODEL_COLUMNS]
         if unknown:
             raise ValueError(f"not Model fields: {', '.join(unknown)}")
-        for rows in self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size):
-            yield rows
+        yield from self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size)
 
     @guarded("reading")
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
@@ -567,7 +611,9 @@ class SQLiteStore:
 
     @guarded("reading")
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
-        return self._iter_as("SELECT child, base, relation, source, fetched_at FROM derived_from", DerivedFrom, batch_size)
+        return self._iter_as(
+            "SELECT child, base, relation, source, fetched_at FROM derived_from", DerivedFrom, batch_size
+        )
 
     @guarded("reading")
     def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]:

@@ -32,33 +32,57 @@ def store_error(location: str, exc: BaseException, action: str) -> StoreError:
     writing = any(word in action for word in ("writ", "commit"))
     undone = "; the unfinished write was rolled back, earlier ones are kept" if writing else ""
     if "disk is full" in text or "disk full" in text:
-        return StoreError(location, f"write failed: the disk is full while {action} ({detail}){undone}",
-                          f"Check free disk space (and any file-size limit). {RERUN_HINT}")
+        return StoreError(
+            location,
+            f"write failed: the disk is full while {action} ({detail}){undone}",
+            f"Check free disk space (and any file-size limit). {RERUN_HINT}",
+        )
     if writing and ("i/o error" in text or "disk i/o" in text):
         # a write refused by the OS (no space left, a file-size limit, a failing disk) is an I/O error to SQLite
-        return StoreError(location, f"write failed: the disk refused the write while {action} ({detail}){undone}",
-                          f"Check free disk space (and any file-size limit) and the disk itself. {RERUN_HINT}")
+        return StoreError(
+            location,
+            f"write failed: the disk refused the write while {action} ({detail}){undone}",
+            f"Check free disk space (and any file-size limit) and the disk itself. {RERUN_HINT}",
+        )
     if "readonly" in text or "read-only" in text:
-        return StoreError(location, f"the database is read-only ({detail}) while {action}",
-                          "Check that you may write the file and its directory (and that the disk is not mounted "
-                          "read-only), or give --db a writable path.")
+        return StoreError(
+            location,
+            f"the database is read-only ({detail}) while {action}",
+            "Check that you may write the file and its directory (and that the disk is not mounted "
+            "read-only), or give --db a writable path.",
+        )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         opening = "cannot open: " if action == "opening" else ""
-        return StoreError(location, f"{opening}the database file is damaged or not a SQLite database ({detail}) "
-                          f"while {action}", DAMAGED_HINT)
+        return StoreError(
+            location,
+            f"{opening}the database file is damaged or not a SQLite database ({detail}) while {action}",
+            DAMAGED_HINT,
+        )
     if "unable to open" in text or "cannot open" in text:
-        return StoreError(location, f"cannot open the database file ({detail}) while {action}",
-                          "Check that the path exists and that you may read it and its directory (and write the "
-                          "directory, for a new database).")
+        return StoreError(
+            location,
+            f"cannot open the database file ({detail}) while {action}",
+            "Check that the path exists and that you may read it and its directory (and write the "
+            "directory, for a new database).",
+        )
     if "locked" in text or "busy" in text:
-        return StoreError(location, f"the database is locked by another process ({detail}) while {action}",
-                          "Is another graphsc process writing to it? Wait for it to finish, then re-run.")
+        return StoreError(
+            location,
+            f"the database is locked by another process ({detail}) while {action}",
+            "Is another graphsc process writing to it? Wait for it to finish, then re-run.",
+        )
     if "no such table" in text or "no such column" in text:
-        return StoreError(location, f"a graphsc table or column is missing ({detail}) while {action}; the file "
-                          "is damaged or not graphsc's", DAMAGED_HINT)
+        return StoreError(
+            location,
+            f"a graphsc table or column is missing ({detail}) while {action}; the file is damaged or not graphsc's",
+            DAMAGED_HINT,
+        )
     if "disk i/o" in text or "i/o error" in text:
-        return StoreError(location, f"I/O error ({detail}) while {action}",
-                          f"Check the disk and the file system (free space, permissions, a removed disk). {RERUN_HINT}")
+        return StoreError(
+            location,
+            f"I/O error ({detail}) while {action}",
+            f"Check the disk and the file system (free space, permissions, a removed disk). {RERUN_HINT}",
+        )
     return StoreError(location, f"SQLite error while {action} ({detail})", DAMAGED_HINT)
 
 

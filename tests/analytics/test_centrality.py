@@ -6,12 +6,12 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
-from tests.analytics.known_graphs import CHAIN, CYCLE, DIAMOND, MakeStore
-from tests.analytics.reference import bfs, children_map, edges_of
 
 from graphsc.analytics.analysis import Analysis
 from graphsc.analytics.centrality import betweenness
 from graphsc.store.sqlite import SQLiteStore
+from tests.analytics.known_graphs import CHAIN, CYCLE, DIAMOND, MakeStore
+from tests.analytics.reference import bfs, children_map, edges_of
 
 
 def _by_id(analysis: Analysis, values: np.ndarray) -> dict[str, float]:
@@ -32,7 +32,7 @@ def test_reach_in_a_cycle_excludes_the_model_itself(make_store: MakeStore) -> No
 
 
 def test_direct_derivatives_by_relation(make_store: MakeStore) -> None:
-    analysis = Analysis(make_store(CHAIN + [("e", "a", "quantized"), ("f", "a", "quantized")]))
+    analysis = Analysis(make_store([*CHAIN, ("e", "a", "quantized"), ("f", "a", "quantized")]))
     counts = analysis.derivatives[analysis.graph.index["a"]]
     assert {analysis.graph.relations[r]: int(n) for r, n in enumerate(counts) if n} == {"finetune": 1, "quantized": 2}
 
@@ -93,11 +93,16 @@ def test_betweenness_equals_networkx_exact_and_sampled_on_real_families(families
 
 
 def test_exposure_unions_users_of_the_model_and_its_descendants(make_store: MakeStore) -> None:
-    uses = [("o/r1", "repo", "b"), ("o/r1", "repo", "r"), ("s1", "space", "a"), ("o/r2", "repo", "lonely"),
-            ("s1", "space", "c")]
+    uses = [
+        ("o/r1", "repo", "b"),
+        ("o/r1", "repo", "r"),
+        ("s1", "space", "a"),
+        ("o/r2", "repo", "lonely"),
+        ("s1", "space", "c"),
+    ]
     analysis = Analysis(make_store(CYCLE, uses=uses))
     exposure = analysis.exposure
-    assert exposure.of("r") == (1, 1)      # r1 (direct and via b), s1 (via a and c)
+    assert exposure.of("r") == (1, 1)  # r1 (direct and via b), s1 (via a and c)
     assert exposure.of("a") == (1, 1) and exposure.of("b") == (1, 1)
     assert exposure.of("c") == (0, 1)
     assert exposure.of("lonely") == (1, 0)  # used, no derivation edges
@@ -122,6 +127,8 @@ def test_reach_and_exposure_on_real_families_match_plain_bfs(families_store: SQL
         assert weighted[model_id] == sum(downloads[m] for m in below)
         reached = set().union(*(users.get(m, set()) for m in below | {model_id}))
         assert analysis.exposure.of(model_id) == (
-            sum(1 for k, _ in reached if k == "repo"), sum(1 for k, _ in reached if k == "space"))
+            sum(1 for k, _ in reached if k == "repo"),
+            sum(1 for k, _ in reached if k == "space"),
+        )
         checked += bool(reached)
     assert checked >= 18  # the models with Spaces, or a descendant with one, in the sample

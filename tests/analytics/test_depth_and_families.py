@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tests.analytics.known_graphs import CHAIN, CYCLE, DIAMOND, FOREST, MakeStore
-from tests.analytics.reference import edges_of, generations_acyclic, weak_components
-
 from graphsc.analytics.analysis import Analysis
 from graphsc.analytics.depth import depth_distribution, generation_of, longest_chains
 from graphsc.lineage import compute_lineage
 from graphsc.store.sqlite import SQLiteStore
+from tests.analytics.known_graphs import CHAIN, CYCLE, DIAMOND, FOREST, MakeStore
+from tests.analytics.reference import edges_of, generations_acyclic, weak_components
 
 
 def test_chain_generations_distribution_and_longest_chain(make_store: MakeStore) -> None:
@@ -47,7 +46,9 @@ def test_forest_families_roots_names_sizes_and_depths(make_store: MakeStore) -> 
     analysis = Analysis(store)
     families = analysis.families.top(analysis.graph, analysis.depth, 10)
     assert [(f.name, f.size, f.edges, f.depth) for f in families] == [
-        ("p", 4, 3, 2), ("q2", 3, 2, 1), ("t", 2, 1, 1),  # q2 names its family: the most downloaded root
+        ("p", 4, 3, 2),
+        ("q2", 3, 2, 1),
+        ("t", 2, 1, 1),  # q2 names its family: the most downloaded root
     ]
     assert families[1].roots == ["q2", "q"]
     assert families[0].relations == {"finetune": 2, "quantized": 1}
@@ -74,6 +75,8 @@ def test_real_families_match_union_find(families_store: SQLiteStore) -> None:
     expected = sorted((len(c), sorted(c)) for c in weak_components(edges_of(families_store)))
     found = analysis.families
     dg = analysis.graph
-    got = sorted((int(found.sizes[f]), sorted(dg.ids[n] for n in range(dg.node_count) if found.label[n] == f))
-                 for f in range(len(found)))
+    got = sorted(
+        (int(found.sizes[f]), sorted(dg.ids[n] for n in range(dg.node_count) if found.label[n] == f))
+        for f in range(len(found))
+    )
     assert got == expected

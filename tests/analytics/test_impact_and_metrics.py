@@ -40,9 +40,13 @@ def test_write_model_metrics_replaces_previous_rows(make_store: MakeStore) -> No
     db = sqlite3.connect(store.path)
     assert db.execute("SELECT count(*) FROM model_metrics").fetchone()[0] == 2
     store.write_model_metrics(rows)
-    got = {r[0]: r[1:] for r in db.execute(
-        "SELECT model_id, generation, in_cycle, family, descendants, derivatives_finetune, exposure_repos, pagerank "
-        "FROM model_metrics")}
+    got = {
+        r[0]: r[1:]
+        for r in db.execute(
+            "SELECT model_id, generation, in_cycle, family, descendants, derivatives_finetune, exposure_repos, pagerank "
+            "FROM model_metrics"
+        )
+    }
     assert got["a"][:6] == (1, 1, "r", 2, 1, 0)
     assert got["r"][:6] == (0, 0, "r", 3, 1, 0)
     assert got["lonely"] == (0, 0, None, 0, 0, 1, None)

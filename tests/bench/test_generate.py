@@ -31,8 +31,20 @@ def _bases(rec: dict[str, Any]) -> list[str]:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("gen")
-    g.main(["--models", str(N), "--seed", str(SEED), "--out", str(d / "m.jsonl"), "--workers", "1",
-            "--repos-out", str(d / "map.csv")])
+    g.main(
+        [
+            "--models",
+            str(N),
+            "--seed",
+            str(SEED),
+            "--out",
+            str(d / "m.jsonl"),
+            "--workers",
+            "1",
+            "--repos-out",
+            str(d / "map.csv"),
+        ]
+    )
     g.main(["--models", str(N), "--seed", str(SEED), "--out", str(d / "m.parquet"), "--workers", "1"])
     return d
 
@@ -48,8 +60,11 @@ def lineage(records: list[dict[str, Any]]) -> nx.DiGraph:
     graph = nx.DiGraph()
     for rec in records:
         graph.add_node(rec["id"])
-        rel = {t.split(":", 2)[2]: t.split(":", 2)[1] for t in rec.get("tags", [])
-               if t.count(":") >= 2 and t.startswith("base_model:")}
+        rel = {
+            t.split(":", 2)[2]: t.split(":", 2)[1]
+            for t in rec.get("tags", [])
+            if t.count(":") >= 2 and t.startswith("base_model:")
+        }
         for b in _bases(rec):
             graph.add_edge(rec["id"], b, relation=rel.get(b))
     return graph
@@ -146,8 +161,17 @@ def test_fan_out_depth_and_cycles(records: list[dict[str, Any]], lineage: nx.DiG
 def test_license_mix(records: list[dict[str, Any]]) -> None:
     lic = Counter((r["cardData"].get("license")) for r in records)
     assert 0.2 < lic[None] / N < 0.4 and lic["apache-2.0"] > lic["mit"] > lic["cc-by-nc-4.0"]
-    for restrictive in ("llama2", "llama3.1", "gemma", "creativeml-openrail-m", "openrail++", "cc-by-nc-4.0",
-                        "bigscience-bloom-rail-1.0", "other", "unknown"):
+    for restrictive in (
+        "llama2",
+        "llama3.1",
+        "gemma",
+        "creativeml-openrail-m",
+        "openrail++",
+        "cc-by-nc-4.0",
+        "bigscience-bloom-rail-1.0",
+        "other",
+        "unknown",
+    ):
         assert lic[restrictive] > 0, restrictive
 
 
@@ -168,7 +192,7 @@ def test_repos_output(out: Path, records: list[dict[str, Any]]) -> None:
     by_id = {r["id"]: r for r in records}
     assert rows and all(len(row) == 4 for row in rows)
     for url, mid, hf_url, hf_license in rows:
-        assert url.startswith("github.com/") and url[len("github.com/"):] in licenses
+        assert url.startswith("github.com/") and url[len("github.com/") :] in licenses
         assert hf_url == f"https://huggingface.co/{mid}"
         assert hf_license == (by_id[mid]["cardData"].get("license") or "")
     per_model = Counter(row[1] for row in rows)

@@ -33,7 +33,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def assert_run(run: dict[str, Any]) -> None:
-    assert RUN_FIELDS <= set(run)
+    assert set(run) >= RUN_FIELDS
     assert run["exit_code"] == 0
     assert run["wall_seconds"] > 0 and run["cpu_seconds"] > 0
     assert run["peak_rss_bytes"] > 10 * bench.MIB  # a Python process: the child's RSS, not zero or the parent's

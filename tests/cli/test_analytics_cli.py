@@ -33,7 +33,11 @@ def test_stats_json(db: Path) -> None:
     assert doc["schema"] == "graphsc.stats/1"
     assert doc["edges"]["DERIVED_FROM"] == sum(doc["relations"].values())
     depth = doc["depth"]
-    assert sum(depth["by_generation"].values()) == depth["models_with_edges"] == doc["nodes"]["Model"] - depth["isolated_models"]
+    assert (
+        sum(depth["by_generation"].values())
+        == depth["models_with_edges"]
+        == doc["nodes"]["Model"] - depth["isolated_models"]
+    )
     assert depth["max_generation"] == len(depth["longest_chains"][0]) - 1
     assert doc["families"]["largest"][0]["size"] <= depth["models_with_edges"]
     assert list(doc["licenses"]["top"].values()) == sorted(doc["licenses"]["top"].values(), reverse=True)

@@ -22,7 +22,6 @@ from graphsc.licenses.render import CSV_COLUMNS
 from graphsc.render.csv_rows import CsvWriter
 from graphsc.render.lineage_tree import render_lineage_tree
 from graphsc.render.text import console, literal, visible
-
 from tests.snapshots import chain_records, ingested_db, write_snapshot
 
 runner = CliRunner()
@@ -38,14 +37,30 @@ RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a newline is layou
 
 RECORDS = [
     {"id": "org/base", "cardData": {"license": "llama3"}, "downloads": 100},
-    {"id": "org/ft", "cardData": {"license": MARKUP_STYLE, "base_model": "org/base"},
-     "tags": ["base_model:finetune:org/base"], "downloads": 50},
-    {"id": "org/ft2", "cardData": {"license": CONTROL, "base_model": "org/base"},
-     "tags": ["base_model:finetune:org/base"], "downloads": 5},
-    {"id": "org/ft3", "cardData": {"license": MARKUP_CLOSE, "base_model": "org/ft"},
-     "tags": ["base_model:finetune:org/ft"], "downloads": 5},
-    {"id": "org/ft4", "cardData": {"license_name": MARKUP_LINK, "base_model": ["org/base", "[/]:100:"]},
-     "tags": ["base_model:finetune:org/base"], "downloads": 5},
+    {
+        "id": "org/ft",
+        "cardData": {"license": MARKUP_STYLE, "base_model": "org/base"},
+        "tags": ["base_model:finetune:org/base"],
+        "downloads": 50,
+    },
+    {
+        "id": "org/ft2",
+        "cardData": {"license": CONTROL, "base_model": "org/base"},
+        "tags": ["base_model:finetune:org/base"],
+        "downloads": 5,
+    },
+    {
+        "id": "org/ft3",
+        "cardData": {"license": MARKUP_CLOSE, "base_model": "org/ft"},
+        "tags": ["base_model:finetune:org/ft"],
+        "downloads": 5,
+    },
+    {
+        "id": "org/ft4",
+        "cardData": {"license_name": MARKUP_LINK, "base_model": ["org/base", "[/]:100:"]},
+        "tags": ["base_model:finetune:org/base"],
+        "downloads": 5,
+    },
 ]
 
 
@@ -65,20 +80,23 @@ def run(db: Path, *args: str, code: int = 0, columns: int = 250) -> str:
     return result.output
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["stats"], [MARKUP_CLOSE, MARKUP_STYLE, CONTROL_SHOWN]),
-    (["rank", "--by", "downloads"], [MARKUP_CLOSE, MARKUP_STYLE, CONTROL_SHOWN]),
-    (["impact", "org/base"], [MARKUP_CLOSE, MARKUP_STYLE, CONTROL_SHOWN]),
-    (["lineage", "org/ft"], [MARKUP_CLOSE, MARKUP_STYLE]),
-    (["lineage", "org/base"], [MARKUP_CLOSE, MARKUP_STYLE, CONTROL_SHOWN]),
-    (["lineage", "org/ft4"], ["[/]:100:"]),
-    (["families"], ["org/base"]),
-    (["analyze"], ["Metrics for 5 models"]),
-    (["licenses", "--severity", "info"], [MARKUP_STYLE, CONTROL_SHOWN, MARKUP_LINK]),
-    (["licenses", "--model", "org/ft2"], [CONTROL_SHOWN]),
-    (["licenses", "--model", "org/ft3", "--severity", "info"], [MARKUP_CLOSE, MARKUP_STYLE]),
-    (["quality"], ["[/]:100:"]),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["stats"], [MARKUP_CLOSE, MARKUP_STYLE, CONTROL_SHOWN]),
+        (["rank", "--by", "downloads"], [MARKUP_CLOSE, MARKUP_STYLE, CONTROL_SHOWN]),
+        (["impact", "org/base"], [MARKUP_CLOSE, MARKUP_STYLE, CONTROL_SHOWN]),
+        (["lineage", "org/ft"], [MARKUP_CLOSE, MARKUP_STYLE]),
+        (["lineage", "org/base"], [MARKUP_CLOSE, MARKUP_STYLE, CONTROL_SHOWN]),
+        (["lineage", "org/ft4"], ["[/]:100:"]),
+        (["families"], ["org/base"]),
+        (["analyze"], ["Metrics for 5 models"]),
+        (["licenses", "--severity", "info"], [MARKUP_STYLE, CONTROL_SHOWN, MARKUP_LINK]),
+        (["licenses", "--model", "org/ft2"], [CONTROL_SHOWN]),
+        (["licenses", "--model", "org/ft3", "--severity", "info"], [MARKUP_CLOSE, MARKUP_STYLE]),
+        (["quality"], ["[/]:100:"]),
+    ],
+)
 def test_human_output_prints_data_literally(db: Path, args: list[str], expected: list[str]) -> None:
     output = run(db, *args)
     for text in expected:
@@ -126,7 +144,7 @@ def test_render_lineage_tree_draws_every_level_that_fits(tmp_path: Path) -> None
     from graphsc.ingest import ingest_snapshot
     from graphsc.lineage import compute_lineage
     from graphsc.store.sqlite import SQLiteStore
-    
+
     snapshot = write_snapshot(tmp_path / "chain.jsonl", chain_records(5))
     store = SQLiteStore(tmp_path / "g.db")
     try:
@@ -158,8 +176,9 @@ def test_help_shows_no_type_for_flags() -> None:
 def _closed_early(db: Path, *args: str) -> tuple[int, str]:
     """Run ``python -m graphsc ARGS --db DB``, read one line of its output, close the pipe; return the exit code and
     stderr."""
-    proc = subprocess.Popen([sys.executable, "-m", "graphsc", *args, "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graphsc", *args, "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.readline()
     proc.stdout.close()
@@ -171,7 +190,10 @@ def test_a_reader_closing_the_pipe_ends_the_command_quietly(tmp_path: Path) -> N
     db = tmp_path / "demo.db"
     assert runner.invoke(app, ["demo", "--db", str(db)]).exit_code == 0  # the bundled samples: ~1,700 conflicts
     # reports larger than a pipe holds, so the writes themselves fail (not only the last flush)
-    for args in (["licenses", "--severity", "info", "--limit", "100000"], ["licenses", "--severity", "info", "-f", "csv"]):
+    for args in (
+        ["licenses", "--severity", "info", "--limit", "100000"],
+        ["licenses", "--severity", "info", "-f", "csv"],
+    ):
         code, stderr = _closed_early(db, *args)
         assert (code, stderr) == (0, ""), args
     # a closed pipe does not change a gate's answer
@@ -180,6 +202,7 @@ def test_a_reader_closing_the_pipe_ends_the_command_quietly(tmp_path: Path) -> N
 
 
 # ── the helpers, for any text ──
+
 
 @settings(max_examples=300)
 @given(st.text())

@@ -20,7 +20,7 @@ runner = CliRunner()
 WIDE = {"COLUMNS": "200"}
 
 
-def _ingest(*args: str, **kwargs: object):  # noqa: ANN202 - typer's Result
+def _ingest(*args: str, **kwargs: object):
     return runner.invoke(app, ["ingest", *args], env=WIDE, **kwargs)  # type: ignore[arg-type]
 
 
@@ -29,7 +29,9 @@ def _store_contents(db: Path) -> dict[str, object]:
     store = SQLiteStore(db)
     try:
         return {
-            "models": sorted(row for page in store.iter_model_fields(("fetched", "license", "downloads")) for row in page),
+            "models": sorted(
+                row for page in store.iter_model_fields(("fetched", "license", "downloads")) for row in page
+            ),
             "edges": sorted(e[:4] for page in store.iter_derived_from() for e in page),
             "notes": sorted(n[:5] for page in store.iter_notes() for n in page),
         }
@@ -38,6 +40,7 @@ def _store_contents(db: Path) -> dict[str, object]:
 
 
 # --- E: streams are read once; - is stdin --------------------------------------------------------------------------
+
 
 def test_dash_reads_jsonl_from_stdin(tmp_path: Path, family_files: list[Path]) -> None:
     data = family_files[1].read_bytes()
@@ -55,7 +58,9 @@ def test_dev_stdin_pipe_ingests_every_record(tmp_path: Path, family_files: list[
     db = tmp_path / "g.db"
     result = subprocess.run(
         [sys.executable, "-m", "graphsc", "ingest", "snapshot", "/dev/stdin", "--db", str(db)],
-        input=gzip.compress(data) if gzipped else data, capture_output=True, timeout=120,
+        input=gzip.compress(data) if gzipped else data,
+        capture_output=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr.decode()
     lines = data.count(b"\n")
@@ -63,6 +68,7 @@ def test_dev_stdin_pipe_ingests_every_record(tmp_path: Path, family_files: list[
 
 
 # --- E: the last record for an id wins, whatever the batch size ----------------------------------------------------
+
 
 def test_batch_size_does_not_change_the_store(tmp_path: Path) -> None:
     records = [
@@ -78,11 +84,14 @@ def test_batch_size_does_not_change_the_store(tmp_path: Path) -> None:
     assert _ingest("snapshot", str(path), "--batch-size", "1000", "--db", str(large)).exit_code == 0
     contents = _store_contents(small)
     assert contents == _store_contents(large)
-    assert contents["edges"] == [("O/Child", "o/new-base", "finetune", "inferred:default"),
-                                 ("o/other", "O/Child", "adapter", "hub-tag")]
+    assert contents["edges"] == [
+        ("O/Child", "o/new-base", "finetune", "inferred:default"),
+        ("o/other", "O/Child", "adapter", "hub-tag"),
+    ]
 
 
 # --- E: damaged Parquet row groups are skipped and counted exactly --------------------------------------------------
+
 
 def test_damaged_parquet_row_group_keeps_the_rest_and_counts_its_rows(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
@@ -93,7 +102,7 @@ def test_damaged_parquet_row_group_keeps_the_rest_and_counts_its_rows(tmp_path: 
     column = pq.ParquetFile(path).metadata.row_group(0).column(0)
     start = column.dictionary_page_offset or column.data_page_offset
     data = bytearray(path.read_bytes())
-    data[start:start + column.total_compressed_size] = b"\xab" * column.total_compressed_size
+    data[start : start + column.total_compressed_size] = b"\xab" * column.total_compressed_size
     path.write_bytes(bytes(data))
     db = tmp_path / "g.db"
     result = _ingest("snapshot", str(path), "--db", str(db))
@@ -118,6 +127,7 @@ def test_random_bytes_as_parquet_is_an_input_file_error(tmp_path: Path) -> None:
 
 
 # --- G: garbage input: warnings capped, exact count, exit 1 ---------------------------------------------------------
+
 
 def test_garbage_file_caps_warnings_counts_exactly_and_exits_1(tmp_path: Path) -> None:
     path = tmp_path / "garbage.jsonl"
@@ -149,6 +159,7 @@ def test_empty_input_exits_1(tmp_path: Path) -> None:
 
 # --- E: every dropped reference is reported --------------------------------------------------------------------------
 
+
 def test_a_base_model_with_a_space_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "space.jsonl"
     path.write_text(json.dumps({"id": "o/m", "cardData": {"base_model": "org/some model"}}) + "\n")
@@ -178,6 +189,7 @@ def test_odd_types_lose_only_their_value_never_the_batch(tmp_path: Path) -> None
 
 
 # --- C/E: PeaTMOSS files ---------------------------------------------------------------------------------------------
+
 
 def test_binary_peatmoss_mapping_is_reported_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "map.csv"
@@ -216,14 +228,23 @@ def test_unreadable_peatmoss_licenses_is_an_input_file_error(tmp_path: Path) -> 
 
 # --- C: environment variables ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("GRAPHSC_HF_TIMEOUT", "-1"), ("GRAPHSC_HF_TIMEOUT", "abc"), ("GRAPHSC_HF_RETRIES", "2.5"),
-    ("GRAPHSC_HF_RETRIES", "0"), ("GRAPHSC_HF_BACKOFF", "-3"), ("GRAPHSC_HF_BACKOFF", "nan"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("GRAPHSC_HF_TIMEOUT", "-1"),
+        ("GRAPHSC_HF_TIMEOUT", "abc"),
+        ("GRAPHSC_HF_RETRIES", "2.5"),
+        ("GRAPHSC_HF_RETRIES", "0"),
+        ("GRAPHSC_HF_BACKOFF", "-3"),
+        ("GRAPHSC_HF_BACKOFF", "nan"),
+    ],
+)
 def test_bad_hf_environment_variable_is_a_setting_error(tmp_path: Path, name: str, value: str) -> None:
     db = tmp_path / "g.db"
-    result = runner.invoke(app, ["ingest", "hf", "o/m", "--db", str(db)],
-                           env={**WIDE, "HF_ENDPOINT": "http://127.0.0.1:9", name: value})
+    result = runner.invoke(
+        app, ["ingest", "hf", "o/m", "--db", str(db)], env={**WIDE, "HF_ENDPOINT": "http://127.0.0.1:9", name: value}
+    )
     assert result.exit_code == 1, result.output
     assert f"Setting: {name}='{value}' is not valid" in result.output
     assert "Traceback" not in result.output and "ValueError" not in result.output
@@ -231,6 +252,7 @@ def test_bad_hf_environment_variable_is_a_setting_error(tmp_path: Path, name: st
 
 
 # --- G: help texts ---------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("command", ["snapshot", "hf", "peatmoss", "github"])
 def test_ingest_help_keeps_its_defaults(command: str) -> None:
@@ -257,6 +279,7 @@ def test_pyarrow_hint_names_the_real_extra() -> None:
 
 # --- E: lineage "not shown" is exact ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("width", ["2", "10"])
 def test_lineage_not_shown_is_exact(tmp_path: Path, family_files: list[Path], width: str) -> None:
     db = tmp_path / "g.db"
@@ -265,17 +288,27 @@ def test_lineage_not_shown_is_exact(tmp_path: Path, family_files: list[Path], wi
     assert result.exit_code == 0, result.output
     descendants = int(re.search(r"descendants\s+(\d+)", result.output).group(1))  # type: ignore[union-attr]
     tree = result.output.split("Descendants of", 1)[1].split("Used by", 1)[0]
-    shown = {m.group(2) for m in re.finditer(r"(finetune|adapter|quantized|merge|distillation) (\S+)", tree)
-             if "(shown above)" not in m.string[m.end():m.string.find("\n", m.end())]}
+    shown = {
+        m.group(2)
+        for m in re.finditer(r"(finetune|adapter|quantized|merge|distillation) (\S+)", tree)
+        if "(shown above)" not in m.string[m.end() : m.string.find("\n", m.end())]
+    }
     not_shown = int(re.search(r"not shown\s+(\d+) models", result.output).group(1))  # type: ignore[union-attr]
     assert not_shown == descendants - len(shown)
 
 
 # --- found by a second tester -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("endpoint", [
-    "http://127.0.0.1:99999", "http://u:HF#PW@127.0.0.1:9", "http://127.0.0.1:9/\x1b[2J", "ftp://example.org",
-])
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://127.0.0.1:99999",
+        "http://u:HF#PW@127.0.0.1:9",
+        "http://127.0.0.1:9/\x1b[2J",
+        "ftp://example.org",
+    ],
+)
 def test_bad_hf_endpoint_is_a_setting_error_with_credentials_redacted(tmp_path: Path, endpoint: str) -> None:
     db = tmp_path / "g.db"
     result = runner.invoke(app, ["ingest", "hf", "o/m", "--db", str(db)], env={**WIDE, "HF_ENDPOINT": endpoint})
@@ -286,8 +319,11 @@ def test_bad_hf_endpoint_is_a_setting_error_with_credentials_redacted(tmp_path: 
 
 
 def test_a_backoff_of_years_is_refused(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["ingest", "hf", "o/m", "--db", str(tmp_path / "g.db")],
-                           env={**WIDE, "HF_ENDPOINT": "http://127.0.0.1:9", "GRAPHSC_HF_BACKOFF": "1e9"})
+    result = runner.invoke(
+        app,
+        ["ingest", "hf", "o/m", "--db", str(tmp_path / "g.db")],
+        env={**WIDE, "HF_ENDPOINT": "http://127.0.0.1:9", "GRAPHSC_HF_BACKOFF": "1e9"},
+    )
     assert result.exit_code == 1 and "Setting: GRAPHSC_HF_BACKOFF='1e9' is not valid" in result.output
 
 
@@ -297,8 +333,11 @@ def test_a_closed_stderr_does_not_stop_the_ingest(tmp_path: Path) -> None:
     records = [json.dumps({"id": f"o/m{i}"}) if i % 100 else "garbage" for i in range(1, 1001)]
     path.write_text("\n".join(records) + "\n")
     db = tmp_path / "g.db"
-    proc = subprocess.Popen([sys.executable, "-m", "graphsc", "ingest", "snapshot", str(path), "--db", str(db),
-                             "--batch-size", "10"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graphsc", "ingest", "snapshot", str(path), "--db", str(db), "--batch-size", "10"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stderr is not None
     proc.stderr.readline()
     proc.stderr.close()  # the reader goes away, like `2>&1 | head -1`
@@ -311,16 +350,22 @@ def test_a_closed_stderr_does_not_stop_the_ingest(tmp_path: Path) -> None:
 
 
 def test_a_failing_command_keeps_its_exit_code_when_stderr_is_closed(tmp_path: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "graphsc", "stats", "--db", str(tmp_path / "missing.db")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graphsc", "stats", "--db", str(tmp_path / "missing.db")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stderr is not None
     proc.stderr.close()
     assert proc.wait(timeout=60) == 1
 
 
 def test_bad_github_api_url_and_neo4j_timeout_are_setting_errors(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["ingest", "github", "o/m", "--db", str(tmp_path / "g.db")],
-                           env={**WIDE, "GITHUB_TOKEN": "t0ken", "GITHUB_API_URL": "http://u:pw@h:99999"})
+    result = runner.invoke(
+        app,
+        ["ingest", "github", "o/m", "--db", str(tmp_path / "g.db")],
+        env={**WIDE, "GITHUB_TOKEN": "t0ken", "GITHUB_API_URL": "http://u:pw@h:99999"},
+    )
     assert result.exit_code == 1 and "Setting: GITHUB_API_URL='http://u:***@h:99999' is not valid" in result.output
     assert "pw" not in result.output.replace("http(s)", "") and "t0ken" not in result.output
     result = runner.invoke(app, ["stats", "--store", "neo4j"], env={**WIDE, "NEO4J_QUERY_TIMEOUT": "abc"})

@@ -24,8 +24,13 @@ def hub(family_records: list[dict]) -> Iterator[FakeHub]:
 
 
 def ingest_hf(hub: FakeHub, db: Path, *args: str) -> Result:
-    env = {"HF_ENDPOINT": hub.url, "HF_TOKEN": "", "GRAPHSC_HF_RETRIES": "3", "GRAPHSC_HF_BACKOFF": "0.01",
-           "GRAPHSC_HF_TIMEOUT": "0.5"}
+    env = {
+        "HF_ENDPOINT": hub.url,
+        "HF_TOKEN": "",
+        "GRAPHSC_HF_RETRIES": "3",
+        "GRAPHSC_HF_BACKOFF": "0.01",
+        "GRAPHSC_HF_TIMEOUT": "0.5",
+    }
     return runner.invoke(app, ["ingest", "hf", *args, "--db", str(db)], env=env)
 
 
@@ -59,8 +64,9 @@ def test_persistent_500s_are_a_clear_error_without_a_traceback(tmp_path: Path, h
     assert "Traceback" not in result.output
 
 
-def test_a_failed_crawl_resumes_and_a_rerun_is_idempotent(tmp_path: Path, hub: FakeHub,
-                                                          family_records: list[dict]) -> None:
+def test_a_failed_crawl_resumes_and_a_rerun_is_idempotent(
+    tmp_path: Path, hub: FakeHub, family_records: list[dict]
+) -> None:
     db = tmp_path / "g.db"
     hub.add_fault("status", status=503, times=None, after=30)
     assert ingest_hf(hub, db, SMALL_ROOT).exit_code == 1

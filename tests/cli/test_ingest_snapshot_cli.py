@@ -17,7 +17,7 @@ runner = CliRunner()
 def test_ingest_reports_malformed_lines_and_keeps_the_rest(tmp_path: Path, family_files: list[Path]) -> None:
     good = family_files[1].read_text().splitlines()
     bad = tmp_path / "mixed.jsonl.gz"
-    lines = good[:10] + ["{not json", '{"author": "no-id"}'] + good[10:]
+    lines = [*good[:10], "{not json", '{"author": "no-id"}', *good[10:]]
     bad.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
     db = tmp_path / "g.db"
     result = runner.invoke(app, ["ingest", "snapshot", str(bad), "--db", str(db)])
@@ -32,7 +32,7 @@ def test_ingest_reports_malformed_lines_and_keeps_the_rest(tmp_path: Path, famil
 def test_strict_stops_at_first_malformed_line_keeping_earlier_records(tmp_path: Path, family_files: list[Path]) -> None:
     good = family_files[1].read_text().splitlines()
     path = tmp_path / "bad.jsonl"
-    path.write_text("\n".join(good[:7] + ["[1, 2]"] + good[7:]) + "\n")
+    path.write_text("\n".join([*good[:7], "[1, 2]", *good[7:]]) + "\n")
     db = tmp_path / "g.db"
     result = runner.invoke(app, ["ingest", "snapshot", str(path), "--strict", "--db", str(db)])
     assert result.exit_code == 1
@@ -58,8 +58,11 @@ def test_graphsc_db_environment_variable_selects_the_store(tmp_path: Path, famil
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path, family_files: list[Path]) -> None:
     db = tmp_path / "m.db"
-    done = subprocess.run([sys.executable, "-m", "graphsc", "ingest", "snapshot", str(family_files[1]), "--db", str(db)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "graphsc", "ingest", "snapshot", str(family_files[1]), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Ingested 67 records" in done.stderr
-

@@ -9,8 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from graphsc.cli import app
-from tests.fake_github import FakeGitHub, secondary_limit
-from tests.fake_github import GPT2, populate
+from tests.fake_github import GPT2, FakeGitHub, populate, secondary_limit
 
 runner = CliRunner()
 
@@ -36,8 +35,12 @@ def test_peatmoss_bundled_then_lineage_lists_repos(tmp_path: Path) -> None:
     code, out, _ = invoke("lineage", "openai-community/gpt2", "--db", db, "--format", "json")
     doc = json.loads(out)
     assert len(doc["used_by"]) > 100
-    assert {"kind": "repo", "id": "000alen/Phaedra", "source": "peatmoss",
-            "evidence": "PeaTMOSS mapping (as gpt2)"} in doc["used_by"]
+    assert {
+        "kind": "repo",
+        "id": "000alen/Phaedra",
+        "source": "peatmoss",
+        "evidence": "PeaTMOSS mapping (as gpt2)",
+    } in doc["used_by"]
     assert doc["model"]["license"] == "mit" and doc["model"]["fetched"] is False
 
 

@@ -20,11 +20,11 @@ from typer.testing import CliRunner, Result
 from graphsc import samples
 from graphsc.cli import app
 from graphsc.ingest import ingest_snapshot
+from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.licenses.engine import check_store
 from graphsc.licenses.render import CSV_COLUMNS
 from graphsc.licenses.rules import SEVERITY_ORDER
 from graphsc.licenses.select import KINDS
-from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.records import DerivedFrom, GraphBatch, Model, Repo, Uses
 from graphsc.store.sqlite import SQLiteStore
 from tests.test_readme import json_example
@@ -69,26 +69,41 @@ def everything(real_db: Path) -> dict:
 
 
 # A Llama 2 fine-tune relicensed MIT, quantized, fine-tuned again, then merged with a non-commercial model.
-CHAIN = [("a/ft", "meta/Llama-2-7b", "finetune"), ("b/ft-gguf", "a/ft", "quantized"), ("c/ft2", "b/ft-gguf", "finetune"),
-         ("e/merge", "c/ft2", "merge"), ("e/merge", "d/nc", "merge")]
+CHAIN = [
+    ("a/ft", "meta/Llama-2-7b", "finetune"),
+    ("b/ft-gguf", "a/ft", "quantized"),
+    ("c/ft2", "b/ft-gguf", "finetune"),
+    ("e/merge", "c/ft2", "merge"),
+    ("e/merge", "d/nc", "merge"),
+]
 
 
 @pytest.fixture
 def chain_db(tmp_path: Path) -> Path:
     path = tmp_path / "chain.db"
     store = SQLiteStore(path)
-    licenses = {"meta/Llama-2-7b": "llama2", "a/ft": "mit", "b/ft-gguf": "mit", "c/ft2": "apache-2.0",
-                "d/nc": "cc-by-nc-sa-4.0", "e/merge": "apache-2.0"}
-    store.write(GraphBatch(
-        models=[Model(m, license=lic, downloads=10) for m, lic in licenses.items()],
-        derived_from=[DerivedFrom(c, b, rel, "test") for c, b, rel in CHAIN],
-        repos=[Repo("gh/app", license="mit")], uses=[Uses("gh/app", "repo", "c/ft2", "test")],
-    ))
+    licenses = {
+        "meta/Llama-2-7b": "llama2",
+        "a/ft": "mit",
+        "b/ft-gguf": "mit",
+        "c/ft2": "apache-2.0",
+        "d/nc": "cc-by-nc-sa-4.0",
+        "e/merge": "apache-2.0",
+    }
+    store.write(
+        GraphBatch(
+            models=[Model(m, license=lic, downloads=10) for m, lic in licenses.items()],
+            derived_from=[DerivedFrom(c, b, rel, "test") for c, b, rel in CHAIN],
+            repos=[Repo("gh/app", license="mit")],
+            uses=[Uses("gh/app", "repo", "c/ft2", "test")],
+        )
+    )
     store.close()
     return path
 
 
 # ── JSON ──
+
 
 def test_json_summary_is_the_engines_report(everything: dict, real_report) -> None:
     s = everything["summary"]
@@ -97,7 +112,11 @@ def test_json_summary_is_the_engines_report(everything: dict, real_report) -> No
     assert s["by_severity"] == dict(real_report.counts_by_severity())
     assert {k: sum(v.values()) for k, v in s["by_kind_severity"].items()} == s["by_kind"]
     u = real_report.uses
-    assert (s["uses"]["total"], s["uses"]["checkable"], s["uses"]["in_conflict"]) == (u.total, u.checkable, u.in_conflict)
+    assert (s["uses"]["total"], s["uses"]["checkable"], s["uses"]["in_conflict"]) == (
+        u.total,
+        u.checkable,
+        u.in_conflict,
+    )
     assert s["uses"]["share_of_checkable"] == round(u.in_conflict / u.checkable, 4)
     # Along their true lineage (the Hub's relation tags) the bundled families hold no license finding: every
     # conflict in the bundled data is a repository's usage. (Phantom merges from card-only bases used to add some.)
@@ -110,8 +129,11 @@ def test_json_lists_every_conflict_ranked_by_impact(everything: dict, real_repor
     impacts = [(r["impact"]["models"], r["impact"]["downloads"], r["impact"]["repos"]) for r in rows]
     assert impacts == sorted(impacts, reverse=True)
     for r in rows:
-        assert r["impact"] == {"models": len(r["reached_models"]), "downloads": r["reached_downloads"],
-                               "repos": len(r["reached_repos"])}
+        assert r["impact"] == {
+            "models": len(r["reached_models"]),
+            "downloads": r["reached_downloads"],
+            "repos": len(r["reached_repos"]),
+        }
         assert r["clauses"] and r["role"] is None and r["path"] is None
 
 
@@ -119,7 +141,9 @@ def test_default_selection_is_errors_and_warnings_and_says_what_it_left_out(real
     doc = doc_of(real_db)
     info = everything["summary"]["by_severity"].get("info", 0)
     assert doc["filters"]["min_severity"] == "warning"
-    assert [c["severity"] for c in doc["conflicts"]] == [c["severity"] for c in everything["conflicts"] if c["severity"] != "info"]
+    assert [c["severity"] for c in doc["conflicts"]] == [
+        c["severity"] for c in everything["conflicts"] if c["severity"] != "info"
+    ]
     assert doc["not_shown"] == {"below_min_severity": info, "other_kinds": 0, "below_min_impact": 0, "beyond_limit": 0}
 
 
@@ -139,6 +163,7 @@ def test_readme_json_example_has_the_fields_the_command_prints(real_db: Path, ch
 
 # ── CSV ──
 
+
 def test_csv_has_one_row_per_conflict_matching_json(real_db: Path) -> None:
     result = run(real_db, "--format", "csv")
     assert result.exit_code == 0
@@ -149,13 +174,21 @@ def test_csv_has_one_row_per_conflict_matching_json(real_db: Path) -> None:
     assert len(rows) == len(conflicts)
     for i, (row, c) in enumerate(zip(rows, conflicts), 1):
         assert (int(row["rank"]), row["severity"], row["kind"], row["rule"], row["child"], row["base"]) == (
-            i, c["severity"], c["kind"], c["rule"], c["child"], c["base"] or "")
+            i,
+            c["severity"],
+            c["kind"],
+            c["rule"],
+            c["child"],
+            c["base"] or "",
+        )
         assert (int(row["reached_models"]), int(row["reached_downloads"]), int(row["reached_repos"])) == tuple(
-            c["impact"].values())
+            c["impact"].values()
+        )
         assert row["clauses"].split(" | ") == c["clauses"]
 
 
 # ── filters ──
+
 
 def test_kind_filter_is_repeatable(real_db: Path, everything: dict) -> None:
     kinds = sorted(everything["summary"]["by_kind"])[:2]
@@ -197,6 +230,7 @@ def test_unknown_kind_is_an_error_listing_the_kinds(real_db: Path) -> None:
 
 # ── --model ──
 
+
 def test_model_shows_the_path_from_the_origin_through_inherited_models(chain_db: Path) -> None:
     doc = doc_of(chain_db, "--model", "c/ft2")
     assert doc["model"] == {"id": "c/ft2", "license": "Apache-2.0"}
@@ -205,12 +239,19 @@ def test_model_shows_the_path_from_the_origin_through_inherited_models(chain_db:
     for c in inherited:
         assert (c["child"], c["base"]) == ("a/ft", "meta/Llama-2-7b")
         path = [(h["id"], h["role"], h["relation"], h["is_model"]) for h in c["path"]]
-        assert path == [("meta/Llama-2-7b", "source", None, False), ("a/ft", "origin", "finetune", False),
-                        ("b/ft-gguf", "inherited", "quantized", False), ("c/ft2", "inherited", "finetune", True)]
+        assert path == [
+            ("meta/Llama-2-7b", "source", None, False),
+            ("a/ft", "origin", "finetune", False),
+            ("b/ft-gguf", "inherited", "quantized", False),
+            ("c/ft2", "inherited", "finetune", True),
+        ]
     (merge,) = [c for c in doc["conflicts"] if c["role"] == "downstream"]
     assert merge["kind"] == "merge_incompatible" and set(merge["bases"]) == {"c/ft2", "d/nc"}
     assert [(h["id"], h["license"], h["role"]) for h in merge["path"]] == [
-        ("c/ft2", "Apache-2.0", "source"), ("d/nc", "CC-BY-NC-SA-4.0", "source"), ("e/merge", "Apache-2.0", "origin")]
+        ("c/ft2", "Apache-2.0", "source"),
+        ("d/nc", "CC-BY-NC-SA-4.0", "source"),
+        ("e/merge", "Apache-2.0", "origin"),
+    ]
 
 
 def test_model_table_names_each_hop_with_its_license(chain_db: Path) -> None:
@@ -239,7 +280,9 @@ def test_model_that_originates_a_finding_on_real_data(real_db: Path, tmp_path: P
     db = tmp_path / "g.db"
     shutil.copy(real_db, db)
     child = tmp_path / "child.jsonl"
-    child.write_text(json.dumps({"id": "x/rail-ft", "cardData": {"license": "mit"}, "tags": [f"base_model:finetune:{rail}"]}))
+    child.write_text(
+        json.dumps({"id": "x/rail-ft", "cardData": {"license": "mit"}, "tags": [f"base_model:finetune:{rail}"]})
+    )
     assert runner.invoke(app, ["ingest", "snapshot", str(child), "--db", str(db)]).exit_code == 0
     doc = doc_of(db, "--model", "X/RAIL-FT", "--severity", "info")
     mine = [c for c in doc["conflicts"] if c["role"] == "origin"]
@@ -262,6 +305,7 @@ def test_unknown_model_is_the_lineage_commands_error_with_close_matches(real_db:
 
 # ── --fail-on ──
 
+
 @pytest.mark.parametrize("gate", ["error", "warning"])
 def test_fail_on_exit_code_follows_the_selected_conflicts(real_db: Path, everything: dict, gate: str) -> None:
     severe = any(SEVERITY_ORDER[c["severity"]] <= SEVERITY_ORDER[gate] for c in everything["conflicts"])
@@ -278,6 +322,7 @@ def test_fail_on_only_sees_what_the_filters_select(chain_db: Path) -> None:
 
 
 # ── the terminal report ──
+
 
 def test_table_fits_100_columns_and_matches_the_json(real_db: Path, everything: dict) -> None:
     result = run(real_db, "--limit", "5")
@@ -302,7 +347,7 @@ def test_table_fits_100_columns_and_matches_the_json(real_db: Path, everything: 
 def test_table_hotspots_count_conflicts_per_upstream_model(real_db: Path, everything: dict) -> None:
     out = run(real_db).stdout
     selected = [c for c in everything["conflicts"] if c["severity"] != "info"]
-    (base, n), = Counter(c["base"] for c in selected).most_common(1)
+    ((base, n),) = Counter(c["base"] for c in selected).most_common(1)
     assert "Upstream models whose terms are dropped most often" in out
     assert f"{n:>5,}  {base} [" in out
 
@@ -322,9 +367,12 @@ def test_demo_ends_with_the_license_summary(tmp_path: Path) -> None:
 def test_each_finding_names_the_license_text_it_was_checked_against(chain_db: Path) -> None:
     doc = doc_of(chain_db, "--severity", "info")
     (ur,) = [c for c in doc["conflicts"] if c["rule"] == "D-UR"]
-    assert ur["license_texts"] == {"llama2": {
-        "url": "https://github.com/meta-llama/llama-models/blob/main/models/llama2/LICENSE",
-        "read_at": "https://github.com/meta-llama/llama-models/blob/1f0feb795a4130697ced243fb53051670d591653/models/llama2/LICENSE",
-        "verified": True}}
+    assert ur["license_texts"] == {
+        "llama2": {
+            "url": "https://github.com/meta-llama/llama-models/blob/main/models/llama2/LICENSE",
+            "read_at": "https://github.com/meta-llama/llama-models/blob/1f0feb795a4130697ced243fb53051670d591653/models/llama2/LICENSE",
+            "verified": True,
+        }
+    }
     (nc,) = [c for c in doc["conflicts"] if c["rule"] == "D-NC"]
     assert nc["license_texts"]["cc-by-nc-sa-4.0"]["url"] == "https://spdx.org/licenses/CC-BY-NC-SA-4.0.html"

@@ -31,7 +31,9 @@ def lineage_json(db: Path, *args: str) -> dict:
 
 def test_json_document_describes_descendants(db: Path, family_records: list[dict]) -> None:
     doc = lineage_json(db, R1)
-    children = {r["id"] for r in family_records if any(t.split(":")[-1] == R1 for t in r["tags"] if t.startswith("base_model:"))}
+    children = {
+        r["id"] for r in family_records if any(t.split(":")[-1] == R1 for t in r["tags"] if t.startswith("base_model:"))
+    }
     assert doc["schema"] == "graphsc.lineage/1"
     assert doc["model"]["id"] == R1 and doc["model"]["license"] == "mit"
     assert {e["child"] for e in doc["descendants"]["edges"] if e["base"] == R1} == children

@@ -12,7 +12,6 @@ import csv
 import gzip
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from graphsc import samples
 from graphsc.licenses.normalize import join_licenses
@@ -69,8 +68,11 @@ def load(with_hf: bool = True, with_peatmoss: bool = True) -> RealData:
             card = r.get("cardData") or {}
             lic = card.get("license")
             data.models[r["id"]] = Model(
-                id=r["id"], author=r.get("author"), license=lic if isinstance(lic, str) else None,
-                license_name=card.get("license_name"), license_link=card.get("license_link"),
+                id=r["id"],
+                author=r.get("author"),
+                license=lic if isinstance(lic, str) else None,
+                license_name=card.get("license_name"),
+                license_link=card.get("license_link"),
                 downloads=r.get("downloads"),
             )
             for relation, base in _edges(r):
@@ -100,7 +102,9 @@ def all_license_values() -> list[tuple[str, str | None, str | None, str | None]]
             seen[("hf card", card["license"], card.get("license_name"), card.get("license_link"))] = None
         for tag in r.get("tags") or []:
             if tag.startswith("license:"):
-                seen[("hf tag", tag.removeprefix("license:"), card.get("license_name"), card.get("license_link"))] = None
+                seen[("hf tag", tag.removeprefix("license:"), card.get("license_name"), card.get("license_link"))] = (
+                    None
+                )
     for row in _mapping_rows():
         seen[("peatmoss mapping", row[3], None, None)] = None
     for found in _gh_licenses().values():

@@ -11,9 +11,21 @@ import random
 from graphsc.records import DerivedFrom, Model, Repo, Uses
 
 LICENSES = [
-    ("apache-2.0", 40), (None, 22), ("mit", 14), ("other", 4), ("llama3.1", 3), ("llama3", 2), ("llama2", 1),
-    ("cc-by-nc-4.0", 3), ("openrail", 2), ("creativeml-openrail-m", 2), ("gemma", 2), ("unknown", 2),
-    ("gpl-3.0", 1), ("cc-by-sa-4.0", 1), ("MIT OR Apache-2.0", 1),
+    ("apache-2.0", 40),
+    (None, 22),
+    ("mit", 14),
+    ("other", 4),
+    ("llama3.1", 3),
+    ("llama3", 2),
+    ("llama2", 1),
+    ("cc-by-nc-4.0", 3),
+    ("openrail", 2),
+    ("creativeml-openrail-m", 2),
+    ("gemma", 2),
+    ("unknown", 2),
+    ("gpl-3.0", 1),
+    ("cc-by-sa-4.0", 1),
+    ("MIT OR Apache-2.0", 1),
 ]
 RELATIONS = [("finetune", 32), ("quantized", 35), ("adapter", 20), ("merge", 10), ("distillation", 3)]
 
@@ -41,7 +53,10 @@ def synthetic(n_models: int, n_edges: int, n_uses: int = 0, seed: int = 7):
                 edges.append(DerivedFrom(ids[c], ids[b], rel, "synthetic"))
     for _ in range(max(1, n_models // 200_000)):  # a few declared cycles
         a, b = rnd.sample(range(n_models), 2)
-        edges += [DerivedFrom(ids[a], ids[b], "finetune", "synthetic"), DerivedFrom(ids[b], ids[a], "finetune", "synthetic")]
+        edges += [
+            DerivedFrom(ids[a], ids[b], "finetune", "synthetic"),
+            DerivedFrom(ids[b], ids[a], "finetune", "synthetic"),
+        ]
     repo_licenses = ["mit", "apache-2.0", None, "gpl-3.0", "bsd-new", "cc-by-nc-4.0"]
     repos = [Repo(id=f"gh{i}/app", license=rnd.choice(repo_licenses)) for i in range(max(1, n_uses // 3))]
     uses = [

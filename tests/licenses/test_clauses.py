@@ -21,8 +21,11 @@ def derive(base: str, child: str, relation: str = "finetune", child_id: str = "o
 
 
 def used_by(model_license: str, repo_license: str = "mit") -> LicenseReport:
-    return check_licenses([Model("org/m", license=model_license)], uses=[Uses("gh/app", "repo", "org/m", "t")],
-                          repos=[Repo("gh/app", license=repo_license)])
+    return check_licenses(
+        [Model("org/m", license=model_license)],
+        uses=[Uses("gh/app", "repo", "org/m", "t")],
+        repos=[Repo("gh/app", license=repo_license)],
+    )
 
 
 def source(license_id: str, clause: str) -> str:
@@ -32,6 +35,7 @@ def source(license_id: str, clause: str) -> str:
 
 
 # ── qwen-research (Qwen RESEARCH LICENSE AGREEMENT, 2024-09-19) ──
+
 
 def test_qwen_research_has_no_naming_clause() -> None:
     # §4(b) asks for "Built with Qwen"/"Improved using Qwen" in product documentation, not a name prefix.
@@ -56,9 +60,13 @@ def test_qwen_research_agreement_copy_is_section_3a() -> None:
 
 # ── qwen (2024) and tongyi-qianwen (2023) ──
 
+
 def test_qwen_notice_is_the_notice_file_text_of_section_3c() -> None:
     notice = TABLE["qwen"].clause("notice")
-    assert notice.value == "Qwen is licensed under the Qwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved."
+    assert (
+        notice.value
+        == "Qwen is licensed under the Qwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved."
+    )
     assert notice.source.startswith("Qwen License Agreement §3(c)")
 
 
@@ -94,6 +102,7 @@ def test_tongyi_qianwen_2023_improving_other_models_forbidden_by_section_5b() ->
 
 # ── mrl-0.1 / mnpl-0.1 ──
 
+
 def test_mrl_derivatives_under_other_terms_allowed_by_section_2_3() -> None:
     # §2.3: "You may Distribute any Derivatives made by or for You under additional or different terms"; the
     # research-only limitation of §3.2 still binds them (§4.3), so a non-commercial license keeps it.
@@ -121,11 +130,17 @@ def test_mnpl_has_no_derivatives_same_license_clause_and_is_marked_unverified() 
 
 # ── deepfloyd-if-license ──
 
+
 def test_deepfloyd_use_restrictions_are_its_own_section_2a_list_not_openrail() -> None:
     ur = TABLE["deepfloyd-if-license"].clause("use_restrictions_must_pass")
     assert ur.policy == "deepfloyd-if" and "§2(a)(ii)-(vi)" in ur.source and "Attachment A" not in ur.source
     assert TABLE.policies["deepfloyd-if"].restrictions == {
-        "military_use", "surveillance", "biometric_processing", "infringe_third_party_rights", "violate_law"}
+        "military_use",
+        "surveillance",
+        "biometric_processing",
+        "infringe_third_party_rights",
+        "violate_law",
+    }
 
 
 def test_deepfloyd_derivatives_same_license_is_section_2d_and_attribution_section_3() -> None:
@@ -140,6 +155,7 @@ def test_deepfloyd_outputs_non_commercial() -> None:
 
 
 # ── RAIL policies and the satisfies relation ──
+
 
 def test_rail_bloom_use_restrictions_dropped_by_creativeml_child() -> None:
     # BLOOM RAIL's Attachment A has 13 items; CreativeML's 11 lack "machine-generated content undisclosed" and
@@ -172,6 +188,7 @@ def test_bigcode_use_restrictions_paragraph_4_sharing_5_1() -> None:
 
 # ── versions ──
 
+
 def test_llama_agreement_copy_llama3_1_derivative_declared_llama2() -> None:
     c = only(derive("llama3.1", "llama2", child_id="org/Llama-x"), "agreement_copy_missing")
     assert c.clauses[0].startswith("llama3.1.agreement_copy: Llama 3.1 Community License §1.b.i(A)")
@@ -196,6 +213,7 @@ def test_copyleft_cc_by_sa_4_0_not_satisfied_by_an_earlier_version() -> None:
 
 # ── citations ──
 
+
 def test_gemma_section_3_1_conditions_are_numbered() -> None:
     assert source("gemma", "use_restrictions_must_pass").startswith("Gemma Terms of Use §3.1 condition 1")
     assert source("gemma", "agreement_copy").startswith("Gemma Terms of Use §3.1 condition 2")
@@ -204,9 +222,11 @@ def test_gemma_section_3_1_conditions_are_numbered() -> None:
 
 def test_fair_nc_commercial_use_1_b_i_and_same_license_1_b_ii() -> None:
     assert source("fair-noncommercial-research-license", "commercial_use").startswith(
-        "FAIR Noncommercial Research License §1.b.i")
+        "FAIR Noncommercial Research License §1.b.i"
+    )
     assert source("fair-noncommercial-research-license", "derivatives_same_license").startswith(
-        "FAIR Noncommercial Research License §1.b.ii")
+        "FAIR Noncommercial Research License §1.b.ii"
+    )
 
 
 def test_cdla_results_unrestricted_sections() -> None:
@@ -235,6 +255,7 @@ def test_apple_amlr_notice_of_section_2() -> None:
 
 # ── outputs and distillation ──
 
+
 def test_llama2_improving_other_models_forbidden_for_distilled_models() -> None:
     # §1.b.v: "You will not use ... any output or results of the Llama Materials to improve any other large
     # language model (excluding Llama 2 or derivative works thereof)".
@@ -244,23 +265,31 @@ def test_llama2_improving_other_models_forbidden_for_distilled_models() -> None:
     assert "outputs_improve_other_models" in kinds(derive("llama2", "llama2", relation="distillation"))
     assert "outputs_improve_other_models" in kinds(derive("llama2", "apache-2.0 AND llama2", relation="distillation"))
     # a student that is itself a fine-tune of a Llama 2 model is excluded
-    models = [Model("org/teacher", license="llama2"), Model("org/llama-2-7b", license="llama2"),
-              Model("org/Llama-2-student", license="llama2")]
-    edges = [DerivedFrom("org/Llama-2-student", "org/teacher", "distillation", "t"),
-             DerivedFrom("org/Llama-2-student", "org/llama-2-7b", "finetune", "t")]
+    models = [
+        Model("org/teacher", license="llama2"),
+        Model("org/llama-2-7b", license="llama2"),
+        Model("org/Llama-2-student", license="llama2"),
+    ]
+    edges = [
+        DerivedFrom("org/Llama-2-student", "org/teacher", "distillation", "t"),
+        DerivedFrom("org/Llama-2-student", "org/llama-2-7b", "finetune", "t"),
+    ]
     assert check_licenses(models, edges).conflicts == []
 
 
 def test_grok2_improving_other_models_not_met_by_declaring_grok2() -> None:
     # §2.b excepts only "modifications or fine-tuning of Grok 2"
-    assert "outputs_improve_other_models" in kinds(derive("grok2-community", "grok2-community", relation="distillation"))
+    assert "outputs_improve_other_models" in kinds(
+        derive("grok2-community", "grok2-community", relation="distillation")
+    )
 
 
 def test_llama3_1_naming_binds_models_trained_on_outputs() -> None:
     c = only(derive("llama3.1", "apache-2.0", relation="distillation", child_id="org/tiny"), "naming_requirement")
     assert "outputs" in c.clauses[0]
-    assert "naming_requirement" not in kinds(derive("llama3.1", "apache-2.0", relation="distillation",
-                                                    child_id="org/Llama-tiny"))
+    assert "naming_requirement" not in kinds(
+        derive("llama3.1", "apache-2.0", relation="distillation", child_id="org/Llama-tiny")
+    )
 
 
 def test_llama3_naming_does_not_bind_models_trained_on_outputs() -> None:
@@ -271,7 +300,9 @@ def test_llama3_naming_does_not_bind_models_trained_on_outputs() -> None:
 
 def test_distillation_is_derivative_for_gemma_and_rail_not_for_cc_by_nc() -> None:
     assert kinds(derive("gemma", "apache-2.0", relation="distillation")) == {
-        "use_restrictions_dropped", "agreement_copy_missing"}
+        "use_restrictions_dropped",
+        "agreement_copy_missing",
+    }
     assert "use_restrictions_dropped" in kinds(derive("creativeml-openrail-m", "mit", relation="distillation"))
     assert derive("cc-by-nc-4.0", "apache-2.0", relation="distillation").conflicts == []
     assert derive("apache-2.0", "cc-by-nc-4.0", relation="distillation").conflicts == []
@@ -279,10 +310,12 @@ def test_distillation_is_derivative_for_gemma_and_rail_not_for_cc_by_nc() -> Non
 
 def test_fair_nc_outputs_non_commercial_along_distillation() -> None:
     assert kinds(derive("fair-noncommercial-research-license", "mit", relation="distillation")) == {
-        "non_commercial_dropped"}
+        "non_commercial_dropped"
+    }
 
 
 # ── multi-license cards and merges ──
+
 
 def test_multi_license_card_llama3_1_adapter_declaring_llama3_1_and_mit() -> None:
     # license: [llama3.1, mit] is stored as "llama3.1 AND mit": the base's agreement plus the adapter's own.
@@ -291,8 +324,11 @@ def test_multi_license_card_llama3_1_adapter_declaring_llama3_1_and_mit() -> Non
 
 
 def test_merge_of_parents_with_different_use_restrictions_is_licensable_by_declaring_both() -> None:
-    models = [Model("org/a", license="llama3.1"), Model("org/b", license="gemma"),
-              Model("org/Llama-merge", license="llama3.1 AND gemma")]
+    models = [
+        Model("org/a", license="llama3.1"),
+        Model("org/b", license="gemma"),
+        Model("org/Llama-merge", license="llama3.1 AND gemma"),
+    ]
     edges = [DerivedFrom("org/Llama-merge", p, "merge", "t") for p in ("org/a", "org/b")]
     assert check_licenses(models, edges).conflicts == []
 
@@ -304,6 +340,7 @@ def test_merge_with_an_exclusive_copyleft_parent_is_incompatible() -> None:
 
 
 # ── Hub ids ──
+
 
 def test_grok2_community_improving_other_models_section_2b() -> None:
     grok = TABLE["grok2-community"]
@@ -327,6 +364,7 @@ def test_llama1_license_is_non_commercial_not_llama2() -> None:
 
 # ── exclusive obligations under AND (found by a tester) ──
 
+
 def test_copyleft_child_adding_restrictions_under_and_is_share_alike_violated() -> None:
     # GPL-3.0 §10 / CC BY-SA 4.0 §2(a)(5)(B): no further restrictions; a permissive addition is fine
     assert "share_alike_violated" in kinds(derive("gpl-3.0", "gpl-3.0 AND cc-by-nc-4.0"))
@@ -343,17 +381,24 @@ def test_merge_of_gpl_2_0_only_and_gpl_3_0_only_is_incompatible() -> None:
 
 
 def test_merge_incompatible_cites_only_the_obligations_in_conflict() -> None:
-    models = [Model("org/a", license="gpl-3.0"), Model("org/b", license="llama3.1"),
-              Model("org/Llama-m", license="gpl-3.0")]
+    models = [
+        Model("org/a", license="gpl-3.0"),
+        Model("org/b", license="llama3.1"),
+        Model("org/Llama-m", license="gpl-3.0"),
+    ]
     edges = [DerivedFrom("org/Llama-m", p, "merge", "t") for p in ("org/a", "org/b")]
     c = only(check_licenses(models, edges), "merge_incompatible")
-    assert not any(".naming" in x or ".notice" in x or ".user_threshold" in x or ".documentation_notice" in x
-                   for x in c.clauses), c.clauses
+    assert not any(
+        ".naming" in x or ".notice" in x or ".user_threshold" in x or ".documentation_notice" in x for x in c.clauses
+    ), c.clauses
 
 
 def test_or_later_child_of_an_only_version_is_judged_alike_for_gpl_and_agpl() -> None:
-    for only_version, or_later in (("gpl-2.0", "gpl-2.0-or-later"), ("gpl-3.0", "gpl-3.0-or-later"),
-                                   ("agpl-3.0", "agpl-3.0-or-later")):
+    for only_version, or_later in (
+        ("gpl-2.0", "gpl-2.0-or-later"),
+        ("gpl-3.0", "gpl-3.0-or-later"),
+        ("agpl-3.0", "agpl-3.0-or-later"),
+    ):
         assert kinds(derive(only_version, or_later)) == {"share_alike_violated"}, only_version
     assert kinds(derive("gpl-3.0", "agpl-3.0-or-later")) == {"share_alike_violated"}
     assert derive("gpl-3.0", "agpl-3.0").conflicts == []  # GPL-3.0 §13
@@ -368,6 +413,7 @@ def test_unversioned_cc_by_sa_is_not_read_as_4_0() -> None:
 
 # ── a third review: links of sibling repos, real names, EPL-2.0, the original LLaMA §2.d ──
 
+
 def test_hub_license_links_of_sibling_repos_resolve() -> None:
     from graphsc.licenses.normalize import normalize_license
 
@@ -381,13 +427,21 @@ def test_hub_license_links_of_sibling_repos_resolve() -> None:
         ("https://creativecommons.org/licenses/by-nc-sa/4.0/", "cc-by-nc-sa-4.0"),
     ):
         assert normalize_license("other", None, link).id == expected, link
-    assert normalize_license("other", None, "https://huggingface.co/Qwen/Qwen-1_8B-Chat/blob/main/LICENSE").id != "tongyi-qianwen"
+    assert (
+        normalize_license("other", None, "https://huggingface.co/Qwen/Qwen-1_8B-Chat/blob/main/LICENSE").id
+        != "tongyi-qianwen"
+    )
 
 
 def test_license_names_as_cards_write_them_resolve() -> None:
-    for name, expected in (("Llama 3.1 Community License", "llama3.1"), ("llama3_2", "llama3.2"),
-                           ("Llama 4 Community License", "llama4"), ("BigCode OpenRAIL-M v1", "bigcode-openrail-m"),
-                           ("GPLv2+", "gpl-2.0-or-later"), ("LGPLv3", "lgpl-3.0")):
+    for name, expected in (
+        ("Llama 3.1 Community License", "llama3.1"),
+        ("llama3_2", "llama3.2"),
+        ("Llama 4 Community License", "llama4"),
+        ("BigCode OpenRAIL-M v1", "bigcode-openrail-m"),
+        ("GPLv2+", "gpl-2.0-or-later"),
+        ("LGPLv3", "lgpl-3.0"),
+    ):
         assert TABLE.lookup(name).id == expected, name
 
 

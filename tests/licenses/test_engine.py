@@ -7,7 +7,7 @@ from graphsc.records import DerivedFrom, Model, Repo, Uses
 
 
 def chain(*licenses: str | None, relation: str = "finetune") -> list:
-    models = [Model(f"org/m{i}", license=lic, downloads=10 ** i) for i, lic in enumerate(licenses)]
+    models = [Model(f"org/m{i}", license=lic, downloads=10**i) for i, lic in enumerate(licenses)]
     edges = [DerivedFrom(f"org/m{i + 1}", f"org/m{i}", relation, "test") for i in range(len(licenses) - 1)]
     return models, edges
 
@@ -45,8 +45,12 @@ def test_repos_using_a_reached_model_count_in_the_origin_conflicts_impact() -> N
 
 def test_declared_lineage_cycles_terminate_and_are_recorded() -> None:
     models = [Model("org/a", license="cc-by-nc-4.0"), Model("org/b", license="mit"), Model("org/c", license="mit")]
-    edges = [DerivedFrom("org/a", "org/b", "finetune", "t"), DerivedFrom("org/b", "org/a", "finetune", "t"),
-             DerivedFrom("org/c", "org/b", "finetune", "t"), DerivedFrom("org/a", "org/a", "finetune", "t")]
+    edges = [
+        DerivedFrom("org/a", "org/b", "finetune", "t"),
+        DerivedFrom("org/b", "org/a", "finetune", "t"),
+        DerivedFrom("org/c", "org/b", "finetune", "t"),
+        DerivedFrom("org/a", "org/a", "finetune", "t"),
+    ]
     report = check_licenses(models, edges)
     assert report.cycle_edges_ignored == [("org/a", "org/b")]
     (c,) = report.conflicts
@@ -54,16 +58,25 @@ def test_declared_lineage_cycles_terminate_and_are_recorded() -> None:
 
 
 def test_conflicts_are_ranked_by_impact() -> None:
-    models = [Model("org/nc", license="cc-by-nc-4.0"), Model("org/small", license="mit", downloads=1),
-              Model("org/big", license="mit", downloads=5), Model("org/big-child", license="mit", downloads=1)]
-    edges = [DerivedFrom("org/small", "org/nc", "finetune", "t"), DerivedFrom("org/big", "org/nc", "finetune", "t"),
-             DerivedFrom("org/big-child", "org/big", "finetune", "t")]
+    models = [
+        Model("org/nc", license="cc-by-nc-4.0"),
+        Model("org/small", license="mit", downloads=1),
+        Model("org/big", license="mit", downloads=5),
+        Model("org/big-child", license="mit", downloads=1),
+    ]
+    edges = [
+        DerivedFrom("org/small", "org/nc", "finetune", "t"),
+        DerivedFrom("org/big", "org/nc", "finetune", "t"),
+        DerivedFrom("org/big-child", "org/big", "finetune", "t"),
+    ]
     report = check_licenses(models, edges)
     assert [c.child for c in report.conflicts] == ["org/big", "org/small"]
     assert report.conflicts[0].impact == (2, 6, 0)
 
 
 def test_unfetched_base_stub_is_an_unknown_license() -> None:
-    report = check_licenses([Model("org/child", license="mit")], [DerivedFrom("org/child", "org/stub", "finetune", "t")])
+    report = check_licenses(
+        [Model("org/child", license="mit")], [DerivedFrom("org/child", "org/stub", "finetune", "t")]
+    )
     (c,) = report.conflicts
     assert (c.kind, c.severity) == ("unknown_license_in_chain", "info")

@@ -20,7 +20,6 @@ from graphsc.licenses.engine import check_store
 from graphsc.licenses.select import Filters, hotspots, select
 from graphsc.lineage import compute_lineage
 from graphsc.store.sqlite import SQLiteStore
-
 from tests.snapshots import ingested_db
 
 runner = CliRunner()
@@ -30,13 +29,15 @@ UNKNOWN_BASE = "an ancestor's license is unknown: the derivative's license canno
 
 def finetune(child: str, base: str, license: object = "mit") -> dict:
     """A fetched fine-tune of ``base`` as the Hub lists it: card base_model plus the relation tag."""
-    return {"id": child, "cardData": {"base_model": base, "license": license},
-            "tags": [f"base_model:finetune:{base}"]}
+    return {"id": child, "cardData": {"base_model": base, "license": license}, "tags": [f"base_model:finetune:{base}"]}
 
 
 def merge(child: str, bases: list[str], license: str) -> dict:
-    return {"id": child, "cardData": {"base_model": bases, "license": license},
-            "tags": [f"base_model:merge:{b}" for b in bases]}
+    return {
+        "id": child,
+        "cardData": {"base_model": bases, "license": license},
+        "tags": [f"base_model:merge:{b}" for b in bases],
+    }
 
 
 RECORDS: list[dict] = [
@@ -106,47 +107,78 @@ def words(c: dict) -> dict:
 def unknown_base(child: str, base: str, base_license: str, origin: str, clauses: list[str], why: str) -> dict:
     """What a D-UNK-BASE finding at ``child ← base`` must say (the child declares MIT)."""
     return {
-        "rule": "D-UNK-BASE", "child_license": "MIT", "base_license": base_license,
-        "origin_licenses": [origin], "clauses": clauses, "dropped": [f"unknown terms ({why})"],
+        "rule": "D-UNK-BASE",
+        "child_license": "MIT",
+        "base_license": base_license,
+        "origin_licenses": [origin],
+        "clauses": clauses,
+        "dropped": [f"unknown terms ({why})"],
         "detail": f"{UNKNOWN_BASE}: {child} [MIT] ← {base} [{base_license}]: unknown terms ({why})",
     }
 
 
 # ── one shape each ──
 
+
 def test_fetched_model_with_an_unrecognised_license_names_it(doc: dict) -> None:
     assert words(conflict(doc, "a/child", "x/base")) == unknown_base(
-        "a/child", "x/base", "acme-license-1.0", "acme-license-1.0",
-        ["acme-license-1.0: not in the license table"], "acme-license-1.0")
+        "a/child",
+        "x/base",
+        "acme-license-1.0",
+        "acme-license-1.0",
+        ["acme-license-1.0: not in the license table"],
+        "acme-license-1.0",
+    )
 
 
 def test_other_without_license_name_or_link_says_so(doc: dict) -> None:
     assert words(conflict(doc, "o/child", "o/other")) == unknown_base(
-        "o/child", "o/other", "other", "other",
-        ["other: no license_name or license_link identifies the license"], "other")
+        "o/child",
+        "o/other",
+        "other",
+        "other",
+        ["other: no license_name or license_link identifies the license"],
+        "other",
+    )
 
 
 def test_other_with_unrecognised_license_name_and_link_names_them(doc: dict) -> None:
     assert words(conflict(doc, "o/named-child", "o/named")) == unknown_base(
-        "o/named-child", "o/named", "other", "other",
-        ["other: license_name 'acme-custom' and license_link 'LICENSE' are not in the license table"], "other")
+        "o/named-child",
+        "o/named",
+        "other",
+        "other",
+        ["other: license_name 'acme-custom' and license_link 'LICENSE' are not in the license table"],
+        "other",
+    )
 
 
 def test_license_name_without_a_license_id_is_not_no_license(doc: dict) -> None:
     assert words(conflict(doc, "n/name-only-child", "n/name-only")) == unknown_base(
-        "n/name-only-child", "n/name-only", "acme-name", "acme-name",
-        ["no license id declared; license_name 'acme-name' is not in the license table"], "acme-name")
+        "n/name-only-child",
+        "n/name-only",
+        "acme-name",
+        "acme-name",
+        ["no license id declared; license_name 'acme-name' is not in the license table"],
+        "acme-name",
+    )
 
 
 def test_unrecognised_symbol_in_an_spdx_expression_is_named(doc: dict) -> None:
     assert words(conflict(doc, "e/child", "e/expr")) == unknown_base(
-        "e/child", "e/expr", "MIT AND acme-1.0", "acme-1.0", ["acme-1.0: not in the license table"], "acme-1.0")
+        "e/child", "e/expr", "MIT AND acme-1.0", "acme-1.0", ["acme-1.0: not in the license table"], "acme-1.0"
+    )
 
 
 def test_license_list_of_unrecognised_licenses_names_every_entry(doc: dict) -> None:
     assert words(conflict(doc, "l/child", "l/list")) == unknown_base(
-        "l/child", "l/list", "acme-1.0 AND acme-2.0", "acme-1.0 AND acme-2.0",
-        ["acme-1.0: not in the license table", "acme-2.0: not in the license table"], "acme-1.0 AND acme-2.0")
+        "l/child",
+        "l/list",
+        "acme-1.0 AND acme-2.0",
+        "acme-1.0 AND acme-2.0",
+        ["acme-1.0: not in the license table", "acme-2.0: not in the license table"],
+        "acme-1.0 AND acme-2.0",
+    )
 
 
 def test_license_list_child_reads_as_all_its_licenses(doc: dict) -> None:
@@ -158,16 +190,23 @@ def test_license_list_child_reads_as_all_its_licenses(doc: dict) -> None:
 
 def test_fetched_model_declaring_nothing_says_no_license_declared(doc: dict) -> None:
     assert words(conflict(doc, "n/child", "n/none")) == unknown_base(
-        "n/child", "n/none", "(none)", "(none)", ["no license declared"], "no license declared")
+        "n/child", "n/none", "(none)", "(none)", ["no license declared"], "no license declared"
+    )
 
 
 def test_unfetched_stub_still_says_not_fetched(doc: dict) -> None:
     assert words(conflict(doc, "s/child", "s/stub")) == unknown_base(
-        "s/child", "s/stub", "(not fetched)", "(not fetched)", ["license not known: model not fetched"],
-        "model not fetched")
+        "s/child",
+        "s/stub",
+        "(not fetched)",
+        "(not fetched)",
+        ["license not known: model not fetched"],
+        "model not fetched",
+    )
 
 
 # ── across the report ──
+
 
 def test_not_fetched_and_none_appear_only_where_they_are_true(doc: dict) -> None:
     for c in doc["conflicts"]:
@@ -192,13 +231,19 @@ def test_model_path_reads_the_base_license_as_declared(db: Path) -> None:
     assert doc["model"] == {"id": "a/child", "license": "MIT"}
     (c,) = doc["conflicts"]
     assert [(h["id"], h["license"], h["role"]) for h in c["path"]] == [
-        ("x/base", "acme-license-1.0", "source"), ("a/child", "MIT", "origin")]
+        ("x/base", "acme-license-1.0", "source"),
+        ("a/child", "MIT", "origin"),
+    ]
 
 
 def test_merge_parents_read_with_their_own_licenses_in_hotspots(db: Path) -> None:
     out = licenses(db, "--kind", "merge_incompatible", "--kind", "non_commercial_dropped")
-    hotspot_lines = [line.strip() for line in out.split("Upstream models whose terms are dropped most often")[1]
-                     .split("Models and repositories")[0].splitlines()[1:]]
+    hotspot_lines = [
+        line.strip()
+        for line in out.split("Upstream models whose terms are dropped most often")[1]
+        .split("Models and repositories")[0]
+        .splitlines()[1:]
+    ]
     p_nc = [line for line in hotspot_lines if " p/nc " in f" {line} "]
     p_gpl = [line for line in hotspot_lines if " p/gpl " in f" {line} "]
     # p/nc: 2 merges + the 2 merges' D-NC findings; p/gpl: the 2 merges (their children keep gpl-3.0)
@@ -218,7 +263,12 @@ def test_merge_parent_path_labels_without_a_store_lookup(db: Path) -> None:
     assert len(merges) == 2
     for e in merges:
         assert {(h.id, h.license) for h in e.path if h.role == "source"} == {
-            ("p/gpl", "GPL-3.0-only"), ("p/nc", "CC-BY-NC-4.0")}
+            ("p/gpl", "GPL-3.0-only"),
+            ("p/nc", "CC-BY-NC-4.0"),
+        }
     # the hotspots as ``graphsc demo`` computes them (from the selection alone)
     upstream, _ = hotspots(select(report, Filters(kinds=("merge_incompatible",))).matched)
-    assert {(h.id, h.license, h.conflicts) for h in upstream} == {("p/gpl", "GPL-3.0-only", 2), ("p/nc", "CC-BY-NC-4.0", 2)}
+    assert {(h.id, h.license, h.conflicts) for h in upstream} == {
+        ("p/gpl", "GPL-3.0-only", 2),
+        ("p/nc", "CC-BY-NC-4.0", 2),
+    }

@@ -8,7 +8,7 @@ from graphsc.licenses.rules import RULES
 from graphsc.licenses.table import default_table
 from tests.test_readme import README
 
-SECTION = README[README.index("## License propagation"):]
+SECTION = README[README.index("## License propagation") :]
 
 
 def test_table_size_quoted_in_the_readme_is_the_tables() -> None:
@@ -21,5 +21,6 @@ def test_table_size_quoted_in_the_readme_is_the_tables() -> None:
 def test_rules_table_lists_every_rule_with_its_kind_and_severity() -> None:
     rows = re.findall(r"^\|[^|]+\|[^|]+\| ([A-Z-]+) \| `([a-z_]+)` \| (error|warning|info) \|$", SECTION, flags=re.M)
     assert {rule: (kind, severity) for rule, kind, severity in rows} == {
-        r.id: (r.kind, r.severity) for r in RULES.values()}
+        r.id: (r.kind, r.severity) for r in RULES.values()
+    }
     assert len(rows) == len(RULES)

@@ -17,7 +17,6 @@ from graphsc.licenses.normalize import normalize_license
 
 from .realdata import load
 
-
 DOC = tomllib.loads(resources.files("graphsc.licenses").joinpath("data/licenses.toml").read_text())
 TABLE = DOC["licenses"]
 POLICIES = DOC["policies"]
@@ -59,19 +58,30 @@ def _direct(upstream: str, downstream: set[str], edge: str) -> set[str]:
     down = [TABLE[i] for i in downstream]
     kinds = set()
     if up.get("commercial_use", {}).get("value") is False and not any(
-            d.get("commercial_use", {}).get("value") is False for d in down):
+        d.get("commercial_use", {}).get("value") is False for d in down
+    ):
         kinds.add("non_commercial_dropped")
     policy = up.get("use_restrictions_must_pass", {}).get("policy")
     if policy and _carries_restrictions(policy, downstream) is False:
         kinds.add("use_restrictions_dropped")
     copyleft = up.get("copyleft")
-    if copyleft and (edge == "derived" or copyleft["value"] != "weak") and not _accepts(upstream, "copyleft", downstream):
+    if (
+        copyleft
+        and (edge == "derived" or copyleft["value"] != "weak")
+        and not _accepts(upstream, "copyleft", downstream)
+    ):
         kinds.add("share_alike_violated")
-    if edge == "derived" and up.get("derivatives_same_license", {}).get("value") and not _accepts(
-            upstream, "derivatives_same_license", downstream):
+    if (
+        edge == "derived"
+        and up.get("derivatives_same_license", {}).get("value")
+        and not _accepts(upstream, "derivatives_same_license", downstream)
+    ):
         kinds.add("relicensed")
-    if edge == "derived" and up.get("agreement_copy", {}).get("value") and not _accepts(
-            upstream, "agreement_copy", downstream):
+    if (
+        edge == "derived"
+        and up.get("agreement_copy", {}).get("value")
+        and not _accepts(upstream, "agreement_copy", downstream)
+    ):
         kinds.add("agreement_copy_missing")
     return kinds
 
@@ -95,8 +105,11 @@ def test_lineage_conflicts_match_direct_parent_child_comparison(data, report) ->
         if b and c:
             for up in b:
                 expected |= {(e.child, e.base, k) for k in _direct(up, c, "derived")}
-    found = {(c.child, c.base, "relicensed" if c.kind.startswith("relicensed") else c.kind)
-             for c in report.conflicts if c.edge == "derived" and c.kind != "unknown_license_in_chain"}
+    found = {
+        (c.child, c.base, "relicensed" if c.kind.startswith("relicensed") else c.kind)
+        for c in report.conflicts
+        if c.edge == "derived" and c.kind != "unknown_license_in_chain"
+    }
     assert found == expected  # every lineage base in these families has no restricted ancestor of its own
 
 
@@ -120,8 +133,11 @@ def test_repo_usages_in_conflict_match_direct_model_repo_comparison(data, report
         model_ids = _ids(model_license[model]) or set()
         for up in model_ids:
             expected |= {(repo, model, k) for k in _direct(up, repo_ids, "uses")}
-    found = {(c.child, c.base, c.kind) for c in report.conflicts
-             if c.edge == "uses" and c.kind not in ("notice_required", "user_threshold")}
+    found = {
+        (c.child, c.base, c.kind)
+        for c in report.conflicts
+        if c.edge == "uses" and c.kind not in ("notice_required", "user_threshold")
+    }
     assert found == expected
     assert report.uses.total == len(pairs)
     assert report.uses.checkable == checkable
@@ -131,8 +147,13 @@ def test_repo_usages_in_conflict_match_direct_model_repo_comparison(data, report
 def test_real_data_findings_summary(report) -> None:
     """The numbers quoted in reports; pinned so a table or rule change that moves them is noticed."""
     assert report.counts_by_kind() == Counter(
-        {"non_commercial_dropped": 387, "use_restrictions_dropped": 295, "share_alike_violated": 264,
-         # DeepFloyd IF License §3(ii): its attribution notice, for the 8 repositories using IF models
-         "notice_required": 8})
+        {
+            "non_commercial_dropped": 387,
+            "use_restrictions_dropped": 295,
+            "share_alike_violated": 264,
+            # DeepFloyd IF License §3(ii): its attribution notice, for the 8 repositories using IF models
+            "notice_required": 8,
+        }
+    )
     assert (report.uses.total, report.uses.checkable, report.uses.in_conflict) == (22860, 13755, 838)
     assert report.seconds < 5

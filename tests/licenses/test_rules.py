@@ -9,13 +9,19 @@ from graphsc.records import Dataset, DerivedFrom, Model, Repo, TrainedOn, Uses
 from .checks import kinds, only
 
 
-def derive(base: str | None, child: str | None, relation: str = "finetune", child_id: str = "org/child",
-           base_id: str = "org/base") -> LicenseReport:
+def derive(
+    base: str | None,
+    child: str | None,
+    relation: str = "finetune",
+    child_id: str = "org/child",
+    base_id: str = "org/base",
+) -> LicenseReport:
     models = [Model(base_id, license=base, downloads=100), Model(child_id, license=child, downloads=7)]
     return check_licenses(models, [DerivedFrom(child_id, base_id, relation, "test")])
 
 
 # ── non-commercial (CC BY-NC family, research licenses) ──
+
 
 def test_cc_by_nc_non_commercial_dropped_by_apache_child() -> None:
     c = only(derive("cc-by-nc-4.0", "apache-2.0"), "non_commercial_dropped")
@@ -37,11 +43,13 @@ def test_research_license_commercial_use_dropped_by_mit_quantization() -> None:
 
 # ── no-derivatives ──
 
+
 def test_cc_by_nd_no_derivatives_violated_by_any_derivative() -> None:
     assert kinds(derive("cc-by-nd-4.0", "cc-by-nd-4.0")) == {"no_derivatives_violated"}
 
 
 # ── share-alike / copyleft ──
+
 
 def test_cc_by_sa_share_alike_violated_by_mit_child() -> None:
     c = only(derive("cc-by-sa-4.0", "mit"), "share_alike_violated")
@@ -71,6 +79,7 @@ def test_agpl_network_copyleft_violated_by_gpl_child() -> None:
 
 # ── RAIL use-based restrictions ──
 
+
 def test_creativeml_openrail_use_restrictions_dropped_by_mit_child() -> None:
     c = only(derive("creativeml-openrail-m", "mit"), "use_restrictions_dropped")
     assert "§4(a)" in c.clauses[0] and c.severity == "error"
@@ -86,13 +95,16 @@ def test_rail_use_restrictions_kept_by_a_child_whose_list_contains_the_ancestors
 
 # ── Llama ──
 
+
 def test_llama2_agreement_copy_missing_and_use_restrictions_dropped_by_mit_child() -> None:
     report = derive("llama2", "mit", child_id="org/Llama-2-child")
     assert kinds(report) == {"agreement_copy_missing", "use_restrictions_dropped"}
     c = only(report, "agreement_copy_missing")
     assert (c.severity, c.rule) == ("warning", "D-COPY")
-    assert c.clauses == ("llama2.agreement_copy: Llama 2 Community License §1.b.i (distributing the Llama Materials "
-                         "or any derivative works thereof: provide a copy of this Agreement)",)
+    assert c.clauses == (
+        "llama2.agreement_copy: Llama 2 Community License §1.b.i (distributing the Llama Materials "
+        "or any derivative works thereof: provide a copy of this Agreement)",
+    )
     assert only(report, "use_restrictions_dropped").severity == "error"
 
 
@@ -127,7 +139,9 @@ def test_llama3_3_naming_requirement_not_applied_to_quantizations() -> None:
 
 def test_llama3_2_use_restrictions_and_agreement_copy_dropped_by_apache_child() -> None:
     assert kinds(derive("llama3.2", "apache-2.0", child_id="org/Llama-3.2-x")) == {
-        "agreement_copy_missing", "use_restrictions_dropped"}
+        "agreement_copy_missing",
+        "use_restrictions_dropped",
+    }
 
 
 def test_llama4_child_under_another_restrictive_license_still_misses_the_agreement_copy() -> None:
@@ -143,6 +157,7 @@ def test_llama_agreement_copy_is_of_that_version() -> None:
 
 # ── Gemma ──
 
+
 def test_gemma_use_restrictions_must_pass_dropped_by_openrail_child() -> None:
     report = derive("gemma", "openrail")
     assert kinds(report) == {"use_restrictions_dropped", "agreement_copy_missing"}
@@ -150,12 +165,14 @@ def test_gemma_use_restrictions_must_pass_dropped_by_openrail_child() -> None:
 
 # ── permissive ──
 
+
 def test_permissive_base_allows_any_child_license() -> None:
     for child in ("mit", "cc-by-nc-4.0", "llama3.1", "gpl-3.0", "openrail"):
         assert derive("apache-2.0", child).conflicts == []
 
 
 # ── unknown / none / other ──
+
 
 def test_unknown_child_license_under_restricted_base() -> None:
     c = only(derive("cc-by-nc-4.0", None), "unknown_license_in_chain")
@@ -170,8 +187,11 @@ def test_unknown_base_license_is_info_at_first_known_descendant() -> None:
 
 # ── merges ──
 
+
 def merge(*parents: str | None, child: str = "gpl-3.0") -> LicenseReport:
-    models = [Model(f"org/p{i}", license=lic) for i, lic in enumerate(parents)] + [Model("org/Llama-merge", license=child)]
+    models = [Model(f"org/p{i}", license=lic) for i, lic in enumerate(parents)] + [
+        Model("org/Llama-merge", license=child)
+    ]
     edges = [DerivedFrom("org/Llama-merge", f"org/p{i}", "merge", "test") for i in range(len(parents))]
     return check_licenses(models, edges)
 
@@ -194,24 +214,35 @@ def test_merge_compatible_parents_carry_all_obligations() -> None:
 
 # ── training data ──
 
+
 def test_restricted_training_data_non_commercial_dataset_is_a_warning() -> None:
-    r = check_licenses([Model("org/m", license="apache-2.0")], trained_on=[TrainedOn("org/m", "org/d", "tag")],
-                       datasets=[Dataset("org/d", "cc-by-nc-4.0")])
+    r = check_licenses(
+        [Model("org/m", license="apache-2.0")],
+        trained_on=[TrainedOn("org/m", "org/d", "tag")],
+        datasets=[Dataset("org/d", "cc-by-nc-4.0")],
+    )
     c = only(r, "restricted_training_data")
     assert (c.severity, c.edge, c.base) == ("warning", "trained_on", "org/d")
 
 
 def test_cdla_results_unrestricted_training_data_binds_nothing() -> None:
-    r = check_licenses([Model("org/m", license="mit")], trained_on=[TrainedOn("org/m", "org/d", "tag")],
-                       datasets=[Dataset("org/d", "cdla-sharing-1.0")])
+    r = check_licenses(
+        [Model("org/m", license="mit")],
+        trained_on=[TrainedOn("org/m", "org/d", "tag")],
+        datasets=[Dataset("org/d", "cdla-sharing-1.0")],
+    )
     assert r.conflicts == []
 
 
 # ── repositories using models ──
 
+
 def uses(model_license: str, repo_license: str | None) -> LicenseReport:
-    return check_licenses([Model("org/m", license=model_license)], uses=[Uses("gh/app", "repo", "org/m", "test")],
-                          repos=[Repo("gh/app", license=repo_license)])
+    return check_licenses(
+        [Model("org/m", license=model_license)],
+        uses=[Uses("gh/app", "repo", "org/m", "test")],
+        repos=[Repo("gh/app", license=repo_license)],
+    )
 
 
 def test_repo_non_commercial_dropped_by_mit_app_using_cc_by_nc_model() -> None:

@@ -13,14 +13,25 @@ from graphsc.store.sqlite import SQLiteStore
 
 
 def test_every_conflict_is_either_matched_or_counted_under_one_reason() -> None:
-    models = [Model("org/nc", license="cc-by-nc-4.0"), Model("org/a", license="mit"), Model("org/b", license="mit"),
-              Model("org/stub-child", license="mit")]
-    edges = [DerivedFrom("org/a", "org/nc", "finetune", "t"), DerivedFrom("org/b", "org/a", "finetune", "t"),
-             DerivedFrom("org/stub-child", "org/unfetched", "finetune", "t")]
+    models = [
+        Model("org/nc", license="cc-by-nc-4.0"),
+        Model("org/a", license="mit"),
+        Model("org/b", license="mit"),
+        Model("org/stub-child", license="mit"),
+    ]
+    edges = [
+        DerivedFrom("org/a", "org/nc", "finetune", "t"),
+        DerivedFrom("org/b", "org/a", "finetune", "t"),
+        DerivedFrom("org/stub-child", "org/unfetched", "finetune", "t"),
+    ]
     uses = [Uses(f"gh/r{i}", "repo", "org/nc", "t") for i in range(3)]
     report = check_licenses(models, edges, uses=uses, repos=[Repo(f"gh/r{i}", license="mit") for i in range(3)])
-    for filters in (Filters(), Filters(min_severity="info"), Filters(kinds=("non_commercial_dropped",), limit=2),
-                    Filters(min_severity="info", min_impact=2, limit=1)):
+    for filters in (
+        Filters(),
+        Filters(min_severity="info"),
+        Filters(kinds=("non_commercial_dropped",), limit=2),
+        Filters(min_severity="info", min_impact=2, limit=1),
+    ):
         chosen = select(report, filters)
         assert set(chosen.left_out) == set(LEFT_OUT_REASONS)
         beyond = chosen.left_out["beyond_limit"]
@@ -38,8 +49,11 @@ def test_unknown_severity_or_kind_is_a_graphsc_error() -> None:
 
 def test_hotspots_count_conflicts_per_base_and_per_child_and_skip_singletons() -> None:
     models = [Model("org/nc", license="cc-by-nc-4.0"), Model("org/rail", license="creativeml-openrail-m")]
-    uses = [Uses("gh/app", "repo", "org/nc", "t"), Uses("gh/app", "repo", "org/rail", "t"),
-            Uses("gh/other", "repo", "org/nc", "t")]
+    uses = [
+        Uses("gh/app", "repo", "org/nc", "t"),
+        Uses("gh/app", "repo", "org/rail", "t"),
+        Uses("gh/other", "repo", "org/nc", "t"),
+    ]
     report = check_licenses(models, uses=uses, repos=[Repo("gh/app", license="mit"), Repo("gh/other", license="mit")])
     upstream, droppers = hotspots(select(report, Filters()).matched)
     assert [(h.id, h.license, h.conflicts) for h in upstream] == [("org/nc", "CC-BY-NC-4.0", 2)]
@@ -50,8 +64,10 @@ def test_path_follows_only_models_the_conflict_reaches(tmp_path) -> None:
     # nc → a (mit, drops) → b (mit) → m (mit); also nc → c (cc-by-nc, restores) → m: the path goes through b.
     licenses = {"x/nc": "cc-by-nc-4.0", "x/a": "mit", "x/b": "mit", "x/c": "cc-by-nc-4.0", "x/m": "mit"}
     models = [Model(i, license=lic) for i, lic in licenses.items()]
-    edges = [DerivedFrom(c, b, "finetune", "t") for c, b in
-             [("x/a", "x/nc"), ("x/b", "x/a"), ("x/m", "x/b"), ("x/c", "x/nc"), ("x/m", "x/c")]]
+    edges = [
+        DerivedFrom(c, b, "finetune", "t")
+        for c, b in [("x/a", "x/nc"), ("x/b", "x/a"), ("x/m", "x/b"), ("x/c", "x/nc"), ("x/m", "x/c")]
+    ]
     store = SQLiteStore(tmp_path / "g.db")
     try:
         store.write(GraphBatch(models=models, derived_from=edges))
@@ -61,6 +77,10 @@ def test_path_follows_only_models_the_conflict_reaches(tmp_path) -> None:
     report = check_licenses(models, edges)
     (c,) = [c for c in report.conflicts if c.child == "x/a"]
     path = conflict_path(c, lineage, {})
-    assert [(h.id, h.role) for h in path] == [("x/nc", "source"), ("x/a", "origin"), ("x/b", "inherited"),
-                                               ("x/m", "inherited")]
+    assert [(h.id, h.role) for h in path] == [
+        ("x/nc", "source"),
+        ("x/a", "origin"),
+        ("x/b", "inherited"),
+        ("x/m", "inherited"),
+    ]
     assert path[-1].is_model and not any(h.is_model for h in path[:-1])

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from graphsc.ingest import ingest_snapshot
-from graphsc.licenses.engine import check_licenses, check_store
 from graphsc.ingest.peatmoss import ingest_peatmoss
+from graphsc.licenses.engine import check_licenses, check_store
 from graphsc.store.sqlite import SQLiteStore
 
 from .realdata import GH_LICENSES, HF_FILES, MAPPING, load
+
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:

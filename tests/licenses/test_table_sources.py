@@ -55,7 +55,8 @@ def test_licenses_whose_text_could_not_be_read_say_so() -> None:
     unverified = {lid for lid, lic in TABLE.licenses.items() if not lic.text.verified}
     assert {"grok2-community", "qwen", "mnpl-0.1", "intel-research", "h-research", "llama1"} <= unverified
     assert {"llama3.1", "gemma", "creativeml-openrail-m", "qwen-research", "mrl-0.1", "cc-by-sa-4.0"}.isdisjoint(
-        unverified)
+        unverified
+    )
 
 
 def test_spdx_values_are_spdx_ids() -> None:
@@ -96,8 +97,9 @@ def test_a_table_entry_without_its_text_reason_is_rejected() -> None:
     with pytest.raises(ValueError, match="names its text"):
         parse_table({"licenses": {"x": base | {"text": {"verified": True}}}})
     with pytest.raises(ValueError, match="unknown policy"):
-        parse_table({"licenses": {"x": base | {"use_restrictions_must_pass": {
-            "value": True, "policy": "nope", "source": "s"}}}})
+        parse_table(
+            {"licenses": {"x": base | {"use_restrictions_must_pass": {"value": True, "policy": "nope", "source": "s"}}}}
+        )
     with pytest.raises(ValueError, match="compatible names unknown licenses"):
         parse_table({"licenses": {"x": base | {"copyleft": {"value": "strong", "compatible": ["y"], "source": "s"}}}})
 

@@ -19,25 +19,57 @@ def loaders(fragment: str, model_id: str = GPT2, **kw: bool) -> list[str]:
     ("fragment", "model_id", "loader"),
     [
         ('tokenizer = AutoTokenizer.from_pretrained("openai-community/gpt2")', GPT2, "from_pretrained"),
-        ("model = GPT2LMHeadModel.from_pretrained('openai-community/gpt2', torch_dtype=torch.float16)", GPT2, "from_pretrained"),
-        ('model = AutoModel.from_pretrained(\n    pretrained_model_name_or_path="openai-community/gpt2",\n)', GPT2, "from_pretrained"),
+        (
+            "model = GPT2LMHeadModel.from_pretrained('openai-community/gpt2', torch_dtype=torch.float16)",
+            GPT2,
+            "from_pretrained",
+        ),
+        (
+            'model = AutoModel.from_pretrained(\n    pretrained_model_name_or_path="openai-community/gpt2",\n)',
+            GPT2,
+            "from_pretrained",
+        ),
         ('generator = pipeline("text-generation", model="openai-community/gpt2", device=0)', GPT2, "pipeline"),
-        ("clf = pipeline('sentiment-analysis', 'distilbert/distilbert-base-uncased-finetuned-sst-2-english')",
-         "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "pipeline"),
-        ('embedder = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2")',
-         "sentence-transformers/all-MiniLM-L6-v2", "SentenceTransformer"),
-        ('path = hf_hub_download(repo_id="deepseek-ai/DeepSeek-R1", filename="config.json")',
-         "deepseek-ai/DeepSeek-R1", "hf_hub_download"),
-        ('snapshot_download("mistralai/Mistral-Small-24B-Base-2501", local_dir=target)',
-         "mistralai/Mistral-Small-24B-Base-2501", "snapshot_download"),
-        ('model = timm.create_model("hf-hub:timm/vit_base_patch16_224.augreg_in21k", pretrained=True)',
-         "timm/vit_base_patch16_224.augreg_in21k", "create_model"),
-        ('model, _, preprocess = open_clip.create_model_and_transforms("hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K")',
-         "laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "create_model_and_transforms"),
-        ('pipe = DiffusionPipeline.from_pretrained(\n    "stabilityai/stable-diffusion-xl-base-1.0", torch_dtype=torch.float16\n)',
-         "stabilityai/stable-diffusion-xl-base-1.0", "from_pretrained"),
-        ('const classifier = await pipeline("sentiment-analysis", "Xenova/distilbert-base-uncased-finetuned-sst-2-english");',
-         "Xenova/distilbert-base-uncased-finetuned-sst-2-english", "pipeline"),
+        (
+            "clf = pipeline('sentiment-analysis', 'distilbert/distilbert-base-uncased-finetuned-sst-2-english')",
+            "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+            "pipeline",
+        ),
+        (
+            'embedder = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2")',
+            "sentence-transformers/all-MiniLM-L6-v2",
+            "SentenceTransformer",
+        ),
+        (
+            'path = hf_hub_download(repo_id="deepseek-ai/DeepSeek-R1", filename="config.json")',
+            "deepseek-ai/DeepSeek-R1",
+            "hf_hub_download",
+        ),
+        (
+            'snapshot_download("mistralai/Mistral-Small-24B-Base-2501", local_dir=target)',
+            "mistralai/Mistral-Small-24B-Base-2501",
+            "snapshot_download",
+        ),
+        (
+            'model = timm.create_model("hf-hub:timm/vit_base_patch16_224.augreg_in21k", pretrained=True)',
+            "timm/vit_base_patch16_224.augreg_in21k",
+            "create_model",
+        ),
+        (
+            'model, _, preprocess = open_clip.create_model_and_transforms("hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K")',
+            "laion/CLIP-ViT-B-32-laion2B-s34B-b79K",
+            "create_model_and_transforms",
+        ),
+        (
+            'pipe = DiffusionPipeline.from_pretrained(\n    "stabilityai/stable-diffusion-xl-base-1.0", torch_dtype=torch.float16\n)',
+            "stabilityai/stable-diffusion-xl-base-1.0",
+            "from_pretrained",
+        ),
+        (
+            'const classifier = await pipeline("sentiment-analysis", "Xenova/distilbert-base-uncased-finetuned-sst-2-english");',
+            "Xenova/distilbert-base-uncased-finetuned-sst-2-english",
+            "pipeline",
+        ),
     ],
 )
 def test_true_uses_are_found(fragment: str, model_id: str, loader: str) -> None:
@@ -94,7 +126,10 @@ def test_legacy_id_is_not_matched_inside_namespaced_or_longer_ids() -> None:
 
 
 def test_notebook_fragment_is_decoded() -> None:
-    lines = ["from transformers import pipeline\n", 'gen = pipeline("text-generation", model="openai-community/gpt2")\n']
+    lines = [
+        "from transformers import pipeline\n",
+        'gen = pipeline("text-generation", model="openai-community/gpt2")\n',
+    ]
     fragment = "\n".join("    " + json.dumps(line) + "," for line in lines)
     uses = find_uses(fragment, GPT2, notebook=True)
     assert [(u.line, u.loader) for u in uses] == [(1, "pipeline")]

@@ -17,7 +17,14 @@ from typer.testing import CliRunner
 
 from graphsc.cli import app
 from graphsc.ingest.hub import (
-    CrawlPlan, CrawlReport, InvalidSeedError, Seeds, crawl_hub, down_state_key, model_state_key, parse_seeds,
+    CrawlPlan,
+    CrawlReport,
+    InvalidSeedError,
+    Seeds,
+    crawl_hub,
+    down_state_key,
+    model_state_key,
+    parse_seeds,
 )
 from graphsc.records import Alias, GraphBatch, IdNote, ModelRecord
 from graphsc.sources.hf_hub import HubClient, ModelProblem
@@ -26,7 +33,15 @@ from graphsc.sources.retry import RetryPolicy
 from graphsc.store.base import GraphStore
 from graphsc.store.sqlite import SQLiteStore
 from tests.fake_hub import (
-    CARD_KEEPS_OLD, IDENTITY_RENAMES, QWEN, QWEN_CHILD, QWEN_LOWER_TAG, RENAMED_NEW, RENAMED_OLD, TAGGED_OLD, FakeHub,
+    CARD_KEEPS_OLD,
+    IDENTITY_RENAMES,
+    QWEN,
+    QWEN_CHILD,
+    QWEN_LOWER_TAG,
+    RENAMED_NEW,
+    RENAMED_OLD,
+    TAGGED_OLD,
+    FakeHub,
     identity_records,
 )
 from tests.store.conftest import any_store, neo4j_store, neo4j_uri  # noqa: F401 - fixtures, for both backends
@@ -36,7 +51,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def graph(any_store: GraphStore) -> GraphStore:
+def graph(any_store: GraphStore) -> GraphStore:  # noqa: F811 - the imported fixture, injected by name
     """A fresh store of each backend (``tests/store/conftest.py``)."""
     return any_store
 
@@ -114,24 +129,33 @@ def test_crawling_from_the_old_id_stores_one_node_under_the_new_id(graph: GraphS
         assert graph.find_model_id(spelling) == RENAMED_NEW, spelling
     assert model_requests(hub) == [f"/api/models/{RENAMED_OLD}", f"/api/models/{RENAMED_NEW}"]
     # children are listed under the new id and, for children tagged before the rename, the old one; each once
-    assert sorted(listed_filters(hub)) == sorted([
-        f"base_model:{RENAMED_NEW}", f"base_model:{RENAMED_OLD}",
-        f"base_model:{CARD_KEEPS_OLD}", f"base_model:{TAGGED_OLD}",
-    ])
+    assert sorted(listed_filters(hub)) == sorted(
+        [
+            f"base_model:{RENAMED_NEW}",
+            f"base_model:{RENAMED_OLD}",
+            f"base_model:{CARD_KEEPS_OLD}",
+            f"base_model:{TAGGED_OLD}",
+        ]
+    )
     assert (report.seeds, report.fetched, report.listed, report.listings) == (1, 1, 2, 3) and not report.problems
     for key in (model_state_key(RENAMED_OLD), model_state_key(RENAMED_NEW), down_state_key(RENAMED_NEW)):
         assert graph.get_state(key), key
 
 
-def test_a_card_naming_the_old_id_hangs_under_the_new_node_and_is_noted_renamed(graph: GraphStore,
-                                                                               hub: FakeHub) -> None:
+def test_a_card_naming_the_old_id_hangs_under_the_new_node_and_is_noted_renamed(
+    graph: GraphStore, hub: FakeHub
+) -> None:
     crawl(graph, hub, RENAMED_OLD)
     up = graph.lineage_edges(CARD_KEEPS_OLD, "up")
-    assert [(e.child, e.base, e.relation, e.source) for e in up] == [(CARD_KEEPS_OLD, RENAMED_NEW, "finetune", "hub-tag")]
+    assert [(e.child, e.base, e.relation, e.source) for e in up] == [
+        (CARD_KEEPS_OLD, RENAMED_NEW, "finetune", "hub-tag")
+    ]
     assert notes(graph, CARD_KEEPS_OLD) == [IdNote(CARD_KEEPS_OLD, "base_model", RENAMED_OLD, RENAMED_NEW, "renamed")]
 
 
-def test_a_card_naming_the_old_id_is_unconfirmed_until_the_rename_is_known_then_renamed(graph: GraphStore, hub: FakeHub) -> None:
+def test_a_card_naming_the_old_id_is_unconfirmed_until_the_rename_is_known_then_renamed(
+    graph: GraphStore, hub: FakeHub
+) -> None:
     crawl(graph, hub, CARD_KEEPS_OLD, down=False)  # up by the tag: the new id, never redirected
     assert nodes(graph) == {CARD_KEEPS_OLD: True, RENAMED_NEW: True}
     assert edges(graph) == {(CARD_KEEPS_OLD, RENAMED_NEW, "finetune")}
@@ -156,8 +180,11 @@ def test_going_up_through_an_old_id_merges_its_stub_into_the_new_node(graph: Gra
     assert nodes(graph) == {TAGGED_OLD: True, RENAMED_NEW: True}
     assert edges(graph) == {(TAGGED_OLD, RENAMED_NEW, "finetune")}
     assert graph.find_model_id(RENAMED_OLD) == RENAMED_NEW
-    assert model_requests(hub) == [f"/api/models/{TAGGED_OLD}", f"/api/models/{RENAMED_OLD}",
-                                   f"/api/models/{RENAMED_NEW}"]
+    assert model_requests(hub) == [
+        f"/api/models/{TAGGED_OLD}",
+        f"/api/models/{RENAMED_OLD}",
+        f"/api/models/{RENAMED_NEW}",
+    ]
     assert report.fetched == 2 and not report.problems
 
 
@@ -245,9 +272,14 @@ def test_state_saved_before_keys_ignored_case_is_still_honoured(store: SQLiteSto
 
 
 def test_seeds_are_read_as_ids() -> None:
-    seeds = parse_seeds([
-        f"https://huggingface.co/{QWEN}/tree/main", "hf.co/qwen/qwen2.5-0.5b", f"{RENAMED_OLD}@main", "gpt2",
-    ])
+    seeds = parse_seeds(
+        [
+            f"https://huggingface.co/{QWEN}/tree/main",
+            "hf.co/qwen/qwen2.5-0.5b",
+            f"{RENAMED_OLD}@main",
+            "gpt2",
+        ]
+    )
     assert seeds == Seeds((QWEN, RENAMED_OLD, "openai-community/gpt2"), (("gpt2", "openai-community/gpt2"),))
 
 
@@ -266,9 +298,14 @@ def test_a_library_caller_s_non_id_seed_is_a_problem_and_the_crawl_goes_on(store
     assert nodes(store) == {QWEN: True}
 
 
-def ingest_hf(hub: FakeHub, db: Path, *args: str):  # noqa: ANN201 - a click Result
-    env = {"HF_ENDPOINT": hub.url, "HF_TOKEN": "", "GRAPHSC_HF_RETRIES": "3", "GRAPHSC_HF_BACKOFF": "0.01",
-           "GRAPHSC_HF_TIMEOUT": "2"}
+def ingest_hf(hub: FakeHub, db: Path, *args: str):
+    env = {
+        "HF_ENDPOINT": hub.url,
+        "HF_TOKEN": "",
+        "GRAPHSC_HF_RETRIES": "3",
+        "GRAPHSC_HF_BACKOFF": "0.01",
+        "GRAPHSC_HF_TIMEOUT": "2",
+    }
     return runner.invoke(app, ["ingest", "hf", *args, "--db", str(db)], env=env)
 
 

@@ -10,7 +10,17 @@ from graphsc.errors import SourceError
 from graphsc.ingest.github import SOURCE, ingest_github
 from graphsc.sources.github import GitHubClient, rate_limit_wait
 from graphsc.store.sqlite import SQLiteStore
-from tests.fake_github import GPT2, FakeGitHub, populate, invalid_query, primary_limit, secondary_limit, server_error, too_many_requests
+from tests.fake_github import (
+    GPT2,
+    FakeGitHub,
+    invalid_query,
+    populate,
+    primary_limit,
+    secondary_limit,
+    server_error,
+    too_many_requests,
+)
+
 
 class Waits:
     """Records waits and really sleeps them (rate-limit resets are a second or two ahead)."""
@@ -24,8 +34,14 @@ class Waits:
 
 
 def client_for(fake: FakeGitHub, waits: Waits | None = None, **kw: float) -> GitHubClient:
-    return GitHubClient("test-token", fake.url, wait=waits or Waits(), backoff=kw.get("backoff", 0.01),
-                        retries=int(kw.get("retries", 3)), min_interval=0.0)
+    return GitHubClient(
+        "test-token",
+        fake.url,
+        wait=waits or Waits(),
+        backoff=kw.get("backoff", 0.01),
+        retries=int(kw.get("retries", 3)),
+        min_interval=0.0,
+    )
 
 
 def test_real_uses_become_repos_and_edges(store: SQLiteStore, fake_github: FakeGitHub) -> None:
@@ -77,7 +93,9 @@ def test_max_repos_stops_early_and_a_higher_limit_resumes(store: SQLiteStore, fa
     assert len(store.uses_of([GPT2])) == 2
 
 
-@pytest.mark.parametrize("fault", [secondary_limit(1), primary_limit(1), too_many_requests(1)], ids=["secondary", "primary", "429"])
+@pytest.mark.parametrize(
+    "fault", [secondary_limit(1), primary_limit(1), too_many_requests(1)], ids=["secondary", "primary", "429"]
+)
 def test_rate_limits_wait_then_continue(store: SQLiteStore, fake_github: FakeGitHub, fault: object) -> None:
     populate(fake_github)
     fake_github.fail("search", fault)  # type: ignore[arg-type]
@@ -121,7 +139,10 @@ def test_persistent_server_errors_raise_source_error(store: SQLiteStore, fake_gi
 
 def test_rate_limit_wait_rules() -> None:
     assert rate_limit_wait(403, {"retry-after": "7"}, "") == (7.0, "secondary")
-    assert rate_limit_wait(403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010"}, "", now=1000.0) == (11.0, "primary")
+    assert rate_limit_wait(403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010"}, "", now=1000.0) == (
+        11.0,
+        "primary",
+    )
     assert rate_limit_wait(403, {}, "Resource not accessible by integration") is None
     assert rate_limit_wait(500, {"retry-after": "1"}, "") is None
 

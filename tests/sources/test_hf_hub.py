@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 
-from graphsc.ingest.hub import CrawlPlan, CrawlReport, crawl_hub, down_state_key, model_state_key
 from graphsc.errors import SourceError
+from graphsc.ingest.hub import CrawlPlan, CrawlReport, crawl_hub, down_state_key, model_state_key
 from graphsc.records import ModelRecord
 from graphsc.sources.hf_hub import HubClient, ModelProblem
 from graphsc.sources.hub_records import model_record_from_hub
@@ -42,8 +42,12 @@ def crawl(store: SQLiteStore, hub: FakeHub, **plan: object) -> CrawlReport:
 def expected_graph(records: list[dict], root: str = ROOT, depth: int = 3) -> tuple[set[str], set[tuple[str, str, str]]]:
     """The fetched models and DERIVED_FROM edges a crawl of ``root`` to ``depth`` must store, from the data."""
     wanted = set(descendants_in_data(records, root, depth))
-    edges = {(e.child, e.base, e.relation) for r in records if r["id"] in wanted
-             for e in model_record_from_hub(r).derived_from}
+    edges = {
+        (e.child, e.base, e.relation)
+        for r in records
+        if r["id"] in wanted
+        for e in model_record_from_hub(r).derived_from
+    }
     return wanted, edges
 
 
@@ -61,9 +65,9 @@ def test_every_record_survives_the_real_client_unchanged(hub: FakeHub, family_re
         assert got == model_record_from_hub(raw, "t"), raw["id"]
 
 
-def test_down_crawl_to_depth_3_finds_the_family_the_data_describes(store: SQLiteStore, hub: FakeHub,
-                                                                   family_records: list[dict],
-                                                                   family_files: list[Path]) -> None:
+def test_down_crawl_to_depth_3_finds_the_family_the_data_describes(
+    store: SQLiteStore, hub: FakeHub, family_records: list[dict], family_files: list[Path]
+) -> None:
     deepseek_file = next(f for f in family_files if "deepseek" in f.name)
     report = crawl(store, hub, max_depth=3)
     models, edges = expected_graph(family_records)
@@ -104,8 +108,9 @@ def test_429_with_retry_after_is_waited_out(store: SQLiteStore, hub: FakeHub, fa
     assert stored_graph(store) == expected_graph(family_records)
 
 
-def test_timeouts_5xx_and_truncated_pages_are_retried(store: SQLiteStore, hub: FakeHub,
-                                                       family_records: list[dict]) -> None:
+def test_timeouts_5xx_and_truncated_pages_are_retried(
+    store: SQLiteStore, hub: FakeHub, family_records: list[dict]
+) -> None:
     hub.add_fault("sleep", seconds=1.0, match="cursor=14")
     hub.add_fault("bad_json", match="cursor=21")
     hub.add_fault("cut", match="cursor=28")
@@ -134,17 +139,21 @@ def test_persistent_429s_say_to_set_hf_token(store: SQLiteStore, hub: FakeHub) -
     assert "rate limited" in caught.value.message and "HF_TOKEN" in (caught.value.hint or "")
 
 
-def test_unknown_and_private_models_are_reported_and_the_crawl_goes_on(store: SQLiteStore, hub: FakeHub,
-                                                                       family_records: list[dict]) -> None:
+def test_unknown_and_private_models_are_reported_and_the_crawl_goes_on(
+    store: SQLiteStore, hub: FakeHub, family_records: list[dict]
+) -> None:
     report = crawl(store, hub, models=("nobody/no-such-model", "someone/private-model", ROOT), max_depth=1)
     problems = {p.model_id: p for p in report.problems}
-    assert problems["nobody/no-such-model"] == ModelProblem("nobody/no-such-model", problems["nobody/no-such-model"].reason, 404)
+    assert problems["nobody/no-such-model"] == ModelProblem(
+        "nobody/no-such-model", problems["nobody/no-such-model"].reason, 404
+    )
     assert problems["someone/private-model"].status == 401 and "HF_TOKEN" in problems["someone/private-model"].reason
     assert stored_graph(store)[0] == set(descendants_in_data(family_records, ROOT, 1))
 
 
-def test_interrupted_crawl_keeps_its_work_and_a_rerun_resumes(tmp_path: Path, hub: FakeHub,
-                                                              family_records: list[dict]) -> None:
+def test_interrupted_crawl_keeps_its_work_and_a_rerun_resumes(
+    tmp_path: Path, hub: FakeHub, family_records: list[dict]
+) -> None:
     clean = SQLiteStore(tmp_path / "clean.db")
     crawl(clean, hub, models=(SMALL_ROOT,))
     full_run = hub.count
@@ -187,8 +196,9 @@ def test_rerun_is_idempotent_and_refresh_fetches_again(store: SQLiteStore, hub: 
     assert store.counts() == counts
 
 
-def test_author_search_and_filter_select_seeds_with_a_limit(store: SQLiteStore, hub: FakeHub,
-                                                            family_records: list[dict]) -> None:
+def test_author_search_and_filter_select_seeds_with_a_limit(
+    store: SQLiteStore, hub: FakeHub, family_records: list[dict]
+) -> None:
     unsloth = [r["id"] for r in family_records if r["id"].startswith("unsloth/")]
     report = crawl(store, hub, models=(), author="unsloth", up=False, down=False)
     assert stored_graph(store)[0] == set(unsloth) and report.seeds == len(unsloth)
@@ -220,8 +230,9 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
         assert len(set(waits)) > 1
 
 
-def test_selected_models_are_crawled_up_like_model_arguments(store: SQLiteStore, hub: FakeHub,
-                                                             family_records: list[dict]) -> None:
+def test_selected_models_are_crawled_up_like_model_arguments(
+    store: SQLiteStore, hub: FakeHub, family_records: list[dict]
+) -> None:
     unsloth = {r["id"]: r for r in family_records if r["id"].startswith("unsloth/")}
     bases = {e.base for r in unsloth.values() for e in model_record_from_hub(r).derived_from}
     report = crawl(store, hub, models=(), author="unsloth", down=False)

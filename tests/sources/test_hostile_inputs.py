@@ -37,8 +37,10 @@ def test_jsonl_of_any_bytes_gives_records_or_bad_lines(data: bytes, gzipped: boo
 
 
 @FUZZ
-@given(st.lists(st.sampled_from(['{"id": "a/b"}', '{"id": "c/d"}', "{bad", ""]), min_size=1, max_size=30),
-       st.integers(min_value=2, max_value=400))
+@given(
+    st.lists(st.sampled_from(['{"id": "a/b"}', '{"id": "c/d"}', "{bad", ""]), min_size=1, max_size=30),
+    st.integers(min_value=2, max_value=400),
+)
 def test_truncated_gzip_keeps_the_lines_before_the_cut(lines: list[str], cut: int) -> None:
     data = gzip.compress(("\n".join(lines) + "\n").encode())
     cut = min(cut, len(data) - 1)
@@ -48,7 +50,7 @@ def test_truncated_gzip_keeps_the_lines_before_the_cut(lines: list[str], cut: in
         items = _items(path)
     records = [i for i in items if isinstance(i, RawRecord)]
     assert [(r.line, r.data) for r in records] == [
-        (n, {"id": line.split('"')[3]}) for n, line in enumerate(lines, start=1) if line.startswith("{\"id")
+        (n, {"id": line.split('"')[3]}) for n, line in enumerate(lines, start=1) if line.startswith('{"id')
     ][: len(records)]
     assert isinstance(items[-1], BadLine) and "truncated or corrupt" in items[-1].reason and items[-1].lost == 0
 
@@ -82,7 +84,7 @@ def _damage_row_group(path: Path, index: int) -> None:
     column = pq.ParquetFile(path).metadata.row_group(index).column(0)
     start = column.dictionary_page_offset or column.data_page_offset
     data = bytearray(path.read_bytes())
-    data[start:start + column.total_compressed_size] = b"\xab" * column.total_compressed_size
+    data[start : start + column.total_compressed_size] = b"\xab" * column.total_compressed_size
     path.write_bytes(bytes(data))
 
 
@@ -151,13 +153,18 @@ VARIABLES = {"GRAPHSC_HF_TIMEOUT": 0.1, "GRAPHSC_HF_RETRIES": 1, "GRAPHSC_HF_BAC
 
 
 def _read(name: str) -> float:
-    return HubClient().timeout if name == "GRAPHSC_HF_TIMEOUT" else (
-        RetryPolicy.from_env().attempts if name == "GRAPHSC_HF_RETRIES" else RetryPolicy.from_env().base_delay)
+    return (
+        HubClient().timeout
+        if name == "GRAPHSC_HF_TIMEOUT"
+        else (RetryPolicy.from_env().attempts if name == "GRAPHSC_HF_RETRIES" else RetryPolicy.from_env().base_delay)
+    )
 
 
 @pytest.mark.parametrize("name", sorted(VARIABLES))
 @pytest.mark.parametrize("value", ["-1", "abc", "nan", "inf", "1e400", "", "1.5"])
-def test_environment_variables_are_valid_or_a_config_error(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+def test_environment_variables_are_valid_or_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv(name, value)
     try:
         got = _read(name)

@@ -26,8 +26,11 @@ def test_relation_from_card_base_model_relation_when_no_tag() -> None:
 def test_relation_defaults_to_finetune_and_several_bases_alone_are_not_a_merge() -> None:
     assert relations({"id": "a/c", "cardData": {"base_model": "a/b"}}) == {"a/b": ("finetune", "inferred:default")}
     several = relations({"id": "a/c", "cardData": {"base_model": ["a/x", "b/y", "c/z"]}})
-    assert several == {"a/x": ("finetune", "inferred:default"), "b/y": ("finetune", "inferred:default"),
-                       "c/z": ("finetune", "inferred:default")}
+    assert several == {
+        "a/x": ("finetune", "inferred:default"),
+        "b/y": ("finetune", "inferred:default"),
+        "c/z": ("finetune", "inferred:default"),
+    }
     merged = relations({"id": "a/c", "tags": ["mergekit"], "cardData": {"base_model": ["a/x", "b/y"]}})
     assert merged == {"a/x": ("merge", "inferred:mergekit"), "b/y": ("merge", "inferred:mergekit")}
 
@@ -44,13 +47,27 @@ def test_base_model_urls_and_blanks_are_cleaned() -> None:
 
 def test_model_fields_license_other_and_gated() -> None:
     record = {
-        "id": "org/m", "author": "org", "downloads": 12, "likes": 3, "gated": "manual",
-        "pipeline_tag": "text-generation", "library_name": "transformers", "createdAt": "2025-01-01T00:00:00.000Z",
+        "id": "org/m",
+        "author": "org",
+        "downloads": 12,
+        "likes": 3,
+        "gated": "manual",
+        "pipeline_tag": "text-generation",
+        "library_name": "transformers",
+        "createdAt": "2025-01-01T00:00:00.000Z",
         "lastModified": "2025-02-01T00:00:00.000Z",
-        "cardData": {"license": "other", "license_name": "mrl", "license_link": "https://mistral.ai/licenses/MRL-0.1.md"},
+        "cardData": {
+            "license": "other",
+            "license_name": "mrl",
+            "license_link": "https://mistral.ai/licenses/MRL-0.1.md",
+        },
     }
     model = model_record_from_hub(record, "2026-01-01T00:00:00Z").model
-    assert (model.license, model.license_name, model.license_link) == ("other", "mrl", "https://mistral.ai/licenses/MRL-0.1.md")
+    assert (model.license, model.license_name, model.license_link) == (
+        "other",
+        "mrl",
+        "https://mistral.ai/licenses/MRL-0.1.md",
+    )
     assert (model.downloads, model.likes, model.gated, model.fetched) == (12, 3, "manual", True)
     assert model.created_at == "2025-01-01T00:00:00.000Z" and model.fetched_at == "2026-01-01T00:00:00Z"
 
@@ -68,8 +85,15 @@ def test_datasets_from_card_and_tags_and_spaces_become_uses() -> None:
         "spaces": ["s/one", "s/two", "s/one"],
     }
     converted = model_record_from_hub(record)
-    assert {(t.dataset, t.source) for t in converted.trained_on} == {("org/d1", "card"), ("org/d3", "card"), ("org/d2", "hub-tag")}
-    assert [(u.user, u.user_kind, u.model) for u in converted.used_by] == [("s/one", "space", "o/m"), ("s/two", "space", "o/m")]
+    assert {(t.dataset, t.source) for t in converted.trained_on} == {
+        ("org/d1", "card"),
+        ("org/d3", "card"),
+        ("org/d2", "hub-tag"),
+    }
+    assert [(u.user, u.user_kind, u.model) for u in converted.used_by] == [
+        ("s/one", "space", "o/m"),
+        ("s/two", "space", "o/m"),
+    ]
 
 
 @pytest.mark.parametrize(

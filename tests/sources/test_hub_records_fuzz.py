@@ -46,10 +46,42 @@ INT64_MAX = 2**63 - 1
 # strategies
 
 ODD_STRINGS = (
-    "", " ", "\x00", "a\x00b", "\t\n", "\r\n", "\u2028", "\ufeff", "\u202e", "é", "𝔘", "😀", "null", "true", "0",
-    "\ud800", "a\udfffb", "\x1b[31m", "[", "{", '"', "\\", "—",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\t\n",
+    "\r\n",
+    "\u2028",
+    "\ufeff",
+    "\u202e",
+    "é",
+    "𝔘",
+    "😀",
+    "null",
+    "true",
+    "0",
+    "\ud800",
+    "a\udfffb",
+    "\x1b[31m",
+    "[",
+    "{",
+    '"',
+    "\\",
+    "—",
 )
-SPECIAL_INTS = (2**31, -(2**31) - 1, INT64_MAX, INT64_MAX + 1, 2**64 - 1, 2**64, -(2**63), -(2**63) - 1, 10**30, -(10**30))
+SPECIAL_INTS = (
+    2**31,
+    -(2**31) - 1,
+    INT64_MAX,
+    INT64_MAX + 1,
+    2**64 - 1,
+    2**64,
+    -(2**63),
+    -(2**63) - 1,
+    10**30,
+    -(10**30),
+)
 
 texts = st.one_of(
     st.text(max_size=12),
@@ -57,7 +89,12 @@ texts = st.one_of(
     st.sampled_from(ODD_STRINGS),
 )
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.sampled_from(SPECIAL_INTS), st.floats(), texts,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from(SPECIAL_INTS),
+    st.floats(),
+    texts,
 )
 json_values = st.recursive(
     json_scalars,
@@ -75,9 +112,30 @@ NAMESPACES = ("meta-llama", "Qwen", "qwen", "TheBloke", "o", "a", "unsloth", "de
 NAMES = ("Llama-3-8B", "llama-3-8b", "x", "X", "Qwen2.5-0.5B", "d", "model.v1", "m_2", "b")
 LEGACY = ("gpt2", "GPT2", "bert-base-uncased", "t5-small", "distilgpt2")
 NOT_IDS = (
-    "/data/m/Qwen2.5-0.5B", "./out", "../x", "~/ckpt", "C:\\Model\\bloom-560m", "D:/m", "file:///x", ".", "..",
-    "a--b/c", "a/b/c", "-x/y", "x" * 97 + "/y", "a/b..c", "has space/in it", "a/", "/a", "hf.co/", "https://huggingface.co/",
-    "https://huggingface.co/datasets/a/b", "https://example.com/a/b", "@main", "a/b@", "ä/b",
+    "/data/m/Qwen2.5-0.5B",
+    "./out",
+    "../x",
+    "~/ckpt",
+    "C:\\Model\\bloom-560m",
+    "D:/m",
+    "file:///x",
+    ".",
+    "..",
+    "a--b/c",
+    "a/b/c",
+    "-x/y",
+    "x" * 97 + "/y",
+    "a/b..c",
+    "has space/in it",
+    "a/",
+    "/a",
+    "hf.co/",
+    "https://huggingface.co/",
+    "https://huggingface.co/datasets/a/b",
+    "https://example.com/a/b",
+    "@main",
+    "a/b@",
+    "ä/b",
 )
 CASINGS = (str, str.lower, str.upper, str.swapcase, str.title)
 
@@ -85,13 +143,23 @@ CASINGS = (str, str.lower, str.upper, str.swapcase, str.title)
 def _spelled(repo_id: str) -> st.SearchStrategy[str]:
     """Other ways a record may write ``repo_id``: any casing, a URL form, an ``@revision``, padded."""
     forms = (
-        "{}", "{}", "https://huggingface.co/{}", "https://huggingface.co/{}/tree/main", "hf.co/{}", "hf://{}",
-        "{}@main", "  {}  ", "https://www.huggingface.co/{}?x=1#y", "huggingface.co/{}/resolve/main/model.gguf",
+        "{}",
+        "{}",
+        "https://huggingface.co/{}",
+        "https://huggingface.co/{}/tree/main",
+        "hf.co/{}",
+        "hf://{}",
+        "{}@main",
+        "  {}  ",
+        "https://www.huggingface.co/{}?x=1#y",
+        "huggingface.co/{}/resolve/main/model.gguf",
     )
     return st.tuples(st.sampled_from(CASINGS), st.sampled_from(forms)).map(lambda t: t[1].format(t[0](repo_id)))
 
 
-repo_ids = st.one_of(st.builds("{}/{}".format, st.sampled_from(NAMESPACES), st.sampled_from(NAMES)), st.sampled_from(LEGACY))
+repo_ids = st.one_of(
+    st.builds("{}/{}".format, st.sampled_from(NAMESPACES), st.sampled_from(NAMES)), st.sampled_from(LEGACY)
+)
 id_values = st.one_of(repo_ids.flatmap(_spelled), st.sampled_from(NOT_IDS), texts)
 
 
@@ -115,67 +183,114 @@ def hub_records(draw: st.DrawFn) -> dict[str, Any]:
         st.builds("base_model:{}:{}".format, relations, ids),
         st.builds("base_model:{}".format, ids),
         st.builds("dataset:{}".format, ids),
-        st.sampled_from([
-            "license:mit", "license:apache-2.0", "license:", "license:other", "gguf", "GGUF", "mergekit", "merge",
-            "peft", "mlx", "gptq", "awq", "4-bit", "text-generation", "base_model:", "dataset:", "base_model:adapter:",
-        ]),
+        st.sampled_from(
+            [
+                "license:mit",
+                "license:apache-2.0",
+                "license:",
+                "license:other",
+                "gguf",
+                "GGUF",
+                "mergekit",
+                "merge",
+                "peft",
+                "mlx",
+                "gptq",
+                "awq",
+                "4-bit",
+                "text-generation",
+                "base_model:",
+                "dataset:",
+                "base_model:adapter:",
+            ]
+        ),
         field_json,
     )
-    card = st.fixed_dictionaries({}, optional={
-        "base_model": _one_or_many(ids),
-        "base_model_relation": _one_or_many(st.sampled_from([*RELATIONS, "Merge", " adapter ", "quantization", ""])),
-        "license": _one_or_many(st.sampled_from(["mit", "apache-2.0", "other", "llama3", " ", "MIT"])),
-        "license_name": _or_json(st.sampled_from(["mrl", "llama3", ""])),
-        "license_link": _or_json(st.sampled_from(["LICENSE", "https://mistral.ai/licenses/MRL-0.1.md"])),
-        "datasets": _one_or_many(ids),
-        "pipeline_tag": _or_json(st.sampled_from(["text-generation", "fill-mask"])),
-        "library_name": _or_json(st.sampled_from(["peft", "gguf", "mergekit", "mlx", "transformers", "PEFT"])),
-        "quantized_by": _or_json(st.sampled_from(["TheBloke", "bartowski", ""])),
-        "tags": _or_json(st.lists(texts, max_size=3)),
-        "model-index": field_json,
-        "eval_results": field_json,
-    }, )
-    sibling = st.fixed_dictionaries({}, optional={
-        "rfilename": _or_json(st.sampled_from([
-            "adapter_config.json", "adapter_model.safetensors", "sub/adapter_model.bin", "model.Q4_K_M.gguf",
-            "mergekit_config.yml", "config.json", "README.md",
-        ])),
-        "size": field_json,
-        "lfs": field_json,
-    })
-    config = st.fixed_dictionaries({}, optional={
-        "quantization_config": _or_json(st.fixed_dictionaries({}, optional={
-            "quant_method": _or_json(st.sampled_from(["gptq", "awq", "fp8", "AWQ", "bitsandbytes", "none"])),
-        })),
-        "quantization": _or_json(st.fixed_dictionaries({"bits": st.integers(2, 8)})),
-        "model_type": field_json,
-    })
+    card = st.fixed_dictionaries(
+        {},
+        optional={
+            "base_model": _one_or_many(ids),
+            "base_model_relation": _one_or_many(
+                st.sampled_from([*RELATIONS, "Merge", " adapter ", "quantization", ""])
+            ),
+            "license": _one_or_many(st.sampled_from(["mit", "apache-2.0", "other", "llama3", " ", "MIT"])),
+            "license_name": _or_json(st.sampled_from(["mrl", "llama3", ""])),
+            "license_link": _or_json(st.sampled_from(["LICENSE", "https://mistral.ai/licenses/MRL-0.1.md"])),
+            "datasets": _one_or_many(ids),
+            "pipeline_tag": _or_json(st.sampled_from(["text-generation", "fill-mask"])),
+            "library_name": _or_json(st.sampled_from(["peft", "gguf", "mergekit", "mlx", "transformers", "PEFT"])),
+            "quantized_by": _or_json(st.sampled_from(["TheBloke", "bartowski", ""])),
+            "tags": _or_json(st.lists(texts, max_size=3)),
+            "model-index": field_json,
+            "eval_results": field_json,
+        },
+    )
+    sibling = st.fixed_dictionaries(
+        {},
+        optional={
+            "rfilename": _or_json(
+                st.sampled_from(
+                    [
+                        "adapter_config.json",
+                        "adapter_model.safetensors",
+                        "sub/adapter_model.bin",
+                        "model.Q4_K_M.gguf",
+                        "mergekit_config.yml",
+                        "config.json",
+                        "README.md",
+                    ]
+                )
+            ),
+            "size": field_json,
+            "lfs": field_json,
+        },
+    )
+    config = st.fixed_dictionaries(
+        {},
+        optional={
+            "quantization_config": _or_json(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "quant_method": _or_json(
+                            st.sampled_from(["gptq", "awq", "fp8", "AWQ", "bitsandbytes", "none"])
+                        ),
+                    },
+                )
+            ),
+            "quantization": _or_json(st.fixed_dictionaries({"bits": st.integers(2, 8)})),
+            "model_type": field_json,
+        },
+    )
     dates = st.sampled_from(["2025-01-20T03:46:07.000Z", "2025-01-20", "yesterday", "", "2025-13-45T99:99:99Z"])
-    known = st.fixed_dictionaries({}, optional={
-        "id": _or_json(st.sampled_from(CASINGS).map(lambda case: case(own_id)) | _spelled(own_id)),
-        "modelId": _or_json(_spelled(own_id)),
-        "author": _or_json(st.sampled_from(NAMESPACES)),
-        "tags": _or_json(st.lists(tag, max_size=8)),
-        "cardData": _or_json(card),
-        "card_data": _or_json(card),
-        "downloads": _or_json(st.integers(min_value=0) | st.sampled_from(SPECIAL_INTS)),
-        "likes": _or_json(st.integers(min_value=0) | st.sampled_from(SPECIAL_INTS)),
-        "gated": _or_json(st.sampled_from([True, False, "auto", "manual", ""])),
-        "createdAt": _or_json(dates),
-        "created_at": _or_json(dates),
-        "lastModified": _or_json(dates),
-        "spaces": _one_or_many(ids),
-        "siblings": _or_json(st.lists(_or_json(sibling), max_size=4)),
-        "config": _or_json(config),
-        "gguf": _or_json(st.fixed_dictionaries({"total": st.integers(0, 10**10)})),
-        "library_name": _or_json(st.sampled_from(["peft", "gguf", "mergekit", "mlx", "transformers"])),
-        "pipeline_tag": _or_json(st.sampled_from(["text-generation", "image-classification"])),
-        "private": field_json,
-        "safetensors": field_json,
-        "transformersInfo": field_json,
-        "inferenceProviderMapping": field_json,
-        "evalResults": field_json,
-    })
+    known = st.fixed_dictionaries(
+        {},
+        optional={
+            "id": _or_json(st.sampled_from(CASINGS).map(lambda case: case(own_id)) | _spelled(own_id)),
+            "modelId": _or_json(_spelled(own_id)),
+            "author": _or_json(st.sampled_from(NAMESPACES)),
+            "tags": _or_json(st.lists(tag, max_size=8)),
+            "cardData": _or_json(card),
+            "card_data": _or_json(card),
+            "downloads": _or_json(st.integers(min_value=0) | st.sampled_from(SPECIAL_INTS)),
+            "likes": _or_json(st.integers(min_value=0) | st.sampled_from(SPECIAL_INTS)),
+            "gated": _or_json(st.sampled_from([True, False, "auto", "manual", ""])),
+            "createdAt": _or_json(dates),
+            "created_at": _or_json(dates),
+            "lastModified": _or_json(dates),
+            "spaces": _one_or_many(ids),
+            "siblings": _or_json(st.lists(_or_json(sibling), max_size=4)),
+            "config": _or_json(config),
+            "gguf": _or_json(st.fixed_dictionaries({"total": st.integers(0, 10**10)})),
+            "library_name": _or_json(st.sampled_from(["peft", "gguf", "mergekit", "mlx", "transformers"])),
+            "pipeline_tag": _or_json(st.sampled_from(["text-generation", "image-classification"])),
+            "private": field_json,
+            "safetensors": field_json,
+            "transformersInfo": field_json,
+            "inferenceProviderMapping": field_json,
+            "evalResults": field_json,
+        },
+    )
     extra = st.dictionaries(texts, field_json, max_size=3)
     return draw(st.tuples(extra, known).map(lambda t: {**t[0], **t[1]}))
 
@@ -204,7 +319,7 @@ def relation_tag_bases(data: Mapping[str, Any], model_id: str) -> set[str]:
     for tag in tags if isinstance(tags, list) else []:
         if not isinstance(tag, str) or not tag.startswith("base_model:"):
             continue
-        relation, sep, base = tag[len("base_model:"):].partition(":")
+        relation, sep, base = tag[len("base_model:") :].partition(":")
         parsed = parse_repo_id(base).id
         if sep and relation in TAG_RELATIONS and parsed is not None and id_key(parsed) != id_key(model_id):
             found.add(id_key(parsed))
@@ -324,8 +439,20 @@ def jsonl_files(draw: st.DrawFn) -> list[str]:
         hub_records().map(lambda r: _line(r, ascii_only)),
         hub_records().map(lambda r: _line(r, ascii_only)),
         json_values.map(lambda v: _line(v, ascii_only)),
-        st.sampled_from(["", "   ", "{not json", "[1, 2", '{"id": "a/b",}', "NaN", '{"id": "a/b", "likes": NaN}',
-                         '{"id": "o/big", "downloads": 1e400}', '{"id": "o/sur", "author": "\\ud800"}', "\x00"]),
+        st.sampled_from(
+            [
+                "",
+                "   ",
+                "{not json",
+                "[1, 2",
+                '{"id": "a/b",}',
+                "NaN",
+                '{"id": "a/b", "likes": NaN}',
+                '{"id": "o/big", "downloads": 1e400}',
+                '{"id": "o/sur", "author": "\\ud800"}',
+                "\x00",
+            ]
+        ),
     )
     lines = draw(st.lists(line, min_size=1, max_size=12))
     if draw(st.booleans()):
@@ -403,7 +530,7 @@ def test_cli_ingest_snapshot_never_shows_a_traceback(lines: list[str]) -> None:
 def _reported_lines(output: str, path: str) -> Iterator[str]:
     for text in output.splitlines():
         if text.startswith(f"skipped {path}:"):
-            yield text[len(f"skipped {path}:"):].split(":", 1)[0]
+            yield text[len(f"skipped {path}:") :].split(":", 1)[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -489,10 +616,15 @@ def test_regression_deeply_nested_line_is_ingested(tmp_path: Path) -> None:
 
 def test_regression_lone_surrogates_are_stored_replaced() -> None:
     # was: UnicodeEncodeError in SQLiteStore.write ("surrogates not allowed"), losing the whole batch
-    record = model_record_from_hub({
-        "id": "a/x", "author": "b\ud800", "tags": ["base_model:\ud800", "license:\udfff"],
-        "cardData": {"license_name": "n\udc00", "datasets": ["\ud800/x"]}, "pipeline_tag": "\ud800",
-    })
+    record = model_record_from_hub(
+        {
+            "id": "a/x",
+            "author": "b\ud800",
+            "tags": ["base_model:\ud800", "license:\udfff"],
+            "cardData": {"license_name": "n\udc00", "datasets": ["\ud800/x"]},
+            "pipeline_tag": "\ud800",
+        }
+    )
     assert (record.model.author, record.model.license, record.model.license_name) == ("b\ufffd", "\ufffd", "n\ufffd")
     assert {n.value for n in record.notes} == {"\ufffd", "\ufffd/x"}
     check_stored([record])
@@ -510,7 +642,9 @@ def test_regression_integers_beyond_64_bits_are_ignored() -> None:
 def test_regression_cli_ingests_a_file_with_a_huge_integer_and_a_surrogate(tmp_path: Path) -> None:
     # was: a traceback and every record of the batch lost
     path, db = tmp_path / "dump.jsonl", tmp_path / "g.db"
-    path.write_text('{"id": "a/ok"}\n{"id": "a/x", "downloads": 9223372036854775808}\n{"id": "a/y", "author": "\\ud800"}\n')
+    path.write_text(
+        '{"id": "a/ok"}\n{"id": "a/x", "downloads": 9223372036854775808}\n{"id": "a/y", "author": "\\ud800"}\n'
+    )
     result = runner.invoke(app, ["ingest", "snapshot", str(path), "--db", str(db)])
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     assert "Ingested 3 records" in result.output
@@ -531,8 +665,10 @@ def test_regression_model_id_is_used_when_id_is_unusable() -> None:
 def test_regression_json_orjson_refuses_but_the_rfc_allows_is_read(tmp_path: Path) -> None:
     # was: the whole record reported as invalid JSON (and lost) for one odd value, or a byte order mark
     path = tmp_path / "odd.jsonl"
-    path.write_bytes(b'\xef\xbb\xbf{"id": "a/bom"}\n{"id": "a/big", "downloads": 1e400}\n{"id": "a/sur", "author": "\\ud800"}\n'
-                     b'{"id": "a/lat", "author": "caf\xe9"}\n{"id": "a/nan", "likes": NaN}\n')
+    path.write_bytes(
+        b'\xef\xbb\xbf{"id": "a/bom"}\n{"id": "a/big", "downloads": 1e400}\n{"id": "a/sur", "author": "\\ud800"}\n'
+        b'{"id": "a/lat", "author": "caf\xe9"}\n{"id": "a/nan", "likes": NaN}\n'
+    )
     items = list(read_jsonl(path))
     assert [type(i) for i in items] == [RawRecord, RawRecord, RawRecord, RawRecord, BadLine]
     assert [i.data["id"] for i in items[:4]] == ["a/bom", "a/big", "a/sur", "a/lat"]  # type: ignore[union-attr]
@@ -550,7 +686,9 @@ def test_regression_parquet_json_column_nested_too_deep_is_a_bad_row(tmp_path: P
     from graphsc.sources.parquet import read_parquet
 
     path = tmp_path / "deep.parquet"
-    pq.write_table(pa.table({"id": ["a/x", "a/y"], "cardData": ["[" * 100_000 + "]" * 100_000, '{"license": "mit"}']}), path)
+    pq.write_table(
+        pa.table({"id": ["a/x", "a/y"], "cardData": ["[" * 100_000 + "]" * 100_000, '{"license": "mit"}']}), path
+    )
     first, second = read_parquet(path)
     assert isinstance(first, BadLine) and first.line == 1 and "JSON column" in first.reason
     assert isinstance(second, RawRecord) and second.data["cardData"] == {"license": "mit"}

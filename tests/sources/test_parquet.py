@@ -19,7 +19,9 @@ def write_parquet(records: list[dict], path: Path) -> None:
     pq.write_table(pa.table(table), path, row_group_size=50)
 
 
-def test_parquet_rows_give_the_same_graph_as_jsonl(tmp_path: Path, family_files: list[Path], family_records: list[dict], store) -> None:
+def test_parquet_rows_give_the_same_graph_as_jsonl(
+    tmp_path: Path, family_files: list[Path], family_records: list[dict], store
+) -> None:
     path = tmp_path / "models.parquet"
     write_parquet(family_records, path)
     items = list(read_snapshot(path))

@@ -20,7 +20,6 @@ from graphsc.sources.repo_license import normalize_repo_license
 from graphsc.store.sqlite import SQLiteStore
 
 
-
 def expected_counts(mapping: Path, licenses: Path) -> dict[str, int]:
     """The counts straight from the files: repos from the URL path, models after legacy renames."""
     with open(mapping, newline="", encoding="utf-8") as f:
@@ -48,8 +47,14 @@ def test_bundled_files_import_with_counts_from_the_files(store: SQLiteStore, tmp
     licenses.write_bytes(gzip.decompress(samples.peatmoss_licenses_file().read_bytes()))
     want = expected_counts(mapping, licenses)
     report = ingest_peatmoss(store, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
-    got = {"rows": report.rows, "usages": report.usages, "repos": report.repos, "models": report.models,
-           "licensed_repos": report.licensed_repos, "legacy": len(report.legacy_resolved)}
+    got = {
+        "rows": report.rows,
+        "usages": report.usages,
+        "repos": report.repos,
+        "models": report.models,
+        "licensed_repos": report.licensed_repos,
+        "legacy": len(report.legacy_resolved),
+    }
     assert got == want
     assert report.legacy_unresolved == [] and report.skipped == 0
     counts = store.counts()
@@ -69,13 +74,21 @@ def write_mapping(path: Path, rows: list[list[str]]) -> Path:
 
 
 def test_legacy_ids_licenses_and_stub_license(store: SQLiteStore, tmp_path: Path) -> None:
-    mapping = write_mapping(tmp_path / "m.csv", [
-        ["github.com/a/one", "gpt2", "https://huggingface.co/gpt2", "mit"],
-        ["https://github.com/b/two", "gpt2", "https://huggingface.co/gpt2", "mit"],
-        ["github.com/b/two", "made-up-legacy-model", "https://huggingface.co/made-up-legacy-model", "other"],
-        ["github.com/c/three", "bigcode/santacoder", "https://huggingface.co/bigcode/santacoder", "bigcode-openrail-m"],
-        ["gitlab.com/d/four", "gpt2", "https://huggingface.co/gpt2", "mit"],
-    ])
+    mapping = write_mapping(
+        tmp_path / "m.csv",
+        [
+            ["github.com/a/one", "gpt2", "https://huggingface.co/gpt2", "mit"],
+            ["https://github.com/b/two", "gpt2", "https://huggingface.co/gpt2", "mit"],
+            ["github.com/b/two", "made-up-legacy-model", "https://huggingface.co/made-up-legacy-model", "other"],
+            [
+                "github.com/c/three",
+                "bigcode/santacoder",
+                "https://huggingface.co/bigcode/santacoder",
+                "bigcode-openrail-m",
+            ],
+            ["gitlab.com/d/four", "gpt2", "https://huggingface.co/gpt2", "mit"],
+        ],
+    )
     licenses = tmp_path / "l.json"
     licenses.write_text(json.dumps({"a/one": ["bsd-new", "mit"], "b/two": None, "c/three": ["gpl-3.0-plus"]}))
     report = ingest_peatmoss(store, mapping, licenses)
@@ -83,8 +96,11 @@ def test_legacy_ids_licenses_and_stub_license(store: SQLiteStore, tmp_path: Path
     assert report.legacy_unresolved == ["made-up-legacy-model"]
     assert report.skipped == 1 and "gitlab.com" in report.problems[0].reason
     uses = {(u.user, u.model): u for u in store.uses_of(["openai-community/gpt2", "made-up-legacy-model"])}
-    assert set(uses) == {("a/one", "openai-community/gpt2"), ("b/two", "openai-community/gpt2"),
-                         ("b/two", "made-up-legacy-model")}
+    assert set(uses) == {
+        ("a/one", "openai-community/gpt2"),
+        ("b/two", "openai-community/gpt2"),
+        ("b/two", "made-up-legacy-model"),
+    }
     assert uses[("a/one", "openai-community/gpt2")].evidence == "PeaTMOSS mapping (as gpt2)"
     assert uses[("a/one", "openai-community/gpt2")].source == SOURCE
     repos = {r.id: r for batch in store.iter_repos() for r in batch}
@@ -96,12 +112,22 @@ def test_legacy_ids_licenses_and_stub_license(store: SQLiteStore, tmp_path: Path
 
 def test_declared_license_never_overwrites_a_fetched_model(store: SQLiteStore, tmp_path: Path) -> None:
     record = tmp_path / "hub.jsonl"
-    record.write_text(json.dumps({"id": "bigcode/santacoder", "cardData": {"license": "bigcode-openrail-m-v2"},
-                                  "downloads": 5}) + "\n")
+    record.write_text(
+        json.dumps({"id": "bigcode/santacoder", "cardData": {"license": "bigcode-openrail-m-v2"}, "downloads": 5})
+        + "\n"
+    )
     ingest_snapshot(store, [str(record)])
-    mapping = write_mapping(tmp_path / "m.csv", [
-        ["github.com/c/three", "bigcode/santacoder", "https://huggingface.co/bigcode/santacoder", "bigcode-openrail-m"],
-    ])
+    mapping = write_mapping(
+        tmp_path / "m.csv",
+        [
+            [
+                "github.com/c/three",
+                "bigcode/santacoder",
+                "https://huggingface.co/bigcode/santacoder",
+                "bigcode-openrail-m",
+            ],
+        ],
+    )
     report = ingest_peatmoss(store, mapping)
     model = store.models(["bigcode/santacoder"])["bigcode/santacoder"]
     assert model.fetched and model.license == "bigcode-openrail-m-v2" and model.downloads == 5
@@ -139,19 +165,49 @@ def build_peatmoss_db(path: Path) -> Path:
     """A tiny database to the PeaTMOSS schema (PurdueDualityLab/PeaTMOSS-Artifact PeaTMOSS.sql)."""
     db = sqlite3.connect(path)
     db.executescript(PEATMOSS_SCHEMA)
-    db.executemany("INSERT INTO model_hub VALUES (?, ?, ?)", [(1, "Hugging Face", "https://huggingface.co/"),
-                                                             (2, "PyTorch Hub", "https://pytorch.org/hub/")])
+    db.executemany(
+        "INSERT INTO model_hub VALUES (?, ?, ?)",
+        [(1, "Hugging Face", "https://huggingface.co/"), (2, "PyTorch Hub", "https://pytorch.org/hub/")],
+    )
     db.executemany("INSERT INTO license VALUES (?, ?)", [(1, "apache-2.0"), (2, "mit")])
-    db.executemany("INSERT INTO reuse_repository VALUES (?, ?, ?, ?)", [
-        (1, "alice", "nlp-app", "https://github.com/alice/nlp-app"),
-        (2, "bob", "vision", "https://github.com/bob/vision"),
-        (3, None, None, "https://github.com/carol/no-owner-columns"),
-    ])
-    db.executemany("INSERT INTO model VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-        (1, "bert-base-uncased", 1, "s", "https://huggingface.co/bert-base-uncased", 10, 1, 0, None, None),
-        (2, "facebook/detr-resnet-50", 1, "s", "https://huggingface.co/facebook/detr-resnet-50", 5, 1, 0, None, None),
-        (3, "pytorch/vision/resnet50", 2, "s", "https://pytorch.org/hub/pytorch_vision_resnet/", 5, 1, 0, None, None),
-    ])
+    db.executemany(
+        "INSERT INTO reuse_repository VALUES (?, ?, ?, ?)",
+        [
+            (1, "alice", "nlp-app", "https://github.com/alice/nlp-app"),
+            (2, "bob", "vision", "https://github.com/bob/vision"),
+            (3, None, None, "https://github.com/carol/no-owner-columns"),
+        ],
+    )
+    db.executemany(
+        "INSERT INTO model VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (1, "bert-base-uncased", 1, "s", "https://huggingface.co/bert-base-uncased", 10, 1, 0, None, None),
+            (
+                2,
+                "facebook/detr-resnet-50",
+                1,
+                "s",
+                "https://huggingface.co/facebook/detr-resnet-50",
+                5,
+                1,
+                0,
+                None,
+                None,
+            ),
+            (
+                3,
+                "pytorch/vision/resnet50",
+                2,
+                "s",
+                "https://pytorch.org/hub/pytorch_vision_resnet/",
+                5,
+                1,
+                0,
+                None,
+                None,
+            ),
+        ],
+    )
     db.executemany("INSERT INTO model_to_license VALUES (?, ?)", [(1, 1), (2, 1), (2, 2)])
     db.executemany("INSERT INTO model_to_reuse_repository VALUES (?, ?)", [(1, 1), (2, 1), (2, 2), (3, 2), (1, 3)])
     db.execute("INSERT INTO reuse_file VALUES (1, 'src/classify.py', 1, 1)")
@@ -167,9 +223,13 @@ def test_peatmoss_database(store: SQLiteStore, tmp_path: Path) -> None:
     report = ingest_peatmoss(store, None, licenses, database)
     assert report.usages == 4 and report.repos == 3 and report.models == 2 and report.licensed_repos == 1
     assert report.skipped == 1 and "not a Hugging Face model" in report.problems[0].reason
-    uses = {(u.user, u.model): u.evidence for u in store.uses_of(["google-bert/bert-base-uncased", "facebook/detr-resnet-50"])}
+    uses = {
+        (u.user, u.model): u.evidence
+        for u in store.uses_of(["google-bert/bert-base-uncased", "facebook/detr-resnet-50"])
+    }
     assert uses[("alice/nlp-app", "google-bert/bert-base-uncased")] == (
-        "PeaTMOSS database reuse_file src/classify.py (as bert-base-uncased)")
+        "PeaTMOSS database reuse_file src/classify.py (as bert-base-uncased)"
+    )
     assert ("carol/no-owner-columns", "google-bert/bert-base-uncased") in uses
     # a model with two licenses in model_to_license: both apply, like a card's license list
     assert store.models(["facebook/detr-resnet-50"])["facebook/detr-resnet-50"].license == "apache-2.0 AND mit"
@@ -201,6 +261,12 @@ def test_small_helpers() -> None:
 def test_repository_names_outside_githubs_rules_are_not_repositories() -> None:
     # found by a tester: ESC, U+202E or markup in a mapping's repository URL was stored as a repository id
     assert repo_id_from_url("https://github.com/some-org/my.repo_1") == "some-org/my.repo_1"
-    for url in ("github.com/a\x1b[2J/b", "github.com/a/[b]c", "github.com/a/b\u202ec", "github.com/-a/b",
-                "github.com/a/..", "github.com/" + "a" * 40 + "/b"):
+    for url in (
+        "github.com/a\x1b[2J/b",
+        "github.com/a/[b]c",
+        "github.com/a/b\u202ec",
+        "github.com/-a/b",
+        "github.com/a/..",
+        "github.com/" + "a" * 40 + "/b",
+    ):
         assert repo_id_from_url(url) is None, url

@@ -11,7 +11,7 @@ from graphsc.sources.repo_license import normalize_repo_license
 
 
 def test_every_bundled_scancode_key_gets_the_tables_canonical_id_and_stays_raw() -> None:
-    found = json.loads(gzip.open(samples.peatmoss_licenses_file()).read())
+    found = json.loads(gzip.decompress(samples.peatmoss_licenses_file().read_bytes()))
     keys = sorted({k for ks in found.values() for k in ks or ()})
     assert keys
     for key in keys:
@@ -22,4 +22,6 @@ def test_every_bundled_scancode_key_gets_the_tables_canonical_id_and_stays_raw()
 
 def test_several_values_join_with_and_after_dropping_duplicates() -> None:
     assert normalize_repo_license(["bsd-new", "BSD-3-Clause", "mit"]) == (
-        "bsd-3-clause AND mit", "bsd-new AND BSD-3-Clause AND mit")
+        "bsd-3-clause AND mit",
+        "bsd-new AND BSD-3-Clause AND mit",
+    )

@@ -8,6 +8,7 @@ holds nodes that are not graphsc's. Without a reachable Neo4j the tests are skip
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -22,8 +23,8 @@ from neo4j import GraphDatabase
 
 from graphsc.store.base import GraphStore
 from graphsc.store.neo4j import Neo4jStore
-from graphsc.store.sqlite import SQLiteStore
 from graphsc.store.neo4j_cypher import ALIAS_LABEL, NODE_LABELS, NOTE_LABEL, STATE_LABEL
+from graphsc.store.sqlite import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[2]
 OUR_LABELS = [*NODE_LABELS, STATE_LABEL, ALIAS_LABEL, NOTE_LABEL]
@@ -34,7 +35,7 @@ def _reachable(uri: str) -> bool:
         with GraphDatabase.driver(uri, auth=None, connection_timeout=3, connection_acquisition_timeout=5) as driver:
             driver.verify_connectivity()
         return True
-    except Exception:  # any failure means "not usable": the caller decides whether to start, skip or fail
+    except Exception:  # noqa: BLE001 - any failure means "not usable": the caller decides whether to start, skip or fail
         return False
 
 
@@ -72,11 +73,14 @@ def wipe(uri: str) -> None:
     """Delete every node, after checking they are all graphsc's."""
     with GraphDatabase.driver(uri, auth=None) as driver:
         foreign = driver.execute_query(
-            "MATCH (n) WHERE none(l IN labels(n) WHERE l IN $ours) RETURN count(n) AS n", ours=OUR_LABELS,
+            "MATCH (n) WHERE none(l IN labels(n) WHERE l IN $ours) RETURN count(n) AS n",
+            ours=OUR_LABELS,
         ).records[0]["n"]
         if foreign:
-            pytest.fail(f"{uri} holds {foreign} nodes that are not graphsc's; point GRAPHSC_TEST_NEO4J_URI at a "
-                        "test server", pytrace=False)
+            pytest.fail(
+                f"{uri} holds {foreign} nodes that are not graphsc's; point GRAPHSC_TEST_NEO4J_URI at a test server",
+                pytrace=False,
+            )
         with driver.session() as session:
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
@@ -150,10 +154,8 @@ class TcpProxy:
             pass
         finally:
             for sock in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         """Drop every open connection and refuse new ones."""
@@ -161,10 +163,8 @@ class TcpProxy:
         with self._lock:
             sockets, self._sockets = self._sockets, []
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def restore(self) -> None:

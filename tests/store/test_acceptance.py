@@ -65,10 +65,17 @@ class Reference:
 
     def counts(self) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
         """Nodes by label, edges by type, DERIVED_FROM by relation."""
-        nodes = {"Model": len(self.models), "Dataset": len({e.dataset for e in self.trained}), "Repo": 0,
-                 "Space": len({u.user for u in self.uses if u.user_kind == "space"})}
-        edges = {"DERIVED_FROM": len(self.edges), "TRAINED_ON": len({(e.model, e.dataset) for e in self.trained}),
-                 "USES": len({(u.user_kind, u.user, u.model) for u in self.uses})}
+        nodes = {
+            "Model": len(self.models),
+            "Dataset": len({e.dataset for e in self.trained}),
+            "Repo": 0,
+            "Space": len({u.user for u in self.uses if u.user_kind == "space"}),
+        }
+        edges = {
+            "DERIVED_FROM": len(self.edges),
+            "TRAINED_ON": len({(e.model, e.dataset) for e in self.trained}),
+            "USES": len({(u.user_kind, u.user, u.model) for u in self.uses}),
+        }
         return nodes, edges, dict(sorted(Counter(e.relation for e in self.edges.values()).items()))
 
     @cached_property

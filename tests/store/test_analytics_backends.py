@@ -19,7 +19,9 @@ pytestmark = pytest.mark.neo4j
 runner = CliRunner()
 R1 = "deepseek-ai/DeepSeek-R1"
 COMMANDS = [
-    ["stats"], ["families", "--top", "5"], ["impact", R1],
+    ["stats"],
+    ["families", "--top", "5"],
+    ["impact", R1],
     *(["rank", "--by", by, "--top", "15"] for by in ("reach", "pagerank", "betweenness", "downloads", "exposure")),
 ]
 
@@ -32,7 +34,10 @@ def run_json(args: list[str], store_args: list[str]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:3]))
 def test_analytics_commands_agree(
-    args: list[str], families_store: SQLiteStore, neo4j_families: Neo4jStore, monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    families_store: SQLiteStore,
+    neo4j_families: Neo4jStore,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NEO4J_URI", neo4j_families.uri)
     embedded = run_json(args, ["--store", "embedded", "--db", str(families_store.path)])
@@ -52,7 +57,9 @@ def test_metrics_rows_agree_and_are_written(families_store: SQLiteStore, neo4j_f
         props = stored[row.model_id]
         assert props["generation"] == row.generation and props["in_cycle"] is row.in_cycle
         assert props.get("pagerank") == row.pagerank and props["family"] == row.family
-        assert [props[f"derivatives_{r}"] for r in RELATIONS] == [row.derivatives_by_relation.get(r, 0) for r in RELATIONS]
+        assert [props[f"derivatives_{r}"] for r in RELATIONS] == [
+            row.derivatives_by_relation.get(r, 0) for r in RELATIONS
+        ]
 
 
 def test_model_fields_agree(families_store: SQLiteStore, neo4j_families: Neo4jStore) -> None:

@@ -26,16 +26,27 @@ ROOTS = ("deepseek-ai/DeepSeek-R1", "mistralai/Mistral-Small-24B-Base-2501")
 # Constructed license cases (the bundled families are all MIT / Apache-2.0): restrictive bases, permissive children;
 # and merges (the bundled families have none: the Hub tags every model in them as a finetune).
 LICENSE_CASES = GraphBatch(
-    models=[Model("meta-llama/Llama-3.1-8B", license="llama3.1"), Model("x/llama-ft", license="mit"),
-            Model("x/llama-ft-gguf", license="apache-2.0"), Model("x/llama-ft-nc", license="cc-by-nc-4.0"),
-            Model("x/nc-base", license="cc-by-nc-4.0"), Model("x/nc-child", license="Apache-2.0"),
-            Model("x/merge-a", license="mit"), Model("x/merge-b", license="apache-2.0")],
-    derived_from=[DerivedFrom("x/llama-ft", "meta-llama/Llama-3.1-8B", "finetune", "card"),
-                  DerivedFrom("x/llama-ft-gguf", "x/llama-ft", "quantized", "card"),
-                  DerivedFrom("x/llama-ft-nc", "meta-llama/Llama-3.1-8B", "finetune", "card"),
-                  DerivedFrom("x/nc-child", "x/nc-base", "adapter", "card"),
-                  *(DerivedFrom(child, base, "merge", "hub-tag") for child in ("x/merge-a", "x/merge-b")
-                    for base in ("deepseek-ai/DeepSeek-R1", "mistralai/Mistral-Small-24B-Base-2501"))],
+    models=[
+        Model("meta-llama/Llama-3.1-8B", license="llama3.1"),
+        Model("x/llama-ft", license="mit"),
+        Model("x/llama-ft-gguf", license="apache-2.0"),
+        Model("x/llama-ft-nc", license="cc-by-nc-4.0"),
+        Model("x/nc-base", license="cc-by-nc-4.0"),
+        Model("x/nc-child", license="Apache-2.0"),
+        Model("x/merge-a", license="mit"),
+        Model("x/merge-b", license="apache-2.0"),
+    ],
+    derived_from=[
+        DerivedFrom("x/llama-ft", "meta-llama/Llama-3.1-8B", "finetune", "card"),
+        DerivedFrom("x/llama-ft-gguf", "x/llama-ft", "quantized", "card"),
+        DerivedFrom("x/llama-ft-nc", "meta-llama/Llama-3.1-8B", "finetune", "card"),
+        DerivedFrom("x/nc-child", "x/nc-base", "adapter", "card"),
+        *(
+            DerivedFrom(child, base, "merge", "hub-tag")
+            for child in ("x/merge-a", "x/merge-b")
+            for base in ("deepseek-ai/DeepSeek-R1", "mistralai/Mistral-Small-24B-Base-2501")
+        ),
+    ],
 )
 
 
@@ -81,14 +92,17 @@ def check_schema(both: Both) -> None:
 def check_counts(both: Both) -> None:
     counts = both.embedded.counts()
     assert {(r["kind"], r["name"]): r["count"] for r in both.run("counts")} == {
-        **{("node", k): v for k, v in counts.nodes.items()}, **{("edge", k): v for k, v in counts.edges.items()}}
+        **{("node", k): v for k, v in counts.nodes.items()},
+        **{("edge", k): v for k, v in counts.edges.items()},
+    }
 
 
 def check_ancestors(both: Both) -> None:
     for model_id in model_ids(both.embedded)[::7]:
         rows = both.run("ancestors", id=model_id)
         assert {(r["child"], r["relation"], r["base"], r["source"]) for r in rows} == {
-            (e.child, e.relation, e.base, e.source) for e in both.embedded.lineage_edges(model_id, "up")}
+            (e.child, e.relation, e.base, e.source) for e in both.embedded.lineage_edges(model_id, "up")
+        }
 
 
 def check_descendants(both: Both) -> None:
@@ -100,14 +114,20 @@ def check_descendants(both: Both) -> None:
             rows = both.run("descendants", id=root, max_depth=max_depth)
             assert {r["model"]: r["depth"] for r in rows} == depth and len(rows) == len(depth)
             for r in rows:
-                assert edges[(r["model"], r["base"])] == r["relation"] and (r["base"] == root or depth[r["base"]] == r["depth"] - 1)
+                assert edges[(r["model"], r["base"])] == r["relation"] and (
+                    r["base"] == root or depth[r["base"]] == r["depth"] - 1
+                )
 
 
 def check_roots_and_generation(both: Both) -> None:
     for model_id in model_ids(both.embedded)[::5]:
         lineage = compute_lineage(both.embedded, model_id, "up")
         [row] = both.run("roots_and_generation", id=model_id)
-        assert (row["model"], row["generation"], sorted(row["roots"])) == (model_id, lineage.generation, list(lineage.roots))
+        assert (row["model"], row["generation"], sorted(row["roots"])) == (
+            model_id,
+            lineage.generation,
+            list(lineage.roots),
+        )
 
 
 def _roots_with_children(store: SQLiteStore) -> set[str]:
@@ -154,7 +174,7 @@ def check_trained_on(both: Both) -> None:
     for page in both.embedded.iter_trained_on():
         for e in page:
             by_dataset[e.dataset].add((e.model, e.source))
-    for dataset in sorted(by_dataset, key=lambda d: -len(by_dataset[d]))[:5] + ["no/such-dataset"]:
+    for dataset in [*sorted(by_dataset, key=lambda d: -len(by_dataset[d]))[:5], "no/such-dataset"]:
         rows = both.run("trained_on", "csv", dataset=dataset)
         assert {(r["model"], r["source"]) for r in rows} == by_dataset.get(dataset, set())
 
@@ -170,8 +190,10 @@ def check_users_of_model(both: Both) -> None:
 def check_license_conflicts(both: Both) -> None:
     rows = both.run("license_conflicts", limit=100)
     assert {(r["model"], r["base"]) for r in rows} == {
-        ("x/llama-ft", "meta-llama/Llama-3.1-8B"), ("x/llama-ft-gguf", "meta-llama/Llama-3.1-8B"),
-        ("x/nc-child", "x/nc-base")}
+        ("x/llama-ft", "meta-llama/Llama-3.1-8B"),
+        ("x/llama-ft-gguf", "meta-llama/Llama-3.1-8B"),
+        ("x/nc-child", "x/nc-base"),
+    }
 
 
 CHECKS: dict[str, Callable[[Both], None]] = {

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from graphsc.cli import app
-from graphsc.neo4j_push import STATE_PREFIX, push
 from graphsc.ingest.peatmoss import ingest_peatmoss
+from graphsc.neo4j_push import STATE_PREFIX, push
 from graphsc.records import DerivedFrom, GraphBatch, Model, TrainedOn, Uses
 from graphsc.samples import peatmoss_licenses_file, peatmoss_mapping_file
 from graphsc.store.base import GraphStore
@@ -21,19 +21,31 @@ LATER = "2999-01-01T00:00:00Z"
 
 
 def everything(store: GraphStore) -> dict[str, set[Any]]:
-    readers = ("iter_models", "iter_datasets", "iter_repos", "iter_spaces", "iter_derived_from", "iter_trained_on",
-               "iter_uses", "iter_notes", "iter_aliases")
+    readers = (
+        "iter_models",
+        "iter_datasets",
+        "iter_repos",
+        "iter_spaces",
+        "iter_derived_from",
+        "iter_trained_on",
+        "iter_uses",
+        "iter_notes",
+        "iter_aliases",
+    )
     return {r: {row for page in getattr(store, r)() for row in page} for r in readers}
 
 
 def test_full_push_copies_everything_and_a_repush_changes_nothing(
-    families_store: SQLiteStore, neo4j_store: Neo4jStore,
+    families_store: SQLiteStore,
+    neo4j_store: Neo4jStore,
 ) -> None:
     ingest_peatmoss(families_store, peatmoss_mapping_file(), peatmoss_licenses_file())
     counts = families_store.counts()
     report = push(families_store, neo4j_store, batch_size=3_000)
-    bookkeeping = {"IdNote": sum(map(len, families_store.iter_notes())),
-                   "ModelAlias": sum(map(len, families_store.iter_aliases()))}
+    bookkeeping = {
+        "IdNote": sum(map(len, families_store.iter_notes())),
+        "ModelAlias": sum(map(len, families_store.iter_aliases())),
+    }
     assert report.nodes == {**counts.nodes, **bookkeeping} and report.edges == counts.edges
     assert neo4j_store.counts() == counts
     assert everything(neo4j_store) == everything(families_store)
@@ -47,14 +59,21 @@ def test_since_last_sends_only_what_changed(families_store: SQLiteStore, neo4j_s
     push(families_store, neo4j_store)
     unchanged = push(families_store, neo4j_store, since_last=True)  # only rows stamped at the watermark
     assert unchanged.since is not None
-    families_store.write(GraphBatch(
-        models=[Model("new/ft", license="mit", fetched_at=LATER), Model("new/gguf", fetched_at=LATER),
-                Model("deepseek-ai/DeepSeek-R1", license="mit", downloads=1, fetched_at=LATER)],
-        derived_from=[DerivedFrom("new/ft", "deepseek-ai/DeepSeek-R1", "finetune", "card", LATER),
-                      DerivedFrom("new/gguf", "new/ft", "quantized", "hub-tag", LATER)],
-        trained_on=[TrainedOn("new/ft", "new/data", "card", LATER)],
-        uses=[Uses("gh/new", "repo", "new/gguf", "github-code-search", "app.py:1", LATER)],
-    ))
+    families_store.write(
+        GraphBatch(
+            models=[
+                Model("new/ft", license="mit", fetched_at=LATER),
+                Model("new/gguf", fetched_at=LATER),
+                Model("deepseek-ai/DeepSeek-R1", license="mit", downloads=1, fetched_at=LATER),
+            ],
+            derived_from=[
+                DerivedFrom("new/ft", "deepseek-ai/DeepSeek-R1", "finetune", "card", LATER),
+                DerivedFrom("new/gguf", "new/ft", "quantized", "hub-tag", LATER),
+            ],
+            trained_on=[TrainedOn("new/ft", "new/data", "card", LATER)],
+            uses=[Uses("gh/new", "repo", "new/gguf", "github-code-search", "app.py:1", LATER)],
+        )
+    )
     report = push(families_store, neo4j_store, since_last=True)
     assert report.watermark == LATER and report.since == unchanged.watermark
     # the new rows, and again those stamped exactly at the previous watermark (the families' ingestion)
@@ -68,8 +87,7 @@ def test_since_last_sends_only_what_changed(families_store: SQLiteStore, neo4j_s
     assert everything(neo4j_store) == everything(families_store)
     assert neo4j_store.counts() == families_store.counts()
     last = push(families_store, neo4j_store, since_last=True)
-    assert (last.since, last.nodes["Model"], last.edges) == (
-        LATER, 3, {"DERIVED_FROM": 2, "TRAINED_ON": 1, "USES": 1})
+    assert (last.since, last.nodes["Model"], last.edges) == (LATER, 3, {"DERIVED_FROM": 2, "TRAINED_ON": 1, "USES": 1})
 
 
 def stamped_at(store: GraphStore, reader: str, stamp: str | None) -> int:
@@ -77,7 +95,9 @@ def stamped_at(store: GraphStore, reader: str, stamp: str | None) -> int:
 
 
 def test_push_command_prints_a_summary(
-    families_store: SQLiteStore, neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch,
+    families_store: SQLiteStore,
+    neo4j_store: Neo4jStore,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NEO4J_URI", neo4j_store.uri)
     result = CliRunner().invoke(app, ["neo4j", "push", "--db", str(families_store.path), "--batch-size", "100"])

@@ -18,8 +18,9 @@ from graphsc.store.neo4j import Neo4jStore
 pytestmark = pytest.mark.neo4j
 
 
-def batch(models: list[Model], edges: list[DerivedFrom] = (), trained: list[TrainedOn] = (),
-          uses: list[Uses] = ()) -> GraphBatch:
+def batch(
+    models: list[Model], edges: list[DerivedFrom] = (), trained: list[TrainedOn] = (), uses: list[Uses] = ()
+) -> GraphBatch:
     return GraphBatch(models=list(models), derived_from=list(edges), trained_on=list(trained), uses=list(uses))
 
 
@@ -28,10 +29,20 @@ def flat(pages: object) -> list:
 
 
 FULL = Model(
-    "org/full", author="org", license="llama2", license_name="llama2", license_link="https://x/LICENSE",
-    pipeline_tag="text-generation", library_name="transformers", downloads=12_345_678_901, likes=0,
-    created_at="2024-01-02T03:04:05.000Z", last_modified="2025-01-01T00:00:00.000Z", gated="manual",
-    fetched=True, fetched_at="2026-01-01T00:00:00Z",
+    "org/full",
+    author="org",
+    license="llama2",
+    license_name="llama2",
+    license_link="https://x/LICENSE",
+    pipeline_tag="text-generation",
+    library_name="transformers",
+    downloads=12_345_678_901,
+    likes=0,
+    created_at="2024-01-02T03:04:05.000Z",
+    last_modified="2025-01-01T00:00:00.000Z",
+    gated="manual",
+    fetched=True,
+    fetched_at="2026-01-01T00:00:00Z",
 )
 SPARSE = Model("bare-name", gated=None, downloads=None)
 
@@ -42,14 +53,28 @@ def test_store_satisfies_the_protocol(neo4j_store: Neo4jStore) -> None:
 
 
 def test_records_round_trip_exactly(neo4j_store: Neo4jStore) -> None:
-    repos = [Repo("gh/a", "mit", "MIT License", 10, True, "2025-01-01", "t"), Repo("gh/b", archived=False), Repo("gh/c")]
+    repos = [
+        Repo("gh/a", "mit", "MIT License", 10, True, "2025-01-01", "t"),
+        Repo("gh/b", archived=False),
+        Repo("gh/c"),
+    ]
     edges = [DerivedFrom("org/full", "bare-name", "quantized", "hub-tag", "t1")]
     trained = [TrainedOn("org/full", "d/set", "card", "t2")]
-    uses = [Uses("gh/a", "repo", "org/full", "peatmoss", "src/app.py", "t3"), Uses("s/x", "space", "org/full", "hub-spaces")]
-    neo4j_store.write(GraphBatch(
-        models=[FULL, SPARSE], datasets=[Dataset("d/set", "cc-by-4.0")], repos=repos, spaces=[Space("s/x", "mit")],
-        derived_from=edges, trained_on=trained, uses=uses,
-    ))
+    uses = [
+        Uses("gh/a", "repo", "org/full", "peatmoss", "src/app.py", "t3"),
+        Uses("s/x", "space", "org/full", "hub-spaces"),
+    ]
+    neo4j_store.write(
+        GraphBatch(
+            models=[FULL, SPARSE],
+            datasets=[Dataset("d/set", "cc-by-4.0")],
+            repos=repos,
+            spaces=[Space("s/x", "mit")],
+            derived_from=edges,
+            trained_on=trained,
+            uses=uses,
+        )
+    )
     assert neo4j_store.models(["org/full", "bare-name", "missing"]) == {"org/full": FULL, "bare-name": SPARSE}
     assert flat(neo4j_store.iter_models()) == [SPARSE, FULL]
     assert flat(neo4j_store.iter_repos()) == repos
@@ -89,10 +114,14 @@ def test_stub_never_overwrites_fetched_model(neo4j_store: Neo4jStore) -> None:
 
 
 def test_edge_endpoints_become_stubs(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(batch(
-        [Model("o/child")], [DerivedFrom("o/child", "x/base", "finetune", "inferred")],
-        [TrainedOn("o/child", "d/x", "card")], [Uses("gh/r", "repo", "y/used", "peatmoss")],
-    ))
+    neo4j_store.write(
+        batch(
+            [Model("o/child")],
+            [DerivedFrom("o/child", "x/base", "finetune", "inferred")],
+            [TrainedOn("o/child", "d/x", "card")],
+            [Uses("gh/r", "repo", "y/used", "peatmoss")],
+        )
+    )
     assert neo4j_store.models(["x/base"])["x/base"] == Model("x/base", author="x", fetched=False)
     counts = neo4j_store.counts()
     assert counts.unfetched_models == 2
@@ -107,14 +136,22 @@ def test_fetching_a_stub_fills_it_in(neo4j_store: Neo4jStore) -> None:
 
 
 def test_refetched_model_replaces_its_outgoing_hub_edges(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(batch(
-        [Model("o/c")], [DerivedFrom("o/c", "o/old", "finetune", "inferred")],
-        [TrainedOn("o/c", "d/old", "card")],
-        [Uses("s/old", "space", "o/c", "hub-spaces"), Uses("gh/repo", "repo", "o/c", "peatmoss")],
-    ))
-    neo4j_store.write(batch(
-        [Model("o/c")], [DerivedFrom("o/c", "o/new", "adapter", "hub-tag")], [], [Uses("s/new", "space", "o/c", "hub-spaces")],
-    ))
+    neo4j_store.write(
+        batch(
+            [Model("o/c")],
+            [DerivedFrom("o/c", "o/old", "finetune", "inferred")],
+            [TrainedOn("o/c", "d/old", "card")],
+            [Uses("s/old", "space", "o/c", "hub-spaces"), Uses("gh/repo", "repo", "o/c", "peatmoss")],
+        )
+    )
+    neo4j_store.write(
+        batch(
+            [Model("o/c")],
+            [DerivedFrom("o/c", "o/new", "adapter", "hub-tag")],
+            [],
+            [Uses("s/new", "space", "o/c", "hub-spaces")],
+        )
+    )
     assert [(e.base, e.relation) for e in neo4j_store.lineage_edges("o/c", "up")] == [("o/new", "adapter")]
     assert neo4j_store.trained_on(["o/c"]) == []
     assert sorted(u.user for u in neo4j_store.uses_of(["o/c"])) == ["gh/repo", "s/new"]
@@ -127,11 +164,17 @@ def test_an_edge_written_twice_is_one_edge_with_the_last_properties(neo4j_store:
 
 
 def test_lineage_edges_terminate_on_cycles(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(batch(
-        [Model("a"), Model("b"), Model("c"), Model("s")],
-        [DerivedFrom("a", "b", "finetune", "inferred"), DerivedFrom("b", "a", "finetune", "inferred"),
-         DerivedFrom("c", "a", "adapter", "card"), DerivedFrom("s", "s", "finetune", "inferred")],
-    ))
+    neo4j_store.write(
+        batch(
+            [Model("a"), Model("b"), Model("c"), Model("s")],
+            [
+                DerivedFrom("a", "b", "finetune", "inferred"),
+                DerivedFrom("b", "a", "finetune", "inferred"),
+                DerivedFrom("c", "a", "adapter", "card"),
+                DerivedFrom("s", "s", "finetune", "inferred"),
+            ],
+        )
+    )
     up = {(e.child, e.base) for e in neo4j_store.lineage_edges("a", "up")}
     down = {(e.child, e.base) for e in neo4j_store.lineage_edges("a", "down")}
     assert up == {("a", "b"), ("b", "a")}
@@ -141,22 +184,34 @@ def test_lineage_edges_terminate_on_cycles(neo4j_store: Neo4jStore) -> None:
 
 
 def test_lineage_of_a_diamond_lists_each_edge_once(neo4j_store: Neo4jStore) -> None:
-    edges = [DerivedFrom("l", "r", "finetune", "card"), DerivedFrom("m1", "l", "merge", "card"),
-             DerivedFrom("m2", "l", "merge", "card"), DerivedFrom("x", "m1", "merge", "card"),
-             DerivedFrom("x", "m2", "merge", "card")]
+    edges = [
+        DerivedFrom("l", "r", "finetune", "card"),
+        DerivedFrom("m1", "l", "merge", "card"),
+        DerivedFrom("m2", "l", "merge", "card"),
+        DerivedFrom("x", "m1", "merge", "card"),
+        DerivedFrom("x", "m2", "merge", "card"),
+    ]
     neo4j_store.write(batch([], edges))
     assert sorted(neo4j_store.lineage_edges("r", "down"), key=lambda e: (e.child, e.base)) == sorted(
-        edges, key=lambda e: (e.child, e.base))
+        edges, key=lambda e: (e.child, e.base)
+    )
     assert len(neo4j_store.lineage_edges("x", "up")) == 5
 
 
 def test_counts_by_label_type_and_relation(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(GraphBatch(
-        models=[Model("a"), Model("b")], spaces=[Space("s/1")],
-        derived_from=[DerivedFrom("a", "b", "finetune", "c"), DerivedFrom("b", "z", "quantized", "c"),
-                      DerivedFrom("a", "z", "quantized", "c")],
-        trained_on=[TrainedOn("a", "d", "card")], uses=[Uses("s/1", "space", "a", "hub-spaces")],
-    ))
+    neo4j_store.write(
+        GraphBatch(
+            models=[Model("a"), Model("b")],
+            spaces=[Space("s/1")],
+            derived_from=[
+                DerivedFrom("a", "b", "finetune", "c"),
+                DerivedFrom("b", "z", "quantized", "c"),
+                DerivedFrom("a", "z", "quantized", "c"),
+            ],
+            trained_on=[TrainedOn("a", "d", "card")],
+            uses=[Uses("s/1", "space", "a", "hub-spaces")],
+        )
+    )
     counts = neo4j_store.counts()
     assert counts.nodes == {"Model": 3, "Dataset": 1, "Repo": 0, "Space": 1}
     assert counts.edges == {"DERIVED_FROM": 3, "TRAINED_ON": 1, "USES": 1}
@@ -222,14 +277,18 @@ def synthetic_batches(count: int, size: int) -> list[GraphBatch]:
     batches = []
     for b in range(count):
         models = [Model(f"o/m{b}-{i}", license="mit", downloads=i) for i in range(size)]
-        edges = [DerivedFrom(f"o/m{b}-{i}", f"o/m{b - 1}-{i}" if b else "o/root", "finetune", "card") for i in range(size)]
+        edges = [
+            DerivedFrom(f"o/m{b}-{i}", f"o/m{b - 1}-{i}" if b else "o/root", "finetune", "card") for i in range(size)
+        ]
         trained = [TrainedOn(f"o/m{b}-{i}", f"d/{i % 7}", "card") for i in range(size)]
         batches.append(batch(models, edges, trained))
     return batches
 
 
 def test_cut_connection_mid_load_is_a_store_error_and_a_rerun_completes(
-    neo4j_uri: str, neo4j_store: Neo4jStore, tcp_proxy: Callable,
+    neo4j_uri: str,
+    neo4j_store: Neo4jStore,
+    tcp_proxy: Callable,
 ) -> None:
     proxy = tcp_proxy()
     batches = synthetic_batches(12, 400)

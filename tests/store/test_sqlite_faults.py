@@ -34,16 +34,22 @@ REPO = Path(__file__).resolve().parents[2]
 ENV = {"GRAPHSC_STORE": None, "GRAPHSC_DB": None, "NEO4J_URI": None}
 
 READ_COMMANDS = [
-    ["lineage", "o/m0"], ["licenses"], ["stats"], ["rank"], ["impact", "o/m0"], ["families"], ["analyze"],
+    ["lineage", "o/m0"],
+    ["licenses"],
+    ["stats"],
+    ["rank"],
+    ["impact", "o/m0"],
+    ["families"],
+    ["analyze"],
     ["quality"],
 ]
 
 
-def invoke(args: list[str]) -> "object":
+def invoke(args: list[str]) -> object:
     return runner.invoke(app, args, env=ENV)
 
 
-def assert_store_error(result: "object", *fragments: str) -> str:
+def assert_store_error(result: object, *fragments: str) -> str:
     """``result`` is a clean CLI failure: exit 1, "Store error" on stderr, no traceback; returns stderr."""
     stderr = result.stderr  # type: ignore[attr-defined]
     assert result.exit_code == 1, (result.exit_code, result.output, result.exception)  # type: ignore[attr-defined]
@@ -60,8 +66,9 @@ def make_db(path: Path, batches: int = 3, size: int = 200) -> Path:
     store = SQLiteStore(path)
     for b in range(batches):
         models = [Model(f"o/m{b * size + i}", license="mit", downloads=i) for i in range(size)]
-        edges = [DerivedFrom(f"o/m{b * size + i}", f"o/m{b * size + i - 1}", "finetune", "inferred")
-                 for i in range(1, size)]
+        edges = [
+            DerivedFrom(f"o/m{b * size + i}", f"o/m{b * size + i - 1}", "finetune", "inferred") for i in range(1, size)
+        ]
         store.write(GraphBatch(models=models, derived_from=edges))
     store.close()
     return path
@@ -73,15 +80,16 @@ def schema_of(path: Path) -> list[tuple[str, str]]:
 
 
 def snapshot_file(path: Path, count: int, start: int = 0) -> Path:
-    path.write_text("".join(json.dumps({"id": f"s/m{start + i}", "cardData": {"license": "mit"}}) + "\n"
-                            for i in range(count)))
+    path.write_text(
+        "".join(json.dumps({"id": f"s/m{start + i}", "cardData": {"license": "mit"}}) + "\n" for i in range(count))
+    )
     return path
 
 
 # missing store
 
 
-@pytest.mark.parametrize("args", READ_COMMANDS + [["neo4j", "push"]], ids=lambda a: a[0])
+@pytest.mark.parametrize("args", [*READ_COMMANDS, ["neo4j", "push"]], ids=lambda a: a[0])
 def test_read_commands_never_create_a_missing_store(args: list[str], tmp_path: Path) -> None:
     db = tmp_path / "typo" / "nested" / "graphsc.db"
     result = invoke([*args, "--db", str(db)])
@@ -111,12 +119,21 @@ def test_write_commands_create_the_store(tmp_path: Path) -> None:
     assert SQLiteStore(db, readonly=True).counts().nodes["Model"] == 3
 
 
-@pytest.mark.parametrize("args, readonly", [
-    *[(a, True) for a in READ_COMMANDS],
-    (["analyze", "--write"], False), (["ingest", "snapshot", "FILE"], False), (["demo"], False),
-], ids=lambda v: " ".join(v) if isinstance(v, list) else str(v))
+@pytest.mark.parametrize(
+    "args, readonly",
+    [
+        *[(a, True) for a in READ_COMMANDS],
+        (["analyze", "--write"], False),
+        (["ingest", "snapshot", "FILE"], False),
+        (["demo"], False),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else str(v),
+)
 def test_read_commands_open_read_only_and_write_commands_read_write(
-    args: list[str], readonly: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    readonly: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import graphsc.store as store_module
 
@@ -161,8 +178,13 @@ def test_another_programs_sqlite_file_is_refused_and_left_unchanged(tmp_path: Pa
         conn.execute("INSERT INTO accounts (name) VALUES ('alice')")
     conn.close()
     before_schema, before_bytes = schema_of(db), db.read_bytes()
-    for args in (["stats"], ["lineage", "o/m"], ["ingest", "snapshot", str(snapshot_file(tmp_path / "s.jsonl", 2))],
-                 ["analyze", "--write"], ["demo"]):
+    for args in (
+        ["stats"],
+        ["lineage", "o/m"],
+        ["ingest", "snapshot", str(snapshot_file(tmp_path / "s.jsonl", 2))],
+        ["analyze", "--write"],
+        ["demo"],
+    ):
         assert_store_error(invoke([*args, "--db", str(db)]), "another program", "not graphsc's", "accounts")
     with pytest.raises(StoreError, match="not graphsc's"):
         SQLiteStore(db)
@@ -181,7 +203,7 @@ def test_a_file_with_damaged_pages_is_a_store_error_for_every_command(tmp_path: 
     with db.open("r+b") as f:
         f.seek(size // 4)
         f.write(os.urandom(size // 2))
-    for args in READ_COMMANDS + [["ingest", "snapshot", str(snapshot_file(tmp_path / "s.jsonl", 5))]]:
+    for args in [*READ_COMMANDS, ["ingest", "snapshot", str(snapshot_file(tmp_path / "s.jsonl", 5))]]:
         result = invoke([*args, "--db", str(db)])
         if args[0] in ("lineage", "impact", "quality", "ingest") and result.exit_code == 0:
             continue  # a command that touches only undamaged pages may still work
@@ -192,16 +214,22 @@ def test_a_file_that_is_not_sqlite_is_damaged(tmp_path: Path) -> None:
     db = tmp_path / "junk.db"
     db.write_text("not sqlite at all " * 100)
     assert_store_error(invoke(["stats", "--db", str(db)]), "damaged or not a SQLite database")
-    assert_store_error(invoke(["ingest", "snapshot", str(snapshot_file(tmp_path / "s.jsonl", 1)), "--db", str(db)]),
-                       "damaged")
+    assert_store_error(
+        invoke(["ingest", "snapshot", str(snapshot_file(tmp_path / "s.jsonl", 1)), "--db", str(db)]), "damaged"
+    )
 
 
 # schema
 
 
-@pytest.mark.parametrize("value, fragment", [
-    ("two", "is not a number"), ("", "is not a number"), ("99", "newer than this graphsc supports"),
-])
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        ("two", "is not a number"),
+        ("", "is not a number"),
+        ("99", "newer than this graphsc supports"),
+    ],
+)
 def test_unusable_schema_versions_are_store_errors(value: str, fragment: str, tmp_path: Path) -> None:
     db = make_db(tmp_path / "g.db", batches=1, size=3)
     with sqlite3.connect(db) as conn:
@@ -211,8 +239,9 @@ def test_unusable_schema_versions_are_store_errors(value: str, fragment: str, tm
         with pytest.raises(StoreError, match=fragment):
             SQLiteStore(db, readonly=readonly)
     assert_store_error(invoke(["stats", "--db", str(db)]), fragment)
-    assert_store_error(invoke(["ingest", "snapshot", str(snapshot_file(tmp_path / "s.jsonl", 1)), "--db", str(db)]),
-                       fragment)
+    assert_store_error(
+        invoke(["ingest", "snapshot", str(snapshot_file(tmp_path / "s.jsonl", 1)), "--db", str(db)]), fragment
+    )
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (value,)
     conn.close()
@@ -256,7 +285,11 @@ def test_full_disk_is_a_store_error_and_keeps_the_committed_batches(tmp_path: Pa
     limit = db.stat().st_size + 400_000
     done = subprocess.run(
         [sys.executable, "-m", "graphsc", "ingest", "snapshot", str(snapshot), "--db", str(db), "--batch-size", "2000"],
-        capture_output=True, text=True, cwd=REPO, preexec_fn=lambda: _limit_file_size(limit), timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        preexec_fn=lambda: _limit_file_size(limit),
+        timeout=300,
         env={k: v for k, v in os.environ.items() if not k.startswith(("GRAPHSC_", "NEO4J_"))},
     )
     assert done.returncode == 1, done.stdout + done.stderr
@@ -342,10 +375,21 @@ def run_unprivileged(args: list[str], home: Path) -> subprocess.CompletedProcess
     prefix = _as_nobody()
     if prefix is None:
         pytest.skip("running as root without setpriv or runuser: cannot test file permissions")
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "XDG_DATA_HOME": str(home),
-           "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
-    return subprocess.run([*prefix, sys.executable, "-m", "graphsc", *args], capture_output=True, text=True,
-                          cwd=REPO, env=env, timeout=300)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LANG": "C.UTF-8",
+    }
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "graphsc", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
 
 
 def assert_clean_store_error(done: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -385,11 +429,13 @@ def test_read_only_database_in_a_read_only_directory_is_readable(shared_dir: Pat
     assert json.loads(done.stdout)["nodes"]["Model"] == 100
     done = run_unprivileged(["lineage", "o/m10", "--db", str(db), "--format", "json"], shared_dir)
     assert done.returncode == 0, done.stderr
-    assert_clean_store_error(run_unprivileged(["ingest", "snapshot", str(snapshot), "--db", str(db)], shared_dir),
-                             "read-only")
+    assert_clean_store_error(
+        run_unprivileged(["ingest", "snapshot", str(snapshot), "--db", str(db)], shared_dir), "read-only"
+    )
     assert_clean_store_error(
         run_unprivileged(["ingest", "snapshot", str(snapshot), "--db", str(folder / "new.db")], shared_dir),
-        "read-only", "not writable",
+        "read-only",
+        "not writable",
     )
     assert sorted(p.name for p in folder.iterdir()) == ["g.db"]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o555
@@ -398,16 +444,19 @@ def test_read_only_database_in_a_read_only_directory_is_readable(shared_dir: Pat
 # how SQLite's messages are classified
 
 
-@pytest.mark.parametrize("message, action, fragment, hint", [
-    ("database or disk is full", "writing a batch", "the disk is full", "Check free disk space"),
-    ("disk I/O error", "committing a write", "write failed", "Check free disk space"),
-    ("attempt to write a readonly database", "writing state", "read-only", "writable"),
-    ("database disk image is malformed", "reading", "damaged", "re-run ingest into a new --db file"),
-    ("file is not a database", "opening", "cannot open", "re-run ingest into a new --db file"),
-    ("unable to open database file", "opening", "cannot open", "Check that the path exists"),
-    ("database is locked", "starting a write", "locked", "another graphsc process"),
-    ("no such table: models", "reading", "missing", "re-run ingest"),
-])
+@pytest.mark.parametrize(
+    "message, action, fragment, hint",
+    [
+        ("database or disk is full", "writing a batch", "the disk is full", "Check free disk space"),
+        ("disk I/O error", "committing a write", "write failed", "Check free disk space"),
+        ("attempt to write a readonly database", "writing state", "read-only", "writable"),
+        ("database disk image is malformed", "reading", "damaged", "re-run ingest into a new --db file"),
+        ("file is not a database", "opening", "cannot open", "re-run ingest into a new --db file"),
+        ("unable to open database file", "opening", "cannot open", "Check that the path exists"),
+        ("database is locked", "starting a write", "locked", "another graphsc process"),
+        ("no such table: models", "reading", "missing", "re-run ingest"),
+    ],
+)
 def test_sqlite_faults_are_classified(message: str, action: str, fragment: str, hint: str) -> None:
     from graphsc.store.sqlite_errors import store_error
 
@@ -423,8 +472,9 @@ def test_query_runs_on_neo4j_whatever_graphsc_store_says() -> None:
     assert "neo4j (the default" in help_text and "default embedded" not in help_text and "--db" not in help_text
     refused = runner.invoke(app, ["query", "counts", "--store", "embedded"], env=ENV)
     assert refused.exit_code == 1 and "graphsc neo4j push" in refused.stderr
-    tried = runner.invoke(app, ["query", "counts"],
-                          env={**ENV, "GRAPHSC_STORE": "embedded", "NEO4J_URI": "bolt://127.0.0.1:1"})
+    tried = runner.invoke(
+        app, ["query", "counts"], env={**ENV, "GRAPHSC_STORE": "embedded", "NEO4J_URI": "bolt://127.0.0.1:1"}
+    )
     assert tried.exit_code == 1 and "cannot reach Neo4j" in " ".join(tried.stderr.split())
 
 
@@ -444,11 +494,15 @@ def test_a_directory_that_may_not_be_searched_is_a_store_or_input_error(shared_d
     snapshot = snapshot_file(shared_dir / "s.jsonl", 3)
     snapshot.chmod(0o644)
     db = locked / "x.db"
-    for args in (["stats", "--db", str(db)], ["licenses", "--format", "csv", "--db", str(db)],
-                 ["ingest", "snapshot", str(snapshot), "--db", str(db)]):
+    for args in (
+        ["stats", "--db", str(db)],
+        ["licenses", "--format", "csv", "--db", str(db)],
+        ["ingest", "snapshot", str(snapshot), "--db", str(db)],
+    ):
         assert_clean_store_error(run_unprivileged(args, shared_dir), str(db), "cannot be reached")
-    done = run_unprivileged(["ingest", "snapshot", str(locked / "in.jsonl"), "--db", str(shared_dir / "n.db")],
-                            shared_dir)
+    done = run_unprivileged(
+        ["ingest", "snapshot", str(locked / "in.jsonl"), "--db", str(shared_dir / "n.db")], shared_dir
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "Input file" in done.stderr and "permission denied" in done.stderr.lower(), done.stderr
 

@@ -13,7 +13,9 @@ from graphsc.records import DerivedFrom, GraphBatch, Model, TrainedOn, Uses
 from graphsc.store.sqlite import SCHEMA_VERSION, SQLiteStore
 
 
-def batch(models: list[Model], edges: list[DerivedFrom] = (), trained: list[TrainedOn] = (), uses: list[Uses] = ()) -> GraphBatch:
+def batch(
+    models: list[Model], edges: list[DerivedFrom] = (), trained: list[TrainedOn] = (), uses: list[Uses] = ()
+) -> GraphBatch:
     return GraphBatch(models=list(models), derived_from=list(edges), trained_on=list(trained), uses=list(uses))
 
 
@@ -62,22 +64,38 @@ def test_edge_endpoint_becomes_unfetched_stub(store: SQLiteStore) -> None:
 
 
 def test_refetched_model_replaces_its_outgoing_hub_edges(store: SQLiteStore) -> None:
-    store.write(batch(
-        [Model("o/c")], [DerivedFrom("o/c", "o/old", "finetune", "inferred")],
-        [TrainedOn("o/c", "d/old", "card")], [Uses("s/old", "space", "o/c", "hub-spaces"), Uses("gh/repo", "repo", "o/c", "peatmoss")],
-    ))
-    store.write(batch([Model("o/c")], [DerivedFrom("o/c", "o/new", "adapter", "hub-tag")], [], [Uses("s/new", "space", "o/c", "hub-spaces")]))
+    store.write(
+        batch(
+            [Model("o/c")],
+            [DerivedFrom("o/c", "o/old", "finetune", "inferred")],
+            [TrainedOn("o/c", "d/old", "card")],
+            [Uses("s/old", "space", "o/c", "hub-spaces"), Uses("gh/repo", "repo", "o/c", "peatmoss")],
+        )
+    )
+    store.write(
+        batch(
+            [Model("o/c")],
+            [DerivedFrom("o/c", "o/new", "adapter", "hub-tag")],
+            [],
+            [Uses("s/new", "space", "o/c", "hub-spaces")],
+        )
+    )
     assert [(e.base, e.relation) for e in store.lineage_edges("o/c", "up")] == [("o/new", "adapter")]
     assert store.trained_on(["o/c"]) == []
     assert sorted(u.user for u in store.uses_of(["o/c"])) == ["gh/repo", "s/new"]
 
 
 def test_lineage_edges_terminate_on_cycles(store: SQLiteStore) -> None:
-    store.write(batch(
-        [Model("a"), Model("b"), Model("s")],
-        [DerivedFrom("a", "b", "finetune", "inferred"), DerivedFrom("b", "a", "finetune", "inferred"),
-         DerivedFrom("s", "s", "finetune", "inferred")],
-    ))
+    store.write(
+        batch(
+            [Model("a"), Model("b"), Model("s")],
+            [
+                DerivedFrom("a", "b", "finetune", "inferred"),
+                DerivedFrom("b", "a", "finetune", "inferred"),
+                DerivedFrom("s", "s", "finetune", "inferred"),
+            ],
+        )
+    )
     assert {(e.child, e.base) for e in store.lineage_edges("a", "up")} == {("a", "b"), ("b", "a")}
     assert {(e.child, e.base) for e in store.lineage_edges("s", "down")} == {("s", "s")}
 
@@ -130,9 +148,14 @@ def test_closing_after_writes_truncates_the_write_ahead_log(tmp_path: Path, fami
 
 def test_a_batch_may_repeat_a_record_with_different_fields(store: SQLiteStore) -> None:
     """Dumps repeat models; sorting a batch must not compare None with a value (the later record wins)."""
-    store.write(batch(
-        [Model("o/m", downloads=None), Model("o/m", downloads=5)],
-        [DerivedFrom("o/m", "o/b", "finetune", "inferred", None), DerivedFrom("o/m", "o/b", "adapter", "hub-tag", "t")],
-    ))
+    store.write(
+        batch(
+            [Model("o/m", downloads=None), Model("o/m", downloads=5)],
+            [
+                DerivedFrom("o/m", "o/b", "finetune", "inferred", None),
+                DerivedFrom("o/m", "o/b", "adapter", "hub-tag", "t"),
+            ],
+        )
+    )
     assert store.models(["o/m"])["o/m"].downloads == 5
     assert [e.relation for e in store.lineage_edges("o/m", "up")] == ["adapter"]

@@ -200,11 +200,6 @@ def _parse_text(value: str, repo_type: RepoType, legacy: bool) -> ParsedId:
     return ParsedId(text, resolution)
 
 
-def repo_id_or_none(value: Any, repo_type: RepoType = "model") -> str | None:
-    """``parse_repo_id(value, repo_type).id``: the repo id ``value`` names, or None."""
-    return parse_repo_id(value, repo_type).id
-
-
 @cache
 def legacy_model_ids() -> dict[str, str]:
     """The shipped table, keyed by ``id_key``: legacy model id → current ``namespace/name`` id."""

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsc.records import REJECTED_KINDS, IdNote
+from graphsc.records import REJECTED_KINDS, SOURCE_HUB_TAG, IdNote
 from graphsc.store.base import GraphStore
 
 SKIPPED_STATE = "quality.skipped"
@@ -101,7 +101,7 @@ def quality_report(store: GraphStore) -> QualityReport:
     for page in store.iter_derived_from():
         for edge in page:
             report.relations_by_source[edge.source] += 1
-            tagged = edge.source == "hub-tag"
+            tagged = edge.source == SOURCE_HUB_TAG
             fetched_no_tag[edge.child] = fetched_no_tag.get(edge.child, True) and not tagged
     for model_id, untagged in sorted(fetched_no_tag.items()):
         if untagged:

@@ -13,12 +13,48 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
-Relation = Literal["finetune", "adapter", "quantized", "merge", "distillation"]
-RELATIONS: tuple[str, ...] = ("finetune", "adapter", "quantized", "merge", "distillation")
+# How a derivative was made from its base (``DerivedFrom.relation``). The Hub's model tree writes the first four as
+# ``base_model:<relation>:<id>`` tags; a card's ``base_model_relation`` may also say ``distillation``.
+FINETUNE = "finetune"
+ADAPTER = "adapter"
+QUANTIZED = "quantized"
+MERGE = "merge"
+DISTILLATION = "distillation"
+RELATIONS: tuple[str, ...] = (FINETUNE, ADAPTER, QUANTIZED, MERGE, DISTILLATION)
+TAG_RELATIONS = frozenset({FINETUNE, ADAPTER, QUANTIZED, MERGE})
+CARD_RELATIONS = TAG_RELATIONS | {DISTILLATION}
+# Relations that change the base's weights: the "modify / improve / fine-tune" of naming and improvement clauses
+# (Llama 3 §1.b.i, Gemma §3.2). Quantizing repackages the weights; distilling trains on the base's outputs.
+IMPROVING_RELATIONS = frozenset({FINETUNE, ADAPTER, MERGE})
 
+# Where an edge was read (``source`` of ``DerivedFrom``, ``TrainedOn`` and ``Uses``). An inferred relation's
+# source is ``inferred:<signal>`` (``graphsc.sources.hub_records``).
+SOURCE_HUB_TAG = "hub-tag"  # the Hub's resolved tags (base_model:…, dataset:…)
+SOURCE_CARD = "card"  # the model card's metadata
+SOURCE_CARD_RELATION = "card-relation"  # the card's base_model_relation
+SOURCE_INFERRED = "inferred"  # prefix: inferred:<signal>
+SOURCE_HUB_SPACES = "hub-spaces"  # the ``spaces`` field of a Hub model record: Spaces that load the model
+SOURCE_PEATMOSS = "peatmoss"  # PeaTMOSS's GitHub → model mapping
+SOURCE_GITHUB_CODE_SEARCH = "github-code-search"
+
+# Who uses a model (``Uses.user_kind``).
+USER_REPO = "repo"
+USER_SPACE = "space"
 UserKind = Literal["repo", "space"]
+
+
+def utc_timestamp(value: datetime | None = None, *, milliseconds: bool = False) -> str:
+    """``value`` (default: now) as the ISO 8601 UTC text records store: ``2025-01-20T03:46:07Z``, or with
+    ``milliseconds`` as the Hub API writes times (``2025-01-20T03:46:07.000Z``). A naive ``value`` is taken as UTC."""
+    value = datetime.now(UTC) if value is None else value
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    if milliseconds:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Model(NamedTuple):
@@ -204,7 +240,7 @@ class GraphBatch:
             self.models.extend(Model(e.base, fetched=False) for e in self.derived_from if e not in kept_set)
         self.derived_from = kept
         self.trained_on = keep(self.trained_on, lambda t: t.model.lower(), 1)
-        self.uses = keep(self.uses, lambda u: u.model.lower() if u.source == "hub-spaces" else None, 2)
+        self.uses = keep(self.uses, lambda u: u.model.lower() if u.source == SOURCE_HUB_SPACES else None, 2)
         self.notes = keep(self.notes, lambda n: n.model.lower(), 3)
         self._repeated.clear()
 

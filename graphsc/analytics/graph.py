@@ -17,7 +17,7 @@ import numpy as np
 
 from graphsc.analytics.progress import NO_PROGRESS, Progress
 from graphsc.bulk import frozen_gc
-from graphsc.records import RELATIONS
+from graphsc.records import RELATIONS, USER_SPACE
 from graphsc.store.base import GraphStore
 
 MODEL_BATCH = 50_000
@@ -143,7 +143,7 @@ def read_usage(store: GraphStore, progress: Progress = NO_PROGRESS) -> Usage:
                 user = user_index.get(key)
                 if user is None:
                     user = user_index[key] = len(spaces)
-                    spaces.append(use.user_kind == "space")
+                    spaces.append(use.user_kind == USER_SPACE)
                 users.setdefault(use.model, set()).add(user)
             progress.advance(len(batch))
     is_space = np.asarray(spaces, dtype=bool)

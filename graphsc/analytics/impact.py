@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from graphsc.lineage import Lineage, compute_lineage
-from graphsc.records import Uses
+from graphsc.records import USER_REPO, USER_SPACE, Uses
 from graphsc.store.base import GraphStore
 
 NO_LICENSE = "(none declared)"
@@ -31,11 +31,11 @@ class Impact:
 
     @property
     def repos(self) -> list[str]:
-        return sorted({u.user for u in self.users if u.user_kind == "repo"})
+        return sorted({u.user for u in self.users if u.user_kind == USER_REPO})
 
     @property
     def spaces(self) -> list[str]:
-        return sorted({u.user for u in self.users if u.user_kind == "space"})
+        return sorted({u.user for u in self.users if u.user_kind == USER_SPACE})
 
     @property
     def licenses(self) -> dict[str, int]:

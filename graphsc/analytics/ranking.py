@@ -5,13 +5,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from graphsc.analytics.analysis import Analysis
 
-RankKey = Literal["reach", "pagerank", "betweenness", "downloads", "exposure"]
 RANK_KEYS: tuple[str, ...] = ("reach", "pagerank", "betweenness", "downloads", "exposure")
 
 

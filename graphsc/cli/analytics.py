@@ -169,7 +169,7 @@ def analyze(
 ) -> None:
     """Compute every metric of every model (with --write, store them); report time and memory per step."""
     from graphsc.analytics.metrics import model_metrics
-    from graphsc.ingest.batch import utc_now
+    from graphsc.records import utc_timestamp
     from graphsc.render.analytics_json import timings_document
     from graphsc.render.analytics_view import render_timings
 
@@ -182,7 +182,7 @@ def analyze(
             between = analysis.betweenness
             analysis.store.set_state(
                 {
-                    "metrics.computed_at": utc_now(),
+                    "metrics.computed_at": utc_timestamp(),
                     "metrics.betweenness_sample": str(between.sample),
                     "metrics.betweenness_seed": str(between.seed),
                     "metrics.models": str(len(rows)),

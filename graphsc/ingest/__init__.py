@@ -4,7 +4,7 @@
 modules, so only the light snapshot path is re-exported here.
 """
 
-from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, MAX_KEPT_PROBLEMS, BatchWriter, IngestReport, utc_now
+from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, MAX_KEPT_PROBLEMS, BatchWriter, IngestReport
 from graphsc.ingest.snapshot import converted_records, ingest_snapshot
 
 __all__ = [
@@ -14,5 +14,4 @@ __all__ = [
     "IngestReport",
     "converted_records",
     "ingest_snapshot",
-    "utc_now",
 ]

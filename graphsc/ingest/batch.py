@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from graphsc.records import GraphBatch, ModelRecord
 from graphsc.sources.snapshot import BadLine
@@ -13,11 +12,6 @@ from graphsc.store.base import GraphStore
 
 DEFAULT_BATCH_SIZE = 50_000
 MAX_KEPT_PROBLEMS = 1_000
-
-
-def utc_now() -> str:
-    """The current time as an ISO 8601 UTC string, as stored in ``fetched_at``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(slots=True)

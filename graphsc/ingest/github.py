@@ -16,15 +16,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from graphsc.ingest.batch import utc_now
-from graphsc.records import GraphBatch, Repo, Uses
+from graphsc.records import SOURCE_GITHUB_CODE_SEARCH, USER_REPO, GraphBatch, Repo, Uses, utc_timestamp
 from graphsc.sources.code_match import CodeUse, find_uses, is_code_path, search_queries
 from graphsc.sources.github import CodeHit, GitHubClient, InvalidQuery
 from graphsc.sources.legacy_ids import model_id_spellings
 from graphsc.sources.repo_license import normalize_repo_license
 from graphsc.store.base import GraphStore
 
-SOURCE = "github-code-search"
 SEARCH_STATE = "github:search:"
 REPO_STATE = "github:repo:"
 DEFAULT_MAX_REPOS = 100
@@ -63,7 +61,11 @@ def ingest_github(
         found = (
             set()
             if refresh
-            else {u.user for u in store.uses_of([model_id]) if u.source == SOURCE and u.user_kind == "repo"}
+            else {
+                u.user
+                for u in store.uses_of([model_id])
+                if u.source == SOURCE_GITHUB_CODE_SEARCH and u.user_kind == USER_REPO
+            }
         )
         for spelling in spellings:
             for query in search_queries(spelling):
@@ -81,7 +83,11 @@ def ingest_github(
                     continue
                 report.queries_run += 1
                 store.set_state(
-                    {SEARCH_STATE + query: json.dumps({"at": utc_now(), "complete": complete, "max_repos": max_repos})}
+                    {
+                        SEARCH_STATE + query: json.dumps(
+                            {"at": utc_timestamp(), "complete": complete, "max_repos": max_repos}
+                        )
+                    }
                 )
         report.uses[model_id] = len(found)
     report.seconds = time.perf_counter() - started
@@ -151,7 +157,7 @@ def _write_uses(
     refresh: bool,
     report: GithubReport,
 ) -> None:
-    fetched_at = utc_now()
+    fetched_at = utc_timestamp()
     batch = GraphBatch()
     fetched_repos: dict[str, str] = {}
     for hit, use in kept:
@@ -159,7 +165,9 @@ def _write_uses(
             batch.repos.append(_repo(client, hit.repo, fetched_at))
             fetched_repos[REPO_STATE + hit.repo] = fetched_at
             report.repos_fetched += 1
-        batch.uses.append(Uses(hit.repo, "repo", model_id, SOURCE, _evidence(client, hit, use), fetched_at))
+        batch.uses.append(
+            Uses(hit.repo, USER_REPO, model_id, SOURCE_GITHUB_CODE_SEARCH, _evidence(client, hit, use), fetched_at)
+        )
     store.write(batch)
     if fetched_repos:
         store.set_state(fetched_repos)

@@ -35,8 +35,7 @@ from typing import Any
 
 from graphsc.errors import GraphscError
 from graphsc.ids import Rejection, id_key, parse_repo_id, shown
-from graphsc.ingest.batch import utc_now
-from graphsc.records import Alias, GraphBatch, ModelRecord
+from graphsc.records import Alias, GraphBatch, ModelRecord, utc_timestamp
 from graphsc.sources.hf_hub import Fetched, HubClient, ModelProblem
 from graphsc.store.base import GraphStore
 
@@ -299,7 +298,7 @@ class _Crawl:
         """Seeds chosen by --author/--search/--filter (one sequential listing, written as it arrives)."""
         if not self.plan.selects:
             return []
-        fetched_at = utc_now()
+        fetched_at = utc_timestamp()
         ids: list[str] = []
         pages = self.client.pages(
             author=self.plan.author,
@@ -343,7 +342,7 @@ class _Crawl:
                 if isinstance(fetched, ModelRecord):
                     self.report.fetched += 1
                     canonical = fetched.model.id
-                    self.sink.add(fetched, fetched.model.fetched_at or utc_now(), requested)
+                    self.sink.add(fetched, fetched.model.fetched_at or utc_timestamp(), requested)
                     available[id_key(requested)] = available[id_key(canonical)] = canonical
                     seen.add(id_key(canonical))
                     if id_key(requested) != id_key(canonical):
@@ -372,9 +371,9 @@ class _Crawl:
             for parent, event in self._gather(self._list_task(p) for p in todo):
                 if event == "listed":
                     self.report.listings += 1
-                    self.sink.mark(down_state_key(parent), utc_now())
+                    self.sink.mark(down_state_key(parent), utc_timestamp())
                 else:
-                    found.extend(r.model.id for r in self._take(event, utc_now()))
+                    found.extend(r.model.id for r in self._take(event, utc_timestamp()))
             frontier = []
             for child in found:
                 if id_key(child) not in seen:
@@ -405,7 +404,7 @@ class _Crawl:
 
     def _fetch_task(self, model_id: str) -> Callable[[], None]:
         def task() -> None:
-            self._events.put(("item", model_id, self.client.model(model_id, utc_now())))
+            self._events.put(("item", model_id, self.client.model(model_id, utc_timestamp())))
 
         return task
 
@@ -414,7 +413,7 @@ class _Crawl:
 
         def task() -> None:
             for name in names:
-                for page in self.client.children(name, utc_now()):
+                for page in self.client.children(name, utc_timestamp()):
                     self._events.put(("item", parent, page))
             if not self.client.stop.is_set():
                 self._events.put(("item", parent, "listed"))

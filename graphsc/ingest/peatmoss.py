@@ -11,15 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphsc.ingest.batch import MAX_KEPT_PROBLEMS, utc_now
-from graphsc.records import GraphBatch, Model, Repo, Uses
+from graphsc.ingest.batch import MAX_KEPT_PROBLEMS
+from graphsc.records import SOURCE_PEATMOSS, USER_REPO, GraphBatch, Model, Repo, Uses, utc_timestamp
 from graphsc.sources.legacy_ids import is_legacy_id, resolve_model_id
 from graphsc.sources.peatmoss import PeatmossUsage, read_mapping, read_peatmoss_db, read_repo_licenses
 from graphsc.sources.repo_license import normalize_repo_license
 from graphsc.sources.snapshot import BadLine
 from graphsc.store.base import GraphStore
 
-SOURCE = "peatmoss"
 DEFAULT_BATCH_SIZE = 5_000
 
 
@@ -109,7 +108,7 @@ def _write(
     report: PeatmossReport,
     batch_size: int,
 ) -> None:
-    fetched_at = utc_now()
+    fetched_at = utc_timestamp()
     pairs = sorted(collected.uses)
     repos = sorted({repo for repo, _ in pairs})
     models = sorted({model for _, model in pairs})
@@ -121,7 +120,7 @@ def _write(
     for model in models:
         batch.models.append(Model(model, license=collected.model_license.get(model), fetched=False))
     for repo, model in pairs:
-        batch.uses.append(Uses(repo, "repo", model, SOURCE, collected.uses[(repo, model)], fetched_at))
+        batch.uses.append(Uses(repo, USER_REPO, model, SOURCE_PEATMOSS, collected.uses[(repo, model)], fetched_at))
         if len(batch) >= batch_size:
             store.write(batch)
             batch = GraphBatch()

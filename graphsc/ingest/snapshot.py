@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator, Sequence
 
 from graphsc.bulk import frozen_gc
 from graphsc.errors import MalformedRecordError
-from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, BatchWriter, IngestReport, utc_now
+from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, BatchWriter, IngestReport
 from graphsc.quality import SkippedLines
-from graphsc.records import ModelRecord
+from graphsc.records import ModelRecord, utc_timestamp
 from graphsc.sources.hub_records import RecordError, model_record_from_hub
 from graphsc.sources.snapshot import BadLine, check_input_file, read_snapshot
 from graphsc.store.base import GraphStore
@@ -34,7 +34,7 @@ def ingest_snapshot(
     report = IngestReport()
     started = time.perf_counter()
     writer = BatchWriter(store, batch_size, on_written)
-    fetched_at = utc_now()
+    fetched_at = utc_timestamp()
     skipped = SkippedLines()
     for path in paths:
         check_input_file(path)

@@ -23,6 +23,7 @@ from graphsc.licenses.rules import (
     uses_rule,
 )
 from graphsc.licenses.table import License, LicenseTable, Policy, alias_key, default_table
+from graphsc.records import ADAPTER, DISTILLATION, FINETUNE, MERGE, QUANTIZED
 
 SCHEMA = "graphsc.license/1"
 SUGGESTIONS = 5
@@ -45,10 +46,10 @@ def find_license(text: str, table: LicenseTable | None = None) -> License:
 def _crossings(ob: Obligation) -> list[str]:
     """The edges an obligation crosses, in words."""
     if ob.outputs_only:
-        return ["distillation"]
-    edges = ["finetune", "adapter", "merge", "quantized"]
+        return [DISTILLATION]
+    edges = [FINETUNE, ADAPTER, MERGE, QUANTIZED]
     if ob.distills:
-        edges.append("distillation")
+        edges.append(DISTILLATION)
     if passes_training(ob):
         edges.append("trained_on (as a dataset's license)")
     return edges
@@ -60,7 +61,7 @@ def _checked_on(ob: Obligation) -> list[str]:
     if ob.kind in ON_USE_ONLY:
         return ["uses"]
     if ob.kind == "naming":
-        return ["finetune", "adapter", "merge", *(["distillation"] if ob.distills else [])]
+        return [FINETUNE, ADAPTER, MERGE, *([DISTILLATION] if ob.distills else [])]
     return _crossings(ob)
 
 

@@ -13,16 +13,25 @@ from itertools import chain
 
 from graphsc.licenses.normalize import NormalizedLicense, normalize_license
 from graphsc.licenses.rules import UNFETCHED, Profile, profile_of
-from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import (
+    DISTILLATION,
+    IMPROVING_RELATIONS,
+    USER_REPO,
+    USER_SPACE,
+    Dataset,
+    DerivedFrom,
+    Model,
+    Repo,
+    Space,
+    TrainedOn,
+    Uses,
+)
 
 # Edge codes in ``LicenseGraph.parent_kind``.
 EDGE_IMPROVES = 0  # finetune / adapter / merge: naming clauses apply
 EDGE_REPACKAGES = 1  # quantized or an unnamed relation
 EDGE_TRAINED_ON = 2
 EDGE_DISTILLS = 3  # distillation: trained on the base's outputs; only obligations that bind outputs pass
-
-IMPROVING = frozenset({"finetune", "adapter", "merge"})
-DISTILLING = frozenset({"distillation"})
 
 
 @dataclass(slots=True)
@@ -161,7 +170,13 @@ def build_graph(
     for e in derived_from:
         c, p = model_node(e.child), model_node(e.base)
         code = rel_codes.setdefault(e.relation, len(rel_codes))
-        k = EDGE_IMPROVES if e.relation in IMPROVING else EDGE_DISTILLS if e.relation in DISTILLING else EDGE_REPACKAGES
+        k = (
+            EDGE_IMPROVES
+            if e.relation in IMPROVING_RELATIONS
+            else EDGE_DISTILLS
+            if e.relation == DISTILLATION
+            else EDGE_REPACKAGES
+        )
         if c != p and (c, p, k) not in seen:
             seen.add((c, p, k))
             child.append(c), parent.append(p), kind.append(k), rel.append(code)
@@ -188,7 +203,7 @@ def build_graph(
     g.parent_ptr, g.parent_idx, (g.parent_kind, g.parent_rel) = csr(g.n_nodes, child, parent, kind, rel)
 
     user_index: dict[str, int] = {}
-    for u, ukind in chain(((r, "repo") for r in repos), ((s, "space") for s in spaces)):
+    for u, ukind in chain(((r, USER_REPO) for r in repos), ((s, USER_SPACE) for s in spaces)):
         if u.id not in user_index:
             user_index[u.id] = len(g.user_ids)
             g.user_ids.append(u.id)

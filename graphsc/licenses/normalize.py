@@ -61,11 +61,6 @@ class NormalizedLicense:
     license_name: str | None = None
     license_link: str | None = None
 
-    @property
-    def is_known(self) -> bool:
-        """True when every part of the license resolved to a known (not deliberately unknown) id."""
-        return self.status in ("known", "expression") and not self.unresolved
-
     def canonical_text(self, table: LicenseTable | None = None) -> str | None:
         """The license rendered with canonical SPDX-style ids (``MIT OR Apache-2.0``), None if not declared."""
         table = table or default_table()

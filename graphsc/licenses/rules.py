@@ -17,7 +17,6 @@ from typing import Literal
 from graphsc.licenses.normalize import NormalizedLicense, Tree
 from graphsc.licenses.table import License, LicenseTable, default_table
 
-EdgeKind = Literal["derived", "trained_on", "uses"]
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 

@@ -10,7 +10,6 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -327,12 +326,6 @@ def parse_table(data: dict[str, Any]) -> LicenseTable:
         ((fragment, lic.id) for lic in licenses.values() for fragment in lic.links), key=lambda p: -len(p[0])
     )
     return LicenseTable(licenses, exceptions, alias_index, exception_index, tuple(links), policies)
-
-
-def load_table_file(path: str | Path) -> LicenseTable:
-    """Load a license table from a TOML file (for alternative or extended tables)."""
-    with open(path, "rb") as fh:
-        return parse_table(tomllib.load(fh))
 
 
 @lru_cache(maxsize=1)

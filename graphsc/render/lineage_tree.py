@@ -15,18 +15,18 @@ from rich.text import Text
 from rich.tree import Tree
 
 from graphsc.lineage import Lineage
-from graphsc.records import DerivedFrom, Model
+from graphsc.records import ADAPTER, DISTILLATION, FINETUNE, MERGE, QUANTIZED, DerivedFrom, Model
 from graphsc.render.text import literal, visible
 
 LEVEL_INDENT = 4  # columns a rich Tree indents each level by
 LABEL_ROOM = 32  # columns a label keeps at the deepest level drawn; deeper levels get a notice instead
 
 RELATION_STYLE = {
-    "finetune": "green",
-    "adapter": "cyan",
-    "quantized": "magenta",
-    "merge": "yellow",
-    "distillation": "blue",
+    FINETUNE: "green",
+    ADAPTER: "cyan",
+    QUANTIZED: "magenta",
+    MERGE: "yellow",
+    DISTILLATION: "blue",
 }
 
 

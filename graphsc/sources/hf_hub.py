@@ -22,7 +22,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -34,7 +34,7 @@ from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_st
 
 from graphsc.errors import SourceError
 from graphsc.ids import shown
-from graphsc.records import ModelRecord
+from graphsc.records import ModelRecord, utc_timestamp
 from graphsc.settings import env_number
 from graphsc.sources.hub_records import RecordError, model_record_from_hub
 from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
@@ -232,10 +232,7 @@ def _unavailable_reason(status: int | None) -> str:
 
 def _iso(value: datetime | None) -> str | None:
     """A datetime as the Hub writes it: ``2025-01-20T03:46:07.000Z``."""
-    if value is None:
-        return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return None if value is None else utc_timestamp(value, milliseconds=True)
 
 
 def hub_dict(info: ModelInfo) -> dict[str, Any]:

@@ -31,10 +31,27 @@ from typing import Any
 
 from graphsc.ids import ParsedId, RepoType, id_key, parse_repo_id, shown, storable
 from graphsc.licenses.normalize import join_licenses
-from graphsc.records import DerivedFrom, IdNote, Model, ModelRecord, TrainedOn, Uses
+from graphsc.records import (
+    ADAPTER,
+    CARD_RELATIONS,
+    FINETUNE,
+    MERGE,
+    QUANTIZED,
+    SOURCE_CARD,
+    SOURCE_CARD_RELATION,
+    SOURCE_HUB_SPACES,
+    SOURCE_HUB_TAG,
+    SOURCE_INFERRED,
+    TAG_RELATIONS,
+    USER_SPACE,
+    DerivedFrom,
+    IdNote,
+    Model,
+    ModelRecord,
+    TrainedOn,
+    Uses,
+)
 
-TAG_RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
-CARD_RELATIONS = TAG_RELATIONS | {"distillation"}
 # Tags the Hub or uploaders put on quantized repositories (formats and bit widths).
 QUANTIZATION_TAGS: tuple[str, ...] = (
     "gguf",
@@ -199,12 +216,12 @@ class _Signals:
     def relation(self, bases: int) -> tuple[str, str]:
         """``(relation, source)`` for a record's bases when neither a tag nor the card names the relation."""
         if (signal := self.adapter()) is not None:
-            return "adapter", f"inferred:{signal}"
+            return ADAPTER, f"{SOURCE_INFERRED}:{signal}"
         if (signal := self.quantized()) is not None:
-            return "quantized", f"inferred:{signal}"
+            return QUANTIZED, f"{SOURCE_INFERRED}:{signal}"
         if bases >= 2 and (signal := self.merge()) is not None:
-            return "merge", f"inferred:{signal}"
-        return "finetune", "inferred:default"
+            return MERGE, f"{SOURCE_INFERRED}:{signal}"
+        return FINETUNE, f"{SOURCE_INFERRED}:default"
 
 
 class _Reader:
@@ -315,11 +332,11 @@ def _bases(
                 reader.note("base_model", reader.written.get(("base_model", key), base_id), base_id, "unconfirmed")
     if any(key not in relation_tags for key in lineage):
         card_relation = _card_relation(card.get("base_model_relation"))
-        relation, source = (card_relation, "card-relation") if card_relation else signals().relation(len(lineage))
+        relation, source = (card_relation, SOURCE_CARD_RELATION) if card_relation else signals().relation(len(lineage))
     edges = []
     for key, base_id in lineage.items():
         if key in relation_tags:
-            edges.append(DerivedFrom(reader.model_id, base_id, relation_tags[key][1], "hub-tag", fetched_at))
+            edges.append(DerivedFrom(reader.model_id, base_id, relation_tags[key][1], SOURCE_HUB_TAG, fetched_at))
         else:
             edges.append(DerivedFrom(reader.model_id, base_id, relation, source, fetched_at))
     return tuple(edges)
@@ -332,9 +349,9 @@ def _datasets(reader: _Reader, card: Mapping[str, Any], tags: _Tags) -> tuple[Tr
     from_card = reader.ids(_as_list(card_value), "datasets", "dataset")
     from_tags = reader.ids(tags.datasets, "dataset tag", "dataset")
     # The tag's spelling is the Hub's (it resolved the card's entry); the source says where the edge was first read.
-    found = {key: (from_tags.get(key, dataset), "card") for key, dataset in from_card.items()}
+    found = {key: (from_tags.get(key, dataset), SOURCE_CARD) for key, dataset in from_card.items()}
     for key, dataset in from_tags.items():
-        found.setdefault(key, (dataset, "hub-tag"))
+        found.setdefault(key, (dataset, SOURCE_HUB_TAG))
     return tuple(TrainedOn(reader.model_id, d, source, reader.fetched_at) for d, source in found.values())
 
 
@@ -389,7 +406,7 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
     spaces = data.get("spaces")
     used_by = (
         tuple(
-            Uses(space, "space", model_id, "hub-spaces", None, fetched_at)
+            Uses(space, USER_SPACE, model_id, SOURCE_HUB_SPACES, None, fetched_at)
             for space in {id_key(s): s for s in (clean_repo_id(v, "space") for v in _as_list(spaces)) if s}.values()
         )
         if spaces

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from graphsc.errors import InputFileError
+from graphsc.records import utc_timestamp
 from graphsc.sources.snapshot import BadLine, RawRecord
 
 _JSON_COLUMNS = ("cardData", "card_data", "safetensors", "config")
@@ -27,17 +28,10 @@ PYARROW_HINT = (
 )
 
 
-def _hub_time(value: datetime) -> str:
-    """A timestamp as the Hub API writes it: UTC with milliseconds, e.g. ``2025-01-20T03:46:07.000Z``."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-
-
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
     for key, value in row.items():
         if isinstance(value, datetime):
-            row[key] = _hub_time(value)
+            row[key] = utc_timestamp(value, milliseconds=True)
     for key in _JSON_COLUMNS:
         value = row.get(key)
         if isinstance(value, str):

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from graphsc.errors import GraphscError
 from graphsc.store.base import GraphCounts, GraphStore
 
-StoreKind = Literal["embedded", "neo4j"]
 STORE_KINDS: tuple[str, ...] = ("embedded", "neo4j")
 
 __all__ = ["STORE_KINDS", "GraphCounts", "GraphStore", "StoreConfig", "default_db_path", "open_store"]

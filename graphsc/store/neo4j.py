@@ -26,7 +26,20 @@ from neo4j import (
 from graphsc.errors import StoreError
 from graphsc.ids import id_key
 from graphsc.querylib import find_query
-from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import (
+    USER_REPO,
+    USER_SPACE,
+    Alias,
+    Dataset,
+    DerivedFrom,
+    GraphBatch,
+    IdNote,
+    Model,
+    Repo,
+    Space,
+    TrainedOn,
+    Uses,
+)
 from graphsc.redact import redact_url
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
@@ -364,12 +377,12 @@ def _write_steps(batch: GraphBatch) -> list[tuple[str, list[Any]]]:
         (cy.STUB_DATASETS, unique(e.dataset for e in batch.trained_on)),
         (cy.UPSERT_REPOS, [list(r) for r in batch.repos]),
         (cy.UPSERT_SPACES, [list(s) for s in batch.spaces]),
-        (cy.STUB_REPOS, unique(u.user for u in batch.uses if u.user_kind == "repo")),
-        (cy.STUB_SPACES, unique(u.user for u in batch.uses if u.user_kind == "space")),
+        (cy.STUB_REPOS, unique(u.user for u in batch.uses if u.user_kind == USER_REPO)),
+        (cy.STUB_SPACES, unique(u.user for u in batch.uses if u.user_kind == USER_SPACE)),
         (cy.MERGE_DERIVED_FROM, [list(e) for e in batch.derived_from]),
         (cy.MERGE_TRAINED_ON, [list(e) for e in batch.trained_on]),
-        (cy.MERGE_USES_FROM_REPOS, [list(u) for u in batch.uses if u.user_kind == "repo"]),
-        (cy.MERGE_USES_FROM_SPACES, [list(u) for u in batch.uses if u.user_kind == "space"]),
+        (cy.MERGE_USES_FROM_REPOS, [list(u) for u in batch.uses if u.user_kind == USER_REPO]),
+        (cy.MERGE_USES_FROM_SPACES, [list(u) for u in batch.uses if u.user_kind == USER_SPACE]),
         (cy.MERGE_NOTES, [list(n) for n in batch.notes]),
         (cy.MERGE_ALIASES, [list(a) for a in batch.aliases]),
         (cy.RECLASSIFY_RENAMED, [[a.id, id_key(a.alias)] for a in batch.aliases if a.kind == "renamed"]),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import SOURCE_HUB_SPACES, Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store.common import METRICS_COLUMNS
 
 NODE_LABELS: tuple[str, ...] = ("Model", "Dataset", "Repo", "Space")
@@ -53,7 +53,7 @@ WITH m, row, m.fetched = true AS was_fetched
 {_set_fields("m", Model._fields)}, m.key = toLower(row[0])
 WITH m WHERE was_fetched
 CALL (m) {{ MATCH (m)-[r:DERIVED_FROM|TRAINED_ON]->() DELETE r }}
-CALL (m) {{ MATCH (m)<-[r:USES]-() WHERE r.source = 'hub-spaces' DELETE r }}
+CALL (m) {{ MATCH (m)<-[r:USES]-() WHERE r.source = '{SOURCE_HUB_SPACES}' DELETE r }}
 CALL (m) {{ MATCH (n:{NOTE_LABEL} {{model: m.id}}) DELETE n }}
 """
 STUB_MODELS = (

@@ -18,7 +18,21 @@ from urllib.parse import quote
 
 from graphsc.errors import MissingStoreError, StoreError
 from graphsc.ids import id_key
-from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import (
+    SOURCE_HUB_SPACES,
+    USER_REPO,
+    USER_SPACE,
+    Alias,
+    Dataset,
+    DerivedFrom,
+    GraphBatch,
+    IdNote,
+    Model,
+    Repo,
+    Space,
+    TrainedOn,
+    Uses,
+)
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
 from graphsc.store.common import (
     METRICS_COLUMNS,
@@ -382,7 +396,7 @@ class SQLiteStore:
                     "INSERT INTO spaces VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
                     batch.spaces,
                 )
-            for kind, table in (("space", "spaces"), ("repo", "repos")):
+            for kind, table in ((USER_SPACE, "spaces"), (USER_REPO, "repos")):
                 users = {u.user for u in batch.uses if u.user_kind == kind}
                 db.executemany(f"INSERT OR IGNORE INTO {table} (id) VALUES (?)", [(u,) for u in users])
             db.executemany(
@@ -433,7 +447,7 @@ class SQLiteStore:
         rows = [(i,) for i in known]
         self._db.executemany("DELETE FROM derived_from WHERE child=?", rows)
         self._db.executemany("DELETE FROM trained_on WHERE model=?", rows)
-        self._db.executemany("DELETE FROM uses WHERE model=? AND source='hub-spaces'", rows)
+        self._db.executemany(f"DELETE FROM uses WHERE model=? AND source='{SOURCE_HUB_SPACES}'", rows)
         self._db.executemany("DELETE FROM id_notes WHERE model=?", rows)
 
     @guarded("writing model metrics")

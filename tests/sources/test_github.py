@@ -7,7 +7,8 @@ import time
 import pytest
 
 from graphsc.errors import SourceError
-from graphsc.ingest.github import SOURCE, ingest_github
+from graphsc.ingest.github import ingest_github
+from graphsc.records import SOURCE_GITHUB_CODE_SEARCH as SOURCE
 from graphsc.sources.github import GitHubClient, rate_limit_wait
 from graphsc.store.sqlite import SQLiteStore
 from tests.fake_github import (

@@ -13,7 +13,8 @@ import pytest
 from graphsc import samples
 from graphsc.errors import InputFileError
 from graphsc.ingest import ingest_snapshot
-from graphsc.ingest.peatmoss import SOURCE, ingest_peatmoss
+from graphsc.ingest.peatmoss import ingest_peatmoss
+from graphsc.records import SOURCE_PEATMOSS as SOURCE
 from graphsc.sources.legacy_ids import legacy_renames, model_id_spellings, resolve_model_id
 from graphsc.sources.peatmoss import repo_id_from_url
 from graphsc.sources.repo_license import normalize_repo_license

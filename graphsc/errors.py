@@ -119,6 +119,6 @@ class UnknownLicenseError(GraphscError):
         else:
             hint = (
                 "Give a Hugging Face license id (apache-2.0, llama3.1), an SPDX id or a license name; "
-                "the table is graphsc/licenses/data/licenses.toml."
+                "the table is graphsc/license_table/data/licenses.toml."
             )
         super().__init__(f"License {text!r} is not in the license table.", hint)

@@ -9,11 +9,11 @@ Public API::
     default_table() -> LicenseTable
 """
 
+from graphsc.license_table.normalize import NormalizedLicense, join_licenses, normalize_license
+from graphsc.license_table.table import LicenseTable, default_table
 from graphsc.licenses.engine import analyze, check_licenses, check_store
 from graphsc.licenses.findings import Conflict, LicenseReport, UsesSummary
 from graphsc.licenses.graph import LicenseGraph, build_graph, graph_from_store
-from graphsc.licenses.normalize import NormalizedLicense, join_licenses, normalize_license
-from graphsc.licenses.table import LicenseTable, default_table
 
 __all__ = [
     "Conflict",

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from graphsc.errors import UnknownLicenseError
+from graphsc.license_table.table import License, LicenseTable, Policy, alias_key, default_table
 from graphsc.licenses.rules import (
     EXCLUSIVE,
     MERGE_CHECKED,
@@ -22,7 +23,6 @@ from graphsc.licenses.rules import (
     passes_training,
     uses_rule,
 )
-from graphsc.licenses.table import License, LicenseTable, Policy, alias_key, default_table
 from graphsc.records import ADAPTER, DISTILLATION, FINETUNE, MERGE, QUANTIZED
 
 SCHEMA = "graphsc.license/1"

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
-from graphsc.licenses.normalize import NormalizedLicense, normalize_license
+from graphsc.license_table.normalize import NormalizedLicense, normalize_license
 from graphsc.licenses.rules import UNFETCHED, Profile, profile_of
 from graphsc.records import (
     DISTILLATION,

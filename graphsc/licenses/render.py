@@ -17,9 +17,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from graphsc.license_table.table import default_table
 from graphsc.licenses.findings import Conflict, LicenseReport
 from graphsc.licenses.select import SEVERITIES, Entry, Hop, Hotspot, Selection, hotspots
-from graphsc.licenses.table import default_table
 from graphsc.render.csv_rows import CsvDictWriter
 from graphsc.render.text import literal, visible
 

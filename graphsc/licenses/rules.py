@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from graphsc.licenses.normalize import NormalizedLicense, Tree
-from graphsc.licenses.table import License, LicenseTable, default_table
+from graphsc.license_table.normalize import NormalizedLicense, Tree
+from graphsc.license_table.table import License, LicenseTable, default_table
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphsc.ids import ParsedId, RepoType, id_key, parse_repo_id, shown, storable
-from graphsc.licenses.normalize import join_licenses
+from graphsc.license_table.normalize import join_licenses
 from graphsc.records import (
     ADAPTER,
     CARD_RELATIONS,

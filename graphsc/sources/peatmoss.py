@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from graphsc.errors import InputFileError
 from graphsc.ids import parse_repo_id
-from graphsc.licenses.normalize import join_licenses
+from graphsc.license_table.normalize import join_licenses
 from graphsc.sources.snapshot import STREAM_ERRORS, BadLine, check_input_file, open_binary, open_text
 
 _GITHUB_HOSTS = ("github.com", "www.github.com")

@@ -1,7 +1,7 @@
 """The one place that turns a repository's license as a source reports it into ``Repo.license``.
 
 ``Repo.license_raw`` keeps the source's values (ScanCode keys from PeaTMOSS, GitHub's SPDX id) joined with
-`` AND ``; ``Repo.license`` gets the canonical id of each value from ``graphsc.licenses.normalize`` (the license
+`` AND ``; ``Repo.license`` gets the canonical id of each value from ``graphsc.license_table.normalize`` (the license
 table is the only mapping), joined the same way. A value the table does not know is kept lowercased.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphsc.licenses.normalize import normalize_license
+from graphsc.license_table.normalize import normalize_license
 
 _JOIN = " AND "
 

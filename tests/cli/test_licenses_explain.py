@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from graphsc.cli import app
-from graphsc.licenses.table import default_table
+from graphsc.license_table.table import default_table
 
 runner = CliRunner()
 

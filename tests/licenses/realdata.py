@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from graphsc import samples
-from graphsc.licenses.normalize import join_licenses
+from graphsc.license_table.normalize import join_licenses
 from graphsc.records import RELATIONS, DerivedFrom, Model, Repo, TrainedOn, Uses
 
 HF_FILES = samples.hf_family_files()

@@ -5,9 +5,9 @@ Expected values come from the license texts (quoted in the comments), not from g
 
 from __future__ import annotations
 
+from graphsc.license_table.table import default_table
 from graphsc.licenses.engine import check_licenses
 from graphsc.licenses.findings import LicenseReport
-from graphsc.licenses.table import default_table
 from graphsc.records import DerivedFrom, Model, Repo, Uses
 
 from .checks import kinds, only
@@ -415,7 +415,7 @@ def test_unversioned_cc_by_sa_is_not_read_as_4_0() -> None:
 
 
 def test_hub_license_links_of_sibling_repos_resolve() -> None:
-    from graphsc.licenses.normalize import normalize_license
+    from graphsc.license_table.normalize import normalize_license
 
     for link, expected in (
         ("https://huggingface.co/meta-llama/Meta-Llama-3.1-8B-Instruct/blob/main/LICENSE", "llama3.1"),

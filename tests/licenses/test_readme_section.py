@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from graphsc.license_table.table import default_table
 from graphsc.licenses.rules import RULES
-from graphsc.licenses.table import default_table
 from tests.test_readme import README
 
 SECTION = README[README.index("## License propagation") :]

@@ -12,12 +12,12 @@ from importlib import resources
 
 import pytest
 
+from graphsc.license_table.normalize import normalize_license
 from graphsc.licenses.engine import check_licenses
-from graphsc.licenses.normalize import normalize_license
 
 from .realdata import load
 
-DOC = tomllib.loads(resources.files("graphsc.licenses").joinpath("data/licenses.toml").read_text())
+DOC = tomllib.loads(resources.files("graphsc.license_table").joinpath("data/licenses.toml").read_text())
 TABLE = DOC["licenses"]
 POLICIES = DOC["policies"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphsc.licenses.normalize import normalize_license
+from graphsc.license_table.normalize import normalize_license
 from graphsc.sources.hub_records import model_record_from_hub
 
 

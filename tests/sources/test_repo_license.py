@@ -6,7 +6,7 @@ import gzip
 import json
 
 from graphsc import samples
-from graphsc.licenses.normalize import normalize_license
+from graphsc.license_table.normalize import normalize_license
 from graphsc.sources.repo_license import normalize_repo_license
 
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from license_expression import get_spdx_licensing
 
 from graphsc.errors import UnknownLicenseError
+from graphsc.license_table.table import default_table, parse_table
 from graphsc.licenses.explain import explain
-from graphsc.licenses.table import default_table, parse_table
 
 TABLE = default_table()
 HUB_LIST = Path(__file__).parent / "data" / "hub_licenses.tsv"

@@ -21,7 +21,7 @@ from license_expression import (
     Licensing,
 )
 
-from graphsc.licenses.table import LicenseTable, default_table
+from graphsc.license_table.table import LicenseTable, default_table
 
 Status = Literal["known", "unknown", "none", "other", "expression"]
 

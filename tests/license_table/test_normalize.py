@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graphsc.licenses.normalize import join_licenses, normalize_license
-from graphsc.licenses.table import default_table
-
-from .realdata import all_license_values
+from graphsc.license_table.normalize import join_licenses, normalize_license
+from graphsc.license_table.table import default_table
+from tests.licenses.realdata import all_license_values
 
 HF_LICENSE_IDS = [
     "apache-2.0",
@@ -203,7 +202,7 @@ def test_any_declared_text_normalises_without_raising() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from graphsc.licenses.normalize import normalize_license as normalise
+    from graphsc.license_table.normalize import normalize_license as normalise
 
     for bad in ("()", "(", ")(", "MIT AND", "AND", "WITH", "(MIT", "MIT OR OR Apache-2.0", "((()))"):
         assert normalise(bad).status in ("unknown", "none", "other", "known")
@@ -219,7 +218,7 @@ def test_any_declared_text_normalises_without_raising() -> None:
 
 
 def test_license_links_match_at_a_path_boundary() -> None:
-    from graphsc.licenses.table import default_table
+    from graphsc.license_table.table import default_table
 
     table = default_table()
     assert table.lookup_link("https://opensource.org/licenses/MIT").id == "mit"

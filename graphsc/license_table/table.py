@@ -330,6 +330,6 @@ def parse_table(data: dict[str, Any]) -> LicenseTable:
 
 @lru_cache(maxsize=1)
 def default_table() -> LicenseTable:
-    """The table shipped in the package (``graphsc/licenses/data/licenses.toml``), loaded once."""
-    text = resources.files("graphsc.licenses").joinpath("data/licenses.toml").read_bytes()
+    """The table shipped in the package (``graphsc/license_table/data/licenses.toml``), loaded once."""
+    text = resources.files("graphsc.license_table").joinpath("data/licenses.toml").read_bytes()
     return parse_table(tomllib.loads(text.decode("utf-8")))

@@ -98,7 +98,9 @@ def push(
         for rows in _changed_pages(
             getattr(source, reader)(batch_size), changed, report.since, report, on_scanned, kind
         ):
-            target.write(GraphBatch(**{batch_field: rows}))
+            batch = GraphBatch()
+            setattr(batch, batch_field, rows)
+            target.write(batch)
             written += len(rows)
         (report.nodes if is_node else report.edges)[kind] = written
     if report.watermark is not None:

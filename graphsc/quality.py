@@ -98,19 +98,19 @@ def quality_report(store: GraphStore) -> QualityReport:
                 report.no_license.add({"model": model_id})
             if has_card is not None and not has_card:
                 report.no_card.add({"model": model_id})
-    for page in store.iter_derived_from():
-        for edge in page:
+    for edges in store.iter_derived_from():
+        for edge in edges:
             report.relations_by_source[edge.source] += 1
             tagged = edge.source == SOURCE_HUB_TAG
             fetched_no_tag[edge.child] = fetched_no_tag.get(edge.child, True) and not tagged
     for model_id, untagged in sorted(fetched_no_tag.items()):
         if untagged:
             report.no_relation_tag.add({"model": model_id})
-    for page in store.iter_notes():
-        for note in page:
+    for notes in store.iter_notes():
+        for note in notes:
             _add_note(report, note)
-    for page in store.iter_aliases():
-        for alias in page:
+    for aliases in store.iter_aliases():
+        for alias in aliases:
             tally = report.case_merged_ids if alias.kind == "case" else report.redirected_ids
             tally.add({"alias": alias.alias, "id": alias.id})
     for path, reasons in read_skipped(store).items():

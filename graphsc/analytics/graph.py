@@ -121,9 +121,9 @@ def downloads_of(store: GraphStore, ids: Sequence[str], progress: Progress = NO_
     progress.phase("reading model downloads", len(ids))
     for start in range(0, len(ids), MODEL_BATCH):
         chunk = ids[start : start + MODEL_BATCH]
-        found = store.models(chunk)
+        stored = store.models(chunk)
         for offset, model_id in enumerate(chunk):
-            model = found.get(model_id)
+            model = stored.get(model_id)
             if model is not None and model.downloads:
                 result[start + offset] = model.downloads
         progress.advance(len(chunk))

@@ -13,8 +13,8 @@ def model_metrics(analysis: Analysis, with_betweenness: bool = True) -> Iterator
     dg, depth, families, reach = analysis.graph, analysis.depth, analysis.families, analysis.reach
     pagerank, derivatives, exposure = analysis.pagerank, analysis.derivatives, analysis.exposure
     between = analysis.betweenness.values if with_betweenness else None
-    has_derivatives = derivatives.any(axis=1).tolist()
-    derivatives_list = derivatives.tolist()
+    has_derivatives: list[bool] = (derivatives.sum(axis=1) > 0).tolist()
+    derivatives_list: list[list[int]] = derivatives.tolist()
     in_cycle = depth.cycle_members()
     generation = depth.generation.tolist()
     label = families.label.tolist()

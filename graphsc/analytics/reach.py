@@ -40,7 +40,8 @@ class Exposure:
 
 
 def _bases_with_derivatives(dg: DerivationGraph) -> list[int]:
-    return np.unique(dg.edge_base).tolist()
+    bases: list[int] = np.unique(dg.edge_base).tolist()
+    return bases
 
 
 def compute_reach(dg: DerivationGraph, downloads: np.ndarray, progress: Progress = NO_PROGRESS) -> Reach:

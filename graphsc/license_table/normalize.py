@@ -102,8 +102,8 @@ def _to_tree(expr: LicenseExpression, table: LicenseTable) -> Tree:
 
 def _leaves(tree: Tree) -> list[Leaf]:
     if tree[0] == "lic":
-        return [tree]  # type: ignore[list-item]
-    return [leaf for child in tree[1] for leaf in _leaves(child)]  # type: ignore[misc]
+        return [tree]
+    return [leaf for child in tree[1] for leaf in _leaves(child)]
 
 
 def _unresolved_with(leaf: Leaf, table: LicenseTable) -> list[str]:

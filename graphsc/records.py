@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
 # How a derivative was made from its base (``DerivedFrom.relation``). The Hub's model tree writes the first four as
 # ``base_model:<relation>:<id>`` tags; a card's ``base_model_relation`` may also say ``distillation``.
@@ -41,9 +41,14 @@ SOURCE_PEATMOSS = "peatmoss"  # PeaTMOSS's GitHub → model mapping
 SOURCE_GITHUB_CODE_SEARCH = "github-code-search"
 
 # Who uses a model (``Uses.user_kind``).
-USER_REPO = "repo"
-USER_SPACE = "space"
+USER_REPO: Final = "repo"
+USER_SPACE: Final = "space"
 UserKind = Literal["repo", "space"]
+
+# How a missing license reads in human views (and as a label or count key where a JSON field cannot be null): a
+# fetched model whose card declares none, and a model known only as someone's base (an unfetched stub).
+NO_LICENSE = "(no license)"
+NOT_FETCHED = "(not fetched)"
 
 
 def utc_timestamp(value: datetime | None = None, *, milliseconds: bool = False) -> str:

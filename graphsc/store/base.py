@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 
@@ -49,17 +50,58 @@ class ModelMetrics:
 
 @runtime_checkable
 class GraphStore(Protocol):
-    """A graph of models, datasets, repositories and Spaces with DERIVED_FROM, TRAINED_ON and USES edges."""
+    """A graph of models, datasets, repositories and Spaces with DERIVED_FROM, TRAINED_ON and USES edges.
+
+    The contract every backend keeps; ``tests/store/test_contract.py`` runs it on each one.
+
+    Identity: one node per Hub repo. Model (and dataset) ids compare ignoring case (``graphsc.ids.id_key``);
+    ``write`` resolves every id of a batch to the stored or fetched casing first (``graphsc.store.identity``).
+    Reads that take ids (``models``, ``notes_of``, ``uses_of``, ``trained_on``, ``lineage_edges``) take stored ids
+    as they are (exact casing); ``find_model_id`` maps any spelling to the stored id, ``stored_*_ids`` map keys.
+    Ids a read is given twice are read once; ids not stored are left out (``lineage_edges``: no edges).
+
+    Order: ``iter_datasets``, ``iter_repos`` and ``iter_spaces`` page by id, ``iter_derived_from`` by
+    ``(child, base)``, ``iter_aliases`` by alias, ``iter_notes`` by ``(model, field, value, kind)``, on every
+    backend (analytics number nodes in edge order, so their float sums agree bit for bit). Nothing else has an
+    order: ``iter_models``/``iter_model_fields``, ``iter_trained_on``, ``iter_uses``, ``lineage_edges``,
+    ``uses_of``, ``trained_on`` and ``notes_of`` come in any order. Every ``iter_*`` yields lists of exactly
+    ``batch_size`` items but the last (never an empty list), each stored item once.
+
+    Errors: a fault of the store itself (a missing, damaged, locked or read-only file, a full disk, a server down,
+    refusing or timing out) is a ``StoreError`` naming the store and what to do; opening a read-only embedded
+    store that does not exist is a ``MissingStoreError`` (a ``StoreError``). A bad argument is a ``ValueError``
+    (``iter_model_fields``), and any other exception raised while the store works (a bug in graphsc) propagates
+    unchanged: it is never reported as a store fault.
+
+    Lifetime: a store is a context manager: ``with open_store(...) as store:`` closes it on leaving; ``close`` may
+    be called more than once.
+    """
 
     kind: str
     location: str
 
     def write(self, batch: GraphBatch) -> None:
-        """Upsert a batch in one transaction (idempotent; see ``GraphBatch`` for replacement rules). Model ids are
-        resolved first with ``graphsc.store.identity.assemble``: one node per Hub repo, whatever the casing."""
+        """Upsert ``batch`` in one transaction: all of it is stored, or (on any error) none of it.
+
+        Idempotent: writing a batch again leaves the graph (and ``counts``) as it was. The rules are
+        ``GraphBatch``'s, planned once for every backend by ``graphsc.store.assemble.plan_write``:
+
+        - a fetched model replaces the stored model, its outgoing Hub edges (DERIVED_FROM, TRAINED_ON, USES from
+          Spaces of ``hub-spaces``) and its notes; USES from repositories (other sources) are kept;
+        - every other model the batch names (edge endpoints, unfetched models) becomes an unfetched stub
+          (``author`` the id's owner) unless already stored: a stub never overwrites a fetched model, and fetching
+          a stub fills it in, its edges kept; an unfetched model with a ``license`` sets it on a stub only;
+        - datasets, repositories and Spaces that edges name are created bare when missing; a repository's fields
+          merge (a field the batch leaves ``None`` keeps its stored value);
+        - an edge is identified by its endpoints: written twice (in one batch or two) it is one edge with the
+          last properties; a record repeated in a batch counts once, its last copy.
+
+        Model ids are resolved first with ``graphsc.store.identity.assemble``: one node per Hub repo, whatever the
+        casing."""
 
     def models(self, ids: Iterable[str]) -> dict[str, Model]:
-        """The stored models among ``ids`` (fetched or stubs), keyed by id."""
+        """The stored models among ``ids`` (fetched or stubs), keyed by id; records round-trip exactly (every
+        ``Model`` field as written, ``None`` included)."""
 
     def stored_model_ids(self, keys: Collection[str]) -> dict[str, str]:
         """``{id_key: stored id}`` for the stored models whose ``graphsc.ids.id_key`` is in ``keys``."""
@@ -75,41 +117,61 @@ class GraphStore(Protocol):
         (``graphsc.store.identity.find_model_id``)."""
 
     def notes_of(self, model_ids: Iterable[str]) -> list[IdNote]:
-        """The ``IdNote``s of ``model_ids``' records (values not taken as ids as they stand)."""
+        """The ``IdNote``s of ``model_ids``' records (values not taken as ids as they stand), in any order."""
 
-    def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]: ...
-    def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]: ...
+    def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]:
+        """Every note, ordered by ``(model, field, value, kind)``, in lists of ``batch_size``."""
+
+    def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:
+        """Every alias (``case`` and ``renamed``), ordered by alias, in lists of ``batch_size``."""
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
-        """Up to ``limit`` stored model ids that contain ``text``'s name part, case-insensitively."""
+        """Up to ``limit`` stored model ids that contain ``text``'s name part (after the last ``/``),
+        case-insensitively, closest to ``text`` first; when none does, ids close to ``text`` overall. An empty
+        name finds nothing. One search for every backend: ``graphsc.store.common.similar_ids``."""
 
     def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
-        """Every DERIVED_FROM edge reachable from ``model_id`` going up (to bases) or down (to derivatives).
+        """Every DERIVED_FROM edge reachable from ``model_id`` going up (to bases) or down (to derivatives), each
+        once (a diamond's shared edges too), in no particular order; none for an id not stored.
 
-        Must terminate on cycles."""
+        Terminates on cycles (self-loops included): each model is visited once."""
 
     def uses_of(self, model_ids: Iterable[str]) -> list[Uses]:
-        """USES edges pointing at any of ``model_ids``."""
+        """USES edges pointing at any of ``model_ids``, each once, in no particular order."""
 
     def trained_on(self, model_ids: Iterable[str]) -> list[TrainedOn]:
-        """TRAINED_ON edges leaving any of ``model_ids``."""
+        """TRAINED_ON edges leaving any of ``model_ids``, each once, in no particular order."""
 
     def counts(self) -> GraphCounts:
-        """Nodes by label, edges by type, DERIVED_FROM by relation."""
+        """Nodes by label (``Model``, ``Dataset``, ``Repo``, ``Space``: every key present, zeros included), edges
+        by type (``DERIVED_FROM``, ``TRAINED_ON``, ``USES``), DERIVED_FROM by relation (relations present only),
+        and the unfetched (stub) models. Bookkeeping (state, aliases, notes) is not counted."""
 
-    def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]: ...
+    def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]:
+        """Every model (fetched or stub) once, in lists of ``batch_size``, in no particular order."""
 
     def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         """Every model as a tuple ``(id, *fields)`` of ``Model`` field values: a narrow, fast whole-graph read
-        (analytics read downloads or licenses of ~2M models this way); ``fetched`` may come as 0/1. Unknown field
-        names raise ``ValueError``."""
+        (analytics read downloads or licenses of ~2M models this way), in no particular order; ``fetched`` may
+        come as 0/1. Unknown field names raise ``ValueError`` when called (before any iteration)."""
 
-    def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]: ...
-    def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]: ...
-    def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]: ...
-    def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]: ...
-    def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]: ...
-    def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]: ...
+    def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
+        """Every dataset, ordered by id, in lists of ``batch_size``."""
+
+    def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
+        """Every repository, ordered by id, in lists of ``batch_size``."""
+
+    def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
+        """Every Space, ordered by id, in lists of ``batch_size``."""
+
+    def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
+        """Every DERIVED_FROM edge, ordered by ``(child, base)``, in lists of ``batch_size``."""
+
+    def iter_trained_on(self, batch_size: int = 50_000) -> Iterator[list[TrainedOn]]:
+        """Every TRAINED_ON edge, in no particular order, in lists of ``batch_size``."""
+
+    def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
+        """Every USES edge, in no particular order, in lists of ``batch_size``."""
 
     def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
         """Replace every stored model metric with ``rows`` (one transaction); return how many were written.
@@ -118,8 +180,19 @@ class GraphStore(Protocol):
         model: generation 0, nothing downstream)."""
 
     def get_state(self, key: str) -> str | None:
-        """Crawl bookkeeping (e.g. which models' children were fully listed), for resuming."""
+        """The value ``set_state`` stored for ``key`` (crawl bookkeeping, e.g. which models' children were fully
+        listed, for resuming), or None."""
 
-    def set_state(self, items: dict[str, str]) -> None: ...
+    def set_state(self, items: dict[str, str]) -> None:
+        """Store each value by key, overwriting; other keys are kept. State is not part of the graph."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the store (file, connections); calling it again does nothing."""
+
+    def __enter__(self) -> Self:
+        """The store itself: ``with store:`` closes it on leaving."""
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Close the store (exceptions propagate)."""

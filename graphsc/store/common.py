@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from graphsc.records import RELATIONS
@@ -67,6 +67,22 @@ def rank_similar(text: str, candidates: Iterable[str], limit: int) -> list[str]:
 def close_matches(text: str, sample: Iterable[str], limit: int) -> list[str]:
     """Fallback when no id contains the name: ids in ``sample`` that are close to ``text`` overall."""
     return difflib.get_close_matches(text, list(sample), n=limit, cutoff=0.6)
+
+
+def similar_ids(text: str, limit: int, ids_containing: Callable[[str, int], Iterable[str]]) -> list[str]:
+    """The similar-id search every backend runs (``GraphStore.similar_model_ids``); the backend only answers
+    ``ids_containing(fragment, at_most)``: stored model ids containing ``fragment``, ignoring case.
+
+    Up to ``limit`` ids containing ``text``'s name part (at most ``SIMILAR_CANDIDATES`` read), closest to ``text``
+    first; when none does, the ids close to ``text`` overall among a sample (at most ``SIMILAR_SAMPLE``) of those
+    containing the name's first characters. An empty name part finds nothing."""
+    name = similar_name(text)
+    if not name:
+        return []
+    candidates = list(ids_containing(name, SIMILAR_CANDIDATES))
+    if candidates:
+        return rank_similar(text, candidates, limit)
+    return close_matches(text, ids_containing(sample_prefix(name), SIMILAR_SAMPLE), limit)
 
 
 def metrics_row(m: ModelMetrics) -> tuple[Any, ...]:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from graphsc.ids import id_key, parse_repo_id
-from graphsc.records import Alias, GraphBatch, IdNote
+from graphsc.records import Alias, DerivedFrom, GraphBatch, IdNote, TrainedOn
 
 _MAX_ALIAS_HOPS = 8
+E = TypeVar("E", DerivedFrom, TrainedOn)  # an edge: its first two fields are its endpoints
 
 
 class IdIndex(Protocol):
@@ -143,11 +144,11 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         derived_from=derived_from,
         trained_on=_unique_edges(
             t
-            if (m := resolve(t.model)) == t.model and dataset_id(t.dataset) == t.dataset
-            else t._replace(model=m, dataset=dataset_id(t.dataset))
+            if (tm := resolve(t.model)) == t.model and dataset_id(t.dataset) == t.dataset
+            else t._replace(model=tm, dataset=dataset_id(t.dataset))
             for t in batch.trained_on
         ),
-        uses=[u if (m := resolve(u.model)) == u.model else u._replace(model=m) for u in batch.uses],
+        uses=[u if (um := resolve(u.model)) == u.model else u._replace(model=um) for u in batch.uses],
         notes=[_resolved_note(n, resolve, endpoints) for n in batch.notes],
         aliases=_unique_aliases(a._replace(id=resolve(a.id)) for a in new_aliases),
     )
@@ -177,10 +178,10 @@ def _resolved_note(note: IdNote, resolve: _Resolve, endpoints: set[tuple[str, st
     return note if model == note.model else note._replace(model=model)
 
 
-def _unique_edges(edges: Iterable[tuple]) -> list:
+def _unique_edges(edges: Iterable[E]) -> list[E]:
     """Edges without repeated endpoints (two spellings of one base collapse into one edge): the last one written
     wins, as when a batch repeats a record."""
-    found: dict[tuple[str, str], tuple] = {}
+    found: dict[tuple[str, str], E] = {}
     for edge in edges:
         found[(edge[0], edge[1])] = edge
     return list(found.values())

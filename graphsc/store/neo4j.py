@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Self, TypeVar
 
 from neo4j import (
     Driver,
@@ -24,8 +25,6 @@ from neo4j import (
 )
 
 from graphsc.errors import StoreError
-from graphsc.ids import id_key
-from graphsc.querylib import find_query
 from graphsc.records import (
     USER_REPO,
     USER_SPACE,
@@ -42,20 +41,10 @@ from graphsc.records import (
 )
 from graphsc.redact import redact_url
 from graphsc.store import neo4j_cypher as cy
+from graphsc.store.assemble import WritePlan, plan_write
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
-from graphsc.store.common import (
-    SIMILAR_CANDIDATES,
-    SIMILAR_SAMPLE,
-    author_of,
-    chunks,
-    close_matches,
-    metrics_row,
-    rank_similar,
-    sample_prefix,
-    similar_name,
-    unique,
-)
-from graphsc.store.identity import assemble, find_model_id
+from graphsc.store.common import chunks, metrics_row, similar_ids, unique
+from graphsc.store.identity import find_model_id
 from graphsc.store.neo4j_errors import translated
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
@@ -70,7 +59,7 @@ class Neo4jStore:
 
     ``batch_size`` bounds the rows per UNWIND statement (and per id list in reads); ``query_timeout`` (seconds)
     is sent with every transaction; ``retry_seconds`` is how long the driver retries a write on transient
-    errors (lost connection, deadlock) before giving up.
+    errors (lost connection, deadlock) before giving up. ``with Neo4jStore(...) as store:`` closes it.
     """
 
     kind = "neo4j"
@@ -97,7 +86,9 @@ class Neo4jStore:
                 "not a Bolt URI",
                 "Set NEO4J_URI to e.g. bolt://127.0.0.1:7687 (schemes: " + ", ".join(BOLT_SCHEMES) + ").",
             )
-        with translated(self.location, "connecting"):
+        # Only here does the driver parse the URI and its address (a malformed one is a ValueError); anywhere else
+        # a ValueError is a bug, and keeps its traceback.
+        with translated(self.location, "connecting", uri_errors=True):
             self._driver: Driver = GraphDatabase.driver(
                 uri,
                 auth=(user, password) if password else None,
@@ -105,7 +96,7 @@ class Neo4jStore:
                 notifications_min_severity=NotificationMinimumSeverity.OFF,
             )
         try:
-            with translated(self.location, "connecting"):
+            with translated(self.location, "connecting", uri_errors=True):
                 self._driver.verify_connectivity()
             with translated(self.location, "creating constraints"):
                 self._ensure_schema()
@@ -140,7 +131,7 @@ class Neo4jStore:
         return cls(**settings)
 
     def _ensure_schema(self) -> None:
-        for statement in find_query("schema").statements:
+        for statement in cy.schema_statements():
             self._driver.execute_query(statement, database_=self.database)
         self._driver.execute_query(cy.AWAIT_INDEXES, {"seconds": 300}, database_=self.database)
         if self.get_state(_KEYS_STATE) != "1":
@@ -156,10 +147,9 @@ class Neo4jStore:
         if not len(batch):
             return
         with translated(self.location, "writing a batch"):
-            assembled = assemble(batch, self)
-            steps = _write_steps(assembled.batch)
+            plan = plan_write(batch, self)  # what to write is planned once for both backends; this persists it
             with self._driver.session(database=self.database) as session:
-                session.execute_write(self._timed(self._run_steps), steps, assembled.moves)
+                session.execute_write(self._timed(self._run_steps), _write_steps(plan), plan.moves)
 
     def _run_steps(
         self,
@@ -236,14 +226,11 @@ class Neo4jStore:
 
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
         """Up to ``limit`` stored ids containing ``text``'s name part (case-insensitive), closest first."""
-        name = similar_name(text)
-        if not name:
-            return []
-        candidates = [r["id"] for r in self._read(cy.MODEL_IDS_CONTAINING, text=name, limit=SIMILAR_CANDIDATES)]
-        if candidates:
-            return rank_similar(text, candidates, limit)
-        sample = self._read(cy.MODEL_IDS_CONTAINING, text=sample_prefix(name), limit=SIMILAR_SAMPLE)
-        return close_matches(text, (r["id"] for r in sample), limit)
+        return similar_ids(text, limit, self._ids_containing)
+
+    def _ids_containing(self, fragment: str, limit: int) -> list[str]:
+        """Up to ``limit`` model ids containing ``fragment`` ignoring case, by id."""
+        return [r["id"] for r in self._read(cy.MODEL_IDS_CONTAINING, text=fragment, limit=limit)]
 
     def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
         """Every DERIVED_FROM edge reachable from ``model_id`` up (to bases) or down (to derivatives), in one
@@ -318,8 +305,16 @@ class Neo4jStore:
                     keys, rows = list(result.keys()), [record.values() for record in result]
         return keys, rows
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
     def close(self) -> None:
-        """Close the driver and its connections."""
+        """Close the driver and its connections; closing again does nothing."""
         self._driver.close()
 
     # plumbing
@@ -328,7 +323,7 @@ class Neo4jStore:
         return unit_of_work(timeout=self.query_timeout)(work) if self.query_timeout else work
 
     def _query(self, text: str) -> Query:
-        return Query(text, timeout=self.query_timeout)  # type: ignore[arg-type]
+        return Query(text, timeout=self.query_timeout)
 
     def _read(self, query: str, **params: Any) -> list[Record]:
         """``query``'s records, read by key (no ``Record.data()``: it copies every nested list value by value,
@@ -361,30 +356,25 @@ class Neo4jStore:
                     yield page
 
 
-def _write_steps(batch: GraphBatch) -> list[tuple[str, list[Any]]]:
-    """The statements that write ``batch``, in order, each with its parameter rows (empty ones left out)."""
-    fetched = [m for m in batch.models if m.fetched]
-    edge_models = [m.id for m in batch.models if not m.fetched]
-    edge_models += [i for e in batch.derived_from for i in (e.child, e.base)]
-    edge_models += [e.model for e in batch.trained_on] + [u.model for u in batch.uses]
-    known = {m.id for m in fetched}
-    stubs = [[i, author_of(i)] for i in unique(edge_models) if i not in known]
+def _write_steps(plan: WritePlan) -> list[tuple[str, list[Any]]]:
+    """The statements that persist ``plan``, in order, each with its parameter rows (empty ones left out)."""
+    batch = plan.batch
     steps: list[tuple[str, Sequence[Any]]] = [
-        (cy.UPSERT_MODELS, [list(m) for m in fetched]),
-        (cy.STUB_MODELS, stubs),
-        (cy.STUB_LICENSES, [[m.id, author_of(m.id), m.license] for m in batch.models if not m.fetched and m.license]),
+        (cy.UPSERT_MODELS, [list(m) for m in plan.fetched]),
+        (cy.STUB_MODELS, [list(s) for s in plan.stubs]),
+        (cy.STUB_LICENSES, [list(s) for s in plan.stub_licenses]),
         (cy.UPSERT_DATASETS, [list(d) for d in batch.datasets]),
-        (cy.STUB_DATASETS, unique(e.dataset for e in batch.trained_on)),
+        (cy.STUB_DATASETS, plan.dataset_stubs),
         (cy.UPSERT_REPOS, [list(r) for r in batch.repos]),
         (cy.UPSERT_SPACES, [list(s) for s in batch.spaces]),
-        (cy.STUB_REPOS, unique(u.user for u in batch.uses if u.user_kind == USER_REPO)),
-        (cy.STUB_SPACES, unique(u.user for u in batch.uses if u.user_kind == USER_SPACE)),
+        (cy.STUB_REPOS, plan.repo_stubs),
+        (cy.STUB_SPACES, plan.space_stubs),
         (cy.MERGE_DERIVED_FROM, [list(e) for e in batch.derived_from]),
         (cy.MERGE_TRAINED_ON, [list(e) for e in batch.trained_on]),
         (cy.MERGE_USES_FROM_REPOS, [list(u) for u in batch.uses if u.user_kind == USER_REPO]),
         (cy.MERGE_USES_FROM_SPACES, [list(u) for u in batch.uses if u.user_kind == USER_SPACE]),
         (cy.MERGE_NOTES, [list(n) for n in batch.notes]),
         (cy.MERGE_ALIASES, [list(a) for a in batch.aliases]),
-        (cy.RECLASSIFY_RENAMED, [[a.id, id_key(a.alias)] for a in batch.aliases if a.kind == "renamed"]),
+        (cy.RECLASSIFY_RENAMED, [list(r) for r in plan.renamed]),
     ]
     return [(statement, list(rows)) for statement, rows in steps if rows]

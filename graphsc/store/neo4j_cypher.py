@@ -10,6 +10,7 @@ Edges: ``(child:Model)-[:DERIVED_FROM {relation, source, fetched_at}]->(base:Mod
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib.resources import files
 from typing import Any
 
 from graphsc.records import SOURCE_HUB_SPACES, Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
@@ -24,7 +25,19 @@ STATE_LABEL = "GraphscState"
 
 # The schema (constraints and their indexes) is graphsc/cypher/schema.cypher, the file `graphsc query schema`
 # runs: one source of truth.
+SCHEMA_FILE = "schema.cypher"
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+
+def schema_statements() -> tuple[str, ...]:
+    """The statements of the shipped ``graphsc/cypher/schema.cypher``, in order (``//`` comment lines left out).
+
+    Read here rather than through ``graphsc.querylib`` (the query library above the store) so the store layer
+    depends on nothing above it."""
+    text = (files("graphsc") / "cypher" / SCHEMA_FILE).read_text(encoding="utf-8")
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    return tuple(statement.strip() for statement in code.split(";") if statement.strip())
+
 
 MODEL_FIELDS: tuple[str, ...] = Model._fields
 REPO_FIELDS: tuple[str, ...] = Repo._fields
@@ -251,9 +264,8 @@ ALL_USES = f"MATCH (u)-[r:USES]->(m:Model) {_USES_RETURN}"
 
 def model_from(props: dict[str, Any]) -> Model:
     """A Model from a node's properties; absent properties are None, ``fetched`` a bool."""
-    values = {name: props.get(name) for name in MODEL_FIELDS}
-    values["fetched"] = bool(values["fetched"])
-    return Model(**values)
+    model = Model._make([props.get(name) for name in MODEL_FIELDS])
+    return model._replace(fetched=bool(model.fetched))
 
 
 def model_from_values(values: list[Any]) -> Model:
@@ -264,7 +276,7 @@ def model_from_values(values: list[Any]) -> Model:
 
 def repo_from(props: dict[str, Any]) -> Repo:
     """A Repo from a node's properties (a stub repository has only its id)."""
-    return Repo(**{name: props.get(name) for name in REPO_FIELDS})
+    return Repo._make([props.get(name) for name in REPO_FIELDS])
 
 
 def dataset_from(row: Mapping[str, Any]) -> Dataset:

@@ -74,12 +74,20 @@ def store_error(uri: str, exc: BaseException, action: str) -> StoreError:
     return StoreError(uri, f"driver error while {action} ({type(exc).__name__}: {detail})", START_HINT)
 
 
+_DRIVER_ERRORS: tuple[type[BaseException], ...] = (DriverError, Neo4jError, OSError)
+
+
 @contextmanager
-def translated(uri: str, action: str) -> Iterator[None]:
-    """Raise driver errors (and socket errors the driver lets through) inside as ``StoreError``."""
+def translated(uri: str, action: str, *, uri_errors: bool = False) -> Iterator[None]:
+    """Raise driver errors (and socket errors the driver lets through) inside as ``StoreError``.
+
+    ``uri_errors``: also a ``ValueError``, which the driver raises for a malformed URI or address; only where it
+    parses them (creating the driver, first connecting). Anywhere else a ``ValueError`` is a bug in graphsc and
+    propagates unchanged."""
+    caught: tuple[type[BaseException], ...] = (*_DRIVER_ERRORS, ValueError) if uri_errors else _DRIVER_ERRORS
     try:
         yield
-    except (DriverError, Neo4jError, OSError, ValueError) as exc:
+    except caught as exc:
         raise store_error(uri, exc, action) from None
 
 

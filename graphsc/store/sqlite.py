@@ -13,15 +13,14 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import suppress
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 from graphsc.errors import MissingStoreError, StoreError
 from graphsc.ids import id_key
 from graphsc.records import (
     SOURCE_HUB_SPACES,
-    USER_REPO,
-    USER_SPACE,
     Alias,
     Dataset,
     DerivedFrom,
@@ -33,21 +32,10 @@ from graphsc.records import (
     TrainedOn,
     Uses,
 )
+from graphsc.store.assemble import plan_write
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
-from graphsc.store.common import (
-    METRICS_COLUMNS,
-    SIMILAR_CANDIDATES,
-    SIMILAR_SAMPLE,
-    author_of,
-    chunks,
-    close_matches,
-    metrics_row,
-    rank_similar,
-    sample_prefix,
-    similar_name,
-    unique,
-)
-from graphsc.store.identity import assemble, find_model_id
+from graphsc.store.common import METRICS_COLUMNS, chunks, metrics_row, similar_ids, unique
+from graphsc.store.identity import find_model_id
 from graphsc.store.sqlite_errors import DAMAGED_HINT, NOT_OURS_HINT, guarded, is_store_fault, store_error
 
 SCHEMA_VERSION = 2
@@ -131,8 +119,7 @@ _UPSERT_REPO = (
     + ", ".join(f"{c}=coalesce(excluded.{c}, {c})" for c in _REPO_COLUMNS[1:])
 )
 _MAX_PARAMS = 900
-_first = itemgetter(0)  # sort keys: a record's id, an edge's endpoints (other fields may be None)
-_first_two = itemgetter(0, 1)
+_first_two = itemgetter(0, 1)  # sort key: an edge's endpoints (other fields may be None)
 
 
 # A card base once unconfirmed is a followed rename when the Hub later redirects it to a base the model is tagged
@@ -169,7 +156,7 @@ class SQLiteStore:
     still readable). A read-only store that is asked to write (``set_state`` of ``neo4j push``) reopens the
     existing file for writing first. Either way a non-empty SQLite file without graphsc's ``meta`` table is refused
     untouched, and every fault of the file (permissions, full disk, corruption, wrong or newer schema, missing
-    tables) is a ``StoreError`` naming the file and what to do.
+    tables) is a ``StoreError`` naming the file and what to do. ``with SQLiteStore(path) as store:`` closes it.
     """
 
     kind = "embedded"
@@ -355,40 +342,26 @@ class SQLiteStore:
 
     @guarded("writing a batch")
     def write(self, batch: GraphBatch) -> None:
+        # What to write is planned once for both backends (``graphsc.store.assemble``); this only persists it.
         # Records are NamedTuples in table column order, so most go to executemany as they are.
         db = self._db
         self._wrote = True
         with self._transaction():
-            assembled = assemble(batch, self)
-            batch = assembled.batch
-            for old, new in assembled.moves:
+            plan = plan_write(batch, self)
+            batch = plan.batch
+            for old, new in plan.moves:
                 self._move_model(old, new)
-            # Rows go in key order: consecutive inserts then land on the same B-tree pages (fewer pages to cache
-            # and write back per transaction than in a dump's random order).
-            fetched = sorted((m for m in batch.models if m.fetched), key=_first)
-            if fetched:
-                self._drop_outgoing_hub_edges([m.id for m in fetched])
-                db.executemany(_UPSERT_MODEL, fetched)
-            fetched_ids = {m.id for m in fetched}
-            stubs = {m.id for m in batch.models if not m.fetched}
-            stubs.update(e.base for e in batch.derived_from)
-            stubs.update(e.child for e in batch.derived_from)
-            stubs.update(e.model for e in batch.trained_on)
-            stubs.update(e.model for e in batch.uses)
-            stubs -= fetched_ids
-            db.executemany(_STUB_MODEL, [(i, author_of(i)) for i in sorted(stubs)])
-            db.executemany(
-                _STUB_LICENSE,
-                [(m.id, author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
-            )
+            if plan.fetched:
+                self._drop_outgoing_hub_edges([m.id for m in plan.fetched])
+                db.executemany(_UPSERT_MODEL, plan.fetched)
+            db.executemany(_STUB_MODEL, plan.stubs)
+            db.executemany(_STUB_LICENSE, plan.stub_licenses)
             if batch.datasets:
                 db.executemany(
                     "INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
                     batch.datasets,
                 )
-            db.executemany(
-                "INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(d,) for d in {e.dataset for e in batch.trained_on}]
-            )
+            db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(d,) for d in plan.dataset_stubs])
             if batch.repos:
                 db.executemany(_UPSERT_REPO, batch.repos)
             if batch.spaces:
@@ -396,9 +369,8 @@ class SQLiteStore:
                     "INSERT INTO spaces VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
                     batch.spaces,
                 )
-            for kind, table in ((USER_SPACE, "spaces"), (USER_REPO, "repos")):
-                users = {u.user for u in batch.uses if u.user_kind == kind}
-                db.executemany(f"INSERT OR IGNORE INTO {table} (id) VALUES (?)", [(u,) for u in users])
+            db.executemany("INSERT OR IGNORE INTO spaces (id) VALUES (?)", [(u,) for u in plan.space_stubs])
+            db.executemany("INSERT OR IGNORE INTO repos (id) VALUES (?)", [(u,) for u in plan.repo_stubs])
             db.executemany(
                 "INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)", sorted(batch.derived_from, key=_first_two)
             )
@@ -414,9 +386,7 @@ class SQLiteStore:
                 "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
                 [(a.alias, id_key(a.alias), a.id, a.kind) for a in batch.aliases],
             )
-            db.executemany(
-                _RECLASSIFY_RENAMED, [(a.id, id_key(a.alias), a.id) for a in batch.aliases if a.kind == "renamed"]
-            )
+            db.executemany(_RECLASSIFY_RENAMED, [(new, old_key, new) for new, old_key in plan.renamed])
 
     def _move_model(self, old: str, new: str) -> None:
         """Rename model ``old`` to ``new``, or merge it into ``new`` if that is stored; its edges follow."""
@@ -518,7 +488,7 @@ class SQLiteStore:
 
     @guarded("reading")
     def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]:
-        return self._iter_as(_SELECT_NOTES, IdNote, batch_size)
+        return self._iter_as(f"{_SELECT_NOTES} ORDER BY model, field, value, kind", IdNote, batch_size)
 
     @guarded("reading")
     def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:
@@ -526,22 +496,15 @@ class SQLiteStore:
 
     @guarded("reading")
     def similar_model_ids(self, text: str, limit: int = 5) -> list[str]:
-        name = similar_name(text)
-        if not name:
-            return []
-        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        candidates = [
+        return similar_ids(text, limit, self._ids_containing)
+
+    def _ids_containing(self, fragment: str, limit: int) -> list[str]:
+        """Up to ``limit`` model ids containing ``fragment`` (LIKE: ASCII letters in any case)."""
+        pattern = "%" + fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [
             r[0]
-            for r in self._db.execute(
-                "SELECT id FROM models WHERE id LIKE ? ESCAPE '\\' LIMIT ?", (pattern, SIMILAR_CANDIDATES)
-            )
+            for r in self._db.execute("SELECT id FROM models WHERE id LIKE ? ESCAPE '\\' LIMIT ?", (pattern, limit))
         ]
-        if candidates:
-            return rank_similar(text, candidates, limit)
-        sample = self._db.execute(
-            "SELECT id FROM models WHERE id LIKE ? LIMIT ?", (f"%{sample_prefix(name)}%", SIMILAR_SAMPLE)
-        )
-        return close_matches(text, (r[0] for r in sample), limit)
 
     @guarded("reading")
     def lineage_edges(self, model_id: str, direction: Direction) -> list[DerivedFrom]:
@@ -608,25 +571,27 @@ class SQLiteStore:
         unknown = [f for f in fields if f not in _MODEL_COLUMNS]
         if unknown:
             raise ValueError(f"not Model fields: {', '.join(unknown)}")
-        yield from self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size)
+        return self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size)
 
     @guarded("reading")
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
-        return self._iter_as("SELECT id, license FROM datasets", Dataset, batch_size)
+        return self._iter_as("SELECT id, license FROM datasets ORDER BY id", Dataset, batch_size)
 
     @guarded("reading")
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
-        for rows in self._iter("SELECT * FROM repos", batch_size):
+        for rows in self._iter("SELECT * FROM repos ORDER BY id", batch_size):
             yield [Repo(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5], r[6]) for r in rows]
 
     @guarded("reading")
     def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
-        return self._iter_as("SELECT id, license FROM spaces", Space, batch_size)
+        return self._iter_as("SELECT id, license FROM spaces ORDER BY id", Space, batch_size)
 
     @guarded("reading")
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
         return self._iter_as(
-            "SELECT child, base, relation, source, fetched_at FROM derived_from", DerivedFrom, batch_size
+            "SELECT child, base, relation, source, fetched_at FROM derived_from ORDER BY child, base",
+            DerivedFrom,
+            batch_size,
         )
 
     @guarded("reading")
@@ -638,12 +603,22 @@ class SQLiteStore:
         for rows in self._iter("SELECT user_kind, user, model, source, evidence, fetched_at FROM uses", batch_size):
             yield [Uses(r[1], r[0], r[2], r[3], r[4], r[5]) for r in rows]
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Close the file (checkpointing the write-ahead log after writes); closing again does nothing."""
         if self._wrote:
             # Fold the write-ahead log back into the file and truncate it: after a bulk load it can hold hundreds
             # of MiB, which every later reader would otherwise map and scan.
             with suppress(sqlite3.Error):
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._wrote = False
         self._db.close()
 
 

@@ -1,99 +1,53 @@
-"""Neo4jStore against a real Neo4j (scripts/neo4j): the GraphBatch rules, reads, and faults."""
+"""What only the Neo4j store does, against a real Neo4j (scripts/neo4j): statement batches, its schema, the lineage
+query's plan, and faults (server down, bad URI, timeouts, a cut connection). The ``GraphStore`` contract both
+backends keep is ``test_contract.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 import pytest
 from neo4j import GraphDatabase
 
 from graphsc.errors import StoreError
-from graphsc.ingest import ingest_snapshot
-from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import DerivedFrom, GraphBatch, Model, TrainedOn, Uses
 from graphsc.store import neo4j_cypher as cy
-from graphsc.store.base import GraphStore
 from graphsc.store.neo4j import Neo4jStore
+from tests.store.conftest import TcpProxy
+
+T = TypeVar("T")
 
 pytestmark = pytest.mark.neo4j
 
 
 def batch(
-    models: list[Model], edges: list[DerivedFrom] = (), trained: list[TrainedOn] = (), uses: list[Uses] = ()
+    models: Iterable[Model],
+    edges: Iterable[DerivedFrom] = (),
+    trained: Iterable[TrainedOn] = (),
+    uses: Iterable[Uses] = (),
 ) -> GraphBatch:
     return GraphBatch(models=list(models), derived_from=list(edges), trained_on=list(trained), uses=list(uses))
 
 
-def flat(pages: object) -> list:
-    return [item for page in pages for item in page]  # type: ignore[attr-defined]
+def flat(pages: Iterator[list[T]]) -> list[T]:
+    return [item for page in pages for item in page]
 
 
-FULL = Model(
-    "org/full",
-    author="org",
-    license="llama2",
-    license_name="llama2",
-    license_link="https://x/LICENSE",
-    pipeline_tag="text-generation",
-    library_name="transformers",
-    downloads=12_345_678_901,
-    likes=0,
-    created_at="2024-01-02T03:04:05.000Z",
-    last_modified="2025-01-01T00:00:00.000Z",
-    gated="manual",
-    fetched=True,
-    fetched_at="2026-01-01T00:00:00Z",
-)
-SPARSE = Model("bare-name", gated=None, downloads=None)
+def test_iter_models_comes_ordered_by_id(neo4j_store: Neo4jStore) -> None:
+    """Neo4j pages models by id (the contract leaves the order open: the embedded store keeps insertion order)."""
+    neo4j_store.write(batch([Model("o/c"), Model("o/a")], [DerivedFrom("o/a", "b-stub", "finetune", "card")]))
+    neo4j_store.write(batch([Model("a/0")]))
+    assert [m.id for m in flat(neo4j_store.iter_models(batch_size=2))] == ["a/0", "b-stub", "o/a", "o/c"]
+    assert [row[0] for row in flat(neo4j_store.iter_model_fields(["license"]))] == ["a/0", "b-stub", "o/a", "o/c"]
 
 
-def test_store_satisfies_the_protocol(neo4j_store: Neo4jStore) -> None:
-    assert isinstance(neo4j_store, GraphStore)
-    assert neo4j_store.kind == "neo4j" and neo4j_store.location.startswith("bolt://")
+def test_the_schema_is_the_shipped_schema_file() -> None:
+    """The store reads graphsc/cypher/schema.cypher itself (the store layer imports nothing above it); it runs
+    the same statements as ``graphsc query schema``."""
+    from graphsc.querylib import find_query
 
-
-def test_records_round_trip_exactly(neo4j_store: Neo4jStore) -> None:
-    repos = [
-        Repo("gh/a", "mit", "MIT License", 10, True, "2025-01-01", "t"),
-        Repo("gh/b", archived=False),
-        Repo("gh/c"),
-    ]
-    edges = [DerivedFrom("org/full", "bare-name", "quantized", "hub-tag", "t1")]
-    trained = [TrainedOn("org/full", "d/set", "card", "t2")]
-    uses = [
-        Uses("gh/a", "repo", "org/full", "peatmoss", "src/app.py", "t3"),
-        Uses("s/x", "space", "org/full", "hub-spaces"),
-    ]
-    neo4j_store.write(
-        GraphBatch(
-            models=[FULL, SPARSE],
-            datasets=[Dataset("d/set", "cc-by-4.0")],
-            repos=repos,
-            spaces=[Space("s/x", "mit")],
-            derived_from=edges,
-            trained_on=trained,
-            uses=uses,
-        )
-    )
-    assert neo4j_store.models(["org/full", "bare-name", "missing"]) == {"org/full": FULL, "bare-name": SPARSE}
-    assert flat(neo4j_store.iter_models()) == [SPARSE, FULL]
-    assert flat(neo4j_store.iter_repos()) == repos
-    assert flat(neo4j_store.iter_datasets()) == [Dataset("d/set", "cc-by-4.0")]
-    assert flat(neo4j_store.iter_spaces()) == [Space("s/x", "mit")]
-    assert flat(neo4j_store.iter_derived_from()) == edges
-    assert flat(neo4j_store.iter_trained_on()) == trained
-    assert sorted(flat(neo4j_store.iter_uses()), key=lambda u: u.user) == uses
-    assert neo4j_store.trained_on(["org/full"]) == trained
-    assert sorted(neo4j_store.uses_of(["org/full", "org/full"]), key=lambda u: u.user) == uses
-    assert neo4j_store.lineage_edges("bare-name", "down") == edges
-
-
-def test_iterators_page_by_batch_size(neo4j_store: Neo4jStore) -> None:
-    models = [Model(f"o/m{i:02d}") for i in range(25)]
-    neo4j_store.write(batch(models, [DerivedFrom(f"o/m{i:02d}", "o/m00", "finetune", "card") for i in range(1, 25)]))
-    assert [len(p) for p in neo4j_store.iter_models(batch_size=10)] == [10, 10, 5]
-    assert [len(p) for p in neo4j_store.iter_derived_from(batch_size=10)] == [10, 10, 4]
-    assert flat(neo4j_store.iter_models(batch_size=10)) == models
+    assert cy.schema_statements() == find_query("schema").statements
 
 
 def test_small_statement_batches_give_the_same_graph(neo4j_uri: str, neo4j_store: Neo4jStore) -> None:
@@ -105,142 +59,12 @@ def test_small_statement_batches_give_the_same_graph(neo4j_uri: str, neo4j_store
     chunked.close()
 
 
-def test_stub_never_overwrites_fetched_model(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(batch([Model("o/base", license="mit", downloads=5)]))
-    neo4j_store.write(batch([Model("o/child")], [DerivedFrom("o/child", "o/base", "finetune", "inferred")]))
-    neo4j_store.write(batch([Model("o/base", fetched=False)]))
-    base = neo4j_store.models(["o/base"])["o/base"]
-    assert base.fetched and base.license == "mit" and base.downloads == 5
-
-
-def test_edge_endpoints_become_stubs(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(
-        batch(
-            [Model("o/child")],
-            [DerivedFrom("o/child", "x/base", "finetune", "inferred")],
-            [TrainedOn("o/child", "d/x", "card")],
-            [Uses("gh/r", "repo", "y/used", "peatmoss")],
-        )
-    )
-    assert neo4j_store.models(["x/base"])["x/base"] == Model("x/base", author="x", fetched=False)
-    counts = neo4j_store.counts()
-    assert counts.unfetched_models == 2
-    assert counts.nodes == {"Model": 3, "Dataset": 1, "Repo": 1, "Space": 0}
-
-
-def test_fetching_a_stub_fills_it_in(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(batch([Model("o/child")], [DerivedFrom("o/child", "o/base", "merge", "card")]))
-    neo4j_store.write(batch([Model("o/base", license="apache-2.0")]))
-    assert neo4j_store.models(["o/base"])["o/base"] == Model("o/base", license="apache-2.0")
-    assert len(neo4j_store.lineage_edges("o/base", "down")) == 1
-
-
-def test_refetched_model_replaces_its_outgoing_hub_edges(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(
-        batch(
-            [Model("o/c")],
-            [DerivedFrom("o/c", "o/old", "finetune", "inferred")],
-            [TrainedOn("o/c", "d/old", "card")],
-            [Uses("s/old", "space", "o/c", "hub-spaces"), Uses("gh/repo", "repo", "o/c", "peatmoss")],
-        )
-    )
-    neo4j_store.write(
-        batch(
-            [Model("o/c")],
-            [DerivedFrom("o/c", "o/new", "adapter", "hub-tag")],
-            [],
-            [Uses("s/new", "space", "o/c", "hub-spaces")],
-        )
-    )
-    assert [(e.base, e.relation) for e in neo4j_store.lineage_edges("o/c", "up")] == [("o/new", "adapter")]
-    assert neo4j_store.trained_on(["o/c"]) == []
-    assert sorted(u.user for u in neo4j_store.uses_of(["o/c"])) == ["gh/repo", "s/new"]
-    assert neo4j_store.counts().edges == {"DERIVED_FROM": 1, "TRAINED_ON": 0, "USES": 2}
-
-
-def test_an_edge_written_twice_is_one_edge_with_the_last_properties(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(batch([], [DerivedFrom("a", "b", "finetune", "card"), DerivedFrom("a", "b", "merge", "hub-tag")]))
-    assert flat(neo4j_store.iter_derived_from()) == [DerivedFrom("a", "b", "merge", "hub-tag")]
-
-
-def test_lineage_edges_terminate_on_cycles(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(
-        batch(
-            [Model("a"), Model("b"), Model("c"), Model("s")],
-            [
-                DerivedFrom("a", "b", "finetune", "inferred"),
-                DerivedFrom("b", "a", "finetune", "inferred"),
-                DerivedFrom("c", "a", "adapter", "card"),
-                DerivedFrom("s", "s", "finetune", "inferred"),
-            ],
-        )
-    )
-    up = {(e.child, e.base) for e in neo4j_store.lineage_edges("a", "up")}
-    down = {(e.child, e.base) for e in neo4j_store.lineage_edges("a", "down")}
-    assert up == {("a", "b"), ("b", "a")}
-    assert down == {("b", "a"), ("a", "b"), ("c", "a")}
-    assert {(e.child, e.base) for e in neo4j_store.lineage_edges("s", "down")} == {("s", "s")}
-    assert neo4j_store.lineage_edges("missing", "up") == []
-
-
-def test_lineage_of_a_diamond_lists_each_edge_once(neo4j_store: Neo4jStore) -> None:
-    edges = [
-        DerivedFrom("l", "r", "finetune", "card"),
-        DerivedFrom("m1", "l", "merge", "card"),
-        DerivedFrom("m2", "l", "merge", "card"),
-        DerivedFrom("x", "m1", "merge", "card"),
-        DerivedFrom("x", "m2", "merge", "card"),
-    ]
-    neo4j_store.write(batch([], edges))
-    assert sorted(neo4j_store.lineage_edges("r", "down"), key=lambda e: (e.child, e.base)) == sorted(
-        edges, key=lambda e: (e.child, e.base)
-    )
-    assert len(neo4j_store.lineage_edges("x", "up")) == 5
-
-
-def test_counts_by_label_type_and_relation(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(
-        GraphBatch(
-            models=[Model("a"), Model("b")],
-            spaces=[Space("s/1")],
-            derived_from=[
-                DerivedFrom("a", "b", "finetune", "c"),
-                DerivedFrom("b", "z", "quantized", "c"),
-                DerivedFrom("a", "z", "quantized", "c"),
-            ],
-            trained_on=[TrainedOn("a", "d", "card")],
-            uses=[Uses("s/1", "space", "a", "hub-spaces")],
-        )
-    )
-    counts = neo4j_store.counts()
-    assert counts.nodes == {"Model": 3, "Dataset": 1, "Repo": 0, "Space": 1}
-    assert counts.edges == {"DERIVED_FROM": 3, "TRAINED_ON": 1, "USES": 1}
-    assert counts.relations == {"finetune": 1, "quantized": 2}
-    assert counts.unfetched_models == 1
-
-
-def test_state_round_trips(neo4j_store: Neo4jStore) -> None:
-    assert neo4j_store.get_state("hf:down:x") is None
-    neo4j_store.set_state({"hf:down:x": "2026-01-01", "hf:down:y": "done"})
-    neo4j_store.set_state({"hf:down:x": "2026-02-02"})
-    assert neo4j_store.get_state("hf:down:x") == "2026-02-02"
-    assert neo4j_store.get_state("hf:down:y") == "done"
-    assert neo4j_store.counts().nodes["Model"] == 0
-
-
-def test_similar_ids_suggest_close_matches(neo4j_store: Neo4jStore, family_files: list[Path]) -> None:
-    ingest_snapshot(neo4j_store, [str(p) for p in family_files])
-    assert "deepseek-ai/DeepSeek-R1" in neo4j_store.similar_model_ids("deepseek-ai/DeepSeek-R")
-    assert "deepseek-ai/DeepSeek-R1" in neo4j_store.similar_model_ids("deepseek-ai/deepseek-r1")
-    assert neo4j_store.similar_model_ids("") == []
-
-
 def test_schema_setup_is_idempotent(neo4j_uri: str, neo4j_store: Neo4jStore) -> None:
     Neo4jStore(uri=neo4j_uri).close()
     Neo4jStore(uri=neo4j_uri).close()
 
 
-def test_server_down_is_a_store_error_naming_the_uri(tcp_proxy: Callable) -> None:
+def test_server_down_is_a_store_error_naming_the_uri(tcp_proxy: Callable[[], TcpProxy]) -> None:
     proxy = tcp_proxy()
     proxy.cut()
     with pytest.raises(StoreError) as caught:
@@ -254,6 +78,14 @@ def test_unknown_database_and_bad_uri_are_store_errors(neo4j_uri: str) -> None:
     assert "NEO4J_DATABASE" in (caught.value.hint or "")
     with pytest.raises(StoreError, match="not a Bolt URI"):
         Neo4jStore(uri="http://127.0.0.1:7474")
+
+
+@pytest.mark.parametrize("uri", ["bolt://[::1", "bolt://127.0.0.1:notaport"])
+def test_a_uri_the_driver_cannot_parse_is_a_store_error(uri: str) -> None:
+    """The driver raises ``ValueError`` for these, on creation or on first connecting: a bad NEO4J_URI."""
+    with pytest.raises(StoreError) as caught:
+        Neo4jStore(uri=uri)
+    assert "NEO4J_URI" in (caught.value.hint or "")
 
 
 def test_query_timeout_is_a_store_error(neo4j_uri: str, neo4j_store: Neo4jStore) -> None:
@@ -288,7 +120,7 @@ def synthetic_batches(count: int, size: int) -> list[GraphBatch]:
 def test_cut_connection_mid_load_is_a_store_error_and_a_rerun_completes(
     neo4j_uri: str,
     neo4j_store: Neo4jStore,
-    tcp_proxy: Callable,
+    tcp_proxy: Callable[[], TcpProxy],
 ) -> None:
     proxy = tcp_proxy()
     batches = synthetic_batches(12, 400)
@@ -321,16 +153,11 @@ def test_lineage_query_walks_each_model_once(neo4j_store: Neo4jStore, direction:
     query = cy.LINEAGE_UP if direction == "up" else cy.LINEAGE_DOWN
     with GraphDatabase.driver(neo4j_store.uri, auth=None) as driver:
         plan = driver.execute_query("EXPLAIN " + query, id="x").summary.plan
-    operators = []
+    assert plan is not None
+    operators: list[str] = []
     stack = [plan]
     while stack:
         node = stack.pop()
         operators.append(node["operatorType"])
         stack.extend(node.get("children", []))
     assert any(op.startswith("VarLengthExpand(Pruning") for op in operators), operators
-
-
-def test_repository_fields_merge_as_in_the_embedded_store(neo4j_store: Neo4jStore) -> None:
-    neo4j_store.write(GraphBatch(repos=[Repo("gh/a", "mit", "MIT License", 10, False, "2025-01-01", "t1")]))
-    neo4j_store.write(GraphBatch(repos=[Repo("gh/a", stars=20, fetched_at="t2")]))
-    assert flat(neo4j_store.iter_repos()) == [Repo("gh/a", "mit", "MIT License", 20, False, "2025-01-01", "t2")]

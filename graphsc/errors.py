@@ -6,6 +6,8 @@ message and hint and exits non-zero, without a traceback. Anything else is a bug
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class GraphscError(Exception):
     """Base class: ``message`` says what went wrong and where, ``hint`` what to do about it."""
@@ -35,17 +37,66 @@ class UnknownModelError(GraphscError):
         super().__init__(f"Model {model_id!r} is not in the graph.", hint)
 
 
-class MalformedRecordError(GraphscError):
-    """A line or row of an input file that is not a Hub model record."""
+@dataclass(frozen=True, slots=True)
+class BadInput:
+    """One piece of input graphsc could not use, where it is and why: the one type for every such problem.
 
-    def __init__(self, path: str, line: int, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.reason = reason
-        super().__init__(
-            f"{path}:{line}: {reason}",
-            "Fix or remove the line, or run without --strict to skip malformed records.",
-        )
+    Where: a line or row of a file (``path``; ``line`` 1-based, 0 for a database row) or a model the Hub would not
+    give (``model_id``, with the ``url`` asked and the HTTP ``status`` when there was one); neither while a record is
+    being converted (the caller knows where it came from and adds it). What: ``reason``. ``lost`` counts the records
+    it stands for (a damaged Parquet row group is one ``BadInput`` for all its rows; 0 when the count is unknown,
+    e.g. the unread rest of a cut file). Reports carry these; ``--strict`` raises ``BadInputError`` built from one.
+    """
+
+    reason: str
+    path: str | None = None
+    line: int | None = None
+    model_id: str | None = None
+    url: str | None = None
+    status: int | None = None
+    lost: int = 1
+
+    @classmethod
+    def at_line(cls, path: str, line: int, reason: str, lost: int = 1) -> BadInput:
+        """A line (row) of the file ``path`` that could not be used."""
+        return cls(reason, path=path, line=line, lost=lost)
+
+    @classmethod
+    def of_model(cls, model_id: str, reason: str, status: int | None = None, url: str | None = None) -> BadInput:
+        """A model the Hub would not give (unknown, gated/private), or whose record is unusable."""
+        return cls(reason, model_id=model_id, url=url, status=status)
+
+    @property
+    def where(self) -> str | None:
+        """``path:line``, or the model id, or None when the problem has no place yet."""
+        if self.path is not None:
+            return f"{self.path}:{self.line}" if self.line is not None else self.path
+        return self.model_id
+
+    def __str__(self) -> str:
+        """``where: reason`` (as the CLI prints it), or the reason alone."""
+        return f"{self.where}: {self.reason}" if self.where is not None else self.reason
+
+
+class BadInputError(GraphscError, ValueError):
+    """A ``BadInput`` raised: a record that is not a usable Hub model record (while converting, ``problem`` has no
+    place yet), or the first malformed line with ``--strict``. ``problem`` holds the fields."""
+
+    def __init__(self, problem: BadInput, hint: str | None = None) -> None:
+        self.problem = problem
+        super().__init__(str(problem), hint)
+
+    @property
+    def path(self) -> str | None:
+        return self.problem.path
+
+    @property
+    def line(self) -> int | None:
+        return self.problem.line
+
+    @property
+    def reason(self) -> str:
+        return self.problem.reason
 
 
 class InputFileError(GraphscError):
@@ -81,12 +132,28 @@ class MissingStoreError(StoreError):
 
 
 class SourceError(GraphscError):
-    """A remote source (Hub, GitHub) failed after retries."""
+    """A remote source (Hub, GitHub) failed after retries, or answered what cannot be used.
 
-    def __init__(self, source: str, reason: str, hint: str | None = None) -> None:
+    The message is ``source: reason``; the fields keep the parts: ``url`` requested, HTTP ``status`` (None when
+    there was no answer), ``attempts`` made (None when not retried). Credentials in any of them are redacted."""
+
+    def __init__(
+        self,
+        source: str,
+        reason: str,
+        hint: str | None = None,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        attempts: int | None = None,
+    ) -> None:
         from graphsc.redact import redact_text
 
         self.source = redact_text(source)  # an endpoint URL may carry credentials
+        self.reason = redact_text(reason)
+        self.url = redact_text(url) if url else None
+        self.status = status
+        self.attempts = attempts
         super().__init__(redact_text(f"{source}: {reason}"), redact_text(hint) if hint else None)
 
 
@@ -101,7 +168,14 @@ class ConfigError(GraphscError):
 
 
 class Interrupted(GraphscError):
+    """Ctrl-C (``KeyboardInterrupt``): the CLI maps it to this in one place (``graphsc.cli``), exit code 130; the
+    message is what the command keeps and how to go on (``graphsc.cli.errors.note_on_interrupt``)."""
+
     exit_code = 130
+
+    def __init__(self, kept: str | None = None) -> None:
+        self.kept = kept
+        super().__init__(kept or "stopped by Ctrl-C; nothing more was done.")
 
 
 class UnknownLicenseError(GraphscError):

@@ -114,3 +114,16 @@ def test_push_watermark_key_stores_no_credentials(tmp_path: Path) -> None:
     assert report.watermark and keys
     assert all(SECRET not in key for key in keys)
     assert STATE_PREFIX + "bolt://neo4j:***@127.0.0.1:7999" in keys
+
+
+def test_source_error_fields_never_show_credentials() -> None:
+    from graphsc.errors import SourceError
+
+    url = "https://user:s3cret@hub.example/api/models?token=t0k3n"
+    error = SourceError(
+        f"Hugging Face Hub {url}", f"HTTP 500 from {url}", f"check {url}", url=url, status=500, attempts=3
+    )
+    assert (error.status, error.attempts) == (500, 3)
+    assert error.url is not None and error.url.startswith("https://") and error.url.endswith("/api/models?token=***")
+    shown = [error.message, error.hint or "", error.source, error.reason, error.url]
+    assert not [text for text in shown if "s3cret" in text or "t0k3n" in text]

@@ -13,21 +13,28 @@ import typer
 
 from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage, neo4j, quality, query
 from graphsc.cli.common import GraphscGroup
-from graphsc.cli.errors import silence_closed_stdout
+from graphsc.cli.errors import INTERRUPT_NOTE, interrupted, report_error, silence_closed_stdout
 
 EXIT_PIPE_CLOSED = 0  # the reader of stdout went away (`graphsc licenses | head -1`): not an error, not a gate hit
 
 
 class RootGroup(GraphscGroup):
     """The ``graphsc`` group: ``GraphscGroup``, plus a reader closing stdout early ends the command quietly with
-    ``EXIT_PIPE_CLOSED`` instead of click's exit 1 (the code of a ``--fail-on`` hit)."""
+    ``EXIT_PIPE_CLOSED`` instead of click's exit 1 (the code of a ``--fail-on`` hit), and Ctrl-C in any command
+    is the ``Interrupted`` error (exit 130) saying what the command keeps (``note_on_interrupt``), the one place
+    ``KeyboardInterrupt`` is handled."""
 
     def invoke(self, ctx: Any) -> Any:
+        token = INTERRUPT_NOTE.set(None)  # no note left over from an earlier command (tests run many)
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             silence_closed_stdout()
             raise typer.Exit(EXIT_PIPE_CLOSED) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(report_error(interrupted())) from None
+        finally:
+            INTERRUPT_NOTE.reset(token)
 
 
 def _hide_flag_types() -> None:
@@ -49,7 +56,8 @@ def _hide_flag_types() -> None:
                 return None
             if getattr(self, "multiple", False) or getattr(self, "nargs", 1) != 1:
                 return None
-            return _shown(self, ctx)
+            shown_type: str | None = _shown(self, ctx)
+            return shown_type
 
         display_type_rich.graphsc_hides_types = True  # type: ignore[attr-defined]
         cls.display_type_rich = display_type_rich  # type: ignore[method-assign]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from contextvars import ContextVar
 
 from rich.console import Console
 
 from graphsc.errors import (
+    BadInputError,
     ConfigError,
     GraphscError,
     InputFileError,
-    MalformedRecordError,
+    Interrupted,
     SourceError,
     StoreError,
     UnknownLicenseError,
@@ -22,11 +24,12 @@ from graphsc.errors import (
 HEADLINES: tuple[tuple[type[GraphscError], str], ...] = (
     (UnknownModelError, "Unknown model"),
     (UnknownLicenseError, "Unknown license"),
-    (MalformedRecordError, "Malformed record"),
+    (BadInputError, "Malformed record"),
     (InputFileError, "Input file"),
     (StoreError, "Store error"),
     (SourceError, "Source error"),
     (ConfigError, "Setting"),
+    (Interrupted, "Interrupted"),
     (GraphscError, "Error"),
 )
 
@@ -48,6 +51,21 @@ def report_error(error: GraphscError, console: Console | None = None) -> int:
     if error.hint:
         console.print(f"[yellow]hint:[/] {escaped(error.hint)}", markup=True)
     return error.exit_code
+
+
+# What Ctrl-C keeps in the running command (``note_on_interrupt``); the root group resets it for each command.
+INTERRUPT_NOTE: ContextVar[str | None] = ContextVar("graphsc_interrupt_note", default=None)
+
+
+def note_on_interrupt(kept: str) -> None:
+    """Say what an interruption (Ctrl-C) of the running command keeps and how to go on; the root group shows it
+    as the ``Interrupted`` error's message."""
+    INTERRUPT_NOTE.set(kept)
+
+
+def interrupted() -> Interrupted:
+    """The ``Interrupted`` error for a ``KeyboardInterrupt`` in the running command (with its note, if any)."""
+    return Interrupted(INTERRUPT_NOTE.get())
 
 
 def silence_closed_stdout() -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.errors import note_on_interrupt
 from graphsc.cli.progress import progress_bar
 from graphsc.render.text import console as text_console
 from graphsc.render.text import literal
@@ -14,8 +15,8 @@ from graphsc.render.text import literal
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from graphsc.errors import BadInput
     from graphsc.ingest.hub import CrawlReport
-    from graphsc.sources.snapshot import BadLine
 
 MAX_SHOWN_PROBLEMS = 20
 
@@ -29,12 +30,12 @@ class ProblemPrinter:
         self.limit = limit
         self.seen = 0
 
-    def __call__(self, problem: BadLine) -> None:
+    def __call__(self, problem: BadInput) -> None:
         """Print (or count) one problem."""
         self.seen += 1
         if self.seen <= self.limit:
             line = literal("skipped ", "yellow")
-            line.append_text(literal(f"{problem.path}:{problem.line}: {problem.reason}"))
+            line.append_text(literal(str(problem)))
             self.console.print(line)
 
     def finish(self) -> None:
@@ -91,10 +92,9 @@ def snapshot(
         raise typer.BadParameter("stdin (-) can be read only once", param_hint="FILES")
     for file in files:
         check_input_file(file)  # InputFileError before the store is opened
-    graph = open_cli_store(db, store, write=True)
-    warn = ProblemPrinter(console)
-
-    try:
+    with open_cli_store(db, store, write=True) as graph:
+        warn = ProblemPrinter(console)
+        note_on_interrupt("Everything written before the interruption is kept; re-run to finish.")
         with progress_bar("ingesting records") as (bar, task):
             report = ingest_snapshot(
                 graph,
@@ -104,11 +104,6 @@ def snapshot(
                 on_written=lambda n: bar.advance(task, n),
                 on_problem=warn,
             )
-    except KeyboardInterrupt:
-        console.print("[red]Interrupted.[/] Everything written before the interruption is kept; re-run to finish.")
-        raise typer.Exit(130) from None
-    finally:
-        graph.close()
     from graphsc.quality import quality_summary_line
 
     warn.finish()
@@ -124,8 +119,8 @@ def snapshot(
             f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s)."
         )
     )
-    if line := quality_summary_line(report.quality):
-        console.print(literal(line))
+    if summary := quality_summary_line(report.quality):
+        console.print(literal(summary))
     if not report.records:
         why = "every line was unusable" if report.problems_seen else "the inputs hold no records"
         console.print(literal(f"No records were read from the inputs: {why}.", "red"))
@@ -213,8 +208,8 @@ def hf(
     for given, current in seeds.legacy:
         console.print(literal(f"{given} is a legacy id: crawling {current}."))
     client = HubClient(timeout=timeout)  # ConfigError for bad GRAPHSC_HF_* values, before the store is opened
-    graph = open_cli_store(db, store, write=True)
-    try:
+    with open_cli_store(db, store, write=True) as graph:
+        note_on_interrupt("Everything written before the interruption is kept; re-run to resume.")
         with progress_bar("models fetched") as (bar, task):
             listings = bar.add_task("listings done", total=None)
 
@@ -223,11 +218,6 @@ def hf(
                 bar.update(listings, completed=report.listings)
 
             report = crawl_hub(graph, client, plan, on_progress=show)
-    except KeyboardInterrupt:
-        console.print("[red]Interrupted.[/] Everything written before the interruption is kept; re-run to resume.")
-        raise typer.Exit(130) from None
-    finally:
-        graph.close()
     print_crawl_report(console, report, f"{graph.kind} store {graph.location}")
 
 
@@ -238,7 +228,7 @@ def print_crawl_report(console: Console, report: CrawlReport, where: str) -> Non
 
     for problem in report.problems[:MAX_SHOWN_PROBLEMS]:
         line = literal("skipped ", "yellow")
-        line.append_text(literal(f"{problem.model_id}: {problem.reason}"))
+        line.append_text(literal(str(problem)))
         console.print(line)
     if len(report.problems) > MAX_SHOWN_PROBLEMS:
         console.print(literal(f"… and {len(report.problems) - MAX_SHOWN_PROBLEMS:,} more skipped", "yellow"))
@@ -250,5 +240,5 @@ def print_crawl_report(console: Console, report: CrawlReport, where: str) -> Non
         f"{report.requests:,} requests{retries}.",
         markup=False,
     )
-    if line := quality_summary_line(report.quality):
-        console.print(literal(line))
+    if summary := quality_summary_line(report.quality):
+        console.print(literal(summary))

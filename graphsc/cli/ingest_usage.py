@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.errors import note_on_interrupt
 from graphsc.cli.ingest import ProblemPrinter, stderr_console
 from graphsc.render.text import literal
 
@@ -44,8 +45,7 @@ def peatmoss(
 
     console = stderr_console()
     warn = ProblemPrinter(console)
-    graph = open_cli_store(db, store, write=True)
-    try:
+    with open_cli_store(db, store, write=True) as graph:
         report = ingest_peatmoss(
             graph,
             mapping or samples.peatmoss_mapping_file(),
@@ -53,8 +53,6 @@ def peatmoss(
             db_file,
             on_problem=warn,
         )
-    finally:
-        graph.close()
     warn.finish()
     share = report.usages_to_fetched / report.usages if report.usages else 0.0
     console.print(
@@ -106,8 +104,8 @@ def github(
 
     console = stderr_console()
     client = GitHubClient(token_from_env(), wait=countdown_waiter(console))
-    graph = open_cli_store(db, store, write=True)
-    try:
+    with open_cli_store(db, store, write=True) as graph:
+        note_on_interrupt("Finished searches are kept; re-run to continue.")
         report = ingest_github(
             graph,
             client,
@@ -116,11 +114,6 @@ def github(
             refresh=refresh,
             on_message=lambda text: console.print(literal(text, "dim")),
         )
-    except KeyboardInterrupt:
-        console.print("[red]Interrupted.[/] Finished searches are kept; re-run to continue.")
-        raise typer.Exit(130) from None
-    finally:
-        graph.close()
     for model_id, count in report.uses.items():
         console.print(literal(f"{model_id}: used by {count:,} repositories (GitHub code search)"))
     console.print(

@@ -32,10 +32,8 @@ def push(
     from graphsc.store.neo4j import Neo4jStore
     from graphsc.store.sqlite import SQLiteStore
 
-    source = SQLiteStore(db or default_db_path(), readonly=True)
-    try:
-        target = Neo4jStore.from_env(batch_size=batch_size)
-        try:
+    with SQLiteStore(db or default_db_path(), readonly=True) as source:
+        with Neo4jStore.from_env(batch_size=batch_size) as target:
             counts = source.counts()
             total = sum(counts.nodes.values()) + sum(counts.edges.values())
             with progress_bar("pushing", total) as (bar, task):
@@ -46,10 +44,6 @@ def push(
                     batch_size=batch_size,
                     on_scanned=lambda kind, n: bar.update(task, advance=n, description=f"pushing {kind}"),
                 )
-        finally:
-            target.close()
-    finally:
-        source.close()
     from graphsc.render.text import console as make_console
     from graphsc.render.text import literal
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # rich.progress costs ~30 ms to import; only long-running commands need it
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
 
 def stderr_console() -> Console:
@@ -19,7 +19,7 @@ def stderr_console() -> Console:
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None = None) -> Iterator[tuple[Progress, int]]:
+def progress_bar(description: str, total: int | None = None) -> Iterator[tuple[Progress, TaskID]]:
     """A rich progress bar on stderr; yields the Progress and its task id."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 

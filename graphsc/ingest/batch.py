@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from graphsc.errors import BadInput
 from graphsc.records import GraphBatch, ModelRecord
-from graphsc.sources.snapshot import BadLine
 from graphsc.store.base import GraphStore
 
 DEFAULT_BATCH_SIZE = 50_000
@@ -26,7 +26,7 @@ class IngestReport:
     skipped: int = 0
     problems_seen: int = 0
     cut_short: int = 0
-    problems: list[BadLine] = field(default_factory=list)
+    problems: list[BadInput] = field(default_factory=list)
     seconds: float = 0.0
     quality: Counter[str] = field(default_factory=Counter)
 
@@ -36,8 +36,8 @@ class IngestReport:
             self.quality[note.kind] += 1
         self.quality["inferred"] += sum(1 for e in record.derived_from if e.source.startswith("inferred:"))
 
-    def note_problem(self, problem: BadLine) -> None:
-        """Count a problem: the records it lost (``BadLine.lost``; 0 = the unread rest of a cut file)."""
+    def note_problem(self, problem: BadInput) -> None:
+        """Count a problem: the records it lost (``BadInput.lost``; 0 = the unread rest of a cut file)."""
         self.problems_seen += 1
         self.skipped += problem.lost
         self.quality["skipped"] += problem.lost

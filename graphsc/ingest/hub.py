@@ -33,10 +33,10 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsc.errors import GraphscError
+from graphsc.errors import BadInput, GraphscError
 from graphsc.ids import Rejection, id_key, parse_repo_id, shown
 from graphsc.records import Alias, GraphBatch, ModelRecord, utc_timestamp
-from graphsc.sources.hf_hub import Fetched, HubClient, ModelProblem
+from graphsc.sources.hf_hub import Fetched, HubClient
 from graphsc.store.base import GraphStore
 
 STATE_MODEL = "hf:model:"
@@ -157,7 +157,7 @@ class CrawlReport:
     requests: int = 0
     retries: int = 0
     seconds: float = 0.0
-    problems: list[ModelProblem] = field(default_factory=list)
+    problems: list[BadInput] = field(default_factory=list)
     # What the records' conversion noted (``IdNote`` kinds: rejected, unconfirmed, legacy ids ...), as for snapshots
     quality: Counter[str] = field(default_factory=Counter)
 
@@ -289,7 +289,7 @@ class _Crawl:
             parsed = parse_repo_id(value)
             if parsed.id is None:
                 reason = f"not a Hub model id ({_rejection_reason(parsed.rejection)})"
-                self.report.problems.append(ModelProblem(value, reason))
+                self.report.problems.append(BadInput.of_model(value, reason))
             else:
                 ids.append(parsed.id)
         return ids
@@ -385,7 +385,7 @@ class _Crawl:
         """Write a listing page's records; note its problems."""
         records = []
         for item in page:
-            if isinstance(item, ModelProblem):
+            if isinstance(item, BadInput):
                 self.report.problems.append(item)
                 continue
             self.sink.add(item, item.model.fetched_at or fetched_at)

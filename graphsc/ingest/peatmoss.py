@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphsc.errors import BadInput
 from graphsc.ingest.batch import MAX_KEPT_PROBLEMS
 from graphsc.records import SOURCE_PEATMOSS, USER_REPO, GraphBatch, Model, Repo, Uses, utc_timestamp
 from graphsc.sources.legacy_ids import is_legacy_id, resolve_model_id
 from graphsc.sources.peatmoss import PeatmossUsage, read_mapping, read_peatmoss_db, read_repo_licenses
 from graphsc.sources.repo_license import normalize_repo_license
-from graphsc.sources.snapshot import BadLine
 from graphsc.store.base import GraphStore
 
 DEFAULT_BATCH_SIZE = 5_000
@@ -36,7 +36,7 @@ class PeatmossReport:
     usages_to_fetched: int = 0  # usages whose model is a fetched model in the store (not just a stub)
     skipped: int = 0  # rows not usable (each reported)
     cut_short: int = 0  # files whose rest could not be read (truncated or corrupt; rows before it are kept)
-    problems: list[BadLine] = field(default_factory=list)
+    problems: list[BadInput] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -53,7 +53,7 @@ def ingest_peatmoss(
     database: Path | None = None,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    on_problem: Callable[[BadLine], None] | None = None,
+    on_problem: Callable[[BadInput], None] | None = None,
 ) -> PeatmossReport:
     """Import PeaTMOSS usages from the mapping CSV and/or the SQLite database, with repository licenses.
 
@@ -63,7 +63,7 @@ def ingest_peatmoss(
     started = time.perf_counter()
     report = PeatmossReport()
     collected = _Collected()
-    sources: list[Iterable[PeatmossUsage | BadLine]] = []
+    sources: list[Iterable[PeatmossUsage | BadInput]] = []
     if mapping is not None:
         sources.append(read_mapping(mapping))
     if database is not None:
@@ -71,7 +71,7 @@ def ingest_peatmoss(
     repo_licenses = read_repo_licenses(licenses) if licenses is not None else {}
     for rows in sources:
         for item in rows:
-            if isinstance(item, BadLine):
+            if isinstance(item, BadInput):
                 report.skipped += item.lost
                 report.cut_short += item.lost == 0
                 if len(report.problems) < MAX_KEPT_PROBLEMS:

@@ -6,13 +6,15 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 
 from graphsc.bulk import frozen_gc
-from graphsc.errors import MalformedRecordError
+from graphsc.errors import BadInput, BadInputError
 from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, BatchWriter, IngestReport
 from graphsc.quality import SkippedLines
 from graphsc.records import ModelRecord, utc_timestamp
-from graphsc.sources.hub_records import RecordError, model_record_from_hub
-from graphsc.sources.snapshot import BadLine, check_input_file, read_snapshot
+from graphsc.sources.hub_records import model_record_from_hub
+from graphsc.sources.snapshot import check_input_file, read_snapshot
 from graphsc.store.base import GraphStore
+
+STRICT_HINT = "Fix or remove the line, or run without --strict to skip malformed records."
 
 
 def ingest_snapshot(
@@ -22,12 +24,12 @@ def ingest_snapshot(
     batch_size: int = DEFAULT_BATCH_SIZE,
     strict: bool = False,
     on_written: Callable[[int], None] | None = None,
-    on_problem: Callable[[BadLine], None] | None = None,
+    on_problem: Callable[[BadInput], None] | None = None,
 ) -> IngestReport:
     """Stream Hub model records from dump files into ``store``.
 
     Malformed lines are reported through ``on_problem`` and skipped (and recorded per file for ``graphsc quality``);
-    with ``strict`` the first one raises ``MalformedRecordError`` after everything before it has been written.
+    with ``strict`` the first one raises ``BadInputError`` after everything before it has been written.
     ``IngestReport.quality`` counts what the records' conversion noted (``graphsc.quality.quality_summary_line``).
     An interruption loses at most the batch in flight; re-running is idempotent.
     """
@@ -43,13 +45,14 @@ def ingest_snapshot(
         # only rescan the growing batch (a third of a 200,000-record ingest, measured).
         with frozen_gc():
             for item in converted_records(paths, fetched_at):
-                if isinstance(item, BadLine):
+                if isinstance(item, BadInput):
                     if strict:
                         writer.flush()
-                        raise MalformedRecordError(item.path, item.line, item.reason)
+                        raise BadInputError(item, STRICT_HINT)
                     report.note_problem(item)
-                    for row in range(item.line, item.line + max(item.lost, 1)):  # every lost row, counted exactly
-                        skipped.add(item.path, row, item.reason)
+                    path, first = item.path or "?", item.line or 0  # a file's problems always have both
+                    for row in range(first, first + max(item.lost, 1)):  # every lost row, counted exactly
+                        skipped.add(path, row, item.reason)
                     if on_problem is not None:
                         on_problem(item)
                     continue
@@ -63,14 +66,14 @@ def ingest_snapshot(
     return report
 
 
-def converted_records(paths: Sequence[str], fetched_at: str) -> Iterator[ModelRecord | BadLine]:
-    """Every record of the files, converted, or a ``BadLine`` where one can't be."""
+def converted_records(paths: Sequence[str], fetched_at: str) -> Iterator[ModelRecord | BadInput]:
+    """Every record of the files, converted, or a ``BadInput`` where one can't be."""
     for path in paths:
         for item in read_snapshot(path):
-            if isinstance(item, BadLine):
+            if isinstance(item, BadInput):
                 yield item
                 continue
             try:
                 yield model_record_from_hub(item.data, fetched_at)
-            except RecordError as exc:
-                yield BadLine(item.path, item.line, str(exc))
+            except BadInputError as exc:
+                yield BadInput.at_line(item.path, item.line, exc.reason)

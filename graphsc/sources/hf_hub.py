@@ -21,7 +21,6 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -32,11 +31,12 @@ from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 from huggingface_hub.repocard_data import ModelCardData
 from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status, parse_ratelimit_headers
 
-from graphsc.errors import SourceError
+from graphsc.errors import BadInput, BadInputError, SourceError
 from graphsc.ids import shown
 from graphsc.records import ModelRecord, utc_timestamp
+from graphsc.redact import redact_text
 from graphsc.settings import env_number
-from graphsc.sources.hub_records import RecordError, model_record_from_hub
+from graphsc.sources.hub_records import model_record_from_hub
 from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -51,16 +51,9 @@ UNREADABLE_RECORD = (TypeError, KeyError, ValueError, AttributeError, IndexError
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class ModelProblem:
-    """A model the Hub would not give us (unknown, gated/private) or whose record is unusable."""
-
-    model_id: str
-    reason: str
-    status: int | None = None
-
-
-Fetched = ModelRecord | ModelProblem
+# A fetched record, or a model the Hub would not give us (unknown, gated/private) or whose record is unusable: a
+# ``BadInput`` with ``model_id`` (and the ``url`` and ``status`` of the answer when there was one).
+Fetched = ModelRecord | BadInput
 
 
 class HubClient:
@@ -103,7 +96,7 @@ class HubClient:
         return self.retrier.stop
 
     def model(self, model_id: str, fetched_at: str | None = None) -> Fetched:
-        """One model's record (``GET /api/models/{id}``), or a ``ModelProblem`` if the Hub has none for us.
+        """One model's record (``GET /api/models/{id}``), or a ``BadInput`` if the Hub has none for us.
 
         The record's id is the Hub's canonical one, which need not be ``model_id``: the Hub looks ids up ignoring
         case, and answers a renamed repo's old id with a redirect (followed here) to the new one. The caller
@@ -112,13 +105,14 @@ class HubClient:
         try:
             info = self._retrying(url, lambda: self._api.model_info(model_id, timeout=self.timeout))
         except HFValidationError:
-            return ModelProblem(model_id, "not a valid model id")
+            return BadInput.of_model(model_id, "not a valid model id")
         except HfHubHTTPError as exc:
             status = exc.response.status_code if exc.response is not None else None
-            return ModelProblem(model_id, _unavailable_reason(status), status)
+            return BadInput.of_model(model_id, _unavailable_reason(status), status, _shown_url(url))
         except UNREADABLE_RECORD as exc:
-            return ModelProblem(model_id, f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
-        return _record(info, fetched_at, model_id)
+            reason = f"unusable record: huggingface_hub cannot read it ({_error(exc)})"
+            return BadInput.of_model(model_id, reason, url=_shown_url(url))
+        return _record(info, fetched_at, model_id, url)
 
     def pages(
         self,
@@ -138,8 +132,15 @@ class HubClient:
             try:
                 page, url = self._retrying(url, partial(self._get_page, url, params))
             except HfHubHTTPError as exc:  # a 4xx: retrying will not help
-                status = exc.response.status_code if exc.response is not None else "?"
-                raise SourceError(f"Hugging Face Hub {url}", f"HTTP {status}", _hint(self.endpoint)) from None
+                status = exc.response.status_code if exc.response is not None else None
+                raise SourceError(
+                    f"Hugging Face Hub {url}",
+                    f"HTTP {'?' if status is None else status}",
+                    _hint(self.endpoint),
+                    url=url,
+                    status=status,
+                    attempts=1,
+                ) from None
             params = {}  # the next link carries the query
             if remaining is not None:
                 page = page[:remaining]
@@ -159,7 +160,10 @@ class HubClient:
         except (httpx2.InvalidURL, httpx2.UnsupportedProtocol) as exc:
             # a URL the client cannot request: the endpoint or a server's next-page Link; retrying cannot help
             raise SourceError(
-                f"Hugging Face Hub {shown(url)}", f"not a URL that can be requested ({exc})", _hint(self.endpoint)
+                f"Hugging Face Hub {shown(url)}",
+                f"not a URL that can be requested ({exc})",
+                _hint(self.endpoint),
+                url=shown(url),
             ) from None
         hf_raise_for_status(response)
         page = response.json()
@@ -168,6 +172,8 @@ class HubClient:
                 f"Hugging Face Hub {url}",
                 f"expected a JSON list of models, got {type(page).__name__}",
                 _hint(self.endpoint),
+                url=url,
+                status=response.status_code,
             )
         return page, response.links.get("next", {}).get("url")
 
@@ -192,7 +198,7 @@ class HubClient:
             limit = parse_ratelimit_headers(headers) if status == 429 else None
             if wait is None and limit is not None and limit.remaining == 0:
                 wait = float(limit.reset_in_seconds)
-            return Retry(f"HTTP {status}" + (" (rate limited)" if status == 429 else ""), wait, status == 429)
+            return Retry(f"HTTP {status}" + (" (rate limited)" if status == 429 else ""), wait, status == 429, status)
         if isinstance(exc, httpx2.TimeoutException):
             return Retry(f"no response within {self.timeout:g} s")
         if isinstance(exc, httpx2.TransportError):
@@ -202,8 +208,9 @@ class HubClient:
         return None
 
     def _source_error(self, url: str, exc: GiveUp) -> SourceError:
+        fields: dict[str, Any] = {"url": url, "status": exc.status, "attempts": exc.attempts}
         if exc.reason == "stopped":
-            return SourceError(f"Hugging Face Hub {url}", "stopped")
+            return SourceError(f"Hugging Face Hub {url}", "stopped", url=url)
         attempts = f"after {exc.attempts} attempt{'s' if exc.attempts != 1 else ''}"
         if exc.rate_limited:
             hint = (
@@ -212,7 +219,7 @@ class HubClient:
             )
         else:
             hint = _hint(self.endpoint)
-        return SourceError(f"Hugging Face Hub {url}", f"{exc.reason} {attempts}", hint)
+        return SourceError(f"Hugging Face Hub {url}", f"{exc.reason} {attempts}", hint, **fields)
 
 
 def _hint(endpoint: str) -> str:
@@ -252,7 +259,7 @@ def hub_dict(info: ModelInfo) -> dict[str, Any]:
         "library_name": info.library_name,
         "pipeline_tag": info.pipeline_tag,
         "tags": info.tags,
-        "cardData": card.to_dict() if isinstance(card, ModelCardData) else card,
+        "cardData": card.to_dict() if isinstance(card, ModelCardData) else card,  # type: ignore[no-untyped-call]
         "spaces": info.spaces,
         # the repository's own signals of how it was made (adapter files, GGUF, quantization config)
         "siblings": [{"rfilename": s.rfilename} for s in info.siblings] if isinstance(info.siblings, list) else None,
@@ -261,17 +268,19 @@ def hub_dict(info: ModelInfo) -> dict[str, Any]:
     }
 
 
-def _record(info: ModelInfo, fetched_at: str | None, asked: str = "?") -> Fetched:
-    """``info`` as a ``ModelRecord`` (its id is the record's own, the canonical one), or a ``ModelProblem`` named
-    after the record's id, else ``asked``, if the record is unusable."""
+def _record(info: ModelInfo, fetched_at: str | None, asked: str = "?", url: str | None = None) -> Fetched:
+    """``info`` as a ``ModelRecord`` (its id is the record's own, the canonical one), or a ``BadInput`` named
+    after the record's id, else ``asked``, if the record is unusable (``url``: where it was fetched from)."""
+    url = _shown_url(url) if url is not None else None
     try:
         data = hub_dict(info)
     except UNREADABLE_RECORD as exc:  # e.g. a card ModelCardData cannot give back
-        return ModelProblem(asked, f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
+        return BadInput.of_model(asked, f"unusable record: huggingface_hub cannot read it ({_error(exc)})", url=url)
     try:
         return model_record_from_hub(data, fetched_at)
-    except RecordError as exc:
-        return ModelProblem(info.id if isinstance(info.id, str) and info.id else asked, f"unusable record: {exc}")
+    except BadInputError as exc:
+        model_id = info.id if isinstance(info.id, str) and info.id else asked
+        return BadInput.of_model(model_id, f"unusable record: {exc.reason}", url=url)
 
 
 def _record_from_json(item: Any, fetched_at: str | None) -> Fetched:
@@ -279,10 +288,15 @@ def _record_from_json(item: Any, fetched_at: str | None) -> Fetched:
     raw_id = item.get("id") if isinstance(item, dict) else None
     model_id = raw_id if isinstance(raw_id, str) and raw_id else "?"
     try:
-        info = ModelInfo(**{**item, "siblings": item.get("siblings")})
+        info = ModelInfo(**{**item, "siblings": item.get("siblings")})  # type: ignore[no-untyped-call]
     except UNREADABLE_RECORD as exc:
-        return ModelProblem(model_id, f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
+        return BadInput.of_model(model_id, f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
     return _record(info, fetched_at, model_id)
+
+
+def _shown_url(url: str) -> str:
+    """A URL for a report: control characters visible (``shown``), credentials redacted."""
+    return redact_text(shown(url))
 
 
 def _error(exc: BaseException) -> str:

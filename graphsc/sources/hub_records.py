@@ -3,7 +3,7 @@
 This is the one place that knows how the Hub spells lineage, datasets, licenses and Spaces. Both the live
 crawler and the snapshot reader hand it plain dicts. Any field may hold any JSON type: a value of the wrong type
 is ignored (and, for ids, kept as an ``IdNote``), never an exception; only a record without a usable ``id`` is
-refused (``RecordError``).
+refused (``graphsc.errors.BadInputError``, whose ``BadInput`` has no place: the caller knows it).
 
 **Which bases are lineage.** The Hub's ``base_model:<relation>:<id>`` tags are its resolved model tree: when a
 record has them, its DERIVED_FROM edges are exactly those. Otherwise the plain ``base_model:<id>`` tags (older
@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from graphsc.errors import BadInput, BadInputError
 from graphsc.ids import ParsedId, RepoType, id_key, parse_repo_id, shown, storable
 from graphsc.license_table.normalize import join_licenses
 from graphsc.records import (
@@ -101,10 +102,6 @@ QUANT_METHODS = frozenset(
 )
 MERGE_TAGS = frozenset({"merge", "mergekit"})
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what SQLite and Neo4j integers hold
-
-
-class RecordError(ValueError):
-    """The input is not a usable Hub model record; the message says why."""
 
 
 def clean_repo_id(value: Any, repo_type: RepoType = "model") -> str | None:
@@ -247,7 +244,10 @@ class _Reader:
             if parsed.id is None:
                 if parsed.rejection != "empty" and value is not None:
                     self.note(
-                        field, value, None, "wrong-type" if parsed.rejection == "not-a-string" else parsed.rejection
+                        field,
+                        value,
+                        None,
+                        "wrong-type" if parsed.rejection == "not-a-string" else str(parsed.rejection),
                     )
                 continue
             if parsed.resolution == "legacy":
@@ -366,17 +366,17 @@ def _record_id(data: Mapping[str, Any]) -> str:
         if parsed.id is not None:
             return parsed.id
         problem = problem or f"{shown(raw)!r} is not a Hub repo id ({parsed.rejection})"
-    raise RecordError(problem or "record has no model id ('id' field)")
+    raise BadInputError(BadInput(problem or "record has no model id ('id' field)"))
 
 
 def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelRecord:
     """Convert one Hub API model record (a dict) into a ``ModelRecord``.
 
-    Raises ``RecordError`` only when the record is not a JSON object or has no usable ``id``; every other field
+    Raises ``BadInputError`` only when the record is not a JSON object or has no usable ``id``; every other field
     of the wrong type is ignored. Ids follow ``graphsc.ids.parse_repo_id``.
     """
     if not isinstance(data, Mapping):
-        raise RecordError(f"expected a JSON object, got {type(data).__name__}")
+        raise BadInputError(BadInput(f"expected a JSON object, got {type(data).__name__}"))
     model_id = _record_id(data)
     raw_card = data.get("cardData") if "cardData" in data else data.get("card_data")
     card: Mapping[str, Any] = raw_card if isinstance(raw_card, Mapping) else {}

@@ -1,12 +1,12 @@
 """Stream Hub model records out of Parquet dumps (e.g. the ``cfahlgren1/hub-stats`` models.parquet), one
 row group at a time. Needs pyarrow (``pip install 'graphsc[parquet]'``, or ``pip install pyarrow``).
 
-A damaged row group (bad pages, bad compression) is one ``BadLine`` whose ``lost`` is the exact number of its rows
+A damaged row group (bad pages, bad compression) is one ``BadInput`` whose ``lost`` is the exact number of its rows
 not read; the row groups after it are still read.
 
 Rows carry the Hub API's model fields as columns; ``tags`` is a list column; ``cardData`` may be a struct or a
 JSON string (dumps differ); timestamps may be Parquet timestamps. Each row becomes the same dict the JSONL
-reader yields, so conversion downstream is shared. ``line`` in a ``BadLine`` is the 1-based row number.
+reader yields, so conversion downstream is shared. ``line`` in a ``BadInput`` is the 1-based row number.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from graphsc.errors import InputFileError
+from graphsc.errors import BadInput, InputFileError
 from graphsc.records import utc_timestamp
-from graphsc.sources.snapshot import BadLine, RawRecord
+from graphsc.sources.snapshot import RawRecord
 
 _JSON_COLUMNS = ("cardData", "card_data", "safetensors", "config")
 _BATCH_ROWS = 20_000
@@ -44,9 +44,9 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def read_parquet(path: Path) -> Iterator[RawRecord | BadLine]:
+def read_parquet(path: Path) -> Iterator[RawRecord | BadInput]:
     """Yield each row of a Parquet file as a record dict (``line`` is the 1-based row number), reading one batch of
-    one row group at a time. A row group that cannot be decoded becomes one ``BadLine`` at its first unread row
+    one row group at a time. A row group that cannot be decoded becomes one ``BadInput`` at its first unread row
     with ``lost`` = its unread rows, and reading goes on with the next group.
 
     Raises ``InputFileError`` when pyarrow is missing or the file is not Parquet (no readable footer/schema)."""
@@ -73,7 +73,7 @@ def read_parquet(path: Path) -> Iterator[RawRecord | BadLine]:
                     plain_rows = batch.to_pylist() if batch is not None else None
                 except decode_errors as exc:
                     lost = max(rows - read, 0)
-                    yield BadLine(
+                    yield BadInput.at_line(
                         name,
                         first_row + read + 1,
                         f"row group {index + 1} of {len(groups)} is damaged, rows {first_row + read + 1:,}–"
@@ -89,7 +89,9 @@ def read_parquet(path: Path) -> Iterator[RawRecord | BadLine]:
                     try:
                         yield RawRecord(name, row_no, _plain(row))
                     except json.JSONDecodeError as exc:
-                        yield BadLine(name, row_no, f"invalid JSON in a JSON column ({exc.msg})")
+                        yield BadInput.at_line(name, row_no, f"invalid JSON in a JSON column ({exc.msg})")
                     except (ValueError, RecursionError) as exc:  # a number too long to read, nesting too deep
-                        yield BadLine(name, row_no, f"unreadable JSON in a JSON column ({type(exc).__name__}: {exc})")
+                        yield BadInput.at_line(
+                            name, row_no, f"unreadable JSON in a JSON column ({type(exc).__name__}: {exc})"
+                        )
             first_row += rows

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from graphsc.errors import InputFileError
+from graphsc.errors import BadInput, InputFileError
 from graphsc.ids import parse_repo_id
 from graphsc.license_table.normalize import join_licenses
-from graphsc.sources.snapshot import STREAM_ERRORS, BadLine, check_input_file, open_binary, open_text
+from graphsc.sources.snapshot import STREAM_ERRORS, check_input_file, open_binary, open_text
 
 _GITHUB_HOSTS = ("github.com", "www.github.com")
 _HF_PREFIXES = ("https://huggingface.co/", "http://huggingface.co/", "huggingface.co/")
@@ -100,10 +100,10 @@ def _text(value: str) -> str:
     return repr(value if len(value) <= 120 else value[:117] + "...")
 
 
-def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadLine]:
-    """Yield each row of the mapping CSV (plain or gzipped; ``-`` is stdin) as a usage, or a ``BadLine`` saying why
-    it is unusable: a line that is not UTF-8 text or not CSV is one ``BadLine`` and reading goes on; a cut or corrupt
-    gzip stream ends with a ``BadLine`` (``lost`` 0: the rest is unread) after every row read before it.
+def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadInput]:
+    """Yield each row of the mapping CSV (plain or gzipped; ``-`` is stdin) as a usage, or a ``BadInput`` saying why
+    it is unusable: a line that is not UTF-8 text or not CSV is one ``BadInput`` and reading goes on; a cut or corrupt
+    gzip stream ends with a ``BadInput`` (``lost`` 0: the rest is unread) after every row read before it.
     Raises ``InputFileError`` if the file cannot be opened."""
     name = str(_existing(path))
     stream = open_binary(path)
@@ -114,10 +114,10 @@ def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadLine]:
             try:
                 row = next(reader, None)
             except csv.Error as exc:  # e.g. a field over csv's size limit: that line is skipped, reading goes on
-                yield BadLine(name, lines.line, f"not a CSV line ({exc})")
+                yield BadInput.at_line(name, lines.line, f"not a CSV line ({exc})")
                 continue
             except STREAM_ERRORS as exc:
-                yield BadLine(
+                yield BadInput.at_line(
                     name,
                     lines.line + 1,
                     f"file is truncated or corrupt after line {lines.line:,}, the rest "
@@ -126,26 +126,26 @@ def read_mapping(path: Path) -> Iterator[PeatmossUsage | BadLine]:
                 )
                 return
             while lines.undecodable:
-                yield BadLine(name, lines.undecodable.pop(0), "not UTF-8 text")
+                yield BadInput.at_line(name, lines.undecodable.pop(0), "not UTF-8 text")
             if row is None:
                 return
             yield from _mapping_row(name, lines.line, row)
 
 
-def _mapping_row(name: str, line_no: int, row: list[str]) -> Iterator[PeatmossUsage | BadLine]:
-    """The usage one CSV row gives, or a ``BadLine`` saying why it gives none (blank rows give nothing)."""
+def _mapping_row(name: str, line_no: int, row: list[str]) -> Iterator[PeatmossUsage | BadInput]:
+    """The usage one CSV row gives, or a ``BadInput`` saying why it gives none (blank rows give nothing)."""
     if not row or not any(cell.strip() for cell in row):
         return
     if len(row) < 2:
-        yield BadLine(name, line_no, f"expected 4 columns, got {len(row)}")
+        yield BadInput.at_line(name, line_no, f"expected 4 columns, got {len(row)}")
         return
     repo = repo_id_from_url(row[0])
     model = _model_id(row[1])
     if repo is None:
-        yield BadLine(name, line_no, f"not a GitHub repository URL: {_text(row[0])}")
+        yield BadInput.at_line(name, line_no, f"not a GitHub repository URL: {_text(row[0])}")
     elif model is None:
         rejection = parse_repo_id(row[1], legacy=False).rejection
-        yield BadLine(name, line_no, f"not a model id ({rejection}): {_text(row[1])}")
+        yield BadInput.at_line(name, line_no, f"not a model id ({rejection}): {_text(row[1])}")
     else:
         license_id = row[3].strip() if len(row) > 3 and row[3].strip() else None
         yield PeatmossUsage(repo, model, license_id, MAPPING_EVIDENCE)
@@ -192,7 +192,7 @@ JOIN model m ON m.id = mr.model_id
 """
 
 
-def read_peatmoss_db(path: Path) -> Iterator[PeatmossUsage | BadLine]:
+def read_peatmoss_db(path: Path) -> Iterator[PeatmossUsage | BadInput]:
     """Yield the model → reuse-repository links of a PeaTMOSS SQLite database (HF models only)."""
     name = str(_existing(path))
     try:
@@ -211,9 +211,9 @@ def read_peatmoss_db(path: Path) -> Iterator[PeatmossUsage | BadLine]:
                 model = hf_model_id(context_id, repo_url)
                 where = f"reuse_repository {repo_pk} / model {model_pk}"
                 if repo is None:
-                    yield BadLine(name, 0, f"{where}: no GitHub owner/name ({url!r})")
+                    yield BadInput.at_line(name, 0, f"{where}: no GitHub owner/name ({url!r})")
                 elif model is None:
-                    yield BadLine(name, 0, f"{where}: not a Hugging Face model ({repo_url or context_id!r})")
+                    yield BadInput.at_line(name, 0, f"{where}: not a Hugging Face model ({repo_url or context_id!r})")
                 else:
                     path_in_repo = files.get((model_pk, repo_pk))
                     evidence = f"{DB_EVIDENCE} reuse_file {path_in_repo}" if path_in_repo else DB_EVIDENCE

@@ -1,6 +1,6 @@
 """Stream Hub model records out of dump files (JSONL, gzipped JSONL), in constant memory.
 
-Each item is either a parsed record with where it came from, or a ``BadLine`` saying which file and line could
+Each item is either a parsed record with where it came from, or a ``BadInput`` saying which file and line could
 not be read and why. Conversion to graphsc records happens in ``graphsc.ingest.snapshot``.
 
 Every input is opened once and read once: the format (gzip, Parquet) is probed by peeking at the first bytes of
@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from graphsc.errors import InputFileError
+from graphsc.errors import BadInput, InputFileError
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,17 +31,6 @@ class RawRecord:
     path: str
     line: int
     data: Any
-
-
-@dataclass(frozen=True, slots=True)
-class BadLine:
-    """A line (row) that could not be used: ``lost`` counts the records it stands for (a damaged Parquet row group
-    is one ``BadLine`` for all its rows; ``0`` when the count is unknown, e.g. the unread rest of a cut file)."""
-
-    path: str
-    line: int
-    reason: str
-    lost: int = 1
 
 
 STDIN = "-"
@@ -118,13 +107,13 @@ def open_text(path: str | os.PathLike[str], errors: str = "strict") -> io.TextIO
 _open_binary = open_binary  # the name before it was public
 
 
-def read_jsonl(path: Path) -> Iterator[RawRecord | BadLine]:
-    """Yield each non-blank line of a JSONL (optionally gzipped) file as a parsed record or a ``BadLine``."""
+def read_jsonl(path: Path) -> Iterator[RawRecord | BadInput]:
+    """Yield each non-blank line of a JSONL (optionally gzipped) file as a parsed record or a ``BadInput``."""
     yield from _jsonl_lines(str(path), open_binary(path))
 
 
-def _jsonl_lines(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadLine]:
-    """The records of an open JSONL byte stream; a cut or corrupt stream ends with a ``BadLine`` saying so (the
+def _jsonl_lines(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadInput]:
+    """The records of an open JSONL byte stream; a cut or corrupt stream ends with a ``BadInput`` saying so (the
     lines before it are kept)."""
     line_no = 0
     with stream:
@@ -134,9 +123,9 @@ def _jsonl_lines(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadLine]:
                     yield RawRecord(name, line_no, parse_json_line(line))
                 except orjson.JSONDecodeError as exc:
                     if line.strip():
-                        yield BadLine(name, line_no, f"invalid JSON ({exc.msg} at column {exc.colno})")
+                        yield BadInput.at_line(name, line_no, f"invalid JSON ({exc.msg} at column {exc.colno})")
         except STREAM_ERRORS as exc:
-            yield BadLine(
+            yield BadInput.at_line(
                 name,
                 line_no + 1,
                 f"file is truncated or corrupt after line {line_no}, the rest is "
@@ -196,7 +185,7 @@ def is_stream(path: str | os.PathLike[str]) -> bool:
         return False
 
 
-def read_snapshot(path: str | os.PathLike[str]) -> Iterator[RawRecord | BadLine]:
+def read_snapshot(path: str | os.PathLike[str]) -> Iterator[RawRecord | BadInput]:
     """Yield the records of one dump file (``-``: stdin), opened and read once. Parquet is recognised by a
     ``.parquet`` name, or its ``PAR1`` magic in a file not named as JSONL; anything else is (gzipped) JSONL. Raises ``InputFileError`` for an
     unreadable file, or Parquet given as a stream (Parquet needs random access)."""

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from graphsc.cli import app
+from graphsc.errors import BadInput
 from graphsc.ingest.hub import (
     CrawlPlan,
     CrawlReport,
@@ -27,7 +28,7 @@ from graphsc.ingest.hub import (
     parse_seeds,
 )
 from graphsc.records import Alias, GraphBatch, IdNote, ModelRecord
-from graphsc.sources.hf_hub import HubClient, ModelProblem
+from graphsc.sources.hf_hub import HubClient
 from graphsc.sources.hub_records import model_record_from_hub
 from graphsc.sources.retry import RetryPolicy
 from graphsc.store.base import GraphStore
@@ -294,7 +295,7 @@ def test_local_paths_are_not_seeds(value: str) -> None:
 
 def test_a_library_caller_s_non_id_seed_is_a_problem_and_the_crawl_goes_on(store: SQLiteStore, hub: FakeHub) -> None:
     report = crawl(store, hub, "./out", f"https://huggingface.co/{QWEN}", down=False)
-    assert report.problems == [ModelProblem("./out", "not a Hub model id (a local path)")]
+    assert report.problems == [BadInput.of_model("./out", "not a Hub model id (a local path)")]
     assert nodes(store) == {QWEN: True}
 
 

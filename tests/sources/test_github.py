@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from email.utils import formatdate
 
 import pytest
 
 from graphsc.errors import SourceError
 from graphsc.ingest.github import ingest_github
 from graphsc.records import SOURCE_GITHUB_CODE_SEARCH as SOURCE
-from graphsc.sources.github import GitHubClient, rate_limit_wait
+from graphsc.sources.github import MAX_RATE_LIMIT_SECONDS, GitHubClient, rate_limit_wait
 from graphsc.store.sqlite import SQLiteStore
 from tests.fake_github import (
     GPT2,
+    SECONDARY_MESSAGE,
     FakeGitHub,
+    Fault,
     invalid_query,
     populate,
     primary_limit,
@@ -146,6 +150,9 @@ def test_rate_limit_wait_rules() -> None:
     )
     assert rate_limit_wait(403, {}, "Resource not accessible by integration") is None
     assert rate_limit_wait(500, {"retry-after": "1"}, "") is None
+    date = "Wed, 21 Oct 2015 07:28:00 GMT"  # an HTTP date (RFC 9110), 30 s after ``now``
+    assert rate_limit_wait(403, {"retry-after": date}, "", now=1445412450.0) == (30.0, "secondary")
+    assert rate_limit_wait(403, {"retry-after": "soon"}, "") == (60.0, "secondary")  # unreadable: the default
 
 
 def test_a_rate_limit_asking_for_an_endless_wait_stops_with_a_source_error() -> None:
@@ -164,3 +171,76 @@ def test_a_rate_limit_asking_for_an_endless_wait_stops_with_a_source_error() -> 
     with pytest.raises(SourceError, match="asks to wait inf s"):
         client._call("search", refused)
     assert waited == []
+
+
+def test_an_http_date_retry_after_is_honoured(store: SQLiteStore, fake_github: FakeGitHub) -> None:
+    # RFC 9110 lets Retry-After be a date; GitHub now reads it through the shared retry engine (was: 60 s default)
+    populate(fake_github)
+    when = formatdate(time.time() + 2, usegmt=True)
+    fake_github.fail("search", Fault(403, {"Retry-After": when}, {"message": SECONDARY_MESSAGE}))
+    waits = Waits()
+    ingest_github(store, client_for(fake_github, waits), [GPT2])
+    assert len(store.uses_of([GPT2])) == 2
+    assert len(waits.calls) == 1 and "secondary rate limit" in waits.calls[0][1]
+    assert 0 < waits.calls[0][0] <= 2.0 * 1.1  # the date's whole seconds, plus at most 10% jitter
+
+
+def test_a_retry_after_date_beyond_the_cap_stops_at_once_with_the_fields(fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    when = formatdate(time.time() + 2 * MAX_RATE_LIMIT_SECONDS, usegmt=True)
+    fake_github.fail("search", Fault(429, {"Retry-After": when}, {"message": "slow down"}))
+    waits = Waits()
+    with pytest.raises(SourceError, match="secondary rate limit asks to wait") as caught:
+        next(client_for(fake_github, waits).search_code(f'"{GPT2}"'))
+    assert waits.calls == [] and fake_github.count("search") == 1
+    error = caught.value
+    assert (error.source, error.status, error.attempts) == ("GitHub", 429, 1)
+    assert error.url is not None and error.url.startswith(f"{fake_github.url}/search/code?q=")
+    assert "Re-run later" in (error.hint or "")
+
+
+def test_rate_limit_waits_stop_cleanly_after_the_cap(fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("graphsc.sources.github.MAX_RATE_LIMIT_WAITS", 2)
+    populate(fake_github)
+    fake_github.fail("repo", *[secondary_limit(0)] * 5)
+    waits = Waits()
+    with pytest.raises(SourceError, match="still limited after 2 waits") as caught:
+        client_for(fake_github, waits).repo("alice/chatbot")
+    assert fake_github.count("repo") == 3  # the first try and two waits, then a clean stop
+    assert (caught.value.status, caught.value.attempts) == (403, 3)
+    assert caught.value.url == f"{fake_github.url}/repos/alice/chatbot"
+
+
+def test_persistent_server_errors_keep_status_attempts_and_url(fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    fake_github.fail("repo", *[server_error(503)] * 10)
+    waits = Waits()
+    with pytest.raises(SourceError, match="HTTP 503, still failing after 3 retries") as caught:
+        client_for(fake_github, waits).repo("alice/chatbot")
+    assert (caught.value.status, caught.value.attempts) == (503, 4)
+    assert caught.value.reason == "repository alice/chatbot: HTTP 503, still failing after 3 retries"
+    assert [reason for _, reason in waits.calls] == [
+        f"GitHub HTTP 503, retry {n}/3 (repository alice/chatbot)" for n in (1, 2, 3)
+    ]
+    assert all(seconds <= 0.01 * 2**n for n, (seconds, _) in enumerate(waits.calls))  # jittered, never above
+
+
+def test_a_stop_during_a_wait_ends_the_call(fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    fake_github.fail("repo", secondary_limit(1))
+    stop = threading.Event()
+    client = GitHubClient(
+        "test-token", fake_github.url, wait=lambda seconds, reason: stop.set(), stop=stop, min_interval=0.0
+    )
+    with pytest.raises(SourceError, match="repository alice/chatbot: stopped"):
+        client.repo("alice/chatbot")
+    assert fake_github.count("repo") == 1
+
+
+def test_a_bad_token_error_keeps_its_fields_without_the_token(fake_github: FakeGitHub) -> None:
+    populate(fake_github)
+    fake_github.fail("repo", Fault(401, body={"message": "Bad credentials"}))
+    with pytest.raises(SourceError, match="bad credentials") as caught:
+        client_for(fake_github).repo("alice/chatbot")
+    assert (caught.value.status, caught.value.attempts) == (401, 1)
+    assert "test-token" not in str(vars(caught.value))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from graphsc.errors import SourceError
+from graphsc.errors import BadInput, SourceError
 from graphsc.ingest.hub import CrawlPlan, CrawlReport, crawl_hub, down_state_key, model_state_key
 from graphsc.records import ModelRecord
-from graphsc.sources.hf_hub import HubClient, ModelProblem
+from graphsc.sources.hf_hub import HubClient
 from graphsc.sources.hub_records import model_record_from_hub
 from graphsc.sources.retry import RetryPolicy, parse_retry_after
 from graphsc.store.sqlite import SQLiteStore
@@ -130,6 +130,9 @@ def test_persistent_500s_give_a_source_error_naming_the_url(store: SQLiteStore, 
     assert "HTTP 500 after 4 attempts" in caught.value.message
     assert "HF_ENDPOINT" in (caught.value.hint or "")
     assert hub.count == FAST.attempts
+    # the parts are fields too, not only text in the message
+    assert (caught.value.status, caught.value.attempts) == (500, FAST.attempts)
+    assert caught.value.url == f"{hub.url}/api/models/{ROOT}" and caught.value.reason == "HTTP 500 after 4 attempts"
 
 
 def test_persistent_429s_say_to_set_hf_token(store: SQLiteStore, hub: FakeHub) -> None:
@@ -137,6 +140,7 @@ def test_persistent_429s_say_to_set_hf_token(store: SQLiteStore, hub: FakeHub) -
     with pytest.raises(SourceError) as caught:
         crawl(store, hub)
     assert "rate limited" in caught.value.message and "HF_TOKEN" in (caught.value.hint or "")
+    assert caught.value.status == 429 and caught.value.attempts == FAST.attempts
 
 
 def test_unknown_and_private_models_are_reported_and_the_crawl_goes_on(
@@ -144,9 +148,13 @@ def test_unknown_and_private_models_are_reported_and_the_crawl_goes_on(
 ) -> None:
     report = crawl(store, hub, models=("nobody/no-such-model", "someone/private-model", ROOT), max_depth=1)
     problems = {p.model_id: p for p in report.problems}
-    assert problems["nobody/no-such-model"] == ModelProblem(
-        "nobody/no-such-model", problems["nobody/no-such-model"].reason, 404
+    assert problems["nobody/no-such-model"] == BadInput.of_model(
+        "nobody/no-such-model",
+        problems["nobody/no-such-model"].reason,
+        404,
+        f"{hub.url}/api/models/nobody/no-such-model",
     )
+    assert str(problems["nobody/no-such-model"]).startswith("nobody/no-such-model: not found on the Hub")
     assert problems["someone/private-model"].status == 401 and "HF_TOKEN" in problems["someone/private-model"].reason
     assert stored_graph(store)[0] == set(descendants_in_data(family_records, ROOT, 1))
 

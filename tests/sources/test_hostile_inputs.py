@@ -12,16 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graphsc.errors import ConfigError, InputFileError
+from graphsc.errors import BadInput, ConfigError, InputFileError
 from graphsc.sources.hf_hub import HubClient
 from graphsc.sources.peatmoss import read_mapping, read_repo_licenses
 from graphsc.sources.retry import RetryPolicy
-from graphsc.sources.snapshot import BadLine, RawRecord, read_snapshot
+from graphsc.sources.snapshot import RawRecord, read_snapshot
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _items(path: Path) -> list[RawRecord | BadLine]:
+def _items(path: Path) -> list[RawRecord | BadInput]:
     return list(read_snapshot(path))
 
 
@@ -32,7 +32,7 @@ def test_jsonl_of_any_bytes_gives_records_or_bad_lines(data: bytes, gzipped: boo
         path = Path(tmp) / "dump.jsonl"
         path.write_bytes(gzip.compress(data) if gzipped else data)
         items = _items(path)
-    assert all(isinstance(i, RawRecord | BadLine) for i in items)
+    assert all(isinstance(i, RawRecord | BadInput) for i in items)
     assert len(items) <= data.count(b"\n") + 1
 
 
@@ -52,7 +52,7 @@ def test_truncated_gzip_keeps_the_lines_before_the_cut(lines: list[str], cut: in
     assert [(r.line, r.data) for r in records] == [
         (n, {"id": line.split('"')[3]}) for n, line in enumerate(lines, start=1) if line.startswith('{"id')
     ][: len(records)]
-    assert isinstance(items[-1], BadLine) and "truncated or corrupt" in items[-1].reason and items[-1].lost == 0
+    assert isinstance(items[-1], BadInput) and "truncated or corrupt" in items[-1].reason and items[-1].lost == 0
 
 
 @FUZZ
@@ -67,7 +67,7 @@ def test_random_bytes_as_parquet_is_a_clean_input_file_error(data: bytes) -> Non
         except InputFileError as exc:
             assert "Parquet" in exc.message
         else:
-            assert all(isinstance(i, RawRecord | BadLine) for i in items)
+            assert all(isinstance(i, RawRecord | BadInput) for i in items)
 
 
 def _parquet(path: Path, rows: int, group: int) -> None:
@@ -95,7 +95,7 @@ def test_a_damaged_row_group_is_skipped_and_counted_exactly_the_rest_is_read(tmp
     _damage_row_group(path, 1)
     items = _items(path)
     records = [i for i in items if isinstance(i, RawRecord)]
-    bad = [i for i in items if isinstance(i, BadLine)]
+    bad = [i for i in items if isinstance(i, BadInput)]
     assert len(records) == 4_000
     assert [r.data["id"] for r in records] == [f"org/m{i}" for i in range(5_000) if not 1_000 <= i < 2_000]
     assert [(b.line, b.lost) for b in bad] == [(1_001, 1_000)]
@@ -114,7 +114,7 @@ def test_peatmoss_mapping_of_any_bytes_gives_usages_or_bad_lines(data: bytes, gz
     with tempfile.TemporaryDirectory() as tmp:
         path = _bytes_file(Path(tmp) / "map.csv", data, gzipped)
         items = list(read_mapping(path))
-    assert all(not isinstance(i, BadLine) or i.reason for i in items)
+    assert all(not isinstance(i, BadInput) or i.reason for i in items)
 
 
 @FUZZ
@@ -133,8 +133,8 @@ def test_binary_peatmoss_mapping_is_reported_not_a_unicode_error(tmp_path: Path)
     path = tmp_path / "map.csv"
     path.write_bytes(b"https://github.com/a/b,org/model,,mit\n\xff\xfe\x00\x81garbage\nhttps://github.com/c/d,o/m,,\n")
     items = list(read_mapping(path))
-    assert [(i.line, i.reason) for i in items if isinstance(i, BadLine)] == [(2, "not UTF-8 text")]
-    assert [(u.repo, u.model) for u in items if not isinstance(u, BadLine)] == [("a/b", "org/model"), ("c/d", "o/m")]
+    assert [(i.line, i.reason) for i in items if isinstance(i, BadInput)] == [(2, "not UTF-8 text")]
+    assert [(u.repo, u.model) for u in items if not isinstance(u, BadInput)] == [("a/b", "org/model"), ("c/d", "o/m")]
 
 
 def test_truncated_gzipped_mapping_keeps_the_rows_before_the_cut(tmp_path: Path) -> None:
@@ -143,10 +143,10 @@ def test_truncated_gzipped_mapping_keeps_the_rows_before_the_cut(tmp_path: Path)
     path = tmp_path / "map.csv.gz"
     path.write_bytes(data[: len(data) // 2])
     items = list(read_mapping(path))
-    usages = [i for i in items if not isinstance(i, BadLine)]
+    usages = [i for i in items if not isinstance(i, BadInput)]
     assert 0 < len(usages) < 2_000
     assert [u.model for u in usages] == [f"org/m{i}" for i in range(len(usages))]
-    assert isinstance(items[-1], BadLine) and items[-1].lost == 0 and "truncated or corrupt" in items[-1].reason
+    assert isinstance(items[-1], BadInput) and items[-1].lost == 0 and "truncated or corrupt" in items[-1].reason
 
 
 VARIABLES = {"GRAPHSC_HF_TIMEOUT": 0.1, "GRAPHSC_HF_RETRIES": 1, "GRAPHSC_HF_BACKOFF": 0.0}

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphsc.sources.hub_records import RecordError, clean_repo_id, model_record_from_hub
+from graphsc.errors import BadInputError
+from graphsc.sources.hub_records import clean_repo_id, model_record_from_hub
 
 
 def relations(record: dict) -> dict[str, tuple[str, str]]:
@@ -106,7 +107,7 @@ def test_datasets_from_card_and_tags_and_spaces_become_uses() -> None:
     ],
 )
 def test_unusable_records_raise_with_reason(record: object, reason: str) -> None:
-    with pytest.raises(RecordError, match=reason):
+    with pytest.raises(BadInputError, match=reason):
         model_record_from_hub(record)
 
 

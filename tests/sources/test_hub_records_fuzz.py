@@ -1,7 +1,7 @@
 """Property-based tests (Hypothesis): any JSON in any field of a Hub model record is ignored or reported, never a crash.
 
 The rule (issue 10, item I): every field of a Hub record may arrive with any JSON type. A bad value is ignored, or
-the record is reported (file:line for dumps, a ``ModelProblem`` for the crawler) and skipped; the rest is
+the record is reported (file:line for dumps, a ``BadInput`` with the model id for the crawler) and skipped; the rest is
 ingested, and a valid record is never lost because of another.
 
 Strategies: ``json_values`` is any JSON value (nested, huge ints, nan/inf, unicode with control characters and
@@ -26,13 +26,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from graphsc.cli import app
+from graphsc.errors import BadInput, BadInputError
 from graphsc.ids import id_key, is_repo_id, parse_repo_id, shown
 from graphsc.ingest import ingest_snapshot
 from graphsc.records import RELATIONS, GraphBatch, ModelRecord
-from graphsc.sources.hf_hub import HubClient, ModelProblem, _record_from_json
-from graphsc.sources.hub_records import TAG_RELATIONS, RecordError, model_record_from_hub
+from graphsc.sources.hf_hub import HubClient, _record_from_json
+from graphsc.sources.hub_records import TAG_RELATIONS, model_record_from_hub
 from graphsc.sources.retry import RetryPolicy
-from graphsc.sources.snapshot import BadLine, RawRecord, read_jsonl
+from graphsc.sources.snapshot import RawRecord, read_jsonl
 from graphsc.store.sqlite import SQLiteStore
 from tests.fake_hub import FakeHub
 
@@ -389,7 +390,7 @@ def check_stored(records: list[ModelRecord]) -> None:
 def test_any_record_converts_or_is_refused_for_its_id(data: Any) -> None:
     try:
         record = model_record_from_hub(data, "2026-01-01T00:00:00Z")
-    except RecordError:
+    except BadInputError:
         assert usable_id(data) is None, "refused a record with a usable id"
         return
     check_record(record, data)
@@ -402,7 +403,7 @@ def test_converted_records_survive_a_real_store(records: list[dict[str, Any]]) -
     for data in records:
         try:
             converted.append(model_record_from_hub(data, "2026-01-01T00:00:00Z"))
-        except RecordError:
+        except BadInputError:
             assert usable_id(data) is None
     check_stored(converted)
 
@@ -489,7 +490,7 @@ def test_ingest_snapshot_keeps_every_usable_record_and_reports_every_bad_line(li
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / ("dump.jsonl.gz" if gzipped else "dump.jsonl")
         _write_lines(path, lines, gzipped)
-        problems: list[BadLine] = []
+        problems: list[BadInput] = []
         with fresh_store() as store:
             report = ingest_snapshot(store, [str(path)], batch_size=3, on_problem=problems.append)
             assert {p.line for p in problems} == bad
@@ -541,7 +542,7 @@ def _reported_lines(output: str, path: str) -> Iterator[str]:
 @given(any_input)
 def test_crawler_listing_item_converts_or_is_a_problem(item: Any) -> None:
     got = _record_from_json(item, "2026-01-01T00:00:00Z")
-    if isinstance(got, ModelProblem):
+    if isinstance(got, BadInput):
         assert isinstance(got.model_id, str) and got.reason
         return
     assert isinstance(got, ModelRecord)
@@ -574,7 +575,7 @@ def test_crawler_model_info_converts_or_is_a_problem(records: list[dict[str, Any
         client = HubClient(endpoint=hub.url, timeout=2, policy=RetryPolicy(attempts=1))
         for model_id in served:
             got = client.model(model_id, "t")
-            if isinstance(got, ModelProblem):
+            if isinstance(got, BadInput):
                 assert got.model_id == model_id and got.reason, got
                 continue
             check_record(got, None)
@@ -656,7 +657,7 @@ def test_regression_cli_ingests_a_file_with_a_huge_integer_and_a_surrogate(tmp_p
 
 
 def test_regression_model_id_is_used_when_id_is_unusable() -> None:
-    # was: RecordError ("record has no model id") for a record whose modelId is a valid id
+    # was: BadInputError ("record has no model id") for a record whose modelId is a valid id
     assert model_record_from_hub({"id": None, "modelId": "a/x"}).model.id == "a/x"
     assert model_record_from_hub({"id": ["a/y"], "modelId": "a/x"}).model.id == "a/x"
     assert model_record_from_hub({"id": "a/y", "modelId": "a/x"}).model.id == "a/y"
@@ -670,7 +671,7 @@ def test_regression_json_orjson_refuses_but_the_rfc_allows_is_read(tmp_path: Pat
         b'{"id": "a/lat", "author": "caf\xe9"}\n{"id": "a/nan", "likes": NaN}\n'
     )
     items = list(read_jsonl(path))
-    assert [type(i) for i in items] == [RawRecord, RawRecord, RawRecord, RawRecord, BadLine]
+    assert [type(i) for i in items] == [RawRecord, RawRecord, RawRecord, RawRecord, BadInput]
     assert [i.data["id"] for i in items[:4]] == ["a/bom", "a/big", "a/sur", "a/lat"]  # type: ignore[union-attr]
     assert items[3].data["author"] == "caf\ufffd"  # type: ignore[union-attr]
     assert items[4].line == 5 and "invalid JSON" in items[4].reason  # type: ignore[union-attr]
@@ -690,7 +691,7 @@ def test_regression_parquet_json_column_nested_too_deep_is_a_bad_row(tmp_path: P
         pa.table({"id": ["a/x", "a/y"], "cardData": ["[" * 100_000 + "]" * 100_000, '{"license": "mit"}']}), path
     )
     first, second = read_parquet(path)
-    assert isinstance(first, BadLine) and first.line == 1 and "JSON column" in first.reason
+    assert isinstance(first, BadInput) and first.line == 1 and "JSON column" in first.reason
     assert isinstance(second, RawRecord) and second.data["cardData"] == {"license": "mit"}
 
 
@@ -716,10 +717,10 @@ def test_regression_model_info_that_huggingface_hub_cannot_read_is_a_problem_not
         with FakeHub([record, {"id": "o/good", "tags": ["base_model:finetune:o/root"]}, {"id": "o/root"}]) as hub:
             client = HubClient(endpoint=hub.url, timeout=2, policy=RetryPolicy(attempts=1))
             got = client.model("o/bad", "t")
-            assert isinstance(got, ModelProblem) and got.model_id == "o/bad", (record, got)
+            assert isinstance(got, BadInput) and got.model_id == "o/bad", (record, got)
             assert got.reason.startswith("unusable record: huggingface_hub cannot read it"), got.reason
             listed = _record_from_json(record, "t")
-            assert isinstance(listed, ModelProblem) and listed.model_id == "o/bad"
+            assert isinstance(listed, BadInput) and listed.model_id == "o/bad"
             with fresh_store() as store:
                 report = crawl_hub(store, client, CrawlPlan(models=("o/bad", "o/good"), down=False, workers=2))
                 assert [p.model_id for p in report.problems] == ["o/bad"]

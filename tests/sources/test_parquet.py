@@ -6,8 +6,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from graphsc.errors import BadInput
 from graphsc.ingest import ingest_snapshot
-from graphsc.sources.snapshot import BadLine, RawRecord, read_snapshot
+from graphsc.sources.snapshot import RawRecord, read_snapshot
 
 
 def write_parquet(records: list[dict], path: Path) -> None:
@@ -40,7 +41,7 @@ def test_bad_json_in_card_column_is_reported_per_row(tmp_path: Path) -> None:
     path = tmp_path / "bad.parquet"
     pq.write_table(pa.table({"id": ["a/1", "a/2"], "cardData": ['{"license": "mit"}', "{oops"]}), path)
     items = list(read_snapshot(path))
-    assert isinstance(items[0], RawRecord) and isinstance(items[1], BadLine) and items[1].line == 2
+    assert isinstance(items[0], RawRecord) and isinstance(items[1], BadInput) and items[1].line == 2
 
 
 def test_parquet_timestamps_read_as_the_hub_writes_them(tmp_path: Path) -> None:

@@ -158,7 +158,7 @@ class License:
 
 
 @dataclass(frozen=True, slots=True)
-class Exception_:
+class LicenseException:
     """A license exception (the right side of ``WITH``)."""
 
     id: str
@@ -171,7 +171,7 @@ class LicenseTable:
     """All licenses and exceptions, with alias and link indexes."""
 
     licenses: dict[str, License]
-    exceptions: dict[str, Exception_]
+    exceptions: dict[str, LicenseException]
     alias_index: dict[str, str]
     exception_index: dict[str, str]
     link_index: tuple[tuple[str, str], ...]
@@ -182,7 +182,7 @@ class LicenseTable:
         found = self.alias_index.get(alias_key(text))
         return None if found is None else self.licenses[found]
 
-    def lookup_exception(self, text: str) -> Exception_ | None:
+    def lookup_exception(self, text: str) -> LicenseException | None:
         """The exception whose id or alias matches ``text``, else None."""
         found = self.exception_index.get(alias_key(text))
         return None if found is None else self.exceptions[found]
@@ -314,7 +314,7 @@ def parse_table(data: dict[str, Any]) -> LicenseTable:
     policies = {pid: _policy(pid, raw) for pid, raw in data.get("policies", {}).items()}
     _check_references(licenses, policies)
     exceptions = {
-        eid: Exception_(id=eid, name=raw["name"], aliases=tuple(raw.get("aliases", ())))
+        eid: LicenseException(id=eid, name=raw["name"], aliases=tuple(raw.get("aliases", ())))
         for eid, raw in data.get("exceptions", {}).items()
     }
     alias_index = _index(licenses, "license")

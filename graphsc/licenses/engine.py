@@ -13,6 +13,7 @@ import time
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
 
@@ -29,8 +30,6 @@ from graphsc.licenses.graph import (
 )
 from graphsc.licenses.rules import (
     MERGE_CHECKED,
-    NO_LICENSE,
-    NOT_FETCHED,
     ON_USE_ONLY,
     RULES,
     Obligation,
@@ -42,16 +41,30 @@ from graphsc.licenses.rules import (
     trained_on_rule,
     uses_rule,
 )
-from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import NO_LICENSE, NOT_FETCHED, Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
 
-SAT = -1  # the obligation is honoured at this node
-_NAMED = (EDGE_IMPROVES, EDGE_DISTILLS)  # edges whose child is a new model, to which naming clauses apply
-_MERGE = Obligation("merge_incompatible", "(merge)", clauses=())
+if TYPE_CHECKING:
+    from graphsc.store.base import GraphStore
+
+# The state of an obligation at a node: ``SATISFIED``, or the number of the conflict draft that dropped it on the
+# way (at this node or upstream), which the node carries on.
+SATISFIED = -1  # the obligation is honoured at this node
+# What a node carries downstream: its (obligation number, state) pairs, sorted; interned, so equal tuples are shared.
+States = tuple[tuple[int, int], ...]
+_NEW_MODEL_EDGES = (EDGE_IMPROVES, EDGE_DISTILLS)  # edges whose child is a new model, to which naming clauses apply
+# The pseudo-obligation whose state records a merge conflict at a node (so descendants extend it, not repeat it).
+_MERGE_OBLIGATION = Obligation("merge_incompatible", "(merge)", clauses=())
 
 
 @dataclass(slots=True)
-class _Draft:
-    """A conflict while the engine runs (integer ids)."""
+class _ConflictDraft:
+    """A conflict while the engine runs, in integer ids; becomes a ``Conflict`` at the end.
+
+    ``child``: the node (or, when ``user``, the repository/Space) where the obligations were dropped; ``base``
+    and ``edge_pos``: the parent node and the position of the edge in the parent arrays (-1 for a merge, whose
+    parents are ``bases``; for a use, the position in the use arrays). ``reached``: the child, then every node
+    that carries the drop on, in visiting order; ``reached_users``: users of those nodes that do too.
+    """
 
     rule: Rule
     child: int
@@ -65,97 +78,116 @@ class _Draft:
 
     @property
     def indeterminate(self) -> bool:
+        """The child's license is unknown (``D-UNK-CHILD``): a descendant whose license does tell may still
+        start its own conflict."""
         return self.rule.id == "D-UNK-CHILD"
 
 
-class _Run:
-    """One propagation over a ``LicenseGraph``."""
+class _Propagation:
+    """One propagation of license obligations over a ``LicenseGraph``: ``propagate`` visits the nodes, then
+    ``check_uses`` the users, then ``conflicts_and_parent_labels`` turns the drafts into ranked ``Conflict``s.
+
+    Obligations are numbered (``obligations[n]``) so that a node's state is a tuple of small integers
+    (``States``); ``carried[node]`` is that state once the node is visited (None before).
+    """
 
     def __init__(self, g: LicenseGraph) -> None:
         self.g = g
-        self.obligations: list[Obligation] = []
-        self.ob_index: dict[Obligation, int] = {}
-        self.own = [tuple(self._ob(o) for o in p.imposed) for p in g.profiles]
-        self.own_state = [tuple((o, SAT) for o in own) for own in self.own]
-        self.sat_cache: dict[tuple[int, int], bool | None] = {}
-        self.crosses: dict[tuple[int, int], bool] = {}
-        self.carried: list[tuple | None] = [None] * g.n_nodes
-        self.interned: dict[tuple, tuple] = {}
-        self.drafts: list[_Draft] = []
-        self.draft_index: dict[tuple[int, int, str, bool], int] = {}
-        self.merge_ok: dict[frozenset[int], bool] = {}
-        self.cycle_edges: list[tuple[int, int]] = []
-        self.merge_ob = self._ob(_MERGE)
-        self.single_plans: dict[tuple, tuple[tuple, tuple[int, ...]]] = {}
+        self.obligations: list[Obligation] = []  # by obligation number
+        self.obligation_numbers: dict[Obligation, int] = {}
+        # Per profile: the obligations its license imposes, and those as a node's states (all satisfied).
+        self.own_obligations = [tuple(self._obligation_number(o) for o in p.imposed) for p in g.profiles]
+        self.own_states: list[States] = [tuple((o, SATISFIED) for o in own) for own in self.own_obligations]
+        self.satisfies_cache: dict[tuple[int, int], bool | None] = {}  # (profile, obligation) → satisfied?
+        self.crosses_cache: dict[tuple[int, int], bool] = {}  # (obligation, edge code) → crosses?
+        self.carried: list[States | None] = [None] * g.n_nodes
+        self.interned_states: dict[States, States] = {}
+        self.drafts: list[_ConflictDraft] = []  # by draft number, the value of a dropped obligation's state
+        self.draft_numbers: dict[tuple[int, int, str, bool], int] = {}  # (child, base, rule id, user) → number
+        self.jointly_cache: dict[frozenset[int], bool] = {}  # obligation numbers → jointly satisfiable?
+        self.cycle_edges: list[tuple[int, int]] = []  # (child, parent) edges ignored to break cycles
+        self.merge_obligation = self._obligation_number(_MERGE_OBLIGATION)
+        # One-parent nodes: (profile, edge code, parent's states, naming verdicts) → (states, inherited drafts).
+        self.single_parent_outcomes: dict[
+            tuple[int, int, States, tuple[bool, ...]], tuple[States, tuple[int, ...]]
+        ] = {}
 
-    def _ob(self, ob: Obligation) -> int:
-        found = self.ob_index.get(ob)
+    def _obligation_number(self, ob: Obligation) -> int:
+        """The number of an obligation, numbering a new one."""
+        found = self.obligation_numbers.get(ob)
         if found is None:
-            found = self.ob_index[ob] = len(self.obligations)
+            found = self.obligation_numbers[ob] = len(self.obligations)
             self.obligations.append(ob)
         return found
 
-    def _sat(self, profile: int, ob: int) -> bool | None:
+    def _satisfies(self, profile: int, ob: int) -> bool | None:
+        """Does license profile ``profile`` satisfy obligation number ``ob``? (cached; None: cannot tell)"""
         key = (profile, ob)
         try:
-            return self.sat_cache[key]
+            return self.satisfies_cache[key]
         except KeyError:
-            value = self.sat_cache[key] = self.g.profiles[profile].satisfies(self.obligations[ob])
+            value = self.satisfies_cache[key] = self.g.profiles[profile].satisfies(self.obligations[ob])
             return value
 
-    def _draft(self, rule: Rule, child: int, base: int, pos: int, user: bool = False) -> int:
+    def _draft_number(self, rule: Rule, child: int, base: int, pos: int, user: bool = False) -> int:
+        """The number of the conflict draft for ``rule`` at edge ``base → child`` (a use when ``user``), opening
+        one when there is none yet (a node child is its own first reached node)."""
         key = (child, base, rule.id, user)
-        found = self.draft_index.get(key)
+        found = self.draft_numbers.get(key)
         if found is None:
-            found = self.draft_index[key] = len(self.drafts)
-            self.drafts.append(_Draft(rule, child, base, pos, user=user))
+            found = self.draft_numbers[key] = len(self.drafts)
+            self.drafts.append(_ConflictDraft(rule, child, base, pos, user=user))
             if not user:
                 self.drafts[found].reached.append(child)
         return found
 
     # ── per node ──
 
-    def visit(self, c: int) -> None:
+    def visit(self, node: int) -> None:
+        """Set ``carried[node]`` from its own license and its visited parents' states (parents not yet visited
+        close a cycle: those edges are recorded and ignored)."""
         g = self.g
-        start, end = g.parent_ptr[c], g.parent_ptr[c + 1]
-        prof = g.node_profile[c]
+        start, end = g.parent_ptr[node], g.parent_ptr[node + 1]
+        profile = g.node_profile[node]
         if start == end:
-            self.carried[c] = self.own_state[prof]
+            self.carried[node] = self.own_states[profile]
             return
-        if end - start == 1 and self._visit_single(c, prof, start):
+        if end - start == 1 and self._visit_single(node, profile, start):
             return
-        self._visit_general(c, prof, start, end)
+        self._visit_general(node, profile, start, end)
 
-    def _visit_general(self, c: int, prof: int, start: int, end: int) -> None:
+    def _visit_general(self, node: int, profile: int, start: int, end: int) -> None:
+        """Visit ``node`` (license ``profile``) over its incoming edges at positions ``start..end-1``: each
+        obligation crossing an edge is decided (``_decide``), merges are checked, and the result is interned."""
         g = self.g
-        state: dict[int, int] = dict(self.own_state[prof])
-        incoming: dict[int, list[tuple[int, int]]] = {}
-        per_parent: dict[int, set[int]] = {}
+        states: dict[int, int] = dict(self.own_states[profile])
+        incoming: dict[int, list[tuple[int, int]]] = {}  # obligation → (edge position, parent's state) pairs
+        per_parent: dict[int, set[int]] = {}  # lineage parent → obligations crossing its edge
         for pos in range(start, end):
-            p = g.parent_idx[pos]
-            carried = self.carried[p]
+            parent = g.parent_idx[pos]
+            carried = self.carried[parent]
             if carried is None:  # parent not visited yet: a cycle
-                self.cycle_edges.append((c, p))
+                self.cycle_edges.append((node, parent))
                 continue
             edge_kind = g.parent_kind[pos]
             training = edge_kind == EDGE_TRAINED_ON
-            for ob, st in carried:
+            for ob, state in carried:
                 if not self._crosses(ob, edge_kind):
                     continue
-                incoming.setdefault(ob, []).append((pos, st))
+                incoming.setdefault(ob, []).append((pos, state))
                 if not training:
-                    per_parent.setdefault(p, set()).add(ob)
+                    per_parent.setdefault(parent, set()).add(ob)
         derived_from: frozenset[str] | None = None
         for ob, sources in incoming.items():
             if self.obligations[ob].kind == "improving_other_models" and derived_from is None:
                 derived_from = self._lineage_origins(start, end)
-            state[ob] = self._decide(c, prof, ob, sources, derived_from)
+            states[ob] = self._decide(node, profile, ob, sources, derived_from)
         if len(per_parent) >= 2:
-            self._check_merge(c, per_parent, state)
-        key = tuple(sorted(state.items()))
-        self.carried[c] = self.interned.setdefault(key, key)
+            self._check_merge(node, per_parent, states)
+        key = tuple(sorted(states.items()))
+        self.carried[node] = self.interned_states.setdefault(key, key)
 
-    def _visit_single(self, c: int, prof: int, pos: int) -> bool:
+    def _visit_single(self, node: int, profile: int, pos: int) -> bool:
         """Fast path for a node with one parent. Nodes with the same license, edge kind, parent state and
         naming verdicts end in the same state unless a new conflict starts at them, so that outcome is
         memoised. Returns False when the general path must run."""
@@ -165,41 +197,42 @@ class _Run:
             return False
         kind = g.parent_kind[pos]
         names: tuple[bool, ...] = ()
-        if kind in _NAMED:
+        if kind in _NEW_MODEL_EDGES:
             obs = self.obligations
             names = tuple(
-                name_satisfies(g.node_ids[c], obs[ob].prefix or "") for ob, _ in carried if obs[ob].kind == "naming"
+                name_satisfies(g.node_ids[node], obs[ob].prefix or "") for ob, _ in carried if obs[ob].kind == "naming"
             )
-        key = (prof, kind, carried, names)
-        plan = self.single_plans.get(key)
-        if plan is None:
+        key = (profile, kind, carried, names)
+        outcome = self.single_parent_outcomes.get(key)
+        if outcome is None:
             before = len(self.drafts)
-            self._visit_general(c, prof, pos, pos + 1)
-            if len(self.drafts) == before:  # no new conflict: every non-SAT state was inherited
-                result = self.carried[c]
-                self.single_plans[key] = (result, tuple(dict.fromkeys(st for _, st in result if st != SAT)))
+            self._visit_general(node, profile, pos, pos + 1)
+            result = self.carried[node]
+            if len(self.drafts) == before and result is not None:  # no new conflict: every drop was inherited
+                inherited = tuple(dict.fromkeys(state for _, state in result if state != SATISFIED))
+                self.single_parent_outcomes[key] = (result, inherited)
             return True
-        result, inherited = plan
-        for st in inherited:
-            reached = self.drafts[st].reached
-            if reached[-1] != c:
-                reached.append(c)
-        self.carried[c] = result
+        result, inherited = outcome
+        for draft in inherited:
+            reached = self.drafts[draft].reached
+            if reached[-1] != node:
+                reached.append(node)
+        self.carried[node] = result
         return True
 
     def _crosses(self, ob: int, edge_kind: int) -> bool:
         """Does obligation ``ob`` pass an edge of ``edge_kind`` (training data, distillation, other lineage)?"""
         key = (ob, edge_kind)
-        found = self.crosses.get(key)
+        found = self.crosses_cache.get(key)
         if found is None:
-            o = self.obligations[ob]
+            obligation = self.obligations[ob]
             if edge_kind == EDGE_TRAINED_ON:
-                found = passes_training(o)
+                found = passes_training(obligation)
             elif edge_kind == EDGE_DISTILLS:
-                found = o.distills
+                found = obligation.distills
             else:
-                found = not o.outputs_only
-            self.crosses[key] = found
+                found = not obligation.outputs_only
+            self.crosses_cache[key] = found
         return found
 
     def _lineage_origins(self, start: int, end: int) -> frozenset[str]:
@@ -214,8 +247,16 @@ class _Run:
         return frozenset(found)
 
     def _decide(
-        self, c: int, prof: int, ob: int, sources: list[tuple[int, int]], derived_from: frozenset[str] | None = None
+        self,
+        node: int,
+        profile: int,
+        ob: int,
+        sources: list[tuple[int, int]],
+        derived_from: frozenset[str] | None = None,
     ) -> int:
+        """The state of obligation ``ob`` at ``node`` (license ``profile``), which it reaches by ``sources``
+        (edge position, parent's state): ``SATISFIED``, a parent's draft it extends, or a new draft opened here.
+        ``derived_from``: the licenses reaching the node over derivative edges (see ``_lineage_origins``)."""
         g = self.g
         obligation = self.obligations[ob]
         if obligation.kind == "improving_other_models":
@@ -223,52 +264,55 @@ class _Run:
             # declared license; a student that is not a derivative work of such a model breaks it.
             allowed = {t.removeprefix("id:") for t in obligation.requires}
             if derived_from and allowed & derived_from:
-                return SAT
-            sat: bool | None = False
+                return SATISFIED
+            satisfied: bool | None = False
         elif obligation.kind == "naming":
-            improving = [s for s in sources if g.parent_kind[s[0]] in _NAMED]
-            if not improving or name_satisfies(g.node_ids[c], obligation.prefix or ""):
-                return SAT
+            improving = [s for s in sources if g.parent_kind[s[0]] in _NEW_MODEL_EDGES]
+            if not improving or name_satisfies(g.node_ids[node], obligation.prefix or ""):
+                return SATISFIED
             sources = improving
-            sat = False
+            satisfied = False
         else:
-            sat = self._sat(prof, ob)
-            if sat is True:
-                return SAT
-        for _pos, st in sources:
-            if st != SAT and (sat is None or not self.drafts[st].indeterminate):
-                reached = self.drafts[st].reached
-                if reached[-1] != c:
-                    reached.append(c)
-                return st
+            satisfied = self._satisfies(profile, ob)
+            if satisfied is True:
+                return SATISFIED
+        for _pos, state in sources:
+            if state != SATISFIED and (satisfied is None or not self.drafts[state].indeterminate):
+                reached = self.drafts[state].reached
+                if reached[-1] != node:
+                    reached.append(node)
+                return state
         pos = sources[0][0]
         if g.parent_kind[pos] == EDGE_TRAINED_ON:
             rule = trained_on_rule(obligation)
         else:
-            rule = derived_rule(obligation, g.profiles[prof], sat)
-        d = self._draft(rule, c, g.parent_idx[pos], pos)
-        self.drafts[d].obligations.append(obligation)
-        return d
+            rule = derived_rule(obligation, g.profiles[profile], satisfied)
+        draft = self._draft_number(rule, node, g.parent_idx[pos], pos)
+        self.drafts[draft].obligations.append(obligation)
+        return draft
 
-    def _check_merge(self, c: int, per_parent: dict[int, set[int]], state: dict[int, int]) -> None:
-        if self.merge_ob in state:
+    def _check_merge(self, node: int, per_parent: dict[int, set[int]], states: dict[int, int]) -> None:
+        """Open a merge draft at ``node`` when the obligations of its lineage parents (``per_parent``), each
+        satisfiable alone, cannot be met together; its state is recorded under the merge pseudo-obligation."""
+        if self.merge_obligation in states:
             return
         union = frozenset(o for obs in per_parent.values() for o in obs)
-        ok = self._jointly(union)
-        if ok or not all(self._jointly(frozenset(obs)) for obs in per_parent.values()):
+        ok = self._jointly_satisfiable(union)
+        if ok or not all(self._jointly_satisfiable(frozenset(obs)) for obs in per_parent.values()):
             return
         parents = tuple(per_parent)
-        d = self._draft(RULES["M-INCOMPAT"], c, parents[0], -1)
-        self.drafts[d].bases = parents
-        self.drafts[d].obligations.extend(
+        draft = self._draft_number(RULES["M-INCOMPAT"], node, parents[0], -1)
+        self.drafts[draft].bases = parents
+        self.drafts[draft].obligations.extend(
             self.obligations[o] for o in sorted(union) if self.obligations[o].kind in MERGE_CHECKED
         )
-        state[self.merge_ob] = d
+        states[self.merge_obligation] = draft
 
-    def _jointly(self, obs: frozenset[int]) -> bool:
-        found = self.merge_ok.get(obs)
+    def _jointly_satisfiable(self, obs: frozenset[int]) -> bool:
+        """Can one license meet all of these obligation numbers? (cached ``rules.jointly_satisfiable``)"""
+        found = self.jointly_cache.get(obs)
         if found is None:
-            found = self.merge_ok[obs] = jointly_satisfiable(frozenset(self.obligations[o] for o in obs))
+            found = self.jointly_cache[obs] = jointly_satisfiable(frozenset(self.obligations[o] for o in obs))
         return found
 
     # ── whole graph ──
@@ -287,10 +331,10 @@ class _Run:
                 indeg[c] = hi - lo
                 edge_child[lo:hi] = array("i", [c]) * (hi - lo)
         ch_ptr, ch_idx, _ = csr(n, g.parent_idx, edge_child)
-        own_state, profile, carried, visit = self.own_state, g.node_profile, self.carried, self.visit
+        own_states, profile, carried, visit = self.own_states, g.node_profile, self.carried, self.visit
         stack = [v for v in range(n) if indeg[v] == 0 and ch_ptr[v + 1] > ch_ptr[v]]
         for v in stack:
-            carried[v] = own_state[profile[v]]
+            carried[v] = own_states[profile[v]]
         pending = len(edge_child) and sum(1 for c in range(n) if indeg[c])
         while True:
             while stack:
@@ -307,7 +351,7 @@ class _Run:
                 return
             pending -= self._break_cycles(ch_ptr, ch_idx)
 
-    def _break_cycles(self, ch_ptr: array, ch_idx: array) -> int:
+    def _break_cycles(self, ch_ptr: array[int], ch_idx: array[int]) -> int:
         """Visit the nodes left unvisited by cycles (and what hangs below them) in condensation order; edges
         from not-yet-visited parents are ignored and recorded. Returns how many nodes were visited."""
         g, carried = self.g, self.carried
@@ -324,45 +368,47 @@ class _Run:
         return len(rest)
 
     def check_uses(self) -> UsesSummary:
+        """Check every model's users (repositories, Spaces) against what the model carries: a use extends the
+        model's drafts, or opens a use draft when the user's license drops an obligation the model honours
+        (always, as a "check this", for obligations judged only on use). Returns the usage counts."""
         g = self.g
         summary = UsesSummary()
-        rules: dict[int, Rule | None] = {}
-        for m in range(g.n_models):
-            for pos in range(g.use_ptr[m], g.use_ptr[m + 1]):
-                u = g.use_user[pos]
+        use_rules: dict[int, Rule | None] = {}
+        for model in range(g.n_models):
+            for pos in range(g.use_ptr[model], g.use_ptr[model + 1]):
+                user_index = g.use_user[pos]
                 summary.total += 1
-                uprof = g.user_profile[u]
-                if g.profiles[uprof].unknown:
+                user_profile = g.user_profile[user_index]
+                if g.profiles[user_profile].unknown:
                     continue
                 summary.checkable += 1
                 hit: set[str] = set()
-                for ob, st in self.carried[m] or self.own_state[g.node_profile[m]]:
-                    rule = rules[ob] if ob in rules else rules.setdefault(ob, uses_rule(self.obligations[ob]))
+                for ob, state in self.carried[model] or self.own_states[g.node_profile[model]]:
+                    rule = (
+                        use_rules[ob] if ob in use_rules else use_rules.setdefault(ob, uses_rule(self.obligations[ob]))
+                    )
                     if rule is None:
                         continue
                     if self.obligations[ob].kind in ON_USE_ONLY:  # always a "check this" for the user
-                        st = SAT
-                    elif self._sat(uprof, ob) is not False:
+                        state = SATISFIED
+                    elif self._satisfies(user_profile, ob) is not False:
                         continue
-                    if st != SAT:
-                        self.drafts[st].reached_users.add(u)
-                        hit.add(self.drafts[st].rule.kind)
+                    if state != SATISFIED:
+                        self.drafts[state].reached_users.add(user_index)
+                        hit.add(self.drafts[state].rule.kind)
                     else:
-                        d = self._draft(rule, u, m, pos, user=True)
-                        self.drafts[d].obligations.append(self.obligations[ob])
-                        self.drafts[d].reached_users.add(u)
+                        draft = self._draft_number(rule, user_index, model, pos, user=True)
+                        self.drafts[draft].obligations.append(self.obligations[ob])
+                        self.drafts[draft].reached_users.add(user_index)
                         hit.add(rule.kind)
-                if hit - _INFO_KINDS:
+                if hit - _INFO_ONLY_KINDS:
                     summary.in_conflict += 1
                     summary.by_kind.update(hit)
         return summary
 
     # ── output ──
 
-    def conflicts(self) -> list[Conflict]:
-        return self._conflicts()[0]
-
-    def _conflicts(self) -> tuple[list[Conflict], dict[str, str]]:
+    def conflicts_and_parent_labels(self) -> tuple[list[Conflict], dict[str, str]]:
         """The ranked conflicts, and the license label of every merge parent (a conflict names only the first)."""
         g = self.g
         labels = [p.label for p in g.profiles]
@@ -376,8 +422,10 @@ class _Run:
                 words = described[obligations] = (
                     tuple(dict.fromkeys(o.origin for o in obligations if o.kind != "merge_incompatible")),
                     tuple(dict.fromkeys(c for o in obligations for c in o.clauses)),
-                    tuple(_describe(o) for o in obligations),
+                    tuple(_describe_dropped(o) for o in obligations),
                 )
+            edge: Literal["derived", "merge", "trained_on", "uses"]
+            child_type: Literal["model", "repo", "space"]
             if d.user:
                 child_id, child_type = g.user_ids[d.child], g.user_kind[d.child]
                 child_license = labels[g.user_profile[d.child]]
@@ -419,7 +467,7 @@ class _Run:
         return out, parent_labels
 
 
-def _describe(ob: Obligation) -> str:
+def _describe_dropped(ob: Obligation) -> str:
     """One dropped obligation in words, e.g. ``non commercial (cc-by-nc-4.0)``."""
     if ob.kind == "naming":
         return f"name must begin with {ob.prefix!r} ({ob.origin})"
@@ -432,24 +480,25 @@ def _describe(ob: Obligation) -> str:
     if ob.kind == "merge_incompatible":
         return "merged parents' obligations cannot all be met"
     if ob.kind == "unknown_terms":
-        return f"unknown terms ({_UNKNOWN_WHY.get(ob.origin, ob.origin)})"
+        return f"unknown terms ({_UNKNOWN_REASONS.get(ob.origin, ob.origin)})"
     return f"{ob.kind.replace('_', ' ')} ({ob.origin})"
 
 
-_INFO_KINDS = frozenset(RULES[r].kind for r in ("U-NOTICE", "U-THRESHOLD"))
+# Kinds of use findings that only ask the user to check an obligation: a usage hitting only these is not in conflict.
+_INFO_ONLY_KINDS = frozenset(RULES[r].kind for r in ("U-NOTICE", "U-THRESHOLD"))
 
 # Why terms are unknown, in words, for the origins that are not a license (see ``rules.profile_of``).
-_UNKNOWN_WHY = {NO_LICENSE: "no license declared", NOT_FETCHED: "model not fetched"}
+_UNKNOWN_REASONS = {NO_LICENSE: "no license declared", NOT_FETCHED: "model not fetched"}
 
 
 def analyze(graph: LicenseGraph) -> LicenseReport:
     """Propagate license obligations over a compiled graph and return the ranked conflicts."""
     started = time.perf_counter()
     with frozen_gc():
-        run = _Run(graph)
+        run = _Propagation(graph)
         run.propagate()
         uses = run.check_uses()
-        conflicts, parent_labels = run._conflicts()
+        conflicts, parent_labels = run.conflicts_and_parent_labels()
     return LicenseReport(
         conflicts=conflicts,
         merge_parent_licenses=parent_labels,
@@ -476,7 +525,7 @@ def check_licenses(
     return analyze(graph)
 
 
-def check_store(store) -> LicenseReport:
+def check_store(store: GraphStore) -> LicenseReport:
     """Check license propagation over everything in a ``GraphStore`` (read via its ``iter_*`` methods)."""
     with frozen_gc():
         graph = graph_from_store(store)

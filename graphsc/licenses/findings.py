@@ -55,7 +55,7 @@ class Conflict:
         return (len(self.reached_models), self.reached_downloads, len(self.reached_repos))
 
 
-def rank_key(c: Conflict) -> tuple:
+def rank_key(c: Conflict) -> tuple[int, int, int, int, str, str, str]:
     """Sort key: largest impact first, then severity, then a stable order by kind and edge."""
     models, downloads, repos = c.impact
     return (-models, -downloads, -repos, SEVERITY_ORDER[c.severity], c.kind, c.child, c.base or "")
@@ -68,7 +68,7 @@ class UsesSummary:
     total: int = 0
     checkable: int = 0
     in_conflict: int = 0
-    by_kind: Counter = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
 
     @property
     def share_in_conflict(self) -> float:
@@ -96,11 +96,11 @@ class LicenseReport:
     merge_parent_licenses: dict[str, str] = field(default_factory=dict)
     _by_model: dict[str, list[tuple[int, Role]]] | None = None
 
-    def counts_by_kind(self) -> Counter:
+    def counts_by_kind(self) -> Counter[str]:
         """Conflicts per kind."""
         return Counter(c.kind for c in self.conflicts)
 
-    def counts_by_severity(self) -> Counter:
+    def counts_by_severity(self) -> Counter[str]:
         """Conflicts per severity."""
         return Counter(c.severity for c in self.conflicts)
 

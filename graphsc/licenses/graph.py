@@ -10,6 +10,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TYPE_CHECKING, TypeVar
 
 from graphsc.license_table.normalize import NormalizedLicense, normalize_license
 from graphsc.licenses.rules import UNFETCHED, Profile, profile_of
@@ -24,8 +25,14 @@ from graphsc.records import (
     Repo,
     Space,
     TrainedOn,
+    UserKind,
     Uses,
 )
+
+if TYPE_CHECKING:
+    from graphsc.store.base import GraphStore
+
+_Record = TypeVar("_Record")
 
 # Edge codes in ``LicenseGraph.parent_kind``.
 EDGE_IMPROVES = 0  # finetune / adapter / merge: naming clauses apply
@@ -45,21 +52,22 @@ class LicenseGraph:
     node_ids: list[str] = field(default_factory=list)
     n_models: int = 0
     profiles: list[Profile] = field(default_factory=list)
-    node_profile: array = field(default_factory=lambda: array("i"))
-    downloads: array = field(default_factory=lambda: array("q"))
-    parent_ptr: array = field(default_factory=lambda: array("i", [0]))
-    parent_idx: array = field(default_factory=lambda: array("i"))
-    parent_kind: array = field(default_factory=lambda: array("b"))
-    parent_rel: array = field(default_factory=lambda: array("b"))
+    node_profile: array[int] = field(default_factory=lambda: array("i"))
+    downloads: array[int] = field(default_factory=lambda: array("q"))
+    parent_ptr: array[int] = field(default_factory=lambda: array("i", [0]))
+    parent_idx: array[int] = field(default_factory=lambda: array("i"))
+    parent_kind: array[int] = field(default_factory=lambda: array("b"))
+    parent_rel: array[int] = field(default_factory=lambda: array("b"))
     relations: list[str] = field(default_factory=list)
     user_ids: list[str] = field(default_factory=list)
-    user_kind: list[str] = field(default_factory=list)
-    user_profile: array = field(default_factory=lambda: array("i"))
-    use_ptr: array = field(default_factory=lambda: array("i", [0]))
-    use_user: array = field(default_factory=lambda: array("i"))
+    user_kind: list[UserKind] = field(default_factory=list)
+    user_profile: array[int] = field(default_factory=lambda: array("i"))
+    use_ptr: array[int] = field(default_factory=lambda: array("i", [0]))
+    use_user: array[int] = field(default_factory=lambda: array("i"))
 
     @property
     def n_nodes(self) -> int:
+        """Models plus datasets."""
         return len(self.node_ids)
 
     def parents(self, node: int) -> range:
@@ -90,14 +98,15 @@ def license_label(m: Model) -> str:
     return model_profile(m).label
 
 
-class _Profiles:
-    """Interns declared licenses: one ``Profile`` per distinct (license, name, link)."""
+class _ProfileInterner:
+    """Interns declared licenses into ``profiles``: one ``Profile`` per distinct (license, name, link, fetched),
+    numbered in first-seen order."""
 
     def __init__(self, profiles: list[Profile]) -> None:
         self.profiles = profiles
-        self.index: dict[tuple, int] = {}
+        self.index: dict[tuple[str | None, str | None, str | None, bool], int] = {}
 
-    def get(self, raw: str | None, name: str | None = None, link: str | None = None, fetched: bool = True) -> int:
+    def declared(self, raw: str | None, name: str | None = None, link: str | None = None, fetched: bool = True) -> int:
         """The profile index of a declared license; ``fetched`` False for a node known only as an edge endpoint
         that declares nothing (its label and reason then say "not fetched")."""
         key = (raw, name, link, fetched)
@@ -109,12 +118,24 @@ class _Profiles:
         return found
 
     def of_model(self, m: Model) -> int:
-        """The profile of a model record (see ``declared_license``)."""
-        return self.get(m.license, m.license_name, m.license_link, _declares(m))
+        """The profile index of a model record (see ``declared_license``)."""
+        return self.declared(m.license, m.license_name, m.license_link, _declares(m))
+
+    def unfetched(self) -> int:
+        """The profile index of a stub: a node known only as an edge endpoint, declaring nothing."""
+        return self.declared(None, fetched=False)
 
 
-def csr(n: int, src: array, dst: array, *payloads: array) -> tuple[array, array, list[array]]:
-    """Group ``dst`` (and payloads) by ``src`` into CSR arrays (counting sort, stable)."""
+def csr(
+    n: int, src: array[int], dst: array[int], *payloads: array[int]
+) -> tuple[array[int], array[int], list[array[int]]]:
+    """Group edges ``src[i] → dst[i]`` (and each ``payloads[j][i]``) by ``src`` into CSR arrays (counting sort,
+    stable: a source's edges keep their input order).
+
+    Takes ``n`` sources ``0..n-1`` and ``len(src) == len(dst) == len(payload)`` edges. Returns ``ptr`` (``n + 1``
+    offsets), ``dst`` regrouped (``len(dst)``) and each payload regrouped the same way (same typecodes): the edges
+    of source ``s`` are at positions ``ptr[s]..ptr[s + 1] - 1``.
+    """
     counts = array("i", bytes(4 * (n + 1)))
     for s in src:
         counts[s + 1] += 1
@@ -133,6 +154,225 @@ def csr(n: int, src: array, dst: array, *payloads: array) -> tuple[array, array,
     return ptr, out, outs
 
 
+# ── build_graph's steps ──
+
+
+def _add_node(graph: LicenseGraph, node_id: str, profile: int, downloads: int = 0) -> int:
+    """Append one node (id, profile index, downloads) to ``graph``'s node arrays; returns its number."""
+    graph.node_ids.append(node_id)
+    graph.node_profile.append(profile)
+    graph.downloads.append(downloads)
+    return len(graph.node_ids) - 1
+
+
+class _NodeIndex:
+    """Node numbers by record id for one kind of node (models, or datasets: a dataset and a model may share an id
+    and stay two nodes). ``node`` adds an id not seen yet as a stub whose license is unknown ("not fetched")."""
+
+    __slots__ = ("graph", "nodes", "profiles")
+
+    def __init__(self, graph: LicenseGraph, profiles: _ProfileInterner) -> None:
+        self.graph = graph
+        self.profiles = profiles
+        self.nodes: dict[str, int] = {}
+
+    def node(self, record_id: str) -> int:
+        """The node of ``record_id``, added as a stub when it has none yet."""
+        found = self.nodes.get(record_id)
+        if found is None:
+            found = self.nodes[record_id] = _add_node(self.graph, record_id, self.profiles.unfetched())
+        return found
+
+
+@dataclass(slots=True)
+class _LineageEdges:
+    """Lineage edges gathered before compilation, in arrival order: parallel arrays, edge ``i`` runs from node
+    ``child[i]`` to its base or dataset ``parent[i]``, with edge code ``kind[i]`` (``EDGE_*``) and relation code
+    ``relation[i]`` (an index into ``relation_codes``' keys, numbered in first-seen order)."""
+
+    child: array[int] = field(default_factory=lambda: array("i"))
+    parent: array[int] = field(default_factory=lambda: array("i"))
+    kind: array[int] = field(default_factory=lambda: array("b"))
+    relation: array[int] = field(default_factory=lambda: array("b"))
+    relation_codes: dict[str, int] = field(default_factory=dict)
+
+    def relation_code(self, relation: str) -> int:
+        """The code of a relation name, numbering a new one."""
+        return self.relation_codes.setdefault(relation, len(self.relation_codes))
+
+
+def _edge_kind(relation: str) -> int:
+    """The edge code (``EDGE_*``) of a DERIVED_FROM relation."""
+    if relation in IMPROVING_RELATIONS:
+        return EDGE_IMPROVES
+    if relation == DISTILLATION:
+        return EDGE_DISTILLS
+    return EDGE_REPACKAGES
+
+
+def _index_models(graph: LicenseGraph, profiles: _ProfileInterner, models: Iterable[Model]) -> _NodeIndex:
+    """Step 1, index models: takes model records; appends each distinct id as a node (its declared license's
+    profile, its downloads) and returns the model index (id → node ``0..len-1``, in record order). A repeated id
+    keeps its first record."""
+    index = _NodeIndex(graph, profiles)
+    nodes, node_ids, node_profile, downloads = index.nodes, graph.node_ids, graph.node_profile, graph.downloads
+    profile_of_model = profiles.of_model
+    for m in models:  # ``_add_node`` inlined: this loop runs once per model (2M on the Hub)
+        if m.id not in nodes:
+            nodes[m.id] = len(node_ids)
+            node_ids.append(m.id)
+            node_profile.append(profile_of_model(m))
+            downloads.append(m.downloads or 0)
+    return index
+
+
+def _add_derived_edges(edges: _LineageEdges, model_nodes: _NodeIndex, derived_from: Iterable[DerivedFrom]) -> None:
+    """Step 2, add lineage edges between models: takes DERIVED_FROM records; appends each to ``edges`` as child
+    node → base node with its edge code and relation code. Endpoints not indexed become stub model nodes (child
+    first, then base). Self-loops are dropped; a repeated (child, base, edge code) is kept once. Every relation
+    gets a code, even one seen only on a dropped edge."""
+    nodes, stub = model_nodes.nodes, model_nodes.node
+    codes: dict[str, tuple[int, int]] = {}  # relation → (relation code, edge code)
+    seen: set[tuple[int, int, int]] = set()
+    add_child, add_parent, add_kind, add_relation = (
+        edges.child.append,
+        edges.parent.append,
+        edges.kind.append,
+        edges.relation.append,
+    )
+    for e in derived_from:
+        child = nodes.get(e.child)  # looked up inline, ``stub`` called only for a new id: once per edge end
+        if child is None:
+            child = stub(e.child)
+        base = nodes.get(e.base)
+        if base is None:
+            base = stub(e.base)
+        coded = codes.get(e.relation)
+        if coded is None:
+            coded = codes[e.relation] = (edges.relation_code(e.relation), _edge_kind(e.relation))
+        relation, kind = coded
+        if child != base and (child, base, kind) not in seen:
+            seen.add((child, base, kind))
+            add_child(child)
+            add_parent(base)
+            add_kind(kind)
+            add_relation(relation)
+
+
+def _add_endpoint_models(
+    model_nodes: _NodeIndex, training: list[tuple[str, str]], usages: list[tuple[str, UserKind, str]]
+) -> None:
+    """Step 3, stub the remaining models: takes the (model, dataset) pairs of TRAINED_ON edges and the (user,
+    user kind, model) triples of USES edges; every model they name that has no node yet becomes a stub model node,
+    training edges' models first. After this step every model has its node."""
+    nodes, stub = model_nodes.nodes, model_nodes.node
+    for model_id, _dataset in training:
+        if model_id not in nodes:
+            stub(model_id)
+    for _user, _kind, model_id in usages:
+        if model_id not in nodes:
+            stub(model_id)
+
+
+def _index_datasets(graph: LicenseGraph, profiles: _ProfileInterner, datasets: Iterable[Dataset]) -> _NodeIndex:
+    """Step 4, add datasets: takes dataset records; appends each distinct id as a node after the models (its
+    declared license's profile, no downloads) and returns the dataset index (id → node)."""
+    index = _NodeIndex(graph, profiles)
+    nodes = index.nodes
+    for d in datasets:
+        if d.id not in nodes:
+            nodes[d.id] = _add_node(graph, d.id, profiles.declared(d.license))
+    return index
+
+
+def _add_training_edges(
+    edges: _LineageEdges, model_nodes: _NodeIndex, dataset_nodes: _NodeIndex, training: list[tuple[str, str]]
+) -> None:
+    """Step 5, add training edges: takes the (model, dataset) pairs of TRAINED_ON edges; appends each to
+    ``edges`` as model node → dataset node (``EDGE_TRAINED_ON``, relation ``trained_on``), once per pair. Datasets
+    not indexed become stub dataset nodes."""
+    models, datasets, stub = model_nodes.nodes, dataset_nodes.nodes, dataset_nodes.node
+    relation = edges.relation_code("trained_on")
+    seen: set[tuple[int, int]] = set()
+    add_child, add_parent, add_kind, add_relation = (
+        edges.child.append,
+        edges.parent.append,
+        edges.kind.append,
+        edges.relation.append,
+    )
+    for model_id, dataset_id in training:
+        dataset = datasets.get(dataset_id)
+        if dataset is None:
+            dataset = stub(dataset_id)
+        model = models[model_id]
+        if (model, dataset) not in seen:
+            seen.add((model, dataset))
+            add_child(model)
+            add_parent(dataset)
+            add_kind(EDGE_TRAINED_ON)
+            add_relation(relation)
+
+
+def _compile_lineage(graph: LicenseGraph, edges: _LineageEdges) -> None:
+    """Step 6, compile lineage edges into CSR by child: takes the gathered edges (E of them) and sets
+    ``graph.relations`` (relation names by code) and ``parent_ptr`` (``n_nodes + 1`` offsets), ``parent_idx``,
+    ``parent_kind``, ``parent_rel`` (E each: parent node, edge code, relation code), a node's edges in arrival
+    order."""
+    graph.relations = list(edges.relation_codes)  # codes were numbered in insertion order
+    ptr, parents, (kinds, relations) = csr(graph.n_nodes, edges.child, edges.parent, edges.kind, edges.relation)
+    graph.parent_ptr, graph.parent_idx, graph.parent_kind, graph.parent_rel = ptr, parents, kinds, relations
+
+
+def _add_user(graph: LicenseGraph, user_id: str, kind: UserKind, profile: int) -> int:
+    """Append one user (id, ``repo``/``space``, profile index) to ``graph``'s user arrays; returns its number."""
+    graph.user_ids.append(user_id)
+    graph.user_kind.append(kind)
+    graph.user_profile.append(profile)
+    return len(graph.user_ids) - 1
+
+
+def _index_users(
+    graph: LicenseGraph, profiles: _ProfileInterner, repos: Iterable[Repo], spaces: Iterable[Space]
+) -> dict[str, int]:
+    """Step 7, index users: takes repository then Space records; appends each distinct id as a user with its
+    declared license's profile (a repository's license as the source gave it, else its normalised one) and
+    returns user id → user number."""
+    users: dict[str, int] = {}
+    for repo in repos:
+        if repo.id not in users:
+            users[repo.id] = _add_user(graph, repo.id, USER_REPO, profiles.declared(repo.license_raw or repo.license))
+    for space in spaces:
+        if space.id not in users:
+            users[space.id] = _add_user(graph, space.id, USER_SPACE, profiles.declared(space.license))
+    return users
+
+
+def _compile_uses(
+    graph: LicenseGraph,
+    profiles: _ProfileInterner,
+    model_nodes: _NodeIndex,
+    user_nodes: dict[str, int],
+    usages: list[tuple[str, UserKind, str]],
+) -> None:
+    """Step 8, compile users: takes the (user, user kind, model) triples of USES edges (U of them); users not
+    indexed become stub users; sets ``graph.use_ptr`` (``n_nodes + 1`` offsets, CSR by model) and
+    ``graph.use_user`` (user numbers), each (model, user) pair once, in arrival order."""
+    models = model_nodes.nodes
+    use_model: array[int] = array("i")
+    use_user: array[int] = array("i")
+    seen: set[tuple[int, int]] = set()
+    for user_id, user_kind, model_id in usages:
+        model = models[model_id]
+        user = user_nodes.get(user_id)
+        if user is None:
+            user = user_nodes[user_id] = _add_user(graph, user_id, user_kind, profiles.unfetched())
+        if (model, user) not in seen:
+            seen.add((model, user))
+            use_model.append(model)
+            use_user.append(user)
+    graph.use_ptr, graph.use_user, _ = csr(graph.n_nodes, use_model, use_user)
+
+
 def build_graph(
     models: Iterable[Model],
     derived_from: Iterable[DerivedFrom] = (),
@@ -143,96 +383,35 @@ def build_graph(
     spaces: Iterable[Space] = (),
 ) -> LicenseGraph:
     """Compile records into a ``LicenseGraph``. Edge endpoints missing from ``models`` / ``datasets`` /
-    ``repos`` / ``spaces`` become nodes with unknown licenses. Duplicate edges are kept once."""
-    g = LicenseGraph()
-    prof = _Profiles(g.profiles)
-    index: dict[str, int] = {}
+    ``repos`` / ``spaces`` become nodes with unknown licenses. Duplicate edges are kept once.
 
-    def add_node(node_id: str, profile: int, downloads: int = 0) -> int:
-        g.node_ids.append(node_id)
-        g.node_profile.append(profile)
-        g.downloads.append(downloads)
-        return len(g.node_ids) - 1
-
-    for m in models:
-        if m.id not in index:
-            index[m.id] = add_node(m.id, prof.of_model(m), m.downloads or 0)
-
-    def model_node(model_id: str) -> int:
-        found = index.get(model_id)
-        if found is None:
-            found = index[model_id] = add_node(model_id, prof.get(None, fetched=False))
-        return found
-
-    rel_codes: dict[str, int] = {}
-    child, parent, kind, rel = array("i"), array("i"), array("b"), array("b")
-    seen: set[tuple[int, int, int]] = set()
-    for e in derived_from:
-        c, p = model_node(e.child), model_node(e.base)
-        code = rel_codes.setdefault(e.relation, len(rel_codes))
-        k = (
-            EDGE_IMPROVES
-            if e.relation in IMPROVING_RELATIONS
-            else EDGE_DISTILLS
-            if e.relation == DISTILLATION
-            else EDGE_REPACKAGES
-        )
-        if c != p and (c, p, k) not in seen:
-            seen.add((c, p, k))
-            child.append(c), parent.append(p), kind.append(k), rel.append(code)
-    trained = [(t.model, t.dataset) for t in trained_on]
-    used = [(e.user, e.user_kind, e.model) for e in uses]
-    for model_id in chain((t[0] for t in trained), (u[2] for u in used)):
-        model_node(model_id)
-    g.n_models = len(g.node_ids)
-    dataset_index: dict[str, int] = {}
-    for d in datasets:
-        if d.id not in dataset_index:
-            dataset_index[d.id] = add_node(d.id, prof.get(d.license))
-    tcode = rel_codes.setdefault("trained_on", len(rel_codes))
-    for t_model, t_dataset in trained:
-        d = dataset_index.get(t_dataset)
-        if d is None:
-            d = dataset_index[t_dataset] = add_node(t_dataset, prof.get(None, fetched=False))
-        c = index[t_model]
-        if (c, d, EDGE_TRAINED_ON) not in seen:
-            seen.add((c, d, EDGE_TRAINED_ON))
-            child.append(c), parent.append(d), kind.append(EDGE_TRAINED_ON), rel.append(tcode)
-    del seen
-    g.relations = [name for name, _ in sorted(rel_codes.items(), key=lambda kv: kv[1])]
-    g.parent_ptr, g.parent_idx, (g.parent_kind, g.parent_rel) = csr(g.n_nodes, child, parent, kind, rel)
-
-    user_index: dict[str, int] = {}
-    for u, ukind in chain(((r, USER_REPO) for r in repos), ((s, USER_SPACE) for s in spaces)):
-        if u.id not in user_index:
-            user_index[u.id] = len(g.user_ids)
-            g.user_ids.append(u.id)
-            g.user_kind.append(ukind)
-            raw = getattr(u, "license_raw", None) or u.license
-            g.user_profile.append(prof.get(raw))
-    use_model, use_user = array("i"), array("i")
-    seen_uses: set[tuple[int, int]] = set()
-    for user_id, user_kind, model_id in used:
-        m = index[model_id]
-        u = user_index.get(user_id)
-        if u is None:
-            u = user_index[user_id] = len(g.user_ids)
-            g.user_ids.append(user_id)
-            g.user_kind.append(user_kind)
-            g.user_profile.append(prof.get(None, fetched=False))
-        if (m, u) not in seen_uses:
-            seen_uses.add((m, u))
-            use_model.append(m), use_user.append(u)
-    g.use_ptr, g.use_user, _ = csr(g.n_nodes, use_model, use_user)
-    return g
+    Nodes are numbered models first (records, then stubs named by edges), then datasets; each iterable is read
+    once, in the order of the steps below.
+    """
+    graph = LicenseGraph()
+    profiles = _ProfileInterner(graph.profiles)
+    edges = _LineageEdges()
+    model_nodes = _index_models(graph, profiles, models)
+    _add_derived_edges(edges, model_nodes, derived_from)
+    training = [(t.model, t.dataset) for t in trained_on]
+    usages: list[tuple[str, UserKind, str]] = [(u.user, u.user_kind, u.model) for u in uses]
+    _add_endpoint_models(model_nodes, training, usages)
+    graph.n_models = graph.n_nodes
+    dataset_nodes = _index_datasets(graph, profiles, datasets)
+    _add_training_edges(edges, model_nodes, dataset_nodes, training)
+    _compile_lineage(graph, edges)
+    del edges  # the gathered arrays, now compiled
+    user_nodes = _index_users(graph, profiles, repos, spaces)
+    _compile_uses(graph, profiles, model_nodes, user_nodes, usages)
+    return graph
 
 
-def flatten(batches: Iterable[list]) -> Iterator:
+def flatten(batches: Iterable[list[_Record]]) -> Iterator[_Record]:
     """Records from a store's ``iter_*`` batches, one by one."""
     return chain.from_iterable(batches)
 
 
-def graph_from_store(store) -> LicenseGraph:
+def graph_from_store(store: GraphStore) -> LicenseGraph:
     """Read every model, dataset, repository, Space and edge from a ``GraphStore`` into a ``LicenseGraph``."""
     return build_graph(
         models=flatten(store.iter_models()),

@@ -16,6 +16,7 @@ from typing import Literal
 
 from graphsc.license_table.normalize import NormalizedLicense, Tree
 from graphsc.license_table.table import License, LicenseTable, default_table
+from graphsc.records import NO_LICENSE, NOT_FETCHED
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -34,6 +35,9 @@ ObligationKind = Literal[
     "unknown_terms",
     "merge_incompatible",
 ]
+
+# What identifies an obligation when combining: (kind, requires, prefix); see ``Obligation.key``.
+ObligationKey = tuple[str, frozenset[str], str | None]
 
 PERMISSIVE_CATEGORIES = frozenset({"permissive", "public-domain"})
 # Obligations a derivative cannot check from metadata (a notice file kept, a user count): carried down every edge
@@ -62,7 +66,7 @@ class Obligation:
     outputs_only: bool = False
 
     @property
-    def key(self) -> tuple[str, frozenset[str], str | None]:
+    def key(self) -> ObligationKey:
         """Identity for combining: two licenses imposing the same requirement impose one obligation."""
         return (self.kind, self.requires, self.prefix)
 
@@ -182,7 +186,7 @@ RULES: dict[str, Rule] = {
     )
 }
 
-_DERIVED_RULES: dict[str, str] = {
+_DERIVED_RULE_BY_KIND: dict[str, str] = {
     "non_commercial": "D-NC",
     "use_restrictions": "D-UR",
     "share_alike": "D-SA",
@@ -193,7 +197,7 @@ _DERIVED_RULES: dict[str, str] = {
     "agreement_copy": "D-COPY",
     "improving_other_models": "D-OUTPUTS",
 }
-_USES_RULES: dict[str, str] = {
+_USES_RULE_BY_KIND: dict[str, str] = {
     "non_commercial": "U-NC",
     "use_restrictions": "U-UR",
     "share_alike": "U-SA",
@@ -202,14 +206,12 @@ _USES_RULES: dict[str, str] = {
 }
 
 
-# How a license reads when there is none to read: a fetched model that declares nothing, and a model known only
-# as someone's base (an unfetched stub declaring nothing). Also the origins of their ``unknown_terms`` obligation.
-NO_LICENSE = "(none)"
-NOT_FETCHED = "(not fetched)"
+# How a missing license reads (``graphsc.records.NO_LICENSE`` for a fetched model declaring nothing, ``NOT_FETCHED``
+# for a model known only as someone's base) is also the origin of that model's ``unknown_terms`` obligation.
 NOT_IN_TABLE = "not in the license table"
 
 
-def _ids(lic: License, clause_name: str) -> frozenset[str]:
+def _accepted_ids(lic: License, clause_name: str) -> frozenset[str]:
     """``id:`` tokens of the license and of the versions/licenses its clause also accepts."""
     found = lic.clause(clause_name)
     extra = found.compatible if found is not None else ()
@@ -227,11 +229,11 @@ def obligations_of(lic: License) -> tuple[Obligation, ...]:
         return (Obligation("unknown_terms", lic.id, clauses=(f"{lic.id}: license terms unknown",)),)
     distills = bool(lic.value("distillation_is_derivative"))
     out: list[Obligation] = []
-    nc = lic.clause("commercial_use")
-    if nc is not None and nc.value is False:
+    commercial = lic.clause("commercial_use")
+    if commercial is not None and commercial.value is False:
         outputs = lic.clause("outputs_non_commercial")
         binds_outputs = outputs is not None and bool(outputs.value)
-        cites = (nc.cite(lic.id), *([outputs.cite(lic.id)] if binds_outputs and outputs else []))
+        cites = (commercial.cite(lic.id), *([outputs.cite(lic.id)] if binds_outputs and outputs else []))
         out.append(
             Obligation(
                 "non_commercial",
@@ -242,44 +244,56 @@ def obligations_of(lic: License) -> tuple[Obligation, ...]:
                 distills=distills or binds_outputs,
             )
         )
-    ur = lic.clause("use_restrictions_must_pass")
-    if ur is not None and ur.value:
+    use_restrictions = lic.clause("use_restrictions_must_pass")
+    if use_restrictions is not None and use_restrictions.value:
         out.append(
             Obligation(
                 "use_restrictions",
                 lic.id,
-                frozenset({f"ur:{ur.policy}"}),
-                clauses=(ur.cite(lic.id),),
+                frozenset({f"ur:{use_restrictions.policy}"}),
+                clauses=(use_restrictions.cite(lic.id),),
                 on_uses=True,
                 distills=distills,
             )
         )
-    cl = lic.clause("copyleft")
-    if cl is not None:
+    copyleft = lic.clause("copyleft")
+    if copyleft is not None:
         out.append(
             Obligation(
                 "share_alike",
                 lic.id,
-                _ids(lic, "copyleft"),
-                clauses=(cl.cite(lic.id),),
-                on_uses=cl.value != "weak",
+                _accepted_ids(lic, "copyleft"),
+                clauses=(copyleft.cite(lic.id),),
+                on_uses=copyleft.value != "weak",
                 distills=distills,
             )
         )
-    for clause_name, kind in (("derivatives_same_license", "same_license"), ("agreement_copy", "agreement_copy")):
-        same = lic.clause(clause_name)
-        if same is not None and same.value:
+    copy_clauses: tuple[tuple[str, ObligationKind], ...] = (
+        ("derivatives_same_license", "same_license"),
+        ("agreement_copy", "agreement_copy"),
+    )
+    for clause_name, kind in copy_clauses:
+        clause = lic.clause(clause_name)
+        if clause is not None and clause.value:
             out.append(
-                Obligation(kind, lic.id, _ids(lic, clause_name), clauses=(same.cite(lic.id),), distills=distills)
+                Obligation(
+                    kind, lic.id, _accepted_ids(lic, clause_name), clauses=(clause.cite(lic.id),), distills=distills
+                )
             )
-    nd = lic.clause("no_derivatives")
-    if nd is not None and nd.value:
-        out.append(Obligation("no_derivatives", lic.id, frozenset(), clauses=(nd.cite(lic.id),), distills=distills))
-    name = lic.clause("naming")
-    if name is not None and name.value:
+    no_derivatives = lic.clause("no_derivatives")
+    if no_derivatives is not None and no_derivatives.value:
+        out.append(
+            Obligation("no_derivatives", lic.id, frozenset(), clauses=(no_derivatives.cite(lic.id),), distills=distills)
+        )
+    naming = lic.clause("naming")
+    if naming is not None and naming.value:
         out.append(
             Obligation(
-                "naming", lic.id, prefix=name.value, clauses=(name.cite(lic.id),), distills=distills or name.outputs
+                "naming",
+                lic.id,
+                prefix=naming.value,
+                clauses=(naming.cite(lic.id),),
+                distills=distills or naming.outputs,
             )
         )
     improving = lic.clause("improving_other_models")
@@ -288,7 +302,7 @@ def obligations_of(lic: License) -> tuple[Obligation, ...]:
             Obligation(
                 "improving_other_models",
                 lic.id,
-                _ids(lic, "improving_other_models"),
+                _accepted_ids(lic, "improving_other_models"),
                 clauses=(improving.cite(lic.id),),
                 distills=True,
                 outputs_only=not distills,
@@ -325,47 +339,53 @@ def obligations_of(lic: License) -> tuple[Obligation, ...]:
 
 
 def tokens_of(lic: License) -> frozenset[str]:
-    """What a known license offers towards obligations: ``id:<id>``, ``nc``, ``ur:<policy>``."""
+    """What a known license offers towards obligations: ``id:<id>``, ``nc``, ``use_restrictions:<policy>``."""
     tokens = {f"id:{lic.id}"}
     if lic.value("commercial_use") is False:
         tokens.add("nc")
-    ur = lic.clause("use_restrictions_must_pass")
-    if ur is not None and ur.value:
-        tokens.add(f"ur:{ur.policy}")
+    use_restrictions = lic.clause("use_restrictions_must_pass")
+    if use_restrictions is not None and use_restrictions.value:
+        tokens.add(f"ur:{use_restrictions.policy}")
     return frozenset(tokens)
 
 
 def _carries_policy(lic: License, required: str, table: LicenseTable) -> bool | None:
     """Does ``lic`` carry use restrictions that include all of policy ``required``'s (``Policy.satisfies``)?
     None when it may, depending on a variant the license id leaves unspecified."""
-    ur = lic.clause("use_restrictions_must_pass")
-    if ur is None or not ur.value:
+    use_restrictions = lic.clause("use_restrictions_must_pass")
+    if use_restrictions is None or not use_restrictions.value:
         return False
-    if ur.policy == required:
+    if use_restrictions.policy == required:
         return True
-    have, want = table.policies.get(ur.policy or ""), table.policies.get(required)
+    have, want = table.policies.get(use_restrictions.policy or ""), table.policies.get(required)
     return False if have is None or want is None else have.satisfies(want)
 
 
 def _leaf_satisfies(lic: License | None, ob: Obligation, table: LicenseTable | None = None) -> bool | None:
+    """Does one license of the table (None: not in it) satisfy ``ob``? None when it cannot be told."""
     if lic is None or lic.status != "known":
         return True if ob.kind in ("unknown_terms", *ON_USE_ONLY) else None
     if ob.kind in ON_USE_ONLY or ob.kind == "naming":
         return True
     if ob.kind in ("unknown_terms", "merge_incompatible", "no_derivatives", "improving_other_models"):
-        return False  # improving_other_models: met only by lineage (the engine's ``_is_derivative_of``)
+        return False  # improving_other_models: met only by lineage (``engine._Propagation._decide``)
     if ob.kind == "use_restrictions":
-        return _and3([_carries_policy(lic, r.removeprefix("ur:"), table or default_table()) for r in ob.requires])
+        return _kleene_any([_carries_policy(lic, r.removeprefix("ur:"), table or default_table()) for r in ob.requires])
     return bool(ob.requires & tokens_of(lic))
 
 
-def _and3(values: list[bool | None]) -> bool | None:
+def _kleene_any(values: list[bool | None]) -> bool | None:
+    """Three-valued "any": True when one value is True, else None when one cannot be told, else False. How the
+    parts of ``a AND b`` satisfy an obligation: the licensee complies with every part, so one satisfying part is
+    enough."""
     if any(v is True for v in values):
         return True
     return None if any(v is None for v in values) else False
 
 
-def _or3(values: list[bool | None]) -> bool | None:
+def _kleene_all(values: list[bool | None]) -> bool | None:
+    """Three-valued "all": False when one value is False, else None when one cannot be told, else True. How the
+    parts of ``a OR b`` satisfy an obligation: the licensee may pick any part, so every part must satisfy it."""
     if any(v is False for v in values):
         return False
     return None if any(v is None for v in values) else True
@@ -383,13 +403,13 @@ class Profile:
 
     def satisfies(self, ob: Obligation) -> bool | None:
         """Does this license fulfil ``ob``? None when it cannot be told (unknown or unresolved license)."""
-        return _satisfies(self.license, ob)
+        return _license_satisfies(self.license, ob)
 
     @property
     def label(self) -> str:
         """How the license reads in reports: ``(not fetched)`` for a stub, else the canonical text, else what was
         declared (an unrecognised license as written; a card's license_name/link given without a license id),
-        else ``(none)``."""
+        else ``(no license)``."""
         if not self.fetched:
             return NOT_FETCHED
         norm = self.license
@@ -400,6 +420,8 @@ class Profile:
 
 
 def _tree_of(norm: NormalizedLicense) -> Tree | None:
+    """The expression tree of a normalised license: its parsed tree, a single ``lic`` leaf, or None (nothing
+    the table knows)."""
     if norm.tree is not None:
         return norm.tree
     if norm.id is not None:
@@ -407,20 +429,22 @@ def _tree_of(norm: NormalizedLicense) -> Tree | None:
     return None
 
 
-def _eval(tree: Tree, table: LicenseTable, ob: Obligation) -> bool | None:
+def _tree_satisfies(tree: Tree, table: LicenseTable, ob: Obligation) -> bool | None:
+    """Does a license expression satisfy ``ob``? Leaves by ``_leaf_satisfies`` (a ``WITH`` exception's license
+    too), ``and``/``or`` nodes three-valued (``_kleene_any`` / ``_kleene_all``)."""
     if tree[0] == "lic":
         _, lid, _raw, with_id = tree
         value = _leaf_satisfies(table.licenses.get(lid) if lid else None, ob, table)
         if with_id is not None and with_id in table.licenses:
-            value = _and3([value, _leaf_satisfies(table.licenses[with_id], ob, table)])
+            value = _kleene_any([value, _leaf_satisfies(table.licenses[with_id], ob, table)])
         return value
     op, children = tree
-    values = [_eval(child, table, ob) for child in children]
+    values = [_tree_satisfies(child, table, ob) for child in children]
     if op == "and" and ob.kind in EXCLUSIVE and True in values:
         # copyleft / "only under this agreement" admit no further restriction (GPL-3.0 §10, CC BY-SA 4.0
         # §2(a)(5)(B), DeepFloyd §2(d)): every other part must satisfy it too or add no terms of its own
-        return _or3([True if v is True else _adds_no_terms(c, table) for c, v in zip(children, values)])
-    return _and3(values) if op == "and" else _or3(values)
+        return _kleene_all([True if v is True else _adds_no_terms(c, table) for c, v in zip(children, values)])
+    return _kleene_any(values) if op == "and" else _kleene_all(values)
 
 
 # Obligations that add terms to a work (as opposed to keeping credit or notices, which any license can carry).
@@ -445,15 +469,16 @@ def _adds_no_terms(tree: Tree, table: LicenseTable) -> bool | None:
         if lic is None or lic.status != "known":
             return None
         return not any(o.kind in RESTRICTING for o in obligations_of(lic))
-    return _or3([_adds_no_terms(child, table) for child in tree[1]])
+    return _kleene_all([_adds_no_terms(child, table) for child in tree[1]])
 
 
 @lru_cache(maxsize=1 << 14)
-def _satisfies(norm: NormalizedLicense, ob: Obligation) -> bool | None:
+def _license_satisfies(norm: NormalizedLicense, ob: Obligation) -> bool | None:
+    """Does a normalised license satisfy ``ob``? (cached ``_tree_satisfies``; see ``Profile.satisfies``)"""
     tree = _tree_of(norm)
     if tree is None:
         return _leaf_satisfies(None, ob)
-    return _eval(tree, default_table(), ob)
+    return _tree_satisfies(tree, default_table(), ob)
 
 
 def _unrecognised(text: str) -> Obligation:
@@ -473,7 +498,9 @@ def _join_unknown(obs: list[Obligation], op: str) -> Obligation:
     return Obligation("unknown_terms", joiner.join(wrapped), clauses=clauses)
 
 
-def _imposed(tree: Tree, table: LicenseTable) -> dict[tuple, Obligation]:
+def _tree_obligations(tree: Tree, table: LicenseTable) -> dict[ObligationKey, Obligation]:
+    """The obligations a license expression imposes, by ``Obligation.key``: every part's for ``and``, those
+    common to all parts for ``or`` (the licensee may pick any); unknown terms of several parts joined."""
     if tree[0] == "lic":
         _, lid, raw, with_id = tree
         lic = table.licenses.get(lid) if lid else None
@@ -483,7 +510,7 @@ def _imposed(tree: Tree, table: LicenseTable) -> dict[tuple, Obligation]:
             found.update({o.key: o for o in obligations_of(table.licenses[with_id])})
         return found
     op, children = tree
-    parts = [_imposed(child, table) for child in children]
+    parts = [_tree_obligations(child, table) for child in children]
     if op == "and":
         merged = {k: v for part in parts for k, v in part.items()}
     else:
@@ -495,11 +522,13 @@ def _imposed(tree: Tree, table: LicenseTable) -> dict[tuple, Obligation]:
     return merged
 
 
-def _permissive(tree: Tree, table: LicenseTable) -> bool:
+def _tree_permissive(tree: Tree, table: LicenseTable) -> bool:
+    """Is a license expression permissive: every part for ``and``, one part for ``or``, known and in a
+    permissive category?"""
     if tree[0] == "lic":
         lic = table.licenses.get(tree[1]) if tree[1] else None
         return lic is not None and lic.status == "known" and lic.category in PERMISSIVE_CATEGORIES
-    values = [_permissive(child, table) for child in tree[1]]
+    values = [_tree_permissive(child, table) for child in tree[1]]
     return all(values) if tree[0] == "and" else any(values)
 
 
@@ -559,10 +588,13 @@ def profile_of(norm: NormalizedLicense, fetched: bool = True) -> Profile:
         or bool(norm.unresolved)
         or any(table.licenses[i].status != "known" for i in norm.ids)
     )
-    return Profile(norm, tuple(_imposed(tree, table).values()), permissive=_permissive(tree, table), unknown=unknown)
+    return Profile(
+        norm, tuple(_tree_obligations(tree, table).values()), permissive=_tree_permissive(tree, table), unknown=unknown
+    )
 
 
 def _char_class(c: str) -> str:
+    """A character's class for word boundaries in names: digit, upper, lower or separator."""
     return "digit" if c.isdigit() else "upper" if c.isupper() else "lower" if c.isalpha() else "separator"
 
 
@@ -594,7 +626,7 @@ def derived_rule(ob: Obligation, child: Profile, satisfied: bool | None) -> Rule
         return RULES["D-UNK-CHILD"]
     if ob.kind == "same_license":
         return RULES["D-RELIC-PERM" if child.permissive else "D-RELIC"]
-    return RULES[_DERIVED_RULES[ob.kind]]
+    return RULES[_DERIVED_RULE_BY_KIND[ob.kind]]
 
 
 def derived_rule_ids(ob: Obligation) -> list[str]:
@@ -603,7 +635,7 @@ def derived_rule_ids(ob: Obligation) -> list[str]:
     name, lineage itself)."""
     if ob.kind == "same_license":
         return ["D-RELIC-PERM", "D-RELIC", "D-UNK-CHILD"]
-    found = _DERIVED_RULES.get(ob.kind)
+    found = _DERIVED_RULE_BY_KIND.get(ob.kind)
     if found is None:
         return []
     if ob.kind in ("unknown_terms", "naming", "improving_other_models", "merge_incompatible"):
@@ -620,7 +652,7 @@ def uses_rule(ob: Obligation) -> Rule | None:
     """The rule for a repository/Space using a model that carries ``ob`` (None: not checked on uses)."""
     if not ob.on_uses:
         return None
-    return RULES[_USES_RULES[ob.kind]]
+    return RULES[_USES_RULE_BY_KIND[ob.kind]]
 
 
 def passes_training(ob: Obligation, table: LicenseTable | None = None) -> bool:
@@ -644,11 +676,12 @@ def jointly_satisfiable(obligations: frozenset[Obligation], table: LicenseTable 
     """Can a derivative meet all ``obligations`` of its merged parents at once? Without an exclusive obligation,
     yes (declare every parent's license, ``a AND b``); with one, a single known license of the table must
     satisfy them all."""
-    return _jointly(frozenset(o for o in obligations if o.kind in MERGE_CHECKED), table or default_table())
+    return _meetable_together(frozenset(o for o in obligations if o.kind in MERGE_CHECKED), table or default_table())
 
 
 @lru_cache(maxsize=1 << 12)
-def _jointly(obligations: frozenset[Obligation], table: LicenseTable) -> bool:
+def _meetable_together(obligations: frozenset[Obligation], table: LicenseTable) -> bool:
+    """``jointly_satisfiable`` of obligations already narrowed to ``MERGE_CHECKED`` kinds (cached)."""
     if len(obligations) < 2 or not any(o.kind in EXCLUSIVE for o in obligations):
         return True
     for lic in table.licenses.values():

@@ -11,11 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from graphsc.lineage import Lineage, compute_lineage
-from graphsc.records import USER_REPO, USER_SPACE, Uses
+from graphsc.records import NO_LICENSE, NOT_FETCHED, USER_REPO, USER_SPACE, Uses
 from graphsc.store.base import GraphStore
-
-NO_LICENSE = "(none declared)"
-NOT_FETCHED = "(not fetched)"
 
 
 @dataclass(frozen=True, slots=True)

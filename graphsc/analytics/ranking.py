@@ -24,6 +24,7 @@ class RankedModel:
     downloads: int | None
     license: str | None
     detail: dict[str, Any] = field(default_factory=dict)
+    fetched: bool = True  # False for a stub known only as someone's base (its license is not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ def rank_models(analysis: Analysis, by: str, top: int = 20) -> Ranking:
                 downloads=model.downloads if model else None,
                 license=model.license if model else None,
                 detail=detail,
+                fetched=model.fetched if model else False,
             )
         )
     return Ranking(by, rows, notes)

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from graphsc.analytics.analysis import Analysis
 from graphsc.analytics.depth import depth_distribution, longest_chains
 from graphsc.analytics.families import FamilySummary
+from graphsc.records import NO_LICENSE
 from graphsc.store.base import GraphCounts
-
-NO_LICENSE = "(none declared)"
 
 
 @dataclass(frozen=True, slots=True)

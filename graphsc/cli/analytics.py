@@ -6,8 +6,7 @@ the commands. Progress goes to stderr, so ``--format json`` output on stdout sta
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.render import emit
 
 if TYPE_CHECKING:
     from graphsc.analytics.analysis import Analysis
@@ -61,8 +61,7 @@ def _analysis(
     from graphsc.analytics.centrality import BETWEENNESS_SAMPLE, BETWEENNESS_SEED
     from graphsc.cli.progress import progress_bar
 
-    graph = open_cli_store(db, store, write=write, create=False)  # metrics of an existing graph
-    try:
+    with open_cli_store(db, store, write=write, create=False) as graph:  # metrics of an existing graph
         with progress_bar("analysing") as (bar, task):
             yield Analysis(
                 graph,
@@ -70,19 +69,6 @@ def _analysis(
                 sample or BETWEENNESS_SAMPLE,
                 BETWEENNESS_SEED if seed is None else seed,
             )
-    finally:
-        graph.close()
-
-
-def _emit(output_format: OutputFormat, document: Callable[[], dict[str, Any]], view: Callable[[Any], None]) -> None:
-    if output_format is OutputFormat.json:
-        from graphsc.render.analytics_json import dumps
-
-        sys.stdout.write(dumps(document()) + "\n")
-        return
-    from graphsc.render.text import console
-
-    view(console())
 
 
 def stats(
@@ -94,11 +80,11 @@ def stats(
     """Nodes and edges by kind and relation, top licenses, the depth distribution and the largest families."""
     from graphsc.analytics.stats import graph_stats
     from graphsc.render.analytics_json import stats_document
-    from graphsc.render.analytics_view import render_stats
+    from graphsc.render.analytics_table import render_stats
 
     with _analysis(db, store) as analysis:
         result = graph_stats(analysis, top)
-    _emit(output_format, lambda: stats_document(result), lambda console: render_stats(result, console))
+    emit(output_format, document=lambda: stats_document(result), terminal=lambda console: render_stats(result, console))
 
 
 def rank(
@@ -113,11 +99,11 @@ def rank(
     """The top models by descendant reach, PageRank, betweenness, downloads or downstream exposure."""
     from graphsc.analytics.ranking import rank_models
     from graphsc.render.analytics_json import rank_document
-    from graphsc.render.analytics_view import render_rank
+    from graphsc.render.analytics_table import render_rank
 
     with _analysis(db, store, sample, seed) as analysis:
         result = rank_models(analysis, by.value, top)
-    _emit(output_format, lambda: rank_document(result), lambda console: render_rank(result, console))
+    emit(output_format, document=lambda: rank_document(result), terminal=lambda console: render_rank(result, console))
 
 
 def impact(
@@ -129,14 +115,13 @@ def impact(
     """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream."""
     from graphsc.analytics.impact import compute_impact
     from graphsc.render.analytics_json import impact_document
-    from graphsc.render.analytics_view import render_impact
+    from graphsc.render.analytics_table import render_impact
 
-    graph = open_cli_store(db, store, write=False)
-    try:
+    with open_cli_store(db, store, write=False) as graph:
         result = compute_impact(graph, model.strip())
-    finally:
-        graph.close()
-    _emit(output_format, lambda: impact_document(result), lambda console: render_impact(result, console))
+    emit(
+        output_format, document=lambda: impact_document(result), terminal=lambda console: render_impact(result, console)
+    )
 
 
 def families(
@@ -147,15 +132,15 @@ def families(
 ) -> None:
     """The largest model families (weakly connected components of derivation edges)."""
     from graphsc.render.analytics_json import families_document
-    from graphsc.render.analytics_view import render_families
+    from graphsc.render.analytics_table import render_families
 
     with _analysis(db, store) as analysis:
         found = analysis.families
         count, summaries = len(found), found.top(analysis.graph, analysis.depth, top)
-    _emit(
+    emit(
         output_format,
-        lambda: families_document(count, summaries),
-        lambda console: render_families(count, summaries, console),
+        document=lambda: families_document(count, summaries),
+        terminal=lambda console: render_families(count, summaries, console),
     )
 
 
@@ -170,8 +155,8 @@ def analyze(
     """Compute every metric of every model (with --write, store them); report time and memory per step."""
     from graphsc.analytics.metrics import model_metrics
     from graphsc.records import utc_timestamp
-    from graphsc.render.analytics_json import timings_document
-    from graphsc.render.analytics_view import render_timings
+    from graphsc.render.analytics_json import analyze_document
+    from graphsc.render.analytics_table import render_timings
 
     with _analysis(db, store, sample, seed, write=write) as analysis:
         analysis.compute_all()
@@ -191,15 +176,11 @@ def analyze(
             written = f"{analysis.store.kind} store {analysis.store.location}"
         between = analysis.betweenness
         timings = dict(analysis.timings)
-    document = {
-        "schema": "graphsc.analyze/1",
-        "models": len(rows),
-        "written": written is not None,
-        "store": written,
-        "betweenness": {"sample": between.sample, "nodes": between.nodes, "seed": between.seed, "exact": between.exact},
-        "timings": timings_document(timings),
-    }
-    _emit(output_format, lambda: document, lambda console: render_timings(timings, len(rows), written, console))
+    emit(
+        output_format,
+        document=lambda: analyze_document(len(rows), written, between, timings),
+        terminal=lambda console: render_timings(timings, len(rows), written, console),
+    )
 
 
 def register(app: typer.Typer) -> None:

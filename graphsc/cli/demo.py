@@ -26,17 +26,16 @@ def demo(
     from graphsc.ingest import ingest_snapshot
     from graphsc.ingest.peatmoss import ingest_peatmoss
     from graphsc.licenses.engine import check_store
-    from graphsc.licenses.render import render_top
     from graphsc.licenses.select import Filters, hotspots, select
     from graphsc.lineage import compute_lineage
+    from graphsc.render.licenses_table import render_top
     from graphsc.render.lineage_tree import render_lineage_tree
     from graphsc.render.text import console as text_console
     from graphsc.render.text import literal
 
     console = stderr_console()
     out = text_console()
-    graph = open_cli_store(db, store, write=True)
-    try:
+    with open_cli_store(db, store, write=True) as graph:
         files = samples.hf_family_files()
         report = ingest_snapshot(graph, [str(f) for f in files])
         usage = ingest_peatmoss(graph, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
@@ -48,8 +47,6 @@ def demo(
         )
         render_lineage_tree(compute_lineage(graph, model), out)
         licenses = check_store(graph)
-    finally:
-        graph.close()
     out.print()
     selection = select(licenses, Filters(limit=DEMO_TOP_CONFLICTS))
     render_top(licenses, selection, out)

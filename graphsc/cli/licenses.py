@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import Annotated
 
-import orjson
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.render import emit
 
 TABLE_LIMIT = 20  # conflicts the terminal report lists when --limit is not given
 EXIT_GATE = 1  # --fail-on found a conflict at or above its severity
@@ -99,8 +98,10 @@ def licenses(
     from dataclasses import replace
 
     from graphsc.licenses.engine import check_store
-    from graphsc.licenses.render import csv_text, json_document, render_report
     from graphsc.licenses.select import Filters, select
+    from graphsc.render.licenses_csv import licenses_csv
+    from graphsc.render.licenses_json import licenses_document
+    from graphsc.render.licenses_table import render_report
 
     if limit is None and output_format is LicensesFormat.table:
         limit = TABLE_LIMIT
@@ -112,8 +113,7 @@ def licenses(
         model=model.strip() if model else None,
     )
     filters.validate()
-    graph = open_cli_store(db, store, write=False)
-    try:
+    with open_cli_store(db, store, write=False) as graph:
         lineage = None
         if filters.model is not None:
             from graphsc.lineage import compute_lineage
@@ -122,22 +122,15 @@ def licenses(
             filters = replace(filters, model=lineage.model.id)
         report = check_store(graph)
         selection = select(report, filters, lineage, graph.models)
-    finally:
-        graph.close()
     gate = fail_on.value if fail_on is not None else None
     gate_hit = gate is not None and selection.reaches(gate)
     try:
-        if output_format is LicensesFormat.json:
-            # orjson: the standard library's indenting encoder took 30% of a whole-Hub report
-            sys.stdout.write(
-                orjson.dumps(json_document(report, selection, gate), option=orjson.OPT_INDENT_2).decode() + "\n"
-            )
-        elif output_format is LicensesFormat.csv:
-            sys.stdout.write(csv_text(selection))
-        else:
-            from graphsc.render.text import console
-
-            render_report(report, selection, console())
+        emit(
+            output_format,
+            document=lambda: licenses_document(report, selection, gate),
+            csv=lambda: licenses_csv(selection),
+            terminal=lambda console: render_report(report, selection, console),
+        )
     except BrokenPipeError:
         if not gate_hit:
             raise  # the reader went away: the CLI ends quietly (graphsc.cli.RootGroup)
@@ -172,18 +165,14 @@ def explain(
     """Explain one license: canonical id, aliases, category, the text it was checked against, every clause with
     its citation, and which rules use it. Exit codes: 0 done; 1 unknown license (close matches on stderr)."""
     from graphsc.licenses.explain import explain as explain_license
+    from graphsc.render.license_explain_table import render_explain
 
     doc = explain_license(license_id)
-    if output_format is ExplainFormat.json:
-        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
-        return
-    from graphsc.render.license_explain import render_explain
-    from graphsc.render.text import console
-
-    render_explain(doc, console())
+    emit(output_format, document=lambda: doc, terminal=lambda console: render_explain(doc, console))
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``graphsc licenses`` and ``graphsc licenses explain`` to ``app``."""
     from graphsc.cli.common import GraphscGroup
 
     group = typer.Typer(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import Annotated
 
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.render import emit
 
 
 class Direction(str, Enum):
@@ -40,22 +40,18 @@ def lineage(
 ) -> None:
     """Show where MODEL comes from (every base up to the roots) and what derives from it."""
     from graphsc.lineage import compute_lineage
-
-    graph = open_cli_store(db, store, write=False)
-    try:
-        result = compute_lineage(graph, model.strip(), direction.value, max_depth)
-    finally:
-        graph.close()
-    if output_format is LineageFormat.json:
-        from graphsc.render.lineage_json import render_lineage_json
-
-        sys.stdout.write(render_lineage_json(result) + "\n")
-        return
+    from graphsc.render.lineage_json import lineage_document
     from graphsc.render.lineage_tree import render_lineage_tree
-    from graphsc.render.text import console
 
-    render_lineage_tree(result, console(), width=width, limit=limit)
+    with open_cli_store(db, store, write=False) as graph:
+        result = compute_lineage(graph, model.strip(), direction.value, max_depth)
+    emit(
+        output_format,
+        document=lambda: lineage_document(result),
+        terminal=lambda console: render_lineage_tree(result, console, width=width, limit=limit),
+    )
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``graphsc lineage`` to ``app``."""
     app.command("lineage")(lineage)

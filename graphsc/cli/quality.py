@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import Annotated
 
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.render import emit
 
 
 class QualityFormat(str, Enum):
@@ -25,22 +25,18 @@ def quality(
 ) -> None:
     """Count, with examples, what graphsc could not take from the metadata as it stands and what it inferred."""
     from graphsc.quality import quality_report
-    from graphsc.render.quality import quality_document, render_quality
+    from graphsc.render.quality_json import quality_document
+    from graphsc.render.quality_table import render_quality
 
-    graph = open_cli_store(db, store, write=False)
-    try:
+    with open_cli_store(db, store, write=False) as graph:
         report = quality_report(graph)
-    finally:
-        graph.close()
-    if output_format is QualityFormat.json:
-        import orjson
-
-        sys.stdout.write(orjson.dumps(quality_document(report), option=orjson.OPT_INDENT_2).decode() + "\n")
-        return
-    from graphsc.render.text import console
-
-    render_quality(report, console())
+    emit(
+        output_format,
+        document=lambda: quality_document(report),
+        terminal=lambda console: render_quality(report, console),
+    )
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``graphsc quality`` to ``app``."""
     app.command("quality")(quality)

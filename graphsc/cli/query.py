@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,7 +60,10 @@ def query(
     from graphsc.querylib import check_params, find_query, list_queries, parse_params
 
     if list_:
-        _print_list(list_queries())
+        from graphsc.render.query_list_table import render_query_list
+        from graphsc.render.text import console
+
+        render_query_list(list_queries(), console())
         return
     if not name:
         raise GraphscError("Give a query name or a .cypher file, or --list.", "e.g. graphsc query --list")
@@ -75,13 +77,20 @@ def query(
         raise GraphscError(f"Unknown store {store!r} for graphsc query.", "Use --store neo4j (the default).")
     from graphsc.store.neo4j import Neo4jStore
 
-    graph = Neo4jStore.from_env()
-    try:
+    with Neo4jStore.from_env() as graph:
         params = resolved_ids(graph, params)
         keys, rows = graph.run_cypher(chosen.statements, params)
-    finally:
-        graph.close()
-    _emit(chosen.name, keys, rows, output_format)
+    from graphsc.render import emit
+    from graphsc.render.query_csv import query_csv
+    from graphsc.render.query_json import query_document
+    from graphsc.render.query_table import render_query_table
+
+    emit(
+        output_format,
+        document=lambda: query_document(keys, rows),
+        csv=lambda: query_csv(keys, rows),
+        terminal=lambda console: render_query_table(chosen.name, keys, rows, console),
+    )
 
 
 def resolved_ids(graph: Neo4jStore, params: dict[str, object]) -> dict[str, object]:
@@ -97,32 +106,6 @@ def resolved_ids(graph: Neo4jStore, params: dict[str, object]) -> dict[str, obje
         dataset = parse_repo_id(out["dataset"], "dataset").id or out["dataset"]
         out["dataset"] = graph.stored_dataset_ids([id_key(dataset)]).get(id_key(dataset), dataset)  # type: ignore[arg-type]
     return out
-
-
-def _emit(title: str, keys: list[str], rows: list[list[object]], output_format: QueryFormat) -> None:
-    from graphsc.render import query_output
-
-    if output_format is QueryFormat.json:
-        sys.stdout.write(query_output.render_json(keys, rows) + "\n")
-    elif output_format is QueryFormat.csv:
-        sys.stdout.write(query_output.render_csv(keys, rows))
-    else:
-        from graphsc.render.text import console
-
-        query_output.render_table(title, keys, rows, console())
-
-
-def _print_list(queries: list) -> None:
-    from graphsc.render.text import console as make_console
-    from graphsc.render.text import escaped, literal
-
-    console = make_console()
-    for q in queries:  # a query library may be the user's own .cypher files: their text is data
-        params = ", ".join(f"{p.name} ({p.type})" for p in q.params) or "no parameters"
-        console.print(f"[bold]{escaped(q.name)}[/]  [dim]{escaped(params)}[/]", markup=True)
-        console.print(literal(f"  {q.description}"))
-        if q.example:
-            console.print(f"  [dim]e.g.[/] {escaped(q.example)}", markup=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,71 @@
+"""Every view of graphsc's results, and the one place a command's output is written (``emit``).
+
+Each renderer module is one format of one view, named ``<view>_<format>``: ``table``/``tree`` print on a rich
+console, ``json`` builds a JSON-ready document (a ``graphsc.<command>/1`` schema), ``csv`` returns CSV text.
+The other modules are parts the renderers share: ``text`` (data printed literally, consoles), ``labels`` (how
+values read: a missing license, counts, relation colours), ``bars`` (bar charts), ``csv_rows`` (CSV writers),
+``licenses_shared`` (numbers and links every licenses format shows), ``query_values`` (Cypher values as data).
+
+A command computes its result, then calls ``emit`` with the format the user chose and a renderer per format it
+offers; ``emit`` picks one (as pipdeptree's ``render(options, tree)`` does). JSON text is made only by
+``json_text``, CSV only by the ``*_csv`` renderers on ``csv_rows``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import orjson
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+JSON = "json"
+CSV = "csv"
+TERMINAL_FORMATS = frozenset({"table", "tree"})  # the human views: a table, or lineage's trees
+
+# orjson, not the standard library: its indenting encoder is pure Python (2.7 of 4.4 s for a 15,000-descendant
+# lineage document; 30% of a whole-Hub licenses report). Numpy scalars are written as the numbers they hold.
+_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+
+
+def json_text(doc: object, *, inline: bool = False) -> str:
+    """``doc`` as JSON text, no trailing newline: indented by 2, non-ASCII written as is (control characters
+    escaped), floats in their shortest round-trip form, NaN and infinities as ``null``.
+
+    ``inline``: on one line, spaced as people read it (``{"a": 1, "b": [1, 2]}``), for a map inside a table or CSV
+    cell; orjson has no spaced compact form, so this one small case uses the standard library."""
+    if inline:
+        return json.dumps(doc, ensure_ascii=False)
+    return orjson.dumps(doc, option=_JSON_OPTIONS).decode()
+
+
+def emit(
+    output_format: str,
+    *,
+    terminal: Callable[[Console], None],
+    document: Callable[[], object] | None = None,
+    csv: Callable[[], str] | None = None,
+) -> None:
+    """Write a command's output in ``output_format`` (a format name or a ``str`` enum of them) on stdout:
+
+    - ``json``: ``document()`` as ``json_text`` and a newline;
+    - ``csv``: the text ``csv()`` returns;
+    - ``table`` / ``tree``: ``terminal`` prints the view on graphsc's console (``graphsc.render.text.console``).
+
+    Each factory is called only for its format, so a command builds nothing it does not show. A format the command
+    gave no renderer for is a ``ValueError`` (the command's ``--format`` choices should not allow it)."""
+    output_format = str(getattr(output_format, "value", output_format))
+    if output_format == JSON and document is not None:
+        sys.stdout.write(json_text(document()) + "\n")
+    elif output_format == CSV and csv is not None:
+        sys.stdout.write(csv())
+    elif output_format in TERMINAL_FORMATS:
+        from graphsc.render.text import console
+
+        terminal(console())
+    else:
+        raise ValueError(f"no renderer for --format {output_format}")

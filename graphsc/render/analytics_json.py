@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
 from graphsc.analytics.analysis import Timing
+from graphsc.analytics.centrality import Betweenness
 from graphsc.analytics.families import FamilySummary
 from graphsc.analytics.impact import Impact
 from graphsc.analytics.ranking import Ranking
 from graphsc.analytics.stats import GraphStats
-
-
-def dumps(doc: dict[str, Any]) -> str:
-    """The document as indented JSON text."""
-    return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
 def _keys_to_str(counts: dict[int, int]) -> dict[str, int]:
@@ -99,3 +94,22 @@ def impact_document(impact: Impact) -> dict[str, Any]:
 def families_document(count: int, families: list[FamilySummary]) -> dict[str, Any]:
     """``graphsc families --format json``."""
     return {"schema": "graphsc.families/1", "count": count, "families": [family_document(f) for f in families]}
+
+
+def analyze_document(
+    models: int, written: str | None, betweenness: Betweenness, timings: dict[str, Timing]
+) -> dict[str, Any]:
+    """``graphsc analyze --format json``: ``written`` names the store the metrics went to (None: not written)."""
+    return {
+        "schema": "graphsc.analyze/1",
+        "models": models,
+        "written": written is not None,
+        "store": written,
+        "betweenness": {
+            "sample": betweenness.sample,
+            "nodes": betweenness.nodes,
+            "seed": betweenness.seed,
+            "exact": betweenness.exact,
+        },
+        "timings": timings_document(timings),
+    }

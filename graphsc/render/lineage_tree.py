@@ -9,35 +9,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from graphsc.lineage import Lineage
-from graphsc.records import ADAPTER, DISTILLATION, FINETUNE, MERGE, QUANTIZED, DerivedFrom, Model
+from graphsc.records import NOT_FETCHED, DerivedFrom, Model
+from graphsc.render.labels import RELATION_STYLE, human_count, license_text, model_license_text
 from graphsc.render.text import literal, visible
 
 LEVEL_INDENT = 4  # columns a rich Tree indents each level by
 LABEL_ROOM = 32  # columns a label keeps at the deepest level drawn; deeper levels get a notice instead
-
-RELATION_STYLE = {
-    FINETUNE: "green",
-    ADAPTER: "cyan",
-    QUANTIZED: "magenta",
-    MERGE: "yellow",
-    DISTILLATION: "blue",
-}
-
-
-def human_count(n: int | None) -> str:
-    """1234567 → '1.2M'; None → '?'."""
-    if n is None:
-        return "?"
-    for limit, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
-        if n >= limit:
-            return f"{n / limit:.1f}{suffix}"
-    return str(n)
 
 
 def _label(model_id: str, model: Model | None, relation: str | None = None, note: str = "") -> Text:
@@ -46,9 +29,9 @@ def _label(model_id: str, model: Model | None, relation: str | None = None, note
         text.append(f"{visible(relation)} ", style=RELATION_STYLE.get(relation, "white"))
     text.append(visible(model_id), style="bold")
     if model is None or not model.fetched:
-        text.append("  (not fetched)", style="dim")
+        text.append(f"  {NOT_FETCHED}", style="dim")
     else:
-        text.append(f"  [{visible(model.license or 'no license')}]", style="dim")
+        text.append(f"  [{visible(license_text(model.license))}]", style="dim")
         text.append(f"  {human_count(model.downloads)}↓", style="dim")
     if note:
         text.append(f"  {note}", style="italic dim")
@@ -147,7 +130,8 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
     table.add_column()
     model = lineage.model
     table.add_row(
-        "model", literal(f"{model.id}  license {model.license or '-'}  downloads {human_count(model.downloads)}")
+        "model",
+        literal(f"{model.id}  license {model_license_text(model)}  downloads {human_count(model.downloads)}"),
     )
     if lineage.direction != "down":
         table.add_row("generation", str(lineage.generation))
@@ -223,7 +207,7 @@ def render_lineage_tree(
     """Print the lineage as trees (ancestors, descendants) and a summary table. ``width`` children per model,
     ``limit`` models per tree and ``levels`` levels below the model (default: what fits ``console.width``) are
     drawn; what is cut is said where it is cut and counted in the summary."""
-    parts: list[object] = []
+    parts: list[RenderableType] = []
     hidden_up = hidden_down = 0
     builder = _TreeBuilder(lineage, width, limit, drawable_levels(console.width) if levels is None else levels)
     if lineage.direction != "down":

@@ -71,7 +71,8 @@ class _Stderr:
     def write(self, text: str) -> int:
         if not self.closed_pipe:
             try:
-                return self._stream().write(text)
+                written: int = self._stream().write(text)
+                return written
             except BrokenPipeError:
                 self.closed_pipe = True
         return len(text)

@@ -18,8 +18,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from graphsc.cli import app, package_version
-from graphsc.licenses.render import CSV_COLUMNS
 from graphsc.render.csv_rows import CsvWriter
+from graphsc.render.licenses_csv import CSV_COLUMNS
 from graphsc.render.lineage_tree import render_lineage_tree
 from graphsc.render.text import console, literal, visible
 from tests.snapshots import chain_records, ingested_db, write_snapshot

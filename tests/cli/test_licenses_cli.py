@@ -22,10 +22,10 @@ from graphsc.cli import app
 from graphsc.ingest import ingest_snapshot
 from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.licenses.engine import check_store
-from graphsc.licenses.render import CSV_COLUMNS
 from graphsc.licenses.rules import SEVERITY_ORDER
 from graphsc.licenses.select import KINDS
 from graphsc.records import DerivedFrom, GraphBatch, Model, Repo, Uses
+from graphsc.render.licenses_csv import CSV_COLUMNS
 from graphsc.store.sqlite import SQLiteStore
 from tests.test_readme import json_example
 

@@ -190,7 +190,7 @@ def test_license_list_child_reads_as_all_its_licenses(doc: dict) -> None:
 
 def test_fetched_model_declaring_nothing_says_no_license_declared(doc: dict) -> None:
     assert words(conflict(doc, "n/child", "n/none")) == unknown_base(
-        "n/child", "n/none", "(none)", "(none)", ["no license declared"], "no license declared"
+        "n/child", "n/none", "(no license)", "(no license)", ["no license declared"], "no license declared"
     )
 
 
@@ -212,7 +212,7 @@ def test_not_fetched_and_none_appear_only_where_they_are_true(doc: dict) -> None
     for c in doc["conflicts"]:
         text = json.dumps(c)
         assert ("not fetched" in text) == (c["base"] == "s/stub"), c
-        assert ("(none)" in text or "no license declared" in text) == (c["base"] == "n/none"), c
+        assert ("(no license)" in text or "no license declared" in text) == (c["base"] == "n/none"), c
 
 
 def test_table_explains_the_unrecognised_license(db: Path) -> None:

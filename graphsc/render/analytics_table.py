@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -13,7 +13,7 @@ from graphsc.analytics.impact import Impact
 from graphsc.analytics.ranking import Ranking
 from graphsc.analytics.stats import GraphStats
 from graphsc.render.bars import bar_table
-from graphsc.render.lineage_tree import RELATION_STYLE, human_count
+from graphsc.render.labels import RELATION_STYLE, human_count, license_text, model_license_text
 from graphsc.render.text import literal
 
 SHOWN_CYCLES = 5
@@ -70,7 +70,7 @@ def families_table(families: list[FamilySummary], title: str = "Largest families
 
 def render_stats(stats: GraphStats, console: Console) -> None:
     """Counts, license and depth histograms, cycles, longest chains and the largest families."""
-    parts: list[object] = [
+    parts: list[RenderableType] = [
         _counts_table(stats),
         Text(f"unfetched model stubs: {stats.counts.unfetched_models:,}", style="dim"),
     ]
@@ -134,7 +134,7 @@ def render_rank(ranking: Ranking, console: Console) -> None:
             _value(ranking.by, row.value),
             *map(literal, details),
             human_count(row.downloads),
-            literal(row.license or "-"),
+            literal(license_text(row.license, row.fetched)),
         )
     console.print(table if ranking.rows else Text(f"No model has a nonzero {ranking.by}.", style="yellow"))
 
@@ -148,7 +148,7 @@ def render_impact(impact: Impact, console: Console) -> None:
     head.add_row(
         "model",
         literal(
-            f"{impact.model_id}  license {lineage.model.license or '-'}  "
+            f"{impact.model_id}  license {model_license_text(lineage.model)}  "
             f"downloads {human_count(lineage.model.downloads)}"
         ),
     )
@@ -156,7 +156,7 @@ def render_impact(impact: Impact, console: Console) -> None:
     head.add_row("reached", f"{len(impact.repos):,} repositories, {len(impact.spaces):,} Spaces")
     if lineage.cycles:
         head.add_row(Text("cycles", style="red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles)))
-    parts: list[object] = [literal(f"Impact of {impact.model_id}", style="bold underline"), head]
+    parts: list[RenderableType] = [literal(f"Impact of {impact.model_id}", style="bold underline"), head]
     if lineage.descendant_count:
         parts.append(
             bar_table("Descendants by depth", [(f"depth {d}", n) for d, n in lineage.descendants_by_depth.items()])
@@ -177,7 +177,7 @@ def render_impact(impact: Impact, console: Console) -> None:
 
 def render_families(count: int, families: list[FamilySummary], console: Console, roots_shown: int = 5) -> None:
     """The families table, then each family as a tree: roots and members per generation."""
-    parts: list[object] = [families_table(families, f"Families (top {len(families)} of {count:,})")]
+    parts: list[RenderableType] = [families_table(families, f"Families (top {len(families)} of {count:,})")]
     for f in families:
         tree = Tree(
             literal(f"#{f.rank} {f.name}", style="bold") + Text(f"  {f.size:,} models, depth {f.depth}", style="dim")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -59,7 +59,7 @@ def render_explain(doc: dict[str, Any], console: Console) -> None:
         facts.add_row("note", Text(visible(doc["note"])))
     if doc["accepted_by"]:
         facts.add_row("accepted by", Text(visible(", ".join(doc["accepted_by"]))))
-    parts: list[Any] = [head, facts]
+    parts: list[RenderableType] = [head, facts]
 
     clauses = Text("Clauses", style="bold")
     for c in doc["clauses"]:

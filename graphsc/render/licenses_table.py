@@ -1,54 +1,26 @@
-"""License reports for people and programs: the terminal report, the JSON document and CSV rows.
+"""``graphsc licenses`` in the terminal, and the short form ``graphsc demo`` ends with.
 
-The terminal report is laid out for a 100-column terminal: a summary table (kind × severity), the share of
-repository/Space usages in conflict, then one block per conflict (headline, origin edge, rule, clauses,
-reach), and a closing line saying what was not shown and how to see it.
+Laid out for a 100-column terminal: a summary table (kind × severity), the share of repository/Space usages in
+conflict, then one block per conflict (headline, origin edge, rule, clauses, reach), and a closing line saying what
+was not shown and how to see it.
 """
 
 from __future__ import annotations
 
-import io
 from collections import Counter
-from dataclasses import asdict, fields
-from typing import Any
 
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from graphsc.license_table.table import default_table
 from graphsc.licenses.findings import Conflict, LicenseReport
 from graphsc.licenses.select import SEVERITIES, Entry, Hop, Hotspot, Selection, hotspots
-from graphsc.render.csv_rows import CsvDictWriter
+from graphsc.render.licenses_shared import license_texts, severity_counts
 from graphsc.render.text import literal, visible
 
-SCHEMA = "graphsc.licenses/1"
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 EXAMPLES_SHOWN = 3  # reached models / repositories named per conflict
-CSV_COLUMNS: tuple[str, ...] = (
-    "rank",
-    "severity",
-    "kind",
-    "rule",
-    "edge",
-    "relation",
-    "child",
-    "child_type",
-    "child_license",
-    "base",
-    "bases",
-    "base_license",
-    "origin_licenses",
-    "dropped",
-    "clauses",
-    "reached_models",
-    "reached_downloads",
-    "reached_repos",
-    "role",
-    "description",
-)
-LIST_SEPARATOR = " | "
 _HOP_ROLE_WORDS = {"source": "source of the obligation", "origin": "origin: dropped here", "inherited": "inherited"}
 _LEFT_OUT_WORDS = {
     "below_min_severity": "below --severity {sev} (--severity info shows all)",
@@ -56,18 +28,6 @@ _LEFT_OUT_WORDS = {
     "below_min_impact": "reaching fewer than {impact} models+repos (--min-impact)",
     "beyond_limit": "beyond --limit {limit}",
 }
-
-
-# ── shared numbers ──
-
-
-def severity_counts(conflicts: list[Conflict]) -> dict[str, dict[str, int]]:
-    """``{kind: {severity: n}}`` over every severity, kinds sorted by total (largest first)."""
-    counts = Counter((c.kind, c.severity) for c in conflicts)
-    totals = Counter(c.kind for c in conflicts)
-    return {
-        k: {s: counts[(k, s)] for s in SEVERITIES} for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-    }
 
 
 def _plural(n: int, word: str) -> str:
@@ -94,9 +54,6 @@ def _examples(ids: tuple[str, ...], skip: str | None = None) -> str:
     chosen = [i for i in ids if i != skip]
     text = ", ".join(chosen[:EXAMPLES_SHOWN])
     return text + (f" (+{len(chosen) - EXAMPLES_SHOWN:,} more)" if len(chosen) > EXAMPLES_SHOWN else "")
-
-
-# ── terminal ──
 
 
 def summary_table(report: LicenseReport) -> Table:
@@ -298,104 +255,3 @@ def render_top(report: LicenseReport, selection: Selection, console: Console) ->
     render_hotspots(selection, console, n=EXAMPLES_SHOWN)
     for rank, e in enumerate(selection.shown, 1):
         console.print(conflict_block(rank, e))
-
-
-# ── JSON and CSV ──
-
-
-def conflict_row(e: Entry) -> dict[str, Any]:
-    """A conflict as a JSON-ready dict: its fields, impact, one-line detail, role and path (``--model``)."""
-    c = e.conflict
-    row = {f.name: getattr(c, f.name) for f in fields(c)}  # flat: no deep copy (asdict) of 145k conflicts
-    row["impact"] = dict(zip(("models", "downloads", "repos"), c.impact))
-    row["license_texts"] = license_texts(c.origin_licenses)
-    row["detail"] = c.detail
-    row["role"] = e.role
-    row["path"] = [asdict(h) for h in e.path] if e.role is not None else None
-    return row
-
-
-def license_texts(license_ids: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """Where each origin license's clauses were checked: ``{id: {"url", "read_at", "verified"}}`` for ids in the
-    table with a recorded text (see ``licenses.toml``, ``text``): its public URL and the exact copy read (a GitHub
-    permalink at the commit), either of which may be None."""
-    table = default_table()
-    out: dict[str, dict[str, Any]] = {}
-    for lid in license_ids:
-        lic = table.licenses.get(lid)
-        if lic is not None and lic.text is not None and lic.text.link:
-            out[lid] = {"url": lic.text.link, "read_at": lic.text.permalink, "verified": lic.text.verified}
-    return out
-
-
-def json_document(report: LicenseReport, selection: Selection, fail_on: str | None = None) -> dict[str, Any]:
-    """The ``graphsc.licenses/1`` document (see README, "licenses JSON")."""
-    u, f = report.uses, selection.filters
-    return {
-        "schema": SCHEMA,
-        "summary": {
-            "models": report.models,
-            "lineage_edges": report.lineage_edges,
-            "seconds": round(report.seconds, 3),
-            "conflicts": len(report.conflicts),
-            "by_kind": dict(report.counts_by_kind()),
-            "by_severity": dict(report.counts_by_severity()),
-            "by_kind_severity": severity_counts(report.conflicts),
-            "uses": {
-                "total": u.total,
-                "checkable": u.checkable,
-                "in_conflict": u.in_conflict,
-                "share_of_checkable": round(u.share_of_checkable, 4),
-                "share_of_total": round(u.share_in_conflict, 4),
-                "by_kind": dict(u.by_kind),
-            },
-            "cycle_edges_ignored": [list(pair) for pair in report.cycle_edges_ignored],
-        },
-        "filters": {
-            "model": f.model,
-            "kinds": list(f.kinds),
-            "min_severity": f.min_severity,
-            "min_impact": f.min_impact,
-            "limit": f.limit,
-        },
-        "model": None if f.model is None else {"id": f.model, "license": selection.model_license},
-        "matched": len(selection.matched),
-        "not_shown": selection.left_out,
-        "gate": None if fail_on is None else {"fail_on": fail_on, "failed": selection.reaches(fail_on)},
-        "conflicts": [conflict_row(e) for e in selection.shown],
-    }
-
-
-def csv_text(selection: Selection) -> str:
-    """One CSV row per shown conflict, columns ``CSV_COLUMNS`` (lists joined with `` | ``, reach as counts)."""
-    out = io.StringIO()
-    writer = CsvDictWriter(out, CSV_COLUMNS)
-    writer.writeheader()
-    for rank, e in enumerate(selection.shown, 1):
-        c = e.conflict
-        models, downloads, repos = c.impact
-        writer.writerow(
-            {
-                "rank": rank,
-                "severity": c.severity,
-                "kind": c.kind,
-                "rule": c.rule,
-                "edge": c.edge,
-                "relation": c.relation or "",
-                "child": c.child,
-                "child_type": c.child_type,
-                "child_license": c.child_license,
-                "base": c.base or "",
-                "bases": LIST_SEPARATOR.join(c.bases),
-                "base_license": c.base_license or "",
-                "origin_licenses": LIST_SEPARATOR.join(c.origin_licenses),
-                "dropped": LIST_SEPARATOR.join(c.dropped),
-                "clauses": LIST_SEPARATOR.join(c.clauses),
-                "reached_models": models,
-                "reached_downloads": downloads,
-                "reached_repos": repos,
-                "role": e.role or "",
-                "description": c.description,
-            }
-        )
-    return out.getvalue()

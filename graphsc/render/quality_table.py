@@ -1,4 +1,4 @@
-"""``graphsc quality``: the data-quality report as a terminal table or a JSON document (``graphsc.quality/1``)."""
+"""``graphsc quality``: the data-quality report as terminal tables (findings with examples, edges by source)."""
 
 from __future__ import annotations
 
@@ -10,36 +10,6 @@ from rich.text import Text
 
 from graphsc.quality import QualityReport, Tally
 from graphsc.render.text import visible
-
-SCHEMA = "graphsc.quality/1"
-
-
-def _tally(t: Tally) -> dict[str, Any]:
-    return {"count": t.count, "examples": t.examples}
-
-
-def quality_document(report: QualityReport) -> dict[str, Any]:
-    """The report as plain JSON-able data; README "graphsc quality" lists the fields."""
-    return {
-        "schema": SCHEMA,
-        "models": report.models,
-        "fetched_models": report.fetched_models,
-        "rejected_bases": {k: _tally(v) for k, v in sorted(report.rejected_bases.items())},
-        "rejected_datasets": {k: _tally(v) for k, v in sorted(report.rejected_datasets.items())},
-        "unconfirmed_bases": _tally(report.unconfirmed_bases),
-        "renamed_bases": _tally(report.renamed_bases),
-        "redirected_ids": _tally(report.redirected_ids),
-        "case_merged_ids": _tally(report.case_merged_ids),
-        "legacy_ids": _tally(report.legacy_ids),
-        "self_references": _tally(report.self_references),
-        "relations_by_source": dict(sorted(report.relations_by_source.items())),
-        "skipped_records": {k: _tally(v) for k, v in sorted(report.skipped_records.items())},
-        "missing": {
-            "license": _tally(report.no_license),
-            "card": _tally(report.no_card),
-            "relation_tag": _tally(report.no_relation_tag),
-        },
-    }
 
 
 def _example_text(example: dict[str, Any]) -> str:

@@ -1,10 +1,18 @@
-"""``graphsc stats | rank | impact | families | analyze`` on the real bundled families, through the CLI."""
+"""``graphsc stats | rank | impact | families | analyze`` through the CLI: exact views of a small graph worked out by
+hand, and properties of the real bundled families.
+
+The exact tests use tests/cli/small_graph.py (its docstring draws the graph). Tables are compared whole, at a fixed
+terminal width, with trailing spaces trimmed; JSON documents are compared whole once parsed. Bars are
+``round(40 * n / largest)`` cells (families: 30), shares ``n / total`` to one decimal.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,14 +20,62 @@ from typer.testing import CliRunner
 
 from graphsc.cli import app
 from graphsc.store.sqlite import SQLiteStore
+from tests.cli.small_graph import small_graph_db
 
 runner = CliRunner()
 R1 = "deepseek-ai/DeepSeek-R1"
+APACHE, RAIL = "apache-2.0", "bigscience-openrail-m"
+# How the views spell a missing license (license histograms, rank tables): the one place to change it. Any
+# spelling up to 21 characters (len(RAIL), the widest label beside it) leaves the rest of each table as it is.
+NO_LICENSE = "(no license)"
+NOT_FETCHED = "(not fetched)"  # the license of a stub (a model known only as a base), in the same places
+# A fixed terminal (rich reads COLUMNS) and no forced colours, so the rendering is the same everywhere.
+TERMINAL = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
+BAR = "█"
+
+# The families of the small graph, largest first. org/base's: org/base, org/ft, org/q, org/merge, org/ad and the
+# stub lab/stub (6 models, 5 edges); roots by downloads (lab/stub has none); generations org/base 0, lab/stub 0,
+# org/ft 1, org/q 2, org/merge 2 (longest path: via org/ft), org/ad 3. ex/small's: itself and ex/small-q.
+FAMILIES = [
+    {
+        "rank": 1,
+        "name": "org/base",
+        "size": 6,
+        "edges": 5,
+        "depth": 3,
+        "roots": ["org/base", "lab/stub"],
+        "relations": {"finetune": 1, "adapter": 1, "quantized": 1, "merge": 2},  # in graphsc.records.RELATIONS order
+        "by_generation": {"0": 2, "1": 1, "2": 2, "3": 1},
+    },
+    {
+        "rank": 2,
+        "name": "ex/small",
+        "size": 2,
+        "edges": 1,
+        "depth": 1,
+        "roots": ["ex/small"],
+        "relations": {"quantized": 1},
+        "by_generation": {"0": 1, "1": 1},
+    },
+]
+FAMILIES_TABLE = (
+    "┏━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n"
+    "┃ # ┃ family   ┃ models ┃ edges ┃ depth ┃ roots ┃ relations                                     ┃\n"
+    "┡━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n"
+    "│ 1 │ org/base │      6 │     5 │     3 │     2 │ finetune 1  adapter 1  quantized 1  merge 2   │\n"
+    "│ 2 │ ex/small │      2 │     1 │     1 │     1 │ quantized 1                                   │\n"
+    "└───┴──────────┴────────┴───────┴───────┴───────┴───────────────────────────────────────────────┘\n"
+)
 
 
 @pytest.fixture
 def db(families_store: SQLiteStore) -> Path:
     return families_store.path
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    return small_graph_db(tmp_path)
 
 
 def run_json(*args: str) -> dict[str, Any]:
@@ -28,7 +84,274 @@ def run_json(*args: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
-def test_stats_json(db: Path) -> None:
+def run_text(*args: str) -> str:
+    """The table view's stdout (progress goes to stderr), each line's trailing spaces trimmed (rich pads cells)."""
+    result = runner.invoke(app, list(args), env=TERMINAL)
+    assert result.exit_code == 0, result.output
+    return "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
+
+
+# ---- exact views of the small graph ----
+
+
+def test_stats_table(small: Path) -> None:
+    assert run_text("stats", "--db", str(small)) == (
+        "Graph\n"
+        "  nodes           edges\n"
+        # 8 fetched models and the stub; repositories acme/tool, acme/app; Spaces acme/demo, acme/chat
+        "  Model      9    DERIVED_FROM    6\n"
+        "  Dataset    0    TRAINED_ON      0\n"
+        "  Repo       2    USES            4\n"
+        # relations by name: org/ad's adapter, org/ft's finetune, org/merge's two merge edges, org/q's and
+        # ex/small-q's quantized edges
+        "  Space      2      adapter       1\n"
+        "                    finetune      1\n"
+        "                    merge         2\n"
+        "                    quantized     2\n"
+        "unfetched model stubs: 1\n"
+        # the 8 fetched models: apache-2.0 org/base, org/ft, ex/small, org/lone; the RAIL org/q, org/merge,
+        # ex/small-q; org/ad declares none
+        "Declared licenses (top 3 of 3)\n"
+        f"            {APACHE}  4  50.0%  {BAR * 40}\n"
+        f" {RAIL}  3  37.5%  {BAR * 30}\n"
+        f" {NO_LICENSE:>21}  1  12.5%  {BAR * 10}\n"
+        # org/lone has no edge; generation 0: org/base, lab/stub, ex/small; 1: org/ft, ex/small-q;
+        # 2: org/q, org/merge; 3: org/ad (9 models in all)
+        "Generations (isolated: models without derivation edges)\n"
+        f" isolated  1  11.1%  {BAR * 13}\n"
+        f"    gen 0  3  33.3%  {BAR * 40}\n"
+        f"    gen 1  2  22.2%  {BAR * 27}\n"
+        f"    gen 2  2  22.2%  {BAR * 27}\n"
+        f"    gen 3  1  11.1%  {BAR * 13}\n"
+        # the 5 deepest models, deepest first, ties by id; each chain climbs through the base one generation up
+        "Longest chains\n"
+        "├── gen 3: org/base → org/ft → org/merge → org/ad\n"
+        "├── gen 2: org/base → org/ft → org/merge\n"
+        "├── gen 2: org/base → org/ft → org/q\n"
+        "├── gen 1: ex/small → ex/small-q\n"
+        "└── gen 1: org/base → org/ft\n"
+        "Largest families (of 2)\n" + FAMILIES_TABLE
+    )
+
+
+def test_stats_json(small: Path) -> None:
+    assert run_json("stats", "--db", str(small)) == {
+        "schema": "graphsc.stats/1",
+        "nodes": {"Model": 9, "Dataset": 0, "Repo": 2, "Space": 2},
+        "edges": {"DERIVED_FROM": 6, "TRAINED_ON": 0, "USES": 4},
+        "relations": {"adapter": 1, "finetune": 1, "merge": 2, "quantized": 2},
+        "unfetched_models": 1,
+        "licenses": {"distinct": 3, "top": {APACHE: 4, RAIL: 3, NO_LICENSE: 1}},
+        "depth": {
+            "models_with_edges": 8,  # all but org/lone
+            "isolated_models": 1,
+            "by_generation": {"0": 3, "1": 2, "2": 2, "3": 1},
+            "max_generation": 3,
+            "cycles": [],
+            "longest_chains": [
+                ["org/base", "org/ft", "org/merge", "org/ad"],
+                ["org/base", "org/ft", "org/merge"],
+                ["org/base", "org/ft", "org/q"],
+                ["ex/small", "ex/small-q"],
+                ["org/base", "org/ft"],
+            ],
+        },
+        "families": {"count": 2, "largest": FAMILIES},
+    }
+
+
+def test_rank_by_reach_table(small: Path) -> None:
+    # descendants (and their downloads): org/base 4 (org/ft 1200 + org/q 800 + org/merge 40 + org/ad 3 = 2043),
+    # org/ft 3 (843), lab/stub 2 (org/merge, org/ad: 43), ex/small 1 (60), org/merge 1 (3); ties by id;
+    # org/q, org/ad, ex/small-q and org/lone have none and are not listed. The stub has no downloads ("?") and
+    # no known license.
+    assert run_text("rank", "--by", "reach", "--db", str(small)) == (
+        "Top models by reach\n"
+        "┏━━━┳━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━┓\n"
+        "┃ # ┃ model     ┃     reach ┃ descendant downloads ┃ downloads ┃ license               ┃\n"
+        "┡━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━┩\n"
+        "│ 1 │ org/base  │         4 │                2,043 │      5.0k │ apache-2.0            │\n"
+        "│ 2 │ org/ft    │         3 │                  843 │      1.2k │ apache-2.0            │\n"
+        f"│ 3 │ lab/stub  │         2 │                   43 │         ? │ {NOT_FETCHED:<21} │\n"
+        "│ 4 │ ex/small  │         1 │                   60 │        90 │ apache-2.0            │\n"
+        "│ 5 │ org/merge │         1 │                    3 │        40 │ bigscience-openrail-m │\n"
+        "└───┴───────────┴───────────┴──────────────────────┴───────────┴───────────────────────┘\n"
+    )
+
+
+def test_rank_by_downloads_table(small: Path) -> None:
+    # every fetched model, most downloaded first; the stub (no downloads) is not listed
+    assert run_text("rank", "--by", "downloads", "--db", str(small)) == (
+        "Top models by downloads\n"
+        "┏━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━┓\n"
+        "┃ # ┃ model      ┃ downloads ┃ downloads ┃ license               ┃\n"
+        "┡━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━┩\n"
+        "│ 1 │ org/base   │     5,000 │      5.0k │ apache-2.0            │\n"
+        "│ 2 │ org/ft     │     1,200 │      1.2k │ apache-2.0            │\n"
+        "│ 3 │ org/q      │       800 │       800 │ bigscience-openrail-m │\n"
+        "│ 4 │ ex/small   │        90 │        90 │ apache-2.0            │\n"
+        "│ 5 │ ex/small-q │        60 │        60 │ bigscience-openrail-m │\n"
+        "│ 6 │ org/merge  │        40 │        40 │ bigscience-openrail-m │\n"
+        "│ 7 │ org/lone   │         7 │         7 │ apache-2.0            │\n"
+        f"│ 8 │ org/ad     │         3 │         3 │ {NO_LICENSE:<21} │\n"
+        "└───┴────────────┴───────────┴───────────┴───────────────────────┘\n"
+    )
+
+
+def test_rank_by_reach_top_cuts_the_list(small: Path) -> None:
+    doc = run_json("rank", "--by", "reach", "--top", "2", "--db", str(small))
+    assert doc == {
+        "schema": "graphsc.rank/1",
+        "by": "reach",
+        "notes": {},
+        "models": [
+            {
+                "rank": 1,
+                "id": "org/base",
+                "value": 4,
+                "downloads": 5000,
+                "license": APACHE,
+                "descendant_downloads": 2043,
+            },
+            {"rank": 2, "id": "org/ft", "value": 3, "downloads": 1200, "license": APACHE, "descendant_downloads": 843},
+        ],
+    }
+
+
+def test_rank_by_exposure_json(small: Path) -> None:
+    # distinct users of the model or of anything derived from it: org/base and org/ft reach acme/tool (org/ft),
+    # acme/app (org/q) and the Space acme/demo (org/ad); lab/stub and org/merge reach acme/demo through org/ad;
+    # org/q, org/ad and the isolated org/lone only their own user. Ties by id.
+    doc = run_json("rank", "--by", "exposure", "--db", str(small))
+    assert doc == {
+        "schema": "graphsc.rank/1",
+        "by": "exposure",
+        "notes": {},
+        "models": [
+            {"rank": 1, "id": "org/base", "value": 3, "downloads": 5000, "license": APACHE, "repos": 2, "spaces": 1},
+            {"rank": 2, "id": "org/ft", "value": 3, "downloads": 1200, "license": APACHE, "repos": 2, "spaces": 1},
+            {"rank": 3, "id": "lab/stub", "value": 1, "downloads": None, "license": None, "repos": 0, "spaces": 1},
+            {"rank": 4, "id": "org/ad", "value": 1, "downloads": 3, "license": None, "repos": 0, "spaces": 1},
+            {"rank": 5, "id": "org/lone", "value": 1, "downloads": 7, "license": APACHE, "repos": 0, "spaces": 1},
+            {"rank": 6, "id": "org/merge", "value": 1, "downloads": 40, "license": RAIL, "repos": 0, "spaces": 1},
+            {"rank": 7, "id": "org/q", "value": 1, "downloads": 800, "license": RAIL, "repos": 1, "spaces": 0},
+        ],
+    }
+
+
+def test_impact_table(small: Path) -> None:
+    assert run_text("impact", "org/base", "--db", str(small)) == (
+        "Impact of org/base\n"
+        "  model          org/base  license apache-2.0  downloads 5.0k\n"
+        # org/ft, org/q, org/merge, org/ad: 1200 + 800 + 40 + 3 = 2043 downloads
+        "  descendants    4  (2.0k downloads)\n"
+        # repositories acme/tool (org/ft) and acme/app (org/q); the Space acme/demo (org/ad)
+        "  reached        2 repositories, 1 Spaces\n"
+        # depth 1: org/ft; 2: org/q, org/merge; 3: org/ad
+        "Descendants by depth\n"
+        f" depth 1  1  25.0%  {BAR * 20}\n"
+        f" depth 2  2  50.0%  {BAR * 40}\n"
+        f" depth 3  1  25.0%  {BAR * 20}\n"
+        # each by the edge that first reached it
+        "Descendants by relation\n"
+        f"   adapter  1  25.0%  {BAR * 40}\n"
+        f"  finetune  1  25.0%  {BAR * 40}\n"
+        f"     merge  1  25.0%  {BAR * 40}\n"
+        f" quantized  1  25.0%  {BAR * 40}\n"
+        # org/base, org/ft; org/q, org/merge; org/ad (ties by name)
+        "Licenses in the subtree (the model included)\n"
+        f"            {APACHE}  2  40.0%  {BAR * 40}\n"
+        f" {RAIL}  2  40.0%  {BAR * 40}\n"
+        f" {NO_LICENSE:>21}  1  20.0%  {BAR * 20}\n"
+        # one user each, ties by id
+        "Most used models in the subtree (top 3 of 3)\n"
+        f" org/ad  1  33.3%  {BAR * 40}\n"
+        f" org/ft  1  33.3%  {BAR * 40}\n"
+        f"  org/q  1  33.3%  {BAR * 40}\n"
+    )
+
+
+def test_impact_json(small: Path) -> None:
+    assert run_json("impact", "org/merge", "--db", str(small)) == {
+        "schema": "graphsc.impact/1",
+        "model": "org/merge",
+        "license": RAIL,
+        # org/ad only (3 downloads); lab/stub is a parent of org/merge, not below it
+        "descendants": {"count": 1, "downloads": 3, "by_depth": {"1": 1}, "by_relation": {"adapter": 1}},
+        "licenses": {RAIL: 1, NO_LICENSE: 1},  # org/merge and org/ad
+        "repos": [],
+        "spaces": ["acme/demo"],
+        "used_models": {"org/ad": 1},
+        "cycles": [],
+    }
+
+
+def test_families_tree(small: Path) -> None:
+    # bars: 30 cells for a family's largest generation
+    assert run_text("families", "--db", str(small)) == (
+        "Families (top 2 of 2)\n" + FAMILIES_TABLE + "#1 org/base  6 models, depth 3\n"
+        "├── roots (2)\n"
+        "│   ├── org/base\n"
+        "│   └── lab/stub\n"
+        "└── members by generation\n"
+        f"    ├── gen 0: 2 {BAR * 30}\n"
+        f"    ├── gen 1: 1 {BAR * 15}\n"
+        f"    ├── gen 2: 2 {BAR * 30}\n"
+        f"    └── gen 3: 1 {BAR * 15}\n"
+        "#2 ex/small  2 models, depth 1\n"
+        "├── roots (1)\n"
+        "│   └── ex/small\n"
+        "└── members by generation\n"
+        f"    ├── gen 0: 1 {BAR * 30}\n"
+        f"    └── gen 1: 1 {BAR * 30}\n"
+    )
+
+
+def test_families_json_top(small: Path) -> None:
+    assert run_json("families", "--top", "1", "--db", str(small)) == {
+        "schema": "graphsc.families/1",
+        "count": 2,
+        "families": FAMILIES[:1],
+    }
+
+
+def test_analyze_table(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Wall time and memory are the machine's: every step is made to take 0.25 s and the peak RSS 64 MiB, so what
+    # is checked is which steps ran, in which order, and for how many models.
+    clock = itertools.count(0, 0.25)
+    monkeypatch.setattr("graphsc.analytics.analysis.time", SimpleNamespace(perf_counter=lambda: next(clock)))
+    monkeypatch.setattr("graphsc.analytics.analysis.peak_rss_mib", lambda: 64.0)
+    rows = "".join(
+        f"│ {step:<11} │    0.25 │             64 │\n"
+        for step in (
+            "graph",
+            "depth",
+            "downloads",
+            "families",
+            "reach",
+            "pagerank",
+            "derivatives",
+            "usage",
+            "exposure",
+            "betweenness",
+            "metrics",
+        )
+    )
+    # 9 models: the 8 with derivation edges and org/lone, which has none but is used (exposure only). The title is
+    # wider than the table, so it wraps.
+    assert run_text("analyze", "--db", str(small)) == (
+        "Metrics for 9 models (not written; use\n"
+        "--write)\n"
+        "┏━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━┓\n"
+        "┃ step        ┃ seconds ┃ peak RSS (MiB) ┃\n"
+        "┡━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━┩\n" + rows + "└─────────────┴─────────┴────────────────┘\n"
+    )
+
+
+# ---- the real bundled families ----
+
+
+def test_stats_json_is_consistent_on_real_families(db: Path) -> None:
     doc = run_json("stats", "--db", str(db))
     assert doc["schema"] == "graphsc.stats/1"
     assert doc["edges"]["DERIVED_FROM"] == sum(doc["relations"].values())
@@ -61,12 +384,10 @@ def test_rank_betweenness_states_its_sample(db: Path) -> None:
     assert "estimated from 50 of" in result.stdout
 
 
-def test_impact_json_and_table(db: Path) -> None:
+def test_impact_json_on_real_families(db: Path) -> None:
     doc = run_json("impact", R1, "--db", str(db))
     assert doc["descendants"]["count"] == sum(doc["descendants"]["by_depth"].values()) == 301
     assert sum(doc["licenses"].values()) == 302 and len(doc["spaces"]) > 0
-    result = runner.invoke(app, ["impact", R1, "--db", str(db)])
-    assert result.exit_code == 0 and "Descendants by depth" in result.stdout and "█" in result.stdout
 
 
 def test_impact_unknown_model_suggests(db: Path) -> None:
@@ -76,12 +397,10 @@ def test_impact_unknown_model_suggests(db: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_families_json_and_tree(db: Path) -> None:
+def test_families_json_on_real_families(db: Path) -> None:
     doc = run_json("families", "--top", "3", "--db", str(db))
     assert doc["count"] >= 1 and doc["families"][0]["rank"] == 1
     assert sum(doc["families"][0]["by_generation"].values()) == doc["families"][0]["size"]
-    result = runner.invoke(app, ["families", "--db", str(db)])
-    assert "members by generation" in result.stdout and "roots" in result.stdout
 
 
 def test_analyze_write_stores_metrics(db: Path) -> None:
@@ -89,9 +408,3 @@ def test_analyze_write_stores_metrics(db: Path) -> None:
     assert doc["written"] and {"graph", "depth", "pagerank", "betweenness", "exposure", "write"} <= set(doc["timings"])
     rows = sqlite3.connect(db).execute("SELECT count(*), max(generation), sum(pagerank) FROM model_metrics").fetchone()
     assert rows[0] == doc["models"] and rows[1] == 3 and rows[2] == pytest.approx(1.0)
-
-
-def test_stats_table(db: Path) -> None:
-    result = runner.invoke(app, ["stats", "--db", str(db)])
-    assert result.exit_code == 0, result.output
-    assert "Generations" in result.stdout and "Longest chains" in result.stdout and "Largest families" in result.stdout

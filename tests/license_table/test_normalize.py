@@ -1,4 +1,4 @@
-"""Normalisation: every license value in the shared data resolves to a known id or a deliberate unknown."""
+"""Normalisation: every license value in the bundled real samples (graphsc/data/samples) resolves to a known id or a deliberate unknown."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ HF_LICENSE_IDS = [
     "other",
 ]
 
-# Values in the shared data that are deliberately not identified: pinned so the list cannot grow silently.
+# Values in the bundled samples that are deliberately not identified: pinned so the list cannot grow silently.
 EXPECTED_UNKNOWN = {
     ("hf card", "other", "arsonai", "LICENSE"),
     ("hf card", "other", "darjyo", "LICENSE"),

@@ -94,7 +94,7 @@ def load(with_hf: bool = True, with_peatmoss: bool = True) -> RealData:
 
 
 def all_license_values() -> list[tuple[str, str | None, str | None, str | None]]:
-    """Every license value in the shared data as (where, license, license_name, license_link), deduplicated."""
+    """Every license value in the bundled samples as (where, license, license_name, license_link), deduplicated."""
     seen: dict[tuple, None] = {}
     for r in hf_records():
         card = r.get("cardData") or {}

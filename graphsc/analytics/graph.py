@@ -54,8 +54,6 @@ class Usage:
 
     users: dict[str, set[int]]
     is_space: np.ndarray
-    repo_count: int
-    space_count: int
 
 
 def build_derivation_graph(store: GraphStore, progress: Progress = NO_PROGRESS) -> DerivationGraph:
@@ -147,5 +145,4 @@ def read_usage(store: GraphStore, progress: Progress = NO_PROGRESS) -> Usage:
                 users.setdefault(use.model, set()).add(user)
             progress.advance(len(batch))
     is_space = np.asarray(spaces, dtype=bool)
-    space_count = int(is_space.sum())
-    return Usage(users=users, is_space=is_space, repo_count=len(spaces) - space_count, space_count=space_count)
+    return Usage(users=users, is_space=is_space)

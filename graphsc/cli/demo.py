@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.errors import note_on_interrupt
 from graphsc.cli.progress import stderr_console
 
 DEMO_MODEL = "deepseek-ai/DeepSeek-R1"
@@ -36,6 +37,7 @@ def demo(
     console = stderr_console()
     out = text_console()
     with open_cli_store(db, store, write=True) as graph:
+        note_on_interrupt("What was ingested before the interruption is kept; re-run `graphsc demo` to finish.")
         files = samples.hf_family_files()
         report = ingest_snapshot(graph, [str(f) for f in files])
         usage = ingest_peatmoss(graph, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())

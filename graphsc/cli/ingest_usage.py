@@ -46,6 +46,9 @@ def peatmoss(
     console = stderr_console()
     warn = ProblemPrinter(console)
     with open_cli_store(db, store, write=True) as graph:
+        note_on_interrupt(
+            "The batches written before the interruption are kept; re-run to finish (writes are idempotent)."
+        )
         report = ingest_peatmoss(
             graph,
             mapping or samples.peatmoss_mapping_file(),

@@ -47,6 +47,22 @@ def test_ctrl_c_in_ingest_github_keeps_its_own_message(
     assert "Interrupted: Finished searches are kept; re-run to continue." in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("seam", "command", "kept"),
+    [
+        ("graphsc.ingest.peatmoss.ingest_peatmoss", ["ingest", "peatmoss"], "The batches written before the"),
+        ("graphsc.ingest.ingest_snapshot", ["demo"], "What was ingested before the interruption is kept"),
+    ],
+)
+def test_ctrl_c_in_the_other_writing_commands_says_what_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seam: str, command: list[str], kept: str
+) -> None:
+    monkeypatch.setattr(seam, _interrupt)
+    result = runner.invoke(app, [*command, "--db", str(tmp_path / "g.db")])
+    assert result.exit_code == 130
+    assert f"Interrupted: {kept}" in result.stderr, result.output
+
+
 def test_ctrl_c_in_a_command_that_is_not_an_ingest_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("graphsc.cli.lineage.open_cli_store", _interrupt)
     result = runner.invoke(app, ["lineage", "openai-community/gpt2", "--db", str(tmp_path / "g.db")])

@@ -165,20 +165,3 @@ def skip_category(reason: str) -> str:
         if known in reason:
             return known
     return reason.split("(", 1)[0].split(":", 1)[0].strip()[:80] or "other"
-
-
-def quality_summary_line(counts: Counter[str]) -> str:
-    """One line of this ingest's data-quality counts (``IdNote`` kinds), or '' when there is nothing to say."""
-    labels = {
-        "unconfirmed": "unconfirmed card bases",
-        "local-path": "local paths rejected",
-        "malformed": "malformed ids rejected",
-        "wrong-type": "values of the wrong type ignored",
-        "legacy": "legacy ids resolved",
-        "renamed": "renamed bases followed",
-        "self-reference": "self-references",
-        "inferred": "relations inferred",
-        "skipped": "records skipped",
-    }
-    parts = [f"{counts[k]:,} {label}" for k, label in labels.items() if counts.get(k)]
-    return ("Data quality: " + ", ".join(parts) + " (graphsc quality for details).") if parts else ""

@@ -16,11 +16,12 @@ RANK_KEYS: tuple[str, ...] = ("reach", "pagerank", "betweenness", "downloads", "
 
 @dataclass(frozen=True, slots=True)
 class RankedModel:
-    """One row: ``value`` is the ranking metric, ``detail`` the metric's companions (e.g. exposure's split)."""
+    """One row: ``value`` is the ranking metric (an ``int`` for the counts: reach, downloads, exposure), ``detail`` the
+    metric's companions (e.g. exposure's split)."""
 
     rank: int
     model_id: str
-    value: float
+    value: int | float
     downloads: int | None
     license: str | None
     detail: dict[str, Any] = field(default_factory=dict)
@@ -47,20 +48,20 @@ def top_indices(values: np.ndarray, ids: Sequence[str], n: int) -> list[int]:
     return sorted(candidates, key=lambda i: (-values[i], ids[i]))[:n]
 
 
-def _top_items(items: Iterable[tuple[str, float]], n: int) -> list[tuple[str, float]]:
+def _top_items(items: Iterable[tuple[str, int]], n: int) -> list[tuple[str, int]]:
     return heapq.nsmallest(n, ((m, v) for m, v in items if v > 0), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _candidates(
     analysis: Analysis, by: str, top: int
-) -> tuple[list[tuple[str, float, dict[str, Any]]], dict[str, Any]]:
+) -> tuple[list[tuple[str, int | float, dict[str, Any]]], dict[str, Any]]:
     if by == "downloads":
-        stream = ((m, float(d or 0)) for batch in analysis.store.iter_model_fields(["downloads"]) for m, d in batch)
+        stream = ((m, int(d or 0)) for batch in analysis.store.iter_model_fields(["downloads"]) for m, d in batch)
         return [(m, v, {}) for m, v in _top_items(stream, top)], {}
     if by == "exposure":
         exposure = analysis.exposure
         totals = (
-            (m, float(exposure.of(m)[0] + exposure.of(m)[1])) for m in exposure.repos.keys() | exposure.spaces.keys()
+            (m, int(exposure.of(m)[0] + exposure.of(m)[1])) for m in exposure.repos.keys() | exposure.spaces.keys()
         )
         return [
             (m, v, {"repos": exposure.of(m)[0], "spaces": exposure.of(m)[1]}) for m, v in _top_items(totals, top)
@@ -70,7 +71,7 @@ def _candidates(
         reach = analysis.reach
         order = top_indices(reach.descendants, dg.ids, top)
         return [
-            (dg.ids[i], float(reach.descendants[i]), {"descendant_downloads": int(reach.descendant_downloads[i])})
+            (dg.ids[i], int(reach.descendants[i]), {"descendant_downloads": int(reach.descendant_downloads[i])})
             for i in order
         ], {}
     if by == "pagerank":

@@ -16,12 +16,15 @@ from graphsc.store.base import GraphCounts
 class GraphStats:
     """Counts, declared licenses of fetched models, generations, cycles, chains and the largest families.
 
-    ``depth_distribution`` covers models with derivation edges; ``isolated_models`` have none (generation 0).
+    ``licenses`` holds the top licenses only; ``fetched_models`` counts every fetched model (the whole their
+    shares are of). ``depth_distribution`` covers models with derivation edges; ``isolated_models`` have none
+    (generation 0).
     """
 
     counts: GraphCounts
     licenses: dict[str, int]
     license_kinds: int
+    fetched_models: int
     models_with_edges: int
     isolated_models: int
     depth_distribution: dict[int, int]
@@ -48,6 +51,7 @@ def graph_stats(analysis: Analysis, top: int = 10) -> GraphStats:
         counts=counts,
         licenses=dict(sorted(licenses.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
         license_kinds=len(licenses),
+        fetched_models=sum(licenses.values()),
         models_with_edges=dg.node_count,
         isolated_models=counts.nodes.get("Model", 0) - dg.node_count,
         depth_distribution=depth_distribution(depth),

@@ -504,7 +504,8 @@ def analyze(graph: LicenseGraph) -> LicenseReport:
         merge_parent_licenses=parent_labels,
         uses=uses,
         models=graph.n_models,
-        lineage_edges=len(graph.parent_idx),
+        # DERIVED_FROM edges only: the graph's lineage arrays also hold the TRAINED_ON (model → dataset) edges
+        lineage_edges=len(graph.parent_kind) - graph.parent_kind.count(EDGE_TRAINED_ON),
         cycle_edges_ignored=[(graph.node_ids[c], graph.node_ids[p]) for c, p in run.cycle_edges],
         seconds=time.perf_counter() - started,
     )

@@ -13,7 +13,7 @@ from graphsc.analytics.impact import Impact
 from graphsc.analytics.ranking import Ranking
 from graphsc.analytics.stats import GraphStats
 from graphsc.render.bars import bar_table
-from graphsc.render.labels import RELATION_STYLE, human_count, license_text, model_license_text
+from graphsc.render.labels import RELATION_STYLE, counted, human_count, license_text, model_license_text
 from graphsc.render.text import literal
 
 SHOWN_CYCLES = 5
@@ -74,23 +74,28 @@ def render_stats(stats: GraphStats, console: Console) -> None:
         _counts_table(stats),
         Text(f"unfetched model stubs: {stats.counts.unfetched_models:,}", style="dim"),
     ]
+    # shares of every fetched model, the licenses beyond the top ones included
     parts.append(
         bar_table(
-            f"Declared licenses (top {len(stats.licenses)} of {stats.license_kinds})",
+            f"Declared licenses of {counted(stats.fetched_models, 'fetched model')} "
+            f"(top {len(stats.licenses)} of {stats.license_kinds:,})",
             stats.licenses.items(),
+            stats.fetched_models,
             style="green",
         )
     )
+    models = stats.isolated_models + stats.models_with_edges
     parts.append(
         bar_table(
-            "Generations (isolated: models without derivation edges)",
+            f"Generations of {counted(models, 'model')} (isolated: no derivation edge)",
             _generation_rows(stats.depth_distribution, stats.isolated_models),
+            models,
         )
     )
     if stats.cycles:
         shown = "; ".join(" ↔ ".join(c) for c in stats.cycles[:SHOWN_CYCLES])
         more = f" (+{len(stats.cycles) - SHOWN_CYCLES} more)" if len(stats.cycles) > SHOWN_CYCLES else ""
-        parts.append(literal(f"declared cycles: {len(stats.cycles)}: {shown}{more}", style="red"))
+        parts.append(literal(f"declared cycles: {len(stats.cycles):,}: {shown}{more}", style="red"))
     if stats.longest_chains:
         chains = Tree(Text("Longest chains", style="bold"))
         for chain in stats.longest_chains:
@@ -124,7 +129,9 @@ def render_rank(ranking: Ranking, console: Console) -> None:
     detail_keys = list(ranking.rows[0].detail) if ranking.rows else []
     for key in detail_keys:
         table.add_column(key.replace("_", " "), justify="right", no_wrap=True, min_width=7)
-    table.add_column("downloads", justify="right", no_wrap=True, min_width=9)
+    downloads_column = ranking.by != "downloads"  # ranked by downloads, the value column already holds them
+    if downloads_column:
+        table.add_column("downloads", justify="right", no_wrap=True, min_width=9)
     table.add_column("license", overflow="fold")
     for row in ranking.rows:
         details = [f"{row.detail[k]:,}" if isinstance(row.detail[k], int) else str(row.detail[k]) for k in detail_keys]
@@ -133,7 +140,7 @@ def render_rank(ranking: Ranking, console: Console) -> None:
             literal(row.model_id),
             _value(ranking.by, row.value),
             *map(literal, details),
-            human_count(row.downloads),
+            *([human_count(row.downloads)] if downloads_column else []),
             literal(license_text(row.license, row.fetched)),
         )
     console.print(table if ranking.rows else Text(f"No model has a nonzero {ranking.by}.", style="yellow"))
@@ -152,23 +159,41 @@ def render_impact(impact: Impact, console: Console) -> None:
             f"downloads {human_count(lineage.model.downloads)}"
         ),
     )
-    head.add_row("descendants", f"{lineage.descendant_count:,}  ({human_count(impact.descendant_downloads)} downloads)")
-    head.add_row("reached", f"{len(impact.repos):,} repositories, {len(impact.spaces):,} Spaces")
+    head.add_row(
+        "descendants",
+        f"{lineage.descendant_count:,}  ({counted(impact.descendant_downloads, 'download', number=human_count)})",
+    )
+    head.add_row(
+        "reached",
+        f"{counted(len(impact.repos), 'repository', 'repositories')}, {counted(len(impact.spaces), 'Space')}",
+    )
     if lineage.cycles:
         head.add_row(Text("cycles", style="red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles)))
     parts: list[RenderableType] = [literal(f"Impact of {impact.model_id}", style="bold underline"), head]
-    if lineage.descendant_count:
-        parts.append(
-            bar_table("Descendants by depth", [(f"depth {d}", n) for d, n in lineage.descendants_by_depth.items()])
+    descendants = lineage.descendant_count
+    if descendants:
+        by_depth = [(f"depth {d}", n) for d, n in lineage.descendants_by_depth.items()]
+        parts.append(bar_table("Descendants by depth", by_depth, descendants))
+        by_relation = lineage.descendants_by_relation.items()
+        parts.append(bar_table("Descendants by relation", by_relation, descendants, style="magenta"))
+    subtree = len(lineage.descendant_depth)  # the model and its descendants
+    parts.append(
+        bar_table(
+            f"Licenses in the subtree ({counted(subtree, 'model')}, the model included)",
+            impact.licenses.items(),
+            subtree,
+            style="green",
         )
-        parts.append(bar_table("Descendants by relation", lineage.descendants_by_relation.items(), style="magenta"))
-    parts.append(bar_table("Licenses in the subtree (the model included)", impact.licenses.items(), style="green"))
+    )
     used = list(impact.users_by_model().items())
     if used:
+        # shares of every usage of the subtree (each repository/Space → model edge), the models not shown included
         parts.append(
             bar_table(
-                f"Most used models in the subtree (top {min(len(used), SHOWN_USERS)} of {len(used)})",
+                f"Usages by model in the subtree ({len(impact.users):,} in all; "
+                f"top {min(len(used), SHOWN_USERS)} of {counted(len(used), 'model')})",
                 used[:SHOWN_USERS],
+                len(impact.users),
                 style="yellow",
             )
         )
@@ -180,7 +205,8 @@ def render_families(count: int, families: list[FamilySummary], console: Console,
     parts: list[RenderableType] = [families_table(families, f"Families (top {len(families)} of {count:,})")]
     for f in families:
         tree = Tree(
-            literal(f"#{f.rank} {f.name}", style="bold") + Text(f"  {f.size:,} models, depth {f.depth}", style="dim")
+            literal(f"#{f.rank} {f.name}", style="bold")
+            + Text(f"  {counted(f.size, 'model')}, depth {f.depth}", style="dim")
         )
         roots = tree.add(Text(f"roots ({len(f.roots):,})", style="bold"))
         for root in f.roots[:roots_shown]:
@@ -199,7 +225,8 @@ def render_timings(timings: dict[str, Timing], rows: int, written: str | None, c
     """``graphsc analyze``: what was computed, how long each step took and the peak memory."""
     table = Table(
         title=literal(
-            f"Metrics for {rows:,} models" + (f", written to {written}" if written else " (not written; use --write)")
+            f"Metrics for {counted(rows, 'model')}"
+            + (f", written to {written}" if written else " (not written; use --write)")
         ),
         title_justify="left",
     )

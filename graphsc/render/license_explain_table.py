@@ -8,6 +8,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from graphsc.render.labels import counted
 from graphsc.render.text import visible
 
 
@@ -71,7 +72,7 @@ def render_explain(doc: dict[str, Any], console: Console) -> None:
     if doc["policy"]:
         p = doc["policy"]
         lines = Text(
-            f"Use restrictions: {visible(p['name'])} ({p['id']}, {len(p['restrictions'])} restrictions; "
+            f"Use restrictions: {visible(p['name'])} ({p['id']}, {counted(len(p['restrictions']), 'restriction')}; "
             f"{visible(p['source'])})\n",
             style="bold",
         )

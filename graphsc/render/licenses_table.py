@@ -16,6 +16,7 @@ from rich.text import Text
 
 from graphsc.licenses.findings import Conflict, LicenseReport
 from graphsc.licenses.select import SEVERITIES, Entry, Hop, Hotspot, Selection, hotspots
+from graphsc.render.labels import counted, share
 from graphsc.render.licenses_shared import license_texts, severity_counts
 from graphsc.render.text import literal, visible
 
@@ -30,24 +31,21 @@ _LEFT_OUT_WORDS = {
 }
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _uses_line(report: LicenseReport) -> str:
     u = report.uses
     if not u.total:
         return "No repository/Space → model usages in the graph."
     return (
         f"Repository/Space usages in conflict: {u.in_conflict:,} of {u.checkable:,} checkable "
-        f"({u.share_of_checkable:.1%}); {u.total:,} usages in all ({u.share_in_conflict:.1%}), "
+        f"({share(u.in_conflict, u.checkable)}); {counted(u.total, 'usage')} in all "
+        f"({share(u.in_conflict, u.total)}), "
         f"{u.total - u.checkable:,} not checkable (the user's license is unknown or missing)."
     )
 
 
 def _reach_text(c: Conflict) -> str:
     models, downloads, repos = c.impact
-    return f"{_plural(models, 'model')} · {downloads:,} downloads · {_plural(repos, 'repo')}"
+    return f"{counted(models, 'model')} · {counted(downloads, 'download')} · {counted(repos, 'repo')}"
 
 
 def _examples(ids: tuple[str, ...], skip: str | None = None) -> str:
@@ -79,8 +77,9 @@ def render_summary(report: LicenseReport, console: Console) -> None:
     """The header, the kind × severity table and the usages-in-conflict line."""
     console.print(
         Text(
-            f"License propagation over {report.models:,} models, {report.lineage_edges:,} lineage edges "
-            f"and {report.uses.total:,} repository/Space usages (engine {report.seconds:.2f} s)",
+            f"License propagation over {counted(report.models, 'model')}, "
+            f"{counted(report.lineage_edges, 'lineage edge')} "
+            f"and {counted(report.uses.total, 'repository/Space usage')} (engine {report.seconds:.2f} s)",
             style="bold",
         )
     )
@@ -90,7 +89,7 @@ def render_summary(report: LicenseReport, console: Console) -> None:
         console.print(Padding(summary_table(report), (1, 0, 1, 2), expand=False))
     console.print(_uses_line(report))
     if report.cycle_edges_ignored:
-        console.print(f"{_plural(len(report.cycle_edges_ignored), 'lineage edge')} inside declared cycles ignored.")
+        console.print(f"{counted(len(report.cycle_edges_ignored), 'lineage edge')} inside declared cycles ignored.")
 
 
 def _headline(rank: int, e: Entry) -> Text:
@@ -186,7 +185,7 @@ def not_shown_line(selection: Selection) -> str | None:
     """What the filters left out, in words, or None when everything is shown."""
     f = selection.filters
     parts = [
-        _plural(n, "conflict")
+        counted(n, "conflict")
         + " "
         + _LEFT_OUT_WORDS[reason].format(sev=f.min_severity, impact=f.min_impact, limit=f.limit)
         for reason, n in selection.left_out.items()
@@ -246,7 +245,7 @@ def render_top(report: LicenseReport, selection: Selection, console: Console) ->
     console.print()
     console.print(
         Text(
-            f"Top {len(selection.shown)} of {len(selection.matched):,} conflicts "
+            f"Top {len(selection.shown)} of {counted(len(selection.matched), 'conflict')} "
             f"(severity ≥ {selection.filters.min_severity}); all of them: graphsc licenses",
             style="bold",
         )

@@ -15,8 +15,10 @@ def _edge(e: DerivedFrom) -> dict[str, Any]:
 
 
 def _model(m: Model | None, model_id: str) -> dict[str, Any]:
+    """A model's fields; one the store holds no record of reads as a stub: every field, null but its id and
+    ``fetched: false`` (README, "lineage JSON")."""
     if m is None:
-        return {"id": model_id, "fetched": False}
+        return {**dict.fromkeys(Model._fields), "id": model_id, "fetched": False}
     return m._asdict()
 
 

@@ -16,7 +16,7 @@ from rich.tree import Tree
 
 from graphsc.lineage import Lineage
 from graphsc.records import NOT_FETCHED, DerivedFrom, Model
-from graphsc.render.labels import RELATION_STYLE, human_count, license_text, model_license_text
+from graphsc.render.labels import RELATION_STYLE, counted, human_count, license_text, model_license_text
 from graphsc.render.text import literal, visible
 
 LEVEL_INDENT = 4  # columns a rich Tree indents each level by
@@ -28,8 +28,9 @@ def _label(model_id: str, model: Model | None, relation: str | None = None, note
     if relation:
         text.append(f"{visible(relation)} ", style=RELATION_STYLE.get(relation, "white"))
     text.append(visible(model_id), style="bold")
+    # a stub's marker stands where a license would, in the same brackets: ``[(not fetched)]``
     if model is None or not model.fetched:
-        text.append(f"  {NOT_FETCHED}", style="dim")
+        text.append(f"  [{NOT_FETCHED}]", style="dim")
     else:
         text.append(f"  [{visible(license_text(model.license))}]", style="dim")
         text.append(f"  {human_count(model.downloads)}↓", style="dim")
@@ -109,7 +110,7 @@ class _TreeBuilder:
         if not models:  # every link leads back to a model already drawn
             return Text("… (links to models shown above)", style="dim italic")
         text = Text(
-            f"… {levels} more level{'s' if levels != 1 else ''} ({models} model{'s' if models != 1 else ''}) "
+            f"… {counted(levels, 'more level')} ({counted(models, 'model')}) "
             "not drawn, too deep for the terminal: graphsc lineage ",
             style="dim italic",
         )
@@ -120,8 +121,9 @@ class _TreeBuilder:
     @staticmethod
     def _hidden_note(rest: list[DerivedFrom], up: bool) -> Text:
         relations = Counter(e.relation for e in rest)
-        detail = ", ".join(f"{n} {r}" for r, n in relations.most_common())
-        return Text(f"… {len(rest)} more {'bases' if up else 'children'} ({detail})", style="dim italic")
+        detail = ", ".join(f"{n:,} {r}" for r, n in relations.most_common())
+        more = counted(len(rest), "more base") if up else counted(len(rest), "more child", "more children")
+        return Text(f"… {more} ({detail})", style="dim italic")
 
 
 def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
@@ -145,9 +147,7 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
         table.add_row("  by depth", by_depth or "-")
     if lineage.used_by:
         kinds = Counter(u.user_kind for u in lineage.used_by)
-        table.add_row(
-            "used by", literal(", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())))
-        )
+        table.add_row("used by", literal(", ".join(counted(n, k) for k, n in sorted(kinds.items()))))
     if lineage.unconfirmed_bases:
         table.add_row(Text("not lineage", style="bold yellow"), _unconfirmed_text(lineage))
     if lineage.max_depth is not None:
@@ -159,8 +159,8 @@ def _summary(lineage: Lineage, hidden_up: int, hidden_down: int) -> Table:
     if hidden_up or hidden_down:
         table.add_row(
             "not shown",
-            f"{hidden_up + hidden_down} models (raise --width/--limit, widen the terminal, or use --format json for "
-            "everything)",
+            f"{counted(hidden_up + hidden_down, 'model')} (raise --width/--limit, widen the terminal, or use --format "
+            "json for everything)",
         )
     return table
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -9,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graphsc.quality import QualityReport, Tally
+from graphsc.render.labels import counted
 from graphsc.render.text import visible
 
 
@@ -32,7 +34,7 @@ def _example(example: dict[str, Any]) -> str:
 def render_quality(report: QualityReport, console: Console) -> None:
     """Print the report: one row per finding with its count and first examples; data is printed literally."""
     table = Table(
-        title=f"Data quality of {report.fetched_models:,} fetched models ({report.models:,} in the graph)",
+        title=f"Data quality of {counted(report.fetched_models, 'fetched model')} ({report.models:,} in the graph)",
         title_justify="left",
         show_lines=False,
     )
@@ -64,3 +66,23 @@ def render_quality(report: QualityReport, console: Console) -> None:
     for source, n in sorted(report.relations_by_source.items(), key=lambda kv: (-kv[1], kv[0])):
         relations.add_row(Text(visible(source)), Text(f"{n:,}"))
     console.print(relations)
+
+
+# What an ingest's data-quality counts (``IdNote`` kinds, skipped records) are called, singular and plural.
+_SUMMARY_NOUNS: dict[str, tuple[str, str]] = {
+    "unconfirmed": ("unconfirmed card base", "unconfirmed card bases"),
+    "local-path": ("local path rejected", "local paths rejected"),
+    "malformed": ("malformed id rejected", "malformed ids rejected"),
+    "wrong-type": ("value of the wrong type ignored", "values of the wrong type ignored"),
+    "legacy": ("legacy id resolved", "legacy ids resolved"),
+    "renamed": ("renamed base followed", "renamed bases followed"),
+    "self-reference": ("self-reference", "self-references"),
+    "inferred": ("relation inferred", "relations inferred"),
+    "skipped": ("record skipped", "records skipped"),
+}
+
+
+def quality_summary_line(counts: Mapping[str, int]) -> str:
+    """One line of an ingest's data-quality counts (``IngestReport.quality``), or '' when there is nothing to say."""
+    parts = [counted(counts[k], *nouns) for k, nouns in _SUMMARY_NOUNS.items() if counts.get(k)]
+    return ("Data quality: " + ", ".join(parts) + " (graphsc quality for details).") if parts else ""

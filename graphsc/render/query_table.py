@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from graphsc.render.labels import counted
 from graphsc.render.query_values import cell_text
 from graphsc.render.text import literal
 
@@ -22,4 +23,4 @@ def render_query_table(title: str, keys: Sequence[str], rows: Sequence[Sequence[
         table.add_row(*(literal(cell_text(v)) for v in row))
     if keys:
         console.print(table)
-    console.print(literal(f"{len(rows)} row{'s' if len(rows) != 1 else ''}"))
+    console.print(literal(counted(len(rows), "row")))

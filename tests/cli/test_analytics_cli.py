@@ -3,7 +3,8 @@ hand, and properties of the real bundled families.
 
 The exact tests use tests/cli/small_graph.py (its docstring draws the graph). Tables are compared whole, at a fixed
 terminal width, with trailing spaces trimmed; JSON documents are compared whole once parsed. Bars are
-``round(40 * n / largest)`` cells (families: 30), shares ``n / total`` to one decimal.
+``round(40 * n / largest)`` cells (families: 30), shares ``n / total`` to one decimal, where the total is the whole
+population the title names (all fetched models, all descendants, ...), never just the rows shown.
 """
 
 from __future__ import annotations
@@ -110,14 +111,14 @@ def test_stats_table(small: Path) -> None:
         "                    quantized     2\n"
         "unfetched model stubs: 1\n"
         # the 8 fetched models: apache-2.0 org/base, org/ft, ex/small, org/lone; the RAIL org/q, org/merge,
-        # ex/small-q; org/ad declares none
-        "Declared licenses (top 3 of 3)\n"
+        # ex/small-q; org/ad declares none. Shares of the 8.
+        "Declared licenses of 8 fetched models (top 3 of 3)\n"
         f"            {APACHE}  4  50.0%  {BAR * 40}\n"
         f" {RAIL}  3  37.5%  {BAR * 30}\n"
         f" {NO_LICENSE:>21}  1  12.5%  {BAR * 10}\n"
         # org/lone has no edge; generation 0: org/base, lab/stub, ex/small; 1: org/ft, ex/small-q;
-        # 2: org/q, org/merge; 3: org/ad (9 models in all)
-        "Generations (isolated: models without derivation edges)\n"
+        # 2: org/q, org/merge; 3: org/ad (9 models in all: the shares' total)
+        "Generations of 9 models (isolated: no derivation edge)\n"
         f" isolated  1  11.1%  {BAR * 13}\n"
         f"    gen 0  3  33.3%  {BAR * 40}\n"
         f"    gen 1  2  22.2%  {BAR * 27}\n"
@@ -180,22 +181,31 @@ def test_rank_by_reach_table(small: Path) -> None:
 
 
 def test_rank_by_downloads_table(small: Path) -> None:
-    # every fetched model, most downloaded first; the stub (no downloads) is not listed
+    # every fetched model, most downloaded first; the stub (no downloads) is not listed. The ranked value is the
+    # downloads, so there is no second "downloads" column.
     assert run_text("rank", "--by", "downloads", "--db", str(small)) == (
         "Top models by downloads\n"
-        "┏━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━┓\n"
-        "┃ # ┃ model      ┃ downloads ┃ downloads ┃ license               ┃\n"
-        "┡━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━┩\n"
-        "│ 1 │ org/base   │     5,000 │      5.0k │ apache-2.0            │\n"
-        "│ 2 │ org/ft     │     1,200 │      1.2k │ apache-2.0            │\n"
-        "│ 3 │ org/q      │       800 │       800 │ bigscience-openrail-m │\n"
-        "│ 4 │ ex/small   │        90 │        90 │ apache-2.0            │\n"
-        "│ 5 │ ex/small-q │        60 │        60 │ bigscience-openrail-m │\n"
-        "│ 6 │ org/merge  │        40 │        40 │ bigscience-openrail-m │\n"
-        "│ 7 │ org/lone   │         7 │         7 │ apache-2.0            │\n"
-        f"│ 8 │ org/ad     │         3 │         3 │ {NO_LICENSE:<21} │\n"
-        "└───┴────────────┴───────────┴───────────┴───────────────────────┘\n"
+        "┏━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━┓\n"
+        "┃ # ┃ model      ┃ downloads ┃ license               ┃\n"
+        "┡━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━┩\n"
+        "│ 1 │ org/base   │     5,000 │ apache-2.0            │\n"
+        "│ 2 │ org/ft     │     1,200 │ apache-2.0            │\n"
+        "│ 3 │ org/q      │       800 │ bigscience-openrail-m │\n"
+        "│ 4 │ ex/small   │        90 │ apache-2.0            │\n"
+        "│ 5 │ ex/small-q │        60 │ bigscience-openrail-m │\n"
+        "│ 6 │ org/merge  │        40 │ bigscience-openrail-m │\n"
+        "│ 7 │ org/lone   │         7 │ apache-2.0            │\n"
+        f"│ 8 │ org/ad     │         3 │ {NO_LICENSE:<21} │\n"
+        "└───┴────────────┴───────────┴───────────────────────┘\n"
     )
+
+
+def test_rank_json_values_of_counts_are_integers(small: Path) -> None:
+    # reach, downloads and exposure are counts: JSON gives 5000, not 5000.0 (equal in Python, so the type is checked)
+    for by, first in (("reach", ("org/base", 4)), ("downloads", ("org/base", 5000)), ("exposure", ("org/base", 3))):
+        models = run_json("rank", "--by", by, "--db", str(small))["models"]
+        assert (models[0]["id"], models[0]["value"]) == first
+        assert all(type(m["value"]) is int for m in models), by
 
 
 def test_rank_by_reach_top_cuts_the_list(small: Path) -> None:
@@ -245,8 +255,8 @@ def test_impact_table(small: Path) -> None:
         "  model          org/base  license apache-2.0  downloads 5.0k\n"
         # org/ft, org/q, org/merge, org/ad: 1200 + 800 + 40 + 3 = 2043 downloads
         "  descendants    4  (2.0k downloads)\n"
-        # repositories acme/tool (org/ft) and acme/app (org/q); the Space acme/demo (org/ad)
-        "  reached        2 repositories, 1 Spaces\n"
+        # repositories acme/tool (org/ft) and acme/app (org/q); the Space acme/demo (org/ad): one, so singular
+        "  reached        2 repositories, 1 Space\n"
         # depth 1: org/ft; 2: org/q, org/merge; 3: org/ad
         "Descendants by depth\n"
         f" depth 1  1  25.0%  {BAR * 20}\n"
@@ -258,16 +268,54 @@ def test_impact_table(small: Path) -> None:
         f"  finetune  1  25.0%  {BAR * 40}\n"
         f"     merge  1  25.0%  {BAR * 40}\n"
         f" quantized  1  25.0%  {BAR * 40}\n"
-        # org/base, org/ft; org/q, org/merge; org/ad (ties by name)
-        "Licenses in the subtree (the model included)\n"
+        # org/base, org/ft; org/q, org/merge; org/ad (ties by name): shares of these 5
+        "Licenses in the subtree (5 models, the model included)\n"
         f"            {APACHE}  2  40.0%  {BAR * 40}\n"
         f" {RAIL}  2  40.0%  {BAR * 40}\n"
         f" {NO_LICENSE:>21}  1  20.0%  {BAR * 20}\n"
-        # one user each, ties by id
-        "Most used models in the subtree (top 3 of 3)\n"
+        # one user each, ties by id; 3 usages (acme/tool, acme/app, acme/demo) in all
+        "Usages by model in the subtree (3 in all; top 3 of 3 models)\n"
         f" org/ad  1  33.3%  {BAR * 40}\n"
         f" org/ft  1  33.3%  {BAR * 40}\n"
         f"  org/q  1  33.3%  {BAR * 40}\n"
+    )
+
+
+def test_stats_license_shares_are_of_all_fetched_models(small: Path) -> None:
+    # --top 1 shows apache-2.0 only: 4 of the 8 fetched models is 50.0% (not 4 of the 4 shown, 100%)
+    assert (
+        "Declared licenses of 8 fetched models (top 1 of 3)\n"
+        f" {APACHE}  4  50.0%  {BAR * 40}\n"  # the only label, so no padding
+        "Generations of 9 models"
+    ) in run_text("stats", "--top", "1", "--db", str(small))
+
+
+def test_impact_usage_shares_are_of_every_usage(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only the most used model is shown: org/ad (ties by id), 1 of the subtree's 3 usages, 33.3% (not 100%); its bar
+    # is the largest shown, so full width.
+    monkeypatch.setattr("graphsc.render.analytics_table.SHOWN_USERS", 1)
+    assert (
+        f"Usages by model in the subtree (3 in all; top 1 of 3 models)\n org/ad  1  33.3%  {BAR * 40}\n"
+    ) in run_text("impact", "org/base", "--db", str(small))
+
+
+def test_impact_table_of_a_model_with_one_descendant(small: Path) -> None:
+    assert run_text("impact", "org/merge", "--db", str(small)) == (
+        "Impact of org/merge\n"
+        "  model          org/merge  license bigscience-openrail-m  downloads 40\n"
+        # org/ad only: 3 downloads; lab/stub is a parent of org/merge, not below it
+        "  descendants    1  (3 downloads)\n"
+        # only the Space acme/demo (it uses org/ad): singular Space, plural for zero repositories
+        "  reached        0 repositories, 1 Space\n"
+        f"Descendants by depth\n depth 1  1  100.0%  {BAR * 40}\n"
+        f"Descendants by relation\n adapter  1  100.0%  {BAR * 40}\n"
+        # org/merge (RAIL) and org/ad (none): 1 of 2 each, ties by label ("(" sorts before "b")
+        "Licenses in the subtree (2 models, the model included)\n"
+        f" {NO_LICENSE:>21}  1  50.0%  {BAR * 40}\n"
+        f" {RAIL}  1  50.0%  {BAR * 40}\n"
+        # acme/demo → org/ad: one usage, one model
+        "Usages by model in the subtree (1 in all; top 1 of 1 model)\n"
+        f" org/ad  1  100.0%  {BAR * 40}\n"
     )
 
 

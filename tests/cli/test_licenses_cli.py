@@ -2,7 +2,8 @@
 
 Expectations come from the data: the engine's own report over the same store (counts, ranking), one output
 format checked against another (CSV against JSON, the table against JSON), and filters checked against the
-unfiltered document — never typed-in numbers.
+unfiltered document — never typed-in numbers, except on graphs of a few models small enough to work out by hand
+(each such expectation says why it is what it is).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.licenses.engine import check_store
 from graphsc.licenses.rules import SEVERITY_ORDER
 from graphsc.licenses.select import KINDS
-from graphsc.records import DerivedFrom, GraphBatch, Model, Repo, Uses
+from graphsc.records import Dataset, DerivedFrom, GraphBatch, Model, Repo, TrainedOn, Uses
 from graphsc.render.licenses_csv import CSV_COLUMNS
 from graphsc.store.sqlite import SQLiteStore
 from tests.test_readme import json_example
@@ -342,6 +343,35 @@ def test_table_fits_100_columns_and_matches_the_json(real_db: Path, everything: 
     words = " ".join(out.split())  # the closing line wraps at 100 columns
     assert (f"{info:,} conflicts below --severity warning" in words) == (info > 0)
     assert f"{shown['not_shown']['beyond_limit']:,} conflicts beyond --limit 5" in words
+
+
+def test_summary_counts_derivation_edges_only_and_agrees_in_number(tmp_path: Path) -> None:
+    # Worked out by hand: b/ft is a finetune of a/base (1 DERIVED_FROM edge) trained on two non-commercial
+    # datasets (2 TRAINED_ON edges, not lineage); one repository without a license uses b/ft (1 usage, not
+    # checkable: 0 of 0, no percentage). Each dataset's NC term is dropped at b/ft (apache-2.0): the conflict
+    # reaches b/ft alone (1 download) and no repository (gh/app's license is unknown, so it is never judged).
+    path = tmp_path / "trained.db"
+    store = SQLiteStore(path)
+    store.write(
+        GraphBatch(
+            models=[
+                Model("a/base", license="apache-2.0", downloads=10),
+                Model("b/ft", license="apache-2.0", downloads=1),
+            ],
+            datasets=[Dataset("ds/one", license="cc-by-nc-4.0"), Dataset("ds/two", license="cc-by-nc-4.0")],
+            derived_from=[DerivedFrom("b/ft", "a/base", "finetune", "test")],
+            trained_on=[TrainedOn("b/ft", "ds/one", "test"), TrainedOn("b/ft", "ds/two", "test")],
+            repos=[Repo("gh/app")],
+            uses=[Uses("gh/app", "repo", "b/ft", "test")],
+        )
+    )
+    store.close()
+    summary = doc_of(path)["summary"]
+    assert (summary["models"], summary["lineage_edges"], summary["uses"]["total"]) == (2, 1, 1)
+    out = " ".join(run(path, "--severity", "info").stdout.split())  # lines wrap at 100 columns
+    assert "License propagation over 2 models, 1 lineage edge and 1 repository/Space usage (engine" in out
+    assert "usages in conflict: 0 of 0 checkable (–); 1 usage in all (0.0%), 1 not checkable" in out
+    assert "reach 1 model · 1 download · 0 repos" in out
 
 
 def test_table_hotspots_count_conflicts_per_upstream_model(real_db: Path, everything: dict) -> None:

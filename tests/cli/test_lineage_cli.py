@@ -6,14 +6,20 @@ why it is what it is. Tree output is compared whole, at a fixed terminal width, 
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from graphsc.cli import app
 from graphsc.ingest import ingest_snapshot
+from graphsc.lineage import compute_lineage
+from graphsc.render.lineage_json import lineage_document
+from graphsc.render.lineage_tree import render_lineage_tree
 from graphsc.store.sqlite import SQLiteStore
 from tests.cli.small_graph import SOURCE, small_graph_db
 
@@ -21,7 +27,7 @@ runner = CliRunner()
 R1 = "deepseek-ai/DeepSeek-R1"
 # How the views spell a fetched model's missing license (tree labels, the summary): the one place to change it.
 NO_LICENSE = "(no license)"
-NOT_FETCHED = "(not fetched)"  # what a stub (a model known only as a base) shows instead
+NOT_FETCHED = "(not fetched)"  # what a stub (a model known only as a base) shows instead, in the same brackets
 # A fixed terminal (rich reads COLUMNS) and no forced colours, so the rendering is the same everywhere.
 TERMINAL = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 
@@ -90,7 +96,7 @@ def test_tree_both_ways_through_a_merge_with_a_stub_parent(small: Path) -> None:
         # both merge parents, most downloaded first: org/ft (1200 → 1.2k), then the stub (no downloads)
         "├── merge org/ft  [apache-2.0]  1.2k↓\n"
         "│   └── finetune org/base  [apache-2.0]  5.0k↓\n"
-        f"└── merge lab/stub  {NOT_FETCHED}\n"
+        f"└── merge lab/stub  [{NOT_FETCHED}]\n"
         "Descendants of org/merge\n"
         "org/merge  [bigscience-openrail-m]  40↓\n"
         f"└── adapter org/ad  [{NO_LICENSE}]  3↓\n"
@@ -116,7 +122,7 @@ def test_tree_up_from_a_leaf_lists_its_users(small: Path) -> None:
         "└── adapter org/merge  [bigscience-openrail-m]  40↓\n"
         "    ├── merge org/ft  [apache-2.0]  1.2k↓\n"
         "    │   └── finetune org/base  [apache-2.0]  5.0k↓\n"
-        f"    └── merge lab/stub  {NOT_FETCHED}\n"
+        f"    └── merge lab/stub  [{NOT_FETCHED}]\n"
         # the Space acme/demo uses org/ad; the edge came from source "test", with no evidence
         "Used by (1)\n"
         "org/ad\n"
@@ -157,7 +163,7 @@ def test_tree_says_what_width_hides(small: Path) -> None:
         "org/ft  [apache-2.0]  1.2k↓\n"
         # one child shown (org/q, the most downloaded); the other, org/merge, is counted with its relation
         "├── quantized org/q  [bigscience-openrail-m]  800↓\n"
-        "└── … 1 more children (1 merge)\n"
+        "└── … 1 more child (1 merge)\n"
         # the repository acme/tool uses org/ft
         "Used by (1)\n"
         "org/ft\n"
@@ -230,6 +236,25 @@ def test_json_up_with_max_depth_keeps_the_full_generation(small: Path) -> None:
             "org/merge": model_doc("org/merge", "bigscience-openrail-m", 40),
         },
     }
+
+
+def test_a_model_without_a_record_reads_as_a_stub_in_json_and_tree(small: Path) -> None:
+    # A model the lineage reaches but has no record of (e.g. a base the store never wrote) is a stub: JSON lists
+    # every Model field, null but its id and fetched (README, lineage JSON); the tree marks it like a stub.
+    store = SQLiteStore(small)
+    try:
+        lineage = compute_lineage(store, "org/merge", "up")
+    finally:
+        store.close()
+    lineage = dataclasses.replace(lineage, models={m: v for m, v in lineage.models.items() if m != "lab/stub"})
+    doc = lineage_document(lineage)
+    # model_doc's fields (every Model field), all null: nothing is known of it, not even its author
+    unknown = dict.fromkeys(model_doc("lab/stub", None, 0))
+    assert doc["models"]["lab/stub"] == {**unknown, "id": "lab/stub", "fetched": False}
+    assert set(doc["models"]["lab/stub"]) == set(doc["model"])
+    out = io.StringIO()
+    render_lineage_tree(lineage, Console(file=out, width=120))
+    assert f"└── merge lab/stub  [{NOT_FETCHED}]\n" in out.getvalue()
 
 
 def test_json_document_describes_descendants(db: Path, family_records: list[dict]) -> None:

@@ -21,20 +21,33 @@ class GraphscError(Exception):
 
 
 class UnknownModelError(GraphscError):
+    """A model the graph does not hold. The CLI prints it after the headline ``Unknown model:``, so the message
+    does not say "model" again. A value that is not a Hub id at all (a local path, a malformed or empty value)
+    says so first: no ingest can add it. Its hint may still list stored ids with a similar name (a local
+    directory is often named after the Hub model it was downloaded from); a Hub id that is not stored gets
+    "Did you mean" or, with no close match, how to ingest it."""
+
     def __init__(self, model_id: str, suggestions: list[str]) -> None:
         self.model_id = model_id
         self.suggestions = suggestions
         from graphsc.ids import parse_repo_id
 
         parsed = parse_repo_id(model_id)
-        if suggestions:
-            hint = "Did you mean: " + ", ".join(suggestions) + "?"
-        elif parsed.id is None:
-            what = "a local path" if parsed.rejection == "local-path" else "not a Hub model id"
-            hint = f"{model_id!r} is {what}; give a Hub id such as owner/name."
+        if parsed.id is None:
+            if parsed.rejection == "local-path":
+                message = f"{model_id!r} is a local path, not a Hugging Face model id."
+            else:
+                message = f"{model_id!r} is not a Hugging Face model id."
+            hint = "Give a Hub id such as owner/name; the graph holds Hub models, not local files."
+            if suggestions:
+                hint += " Stored models with a similar name: " + ", ".join(suggestions) + "."
         else:
-            hint = "Ingest it first, e.g. `graphsc ingest hf " + parsed.id + "` or `graphsc ingest snapshot FILE`."
-        super().__init__(f"Model {model_id!r} is not in the graph.", hint)
+            message = f"{model_id!r} is not in the graph."
+            if suggestions:
+                hint = "Did you mean: " + ", ".join(suggestions) + "?"
+            else:
+                hint = "Ingest it first, e.g. `graphsc ingest hf " + parsed.id + "` or `graphsc ingest snapshot FILE`."
+        super().__init__(message, hint)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,16 +18,30 @@ from graphsc.cli.errors import INTERRUPT_NOTE, interrupted, report_error, silenc
 EXIT_PIPE_CLOSED = 0  # the reader of stdout went away (`graphsc licenses | head -1`): not an error, not a gate hit
 
 
+# typer (0.29) checks option values with pydantic, whose message for a rejected value starts with this
+VALIDATOR_PREFIX = "Value error, "
+
+
+def without_validator_prefix(message: str) -> str:
+    """An invalid option value's message without pydantic's ``Value error, `` prefix, which typer passes on:
+    ``Invalid value for '--format': 'xml' is not one of 'tree', 'json'.``"""
+    return message.removeprefix(VALIDATOR_PREFIX)
+
+
 class RootGroup(GraphscGroup):
     """The ``graphsc`` group: ``GraphscGroup``, plus a reader closing stdout early ends the command quietly with
     ``EXIT_PIPE_CLOSED`` instead of click's exit 1 (the code of a ``--fail-on`` hit), and Ctrl-C in any command
     is the ``Interrupted`` error (exit 130) saying what the command keeps (``note_on_interrupt``), the one place
-    ``KeyboardInterrupt`` is handled."""
+    ``KeyboardInterrupt`` is handled. An invalid option value's message loses typer's ``Value error, ``.
+    """
 
     def invoke(self, ctx: Any) -> Any:
         token = INTERRUPT_NOTE.set(None)  # no note left over from an earlier command (tests run many)
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as error:
+            error.message = without_validator_prefix(error.message)
+            raise
         except BrokenPipeError:
             silence_closed_stdout()
             raise typer.Exit(EXIT_PIPE_CLOSED) from None

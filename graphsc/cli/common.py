@@ -19,10 +19,28 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def store_kind(value: str | None) -> str | None:
+    """``--store``'s value in lower case; anything but a store kind is a usage error (exit 2), like every invalid
+    option value. (A bad ``GRAPHSC_STORE`` is a ``ConfigError`` naming the variable: exit 1.)"""
+    if value is None:
+        return None
+    from graphsc.store import STORE_KINDS
+
+    kind = value.strip().lower()
+    if kind not in STORE_KINDS:
+        raise typer.BadParameter(f"{value!r} is not one of " + ", ".join(repr(k) for k in STORE_KINDS) + ".")
+    return kind
+
+
 StoreOption = Annotated[
     str | None,
     typer.Option(
-        "--store", help="Store backend: embedded or neo4j (env GRAPHSC_STORE; default embedded).", show_default=False
+        "--store",
+        callback=store_kind,
+        help="Store backend: embedded or neo4j (env GRAPHSC_STORE; default embedded).",
+        show_default=False,
     ),
 ]
 

@@ -29,6 +29,7 @@ def demo(
     from graphsc.licenses.engine import check_store
     from graphsc.licenses.select import Filters, hotspots, select
     from graphsc.lineage import compute_lineage
+    from graphsc.render.labels import counted
     from graphsc.render.licenses_table import render_top
     from graphsc.render.lineage_tree import render_lineage_tree
     from graphsc.render.text import console as text_console
@@ -44,7 +45,8 @@ def demo(
         console.print(
             literal(
                 f"Ingested {report.records:,} Hub records from {len(files)} bundled files and {usage.usages:,} PeaTMOSS "
-                f"repository → model usages ({usage.repos:,} repositories) into {graph.kind} store {graph.location}."
+                f"repository → model usages ({counted(usage.repos, 'repository', 'repositories')}) into {graph.kind} "
+                f"store {graph.location}."
             )
         )
         render_lineage_tree(compute_lineage(graph, model), out)

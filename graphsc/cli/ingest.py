@@ -9,6 +9,7 @@ import typer
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
 from graphsc.cli.errors import note_on_interrupt
 from graphsc.cli.progress import progress_bar
+from graphsc.render.labels import counted
 from graphsc.render.text import console as text_console
 from graphsc.render.text import literal
 
@@ -43,7 +44,7 @@ class ProblemPrinter:
         if self.seen > self.limit:
             self.console.print(
                 literal(
-                    f"… and {self.seen - self.limit:,} more problems not shown "
+                    f"… and {counted(self.seen - self.limit, 'more problem')} not shown "
                     f"({self.seen:,} in all; graphsc quality lists them by reason)",
                     "yellow",
                 )
@@ -53,6 +54,24 @@ class ProblemPrinter:
 def stderr_console() -> Console:
     """The console for ingest messages: stderr, no emoji codes, no highlighting."""
     return text_console(stderr=True)
+
+
+def interrupt_note(written: int, batch_size: int, stdin: bool) -> str:
+    """What Ctrl-C in ``ingest snapshot`` keeps: the records written so far (whole batches of ``batch_size``; the
+    batch being read is lost), and how to finish: re-run with files; with stdin (``-``), which cannot be read
+    again, pipe the input in again (records already stored are rewritten, not duplicated)."""
+    if not stdin:
+        return "Everything written before the interruption is kept; re-run to finish."
+    kept = (
+        f"{written:,} record{'' if written == 1 else 's'} written before the interruption "
+        f"{'is' if written == 1 else 'are'} kept"
+        if written
+        else f"No record was written yet (records are written {batch_size:,} at a time)"
+    )
+    return (
+        f"{kept}; stdin cannot be read again, so pipe the input in again to finish "
+        "(records already stored are rewritten, not duplicated)."
+    )
 
 
 app = typer.Typer(no_args_is_help=True)
@@ -92,19 +111,24 @@ def snapshot(
         raise typer.BadParameter("stdin (-) can be read only once", param_hint="FILES")
     for file in files:
         check_input_file(file)  # InputFileError before the store is opened
+    size = batch_size or DEFAULT_BATCH_SIZE
+    stdin = STDIN in files
     with open_cli_store(db, store, write=True) as graph:
         warn = ProblemPrinter(console)
-        note_on_interrupt("Everything written before the interruption is kept; re-run to finish.")
+        note_on_interrupt(interrupt_note(0, size, stdin))
         with progress_bar("ingesting records") as (bar, task):
+            written = 0
+
+            def on_written(count: int) -> None:
+                nonlocal written
+                written += count
+                bar.advance(task, count)
+                note_on_interrupt(interrupt_note(written, size, stdin))
+
             report = ingest_snapshot(
-                graph,
-                list(files),
-                batch_size=batch_size or DEFAULT_BATCH_SIZE,
-                strict=strict,
-                on_written=lambda n: bar.advance(task, n),
-                on_problem=warn,
+                graph, list(files), batch_size=size, strict=strict, on_written=on_written, on_problem=warn
             )
-    from graphsc.quality import quality_summary_line
+    from graphsc.render.quality_table import quality_summary_line
 
     warn.finish()
     skipped = f", skipped {report.skipped:,} malformed" if report.skipped else ""
@@ -224,7 +248,7 @@ def hf(
 def print_crawl_report(console: Console, report: CrawlReport, where: str) -> None:
     """The end-of-crawl summary, the models that were skipped and why (ids and reasons printed literally), and
     what the records' conversion noted (rejected or unconfirmed references)."""
-    from graphsc.quality import quality_summary_line
+    from graphsc.render.quality_table import quality_summary_line
 
     for problem in report.problems[:MAX_SHOWN_PROBLEMS]:
         line = literal("skipped ", "yellow")
@@ -235,9 +259,9 @@ def print_crawl_report(console: Console, report: CrawlReport, where: str) -> Non
     reused = f", {report.reused:,} reused from an earlier run" if report.reused else ""
     retries = f" ({report.retries:,} retried)" if report.retries else ""
     console.print(
-        f"Crawled {report.models:,} models ({report.fetched:,} fetched, {report.listed:,} from listings) and "
-        f"{report.listings:,} listings{reused} into {where} in {report.seconds:.2f} s with "
-        f"{report.requests:,} requests{retries}.",
+        f"Crawled {counted(report.models, 'model')} ({report.fetched:,} fetched, {report.listed:,} from listings) "
+        f"and {counted(report.listings, 'listing')}{reused} into {where} in {report.seconds:.2f} s with "
+        f"{counted(report.requests, 'request')}{retries}.",
         markup=False,
     )
     if summary := quality_summary_line(report.quality):

@@ -10,6 +10,7 @@ import typer
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
 from graphsc.cli.errors import note_on_interrupt
 from graphsc.cli.ingest import ProblemPrinter, stderr_console
+from graphsc.render.labels import counted, share
 from graphsc.render.text import literal
 
 
@@ -57,26 +58,28 @@ def peatmoss(
             on_problem=warn,
         )
     warn.finish()
-    share = report.usages_to_fetched / report.usages if report.usages else 0.0
     console.print(
         literal(
-            f"Imported {report.usages:,} usages ({report.rows:,} rows) into {graph.kind} store {graph.location}: "
-            f"{report.repos:,} repositories ({report.licensed_repos:,} with a license), {report.models:,} models; "
-            f"{report.usages_to_fetched:,} usages ({share:.1%}) reach a fetched model; {report.seconds:.2f} s."
+            f"Imported {counted(report.usages, 'usage')} ({counted(report.rows, 'row')}) into {graph.kind} store "
+            f"{graph.location}: {counted(report.repos, 'repository', 'repositories')} ({report.licensed_repos:,} with "
+            f"a license), {counted(report.models, 'model')}; {report.usages_to_fetched:,} of the usages "
+            f"({share(report.usages_to_fetched, report.usages)}) reach a fetched model; {report.seconds:.2f} s."
         )
     )
     if report.legacy_resolved:
-        console.print(f"Resolved {len(report.legacy_resolved)} legacy model ids (e.g. gpt2 → openai-community/gpt2).")
+        console.print(
+            f"Resolved {counted(len(report.legacy_resolved), 'legacy model id')} (e.g. gpt2 → openai-community/gpt2)."
+        )
     if report.legacy_unresolved:
-        line = literal(f"{len(report.legacy_unresolved)} legacy model ids not resolved", "yellow")
+        line = literal(f"{counted(len(report.legacy_unresolved), 'legacy model id')} not resolved", "yellow")
         line.append_text(literal(" (kept as they are): " + ", ".join(sorted(report.legacy_unresolved))))
         console.print(line)
     if report.skipped:
-        console.print(literal(f"Skipped {report.skipped:,} unusable rows.", "yellow"))
+        console.print(literal(f"Skipped {counted(report.skipped, 'unusable row')}.", "yellow"))
     if report.cut_short:
         console.print(
             literal(
-                f"{report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short: the rows "
+                f"{counted(report.cut_short, 'file')} cut short: the rows "
                 "before the damage were imported, the rest could not be read.",
                 "yellow",
             )
@@ -118,11 +121,13 @@ def github(
             on_message=lambda text: console.print(literal(text, "dim")),
         )
     for model_id, count in report.uses.items():
-        console.print(literal(f"{model_id}: used by {count:,} repositories (GitHub code search)"))
+        console.print(
+            literal(f"{model_id}: used by {counted(count, 'repository', 'repositories')} (GitHub code search)")
+        )
     console.print(
-        f"{report.queries_run} searches run, {report.queries_cached} already done (use --refresh to repeat); "
-        f"{report.hits:,} results, {report.rejected:,} rejected as not a model argument; "
-        f"{report.repos_fetched:,} repositories looked up; {report.seconds:.1f} s."
+        f"{counted(report.queries_run, 'search', 'searches')} run, {report.queries_cached} already done (use "
+        f"--refresh to repeat); {counted(report.hits, 'result')}, {report.rejected:,} rejected as not a model "
+        f"argument; {counted(report.repos_fetched, 'repository', 'repositories')} looked up; {report.seconds:.1f} s."
     )
     for query, reason in report.invalid_queries:
         line = literal("GitHub rejected ", "yellow")

@@ -162,8 +162,10 @@ def explain(
         ExplainFormat, typer.Option("--format", "-f", help="table (terminal) or json (graphsc.license/1).")
     ] = ExplainFormat.table,
 ) -> None:
-    """Explain one license: canonical id, aliases, category, the text it was checked against, every clause with
-    its citation, and which rules use it. Exit codes: 0 done; 1 unknown license (close matches on stderr)."""
+    """Explain one license: its id, aliases, category, text, every clause with its citation, the rules using it.
+
+    The text is the one graphsc checked the clauses against. Exit codes: 0 done; 1 unknown license (close matches
+    on stderr)."""
     from graphsc.licenses.explain import explain as explain_license
     from graphsc.render.license_explain_table import render_explain
 

@@ -44,6 +44,7 @@ def push(
                     batch_size=batch_size,
                     on_scanned=lambda kind, n: bar.update(task, advance=n, description=f"pushing {kind}"),
                 )
+    from graphsc.render.labels import counted
     from graphsc.render.text import console as make_console
     from graphsc.render.text import literal
 
@@ -54,7 +55,7 @@ def push(
     console.print("  edges: " + ", ".join(f"{k} {v:,}" for k, v in report.edges.items()))
     console.print(
         f"  {report.written:,} nodes+edges in {report.seconds:.1f} s ({report.rate:,.0f}/s); "
-        f"{report.scanned:,} rows read; watermark {report.watermark or '-'}"
+        f"{counted(report.scanned, 'row')} read; watermark {report.watermark or '-'}"
     )
 
 

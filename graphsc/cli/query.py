@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from graphsc.cli.common import store_kind
 from graphsc.errors import GraphscError
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ QueryStoreOption = Annotated[
     str | None,
     typer.Option(
         "--store",
+        callback=store_kind,
         help="Where the Cypher runs: neo4j (the default, whatever GRAPHSC_STORE says; "
         "NEO4J_URI etc. say where). --store embedded stops and says how to copy the graph to Neo4j.",
         show_default=False,
@@ -55,8 +57,9 @@ def query(
     list_: Annotated[bool, typer.Option("--list", help="List the library's queries and their parameters.")] = False,
     store: QueryStoreOption = None,
 ) -> None:
-    """Run a Cypher query from the library (or a .cypher file) against Neo4j (NEO4J_URI etc.; never the embedded
-    store: copy it there with `graphsc neo4j push`)."""
+    """Run a Cypher query from the library (or a .cypher file) against Neo4j, never the embedded store.
+
+    NEO4J_URI etc. say which Neo4j; copy the embedded store there with `graphsc neo4j push`."""
     from graphsc.querylib import check_params, find_query, list_queries, parse_params
 
     if list_:
@@ -70,11 +73,8 @@ def query(
     chosen = find_query(name)
     params = parse_params(param or [], chosen)
     check_params(chosen, params)
-    kind = (store or "neo4j").strip().lower()
-    if kind == "embedded":
+    if store == "embedded":  # --store is checked by store_kind: embedded or neo4j
         raise GraphscError("graphsc query runs Cypher, and the embedded store was selected.", NEEDS_NEO4J)
-    if kind != "neo4j":
-        raise GraphscError(f"Unknown store {store!r} for graphsc query.", "Use --store neo4j (the default).")
     from graphsc.store.neo4j import Neo4jStore
 
     with Neo4jStore.from_env() as graph:

@@ -3,7 +3,7 @@
 PyGithub objects stay in this module; callers get ``CodeHit`` and ``RepoInfo``. PyGithub's own ``GithubRetry``
 is switched off (``retry=None``): it sleeps inside urllib3 where nobody can see it and does not know 429s, so
 this client retries through graphsc's one retry engine (``graphsc.sources.retry``, as the Hub client does) and
-reports every wait through ``wait(seconds, reason)`` (the CLI shows a countdown). What is GitHub's own is how a
+reports every wait through ``wait(seconds, reason, stop)`` (the CLI shows a countdown). What is GitHub's own is how a
 failure is classified (``GitHubClient._classify``):
 
 - rate limits — 403/429 with ``Retry-After`` (secondary; delay-seconds or an HTTP date) or
@@ -28,7 +28,14 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, quote, urlencode, urlparse
 
 from graphsc.errors import GraphscError, SourceError
-from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
+from graphsc.sources.retry import (
+    GiveUp,
+    Retrier,
+    Retry,
+    RetryPolicy,
+    Waiter,
+    parse_retry_after,
+)
 
 DEFAULT_API_URL = "https://api.github.com"
 SEARCH_RESULT_CAP = 1_000  # GitHub returns at most this many results per search
@@ -39,7 +46,6 @@ MAX_BACKOFF_SECONDS = 60.0  # the cap of one backoff wait after a 5xx or connect
 MAX_RATE_LIMIT_SECONDS = 3_700.0
 
 T = TypeVar("T")
-Waiter = Callable[[float, str], None]
 
 
 class InvalidQuery(Exception):
@@ -72,9 +78,12 @@ class RepoInfo:
     pushed_at: str | None
 
 
-def sleep_wait(seconds: float, reason: str) -> None:
-    """The default waiter: sleep, silently."""
-    time.sleep(max(0.0, seconds))
+def sleep_wait(seconds: float, reason: str, stop: threading.Event | None = None) -> None:
+    """The default waiter: sleep, silently, until ``seconds`` have passed or ``stop`` is set."""
+    if stop is None:
+        time.sleep(max(0.0, seconds))
+    else:
+        stop.wait(max(0.0, seconds))
 
 
 def rate_limit_wait(
@@ -126,7 +135,9 @@ class GitHubClient:
         """``base_url`` defaults to ``$GITHUB_API_URL`` or api.github.com; ``min_interval`` is PyGithub's pause
         between requests (GitHub asks clients not to fire requests concurrently or in tight loops). ``retries``
         and ``backoff`` (the first backoff wait, seconds) shape the retries of 5xx and connection errors; setting
-        ``stop`` makes a waiting call end with a ``SourceError``."""
+        ``stop`` makes a waiting call end at once with a ``SourceError`` ("stopped"). ``wait(seconds, reason,
+        stop)`` does each wait and must return as soon as ``stop`` is set (``sleep_wait`` does); a two-argument
+        ``wait(seconds, reason)`` is accepted, but a stop then takes effect only when it returns."""
         from github import Auth, Github
 
         from graphsc.settings import env_url
@@ -151,7 +162,7 @@ class GitHubClient:
                 rate_limit_waits=MAX_RATE_LIMIT_WAITS,
             ),
             stop,
-            waiter=lambda seconds, note: self._wait(seconds, f"GitHub {note}"),
+            waiter=lambda seconds, note, stop: self._wait(seconds, f"GitHub {note}", stop),
         )
 
     def search_code(self, query: str, max_results: int = SEARCH_RESULT_CAP) -> Iterator[list[CodeHit]]:

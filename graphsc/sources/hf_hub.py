@@ -210,7 +210,7 @@ class HubClient:
     def _source_error(self, url: str, exc: GiveUp) -> SourceError:
         fields: dict[str, Any] = {"url": url, "status": exc.status, "attempts": exc.attempts}
         if exc.reason == "stopped":
-            return SourceError(f"Hugging Face Hub {url}", "stopped", url=url)
+            return SourceError(f"Hugging Face Hub {url}", "stopped", **fields)
         attempts = f"after {exc.attempts} attempt{'s' if exc.attempts != 1 else ''}"
         if exc.rate_limited:
             hint = (

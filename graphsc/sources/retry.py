@@ -4,7 +4,8 @@ The one retry engine of graphsc (the Hub and GitHub clients both use it; hugging
 the model). A source classifies each failure (``Retry`` or give up); ``Retrier.call`` does the waiting. When one
 worker is told to wait (a 429 with ``Retry-After``), every worker sharing the ``Retrier`` waits too, so a thread
 pool does not keep hammering a server that asked it to slow down. A ``Retry-After`` longer than the policy allows
-(or not a number at all: ``inf``, ``nan``) gives up at once instead of waiting; ``stop`` ends waits early.
+(or not a number at all: ``inf``, ``nan``) gives up at once instead of waiting; setting ``stop`` ends a wait at
+once, with or without a waiter (a waiter is given the event and returns when it is set).
 """
 
 from __future__ import annotations
@@ -124,18 +125,26 @@ class GiveUp(Exception):
         self.too_long = too_long
 
 
-Waiter = Callable[[float, str], None]
+Waiter = Callable[[float, str, threading.Event], None]
+"""``waiter(seconds, note, stop)``: wait ``seconds`` (e.g. showing a countdown with ``note``), returning as soon as
+``stop`` is set; ``stop.wait(seconds)`` is the silent one."""
 
 
 class Retrier:
     """Runs calls under a ``RetryPolicy``; thread-safe, with one shared pause for all threads using it.
 
-    ``stop`` (if given) cuts waits short: a waiting call then gives up, so an interrupted crawl ends quickly.
-    ``waiter`` (if given) does the waiting instead of a silent sleep: ``waiter(seconds, note)`` with a note saying
-    why (``reason``, ``retry n/m`` for a backoff, and what the call was), e.g. to show a countdown.
+    ``stop`` (if given) cuts waits short: a waiting call then gives up (``GiveUp`` "stopped", with the attempts
+    made), so an interrupted crawl ends quickly. ``waiter`` (if given) does the waiting instead of a silent
+    ``stop.wait``: ``waiter(seconds, note, stop)`` with a note saying why (``reason``, ``retry n/m`` for a
+    backoff, and what the call was), e.g. to show a countdown, and the stop event, on which it must return early.
     """
 
-    def __init__(self, policy: RetryPolicy, stop: threading.Event | None = None, waiter: Waiter | None = None) -> None:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        stop: threading.Event | None = None,
+        waiter: Waiter | None = None,
+    ) -> None:
         self.policy = policy
         self.stop = stop or threading.Event()
         self.waiter = waiter
@@ -149,8 +158,9 @@ class Retrier:
         names the call in the waiter's notes."""
         attempt = failures = limited = 0
         suffix = f" ({what})" if what else ""
+        retry: Retry | None = None
         while True:
-            self._wait_for_pause()
+            self._wait_for_pause(attempt, retry)
             try:
                 return fn()
             except Exception as exc:
@@ -179,7 +189,7 @@ class Retrier:
                 self._pause(retry.retry_after * (1 + random.uniform(0, 0.1)), retry.reason + suffix)
             else:
                 note = f"{retry.reason}, retry {failures}/{self.policy.attempts - 1}{suffix}"
-                self._sleep(self.policy.backoff(failures - 1), note)
+                self._sleep(self.policy.backoff(failures - 1), note, attempt, retry)
             with self._lock:
                 self.retries += 1
 
@@ -189,19 +199,26 @@ class Retrier:
             if until > self._resume_at:
                 self._resume_at, self._pause_note = until, note
 
-    def _wait_for_pause(self) -> None:
+    def _wait_for_pause(self, attempts: int, last: Retry | None) -> None:
         with self._lock:
             remaining = self._resume_at - time.monotonic()
             note = self._pause_note
         if remaining > 0:
-            self._sleep(remaining, note)
+            self._sleep(remaining, note, attempts, last)
 
-    def _sleep(self, seconds: float, note: str) -> None:
-        if self.waiter is not None:
-            if not self.stop.is_set():
-                self.waiter(seconds, note)
-            stopped = self.stop.is_set()
-        else:
-            stopped = self.stop.wait(seconds)
-        if stopped:
-            raise GiveUp("stopped", 0, False)
+    def _sleep(self, seconds: float, note: str, attempts: int, last: Retry | None) -> None:
+        """Wait ``seconds`` (through the waiter, if any), or until ``stop`` is set: then raise ``GiveUp``
+        "stopped" with the ``attempts`` this call made and the ``last`` failure's status."""
+        if not self.stop.is_set():
+            if self.waiter is not None:
+                self.waiter(seconds, note, self.stop)
+            else:
+                self.stop.wait(seconds)
+        if self.stop.is_set():
+            raise GiveUp(
+                "stopped",
+                attempts,
+                last.rate_limited if last is not None else False,
+                status=last.status if last is not None else None,
+                retry_after=last.retry_after if last is not None else None,
+            )

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphsc.errors import GraphscError
+from graphsc.errors import ConfigError, GraphscError
 from graphsc.store.base import GraphCounts, GraphStore
 
 STORE_KINDS: tuple[str, ...] = ("embedded", "neo4j")
@@ -36,9 +36,18 @@ class StoreConfig:
     create: bool = True
 
     def resolved_kind(self) -> str:
-        kind = (self.kind or os.environ.get("GRAPHSC_STORE") or "embedded").lower()
+        """``kind``, else ``$GRAPHSC_STORE``, else ``embedded``, in lower case. An unknown ``kind`` is a
+        ``GraphscError`` (the CLI refuses a bad ``--store`` before: a usage error), an unknown ``GRAPHSC_STORE`` a
+        ``ConfigError`` naming the variable."""
+        if self.kind:
+            kind = self.kind.strip().lower()
+            if kind not in STORE_KINDS:
+                raise GraphscError(f"Unknown store {self.kind!r}.", f"Use one of: {', '.join(STORE_KINDS)}.")
+            return kind
+        env = os.environ.get("GRAPHSC_STORE", "")
+        kind = env.strip().lower() or "embedded"
         if kind not in STORE_KINDS:
-            raise GraphscError(f"Unknown store {kind!r}.", f"Use one of: {', '.join(STORE_KINDS)}.")
+            raise ConfigError("GRAPHSC_STORE", env, " or ".join(STORE_KINDS))
         return kind
 
 

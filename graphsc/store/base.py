@@ -65,13 +65,15 @@ class GraphStore(Protocol):
     backend (analytics number nodes in edge order, so their float sums agree bit for bit). Nothing else has an
     order: ``iter_models``/``iter_model_fields``, ``iter_trained_on``, ``iter_uses``, ``lineage_edges``,
     ``uses_of``, ``trained_on`` and ``notes_of`` come in any order. Every ``iter_*`` yields lists of exactly
-    ``batch_size`` items but the last (never an empty list), each stored item once.
+    ``batch_size`` items but the last (never an empty list), each stored item once; a ``batch_size`` below 1 (or
+    not a whole number) is a ``ValueError`` when the method is called, before any iteration, and so is one given
+    to a backend's constructor (``Neo4jStore(batch_size=...)``).
 
     Errors: a fault of the store itself (a missing, damaged, locked or read-only file, a full disk, a server down,
     refusing or timing out) is a ``StoreError`` naming the store and what to do; opening a read-only embedded
     store that does not exist is a ``MissingStoreError`` (a ``StoreError``). A bad argument is a ``ValueError``
-    (``iter_model_fields``), and any other exception raised while the store works (a bug in graphsc) propagates
-    unchanged: it is never reported as a store fault.
+    (``iter_model_fields``'s unknown fields, a ``batch_size`` below 1), and any other exception raised while the
+    store works (a bug in graphsc) propagates unchanged: it is never reported as a store fault.
 
     Lifetime: a store is a context manager: ``with open_store(...) as store:`` closes it on leaving; ``close`` may
     be called more than once.

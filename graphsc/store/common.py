@@ -37,6 +37,15 @@ def author_of(model_id: str) -> str | None:
     return model_id.split("/", 1)[0] if "/" in model_id else None
 
 
+def check_batch_size(batch_size: int, name: str = "batch_size") -> int:
+    """``batch_size`` if it is a whole number >= 1, else ``ValueError`` (0 would page nothing or everything at
+    once, a negative size reads all rows in one list on some drivers). Every backend checks its ``iter_*``
+    argument (when called, before any iteration) and any batch size it is constructed with."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, not {batch_size!r}")
+    return batch_size
+
+
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """``items`` in consecutive slices of at most ``size``."""
     for start in range(0, len(items), size):

@@ -43,7 +43,7 @@ from graphsc.redact import redact_url
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store.assemble import WritePlan, plan_write
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
-from graphsc.store.common import chunks, metrics_row, similar_ids, unique
+from graphsc.store.common import check_batch_size, chunks, metrics_row, similar_ids, unique
 from graphsc.store.identity import find_model_id
 from graphsc.store.neo4j_errors import translated
 
@@ -78,7 +78,7 @@ class Neo4jStore:
         shown = redact_url(uri)
         self.location = shown if database is None else f"{shown} (database {database})"
         self.database = database
-        self.batch_size = batch_size
+        self.batch_size = check_batch_size(batch_size)
         self.query_timeout = query_timeout
         if uri.split("://", 1)[0] not in BOLT_SCHEMES or "://" not in uri:
             raise StoreError(
@@ -342,7 +342,12 @@ class Neo4jStore:
         return rows
 
     def _iter(self, query: str, batch_size: int, convert: Callable[[Record], T]) -> Iterator[list[T]]:
-        """Stream ``query``'s records from one session, converted, in lists of ``batch_size``."""
+        """Stream ``query``'s records from one session, converted, in lists of ``batch_size`` (a ``batch_size``
+        below 1 is a ``ValueError`` at once, before any query)."""
+        check_batch_size(batch_size)
+        return self._stream(query, batch_size, convert)
+
+    def _stream(self, query: str, batch_size: int, convert: Callable[[Record], T]) -> Iterator[list[T]]:
         with translated(self.location, "reading"):
             with self._driver.session(database=self.database, fetch_size=batch_size) as session:
                 result = session.run(self._query(query))

@@ -34,7 +34,7 @@ from graphsc.records import (
 )
 from graphsc.store.assemble import plan_write
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
-from graphsc.store.common import METRICS_COLUMNS, chunks, metrics_row, similar_ids, unique
+from graphsc.store.common import METRICS_COLUMNS, check_batch_size, chunks, metrics_row, similar_ids, unique
 from graphsc.store.identity import find_model_id
 from graphsc.store.sqlite_errors import DAMAGED_HINT, NOT_OURS_HINT, guarded, is_store_fault, store_error
 
@@ -552,19 +552,27 @@ class SQLiteStore:
         return GraphCounts(nodes, edges, relations, count("SELECT count(*) FROM models WHERE fetched=0"))
 
     def _iter(self, sql: str, batch_size: int) -> Iterator[list[tuple[Any, ...]]]:
+        """``sql``'s rows in lists of ``batch_size``; a ``batch_size`` below 1 is a ``ValueError`` at once."""
+        check_batch_size(batch_size)
+        return self._pages(sql, batch_size)
+
+    def _pages(self, sql: str, batch_size: int) -> Iterator[list[tuple[Any, ...]]]:
         cursor = self._db.execute(sql)
         while rows := cursor.fetchmany(batch_size):
             yield rows
 
     def _iter_as(self, sql: str, record: Callable[..., T], batch_size: int) -> Iterator[list[T]]:
         """``sql``'s rows, each made a ``record`` from its columns in order, in lists of ``batch_size``."""
-        for rows in self._iter(sql, batch_size):
-            yield [record(*r) for r in rows]
+        return self._iter_rows(sql, lambda row: record(*row), batch_size)
+
+    def _iter_rows(self, sql: str, convert: Callable[[tuple[Any, ...]], T], batch_size: int) -> Iterator[list[T]]:
+        """``sql``'s rows, each converted by ``convert``, in lists of ``batch_size`` (checked at once)."""
+        pages = self._iter(sql, batch_size)
+        return ([convert(row) for row in rows] for rows in pages)
 
     @guarded("reading")
     def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]:
-        for rows in self._iter(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", batch_size):
-            yield [_model_from_row(r) for r in rows]
+        return self._iter_rows(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models", _model_from_row, batch_size)
 
     @guarded("reading")
     def iter_model_fields(self, fields: Sequence[str], batch_size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
@@ -579,8 +587,11 @@ class SQLiteStore:
 
     @guarded("reading")
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
-        for rows in self._iter("SELECT * FROM repos ORDER BY id", batch_size):
-            yield [Repo(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5], r[6]) for r in rows]
+        return self._iter_rows(
+            "SELECT * FROM repos ORDER BY id",
+            lambda r: Repo(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5], r[6]),
+            batch_size,
+        )
 
     @guarded("reading")
     def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
@@ -600,8 +611,11 @@ class SQLiteStore:
 
     @guarded("reading")
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
-        for rows in self._iter("SELECT user_kind, user, model, source, evidence, fetched_at FROM uses", batch_size):
-            yield [Uses(r[1], r[0], r[2], r[3], r[4], r[5]) for r in rows]
+        return self._iter_rows(
+            "SELECT user_kind, user, model, source, evidence, fetched_at FROM uses",
+            lambda r: Uses(r[1], r[0], r[2], r[3], r[4], r[5]),
+            batch_size,
+        )
 
     def __enter__(self) -> Self:
         return self

@@ -166,7 +166,7 @@ def test_a_base_model_with_a_space_is_reported(tmp_path: Path) -> None:
     db = tmp_path / "g.db"
     result = _ingest("snapshot", str(path), "--db", str(db))
     assert result.exit_code == 0, result.output
-    assert "1 malformed ids rejected" in result.output
+    assert "1 malformed id rejected" in result.output
     assert [n[:5] for n in _store_contents(db)["notes"]] == [("o/m", "base_model", "org/some model", None, "malformed")]  # type: ignore[index]
 
 

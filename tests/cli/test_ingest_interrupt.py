@@ -36,6 +36,40 @@ def test_ctrl_c_in_ingest_snapshot_exits_130_saying_what_is_kept(
     assert "Traceback" not in result.output and "Aborted" not in result.output
 
 
+def test_ctrl_c_while_reading_stdin_does_not_say_re_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipe cannot be re-run, and nothing may have been written yet: the note says so."""
+    monkeypatch.setattr("graphsc.ingest.ingest_snapshot", _interrupt)
+    result = runner.invoke(app, ["ingest", "snapshot", "-", "--db", str(tmp_path / "g.db")], input="")
+    assert result.exit_code == 130
+    assert "re-run" not in result.stderr, result.stderr
+    assert "No record was written yet (records are written 50,000 at a time)" in result.stderr
+    assert "stdin cannot be read again, so pipe the input in again to finish" in result.stderr
+
+
+def test_ctrl_c_after_writes_from_stdin_counts_what_is_kept(
+    tmp_path: Path, family_files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphsc import ingest
+
+    real = ingest.ingest_snapshot
+
+    def two_batches_then_ctrl_c(*args: Any, on_written: Any, **kwargs: Any) -> NoReturn:
+        real(*args, on_written=on_written, **kwargs)  # writes every record of the input, in batches of 2
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("graphsc.ingest.ingest_snapshot", two_batches_then_ctrl_c)
+    lines = family_files[1].read_text().splitlines()[:4]
+    result = runner.invoke(
+        app,
+        ["ingest", "snapshot", "-", "--batch-size", "2", "--db", str(tmp_path / "g.db")],
+        input="\n".join(lines) + "\n",
+    )
+    assert result.exit_code == 130
+    assert "Interrupted: 4 records written before the interruption are kept; stdin cannot be read again" in (
+        result.stderr
+    ), result.stderr
+
+
 def test_ctrl_c_in_ingest_github_keeps_its_own_message(
     tmp_path: Path, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,7 +134,7 @@ def test_sigint_to_a_running_ingest_exits_130(tmp_path: Path, family_files: list
             process.wait()
     text = err.decode()
     assert process.returncode == 130, text
-    assert "Everything written before the interruption is kept; re-run to finish." in text
+    assert "1 record written before the interruption is kept; stdin cannot be read again" in text
     assert "Traceback" not in text
 
 

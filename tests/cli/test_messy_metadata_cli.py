@@ -179,8 +179,8 @@ def test_quality_counts_every_kind_and_ingest_prints_the_summary(tmp_path: Path)
     assert result.exit_code == 0
     summary = " ".join(result.output.split())
     assert (
-        "Data quality: 1 unconfirmed card bases, 1 local paths rejected, 1 legacy ids resolved, "
-        "2 relations inferred, 1 records skipped (graphsc quality for details)."
+        "Data quality: 1 unconfirmed card base, 1 local path rejected, 1 legacy id resolved, "
+        "2 relations inferred, 1 record skipped (graphsc quality for details)."
     ) in summary
     q = doc(db, "quality")
     assert (q["models"], q["fetched_models"]) == (8, 6)  # + stubs openai-community/gpt2 and o/new
@@ -213,6 +213,37 @@ def test_root_lineage_hides_nothing_and_a_local_path_id_gets_a_hint(tmp_path: Pa
     assert "not shown" not in run(db, "lineage", "o/root").stdout
     missing = run(db, "lineage", "/data/m/x")
     assert missing.exit_code == 1 and "is a local path" in missing.output and "ingest hf" not in missing.output
+
+
+def _one_line(result: Result) -> str:
+    return " ".join(result.stderr.split())
+
+
+def test_a_local_path_is_said_to_be_one_before_any_suggestion(tmp_path: Path) -> None:
+    """Not a Hub id: no ingest can add it, so that comes first, not "Did you mean", and the headline reads once."""
+    db = ingest(tmp_path, [{"id": "Qwen/Qwen2.5-0.5B"}, {"id": "Qwen/Qwen2.5-7B"}])
+    for args in (["lineage", "/data/m/Qwen"], ["licenses", "--model", "/data/m/Qwen"], ["impact", "/data/m/Qwen"]):
+        result = run(db, *args)
+        text = _one_line(result)
+        assert result.exit_code == 1, (args, text)
+        assert text.startswith("Unknown model: '/data/m/Qwen' is a local path, not a Hugging Face model id."), text
+        assert "Did you mean" not in text and "ingest hf" not in text, text
+        assert "Give a Hub id such as owner/name" in text
+        assert "Stored models with a similar name: Qwen/Qwen2.5-" in text, text  # closest first
+
+
+def test_a_malformed_id_is_not_an_id_and_an_unknown_id_reads_once(tmp_path: Path) -> None:
+    db = ingest(tmp_path, [{"id": "o/root"}])
+    malformed = _one_line(run(db, "lineage", "a b/c"))
+    assert malformed.startswith("Unknown model: 'a b/c' is not a Hugging Face model id."), malformed
+    empty = _one_line(run(db, "lineage", ""))
+    assert empty.startswith("Unknown model: '' is not a Hugging Face model id."), empty
+    unknown = _one_line(run(db, "lineage", "o/roots"))
+    assert unknown.startswith("Unknown model: 'o/roots' is not in the graph. hint: Did you mean: o/root?"), unknown
+    assert "model: Model" not in unknown
+    absent = _one_line(run(db, "lineage", "zz/nothing-like-it"))
+    assert absent.startswith("Unknown model: 'zz/nothing-like-it' is not in the graph."), absent
+    assert "graphsc ingest hf zz/nothing-like-it" in absent
 
 
 def test_card_values_with_terminal_sequences_are_printed_inert(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from graphsc.errors import SourceError
 from graphsc.ingest.github import ingest_github
 from graphsc.records import SOURCE_GITHUB_CODE_SEARCH as SOURCE
-from graphsc.sources.github import MAX_RATE_LIMIT_SECONDS, GitHubClient, rate_limit_wait
+from graphsc.sources.github import MAX_RATE_LIMIT_SECONDS, GitHubClient, rate_limit_wait, sleep_wait
 from graphsc.store.sqlite import SQLiteStore
 from tests.fake_github import (
     GPT2,
@@ -33,9 +34,9 @@ class Waits:
     def __init__(self) -> None:
         self.calls: list[tuple[float, str]] = []
 
-    def __call__(self, seconds: float, reason: str) -> None:
+    def __call__(self, seconds: float, reason: str, stop: threading.Event) -> None:
         self.calls.append((seconds, reason))
-        time.sleep(min(seconds, 3.0))
+        stop.wait(min(seconds, 3.0))
 
 
 def client_for(fake: FakeGitHub, waits: Waits | None = None, **kw: float) -> GitHubClient:
@@ -163,7 +164,7 @@ def test_a_rate_limit_asking_for_an_endless_wait_stops_with_a_source_error() -> 
     from graphsc.sources.github import GitHubClient
 
     waited: list[float] = []
-    client = GitHubClient("t0ken", base_url="http://127.0.0.1:9", wait=lambda s, reason: waited.append(s))
+    client = GitHubClient("t0ken", base_url="http://127.0.0.1:9", wait=lambda s, reason, stop: waited.append(s))
 
     def refused() -> None:
         raise GithubException(429, {"message": "slow down"}, {"Retry-After": "inf"})
@@ -230,11 +231,67 @@ def test_a_stop_during_a_wait_ends_the_call(fake_github: FakeGitHub) -> None:
     fake_github.fail("repo", secondary_limit(1))
     stop = threading.Event()
     client = GitHubClient(
-        "test-token", fake_github.url, wait=lambda seconds, reason: stop.set(), stop=stop, min_interval=0.0
+        "test-token", fake_github.url, wait=lambda seconds, reason, _stop: stop.set(), stop=stop, min_interval=0.0
     )
     with pytest.raises(SourceError, match="repository alice/chatbot: stopped"):
         client.repo("alice/chatbot")
     assert fake_github.count("repo") == 1
+
+
+def _call_in_a_thread(call: Callable[[], object]) -> tuple[threading.Thread, list[BaseException]]:
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)  # daemon: a wait that ignores stop does not hold pytest
+    thread.start()
+    return thread, raised
+
+
+@pytest.mark.parametrize("waiter", ["default", "countdown-like"])
+def test_stop_cuts_a_long_rate_limit_wait_short(fake_github: FakeGitHub, waiter: str) -> None:
+    """A 300 s secondary rate limit: setting ``stop`` ends the wait (default waiter, or one taking the event)."""
+    populate(fake_github)
+    fake_github.fail("repo", secondary_limit(300))
+    stop = threading.Event()
+    waiting = threading.Event()
+    waits: list[tuple[float, str]] = []
+
+    def stoppable_wait(seconds: float, reason: str, stop: threading.Event) -> None:
+        waits.append((seconds, reason))
+        waiting.set()
+        stop.wait(seconds)
+
+    def default_wait(seconds: float, reason: str, stop: threading.Event) -> None:
+        waiting.set()
+        sleep_wait(seconds, reason, stop)
+
+    wait = stoppable_wait if waiter == "countdown-like" else default_wait
+    client = GitHubClient("test-token", fake_github.url, wait=wait, stop=stop, min_interval=0.0)
+    thread, raised = _call_in_a_thread(lambda: client.repo("alice/chatbot"))
+    assert waiting.wait(30), "the call never started its wait"
+    stop.set()
+    thread.join(10)  # generous: the wait is 300 s
+    assert not thread.is_alive(), "stop did not end the 300 s wait"
+    assert len(raised) == 1 and isinstance(raised[0], SourceError), raised
+    error = raised[0]
+    assert error.reason == "repository alice/chatbot: stopped"
+    assert (error.status, error.attempts) == (403, 1)  # the attempt made, not 0
+    assert fake_github.count("repo") == 1
+
+
+def test_the_default_waiter_returns_when_stop_is_set() -> None:
+    stop = threading.Event()
+    timer = threading.Timer(0.1, stop.set)
+    timer.start()
+    thread, _ = _call_in_a_thread(lambda: sleep_wait(300.0, "test", stop))
+    thread.join(10)
+    timer.cancel()
+    assert not thread.is_alive()
 
 
 def test_a_bad_token_error_keeps_its_fields_without_the_token(fake_github: FakeGitHub) -> None:

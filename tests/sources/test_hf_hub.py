@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -141,6 +142,32 @@ def test_persistent_429s_say_to_set_hf_token(store: SQLiteStore, hub: FakeHub) -
         crawl(store, hub)
     assert "rate limited" in caught.value.message and "HF_TOKEN" in (caught.value.hint or "")
     assert caught.value.status == 429 and caught.value.attempts == FAST.attempts
+
+
+def test_a_stop_during_a_rate_limit_wait_keeps_status_and_attempts(hub: FakeHub) -> None:
+    """Like GitHub's: a "stopped" SourceError keeps the HTTP status and the attempts made (the wait is 300 s)."""
+    hub.add_fault("status", status=429, retry_after="300", times=None)
+    stop = threading.Event()
+    hub_client = HubClient(endpoint=hub.url, timeout=0.5, policy=FAST, stop=stop)
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            hub_client.model(ROOT, "t")
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            raised.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not hub.requests and time.monotonic() < deadline:
+        time.sleep(0.02)
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive(), "stop did not end the 300 s wait"
+    assert len(raised) == 1 and isinstance(raised[0], SourceError), raised
+    assert raised[0].reason == "stopped"
+    assert (raised[0].status, raised[0].attempts) == (429, 1)
 
 
 def test_unknown_and_private_models_are_reported_and_the_crawl_goes_on(

@@ -19,7 +19,7 @@ import pytest
 
 from graphsc.errors import StoreError
 from graphsc.ingest import ingest_snapshot
-from graphsc.records import Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
 from graphsc.store.base import GraphStore
 from graphsc.store.neo4j import Neo4jStore
 from graphsc.store.sqlite import SQLiteStore
@@ -316,6 +316,65 @@ def test_iterators_page_by_batch_size(store: GraphStore) -> None:
     assert sorted(flat(store.iter_models(batch_size=10))) == models
     assert [len(p) for p in store.iter_model_fields(["license"], batch_size=10)] == [10, 10, 5]
     assert list(store.iter_datasets(batch_size=10)) == []
+
+
+ITERATORS: dict[str, tuple[Any, ...]] = {
+    "iter_models": (),
+    "iter_model_fields": (["license"],),
+    "iter_datasets": (),
+    "iter_repos": (),
+    "iter_spaces": (),
+    "iter_derived_from": (),
+    "iter_trained_on": (),
+    "iter_uses": (),
+    "iter_notes": (),
+    "iter_aliases": (),
+}
+
+
+def test_every_iterator_of_the_protocol_is_checked_here(store: GraphStore) -> None:
+    assert set(ITERATORS) == {name for name in dir(GraphStore) if name.startswith("iter_")}
+    assert set(ITERATORS) == {name for name in dir(type(store)) if name.startswith("iter_")}
+
+
+@pytest.mark.parametrize("size", [0, -1, -50_000, 2.5, True])
+def test_a_batch_size_below_1_is_a_value_error_when_called(store: GraphStore, size: Any) -> None:
+    store.write(batch([Model("o/a"), Model("o/b")], [DerivedFrom("o/b", "o/a", "finetune", "card")]))
+    for name, args in ITERATORS.items():
+        with pytest.raises(ValueError, match="batch_size"):
+            getattr(store, name)(*args, batch_size=size)  # raised by the call, before any iteration
+
+
+def test_every_iterator_pages_by_exactly_batch_size(store: GraphStore) -> None:
+    models = [Model(f"o/m{i}", fetched=True) for i in range(3)]
+    store.write(
+        GraphBatch(
+            models=models,
+            derived_from=[
+                DerivedFrom("o/m1", "o/m0", "finetune", "card"),
+                DerivedFrom("o/m2", "o/m0", "finetune", "card"),
+                DerivedFrom("o/m2", "o/m1", "merge", "card"),
+            ],
+            trained_on=[
+                TrainedOn("o/m0", "d/one", "card"),
+                TrainedOn("o/m1", "d/one", "card"),
+                TrainedOn("o/m2", "d/two", "card"),
+            ],
+            uses=[
+                Uses("r/a", "repo", "o/m0", "github"),
+                Uses("r/b", "repo", "o/m0", "github"),
+                Uses("r/a", "repo", "o/m1", "github"),
+            ],
+            datasets=[Dataset("d/one"), Dataset("d/two"), Dataset("d/three")],
+            repos=[Repo("r/a"), Repo("r/b"), Repo("r/c")],
+            spaces=[Space("s/a"), Space("s/b"), Space("s/c")],
+            notes=[IdNote("o/m0", "base_model", f"not an id {i}", None, "invalid") for i in range(3)],
+            aliases=[Alias(f"o/old{i}", "o/m0", "renamed") for i in range(3)],
+        )
+    )
+    for name, args in ITERATORS.items():
+        pages = list(getattr(store, name)(*args, batch_size=2))
+        assert [len(page) for page in pages] == [2, 1], name  # 3 of each: a full page, then the rest
 
 
 def test_ordered_iterators_come_in_key_order_whatever_the_write_order(store: GraphStore) -> None:

@@ -161,3 +161,9 @@ def test_lineage_query_walks_each_model_once(neo4j_store: Neo4jStore, direction:
         operators.append(node["operatorType"])
         stack.extend(node.get("children", []))
     assert any(op.startswith("VarLengthExpand(Pruning") for op in operators), operators
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_a_batch_size_below_1_is_refused_before_connecting(size: int) -> None:
+    with pytest.raises(ValueError, match="batch_size"):
+        Neo4jStore(uri="bolt://127.0.0.1:9", batch_size=size)  # nothing listens there: no connection is tried

@@ -30,5 +30,7 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[tuple[P
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     ]
-    with Progress(*columns, console=stderr_console(), transient=True) as progress:
+    console = stderr_console()
+    # Off when stderr is not a terminal: a log or a pipe gets no bar, and not the blank line a transient one leaves.
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         yield progress, progress.add_task(description, total=total)

@@ -456,3 +456,12 @@ def test_analyze_write_stores_metrics(db: Path) -> None:
     assert doc["written"] and {"graph", "depth", "pagerank", "betweenness", "exposure", "write"} <= set(doc["timings"])
     rows = sqlite3.connect(db).execute("SELECT count(*), max(generation), sum(pagerank) FROM model_metrics").fetchone()
     assert rows[0] == doc["models"] and rows[1] == 3 and rows[2] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("command", [["stats"], ["rank"], ["families"], ["analyze"]])
+def test_no_progress_output_when_stderr_is_not_a_terminal(small: Path, command: list[str]) -> None:
+    """The bar is for people watching a terminal: a log or a pipe gets nothing, not even a transient bar's blank
+    line (CliRunner's stderr is not a terminal)."""
+    result = runner.invoke(app, [*command, "--db", str(small)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""

@@ -11,9 +11,8 @@ in ``test_identity.py``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -23,8 +22,7 @@ from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Mod
 from graphsc.store.base import GraphStore
 from graphsc.store.neo4j import Neo4jStore
 from graphsc.store.sqlite import SQLiteStore
-
-T = TypeVar("T")
+from tests.store.records import batch, flat
 
 # test name -> {backend: why the test does not apply to it}. Every contract test runs on every backend.
 SKIPS: dict[str, dict[str, str]] = {}
@@ -49,19 +47,6 @@ def families(any_store: GraphStore, family_files: list[Path]) -> GraphStore:
     """Each backend with the bundled real families ingested."""
     ingest_snapshot(any_store, [str(p) for p in family_files])
     return any_store
-
-
-def batch(
-    models: Iterable[Model],
-    edges: Iterable[DerivedFrom] = (),
-    trained: Iterable[TrainedOn] = (),
-    uses: Iterable[Uses] = (),
-) -> GraphBatch:
-    return GraphBatch(models=list(models), derived_from=list(edges), trained_on=list(trained), uses=list(uses))
-
-
-def flat(pages: Iterator[list[T]]) -> list[T]:
-    return [item for page in pages for item in page]
 
 
 FULL = Model(

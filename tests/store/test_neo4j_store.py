@@ -4,34 +4,19 @@ backends keep is ``test_contract.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Callable
 
 import pytest
 from neo4j import GraphDatabase
 
 from graphsc.errors import StoreError
-from graphsc.records import DerivedFrom, GraphBatch, Model, TrainedOn, Uses
+from graphsc.records import DerivedFrom, GraphBatch, Model, TrainedOn
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store.neo4j import Neo4jStore
 from tests.store.conftest import TcpProxy
-
-T = TypeVar("T")
+from tests.store.records import batch, flat
 
 pytestmark = pytest.mark.neo4j
-
-
-def batch(
-    models: Iterable[Model],
-    edges: Iterable[DerivedFrom] = (),
-    trained: Iterable[TrainedOn] = (),
-    uses: Iterable[Uses] = (),
-) -> GraphBatch:
-    return GraphBatch(models=list(models), derived_from=list(edges), trained_on=list(trained), uses=list(uses))
-
-
-def flat(pages: Iterator[list[T]]) -> list[T]:
-    return [item for page in pages for item in page]
 
 
 def test_iter_models_comes_ordered_by_id(neo4j_store: Neo4jStore) -> None:

@@ -112,6 +112,17 @@ class BadInputError(GraphscError, ValueError):
         return self.problem.reason
 
 
+class UnknownRepoError(GraphscError):
+    """A repository or Space id with no stored usage or record."""
+
+    def __init__(self, repo_id: str) -> None:
+        self.repo_id = repo_id
+        super().__init__(
+            f"{repo_id!r} is not a repository or Space in the graph.",
+            "Ingest its usage first (`graphsc ingest peatmoss`, `ingest github`, `ingest sbom`) and give it as owner/name.",
+        )
+
+
 class InputFileError(GraphscError):
     """An input file that cannot be read: names the file and why; ``hint`` says what the command reads."""
 

@@ -68,6 +68,20 @@ class NormalizedLicense:
             return None if self.id is None else (table[self.id].spdx or self.id)
         return _render(self.tree, table, top=True)
 
+    def spdx_expression(self, table: LicenseTable | None = None) -> str | None:
+        """The license as an SPDX license expression (``MIT OR Apache-2.0``) when every license in it has an SPDX
+        id in the table (``spdx``) and every exception an SPDX exception id; else None (e.g. ``llama3.1``,
+        ``other``, an unknown symbol), so a BOM never writes a non-SPDX id where SPDX ids are required."""
+        table = table or default_table()
+        if self.tree is None:
+            if self.id is None or self.id not in table.licenses:
+                return None
+            return table[self.id].spdx
+        for _, lid, _, with_id in _leaves(self.tree):
+            if lid is None or not table[lid].spdx or (with_id is not None and with_id not in table.exceptions):
+                return None
+        return _render(self.tree, table, top=True)
+
 
 def _render(tree: Tree, table: LicenseTable, top: bool = False) -> str:
     if tree[0] == "lic":

@@ -39,6 +39,7 @@ SOURCE_INFERRED = "inferred"  # prefix: inferred:<signal>
 SOURCE_HUB_SPACES = "hub-spaces"  # the ``spaces`` field of a Hub model record: Spaces that load the model
 SOURCE_PEATMOSS = "peatmoss"  # PeaTMOSS's GitHub → model mapping
 SOURCE_GITHUB_CODE_SEARCH = "github-code-search"
+SOURCE_SBOM = "sbom"  # a software bill of materials (CycloneDX, SPDX) listing the model
 
 # Who uses a model (``Uses.user_kind``).
 USER_REPO: Final = "repo"

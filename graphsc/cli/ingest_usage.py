@@ -139,3 +139,6 @@ def register(app: typer.Typer) -> None:
     """Add the usage commands to ``graphsc ingest``."""
     app.command("peatmoss")(peatmoss)
     app.command("github")(github)
+    from graphsc.cli.ingest_sbom import sbom
+
+    app.command("sbom")(sbom)

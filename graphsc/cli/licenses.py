@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -85,6 +86,15 @@ def licenses(
             show_default=False,
         ),
     ] = None,
+    sbom: Annotated[
+        Path | None,
+        typer.Option(
+            "--sbom",
+            help="Check an application's SBOM (CycloneDX or SPDX JSON): ingest it into the store, then show only "
+            "the conflicts of its subject's model usages.",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -113,6 +123,18 @@ def licenses(
         model=model.strip() if model else None,
     )
     filters.validate()
+    subject: str | None = None
+    if sbom is not None:
+        if filters.model is not None:
+            raise typer.BadParameter("give --sbom or --model, not both", param_hint="--sbom")
+        from graphsc.ingest.sbom import ingest_sbom
+
+        with open_cli_store(db, store, write=True) as graph:
+            subject = ingest_sbom(graph, sbom).subject
+        if subject is None:
+            from graphsc.render.text import console as text_console
+
+            text_console(stderr=True).print(f"{sbom} names no application (subject): no usage to check.")
     with open_cli_store(db, store, write=False) as graph:
         lineage = None
         if filters.model is not None:
@@ -121,6 +143,10 @@ def licenses(
             lineage = compute_lineage(graph, filters.model, "up")  # UnknownModelError with close matches
             filters = replace(filters, model=lineage.model.id)
         report = check_store(graph)
+        if sbom is not None:  # the SBOM subject's usages only: conflicts whose child is the subject
+            key = (subject or "").lower()
+            mine = [c for c in report.conflicts if c.child_type != "model" and c.child.lower() == key]
+            report = replace(report, conflicts=mine, _by_model=None)
         selection = select(report, filters, lineage, graph.models)
     gate = fail_on.value if fail_on is not None else None
     gate_hit = gate is not None and selection.reaches(gate)

@@ -1,0 +1,103 @@
+"""``graphsc ingest sbom`` and ``graphsc licenses --sbom`` on the SBOM fixtures (tests/sources/data/sbom)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from graphsc.cli import app
+from graphsc.records import GraphBatch, Model, Repo, Uses
+from graphsc.store.sqlite import SQLiteStore
+
+DATA = Path(__file__).parent.parent / "sources" / "data" / "sbom"
+runner = CliRunner()
+
+
+def test_ingest_app_sbom(tmp_path: Path) -> None:
+    path = DATA / "chatbot.cdx.json"
+    doc = json.loads(path.read_text())
+    result = runner.invoke(app, ["ingest", "sbom", str(path), "--db", str(tmp_path / "g.db")])
+    assert result.exit_code == 0, result.output
+    assert "2 models used by acme/chatbot (repository, mit)" in result.output
+    purl = doc["components"][1]["purl"].removeprefix("pkg:huggingface/").split("@")[0]
+    assert f"  {purl}  [chatbot.cdx.json: components[1].purl]" in result.output
+
+
+def test_python_environment_sbom_has_no_models(tmp_path: Path) -> None:
+    path = DATA / "cyclonedx-py-requests-env.cdx.json"
+    result = runner.invoke(app, ["ingest", "sbom", str(path), "--db", str(tmp_path / "g.db")])
+    assert result.exit_code == 0, result.output
+    assert f"no ML models found in {path}" in result.output
+
+
+def test_bad_file_exits_1_naming_it_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "cut.json"
+    bad.write_bytes((DATA / "chatbot.cdx.json").read_bytes()[:200])
+    db = tmp_path / "g.db"
+    result = runner.invoke(app, ["ingest", "sbom", str(DATA / "chatbot.cdx.json"), str(bad), "--db", str(db)])
+    assert result.exit_code == 1
+    assert f"Cannot read {bad}: not valid JSON" in result.output and "Traceback" not in result.output
+    assert not db.exists()  # every file is read before anything is written
+
+
+def test_licenses_sbom_reports_the_subjects_usage_conflicts(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    store = SQLiteStore(db)
+    store.write(
+        GraphBatch(
+            models=[Model("facebook/nc-model", license="cc-by-nc-4.0"), Model("x/mit-model", license="mit")],
+            repos=[Repo("other/app", license="mit")],
+            uses=[Uses("other/app", "repo", "facebook/nc-model", "test")],  # a conflict of another application
+        )
+    )
+    store.close()
+    sbom = tmp_path / "app.cdx.json"
+    sbom.write_text(
+        json.dumps(
+            {
+                "bomFormat": "CycloneDX",
+                "specVersion": "1.6",
+                "metadata": {
+                    "component": {
+                        "type": "application",
+                        "name": "chatbot",
+                        "licenses": [{"license": {"id": "MIT"}}],
+                        "externalReferences": [{"type": "vcs", "url": "https://github.com/acme/chatbot"}],
+                    }
+                },
+                "components": [
+                    {"type": "machine-learning-model", "group": "facebook", "name": "nc-model"},
+                    {"type": "library", "name": "m", "purl": "pkg:huggingface/x/mit-model"},
+                ],
+            }
+        )
+    )
+    args = ["licenses", "--sbom", str(sbom), "--db", str(db), "--format", "json", "--severity", "info"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    # MIT grants commercial use of a cc-by-nc-4.0 model: one usage conflict, of acme/chatbot only
+    assert [(c["child"], c["base"], c["kind"]) for c in doc["conflicts"]] == [
+        ("acme/chatbot", "facebook/nc-model", "non_commercial_dropped")
+    ]
+    severity = doc["conflicts"][0]["severity"]  # usage conflicts are warnings in graphsc's rules
+    gated = runner.invoke(app, [*args, "--fail-on", severity])
+    assert gated.exit_code == 1
+    strictest = runner.invoke(app, [*args, "--fail-on", "error"])
+    assert strictest.exit_code == (1 if severity == "error" else 0)
+
+
+def test_licenses_sbom_without_models_has_no_conflicts(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    path = DATA / "cyclonedx-py-requests-env.cdx.json"
+    result = runner.invoke(app, ["licenses", "--sbom", str(path), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["conflicts"] == []
+
+
+def test_licenses_sbom_and_model_together_is_a_usage_error(tmp_path: Path) -> None:
+    path = DATA / "chatbot.cdx.json"
+    result = runner.invoke(app, ["licenses", "--sbom", str(path), "--model", "a/b", "--db", str(tmp_path / "g.db")])
+    assert result.exit_code == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from graphsc.errors import UnknownRepoError
 from graphsc.license_table.normalize import normalize_license
@@ -96,6 +97,29 @@ def bom_license(declared: str | None, license_name: str | None = None, license_l
     if url is None and len(known) == 1 and known[0].text is not None:
         url = known[0].text.link
     return BomLicense(declared, normalized.spdx_expression(table), name, url, ids)
+
+
+def finding_fields(c: Conflict, subject_id: str) -> dict[str, Any]:
+    """A license finding as the fields every BOM format writes (JSON-ready; lists for the multi-valued ones).
+    ``role`` is ``origin`` when ``subject_id`` (the model or application the BOM is about) drops the obligation
+    itself, ``inherited`` when an ancestor did."""
+    return {
+        "rule": c.rule,
+        "kind": c.kind,
+        "severity": c.severity,
+        "role": "origin" if c.child == subject_id else "inherited",
+        "edge": c.edge,
+        "child": c.child,
+        "child_license": c.child_license,
+        "base": c.base,
+        "bases": list(c.bases),
+        "base_license": c.base_license,
+        "relation": c.relation,
+        "origin_licenses": list(c.origin_licenses),
+        "clauses": list(c.clauses),
+        "dropped": list(c.dropped),
+        "description": c.description,
+    }
 
 
 def model_pedigree(store: GraphStore, model_id: str, report: LicenseReport | None = None) -> Pedigree:

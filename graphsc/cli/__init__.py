@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from graphsc.cli import analytics, demo, ingest, ingest_usage, licenses, lineage, neo4j, quality, query
+from graphsc.cli import analytics, bom, demo, ingest, ingest_usage, licenses, lineage, neo4j, quality, query
 from graphsc.cli.common import GraphscGroup
 from graphsc.cli.errors import INTERRUPT_NOTE, interrupted, report_error, silence_closed_stdout
 
@@ -124,6 +124,7 @@ analytics.register(app)
 query.register(app)
 neo4j.register(app)
 quality.register(app)
+bom.register(app)
 
 
 def main() -> None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
@@ -46,26 +47,52 @@ def json_text(doc: object, *, inline: bool = False) -> str:
 def emit(
     output_format: str,
     *,
-    terminal: Callable[[Console], None],
+    terminal: Callable[[Console], None] | None = None,
     document: Callable[[], object] | None = None,
     csv: Callable[[], str] | None = None,
+    texts: Mapping[str, Callable[[], str]] | None = None,
+    output: Path | None = None,
 ) -> None:
-    """Write a command's output in ``output_format`` (a format name or a ``str`` enum of them) on stdout:
+    """Write a command's output in ``output_format`` (a format name or a ``str`` enum of them) on stdout, or into
+    the file ``output`` when given:
 
     - ``json``: ``document()`` as ``json_text`` and a newline;
     - ``csv``: the text ``csv()`` returns;
+    - a name in ``texts`` (e.g. a BOM format, ``cyclonedx``): the text its renderer returns, ending in a newline;
     - ``table`` / ``tree``: ``terminal`` prints the view on graphsc's console (``graphsc.render.text.console``).
 
     Each factory is called only for its format, so a command builds nothing it does not show. A format the command
     gave no renderer for is a ``ValueError`` (the command's ``--format`` choices should not allow it)."""
     output_format = str(getattr(output_format, "value", output_format))
     if output_format == JSON and document is not None:
-        sys.stdout.write(json_text(document()) + "\n")
+        _write(json_text(document()) + "\n", output)
     elif output_format == CSV and csv is not None:
-        sys.stdout.write(csv())
-    elif output_format in TERMINAL_FORMATS:
+        _write(csv(), output)
+    elif texts is not None and output_format in texts:
+        text = texts[output_format]()
+        _write(text if text.endswith("\n") else text + "\n", output)
+    elif output_format in TERMINAL_FORMATS and terminal is not None and output is None:
         from graphsc.render.text import console
 
         terminal(console())
     else:
-        raise ValueError(f"no renderer for --format {output_format}")
+        raise ValueError(f"no renderer for --format {output_format}" + (" into a file" if output else ""))
+
+
+def _write(text: str, output: Path | None) -> None:
+    """``text`` on stdout, or replacing the file ``output`` (written whole, then renamed into place, so a reader
+    never sees half a document). Raises ``InputFileError``-like ``GraphscError`` when the file cannot be written."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from graphsc.errors import GraphscError
+
+    partial = output.with_name(output.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise GraphscError(
+            f"Cannot write {output}: {exc.strerror or exc}", "Check the directory exists and is writable."
+        ) from None

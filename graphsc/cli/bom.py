@@ -46,6 +46,10 @@ def bom(
 ) -> None:
     """A CycloneDX or SPDX 3 BOM of MODEL (or --repo) with its whole pedigree, licenses and findings."""
     if validate is not None:
+        if model is not None or repo is not None:
+            raise typer.BadParameter(
+                "--validate checks a file: give it without MODEL or --repo", param_hint="--validate"
+            )
         _validate(validate)
         return
     if (model is None) == (repo is None):

@@ -252,6 +252,9 @@ def _license(license_id: str, raw: dict[str, Any]) -> License:
     status = raw.get("status", "known")
     if status not in TABLE_STATUSES:
         raise ValueError(f"{where}: status must be one of {sorted(TABLE_STATUSES)}")
+    if raw.get("names_a_family") and raw.get("spdx"):
+        # A family (gfdl, gpl: no version) has no one SPDX id; one would be a guess written into BOMs as a fact.
+        raise ValueError(f"{where}: an entry that names a family has no `spdx` id")
     return License(
         id=license_id,
         name=raw["name"],

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from license_expression import get_spdx_licensing
 
 from graphsc.errors import UnknownLicenseError
+from graphsc.license_table.normalize import normalize_license
 from graphsc.license_table.table import default_table, parse_table
 from graphsc.licenses.explain import explain
 
@@ -102,6 +103,15 @@ def test_a_table_entry_without_its_text_reason_is_rejected() -> None:
         )
     with pytest.raises(ValueError, match="compatible names unknown licenses"):
         parse_table({"licenses": {"x": base | {"copyleft": {"value": "strong", "compatible": ["y"], "source": "s"}}}})
+
+
+def test_a_family_entry_has_no_spdx_id() -> None:
+    """gfdl, gpl, lgpl name no version: no SPDX id, so a BOM never states a guessed version as the license."""
+    base = {"name": "X", "family": "x", "category": "copyleft", "names_a_family": True, "spdx": "GFDL-1.3-or-later"}
+    with pytest.raises(ValueError, match="names a family has no `spdx`"):
+        parse_table({"licenses": {"x": base}})
+    for alias in ("gfdl", "gfdl-1.1", "gfdl-1.2"):
+        assert normalize_license(alias).spdx_expression() is None
 
 
 @settings(max_examples=300, deadline=None)

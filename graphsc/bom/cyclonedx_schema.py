@@ -11,18 +11,24 @@ models took seconds). An ASCII string is an IRI reference exactly when it is a U
 adds non-ASCII characters), so ASCII values are checked with jsonschema's own ``uri-reference`` checker (an
 RFC 3986 regex) and only the others go to the parser, once per value. The validator the library built is copied
 with that format checker (``evolve``); the library's instance and jsonschema's globals are left as they are.
+
+The schema types a license ``expression`` only as a string, so every ``expression`` of a ``licenses`` list is
+also checked as an SPDX license expression (``graphsc.bom.spdx3_schema.license_expression_errors``: SPDX ids,
+``LicenseRef-`` ids, well-formed).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
 from typing import Any
 
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
+
+from graphsc.bom.spdx3_schema import license_expression_errors
 
 # IRI formats and the URI format that decides them for ASCII values.
 _IRI_AS_URI = {"iri": "uri", "iri-reference": "uri-reference"}
@@ -77,7 +83,26 @@ def validate_cyclonedx(text: str) -> list[str]:
         version = None
     if version is None or version < SchemaVersion.V1_2:
         return [f"unsupported CycloneDX specVersion {spec!r} (JSON schemas exist for 1.2 to 1.7)"]
-    return [_message(e) for e in _validator(version)(document)]
+    errors = [_message(e) for e in _validator(version)(document)]
+    for path, expression in _expressions(document, "$"):
+        errors.extend(f"{path}: {problem}" for problem in license_expression_errors(expression))
+    return errors
+
+
+def _expressions(node: Any, path: str) -> Iterator[tuple[str, str]]:
+    """``(JSON path, expression)`` of every license ``expression`` (an item of a ``licenses`` list) in ``node``."""
+    stack = [(node, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            licenses = item.get("licenses")
+            if isinstance(licenses, list):
+                for n, entry in enumerate(licenses):
+                    if isinstance(entry, dict) and isinstance(entry.get("expression"), str):
+                        yield f"{where}.licenses[{n}].expression", entry["expression"]
+            stack.extend((value, f"{where}.{key}") for key, value in item.items())
+        elif isinstance(item, list):
+            stack.extend((value, f"{where}[{n}]") for n, value in enumerate(item))
 
 
 def _message(error: object) -> str:

@@ -8,19 +8,34 @@ in the forms a BOM needs (``BomLicense``), and the license findings touching the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from graphsc.errors import UnknownRepoError
-from graphsc.license_table.normalize import normalize_license
-from graphsc.license_table.table import default_table
+from graphsc.license_table.normalize import Leaf, NormalizedLicense, Tree, normalize_license
+from graphsc.license_table.table import LicenseTable, default_table
 from graphsc.licenses.findings import Conflict, LicenseReport
 from graphsc.lineage import compute_lineage
-from graphsc.records import USER_REPO, DerivedFrom, Model, Uses
+from graphsc.records import USER_REPO, USER_SPACE, DerivedFrom, Model, Uses
 from graphsc.store.base import GraphStore
 
 HUB_URL = "https://huggingface.co"
+LICENSE_REF_PREFIX = "LicenseRef-graphsc-"
+_REF_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+# A LicenseRef the source declared itself (SPDX idstring): written as it is.
+_USER_REF = re.compile(r"LicenseRef-[A-Za-z0-9.-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseRef:
+    """A license without an SPDX id, as a ``LicenseRef-`` id of ``BomLicense.expression``: the id, a readable
+    name and the license text's URL when known."""
+
+    id: str
+    name: str
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,15 +44,27 @@ class BomLicense:
 
     ``declared``: the stored license (table ids, e.g. ``llama3.1`` or ``mit AND apache-2.0``), None when none is
     declared. ``spdx``: an SPDX license expression when every part has an SPDX id (``NormalizedLicense.
-    spdx_expression``), else None. ``name`` / ``url``: a readable name and the license text's URL for the rest
-    (the card's ``license_name`` / ``license_link`` first, else the table's name and text URL). ``ids``: the
-    table ids involved (a ``LicenseRef-`` per id where SPDX has none)."""
+    spdx_expression``), else None. ``expression``: the license as one SPDX expression in every case (None when
+    nothing is declared): parts with an SPDX id keep it, every other part is a ``LicenseRef-`` id defined in
+    ``refs`` (see ``bom_license``), with the declared operators. ``name`` / ``url``: a readable name (the
+    card's ``license_name``, else the table's names joined by the declared operators) and the license text's URL
+    (the card's ``license_link``, else the table's text URL for a single license). ``ids``: the table ids
+    involved."""
 
     declared: str | None
     spdx: str | None = None
     name: str | None = None
     url: str | None = None
     ids: tuple[str, ...] = ()
+    expression: str | None = None
+    refs: tuple[LicenseRef, ...] = ()
+
+    @property
+    def single_ref(self) -> LicenseRef | None:
+        """The one ``LicenseRef`` when the whole license is a single license without an SPDX id, else None."""
+        if len(self.refs) == 1 and self.expression == self.refs[0].id:
+            return self.refs[0]
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +112,105 @@ class Pedigree:
 
 
 def bom_license(declared: str | None, license_name: str | None = None, license_link: str | None = None) -> BomLicense:
-    """``declared`` (a stored license, with the card's ``license_name`` / ``license_link``) as a ``BomLicense``."""
+    """``declared`` (a stored license, with the card's ``license_name`` / ``license_link``) as a ``BomLicense``.
+
+    The ``expression``: a part with an SPDX id keeps it; a part without one becomes
+    ``LicenseRef-graphsc-<table id>`` (``LicenseRef-graphsc-llama3.1``; for ``other`` with a card
+    ``license_name``, ``LicenseRef-graphsc-other-<name>``; a license outside graphsc's table keeps its own text,
+    sanitised; a ``LicenseRef-`` the source declared stays as written), so a non-SPDX id is never written as an
+    SPDX id and an SPDX id is never hidden in a name."""
     if declared is None and license_name is None and license_link is None:
         return BomLicense(None)
     normalized = normalize_license(declared, license_name, license_link)
     table = default_table()
     ids = tuple(i for i in normalized.ids or ((normalized.id,) if normalized.id else ()) if i in table.licenses)
     known = [table[i] for i in ids]
-    name = license_name or (" AND ".join(lic.name for lic in known) if known else declared)
+    if license_name:
+        name: str | None = license_name
+    elif normalized.tree is not None:
+        name = _tree_name(normalized.tree, table)
+    else:
+        name = known[0].name if len(known) == 1 else declared
     url = license_link
-    if url is None and len(known) == 1 and known[0].text is not None:
+    one_license = normalized.tree is None or len(_leaves(normalized.tree)) == 1
+    if url is None and one_license and len(known) == 1 and known[0].text is not None:
         url = known[0].text.link
-    return BomLicense(declared, normalized.spdx_expression(table), name, url, ids)
+    refs: dict[str, LicenseRef] = {}
+    expression = _expression(normalized, declared, license_name, name, url, refs, table)
+    return BomLicense(declared, normalized.spdx_expression(table), name, url, ids, expression, tuple(refs.values()))
+
+
+def _leaves(tree: Tree | None) -> list[Leaf]:
+    if tree is None:
+        return []
+    if tree[0] == "lic":
+        return [tree]
+    return [leaf for child in tree[1] for leaf in _leaves(child)]
+
+
+def _tree_name(tree: Tree, table: LicenseTable, top: bool = True) -> str:
+    """A readable name of an expression: each license's name, with the declared operators."""
+    if tree[0] == "lic":
+        _, lid, raw, with_id = tree
+        text = table[lid].name if lid is not None and lid in table.licenses else raw
+        return f"{text} WITH {with_id}" if with_id else text
+    op, children = tree
+    body = f" {op.upper()} ".join(_tree_name(c, table, False) for c in children)
+    return body if top else f"({body})"
+
+
+def _expression(
+    normalized: NormalizedLicense,
+    declared: str | None,
+    card_name: str | None,
+    name: str | None,
+    url: str | None,
+    refs: dict[str, LicenseRef],
+    table: LicenseTable,
+) -> str | None:
+    """The license as one SPDX expression whose parts without an SPDX id are ``LicenseRef-`` ids (added to
+    ``refs`` with the name and URL of each); None when nothing is declared or identified."""
+    raw_declared = declared or ""
+
+    def ref_for(key: str, ref_name: str | None, ref_url: str | None) -> str:
+        ref = key if _USER_REF.fullmatch(key) else LICENSE_REF_PREFIX + _ref_id(key)
+        refs.setdefault(ref, LicenseRef(ref, ref_name or ref, ref_url))
+        return ref
+
+    def single(lid: str | None, raw: str, whole: bool) -> str:
+        if lid is not None and lid in table.licenses:
+            known = table[lid]
+            if known.spdx:
+                return known.spdx
+            if lid == "other" and card_name:
+                return ref_for(f"other-{card_name}", card_name, url)
+            if whole:  # the whole license is this one id: the BomLicense's name / URL are its own
+                return ref_for(lid, name, url)
+            return ref_for(lid, known.name, known.text.link if known.text is not None else None)
+        return ref_for(raw, raw, url if raw == raw_declared else None)
+
+    def render(tree: Tree, top: bool) -> str:
+        if tree[0] == "lic":
+            _, lid, raw, with_id = tree
+            if with_id is None:
+                return single(lid, raw, top)
+            if with_id in table.exceptions and lid is not None and table[lid].spdx:
+                return f"{table[lid].spdx} WITH {with_id}"
+            return ref_for(f"{raw}-with-{with_id}", f"{raw} WITH {with_id}", None)
+        op, children = tree
+        body = f" {op.upper()} ".join(render(c, False) for c in children)
+        return body if top else f"({body})"
+
+    if normalized.tree is not None:
+        return render(normalized.tree, True)
+    if declared is None and normalized.id is None:
+        return None
+    return single(normalized.id, raw_declared, True)
+
+
+def _ref_id(text: str) -> str:
+    """``text`` as a LicenseRef idstring (letters, digits, ``.`` and ``-``)."""
+    return _REF_UNSAFE.sub("-", text).strip("-.") or "unnamed"
 
 
 def finding_fields(c: Conflict, subject_id: str) -> dict[str, Any]:
@@ -157,22 +271,27 @@ class Application:
 
 
 def application_pedigree(store: GraphStore, repo_id: str, report: LicenseReport | None = None) -> Application:
-    """The ``Application`` of the repository or Space ``repo_id`` (matched case-insensitively). Raises
-    ``UnknownRepoError`` when no stored repository or Space has that id."""
+    """The ``Application`` of the repository or Space ``repo_id`` (matched case-insensitively), with its stored
+    license. When a GitHub repository and a Space have the same id, the repository is the one described (its
+    record and its usages only; the Space's are left out, never merged in). An application that is stored but
+    uses no model has an empty BOM. Raises ``UnknownRepoError`` when no stored repository or Space (record or
+    usage) has that id."""
     key = repo_id.strip().lower()
-    uses = sorted(
-        (u for page in store.iter_uses() for u in page if u.user.lower() == key), key=lambda u: (u.model, u.source)
-    )
+    uses = [u for page in store.iter_uses() for u in page if u.user.lower() == key]
     repo = next((r for page in store.iter_repos() for r in page if r.id.lower() == key), None)
-    if repo is None and not uses:
+    space = next((s for page in store.iter_spaces() for s in page if s.id.lower() == key), None)
+    repo_uses = [u for u in uses if u.user_kind == USER_REPO]
+    kind = USER_REPO if repo is not None or repo_uses or (space is None and not uses) else USER_SPACE
+    if repo is None and space is None and not uses:
         raise UnknownRepoError(repo_id)
-    app_id = repo.id if repo is not None else uses[0].user
-    kind = uses[0].user_kind if uses else USER_REPO
-    license_ = bom_license(repo.license) if repo is not None else BomLicense(None)
-    model_ids = list(dict.fromkeys(u.model for u in uses))
+    mine = sorted((u for u in uses if u.user_kind == kind), key=lambda u: (u.model, u.source))
+    record = repo if kind == USER_REPO else space
+    app_id = record.id if record is not None else mine[0].user
+    license_ = bom_license(record.license) if record is not None else BomLicense(None)
+    model_ids = list(dict.fromkeys(u.model for u in mine))
     findings = tuple(c for c in report.conflicts if c.child == app_id) if report is not None else ()
     return Application(
-        app_id, kind, license_, tuple(uses), tuple(model_pedigree(store, m, report) for m in model_ids), findings
+        app_id, kind, license_, tuple(mine), tuple(model_pedigree(store, m, report) for m in model_ids), findings
     )
 
 

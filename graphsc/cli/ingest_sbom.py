@@ -18,7 +18,7 @@ def sbom(
         list[Path],
         typer.Argument(
             metavar="FILE...",
-            help="SBOM files: CycloneDX JSON (1.4–1.6) or SPDX JSON (2.3, 3.0.1 JSON-LD); - for stdin.",
+            help="SBOM files: CycloneDX JSON (1.x) or SPDX JSON (2.3, 3.0.1 JSON-LD); - for stdin.",
             show_default=False,
         ),
     ],
@@ -28,7 +28,8 @@ def sbom(
     """Import the models an SBOM lists as used by its subject (the application), with the subject's license.
 
     Every file is read and checked before anything is written; a file that is not a readable SBOM exits 1 naming
-    it. An SBOM without ML models (e.g. a Python environment's) is reported as such, exit 0."""
+    it. An SBOM without ML models (e.g. a Python environment's) and a model's own BOM are reported as such and
+    record nothing, exit 0."""
     from graphsc.ingest.sbom import check_sbom, evidence_of, write_sbom
     from graphsc.sources.sbom import read_sbom
 
@@ -38,11 +39,11 @@ def sbom(
         for usage in usages:
             report = write_sbom(graph, usage)
             kind = f"{report.format.replace('cyclonedx', 'CycloneDX').replace('spdx', 'SPDX')} {report.spec_version}"
-            if not report.models and report.subject_model is not None:
+            if report.subject_model is not None:
                 console.print(
                     literal(
                         f"{report.path} ({kind}) is the BOM of the model {report.subject_model} itself: its "
-                        "ancestors are lineage, not usage, so no usage was recorded (ingest the model with "
+                        "ancestors are lineage, not usage, so nothing was recorded (ingest the model with "
                         "`graphsc ingest hf` for its lineage)"
                     )
                 )

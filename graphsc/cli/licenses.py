@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
 from graphsc.render import emit
+
+if TYPE_CHECKING:
+    from graphsc.licenses.findings import Conflict
 
 TABLE_LIMIT = 20  # conflicts the terminal report lists when --limit is not given
 EXIT_GATE = 1  # --fail-on found a conflict at or above its severity
@@ -30,6 +33,20 @@ class SeverityChoice(str, Enum):
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
+
+
+def _judged_by_sbom(conflict: Conflict, subject: str, models: set[str]) -> bool:
+    """Whether ``conflict`` is one of an SBOM's: its subject's use of one of the SBOM's ``models`` (``child`` the
+    subject, ``base``/``bases`` among them), or an obligation dropped in such a model's chain that reaches the
+    subject (the subject in ``reached_repos``, one of the models in ``reached_models``). Ids are compared as keys
+    (lower case); ``subject`` and ``models`` are keys already."""
+    if not subject:
+        return False
+    if conflict.child_type != "model" and conflict.child.lower() == subject:
+        return any(b.lower() in models for b in (*conflict.bases, conflict.base) if b)
+    return subject in {r.lower() for r in conflict.reached_repos} and any(
+        m.lower() in models for m in conflict.reached_models
+    )
 
 
 def licenses(
@@ -91,7 +108,8 @@ def licenses(
         typer.Option(
             "--sbom",
             help="Check an application's SBOM (CycloneDX or SPDX JSON): ingest it into the store, then show only "
-            "the conflicts of its subject's model usages.",
+            "the conflicts its models bring to its subject: their use, and obligations dropped in their chains that reach "
+            "it.",
             show_default=False,
         ),
     ] = None,
@@ -124,17 +142,26 @@ def licenses(
     )
     filters.validate()
     subject: str | None = None
+    sbom_models: set[str] = set()  # id keys of the models this SBOM lists (the store's spelling)
     if sbom is not None:
         if filters.model is not None:
             raise typer.BadParameter("give --sbom or --model, not both", param_hint="--sbom")
         from graphsc.ingest.sbom import ingest_sbom
 
         with open_cli_store(db, store, write=True) as graph:
-            subject = ingest_sbom(graph, sbom).subject
+            ingested = ingest_sbom(graph, sbom)
+        subject = ingested.subject if ingested.subject_model is None else None
+        sbom_models = {m.id.lower() for m in ingested.models}
         if subject is None:
             from graphsc.render.text import console as text_console
+            from graphsc.render.text import literal
 
-            text_console(stderr=True).print(f"{sbom} names no application (subject): no usage to check.")
+            what = (
+                f"is the BOM of the model {ingested.subject_model} itself"
+                if ingested.subject_model is not None
+                else "names no application (subject)"
+            )
+            text_console(stderr=True).print(literal(f"{sbom} {what}: no usage to check."))
     with open_cli_store(db, store, write=False) as graph:
         lineage = None
         if filters.model is not None:
@@ -143,9 +170,8 @@ def licenses(
             lineage = compute_lineage(graph, filters.model, "up")  # UnknownModelError with close matches
             filters = replace(filters, model=lineage.model.id)
         report = check_store(graph)
-        if sbom is not None:  # the SBOM subject's usages only: conflicts whose child is the subject
-            key = (subject or "").lower()
-            mine = [c for c in report.conflicts if c.child_type != "model" and c.child.lower() == key]
+        if sbom is not None:  # what this SBOM's models bring to its subject (not older usages of the subject)
+            mine = [c for c in report.conflicts if _judged_by_sbom(c, (subject or "").lower(), sbom_models)]
             report = replace(report, conflicts=mine, _by_model=None)
         selection = select(report, filters, lineage, graph.models)
     gate = fail_on.value if fail_on is not None else None

@@ -1,5 +1,7 @@
 """An SBOM into a store: its subject as a ``Repo`` (or ``Space``) with its declared license, and a ``Uses`` edge
-(source ``sbom``) to every Hub model it contains; models not in the store become unfetched stubs.
+(source ``sbom``) to every Hub model it contains, under the store's spelling of its id (any casing, a legacy id or a
+renamed repo's old id resolves to the stored model); models not in the store become unfetched stubs. A model's own
+BOM (its subject is a Hub model) and an SBOM without Hub models write nothing.
 
 Re-ingesting the same SBOM rewrites the same rows (a usage is keyed by user and model): nothing is duplicated.
 A subject's license from the SBOM replaces the stored one (the SBOM is the application's own statement); an SBOM
@@ -14,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from graphsc.errors import InputFileError
+from graphsc.ids import id_key
 from graphsc.records import SOURCE_SBOM, USER_SPACE, GraphBatch, Model, Repo, Space, Uses, utc_timestamp
 from graphsc.sources.repo_license import normalize_repo_license
 from graphsc.sources.sbom import SBOM_HINT, NotIdentified, SbomModel, SbomUsage, read_sbom
@@ -85,6 +88,16 @@ def write_sbom(store: GraphStore, usage: SbomUsage, started: float | None = None
         check_sbom(usage)
         report.seconds = time.perf_counter() - started
         return report
+    if usage.subject_model is not None or not usage.models:
+        # A model's own BOM (its ancestors are lineage, not usage) or an SBOM without Hub models: nothing to record.
+        report.seconds = time.perf_counter() - started
+        return report
+    # The store's spelling of each model (any casing, a legacy id or a renamed repo's old id): one record per model.
+    resolved: dict[str, SbomModel] = {}
+    for model in usage.models:
+        model = model._replace(id=store.find_model_id(model.id) or model.id)
+        resolved.setdefault(id_key(model.id), model)  # two spellings of one stored model: its first place
+    report.models = list(resolved.values())
     fetched_at = utc_timestamp()
     batch = GraphBatch()
     if usage.subject_kind == USER_SPACE:
@@ -92,14 +105,14 @@ def write_sbom(store: GraphStore, usage: SbomUsage, started: float | None = None
             batch.spaces.append(Space(usage.subject_id, license_id))
     else:
         batch.repos.append(Repo(usage.subject_id, license_id, license_raw, fetched_at=fetched_at))
-    for model in usage.models:
-        batch.models.append(Model(model.id, fetched=False))
+    stored = store.models([m.id for m in report.models])
+    for model in report.models:
+        if model.id not in stored:
+            batch.models.append(Model(model.id, fetched=False))
         batch.uses.append(
             Uses(usage.subject_id, usage.subject_kind, model.id, SOURCE_SBOM, evidence_of(usage, model), fetched_at)
         )
     store.write(batch)
-    if usage.models:
-        stored = store.models([m.id for m in usage.models])
-        report.models_fetched = sum(1 for m in stored.values() if m.fetched)
+    report.models_fetched = sum(1 for m in stored.values() if m.fetched)
     report.seconds = time.perf_counter() - started
     return report

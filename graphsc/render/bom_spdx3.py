@@ -33,18 +33,20 @@ Relationships (``Relationship``, each with an ``spdxId``):
 - ``dependsOn``, one per model an application uses, ``from`` the application ``to`` the model, ``comment``
   ``graphsc USES source=<sources, comma-separated>``.
 - ``hasDeclaredLicense``, one per package, ``to`` its license: a ``simplelicensing_LicenseExpression`` (one per
-  distinct expression) or, when nothing is declared (or the model is an unfetched stub), the individual
+  distinct expression; an unfetched stub's too, when the store has its license) or, when nothing is declared, the individual
   ``expandedlicensing_NoAssertionLicense`` — nothing is known, which is not the same as "no license"
   (``NoneLicense``). graphsc writes no ``hasConcludedLicense``: it normalises what cards declare, it does not
   scan license texts, so it never concludes a license of its own.
 
-Licenses: the expression is ``BomLicense.spdx`` when every part has an SPDX id. Otherwise each part without one
+Licenses: the expression is ``BomLicense.expression`` (``graphsc.bom.pedigree.bom_license``, the same the
+CycloneDX BOM writes): each part without an SPDX id
 becomes ``LicenseRef-graphsc-<table id>`` (``LicenseRef-graphsc-llama3.1``; for ``other`` with a card
 ``license_name``, ``LicenseRef-graphsc-other-<name>``; an id outside graphsc's table keeps its own text,
-sanitised), parts with an SPDX id keep it (``MIT AND LicenseRef-graphsc-llama3.1``), and the expression's
+sanitised; a ``LicenseRef-`` the source declared stays as written), parts with an SPDX id keep it (``MIT AND LicenseRef-graphsc-llama3.1``), and the expression's
 ``simplelicensing_customIdToUri`` maps each ``LicenseRef-`` to an ``expandedlicensing_CustomLicense`` element
 (``name``, ``expandedlicensing_seeAlso`` the license's URL when known, ``simplelicensing_licenseText`` a note that
 graphsc does not copy license texts — the model requires a text). A non-SPDX id is never written as an SPDX id.
+A ``LicenseRef-`` the document already defines as another license (name / URL) gets a short hash suffix.
 
 License findings (``Pedigree.findings``, ``Application.findings``) are ``Annotation`` elements on the element
 they concern (the model, or the application for a usage finding): ``annotationType`` review, ``name``
@@ -75,17 +77,15 @@ from urllib.parse import quote
 from spdx_python_model import v3_0_1 as spdx
 
 from graphsc.bom.pedigree import HUB_URL, Application, BomLicense, BomModel, Pedigree, finding_fields
-from graphsc.license_table.normalize import Tree, normalize_license
-from graphsc.license_table.table import default_table
 from graphsc.licenses.findings import Conflict
 from graphsc.records import USER_REPO
 
 SPEC_VERSION = "3.0.1"
-LICENSE_REF_PREFIX = "LicenseRef-graphsc-"
 _NO_TEXT = (
     "graphsc does not copy license texts. This is the license its source declares as {declared!r}; its text is {where}."
 )
-_REF_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+# An id of a license expression (an SPDX idstring, a LicenseRef-, a trailing +).
+_REF_TOKEN = re.compile(r"[A-Za-z0-9.+:-]+")
 
 
 def spdx3_model_bom(p: Pedigree, *, created: datetime | None = None, namespace: str | None = None) -> str:
@@ -200,7 +200,7 @@ class _Document:
         if not m.fetched:
             pkg.comment = "not fetched: graphsc knows this model only as the base of another one"
         self.elements[spdx_id] = pkg
-        self.declare(pkg, bm.license if m.fetched else BomLicense(None), m.license_name)
+        self.declare(pkg, bm.license)
         for ds in bm.datasets:
             dataset = self.dataset(ds.id, ds.license)
             if ("trainedOn", m.id, ds.id) not in self.edges:
@@ -229,7 +229,7 @@ class _Document:
         if owner:
             pkg.suppliedBy = self.agent("huggingface", owner)
         self.elements[spdx_id] = pkg
-        self.declare(pkg, license_, None)
+        self.declare(pkg, license_)
         return pkg
 
     def add_pedigree(self, p: Pedigree) -> spdx.ai_AIPackage:
@@ -270,7 +270,7 @@ class _Document:
         if owner:
             app.suppliedBy = self.agent(platform, owner)
         self.elements[app.spdxId or ""] = app
-        self.declare(app, a.license, None)
+        self.declare(app, a.license)
         sources: dict[str, list[str]] = {}
         for u in a.uses:
             sources.setdefault(u.model, [])
@@ -288,21 +288,24 @@ class _Document:
 
     # --- licenses and findings ---
 
-    def declare(self, element: spdx.Element, license_: BomLicense, card_name: str | None) -> None:
+    def declare(self, element: spdx.Element, license_: BomLicense) -> None:
         key = element.spdxId or ""
         if key in self.declared:
             return
         self.declared.add(key)
         target: spdx.Element | str
-        if license_.declared is None:
+        if license_.declared is None or license_.expression is None:
             target = spdx.expandedlicensing_IndividualLicensingInfo.NoAssertionLicense
         else:
-            target = self.license_expression(license_, card_name)
+            target = self.license_expression(license_)
         self.relationship(element, spdx.RelationshipType.hasDeclaredLicense, [target], "")
 
-    def license_expression(self, lic: BomLicense, card_name: str | None) -> spdx.simplelicensing_LicenseExpression:
-        refs: dict[str, tuple[str | None, str | None]] = {}
-        text = lic.spdx if lic.spdx is not None else self._expression(lic, card_name, refs)
+    def license_expression(self, lic: BomLicense) -> spdx.simplelicensing_LicenseExpression:
+        """The document's ``LicenseExpression`` for ``lic.expression`` (``graphsc.bom.pedigree.bom_license``), with
+        a ``CustomLicense`` per ``LicenseRef-``; a ``LicenseRef-`` the document already defines as another license
+        gets a short hash (``unique_ref``), in the expression too."""
+        renamed = {ref.id: self.unique_ref(ref.id, ref.name, ref.url) for ref in lic.refs}
+        text = _REF_TOKEN.sub(lambda m: renamed.get(m.group(0), m.group(0)), lic.expression or "")
         found = self.licenses.get(text)
         if found is not None:
             return found
@@ -312,56 +315,14 @@ class _Document:
             simplelicensing_licenseExpression=text,
         )
         entries = []
-        for ref, (name, url) in refs.items():
-            custom = self.custom_license(ref, name, url, lic.declared or "")
-            entries.append(spdx.DictionaryEntry(key=ref, value=custom.spdxId))
+        for ref in lic.refs:
+            custom = self.custom_license(renamed[ref.id], ref.name, ref.url, lic.declared or "")
+            entries.append(spdx.DictionaryEntry(key=renamed[ref.id], value=custom.spdxId))
         if entries:
             expression.simplelicensing_customIdToUri = entries
         self.licenses[text] = expression
         self.elements[expression.spdxId or ""] = expression
         return expression
-
-    def _expression(
-        self, lic: BomLicense, card_name: str | None, refs: dict[str, tuple[str | None, str | None]]
-    ) -> str:
-        """The license as an SPDX expression whose non-SPDX parts are ``LicenseRef-graphsc-`` ids (in ``refs``,
-        with the name and URL of each)."""
-        table = default_table()
-        declared = lic.declared or ""
-        normalized = normalize_license(declared, card_name, None)
-
-        def ref_for(key: str, name: str | None, url: str | None) -> str:
-            ref = self.unique_ref(LICENSE_REF_PREFIX + _ref_id(key), name, url)
-            refs[ref] = (name, url)
-            return ref
-
-        def single(lid: str | None, raw: str) -> str:
-            if lid is not None and lid in table.licenses:
-                known = table[lid]
-                if known.spdx:
-                    return known.spdx
-                if lid == "other" and card_name:
-                    return ref_for(f"other-{card_name}", card_name, lic.url)
-                if len(lic.ids) == 1:  # the whole license is this one id: the BomLicense's name / URL are its own
-                    return ref_for(lid, lic.name, lic.url)
-                return ref_for(lid, known.name, known.text.link if known.text is not None else None)
-            return ref_for(raw, raw, lic.url if raw == declared else None)
-
-        def render(tree: Tree, top: bool) -> str:
-            if tree[0] == "lic":
-                _, lid, raw, with_id = tree
-                if with_id is None:
-                    return single(lid, raw)
-                if with_id in table.exceptions and lid is not None and table[lid].spdx:
-                    return f"{table[lid].spdx} WITH {with_id}"
-                return ref_for(f"{raw}-with-{with_id}", f"{raw} WITH {with_id}", None)
-            op, children = tree
-            body = f" {op.upper()} ".join(render(c, False) for c in children)
-            return body if top else f"({body})"
-
-        if normalized.tree is not None:
-            return render(normalized.tree, True)
-        return single(normalized.id, declared)
 
     def unique_ref(self, ref: str, name: str | None, url: str | None) -> str:
         """``ref``, or ``ref`` with a short hash when the document already has ``ref`` for another license."""
@@ -457,11 +418,6 @@ def _timestamp(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _ref_id(text: str) -> str:
-    """``text`` as a LicenseRef idstring (letters, digits, ``.`` and ``-``)."""
-    return _REF_UNSAFE.sub("-", text).strip("-.") or "unnamed"
 
 
 def _graphsc_version() -> str:

@@ -1,6 +1,6 @@
 """Read a software bill of materials (SBOM) and say which Hugging Face models its subject uses.
 
-Formats: CycloneDX JSON (1.4–1.6; any 1.x is read the same way) and SPDX JSON (2.3, and 3.0.1 JSON-LD). XML and
+Formats: CycloneDX JSON (1.x: 1.4 to 1.7 are read the same way) and SPDX JSON (2.3, and 3.0.1 JSON-LD). XML and
 SPDX tag-value are not read: they are reported as such (convert them to JSON first).
 
 What is read:
@@ -16,7 +16,9 @@ What is read:
 - The models: any component/package with a ``pkg:huggingface/...`` purl, or a Hugging Face model URL
   (``https://huggingface.co/<owner>/<name>``, ``hf.co/...``) in its name or references; CycloneDX components of
   type ``machine-learning-model`` and SPDX 3 ``ai_AIPackage`` elements also by their name (``group/name``, an
-  ``owner/name`` id or a legacy id such as ``gpt2``). Every id goes through ``graphsc.ids.parse_repo_id``. An ML
+  ``owner/name`` id or a legacy id such as ``gpt2``). In SPDX 3, when the subject has ``dependsOn`` (or
+  ``contains``, ``usesTool``, ...) relationships, only the packages they point to are its models (not those
+  packages' ``descendantOf`` ancestors); without any, every package is looked at. Every id goes through ``graphsc.ids.parse_repo_id``. An ML
   component whose name is no Hub id is kept in ``not_identified`` rather than guessed at.
 
 A file that cannot be read, is not JSON, or is neither format raises ``InputFileError`` naming the file; nothing
@@ -41,8 +43,12 @@ from graphsc.sources.snapshot import STREAM_ERRORS, check_input_file, open_binar
 
 SbomFormat = Literal["cyclonedx", "spdx"]
 
+XML_HINT = (
+    "Convert it to JSON first, e.g. with cyclonedx-cli: `cyclonedx convert --input-file bom.xml --output-file "
+    "bom.json`; or have the tool write JSON (`syft -o cyclonedx-json`, `cyclonedx-py ... --output-format JSON`)."
+)
 SBOM_HINT = (
-    "graphsc reads CycloneDX JSON (1.4–1.6) and SPDX JSON (2.3, 3.0.1 JSON-LD) SBOMs, e.g. from "
+    "graphsc reads CycloneDX JSON (1.x) and SPDX JSON (2.3, 3.0.1 JSON-LD) SBOMs, e.g. from "
     "`cyclonedx-py environment`, `syft -o cyclonedx-json` or `syft -o spdx-json`."
 )
 
@@ -76,6 +82,19 @@ _HF_PAGES = frozenset(
 )
 _NO_LICENSE = frozenset({"NOASSERTION", "NONE", ""})
 _ML_TYPE = "machine-learning-model"
+# SPDX 3 relationships saying the subject uses the element(s) they point to (not descendantOf and other lineage).
+_SPDX3_USES = frozenset(
+    {
+        "dependsOn",
+        "contains",
+        "usesTool",
+        "hasDynamicLink",
+        "hasStaticLink",
+        "hasOptionalDependency",
+        "hasProvidedDependency",
+        "hasPrerequisite",
+    }
+)
 _SPDX3_CONTEXT = re.compile(r"spdx\.org/rdf/(?P<version>3[0-9.]*)/")
 
 
@@ -116,7 +135,10 @@ def read_sbom(path: str | os.PathLike[str]) -> SbomUsage:
     """Read the SBOM at ``path`` (``-``: stdin; gzipped is fine). Raises ``InputFileError`` naming the file when it
     cannot be read, is not JSON, or is neither CycloneDX nor SPDX JSON."""
     name = str(path)
-    check_input_file(path)
+    try:
+        check_input_file(path)
+    except InputFileError as exc:  # no such file, a directory, ...: with what this command reads
+        raise InputFileError(exc.path, exc.reason, SBOM_HINT) from None
     try:
         with open_binary(path) as stream:
             data = stream.read()
@@ -132,7 +154,7 @@ def parse_sbom(data: bytes, name: str) -> SbomUsage:
     if not head:
         raise InputFileError(name, "the file is empty, not an SBOM", SBOM_HINT)
     if head.startswith(b"<"):
-        raise InputFileError(name, "an XML document; graphsc reads the JSON forms of CycloneDX and SPDX", SBOM_HINT)
+        raise InputFileError(name, "an XML document; graphsc reads the JSON forms of CycloneDX and SPDX", XML_HINT)
     if head.startswith((b"SPDXVersion:", b"##")):
         raise InputFileError(name, "an SPDX tag-value document; graphsc reads SPDX JSON", SBOM_HINT)
     try:
@@ -221,7 +243,7 @@ def _github_from_url(url: str) -> str | None:
 
 
 def _space_from_url(url: str) -> str | None:
-    match = _HF_SPACE.match(url)
+    match = _HF_SPACE.match(re.sub(r"^\s*git\+", "", url))
     if match is None:
         return None
     return parse_repo_id(f"https://huggingface.co/spaces/{match['id']}", "space").id
@@ -230,6 +252,7 @@ def _space_from_url(url: str) -> str | None:
 def _hf_model_from_url(url: str) -> str | None:
     """The Hub model a Hugging Face URL points at (as written, not yet parsed); None for other values and for
     dataset or Space URLs."""
+    url = re.sub(r"^\s*git\+", "", url)  # SPDX downloadLocation: git+https://huggingface.co/owner/name
     match = _HF_URL.match(url)
     if match is None:
         return None
@@ -366,7 +389,18 @@ def _cdx_name(component: dict[str, Any]) -> str | None:
     return f"{group}/{name}" if name and group else name
 
 
+def _check_types(doc: dict[str, Any], name: str, expected: dict[str, Literal["array", "object"]]) -> None:
+    """``InputFileError`` naming the file when a top-level field is present with the wrong JSON type (a ``components``
+    that is no list is a broken document, not one without models)."""
+    for key, kind in expected.items():
+        value = doc.get(key)
+        if value is not None and not isinstance(value, list if kind == "array" else dict):
+            found = type(value).__name__.replace("str", "string").replace("dict", "object").replace("list", "array")
+            raise InputFileError(name, f"{key} is a JSON {found}, not an {kind}: not a valid SBOM", SBOM_HINT)
+
+
 def _cyclonedx(doc: dict[str, Any], name: str) -> SbomUsage:
+    _check_types(doc, name, {"metadata": "object", "components": "array"})
     spec_version = _text(doc.get("specVersion")) or "unknown"
     top = _dict(_dict(doc.get("metadata")).get("component"))
     subject_name = _cdx_name(top)
@@ -426,6 +460,7 @@ def _spdx2_described(doc: dict[str, Any]) -> list[str]:
 
 
 def _spdx2(doc: dict[str, Any], name: str) -> SbomUsage:
+    _check_types(doc, name, {"packages": "array", "relationships": "array", "documentDescribes": "array"})
     packages = [(i, p) for i, p in _items(doc.get("packages")) if isinstance(p, dict)]
     by_id = {sid: (i, p) for i, p in packages if (sid := _text(p.get("SPDXID")))}
     described = [by_id[d] for d in _spdx2_described(doc) if d in by_id]
@@ -501,6 +536,7 @@ def _spdx3_license_text(element: dict[str, Any], element_id: str) -> str | None:
 
 
 def _spdx3(doc: dict[str, Any], name: str, version: str) -> SbomUsage:
+    _check_types(doc, name, {"@graph": "array"})
     elements = [(i, e) for i, e in _items(doc.get("@graph")) if isinstance(e, dict)]
     by_id = {eid: (i, e) for i, e in elements if (eid := _element_id(e))}
     roots: list[str] = []
@@ -526,9 +562,15 @@ def _spdx3(doc: dict[str, Any], name: str, version: str) -> SbomUsage:
     subject = _subject_from(subject_name, [purl] if purl else [], urls, subject_name)
     top_id = _element_id(top)
     licenses: dict[str, list[str]] = {"hasDeclaredLicense": [], "hasConcludedLicense": []}
+    used: set[str] | None = None  # what the subject dependsOn/contains/...; None: no such relationship
     for _, e in elements:
         kind = e.get("relationshipType")
-        if _type(e) == "Relationship" and kind in licenses and top_id and e.get("from") == top_id:
+        kind = kind.rsplit("/", 1)[-1] if isinstance(kind, str) else None
+        if _type(e) != "Relationship" or not top_id or e.get("from") != top_id:
+            continue
+        if kind in _SPDX3_USES:
+            used = (used or set()) | set(_ids(e.get("to")))
+        elif kind in licenses:
             for target in _ids(e.get("to")):
                 lic = _spdx3_license_text(by_id.get(target, (0, {}))[1], target)
                 if lic:
@@ -540,6 +582,8 @@ def _spdx3(doc: dict[str, Any], name: str, version: str) -> SbomUsage:
             break  # a model's BOM: the other AI packages are its pedigree (lineage), not models it uses
         if i == top_index or _type(e) not in ("software_Package", "ai_AIPackage"):
             continue
+        if used is not None and _element_id(e) not in used:
+            continue  # not what the subject uses directly: e.g. a used model's ancestor (descendantOf)
         where = f"@graph[{i}]"
         hit = found.add_purl(e.get("software_packageUrl"), f"{where}.software_packageUrl")
         for j, ident in _items(e.get("externalIdentifier")):

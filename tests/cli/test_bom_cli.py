@@ -90,6 +90,45 @@ def test_an_application_bom_ingested_as_an_sbom_gives_back_its_usage_and_license
     assert repos[repo] == license_
 
 
+def _a_user_of_models_with_ancestors(db: Path) -> tuple[str, str, set[str], set[str]]:
+    """A repository or Space using two or more models of which at least one has an ancestor in the store: its id,
+    kind, used models and their parents (all read from the store)."""
+    with SQLiteStore(db, readonly=True) as store:
+        used: dict[tuple[str, str], set[str]] = {}
+        for page in store.iter_uses():
+            for u in page:
+                used.setdefault((u.user, u.user_kind), set()).add(u.model)
+        parents: dict[str, set[str]] = {}
+        for page in store.iter_derived_from():
+            for e in page:
+                parents.setdefault(e.child.lower(), set()).add(e.base)
+    (user, kind), models = min(
+        (pair for pair in used.items() if len(pair[1]) >= 2 and any(m.lower() in parents for m in pair[1])),
+        key=lambda pair: pair[0],
+    )
+    return user, kind, models, {p for m in models for p in parents.get(m.lower(), ())} - models
+
+
+@pytest.mark.parametrize("bom_format", ["cyclonedx", "spdx3"])
+def test_an_application_bom_ingested_as_an_sbom_gives_its_models_not_their_ancestors(
+    db: Path, tmp_path: Path, bom_format: str
+) -> None:
+    user, kind, models, ancestors = _a_user_of_models_with_ancestors(db)
+    assert ancestors  # the chosen user's models have parents that are not models it uses
+    out = tmp_path / "app.json"
+    result = runner.invoke(app, ["bom", "--repo", user, "--format", bom_format, "--output", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert any(a in text for a in ancestors)  # the BOM lists the ancestors (as lineage)
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(app, ["ingest", "sbom", str(out), "--db", str(fresh)])
+    assert result.exit_code == 0, result.output
+    with SQLiteStore(fresh, readonly=True) as store:
+        back = [u for page in store.iter_uses() for u in page]
+    assert {(u.user, u.user_kind) for u in back} == {(user, kind)}
+    assert {u.model for u in back} == models
+
+
 def test_a_models_own_bom_ingested_as_an_sbom_records_no_usage(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "model.json"
     assert runner.invoke(app, ["bom", EXAMPLE_MODEL, "-o", str(out), "--db", str(db)]).exit_code == 0

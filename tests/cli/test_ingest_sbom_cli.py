@@ -8,7 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from graphsc.cli import app
-from graphsc.records import GraphBatch, Model, Repo, Uses
+from graphsc.licenses.engine import check_store
+from graphsc.records import DerivedFrom, GraphBatch, Model, Repo, Uses
 from graphsc.store.sqlite import SQLiteStore
 
 DATA = Path(__file__).parent.parent / "sources" / "data" / "sbom"
@@ -101,3 +102,69 @@ def test_licenses_sbom_and_model_together_is_a_usage_error(tmp_path: Path) -> No
     path = DATA / "chatbot.cdx.json"
     result = runner.invoke(app, ["licenses", "--sbom", str(path), "--model", "a/b", "--db", str(tmp_path / "g.db")])
     assert result.exit_code == 2
+
+
+def _app_sbom(path: Path, models: list[str]) -> Path:
+    """A CycloneDX SBOM of acme/app (MIT) using ``models`` (Hub ids, as pkg:huggingface purls)."""
+    path.write_text(
+        json.dumps(
+            {
+                "bomFormat": "CycloneDX",
+                "specVersion": "1.6",
+                "metadata": {
+                    "component": {
+                        "type": "application",
+                        "name": "app",
+                        "purl": "pkg:github/acme/app",
+                        "licenses": [{"license": {"id": "MIT"}}],
+                    }
+                },
+                "components": [{"type": "library", "name": m, "purl": f"pkg:huggingface/{m}"} for m in models],
+            }
+        )
+    )
+    return path
+
+
+def test_licenses_sbom_judges_this_sboms_models_and_their_chains(tmp_path: Path) -> None:
+    db = tmp_path / "g.db"
+    with SQLiteStore(db) as store:
+        store.write(
+            GraphBatch(
+                models=[
+                    Model("test/nc-base", license="cc-by-nc-4.0"),
+                    Model("test/leaf", license="apache-2.0"),  # drops the base's non-commercial clause
+                    Model("test/nc-direct", license="cc-by-nc-4.0"),
+                    Model("test/mit-model", license="mit"),
+                ],
+                derived_from=[DerivedFrom("test/leaf", "test/nc-base", "finetune", "test")],
+            )
+        )
+    args = ["--db", str(db), "--format", "json", "--severity", "info"]
+    first = _app_sbom(tmp_path / "v1.cdx.json", ["test/leaf", "test/nc-direct"])
+    result = runner.invoke(app, ["licenses", "--sbom", str(first), *args, "--fail-on", "error"])
+    with SQLiteStore(db, readonly=True) as store:
+        everything = check_store(store).conflicts
+    # expected: the app's use of its models, and what is dropped in their chains and reaches the app
+    chain = [c for c in everything if c.child == "test/leaf" and "acme/app" in c.reached_repos]
+    usage = [c for c in everything if c.child == "acme/app" and c.base == "test/nc-direct"]
+    assert chain and chain[0].severity == "error" and usage
+    doc = json.loads(result.stdout)
+    reported = {(c["child"], c["base"], c["kind"]) for c in doc["conflicts"]}
+    assert reported == {(c.child, c.base, c.kind) for c in chain + usage}
+    assert result.exit_code == 1  # the chain finding is an error at the derivation edge
+
+    # a later version of the SBOM uses neither: the earlier USES edges stay in the store but are not this SBOM's
+    second = _app_sbom(tmp_path / "v2.cdx.json", ["test/mit-model"])
+    result = runner.invoke(app, ["licenses", "--sbom", str(second), *args, "--fail-on", "error"])
+    with SQLiteStore(db, readonly=True) as store:
+        stale = [c for c in check_store(store).conflicts if "acme/app" in (c.child, *c.reached_repos)]
+    assert stale  # the store still holds conflicts of the app through the earlier usages
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["conflicts"] == []
+
+
+def test_help_says_any_cyclonedx_1_x() -> None:
+    result = runner.invoke(app, ["ingest", "sbom", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "CycloneDX JSON (1.x)" in result.output and "1.6" not in result.output

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from graphsc.errors import InputFileError
 from graphsc.ingest.sbom import ingest_sbom
-from graphsc.records import SOURCE_SBOM
-from graphsc.sources.sbom import parse_sbom, read_sbom
+from graphsc.records import SOURCE_SBOM, GraphBatch, Model
+from graphsc.sources.sbom import SBOM_HINT, parse_sbom, read_sbom
 from graphsc.store.sqlite import SQLiteStore
 
 DATA = Path(__file__).parent / "data" / "sbom"
@@ -267,3 +267,146 @@ def test_ingest_twice_same_counts(tmp_path: Path) -> None:
         assert (repos["acme/chatbot"].license, repos["acme/chatbot"].license_raw) == ("mit", "MIT")
     finally:
         store.close()
+
+
+def _counts(store: SQLiteStore) -> tuple[int, int, int, int]:
+    """Models, repositories, Spaces and USES edges in ``store``."""
+    return (
+        sum(len(b) for b in store.iter_models()),
+        sum(len(b) for b in store.iter_repos()),
+        sum(len(b) for b in store.iter_spaces()),
+        sum(len(b) for b in store.iter_uses()),
+    )
+
+
+def _cdx(path: Path, top: dict[str, Any], components: list[dict[str, Any]]) -> Path:
+    path.write_text(
+        json.dumps(
+            {"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"component": top}, "components": components}
+        )
+    )
+    return path
+
+
+def test_a_models_own_bom_and_an_sbom_without_models_write_nothing(tmp_path: Path) -> None:
+    model_bom = _cdx(
+        tmp_path / "model.cdx.json",
+        {"type": "machine-learning-model", "name": "leaf", "group": "acme", "purl": "pkg:huggingface/acme/leaf"},
+        [{"type": "machine-learning-model", "name": "base", "purl": "pkg:huggingface/acme/base"}],
+    )
+    no_models = _cdx(tmp_path / "app.cdx.json", {"type": "application", "name": "app", "purl": "pkg:github/a/app"}, [])
+    with SQLiteStore(tmp_path / "g.db") as store:
+        assert read_sbom(model_bom).subject_model == "acme/leaf" and read_sbom(no_models).subject_id == "a/app"
+        for path in (model_bom, no_models, PY_ENV):
+            report = ingest_sbom(store, path)
+            assert report.models_fetched == 0
+            assert _counts(store) == (0, 0, 0, 0), path
+
+
+def test_models_are_recorded_under_the_stored_spelling(tmp_path: Path) -> None:
+    stored = "Acme-Org/Big-Model"
+    written = stored.swapcase()
+    path = _cdx(
+        tmp_path / "app.cdx.json",
+        {"type": "application", "name": "app", "purl": "pkg:github/a/app"},
+        [{"type": "library", "name": "m", "purl": f"pkg:huggingface/{written}"}],
+    )
+    with SQLiteStore(tmp_path / "g.db") as store:
+        store.write(GraphBatch(models=[Model(stored, license="mit", fetched=True)]))
+        report = ingest_sbom(store, path)
+        assert [m.id for m in report.models] == [stored] and report.models_fetched == 1
+        assert [m.id for b in store.iter_models() for m in b] == [stored]  # no second record in the SBOM's casing
+        assert [(u.user, u.model) for b in store.iter_uses() for u in b] == [("a/app", stored)]
+
+
+def test_ingest_sbom_cli_prints_the_stored_spelling(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graphsc.cli import app
+
+    stored = "Acme-Org/Big-Model"
+    path = _cdx(
+        tmp_path / "app.cdx.json",
+        {"type": "application", "name": "app", "purl": "pkg:github/a/app"},
+        [{"type": "library", "name": "m", "purl": f"pkg:huggingface/{stored.lower()}"}],
+    )
+    db = tmp_path / "g.db"
+    with SQLiteStore(db) as store:
+        store.write(GraphBatch(models=[Model(stored, fetched=True)]))
+    result = CliRunner().invoke(app, ["ingest", "sbom", str(path), "--db", str(db)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "1 fetched" in result.output and f"  {stored}  [" in result.output
+    assert stored.lower() not in result.output
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"bomFormat": "CycloneDX", "components": "nope", "metadata": []},
+        {"bomFormat": "CycloneDX", "components": [], "metadata": "x"},
+        {"spdxVersion": "SPDX-2.3", "packages": {"a": 1}},
+        {"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": {"type": "SpdxDocument"}},
+    ],
+)
+def test_wrong_types_of_top_level_fields_are_input_errors(tmp_path: Path, doc: dict[str, Any]) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InputFileError) as err:
+        read_sbom(path)
+    assert err.value.path == str(path) and "not a valid SBOM" in err.value.message
+
+
+def test_missing_file_directory_and_xml_hints_are_about_sboms(tmp_path: Path) -> None:
+    xml = tmp_path / "bom.xml"
+    xml.write_bytes(BAD["bom.xml"])
+    for path in (tmp_path / "nope.json", tmp_path):
+        with pytest.raises(InputFileError) as err:
+            read_sbom(path)
+        assert err.value.hint == SBOM_HINT and "Parquet" not in SBOM_HINT
+    with pytest.raises(InputFileError) as err:
+        read_sbom(xml)
+    assert "cyclonedx convert --input-file" in (err.value.hint or "")
+
+
+def test_cyclonedx_1_7_is_read_and_the_hints_say_1_x(tmp_path: Path) -> None:
+    doc = load(CHATBOT)
+    doc["specVersion"] = "1.7"
+    path = tmp_path / "bom17.json"
+    path.write_text(json.dumps(doc))
+    assert read_sbom(path).models == read_sbom(CHATBOT).models
+    assert "1.x" in SBOM_HINT and "1.6)" not in SBOM_HINT
+
+
+@pytest.mark.parametrize("prefix", ["git+https://huggingface.co/", "git+https://hf.co/", "https://huggingface.co/"])
+def test_spdx2_download_location_with_git_plus_names_a_model(tmp_path: Path, prefix: str) -> None:
+    doc = load(SPDX2)
+    model = "microsoft/phi-2"
+    doc["packages"].append({"SPDXID": "SPDXRef-phi", "name": "phi", "downloadLocation": f"{prefix}{model}"})
+    path = tmp_path / "s.spdx.json"
+    path.write_text(json.dumps(doc))
+    where = f"packages[{len(doc['packages']) - 1}].downloadLocation"
+    assert (model, where) in {(m.id, m.evidence) for m in read_sbom(path).models}
+
+
+def test_spdx3_models_are_what_the_subject_depends_on_not_their_ancestors(tmp_path: Path) -> None:
+    def package(sid: str, model: str) -> dict[str, Any]:
+        return {"type": "ai_AIPackage", "spdxId": sid, "name": model, "software_packageUrl": f"pkg:huggingface/{model}"}
+
+    def rel(kind: str, a: str, b: str) -> dict[str, Any]:
+        return {"type": "Relationship", "spdxId": f"{a}-{kind}-{b}", "relationshipType": kind, "from": a, "to": [b]}
+
+    used, ancestor = "acme/leaf", "acme/base"
+    graph: list[dict[str, Any]] = [
+        {"type": "SpdxDocument", "spdxId": "doc", "rootElement": ["app"]},
+        {"type": "software_Package", "spdxId": "app", "name": "app", "software_packageUrl": "pkg:github/a/app"},
+        package("m1", used),
+        package("m2", ancestor),
+        rel("descendantOf", "m1", "m2"),
+    ]
+    context = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
+    without = tmp_path / "without.jsonld"
+    without.write_text(json.dumps({"@context": context, "@graph": graph}))
+    with_deps = tmp_path / "with.jsonld"
+    with_deps.write_text(json.dumps({"@context": context, "@graph": [*graph, rel("dependsOn", "app", "m1")]}))
+    assert [m.id for m in read_sbom(with_deps).models] == [used]
+    assert [m.id for m in read_sbom(without).models] == [used, ancestor]  # no usage relationship: every package

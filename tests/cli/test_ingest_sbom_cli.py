@@ -54,26 +54,17 @@ def test_licenses_sbom_reports_the_subjects_usage_conflicts(tmp_path: Path) -> N
         )
     )
     store.close()
-    sbom = tmp_path / "app.cdx.json"
-    sbom.write_text(
-        json.dumps(
-            {
-                "bomFormat": "CycloneDX",
-                "specVersion": "1.6",
-                "metadata": {
-                    "component": {
-                        "type": "application",
-                        "name": "chatbot",
-                        "licenses": [{"license": {"id": "MIT"}}],
-                        "externalReferences": [{"type": "vcs", "url": "https://github.com/acme/chatbot"}],
-                    }
-                },
-                "components": [
-                    {"type": "machine-learning-model", "group": "facebook", "name": "nc-model"},
-                    {"type": "library", "name": "m", "purl": "pkg:huggingface/x/mit-model"},
-                ],
-            }
-        )
+    # the subject named by a vcs URL, one model by group + name, one by purl
+    sbom = _cyclonedx(
+        tmp_path / "app.cdx.json",
+        {
+            "name": "chatbot",
+            "externalReferences": [{"type": "vcs", "url": "https://github.com/acme/chatbot"}],
+        },
+        [
+            {"type": "machine-learning-model", "group": "facebook", "name": "nc-model"},
+            {"type": "library", "name": "m", "purl": "pkg:huggingface/x/mit-model"},
+        ],
     )
     args = ["licenses", "--sbom", str(sbom), "--db", str(db), "--format", "json", "--severity", "info"]
     result = runner.invoke(app, args)
@@ -104,26 +95,18 @@ def test_licenses_sbom_and_model_together_is_a_usage_error(tmp_path: Path) -> No
     assert result.exit_code == 2
 
 
+def _cyclonedx(path: Path, subject: dict[str, object], components: list[dict[str, object]]) -> Path:
+    """A CycloneDX 1.6 SBOM at ``path`` whose subject is an MIT-licensed application with ``subject``'s fields."""
+    component = {"type": "application", "licenses": [{"license": {"id": "MIT"}}], **subject}
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"component": component}}
+    path.write_text(json.dumps({**doc, "components": components}))
+    return path
+
+
 def _app_sbom(path: Path, models: list[str]) -> Path:
     """A CycloneDX SBOM of acme/app (MIT) using ``models`` (Hub ids, as pkg:huggingface purls)."""
-    path.write_text(
-        json.dumps(
-            {
-                "bomFormat": "CycloneDX",
-                "specVersion": "1.6",
-                "metadata": {
-                    "component": {
-                        "type": "application",
-                        "name": "app",
-                        "purl": "pkg:github/acme/app",
-                        "licenses": [{"license": {"id": "MIT"}}],
-                    }
-                },
-                "components": [{"type": "library", "name": m, "purl": f"pkg:huggingface/{m}"} for m in models],
-            }
-        )
-    )
-    return path
+    subject = {"name": "app", "purl": "pkg:github/acme/app"}
+    return _cyclonedx(path, subject, [{"type": "library", "name": m, "purl": f"pkg:huggingface/{m}"} for m in models])
 
 
 def test_licenses_sbom_judges_this_sboms_models_and_their_chains(tmp_path: Path) -> None:

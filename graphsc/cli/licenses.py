@@ -13,6 +13,7 @@ from graphsc.render import emit
 
 if TYPE_CHECKING:
     from graphsc.licenses.findings import Conflict
+    from graphsc.render.ci_results import CiReport
 
 TABLE_LIMIT = 20  # conflicts the terminal report lists when --limit is not given
 EXIT_GATE = 1  # --fail-on found a conflict at or above its severity
@@ -22,6 +23,11 @@ class LicensesFormat(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    sarif = "sarif"
+    junit = "junit"
+
+
+CI_FORMATS = frozenset({LicensesFormat.sarif, LicensesFormat.junit})
 
 
 class SeverityChoice(str, Enum):
@@ -83,7 +89,8 @@ def licenses(
             "--limit",
             "-n",
             min=1,
-            help=f"Conflicts listed, highest impact first (default: {TABLE_LIMIT} in the table, all in JSON and CSV).",
+            help=f"Conflicts listed, highest impact first (default: {TABLE_LIMIT} in the table, all in JSON and CSV; "
+            "SARIF and JUnit list all).",
             show_default=False,
         ),
     ] = None,
@@ -92,7 +99,9 @@ def licenses(
         typer.Option(
             "--format",
             "-f",
-            help="table (terminal), json (graphsc.licenses/1) or csv (one row per conflict).",
+            help="table (terminal), json (graphsc.licenses/1), csv (one row per conflict), sarif (SARIF 2.1.0, for "
+            "code scanning) or junit (JUnit XML: a failed test per error or warning). sarif and junit list every "
+            "match, whatever --limit, as --fail-on judges them.",
         ),
     ] = LicensesFormat.table,
     fail_on: Annotated[
@@ -127,6 +136,8 @@ def licenses(
 
     from graphsc.licenses.engine import check_store
     from graphsc.licenses.select import Filters, select
+    from graphsc.render.ci_junit import junit_text
+    from graphsc.render.ci_sarif import sarif_text
     from graphsc.render.licenses_csv import licenses_csv
     from graphsc.render.licenses_json import licenses_document
     from graphsc.render.licenses_table import render_report
@@ -174,13 +185,26 @@ def licenses(
             mine = [c for c in report.conflicts if _judged_by_sbom(c, (subject or "").lower(), sbom_models)]
             report = replace(report, conflicts=mine, _by_model=None)
         selection = select(report, filters, lineage, graph.models)
+        evidence = None
+        if output_format in CI_FORMATS:  # where repositories use the models: a Conflict carries no evidence
+            from graphsc.render.licenses_ci import usage_evidence, usage_models
+
+            evidence = usage_evidence(graph.uses_of(sorted(usage_models(selection))))
     gate = fail_on.value if fail_on is not None else None
     gate_hit = gate is not None and selection.reaches(gate)
+    exit_code = EXIT_GATE if gate_hit else 0
+
+    def ci_report() -> CiReport:
+        from graphsc.render.licenses_ci import licenses_ci
+
+        return licenses_ci(report, selection, exit_code, evidence)
+
     try:
         emit(
             output_format,
             document=lambda: licenses_document(report, selection, gate),
             csv=lambda: licenses_csv(selection),
+            texts={"sarif": lambda: sarif_text(ci_report()), "junit": lambda: junit_text(ci_report())},
             terminal=lambda console: render_report(report, selection, console),
         )
     except BrokenPipeError:

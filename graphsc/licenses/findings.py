@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from graphsc.licenses.rules import SEVERITY_ORDER
 
@@ -42,17 +42,44 @@ class Conflict:
     reached_downloads: int = 0
 
     @property
+    def key(self) -> str:
+        """The finding's stable key, the same in every run and snapshot while the finding stands:
+        ``RULE/EDGE:CHILD<-BASE`` (a merge's parents joined by ``+`` in sorted order), ids in lower case, e.g.
+        ``D-NC/derived:acme/llama-ft<-meta-llama/llama-2-7b``. Diffs match findings by it and policy waivers name
+        it. For a use, CHILD is the repository/Space; for a training edge, BASE is the dataset."""
+        bases = sorted(b.lower() for b in self.bases) if self.bases else [(self.base or "").lower()]
+        return f"{self.rule}/{self.edge}:{self.child.lower()}<-{'+'.join(bases)}"
+
+    @property
     def detail(self) -> str:
-        """One line for humans: rule, edge with licenses, what was dropped."""
-        return (
-            f"{self.description}: {self.child} [{self.child_license}] ← {self.base} [{self.base_license}]: "
-            + "; ".join(self.dropped)
-        )
+        """One line for humans: rule, edge with licenses, what was dropped (``finding_detail``)."""
+        return finding_detail(self)
 
     @property
     def impact(self) -> tuple[int, int, int]:
         """(descendant models reached, their downloads, repositories/Spaces reached)."""
         return (len(self.reached_models), self.reached_downloads, len(self.reached_repos))
+
+
+class _Described(Protocol):
+    @property
+    def description(self) -> str: ...
+    @property
+    def child(self) -> str: ...
+    @property
+    def child_license(self) -> str: ...
+    @property
+    def base(self) -> str | None: ...
+    @property
+    def base_license(self) -> str | None: ...
+    @property
+    def dropped(self) -> tuple[str, ...]: ...
+
+
+def finding_detail(f: _Described) -> str:
+    """One line for humans about a finding (a ``Conflict`` or a snapshot's record of one): the rule in words, the
+    origin edge with licenses, what was dropped."""
+    return f"{f.description}: {f.child} [{f.child_license}] ← {f.base} [{f.base_license}]: " + "; ".join(f.dropped)
 
 
 def rank_key(c: Conflict) -> tuple[int, int, int, int, str, str, str]:

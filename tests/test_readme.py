@@ -110,3 +110,30 @@ def test_a_bad_graphsc_store_variable_is_a_setting_error_exit_1(tmp_path: Path) 
     assert "Setting: GRAPHSC_STORE='foo' is not valid: embedded or neo4j." in result.output
     ok = CliRunner().invoke(app, ["lineage", "o/m", "--store", " Embedded ", "--db", str(tmp_path / "g.db")])
     assert ok.exit_code == 1 and "no graphsc database" in ok.output  # a store kind in any case and spacing
+
+
+def _yaml_blocks() -> list[str]:
+    return re.findall(r"^```yaml\n(.*?)^```", README, flags=re.M | re.S)
+
+
+def test_github_actions_example_is_a_valid_workflow() -> None:
+    """The README's GitHub Actions job parses and validates against the GitHub workflow schema (SchemaStore's, as
+    vendored by check-jsonschema), and runs graphsc check with SARIF into the upload step's file."""
+    from importlib.resources import files
+
+    import jsonschema
+    import yaml
+
+    workflows = [yaml.safe_load(block) for block in _yaml_blocks() if "runs-on" in block]
+    assert len(workflows) == 1
+    workflow = workflows[0]
+    # PyYAML reads YAML 1.1, where the key `on` is the boolean true; GitHub reads it as the string "on".
+    workflow["on"] = workflow.pop(True)
+    schema = json.loads((files("check_jsonschema.builtin_schemas.vendor") / "github-workflows.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(workflow)
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert "graphsc check" in runs and "--format sarif --output graphsc.sarif" in runs
+    upload = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif")]
+    assert upload and upload[0]["with"]["sarif_file"] == "graphsc.sarif"
+    assert upload[0]["if"] == "always()"  # the gate's exit 1 must not skip the upload

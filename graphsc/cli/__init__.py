@@ -11,7 +11,21 @@ from typing import Annotated, Any
 
 import typer
 
-from graphsc.cli import analytics, bom, demo, ingest, ingest_usage, licenses, lineage, neo4j, quality, query
+from graphsc.cli import (
+    analytics,
+    bom,
+    check,
+    demo,
+    diff,
+    ingest,
+    ingest_usage,
+    licenses,
+    lineage,
+    neo4j,
+    quality,
+    query,
+    snapshot,
+)
 from graphsc.cli.common import GraphscGroup
 from graphsc.cli.errors import INTERRUPT_NOTE, interrupted, report_error, silence_closed_stdout
 
@@ -125,6 +139,9 @@ query.register(app)
 neo4j.register(app)
 quality.register(app)
 bom.register(app)
+snapshot.register(app)
+diff.register(app)
+check.register(app)
 
 
 def main() -> None:

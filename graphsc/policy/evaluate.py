@@ -1,0 +1,659 @@
+"""Evaluating a policy over a graph's facts (``GraphState``) and the license engine's findings (``LicenseReport``).
+
+The scope of a check is one model (its chain: itself, its ancestors, their training datasets), one repository or
+Space (the models it uses and their chains) or the whole graph (every model is a subject of itself). A rule's own
+``[rules.scope]`` narrows the subjects it applies to. Chains are computed once per distinct rule scope by one
+multi-source upward traversal from the subjects, so whole-graph evaluation stays linear in the graph's size.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
+
+from graphsc.errors import GraphscError, UnknownModelError, UnknownRepoError
+from graphsc.ids import id_key
+from graphsc.license_table.table import default_table
+from graphsc.licenses.findings import Conflict, LicenseReport
+from graphsc.licenses.rules import SEVERITY_ORDER
+from graphsc.policy.load import canonical_license
+from graphsc.policy.model import Action, Conditions, Policy, PolicyRule, RuleScope, Waiver
+from graphsc.records import NO_LICENSE, NOT_FETCHED
+from graphsc.snapshot.state import GraphState
+
+Status = Literal["violation", "allowed", "waived"]
+NodeRef = tuple[str, str]  # (kind, key): kind model / dataset / repo / space, key an id key (lower case)
+
+SELF, ANCESTOR, DATASET, USED = 1, 2, 4, 8
+_POSITION_BITS = {"self": SELF, "ancestor": ANCESTOR, "dataset": DATASET, "used": USED}
+_ACTION_ORDER = {"deny": 0, "warn": 1, "allow": 2}
+SUBJECTS_SHOWN = 5
+
+
+def position_names(bits: int) -> tuple[str, ...]:
+    """Position flags as names, in the order self, ancestor, dataset, used."""
+    return tuple(name for name, bit in _POSITION_BITS.items() if bits & bit)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a check looks at: one ``model``'s chain, one ``repo``'s (or Space's) usage, or (both None) the whole
+    graph."""
+
+    model: str | None = None
+    repo: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.model is not None and self.repo is not None:
+            raise GraphscError("A check's scope is one model or one repository, not both.", "Give --model or --repo.")
+
+    @property
+    def label(self) -> str:
+        """``model X``, ``repo R`` or ``whole graph``."""
+        if self.model is not None:
+            return f"model {self.model}"
+        if self.repo is not None:
+            return f"repo {self.repo}"
+        return "whole graph"
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One node of the chain behind a violation: ``relation`` is how it relates to the next hop (towards the
+    subject): a lineage relation, ``trained_on`` or ``uses``; None on the last hop."""
+
+    id: str
+    kind: str
+    license: str
+    relation: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One policy rule matching one node (``on = "model"``) or one license finding (``on = "finding"``).
+
+    ``subjects``: the scoped models it affects, ``repos``: the scoped repositories/Spaces whose usage it affects;
+    ``chain``: hops from the matched node down to one subject (for a finding: its bases, then its child).
+    ``key``: ``RULE:NODE_KEY`` or ``RULE:FINDING_KEY``. ``status``: violation, allowed (``allowed_by`` names the
+    allow rule) or waived (``waiver``); ``notes`` e.g. an expired waiver that would have matched."""
+
+    rule: str
+    action: Action
+    message: str | None
+    on: str
+    node: str
+    node_kind: str
+    license: str
+    positions: tuple[str, ...]
+    subjects: tuple[str, ...]
+    repos: tuple[str, ...]
+    chain: tuple[Hop, ...]
+    key: str
+    status: Status = "violation"
+    waiver: Waiver | None = None
+    allowed_by: str | None = None
+    notes: tuple[str, ...] = ()
+    finding: Conflict | None = None
+
+    @property
+    def subject_count(self) -> int:
+        """Models plus repositories/Spaces affected."""
+        return len(self.subjects) + len(self.repos)
+
+    @property
+    def failing(self) -> bool:
+        """A deny that is neither allowed nor waived."""
+        return self.action == "deny" and self.status == "violation"
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """A policy evaluated: ``violations`` ordered deny first, then warn, by rule (file order) then node;
+    ``unused_waivers`` matched nothing; ``expired_waivers`` are past their date (``today``)."""
+
+    policy: Policy
+    scope: Scope
+    today: date
+    violations: list[Violation]
+    unused_waivers: list[Waiver] = field(default_factory=list)
+    expired_waivers: list[Waiver] = field(default_factory=list)
+    scope_id: str | None = None  # the resolved id of the scoped model/repository
+
+    @property
+    def failed(self) -> bool:
+        """Any deny violation neither allowed nor waived."""
+        return any(v.failing for v in self.violations)
+
+    @property
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Violations per action and status: ``{"deny": {"violation": n, "allowed": n, "waived": n}, ...}``."""
+        out = {a: {"violation": 0, "allowed": 0, "waived": 0} for a in ("deny", "warn")}
+        for v in self.violations:
+            out[v.action][v.status] += 1
+        return out
+
+
+# ───────────────────────────── the graph, indexed once ─────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class _LicenseInfo:
+    ids: frozenset[str]
+    categories: frozenset[str]
+    clauses: frozenset[str]
+
+
+_LICENSE_CACHE: dict[tuple[str, ...], _LicenseInfo] = {}
+
+
+def license_info(ids: tuple[str, ...]) -> _LicenseInfo:
+    """Canonical ids, categories and clause names of a node's licenses (cached per ids tuple). No license, an
+    unrecognised one or a not-fetched stub reads as category ``unknown``."""
+    found = _LICENSE_CACHE.get(ids)
+    if found is not None:
+        return found
+    table = default_table()
+    canon: set[str] = set()
+    categories: set[str] = set()
+    clauses: set[str] = set()
+    for text in ids:
+        lic = table.licenses.get(text)
+        if lic is None:
+            cid = canonical_license(text) if text not in (NO_LICENSE, NOT_FETCHED) else None
+            lic = table.licenses.get(cid) if cid else None
+        if lic is None:
+            categories.add("unknown")
+            continue
+        canon.add(lic.id)
+        categories.add(lic.category)
+        if lic.status != "known":
+            categories.add("unknown")
+        clauses.update(lic.clauses)
+    if not ids:
+        categories.add("unknown")
+    info = _LicenseInfo(frozenset(canon), frozenset(categories), frozenset(clauses))
+    if len(_LICENSE_CACHE) < 100_000:
+        _LICENSE_CACHE[ids] = info
+    return info
+
+
+class _Graph:
+    """Adjacency of the state, by id key."""
+
+    def __init__(self, state: GraphState) -> None:
+        self.state = state
+        self.bases: dict[str, list[tuple[str, str]]] = {}
+        self.children: dict[str, list[tuple[str, str]]] = {}
+        self.relations: dict[str, set[str]] = {}
+        self.display: dict[NodeRef, str] = {}
+        for (child, base), e in state.lineage.items():
+            self.bases.setdefault(child, []).append((base, e.relation))
+            self.children.setdefault(base, []).append((child, e.relation))
+            self.relations.setdefault(child, set()).add(e.relation.lower())
+            self.display.setdefault(("model", child), e.child)
+            self.display.setdefault(("model", base), e.base)
+        self.trained: dict[str, list[str]] = {}
+        self.trainees: dict[str, list[str]] = {}
+        for (model, dataset), t in state.training.items():
+            self.trained.setdefault(model, []).append(dataset)
+            self.trainees.setdefault(dataset, []).append(model)
+            self.display.setdefault(("dataset", dataset), t.dataset)
+        self.uses: dict[NodeRef, list[str]] = {}
+        self.used_by: dict[str, list[NodeRef]] = {}
+        for (kind, user, model), u in state.usage.items():
+            self.uses.setdefault((kind, user), []).append(model)
+            self.used_by.setdefault(model, []).append((kind, user))
+            self.display.setdefault((kind, user), u.user)
+
+    def name(self, ref: NodeRef) -> str:
+        kind, key = ref
+        if kind == "model":
+            facts = self.state.models.get(key)
+            if facts is not None:
+                return facts.id
+        else:
+            node = self.state.nodes.get(ref)
+            if node is not None:
+                return node.id
+        return self.display.get(ref, key)
+
+    def license(self, ref: NodeRef) -> tuple[str, tuple[str, ...]]:
+        """(label, canonical ids) of a node."""
+        kind, key = ref
+        if kind == "model":
+            facts = self.state.models.get(key)
+            if facts is None:
+                return NOT_FETCHED, ()
+            return facts.license, facts.license_ids
+        node = self.state.nodes.get(ref)
+        if node is None:
+            return NO_LICENSE, ()
+        return node.license, node.license_ids
+
+
+class _Chain:
+    """The nodes in scope for one rule scope: positions (bit flags) of models and datasets, the subjects that
+    seed it, and a pointer from each node one step towards a subject."""
+
+    def __init__(self, graph: _Graph) -> None:
+        self.graph = graph
+        self.self_seeds: set[str] = set()
+        self.used_seeds: dict[str, list[NodeRef]] = {}
+        self.models: dict[str, int] = {}
+        self.datasets: dict[str, int] = {}
+        self.parent: dict[NodeRef, tuple[NodeRef, str]] = {}
+
+    def build(self) -> _Chain:
+        g = self.graph
+        queue: deque[str] = deque()
+        for m in sorted(self.self_seeds):
+            self.models[m] = self.models.get(m, 0) | SELF
+            queue.append(m)
+        for m in sorted(self.used_seeds):
+            if m not in self.models:
+                queue.append(m)
+                self.parent[("model", m)] = (sorted(self.used_seeds[m])[0], "uses")
+            self.models[m] = self.models.get(m, 0) | USED
+        while queue:
+            m = queue.popleft()
+            for base, relation in g.bases.get(m, ()):
+                seen = base in self.models
+                self.models[base] = self.models.get(base, 0) | ANCESTOR
+                if not seen:
+                    self.parent[("model", base)] = (("model", m), relation)
+                    queue.append(base)
+        for m in list(self.models):
+            for d in g.trained.get(m, ()):
+                if d not in self.datasets:
+                    self.datasets[d] = DATASET
+                    self.parent[("dataset", d)] = (("model", m), "trained_on")
+        return self
+
+    def path(self, ref: NodeRef) -> tuple[Hop, ...]:
+        """Hops from ``ref`` down to a subject (a repository last when the subject is its usage)."""
+        g = self.graph
+        hops: list[Hop] = []
+        current: NodeRef | None = ref
+        while current is not None:
+            step = self.parent.get(current)
+            label, _ = g.license(current)
+            hops.append(Hop(g.name(current), current[0], label, step[1] if step else None))
+            current = step[0] if step else None
+            if len(hops) > 10_000:  # parents form a forest; a guard, never reached
+                break
+        return tuple(hops)
+
+    def affected(self, ref: NodeRef, bits: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(subject models, repositories/Spaces) whose chain holds ``ref`` in one of the positions ``bits``."""
+        g = self.graph
+        models: set[str] = set()
+        repos: set[NodeRef] = set()
+        start: list[str] = []
+        kind, key = ref
+        if kind == "model":
+            if bits & SELF and key in self.self_seeds:
+                models.add(key)
+            if bits & USED:
+                repos.update(self.used_seeds.get(key, ()))
+            if bits & ANCESTOR:
+                start = [c for c, _ in g.children.get(key, ()) if c in self.models]
+        elif bits & DATASET:
+            start = [m for m in g.trainees.get(key, ()) if m in self.models]
+        seen = set(start)
+        queue = deque(start)
+        while queue:
+            m = queue.popleft()
+            if m in self.self_seeds:
+                models.add(m)
+            repos.update(self.used_seeds.get(m, ()))
+            for c, _ in g.children.get(m, ()):
+                if c not in seen and c in self.models:
+                    seen.add(c)
+                    queue.append(c)
+        return (
+            tuple(sorted(g.name(("model", m)) for m in models)),
+            tuple(sorted(g.name(r) for r in repos)),
+        )
+
+
+# ───────────────────────────── matching ─────────────────────────────
+
+
+def _node_matches(c: Conditions, graph: _Graph, ref: NodeRef, bits: int) -> int:
+    """The position bits under which the node matches the conditions (0: no match)."""
+    kind, key = ref
+    if c.nodes is not None and kind not in c.nodes:
+        return 0
+    if c.positions is not None:
+        bits &= sum(_POSITION_BITS[p] for p in c.positions)
+        if not bits:
+            return 0
+    if kind != "model" and (c.gated is not None or c.fetched is not None or c.relations is not None):
+        return 0
+    if c.licenses is not None or c.categories is not None or c.clauses is not None:
+        _, ids = graph.license(ref)
+        info = license_info(ids)
+        if c.licenses is not None and not (info.ids & c.licenses):
+            return 0
+        if c.categories is not None and not (info.categories & c.categories):
+            return 0
+        if c.clauses is not None and not (info.clauses & c.clauses):
+            return 0
+    facts = graph.state.models.get(key) if kind == "model" else None
+    if c.author is not None:
+        author = facts.author if facts is not None and facts.author else None
+        if author is None:
+            name = graph.name(ref)
+            author = name.split("/", 1)[0] if "/" in name else None
+        if not c.author(author):
+            return 0
+    if c.gated is not None:
+        gated = facts is not None and facts.gated not in (None, "false", "False", "")
+        if gated != c.gated:
+            return 0
+    if c.fetched is not None:
+        fetched = facts is not None and facts.fetched
+        if fetched != c.fetched:
+            return 0
+    if c.relations is not None and not (graph.relations.get(key, set()) & c.relations):
+        return 0
+    return bits
+
+
+def _finding_matches(c: Conditions, conflict: Conflict) -> bool:
+    if c.findings is not None and not c.findings(conflict.rule):
+        return False
+    if c.kinds is not None and conflict.kind.lower() not in c.kinds:
+        return False
+    if c.severity is not None and SEVERITY_ORDER.get(conflict.severity, 99) > SEVERITY_ORDER[c.severity]:
+        return False
+    if c.edges is not None and conflict.edge not in c.edges:
+        return False
+    if c.relations is not None and (conflict.relation or "").lower() not in c.relations:
+        return False
+    if c.licenses is not None or c.categories is not None or c.clauses is not None:
+        info = license_info(conflict.origin_licenses)
+        if c.licenses is not None and not (info.ids & c.licenses):
+            return False
+        if c.categories is not None and not (info.categories & c.categories):
+            return False
+        if c.clauses is not None and not (info.clauses & c.clauses):
+            return False
+    return True
+
+
+class _Evaluator:
+    def __init__(self, policy: Policy, state: GraphState, report: LicenseReport, scope: Scope) -> None:
+        self.policy = policy
+        self.state = state
+        self.report = report
+        self.scope = scope
+        self.graph = _Graph(state)
+        self.model_key: str | None = None
+        self.users: list[NodeRef] = []
+        self.scope_id: str | None = None
+        self._resolve()
+        self._chains: dict[object, _Chain] = {}
+
+    def _resolve(self) -> None:
+        if self.scope.model is not None:
+            key = self.state.resolve(self.scope.model)
+            if key not in self.state.models and key not in self.graph.bases and key not in self.graph.children:
+                raise UnknownModelError(self.scope.model, _close(key, self.state.models))
+            self.model_key = key
+            self.scope_id = self.graph.name(("model", key))
+        elif self.scope.repo is not None:
+            key = id_key(self.scope.repo)
+            self.users = [
+                (kind, key)
+                for kind in ("repo", "space")
+                if (kind, key) in self.graph.uses or (kind, key) in self.state.nodes
+            ]
+            if not self.users:
+                raise UnknownRepoError(self.scope.repo)
+            self.scope_id = self.graph.name(self.users[0])
+
+    def chain(self, rule_scope: RuleScope | None) -> _Chain:
+        signature = rule_scope.signature if rule_scope is not None else None
+        found = self._chains.get(signature)
+        if found is not None:
+            return found
+        g, chain = self.graph, _Chain(self.graph)
+        models_glob = rule_scope.models if rule_scope is not None else None
+        repos_glob = rule_scope.repos if rule_scope is not None else None
+
+        def model_ok(key: str) -> bool:
+            return rule_scope is None or (models_glob is not None and models_glob(g.name(("model", key))))
+
+        def use_ok(user: NodeRef, model: str) -> bool:
+            return (
+                rule_scope is None
+                or (repos_glob is not None and repos_glob(g.name(user)))
+                or (models_glob is not None and models_glob(g.name(("model", model))))
+            )
+
+        if self.model_key is not None:
+            if model_ok(self.model_key):
+                chain.self_seeds.add(self.model_key)
+        elif self.users:
+            for user in self.users:
+                for m in g.uses.get(user, ()):
+                    if use_ok(user, m):
+                        chain.used_seeds.setdefault(m, []).append(user)
+        else:
+            if rule_scope is None:
+                chain.self_seeds.update(self.state.models)
+            elif models_glob is not None:
+                chain.self_seeds.update(k for k in self.state.models if models_glob(g.name(("model", k))))
+            for user, models in g.uses.items():
+                for m in models:
+                    if use_ok(user, m):
+                        chain.used_seeds.setdefault(m, []).append(user)
+        self._chains[signature] = chain.build()
+        return chain
+
+    def node_matches(self, rule: PolicyRule) -> Iterable[tuple[NodeRef, int, _Chain]]:
+        chain = self.chain(rule.scope)
+        c = rule.conditions
+        if c.nodes is None or "model" in c.nodes:
+            for key, bits in chain.models.items():
+                matched = _node_matches(c, self.graph, ("model", key), bits)
+                if matched:
+                    yield ("model", key), matched, chain
+        if c.nodes is None or "dataset" in c.nodes:
+            for key, bits in chain.datasets.items():
+                matched = _node_matches(c, self.graph, ("dataset", key), bits)
+                if matched:
+                    yield ("dataset", key), matched, chain
+
+    def scoped_conflicts(self) -> list[tuple[Conflict, tuple[str, ...], tuple[str, ...]]]:
+        """Conflicts the scope sees, with the subject models and repositories each touches."""
+        out: list[tuple[Conflict, tuple[str, ...], tuple[str, ...]]] = []
+        if self.model_key is not None:
+            name = self.graph.name(("model", self.model_key))
+            seen: set[str] = set()
+            for c, _ in self.report.for_model(name) or self.report.for_model(self.model_key):
+                if c.key not in seen:
+                    seen.add(c.key)
+                    out.append((c, (name,), ()))
+        elif self.users:
+            keys = {key for _, key in self.users}
+            name = self.scope_id or ""
+            out.extend(
+                (c, (), (name,))
+                for c in self.report.conflicts
+                if (c.child_type != "model" and id_key(c.child) in keys)
+                or any(id_key(r) in keys for r in c.reached_repos)
+            )
+        else:
+            for c in self.report.conflicts:
+                repos = tuple(dict.fromkeys((*([c.child] if c.child_type != "model" else []), *c.reached_repos)))
+                out.append((c, c.reached_models, repos))
+        return out
+
+    def finding_matches(
+        self, rule: PolicyRule, conflicts: list[tuple[Conflict, tuple[str, ...], tuple[str, ...]]]
+    ) -> Iterable[tuple[Conflict, tuple[str, ...], tuple[str, ...]]]:
+        for c, models, repos in conflicts:
+            if not _finding_matches(rule.conditions, c):
+                continue
+            if rule.scope is not None:
+                mg, rg = rule.scope.models, rule.scope.repos
+                models = tuple(m for m in models if mg is not None and mg(m))
+                repos = tuple(r for r in repos if rg is not None and rg(r))
+                if not models and not repos:
+                    continue
+            yield c, models, repos
+
+    def finding_chain(self, c: Conflict) -> tuple[Hop, ...]:
+        bases = c.bases or ((c.base,) if c.base else ())
+        relation = c.relation or ("trained_on" if c.edge == "trained_on" else ("uses" if c.edge == "uses" else None))
+        kind = "dataset" if c.edge == "trained_on" else "model"
+        hops = [
+            Hop(
+                b,
+                kind,
+                (c.base_license if i == 0 else self.report.merge_parent_licenses.get(b)) or NOT_FETCHED,
+                relation or c.edge,
+            )
+            for i, b in enumerate(bases)
+        ]
+        hops.append(Hop(c.child, c.child_type, c.child_license, None))
+        return tuple(hops)
+
+
+def _close(key: str, candidates: Iterable[str]) -> list[str]:
+    owner = key.split("/", 1)[0] + "/"
+    keys = list(candidates)
+    pool = [k for k in keys if k.startswith(owner)] or keys[:50_000]
+    return difflib.get_close_matches(key, pool, n=3, cutoff=0.6)
+
+
+# ───────────────────────────── the check ─────────────────────────────
+
+
+def _waiver_matches(w: Waiver, v: Violation) -> bool:
+    if w.finding is not None:
+        wanted = w.finding.lower()
+        return wanted == v.key.lower() or (v.finding is not None and wanted == v.finding.key.lower())
+    if w.rule is None or w.rule.lower() != v.rule.lower():
+        return False
+    if w.model_glob is not None:
+        at_node = v.node_kind in ("model", "dataset") and w.model_glob(v.node)
+        if not at_node and not any(w.model_glob(s) for s in v.subjects):
+            return False
+    if w.repo_glob is not None:
+        at_node = v.node_kind in ("repo", "space") and w.repo_glob(v.node)
+        if not at_node and not any(w.repo_glob(r) for r in v.repos):
+            return False
+    return True
+
+
+def check_policy(
+    policy: Policy,
+    state: GraphState,
+    report: LicenseReport,
+    scope: Scope | None = None,
+    today: date | None = None,
+) -> CheckResult:
+    """Evaluate ``policy`` over ``state`` and ``report`` within ``scope`` (default: the whole graph), with waivers
+    judged on ``today`` (default: ``date.today()``). Raises ``UnknownModelError``/``UnknownRepoError`` for a scope
+    id the graph does not hold."""
+    scope = scope or Scope()
+    today = today or date.today()
+    ev = _Evaluator(policy, state, report, scope)
+    conflicts = ev.scoped_conflicts() if any(r.on == "finding" for r in policy.rules) else []
+
+    allowed_nodes: dict[NodeRef, str] = {}
+    allowed_findings: dict[str, str] = {}
+    for rule in policy.rules:
+        if rule.action != "allow":
+            continue
+        if rule.on == "model":
+            for ref, _, _ in ev.node_matches(rule):
+                allowed_nodes.setdefault(ref, rule.id)
+        else:
+            for c, _, _ in ev.finding_matches(rule, conflicts):
+                allowed_findings.setdefault(c.key, rule.id)
+
+    raw: list[tuple[tuple[int, int, str], Violation]] = []
+    for rule in policy.rules:
+        if rule.action == "allow":
+            continue
+        if rule.on == "model":
+            for ref, bits, chain in ev.node_matches(rule):
+                label, _ = ev.graph.license(ref)
+                models, repos = chain.affected(ref, bits)
+                v = Violation(
+                    rule=rule.id,
+                    action=rule.action,
+                    message=rule.message,
+                    on="model",
+                    node=ev.graph.name(ref),
+                    node_kind=ref[0],
+                    license=label,
+                    positions=position_names(bits),
+                    subjects=models,
+                    repos=repos,
+                    chain=chain.path(ref),
+                    key=f"{rule.id}:{ref[1]}",
+                    allowed_by=allowed_nodes.get(ref),
+                    status="allowed" if ref in allowed_nodes else "violation",
+                )
+                raw.append(((_ACTION_ORDER[rule.action], rule.index, ref[1]), v))
+        else:
+            for c, models, repos in ev.finding_matches(rule, conflicts):
+                v = Violation(
+                    rule=rule.id,
+                    action=rule.action,
+                    message=rule.message,
+                    on="finding",
+                    node=c.child,
+                    node_kind=c.child_type,
+                    license=c.child_license,
+                    positions=(),
+                    subjects=tuple(models),
+                    repos=tuple(repos),
+                    chain=ev.finding_chain(c),
+                    key=f"{rule.id}:{c.key}",
+                    allowed_by=allowed_findings.get(c.key),
+                    status="allowed" if c.key in allowed_findings else "violation",
+                    finding=c,
+                )
+                raw.append(((_ACTION_ORDER[rule.action], rule.index, c.key), v))
+    raw.sort(key=lambda pair: pair[0])
+
+    used: set[int] = set()
+    violations: list[Violation] = []
+    for _, v in raw:
+        if v.status == "allowed":
+            violations.append(v)
+            continue
+        active: Waiver | None = None
+        notes: list[str] = []
+        for w in policy.waivers:
+            if not _waiver_matches(w, v):
+                continue
+            used.add(w.index)
+            if w.expired(today):
+                notes.append(f"waiver expired on {w.expires.isoformat()} (owner: {w.owner})")
+            elif active is None:
+                active = w
+        if active is not None:
+            v = replace(v, status="waived", waiver=active)
+        elif notes:
+            v = replace(v, notes=tuple(notes))
+        violations.append(v)
+    return CheckResult(
+        policy=policy,
+        scope=scope,
+        today=today,
+        violations=violations,
+        unused_waivers=[w for w in policy.waivers if w.index not in used],
+        expired_waivers=[w for w in policy.waivers if w.expired(today)],
+        scope_id=ev.scope_id,
+    )

@@ -1,0 +1,304 @@
+"""Policy evaluation over small graphs with known answers (expected values from walking the records)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from graphsc.errors import GraphscError, UnknownModelError, UnknownRepoError
+from graphsc.license_table.table import default_table
+from graphsc.policy import CheckResult, Scope, Violation, check_policy, parse_policy
+from tests.policy.graphs import Records, small
+
+TODAY = date(2026, 6, 1)
+
+
+def run(body: str, scope: Scope | None = None, records: Records | None = None) -> CheckResult:
+    records = records or small()
+    report = records.report()
+    policy = parse_policy("version = 1\n" + body, "test.toml")
+    return check_policy(policy, records.state(report), report, scope, today=TODAY)
+
+
+def nodes(result: CheckResult, rule: str | None = None) -> set[str]:
+    return {v.node for v in result.violations if rule is None or v.rule == rule}
+
+
+def by_node(result: CheckResult) -> dict[str, Violation]:
+    return {v.node: v for v in result.violations}
+
+
+def rule(body: str, action: str = "deny", rid: str = "r") -> str:
+    return f'[[rules]]\nid = "{rid}"\naction = "{action}"\n{body}\n'
+
+
+# ───────────── conditions ─────────────
+
+
+def test_license_condition_any_spelling() -> None:
+    recs = small()
+    expected = {m.id for m in recs.models if m.license == "cc-by-nc-4.0"} | {
+        d.id for d in recs.datasets if d.license == "cc-by-nc-4.0"
+    }
+    result = run(rule('license = ["CC-BY-NC-4.0"]'))
+    assert nodes(result) == expected == {"nc/base", "data/nc-set"}
+    assert {v.key for v in result.violations} == {"r:nc/base", "r:data/nc-set"}
+    assert result.failed
+
+
+def test_category_condition_and_unknown() -> None:
+    assert nodes(run(rule('category = "non-commercial"'))) == {"nc/base", "data/nc-set"}
+    recs = small()
+    unknown = {m.id for m in recs.models if not m.fetched or m.license is None}
+    assert nodes(run(rule('category = "unknown"'))) == unknown == {"stub/unknown-base"}
+
+
+def test_clause_condition() -> None:
+    recs = small()
+    table = default_table()
+    expected = {
+        m.id
+        for m in recs.models
+        if m.license and table.lookup(m.license) and table.lookup(m.license).clause("use_restrictions_must_pass")  # type: ignore[union-attr]
+    }
+    assert nodes(run(rule('clause = "use_restrictions_must_pass"'))) == expected == {"meta-llama/Llama-2-7b", "rail/sd"}
+
+
+def test_author_glob_gated_fetched_node_relation() -> None:
+    assert nodes(run(rule('author = "META-*"'))) == {"meta-llama/Llama-2-7b"}
+    assert nodes(run(rule("gated = true"))) == {"meta-llama/Llama-2-7b"}
+    recs = small()
+    assert nodes(run(rule("gated = false"))) == {m.id for m in recs.models if m.gated in (None, "false")}
+    assert nodes(run(rule("fetched = false"))) == {"stub/unknown-base"}
+    assert nodes(run(rule('node = "dataset"'))) == {"data/nc-set", "data/open"}
+    assert nodes(run(rule('relation = ["merge", "adapter"]'))) == {"acme/merged", "acme/adapter"}
+    # a dataset's author is its namespace
+    assert nodes(run(rule('author = "data"'))) == {"data/nc-set", "data/open"}
+
+
+def test_conditions_combine_with_and() -> None:
+    assert nodes(run(rule('author = "acme"\nlicense = "mit"'))) == {"acme/merged", "acme/adapter"}
+    assert nodes(run(rule('author = "acme"\nlicense = "mit"\nrelation = "merge"'))) == {"acme/merged"}
+
+
+# ───────────── positions and scopes ─────────────
+
+
+def test_model_scope_positions_and_chain() -> None:
+    recs = small()
+    subject = "acme/adapter"
+    ancestors = recs.ancestors(subject)
+    datasets = recs.datasets_of(ancestors | {subject})
+    result = run(rule(""), Scope(model="ACME/Adapter"))
+    got = by_node(result)
+    assert set(got) == {subject} | ancestors | datasets
+    assert got[subject].positions == ("self",)
+    assert all(got[a].positions == ("ancestor",) for a in ancestors)
+    assert all(got[d].positions == ("dataset",) for d in datasets)
+    assert all(v.subjects == (subject,) and v.repos == () for v in result.violations)
+    chain = got["nc/base"].chain
+    assert [(h.id, h.relation) for h in chain] == [
+        ("nc/base", "merge"),
+        ("acme/merged", "adapter"),
+        ("acme/adapter", None),
+    ]
+    assert [h.id for h in got["data/nc-set"].chain] == ["data/nc-set", "nc/base", "acme/merged", "acme/adapter"]
+    assert got["data/nc-set"].chain[0].relation == "trained_on"
+    assert result.scope_id == subject
+
+
+def test_position_condition() -> None:
+    scope = Scope(model="acme/adapter")
+    recs = small()
+    assert nodes(run(rule('position = "ancestor"'), scope)) == recs.ancestors("acme/adapter")
+    assert nodes(run(rule('position = ["self", "dataset"]'), scope)) == {"acme/adapter"} | recs.datasets_of(
+        recs.ancestors("acme/adapter") | {"acme/adapter"}
+    )
+
+
+def test_repo_scope() -> None:
+    recs = small()
+    used = recs.used_by("acme/legacy-app")
+    ancestors = set().union(*(recs.ancestors(m) for m in used))
+    result = run(rule(""), Scope(repo="ACME/legacy-app"))
+    got = by_node(result)
+    assert set(got) == used | ancestors | recs.datasets_of(used | ancestors)
+    assert all(got[m].positions == ("used",) for m in used)
+    assert all(v.repos == ("acme/legacy-app",) and v.subjects == () for v in result.violations)
+    assert got["rail/sd"].chain[-1].id == "acme/legacy-app"
+    assert got["rail/sd"].chain[0].relation == "uses"
+
+
+def test_repo_scope_covers_spaces() -> None:
+    result = run(rule(""), Scope(repo="other/space"))
+    assert nodes(result) == {"other/free"}
+    assert by_node(result)["other/free"].repos == ("other/space",)
+
+
+def test_whole_graph_positions_and_subjects() -> None:
+    recs = small()
+    result = run(rule(""))
+    got = by_node(result)
+    assert set(got) == {m.id for m in recs.models} | {d.id for d in recs.datasets}
+    assert got["acme/llama-ft"].positions == ("self", "ancestor")
+    assert got["acme/adapter"].positions == ("self", "used")
+    assert got["data/open"].positions == ("dataset",)
+    # subjects: the model and every descendant; repos: users of any of them
+    nc = got["nc/base"]
+    assert set(nc.subjects) == {"nc/base"} | recs.descendants("nc/base")
+    assert nc.repos == ("acme/app",)
+    ds = got["data/nc-set"]
+    assert set(ds.subjects) == {"nc/base"} | recs.descendants("nc/base")
+
+
+def test_rule_scope_models_glob_in_whole_graph() -> None:
+    recs = small()
+    body = rule('category = "non-commercial"\n[rules.scope]\nmodels = ["acme/*"]')
+    result = run(body)
+    got = by_node(result)
+    assert set(got) == {"nc/base", "data/nc-set"}
+    acme_desc = {m for m in recs.descendants("nc/base") if m.startswith("acme/")}
+    assert set(got["nc/base"].subjects) == acme_desc
+    assert got["nc/base"].positions == ("ancestor",)
+    # a scope no model matches: nothing
+    assert nodes(run(rule('category = "non-commercial"\n[rules.scope]\nmodels = ["zzz/*"]'))) == set()
+
+
+def test_rule_scope_repos_glob() -> None:
+    body = rule('clause = "use_restrictions_must_pass"\n[rules.scope]\nrepos = ["acme/legacy-*"]')
+    result = run(body)
+    assert nodes(result) == {"meta-llama/Llama-2-7b", "rail/sd"}
+    assert all(v.positions == ("used",) for v in result.violations)
+    # under a model scope, a repos-only rule has no usage to look at
+    assert nodes(run(body, Scope(model="acme/adapter"))) == set()
+
+
+def test_unknown_scope_ids() -> None:
+    with pytest.raises(UnknownModelError) as err:
+        run(rule(""), Scope(model="acme/adaptr"))
+    assert "acme/adapter" in err.value.suggestions
+    with pytest.raises(UnknownRepoError):
+        run(rule(""), Scope(repo="nobody/here"))
+    with pytest.raises(GraphscError):
+        Scope(model="a/b", repo="c/d")
+
+
+# ───────────── findings ─────────────
+
+
+def test_finding_rules_whole_graph() -> None:
+    recs = small()
+    report = recs.report()
+    result = run(rule('on = "finding"\nfinding = ["D-NC", "U-*"]'))
+    expected = {f"r:{c.key}" for c in report.conflicts if c.rule == "D-NC" or c.rule.startswith("U-")}
+    assert {v.key for v in result.violations} == expected
+    nc = next(v for v in result.violations if v.finding is not None and v.finding.rule == "D-NC")
+    assert [h.id for h in nc.chain] == ["nc/base", "acme/merged"]
+    assert set(nc.subjects) == {"acme/merged", "acme/adapter"} and nc.repos == ("acme/app",)
+
+
+def test_finding_conditions() -> None:
+    report = small().report()
+
+    def keys(body: str, scope: Scope | None = None) -> set[str]:
+        return {v.finding.key for v in run(rule('on = "finding"\n' + body), scope).violations if v.finding}
+
+    assert keys('severity = "warning"') == {c.key for c in report.conflicts if c.severity in ("error", "warning")}
+    assert keys('kind = "use_restrictions_dropped"') == {c.key for c in report.conflicts if c.rule in ("D-UR", "U-UR")}
+    assert keys('edge = "uses"') == {c.key for c in report.conflicts if c.edge == "uses"}
+    assert keys('relation = "merge"') == {c.key for c in report.conflicts if c.relation == "merge"}
+    assert keys('license = "Llama 2"') == {c.key for c in report.conflicts if "llama2" in c.origin_licenses}
+    assert keys('category = "rail"') == {
+        c.key for c in report.conflicts if "creativeml-openrail-m" in c.origin_licenses
+    }
+    assert keys('category = "unknown"') == {c.key for c in report.conflicts if c.rule == "D-UNK-BASE"}
+    assert keys('clause = "user_threshold"') == {c.key for c in report.conflicts if "llama2" in c.origin_licenses}
+    # scopes: what reaches the model; a repository's own findings and those reaching it
+    assert keys("", Scope(model="acme/adapter")) == {c.key for c, _ in report.for_model("acme/adapter")}
+    assert keys("", Scope(repo="acme/app")) == {
+        c.key for c in report.conflicts if c.child == "acme/app" or "acme/app" in c.reached_repos
+    }
+    assert keys('finding = "D-*"\n[rules.scope]\nmodels = ["acme/quant"]') == {
+        "D-UNK-BASE/derived:acme/quant<-stub/unknown-base"
+    }
+
+
+# ───────────── allow, waivers ─────────────
+
+
+def test_allow_overrides_deny() -> None:
+    body = rule('category = "non-commercial"', "deny", "no-nc") + rule('author = "nc"', "allow", "nc-ok")
+    result = run(body)
+    got = by_node(result)
+    assert got["nc/base"].status == "allowed" and got["nc/base"].allowed_by == "nc-ok"
+    assert got["data/nc-set"].status == "violation"
+    assert result.failed
+    body += rule('node = "dataset"', "allow", "datasets-ok")
+    result = run(body)
+    assert not result.failed
+    assert result.counts["deny"] == {"violation": 0, "allowed": 2, "waived": 0}
+
+
+def test_allow_on_findings() -> None:
+    body = rule('on = "finding"\nfinding = "D-NC"', "deny", "nc") + rule(
+        'on = "finding"\nrelation = "merge"', "allow", "merges"
+    )
+    result = run(body)
+    assert [v.status for v in result.violations] == ["allowed"]
+
+
+def test_waiver_by_finding_key() -> None:
+    key = "D-NC/derived:acme/merged<-nc/base"
+    waiver = f'[[waivers]]\nfinding = "{key.upper()}"\nreason = "deal"\nowner = "legal@x"\nexpires = 2027-01-01\n'
+    result = run(rule('on = "finding"\nfinding = "D-NC"', rid="nc") + waiver)
+    (v,) = result.violations
+    assert v.status == "waived" and v.waiver is not None and v.waiver.owner == "legal@x"
+    assert not result.failed and result.unused_waivers == []
+    # a violation key works too
+    waiver2 = '[[waivers]]\nfinding = "nc:data/nc-set"\nreason = "x"\nowner = "o"\nexpires = 2027-01-01\n'
+    result = run(rule('category = "non-commercial"', rid="nc") + waiver2)
+    assert {v.node: v.status for v in result.violations} == {"nc/base": "violation", "data/nc-set": "waived"}
+
+
+def test_waiver_by_rule_and_model_glob() -> None:
+    waiver = '[[waivers]]\nrule = "no-gated"\nmodel = "meta-llama/*"\nreason = "r"\nowner = "o"\nexpires = 2030-12-31\n'
+    result = run(rule("gated = true", rid="no-gated") + waiver)
+    assert [v.status for v in result.violations] == ["waived"]
+    # model glob against the subjects: the NC base waived for violations affecting acme/adapter's chain
+    waiver = '[[waivers]]\nrule = "nc"\nmodel = "acme/adapt*"\nreason = "r"\nowner = "o"\nexpires = 2030-12-31\n'
+    result = run(rule('category = "non-commercial"', rid="nc") + waiver, Scope(model="acme/adapter"))
+    assert {v.status for v in result.violations} == {"waived"}
+    # repo glob
+    waiver = '[[waivers]]\nrule = "ur"\nrepo = "acme/legacy-*"\nreason = "r"\nowner = "o"\nexpires = 2030-12-31\n'
+    result = run(rule('clause = "use_restrictions_must_pass"', rid="ur") + waiver, Scope(repo="acme/legacy-app"))
+    assert {v.status for v in result.violations} == {"waived"}
+
+
+def test_expired_and_unused_waivers() -> None:
+    body = rule("gated = true", rid="no-gated")
+    body += '[[waivers]]\nrule = "no-gated"\nreason = "old deal"\nowner = "legal@x"\nexpires = 2026-05-31\n'
+    body += '[[waivers]]\nfinding = "no-gated:nobody/none"\nreason = "typo"\nowner = "o"\nexpires = 2030-01-01\n'
+    result = run(body)
+    (v,) = result.violations
+    assert v.status == "violation"
+    assert v.notes == ("waiver expired on 2026-05-31 (owner: legal@x)",)
+    assert result.failed
+    assert [w.index for w in result.expired_waivers] == [0]
+    assert [w.index for w in result.unused_waivers] == [1]
+    # the day it expires it still applies
+    policy = parse_policy("version = 1\n" + body)
+    recs = small()
+    report = recs.report()
+    again = check_policy(policy, recs.state(report), report, today=date(2026, 5, 31))
+    assert again.violations[0].status == "waived"
+
+
+def test_order_and_warn_never_fails() -> None:
+    body = rule('license = "mit"', "warn", "w") + rule("gated = true", "deny", "d")
+    result = run(body)
+    assert result.violations[0].action == "deny"
+    assert [v.node for v in result.violations if v.action == "warn"] == sorted(
+        (v.node for v in result.violations if v.action == "warn"), key=str.lower
+    )
+    assert not run(rule('license = "mit"', "warn", "w")).failed

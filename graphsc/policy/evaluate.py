@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
+from graphsc.bulk import frozen_gc
 from graphsc.errors import GraphscError, UnknownModelError, UnknownRepoError
 from graphsc.ids import id_key
 from graphsc.license_table.table import default_table
@@ -323,8 +324,21 @@ class _Chain:
 # ───────────────────────────── matching ─────────────────────────────
 
 
-def _node_matches(c: Conditions, graph: _Graph, ref: NodeRef, bits: int) -> int:
-    """The position bits under which the node matches the conditions (0: no match)."""
+def _license_matches(c: Conditions, ids: tuple[str, ...]) -> bool:
+    """Whether licenses with canonical ``ids`` meet the rule's license, category and clause conditions."""
+    info = license_info(ids)
+    if c.licenses is not None and not (info.ids & c.licenses):
+        return False
+    if c.categories is not None and not (info.categories & c.categories):
+        return False
+    return c.clauses is None or bool(info.clauses & c.clauses)
+
+
+def _node_matches(
+    c: Conditions, graph: _Graph, ref: NodeRef, bits: int, verdicts: dict[tuple[str, ...], bool] | None = None
+) -> int:
+    """The position bits under which the node matches the conditions (0: no match). ``verdicts`` caches the
+    license verdict per ids tuple for one rule (a few thousand distinct tuples on the whole Hub)."""
     kind, key = ref
     if c.nodes is not None and kind not in c.nodes:
         return 0
@@ -336,12 +350,12 @@ def _node_matches(c: Conditions, graph: _Graph, ref: NodeRef, bits: int) -> int:
         return 0
     if c.licenses is not None or c.categories is not None or c.clauses is not None:
         _, ids = graph.license(ref)
-        info = license_info(ids)
-        if c.licenses is not None and not (info.ids & c.licenses):
-            return 0
-        if c.categories is not None and not (info.categories & c.categories):
-            return 0
-        if c.clauses is not None and not (info.clauses & c.clauses):
+        verdict = verdicts.get(ids) if verdicts is not None else None
+        if verdict is None:
+            verdict = _license_matches(c, ids)
+            if verdicts is not None:
+                verdicts[ids] = verdict
+        if not verdict:
             return 0
     facts = graph.state.models.get(key) if kind == "model" else None
     if c.author is not None:
@@ -459,14 +473,15 @@ class _Evaluator:
     def node_matches(self, rule: PolicyRule) -> Iterable[tuple[NodeRef, int, _Chain]]:
         chain = self.chain(rule.scope)
         c = rule.conditions
+        verdicts: dict[tuple[str, ...], bool] = {}
         if c.nodes is None or "model" in c.nodes:
             for key, bits in chain.models.items():
-                matched = _node_matches(c, self.graph, ("model", key), bits)
+                matched = _node_matches(c, self.graph, ("model", key), bits, verdicts)
                 if matched:
                     yield ("model", key), matched, chain
         if c.nodes is None or "dataset" in c.nodes:
             for key, bits in chain.datasets.items():
-                matched = _node_matches(c, self.graph, ("dataset", key), bits)
+                matched = _node_matches(c, self.graph, ("dataset", key), bits, verdicts)
                 if matched:
                     yield ("dataset", key), matched, chain
 
@@ -563,8 +578,11 @@ def check_policy(
     """Evaluate ``policy`` over ``state`` and ``report`` within ``scope`` (default: the whole graph), with waivers
     judged on ``today`` (default: ``date.today()``). Raises ``UnknownModelError``/``UnknownRepoError`` for a scope
     id the graph does not hold."""
-    scope = scope or Scope()
-    today = today or date.today()
+    with frozen_gc():  # millions of small index entries: a collection would rescan them all
+        return _check_policy(policy, state, report, scope or Scope(), today or date.today())
+
+
+def _check_policy(policy: Policy, state: GraphState, report: LicenseReport, scope: Scope, today: date) -> CheckResult:
     ev = _Evaluator(policy, state, report, scope)
     conflicts = ev.scoped_conflicts() if any(r.on == "finding" for r in policy.rules) else []
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from graphsc.bulk import frozen_gc
 from graphsc.ids import id_key
 from graphsc.license_table.normalize import NormalizedLicense, normalize_license
 from graphsc.licenses.findings import Conflict, finding_detail
@@ -149,15 +151,22 @@ def license_ids(norm: NormalizedLicense) -> tuple[str, ...]:
 
 def model_facts(m: Model) -> ModelFacts:
     """A stored model's ``ModelFacts``: its license label as reports show it (``licenses.graph.license_label``)."""
-    return ModelFacts(
-        m.id,
-        license_label(m),
-        license_ids(declared_license(m)) if model_profile(m).fetched else (),
-        m.author,
-        m.gated,
-        m.fetched,
-        m.downloads,
-    )
+    label, ids = _license_facts(m.license, m.license_name, m.license_link, bool(m.fetched))
+    return ModelFacts(m.id, label, ids, m.author, m.gated, bool(m.fetched), m.downloads)
+
+
+@lru_cache(maxsize=1 << 16)
+def _license_facts(
+    license_id: str | None, license_name: str | None, license_link: str | None, fetched: bool
+) -> tuple[str, tuple[str, ...]]:
+    """(label, canonical ids) of a model's declared license: one computation per distinct declaration (a few
+    thousand on the whole Hub)."""
+    m = Model("", license=license_id, license_name=license_name, license_link=license_link, fetched=fetched)
+    return license_label(m), license_ids(declared_license(m)) if model_profile(m).fetched else ()
+
+
+# The model fields a state keeps, read narrowly (``GraphStore.iter_model_fields``), in ``Model`` order.
+_MODEL_FIELDS = ("author", "license", "license_name", "license_link", "gated", "fetched", "downloads")
 
 
 def node_facts(node_id: str, kind: str, license_raw: str | None) -> NodeFacts:
@@ -203,10 +212,17 @@ def add_findings(state: GraphState, conflicts: Iterable[Conflict]) -> None:
 def state_from_store(store: GraphStore, label: str, report: LicenseReport | None = None) -> GraphState:
     """Read a store into a ``GraphState`` labelled ``label``. Findings come from ``report`` when given, else
     from a whole-graph license check of the store (``licenses.engine.check_store``). Raises ``StoreError``."""
+    with frozen_gc():  # millions of small records: a collection would rescan them all, again and again
+        return _state_from_store(store, label, report)
+
+
+def _state_from_store(store: GraphStore, label: str, report: LicenseReport | None) -> GraphState:
     state = GraphState(label)
-    for batch in store.iter_models():
-        for m in batch:
-            state.models[id_key(m.id)] = model_facts(m)
+    models = state.models
+    for rows in store.iter_model_fields(_MODEL_FIELDS):
+        for model_id, author, lic, name, link, gated, fetched, downloads in rows:
+            shown, ids = _license_facts(lic, name, link, bool(fetched))
+            models[id_key(model_id)] = ModelFacts(model_id, shown, ids, author, gated, bool(fetched), downloads)
     for datasets in store.iter_datasets():
         for d in datasets:
             state.nodes["dataset", id_key(d.id)] = node_facts(d.id, "dataset", d.license)

@@ -71,6 +71,7 @@ def test_json_document_round_trips(diff: GraphDiff) -> None:
     assert [f["key"] for f in doc["changes"]["findings_new"]] == [f.key for f in diff.findings_new]
     assert doc["changes"]["licenses_changed"][0]["new_ids"] == list(diff.licenses_changed[0].new_ids)
     assert doc["old"]["label"] == "old" and doc["scope"] is None and doc["empty"] is False
+    assert doc["changes"]["findings_unchanged"] == [f.key for f in diff.findings_unchanged]  # keys only
 
 
 def _unescaped_pipes(line: str) -> int:

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 
 class GraphscError(Exception):
-    """Base class: ``message`` says what went wrong and where, ``hint`` what to do about it."""
+    """Base class: ``message`` says what went wrong and where, ``hint`` what to do about it; ``details``, more
+    lines of the same kind (e.g. every problem of a file after the first), each shown on its own line."""
 
     exit_code = 1
+    details: tuple[str, ...] = ()
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)

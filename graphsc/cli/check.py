@@ -74,6 +74,12 @@ def check(
     something neither allowed nor waived (after printing), or an error such as a malformed policy (file, line and
     key on stderr); 2 bad options."""
     if example or schema:
+        given = [name for name, value in (("--model", model), ("--repo", repo), ("--sbom", sbom)) if value is not None]
+        if (example and schema) or given or policy is not None or output is not None:
+            raise typer.BadParameter(
+                "--example and --schema print a reference and take no other option (give one of them alone)",
+                param_hint="--example" if example else "--schema",
+            )
         _print_reference(example, schema)
         return
     if sum(x is not None for x in (model, repo, sbom)) > 1:
@@ -140,13 +146,13 @@ def _sbom_scope(sbom: Path, db: Path | None, store: str | None) -> Scope:
 
 
 def _print_reference(example: bool, schema: bool) -> None:
-    """Print the example policy and/or the policy JSON schema."""
+    """Print the example policy (``example``) or the policy JSON schema (``schema``)."""
     from graphsc.policy import example_policy_text, policy_schema
     from graphsc.render import json_text
 
     if example:
         typer.echo(example_policy_text(), nl=False)
-    if schema:
+    elif schema:
         typer.echo(json_text(policy_schema()))
 
 

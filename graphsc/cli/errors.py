@@ -48,6 +48,8 @@ def report_error(error: GraphscError, console: Console | None = None) -> int:
     # message and hint quote user input and data (ids, licenses): printed literally (control characters visible),
     # never as rich markup or emoji codes
     console.print(f"[bold red]{headline(error)}:[/] {escaped(error.message)}", markup=True)
+    for line in error.details:
+        console.print(f"  {escaped(line)}", markup=True)
     if error.hint:
         console.print(f"[yellow]hint:[/] {escaped(error.hint)}", markup=True)
     return error.exit_code

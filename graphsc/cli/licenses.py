@@ -122,6 +122,12 @@ def licenses(
             show_default=False,
         ),
     ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report to this file (json, csv, sarif, junit; default: stdout)."
+        ),
+    ] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -142,6 +148,8 @@ def licenses(
     from graphsc.render.licenses_json import licenses_document
     from graphsc.render.licenses_table import render_report
 
+    if output is not None and output_format is LicensesFormat.table:
+        raise typer.BadParameter("--output needs --format json, csv, sarif or junit", param_hint="--output")
     if limit is None and output_format is LicensesFormat.table:
         limit = TABLE_LIMIT
     filters = Filters(
@@ -206,6 +214,7 @@ def licenses(
             csv=lambda: licenses_csv(selection),
             texts={"sarif": lambda: sarif_text(ci_report()), "junit": lambda: junit_text(ci_report())},
             terminal=lambda console: render_report(report, selection, console),
+            output=output,
         )
     except BrokenPipeError:
         if not gate_hit:

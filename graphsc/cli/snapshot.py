@@ -82,12 +82,19 @@ def save(
 
     from graphsc.render.labels import counted
     from graphsc.render.text import console, literal
-    from graphsc.snapshot.files import check_name, named_path, save_state
+    from graphsc.snapshot.files import SnapshotError, check_name, named_path, save_state
     from graphsc.snapshot.state import state_from_store
 
     check_name(name)
     started = time.perf_counter()
-    target = file if file is not None else named_path(snapshots_of(db, store), name)
+    if file is not None:
+        if not file.parent.is_dir():
+            raise SnapshotError(f"Cannot write the snapshot to {file}: no directory {file.parent}.", "Create it first.")
+        target = file
+    else:
+        directory = snapshots_of(db, store)
+        directory.mkdir(parents=True, exist_ok=True)
+        target = named_path(directory, name)
     with open_cli_store(db, store, write=False) as graph:
         state = state_from_store(graph, name)
     save_state(state, target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -47,8 +48,7 @@ class Conflict:
         ``RULE/EDGE:CHILD<-BASE`` (a merge's parents joined by ``+`` in sorted order), ids in lower case, e.g.
         ``D-NC/derived:acme/llama-ft<-meta-llama/llama-2-7b``. Diffs match findings by it and policy waivers name
         it. For a use, CHILD is the repository/Space; for a training edge, BASE is the dataset."""
-        bases = sorted(b.lower() for b in self.bases) if self.bases else [(self.base or "").lower()]
-        return f"{self.rule}/{self.edge}:{self.child.lower()}<-{'+'.join(bases)}"
+        return finding_key(self.rule, self.edge, self.child, self.bases or (self.base or "",))
 
     @property
     def detail(self) -> str:
@@ -59,6 +59,12 @@ class Conflict:
     def impact(self) -> tuple[int, int, int]:
         """(descendant models reached, their downloads, repositories/Spaces reached)."""
         return (len(self.reached_models), self.reached_downloads, len(self.reached_repos))
+
+
+def finding_key(rule: str, edge: str, child: str, bases: Iterable[str]) -> str:
+    """A finding's stable key (see ``Conflict.key``): ``RULE/EDGE:CHILD<-BASE[+BASE…]``, ids in lower case, bases
+    sorted."""
+    return f"{rule}/{edge}:{child.lower()}<-{'+'.join(sorted(b.lower() for b in bases))}"
 
 
 class _Described(Protocol):

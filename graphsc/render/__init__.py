@@ -80,17 +80,24 @@ def emit(
 
 
 def _write(text: str, output: Path | None) -> None:
-    """``text`` on stdout, or replacing the file ``output`` (written whole, then renamed into place, so a reader
-    never sees half a document). Raises ``InputFileError``-like ``GraphscError`` when the file cannot be written."""
+    """``text`` on stdout, or into the file ``output``: a regular file (or a new one) is written whole beside it,
+    then renamed into place, so a reader never sees half a document; a symlink is followed to its target; anything
+    else that exists (a FIFO, ``/dev/stdout``, a device) is written into as it is, never replaced. The directory
+    must exist. Raises ``GraphscError`` when the file cannot be written."""
     if output is None:
         sys.stdout.write(text)
         return
     from graphsc.errors import GraphscError
 
-    partial = output.with_name(output.name + ".partial")
+    target = output.resolve() if output.is_symlink() else output
+    partial = target.with_name(target.name + ".partial")
     try:
+        if target.exists() and not target.is_file():
+            with target.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
         partial.write_text(text, encoding="utf-8")
-        partial.replace(output)
+        partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise GraphscError(

@@ -59,14 +59,13 @@ def _rule(rule: PolicyRule, policy_path: Path) -> CiRule:
     return CiRule(rule.id, rule.id, short, full, help_text, None, level)  # type: ignore[arg-type]
 
 
-def _node_location(v: Violation) -> CiLocation:
-    if v.node_kind == "dataset":
-        return card_location(v.node, "dataset")
-    if v.node_kind == "space":
-        return card_location(v.node, "space")
-    if v.node_kind == "repo":
-        return CiLocation(repository_url(v.node), logical=v.node)
-    return card_location(v.node)
+def _location(node: str, kind: str) -> CiLocation:
+    """Where a node of a chain is: a model's, dataset's or Space's card, a repository's page."""
+    if kind == "repo":
+        return CiLocation(repository_url(node), logical=node)
+    if kind in ("dataset", "space"):
+        return card_location(node, "dataset" if kind == "dataset" else "space")
+    return card_location(node)
 
 
 def _result(v: Violation, rule: PolicyRule | None, policy_path: Path) -> CiResult:
@@ -77,7 +76,7 @@ def _result(v: Violation, rule: PolicyRule | None, policy_path: Path) -> CiResul
         message += f"; chain: {chain}"
     if v.notes:
         message += "; " + "; ".join(v.notes)
-    related = [card_location(h.id, "dataset" if h.kind == "dataset" else "model") for h in v.chain if h.id != v.node]
+    related = [_location(h.id, h.kind) for h in v.chain if h.id != v.node]
     related.append(CiLocation(_policy_uri(policy_path), rule.line if rule else None, f"policy rule {v.rule}"))
     suppression = None
     if v.status == "allowed":
@@ -104,7 +103,7 @@ def _result(v: Violation, rule: PolicyRule | None, policy_path: Path) -> CiResul
         _LEVELS[v.action],  # type: ignore[arg-type]
         message,
         v.key,
-        (_node_location(v),),
+        (_location(v.node, v.node_kind),),
         tuple(related),
         properties,
         suppression,

@@ -59,7 +59,7 @@ def junit_text(report: CiReport) -> str:
 
 
 def _suite_name(rule_id: str, rule: CiRule | None) -> str:
-    return f"{rule_id} {rule.name}" if rule is not None else rule_id
+    return f"{rule_id} {rule.name}" if rule is not None and rule.name != rule_id else rule_id
 
 
 def _case(result: CiResult) -> TestCase:

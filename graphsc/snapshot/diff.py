@@ -25,6 +25,7 @@ from graphsc.bulk import frozen_gc
 from graphsc.errors import GraphscError
 from graphsc.graph_algos import bfs_distances
 from graphsc.ids import id_key
+from graphsc.licenses.findings import finding_key
 from graphsc.licenses.rules import SEVERITY_ORDER
 from graphsc.snapshot.state import (
     EdgeFacts,
@@ -221,6 +222,23 @@ def alias_map(old: GraphState, new: GraphState) -> dict[str, str]:
     return canon
 
 
+def _findings_by_canonical_key(findings: dict[str, FindingFacts], canon: Mapping[str, str]) -> dict[str, FindingFacts]:
+    """``findings`` keyed by their stable key (``Conflict.key``) with every model id in it resolved through the
+    aliases, so a finding at a renamed model or base is the same finding before and after the rename."""
+    if not canon:
+        return findings
+    out: dict[str, FindingFacts] = {}
+    for f in findings.values():
+        child = f.child.lower()
+        bases = [b.lower() for b in f.bases] if f.bases else [(f.base or "").lower()]
+        if f.child_type == "model":
+            child = canon.get(child, child)
+        if f.edge != "trained_on":  # a training edge's base is a dataset, which is never renamed here
+            bases = [canon.get(b, b) for b in bases]
+        out[finding_key(f.rule, f.edge, child, bases)] = f
+    return out
+
+
 def _where(keys: list[K], test: Callable[[Any], object], part: Callable[[K], Any]) -> Iterator[K]:
     """The ``keys`` for which ``test(part(key))`` is true, filtered in C (no Python frame per key)."""
     return compress(keys, map(test, map(part, keys)))
@@ -405,9 +423,12 @@ def _diff_states(old: GraphState, new: GraphState, scope: DiffScope | None) -> G
         a, b = om[ok], nm[nk]
         if a.license != b.license or a.license_ids != b.license_ids:
             licenses.append(_license_change("model", a, b))
+        # A model that became a stub (or a stub that was fetched) knows nothing else on one side: only "fetched"
+        # changed, not its author or gated flag.
+        fields = ("fetched",) if a.fetched != b.fetched else WATCHED_FIELDS
         changes.extend(
             FieldChange(b.id, name, getattr(a, name), getattr(b, name))
-            for name in WATCHED_FIELDS
+            for name in fields
             if getattr(a, name) != getattr(b, name)
         )
     diff.licenses_changed = _sorted(licenses, lambda c: id_key(c.id))
@@ -483,7 +504,7 @@ def _diff_states(old: GraphState, new: GraphState, scope: DiffScope | None) -> G
     if not (old.findings_checked and new.findings_checked):
         diff.findings_compared = False
         return diff
-    of, nf = old.findings, new.findings
+    of, nf = _findings_by_canonical_key(old.findings, canon), _findings_by_canonical_key(new.findings, canon)
 
     def finding_in_scope(f: FindingFacts) -> bool:
         if members is None:

@@ -110,10 +110,17 @@ def _cell(value: Any, as_json: bool) -> Any:
 
 def save_state(state: GraphState, path: Path) -> None:
     """Write ``state`` to the snapshot file ``path`` (replacing it; written to ``path.partial`` then renamed, so
-    ``path`` is always a whole snapshot). Raises ``SnapshotError`` when the file cannot be written."""
+    ``path`` is always a whole snapshot; a symlink is followed). The directory must exist. Raises
+    ``SnapshotError`` when the file cannot be written or ``path`` is not a regular file."""
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        raise SnapshotError(
+            f"Cannot write the snapshot to {path}: not a regular file.",
+            "Give a file path (a snapshot is a SQLite file).",
+        )
     partial = path.with_name(path.name + ".partial")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         partial.unlink(missing_ok=True)
         with closing(sqlite3.connect(partial)) as db, db:
             db.execute("PRAGMA journal_mode = OFF")

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from graphsc.bulk import frozen_gc
-from graphsc.ids import id_key
+from graphsc.ids import id_key, parse_repo_id
 from graphsc.license_table.normalize import NormalizedLicense, normalize_license
 from graphsc.licenses.findings import Conflict, finding_detail
 from graphsc.licenses.graph import declared_license, license_label, model_profile
@@ -134,12 +134,18 @@ class GraphState:
 
     def resolve(self, model_id: str) -> str:
         """The key of ``model_id`` in this state: its own key, or the key of the id an alias (renamed, other
-        casing) resolves it to."""
+        casing) resolves it to; a Hub URL or a legacy id (``gpt2``) is first read as the id it names
+        (``ids.parse_repo_id``), as every other command reads it."""
         key = id_key(model_id)
         if key in self.models:
             return key
         target = self.aliases.get(key)
-        return id_key(target) if target is not None else key
+        if target is not None:
+            return id_key(target)
+        parsed = parse_repo_id(model_id.strip()).id
+        if parsed is not None and id_key(parsed) != key:
+            return self.resolve(parsed)
+        return key
 
 
 def license_ids(norm: NormalizedLicense) -> tuple[str, ...]:

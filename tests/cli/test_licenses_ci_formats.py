@@ -138,3 +138,22 @@ def test_junit_fail_on_exits_1(real_db: Path) -> None:
 def test_the_help_names_the_formats() -> None:
     result = runner.invoke(app, ["licenses", "--help"], env={"COLUMNS": "200"})
     assert "sarif" in result.stdout and "junit" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "json", "csv", "junit"])
+def test_output_writes_the_report_to_a_file(real_db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"report.{fmt}"
+    written = run(real_db, "--format", fmt, "--output", str(out))
+    assert written.exit_code == 0, written.output
+    assert written.stdout == ""
+    again = run(real_db, "--format", fmt).stdout
+    if fmt == "json":  # the document holds the engine's time, which differs between runs
+        assert json.loads(out.read_text())["conflicts"] == json.loads(again)["conflicts"]
+    else:
+        assert out.read_text() == again
+
+
+def test_output_with_the_table_is_refused(real_db: Path, tmp_path: Path) -> None:
+    refused = run(real_db, "--output", str(tmp_path / "t.txt"))
+    assert refused.exit_code == 2
+    assert not (tmp_path / "t.txt").exists()

@@ -10,7 +10,7 @@ import pytest
 
 from graphsc.ids import id_key
 from graphsc.records import NOT_FETCHED
-from graphsc.snapshot.diff import CHANGE_KINDS, FieldChange, GraphDiff, diff_states
+from graphsc.snapshot.diff import CHANGE_KINDS, DiffScope, FieldChange, GraphDiff, diff_states
 from graphsc.snapshot.state import FindingFacts, GraphState, ModelFacts
 from tests.snapshot.families import (
     NC_DATASET,
@@ -96,7 +96,10 @@ def test_removed_leaf(diff: GraphDiff, original_records: list[dict[str, Any]]) -
 def test_removed_base_stays_as_a_stub(diff: GraphDiff, original_records: list[dict[str, Any]]) -> None:
     # Its 11 children still name it, so it is no removal: it is known only as their base now.
     assert REMOVED_BASE not in {m.id for m in diff.models_removed}
-    assert FieldChange(REMOVED_BASE, "fetched", True, False) in diff.fields_changed
+    # only "fetched": a stub knows no author or gated flag, which is no change of them
+    assert [c for c in diff.fields_changed if c.id == REMOVED_BASE] == [
+        FieldChange(REMOVED_BASE, "fetched", True, False)
+    ]
     change = next(c for c in diff.licenses_changed if c.id == REMOVED_BASE)
     assert (change.old_ids, change.new_license, change.new_ids) == (("mit",), NOT_FETCHED, ())
     assert not any(id_key(e.base) == id_key(REMOVED_BASE) for e in diff.edges_removed)
@@ -201,3 +204,40 @@ def test_a_model_merged_into_one_both_hold_is_a_rename() -> None:
     d = diff_states(old, new)
     assert [(r.old.id, r.new.id) for r in d.models_renamed] == [("org/Old", "org/New")]
     assert d.models_removed == [] and d.models_added == []
+
+
+@pytest.mark.parametrize("renamed", ["base", "child"])
+def test_a_finding_at_a_renamed_model_is_the_same_finding(renamed: str) -> None:
+    """The Hub renamed a model between two states: its findings keep their identity (not new + resolved), so
+    --fail-on-new does not fire and a waiver keeps matching."""
+    old_base, old_child = "Org/Base", "Lab/Child"
+    new_base = "Org2/Base" if renamed == "base" else old_base
+    new_child = "Lab2/Child" if renamed == "child" else old_child
+    models = {
+        id_key(i): ModelFacts(i, "MIT", ("mit",), i.split("/")[0], None, True, 1)
+        for i in (old_base, old_child, new_base, new_child)
+    }
+
+    def state(label: str, base: str, child: str, aliases: dict[str, str]) -> GraphState:
+        key = f"D-NC/derived:{child.lower()}<-{base.lower()}"
+        finding = _finding(key, "error", child=child, base=base)
+        kept = {k: v for k, v in models.items() if k in (id_key(base), id_key(child))}
+        return GraphState(label, models=kept, findings={key: finding}, aliases=aliases)
+
+    renames = {id_key(old_base): new_base} if renamed == "base" else {id_key(old_child): new_child}
+    d = diff_states(state("old", old_base, old_child, {}), state("new", new_base, new_child, renames))
+    assert d.findings_new == [] and d.findings_resolved == []
+    assert len(d.findings_unchanged) == 1
+    assert d.new_findings_at("warning") == []
+    assert len(d.models_renamed) == 1
+
+
+@pytest.mark.parametrize(
+    "given", ["gpt2", "GPT2", "https://huggingface.co/openai-community/gpt2", "hf.co/openai-community/GPT2"]
+)
+def test_a_scope_reads_legacy_ids_and_urls_as_every_command_does(given: str) -> None:
+    facts = ModelFacts("openai-community/gpt2", "MIT", ("mit",), "openai-community", None, True, 1)
+    state = GraphState("s", models={"openai-community/gpt2": facts})
+    assert state.resolve(given) == "openai-community/gpt2"
+    d = diff_states(state, state, DiffScope(model=given))
+    assert d.scope_models == 1

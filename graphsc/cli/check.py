@@ -127,8 +127,8 @@ def check(
 
 
 def _sbom_scope(sbom: Path, db: Path | None, store: str | None) -> Scope:
-    """Ingest ``sbom`` into the store and return the scope it names: its application's usage, or, for a model's
-    own BOM, that model's chain. Raises ``GraphscError`` when the SBOM names no subject."""
+    """Ingest ``sbom`` into the store and return the scope it names: its application's use of the models the SBOM
+    lists (not usages older versions of it stored), or, for a model's own BOM, that model's chain. Raises ``GraphscError`` when the SBOM names no subject."""
     from graphsc.errors import GraphscError
     from graphsc.ingest.sbom import ingest_sbom
     from graphsc.policy import Scope
@@ -142,7 +142,8 @@ def _sbom_scope(sbom: Path, db: Path | None, store: str | None) -> Scope:
             f"{sbom} names no application (subject), so there is no usage to check.",
             "Give an SBOM whose metadata.component (CycloneDX) or root element (SPDX) is the application.",
         )
-    return Scope(repo=ingested.subject)
+    # only the models this SBOM lists: usages an earlier version of it stored are not this application's now
+    return Scope(repo=ingested.subject, models=frozenset(m.id for m in ingested.models))
 
 
 def _print_reference(example: bool, schema: bool) -> None:

@@ -22,7 +22,7 @@ from graphsc.license_table.table import default_table
 from graphsc.licenses.findings import Conflict, LicenseReport
 from graphsc.licenses.rules import SEVERITY_ORDER
 from graphsc.policy.load import canonical_license
-from graphsc.policy.model import Action, Conditions, Policy, PolicyRule, RuleScope, Waiver
+from graphsc.policy.model import Action, Conditions, Glob, Policy, PolicyRule, RuleScope, Waiver
 from graphsc.records import NO_LICENSE, NOT_FETCHED
 from graphsc.snapshot.state import GraphState
 
@@ -43,14 +43,27 @@ def position_names(bits: int) -> tuple[str, ...]:
 @dataclass(frozen=True, slots=True)
 class Scope:
     """What a check looks at: one ``model``'s chain, one ``repo``'s (or Space's) usage, or (both None) the whole
-    graph."""
+    graph.
+
+    ``models`` (model ids, any casing; only with ``repo``) limits the repository's usage to these models, e.g. the
+    models its SBOM lists now: stored uses of other models (from an earlier SBOM) are not judged, neither as chain
+    seeds of model rules nor by finding rules (a use finding counts when its model is among them, a finding
+    reaching the repository when one of the models it reaches is)."""
 
     model: str | None = None
     repo: str | None = None
+    models: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if self.model is not None and self.repo is not None:
             raise GraphscError("A check's scope is one model or one repository, not both.", "Give --model or --repo.")
+        if self.models is not None and self.repo is None:
+            raise ValueError("Scope.models limits a repository's usage: give it together with repo")
+
+    @property
+    def whole_graph(self) -> bool:
+        """Neither a model nor a repository: every model of the graph is a subject."""
+        return self.model is None and self.repo is None
 
     @property
     def label(self) -> str:
@@ -114,7 +127,9 @@ class Violation:
 @dataclass(slots=True)
 class CheckResult:
     """A policy evaluated: ``violations`` ordered deny first, then warn, by rule (file order) then node;
-    ``unused_waivers`` matched nothing; ``expired_waivers`` are past their date (``today``)."""
+    ``unused_waivers`` matched nothing — listed by a whole-graph check only (a scoped check sees one model's or
+    repository's violations, and a waiver may concern another: it is never listed as unused there);
+    ``expired_waivers`` are past their date (``today``), in any scope."""
 
     policy: Policy
     scope: Scope
@@ -409,6 +424,7 @@ class _Evaluator:
         self.graph = _Graph(state)
         self.model_key: str | None = None
         self.users: list[NodeRef] = []
+        self.used_models: frozenset[str] | None = None  # Scope.models as keys (and what they resolve to)
         self.scope_id: str | None = None
         self._resolve()
         self._chains: dict[object, _Chain] = {}
@@ -430,6 +446,17 @@ class _Evaluator:
             if not self.users:
                 raise UnknownRepoError(self.scope.repo)
             self.scope_id = self.graph.name(self.users[0])
+            if self.scope.models is not None:
+                self.used_models = frozenset(k for m in self.scope.models for k in (id_key(m), self.state.resolve(m)))
+
+    def uses_now(self, model: str) -> bool:
+        """Whether the scoped repository's usage of ``model`` (an id or key) is judged: always, unless
+        ``Scope.models`` limits it."""
+        return (
+            self.used_models is None
+            or id_key(model) in self.used_models
+            or self.state.resolve(model) in self.used_models
+        )
 
     def chain(self, rule_scope: RuleScope | None) -> _Chain:
         signature = rule_scope.signature if rule_scope is not None else None
@@ -456,7 +483,7 @@ class _Evaluator:
         elif self.users:
             for user in self.users:
                 for m in g.uses.get(user, ()):
-                    if use_ok(user, m):
+                    if self.uses_now(m) and use_ok(user, m):
                         chain.used_seeds.setdefault(m, []).append(user)
         else:
             if rule_scope is None:
@@ -498,12 +525,15 @@ class _Evaluator:
         elif self.users:
             keys = {key for _, key in self.users}
             name = self.scope_id or ""
-            out.extend(
-                (c, (), (name,))
-                for c in self.report.conflicts
-                if (c.child_type != "model" and id_key(c.child) in keys)
-                or any(id_key(r) in keys for r in c.reached_repos)
-            )
+            for c in self.report.conflicts:
+                if c.child_type != "model" and id_key(c.child) in keys:
+                    bases = c.bases or ((c.base,) if c.base else ())
+                    if self.used_models is None or any(self.uses_now(b) for b in bases):
+                        out.append((c, (), (name,)))
+                elif any(id_key(r) in keys for r in c.reached_repos) and (
+                    self.used_models is None or any(self.uses_now(m) for m in c.reached_models)
+                ):
+                    out.append((c, (), (name,)))
         else:
             for c in self.report.conflicts:
                 repos = tuple(dict.fromkeys((*([c.child] if c.child_type != "model" else []), *c.reached_repos)))
@@ -551,21 +581,104 @@ def _close(key: str, candidates: Iterable[str]) -> list[str]:
 # ───────────────────────────── the check ─────────────────────────────
 
 
-def _waiver_matches(w: Waiver, v: Violation) -> bool:
+class _Keys:
+    """Violation and finding keys made comparable across a model rename: lower case, every model id in them read
+    through the state's aliases (``GraphState.resolve``), a merge's bases sorted again."""
+
+    def __init__(self, state: GraphState) -> None:
+        self.state = state
+        self._ids: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
+
+    def _id(self, key: str) -> str:
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = self.state.resolve(key) if key else key
+        return found
+
+    def canonical(self, key: str) -> str:
+        """``key`` (``RULE/EDGE:CHILD<-BASE[+BASE...]``, ``POLICY_RULE:`` that, or ``POLICY_RULE:NODE``) with its
+        ids canonical."""
+        found = self._keys.get(key)
+        if found is not None:
+            return found
+        text = key.strip().lower()
+        arrow = text.find("<-")
+        if arrow >= 0:
+            colon = text.rfind(":", 0, arrow)
+            prefix, child = text[: colon + 1], text[colon + 1 : arrow]
+            edge = prefix[:-1].rsplit("/", 1)[-1]
+            bases = text[arrow + 2 :].split("+")
+            if edge != "uses":  # a use's child is a repository/Space
+                child = self._id(child)
+            if edge != "trained_on":  # a training edge's base is a dataset
+                bases = sorted(self._id(b) for b in bases)
+            out = f"{prefix}{child}<-{'+'.join(bases)}"
+        elif ":" in text:
+            rule, node = text.split(":", 1)
+            out = f"{rule}:{self._id(node)}"
+        else:
+            out = text
+        if len(self._keys) < 1_000_000:
+            self._keys[key] = out
+        return out
+
+
+_NONE, _PARTIAL, _FULL = 0, 1, 2
+
+
+def _glob_coverage(glob: Glob, at_node: bool, names: tuple[str, ...], noun: str) -> tuple[int, str | None]:
+    """How far a waiver's glob covers a violation: all of it (at its node, or every affected name matches),
+    part of it (``k of n affected NOUN``) or none."""
+    if at_node:
+        return _FULL, None
+    hits = sum(1 for n in names if glob(n))
+    if names and hits == len(names):
+        return _FULL, None
+    if hits:
+        return _PARTIAL, f"{hits} of {len(names)} affected {noun}"
+    return _NONE, None
+
+
+def _waiver_coverage(w: Waiver, v: Violation, keys: _Keys) -> tuple[int, str | None]:
+    """Whether waiver ``w`` covers violation ``v`` (``_FULL``), part of what it affects (``_PARTIAL``, with what
+    it covers in words) or nothing of it (``_NONE``).
+
+    By ``finding`` key: the violation's key or its finding's key, ids read through aliases. By ``rule``: that
+    rule's violations; with ``model``, those at a matching node or whose affected subject models all match;
+    with ``repo``, those at a matching repository/Space or whose affected repositories/Spaces all match."""
     if w.finding is not None:
-        wanted = w.finding.lower()
-        return wanted == v.key.lower() or (v.finding is not None and wanted == v.finding.key.lower())
+        wanted = keys.canonical(w.finding)
+        if wanted == keys.canonical(v.key) or (v.finding is not None and wanted == keys.canonical(v.finding.key)):
+            return _FULL, None
+        return _NONE, None
     if w.rule is None or w.rule.lower() != v.rule.lower():
-        return False
+        return _NONE, None
+    levels: list[int] = []
+    covered: list[str] = []
     if w.model_glob is not None:
         at_node = v.node_kind in ("model", "dataset") and w.model_glob(v.node)
-        if not at_node and not any(w.model_glob(s) for s in v.subjects):
-            return False
+        level, text = _glob_coverage(w.model_glob, at_node, v.subjects, "subjects")
+        levels.append(level)
+        covered.extend([text] if text else [])
     if w.repo_glob is not None:
         at_node = v.node_kind in ("repo", "space") and w.repo_glob(v.node)
-        if not at_node and not any(w.repo_glob(r) for r in v.repos):
-            return False
-    return True
+        level, text = _glob_coverage(w.repo_glob, at_node, v.repos, "repositories/Spaces")
+        levels.append(level)
+        covered.extend([text] if text else [])
+    level = min(levels, default=_FULL)
+    return level, " and ".join(covered) if level == _PARTIAL else None
+
+
+def _waiver_name(w: Waiver) -> str:
+    """``rule X, model GLOB, repo GLOB, owner O`` for notes."""
+    parts = [f"rule {w.rule}"]
+    if w.model:
+        parts.append(f"model {w.model}")
+    if w.repo:
+        parts.append(f"repo {w.repo}")
+    parts.append(f"owner {w.owner}")
+    return ", ".join(parts)
 
 
 def check_policy(
@@ -647,6 +760,7 @@ def _check_policy(policy: Policy, state: GraphState, report: LicenseReport, scop
 
     used: set[int] = set()
     violations: list[Violation] = []
+    keys = _Keys(state)
     for _, v in raw:
         if v.status == "allowed":
             violations.append(v)
@@ -654,10 +768,14 @@ def _check_policy(policy: Policy, state: GraphState, report: LicenseReport, scop
         active: Waiver | None = None
         notes: list[str] = []
         for w in policy.waivers:
-            if not _waiver_matches(w, v):
+            level, covered = _waiver_coverage(w, v, keys)
+            if level == _NONE:
                 continue
             used.add(w.index)
-            if w.expired(today):
+            if level == _PARTIAL:
+                if not w.expired(today):
+                    notes.append(f"waiver ({_waiver_name(w)}) covers {covered}")
+            elif w.expired(today):
                 notes.append(f"waiver expired on {w.expires.isoformat()} (owner: {w.owner})")
             elif active is None:
                 active = w
@@ -671,7 +789,7 @@ def _check_policy(policy: Policy, state: GraphState, report: LicenseReport, scop
         scope=scope,
         today=today,
         violations=violations,
-        unused_waivers=[w for w in policy.waivers if w.index not in used],
+        unused_waivers=[w for w in policy.waivers if w.index not in used] if scope.whole_graph else [],
         expired_waivers=[w for w in policy.waivers if w.expired(today)],
         scope_id=ev.scope_id,
     )

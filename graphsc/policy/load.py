@@ -299,6 +299,8 @@ def _readable(error: Any) -> tuple[list[PathPart], str]:
         if path and path[-1] == "expires":
             return path, f"{instance!r} is not a date; write a TOML date such as 2027-03-31"
         return path, f"{instance!r} does not have the expected form"
+    if validator == "minItems" and path == ["rules"]:
+        return path, "a policy needs at least one [[rules]] entry: a policy without rules can never fail"
     if validator in ("minItems", "minLength"):
         return path, "must not be empty"
     return path, str(error.message)
@@ -373,6 +375,45 @@ def canonical_license(text: str) -> str | None:
     return None
 
 
+# A trailing version of a license id: -2.0, -3, -3.0-or-later, -2.1-only.
+_VERSION_TAIL = re.compile(r"-\d+(?:\.\d+)*(?:-or-later|-only)?$")
+_VERSION = re.compile(r"-\d+(?:\.\d+)*(?![\w.])")
+# Table ids whose trailing number is part of the name, not a version (MIT-0 is "MIT No Attribution").
+_NOT_VERSIONED = frozenset({"mit-0"})
+
+
+def license_stem(license_id: str) -> str:
+    """The id without its trailing version: ``cc-by-nc-sa-4.0`` → ``cc-by-nc-sa``, ``gpl-3.0-or-later`` →
+    ``gpl``; an id without one (``mit``, ``llama3.1``, ``openrail++``) is its own stem."""
+    lowered = license_id.lower()
+    if lowered in _NOT_VERSIONED:
+        return lowered
+    return _VERSION_TAIL.sub("", lowered)
+
+
+@lru_cache(maxsize=1)
+def _ids_by_stem() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for license_id in default_table().licenses:
+        out.setdefault(license_stem(license_id), set()).add(license_id)
+    return {stem: frozenset(ids) for stem, ids in out.items()}
+
+
+def policy_licenses(text: str) -> frozenset[str]:
+    """The canonical table ids a policy's ``license`` value matches: the id the table resolves it to and, when
+    the value as written carries no version (``cc-by-nc-sa``, ``cc-by-nc``, ``gpl``), every id of that stem (all
+    versions: ``cc-by-nc-4.0``, ``-3.0``, ``-2.0``, but not ``cc-by-nc-sa-4.0``, whose stem differs). Empty when
+    the table neither knows the value nor has an id of its stem."""
+    ids: set[str] = set()
+    found = canonical_license(text)
+    if found is not None:
+        ids.add(found)
+    written = re.sub(r"[\s_]+", "-", text.strip().lower())
+    if not _VERSION.search(written):
+        ids.update(_ids_by_stem().get(written, ()))
+    return frozenset(ids)
+
+
 def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
@@ -391,15 +432,15 @@ class _Builder:
 
     def build(self, doc: dict[str, Any], path: Path | None) -> Policy:
         rules = [self.rule(i, raw) for i, raw in enumerate(doc.get("rules", []))]
-        seen: dict[str, int] = {}
+        seen: dict[str, PolicyRule] = {}
         for rule in rules:
             lowered = rule.id.lower()
             if lowered in seen:
                 self.problem(
-                    ("rules", rule.index, "id"), f"duplicate rule id {rule.id!r} (also rules[{seen[lowered]}])"
+                    ("rules", rule.index, "id"), f"duplicate rule id {rule.id!r} (also rules[{seen[lowered].index}])"
                 )
             else:
-                seen[lowered] = rule.index
+                seen[lowered] = rule
         waivers = [self.waiver(i, raw, seen) for i, raw in enumerate(doc.get("waivers", []))]
         built = [w for w in waivers if w is not None]
         return Policy(tuple(rules), tuple(built), path, int(doc.get("version", 1)))
@@ -418,14 +459,14 @@ class _Builder:
         if "license" in raw:
             ids: set[str] = set()
             for i, text in enumerate(_as_list(raw["license"])):
-                found = canonical_license(text)
-                if found is None:
+                found = policy_licenses(text)
+                if not found:
                     suggestions = difflib.get_close_matches(text.lower(), list(default_table().alias_index), n=3)
                     tail = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
                     part = (*where, "license", i) if isinstance(raw["license"], list) else (*where, "license")
                     self.problem(part, f"unknown license {text!r}: not in the license table{tail}")
                 else:
-                    ids.add(found)
+                    ids.update(found)
             licenses = frozenset(ids)
         categories = None
         if "category" in raw:
@@ -494,7 +535,7 @@ class _Builder:
             line=line,
         )
 
-    def waiver(self, index: int, raw: dict[str, Any], rule_ids: dict[str, int]) -> Waiver | None:
+    def waiver(self, index: int, raw: dict[str, Any], rule_ids: dict[str, PolicyRule]) -> Waiver | None:
         where: tuple[PathPart, ...] = ("waivers", index)
         ok = True
         if "finding" not in raw and "rule" not in raw:
@@ -511,6 +552,12 @@ class _Builder:
             close = difflib.get_close_matches(raw["rule"], sorted(rule_ids), n=1)
             tail = f" (did you mean {close[0]!r}?)" if close else ""
             self.problem((*where, "rule"), f"no rule with id {raw['rule']!r} in this policy{tail}")
+            ok = False
+        elif "rule" in raw and rule_ids[raw["rule"].lower()].action == "allow":
+            self.problem(
+                (*where, "rule"),
+                f"rule {raw['rule']!r} is an allow rule: it produces no violations to waive (name a deny or warn rule)",
+            )
             ok = False
         expires = _parse_date(raw["expires"])
         if expires is None:

@@ -38,7 +38,10 @@ class PolicyProblem:
 
 class PolicyError(GraphscError):
     """A policy file that cannot be used: every problem found (``problems``; the first one's place is also in
-    ``file``, ``line``, ``column`` and ``key``). A malformed policy is never a silent pass."""
+    ``file``, ``line``, ``column`` and ``key``). A malformed policy is never a silent pass.
+
+    The message is one line: the first problem, then ``(and N more problems)`` when there are more; ``details``
+    holds the others, one line each, for the CLI to print under it."""
 
     def __init__(self, problems: list[PolicyProblem], hint: str | None = None) -> None:
         if not problems:
@@ -47,8 +50,10 @@ class PolicyError(GraphscError):
         first = problems[0]
         self.file, self.line, self.column, self.key = first.file, first.line, first.column, first.key
         message = str(first)
-        if len(problems) > 1:
-            message += "".join(f"\n{p}" for p in problems[1:])
+        more = len(problems) - 1
+        if more:
+            message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        self.details = tuple(str(p) for p in problems[1:])
         super().__init__(
             message,
             hint

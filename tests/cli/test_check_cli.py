@@ -180,10 +180,11 @@ def test_schema_is_a_json_schema_the_example_satisfies(db: Path) -> None:
 
 def test_example_and_schema_need_no_policy(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run(db, "--example", "--schema")
-    assert result.exit_code == 0
-    text = result.stdout
-    assert "[[rules]]" in text and '"$schema"' in text
+    example = run(db, "--example")
+    assert example.exit_code == 0 and "[[rules]]" in example.stdout
+    schema = run(db, "--schema")
+    assert schema.exit_code == 0 and json.loads(schema.stdout)["$schema"].startswith("https://json-schema.org/")
+    assert run(db, "--example", "--schema").exit_code == 2  # one reference at a time
 
 
 # ───────────────────────────── rules, waivers ─────────────────────────────
@@ -286,6 +287,33 @@ def test_a_malformed_policy_names_line_and_key(
     err = flat(result.stderr)
     assert f"{policy}:{line}: {key}:" in err and words in err
     assert result.stdout == "" and "Traceback" not in result.output
+
+
+def test_every_problem_of_a_policy_is_printed_on_its_own_line(db: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "bad.toml"
+    policy.write_text('version = 1\n[[rules]]\nid = "x"\nactoin = "deny"\n[[rules]]\nid = "y"\naction = "block"\n')
+    result = run(db, "--policy", str(policy))
+    assert result.exit_code == 1
+    lines = [line.strip() for line in result.stderr.splitlines()]
+    expected = [
+        f"{policy}:2: rules[0].action: missing required key 'action'",
+        f"{policy}:4: rules[0].actoin: unknown key 'actoin' (did you mean 'action'?)",
+        f"{policy}:7: rules[1].action: must be one of deny, warn, allow; got 'block'",
+    ]
+    assert lines[0] == f"Error: {expected[0]} (and 2 more problems)"
+    assert lines[1:3] == expected[1:]
+    assert "\\n" not in result.stderr and "Traceback" not in result.output
+
+
+def test_a_scoped_check_lists_no_unused_waivers(db: Path, tmp_path: Path) -> None:
+    other = waiver("2999-12-31").replace('rule = "no-nc"', 'rule = "no-nc"\nrepo = "other/*"')
+    policy = write_policy(tmp_path, DENY_NC, other)
+    _, whole = check_json(db, policy)
+    assert [w["rule"] for w in whole["unused_waivers"]] == ["no-nc"]
+    _, scoped = check_json(db, policy, "--repo", APP)
+    assert scoped["unused_waivers"] == []
+    result = run(db, "--policy", str(policy), "--repo", APP)
+    assert "unused" not in result.stdout.lower()
 
 
 def test_a_toml_syntax_error_names_the_line(db: Path, tmp_path: Path) -> None:
@@ -492,6 +520,19 @@ def test_sbom_scopes_to_the_applications_usage(own_db: Path, tmp_path: Path) -> 
     assert all(v["subjects"]["repos"] == ["acme/app2"] for v in doc["violations"])  # not acme/app's usage
     nc = next(v for v in doc["violations"] if v["rule"] == "no-nc")
     assert [h["id"] for h in nc["chain"]] == [NC_BASE, FT, "acme/app2"]
+
+
+def test_sbom_judges_only_the_models_its_current_version_lists(own_db: Path, tmp_path: Path) -> None:
+    """Version 1 of the application's SBOM used the NC chain (FT); version 2 dropped it. Its USES edge stays in
+    the store, but checking version 2 judges only what version 2 lists."""
+    policy = write_policy(tmp_path, DENY_NC, DENY_NC_FINDINGS)
+    first = cyclonedx(tmp_path / "v1.cdx.json", "app5", [FT, OK])
+    assert check_json(own_db, policy, "--sbom", str(first))[0] == 1
+    second = cyclonedx(tmp_path / "v2.cdx.json", "app5", [OK])
+    code, doc = check_json(own_db, policy, "--sbom", str(second))
+    assert code == 0, doc
+    assert doc["violations"] == []
+    assert check_json(own_db, policy, "--repo", "acme/app5")[0] == 1  # the stored usage itself still fails
 
 
 def test_sbom_of_a_clean_application_passes(own_db: Path, tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ import pytest
 from graphsc.errors import GraphscError, UnknownModelError, UnknownRepoError
 from graphsc.license_table.table import default_table
 from graphsc.policy import CheckResult, Scope, Violation, check_policy, parse_policy
+from graphsc.policy.model import Glob
+from graphsc.records import Model, Uses
 from tests.policy.graphs import Records, small
 
 TODAY = date(2026, 6, 1)
@@ -302,3 +304,185 @@ def test_order_and_warn_never_fails() -> None:
         (v.node for v in result.violations if v.action == "warn"), key=str.lower
     )
     assert not run(rule('license = "mit"', "warn", "w")).failed
+
+
+# ───────────── review fixes: partial rule waivers, renamed keys, scoped unused waivers, Scope.models ─────────────
+
+WAIVER_TAIL = 'reason = "r"\nowner = "o@x"\nexpires = 2030-12-31\n'
+
+
+def test_a_model_glob_waiver_covers_a_violation_only_when_every_subject_matches() -> None:
+    recs = small()
+    nc_subjects = {"nc/base"} | recs.descendants("nc/base")
+    assert len(nc_subjects) == 3  # nc/base, acme/merged, acme/adapter
+    waiver = f'[[waivers]]\nrule = "nc"\nmodel = "acme/adapter"\n{WAIVER_TAIL}'
+    result = run(rule('category = "non-commercial"', rid="nc") + waiver)
+    got = by_node(result)
+    # the waiver names one of the three models the NC base and its dataset reach: both stay violations
+    assert {n: v.status for n, v in got.items()} == {"nc/base": "violation", "data/nc-set": "violation"}
+    note = f"waiver (rule nc, model acme/adapter, owner o@x) covers 1 of {len(nc_subjects)} affected subjects"
+    assert got["nc/base"].notes == (note,) and got["data/nc-set"].notes == (note,)
+    assert result.failed
+    assert result.unused_waivers == []  # it does concern these violations
+    # every subject matching (the dataset's id does not): waived
+    glob = "[na]c*/*"
+    assert all(Glob((glob,))(m) for m in nc_subjects) and not Glob((glob,))("data/nc-set")
+    waiver = f'[[waivers]]\nrule = "nc"\nmodel = "{glob}"\n{WAIVER_TAIL}'
+    assert {v.status for v in run(rule('category = "non-commercial"', rid="nc") + waiver).violations} == {"waived"}
+    # the matched node itself matching: waived there only (its dataset reaches two other models too)
+    waiver = f'[[waivers]]\nrule = "nc"\nmodel = "nc/base"\n{WAIVER_TAIL}'
+    got = by_node(run(rule('category = "non-commercial"', rid="nc") + waiver))
+    assert got["nc/base"].status == "waived" and got["nc/base"].notes == ()
+    assert got["data/nc-set"].status == "violation"
+    assert got["data/nc-set"].notes == (
+        f"waiver (rule nc, model nc/base, owner o@x) covers 1 of {len(nc_subjects)} affected subjects",
+    )
+
+
+def test_a_repo_glob_waiver_covers_a_violation_only_when_every_repository_matches() -> None:
+    recs = small()
+    # the gated Llama 2 is used by acme/legacy-app directly and by acme/app through its descendants
+    llama = "meta-llama/Llama-2-7b"
+    users = {u.user for u in recs.uses if u.model in {llama} | recs.descendants(llama)}
+    assert users == {"acme/app", "acme/legacy-app"}
+    waiver = f'[[waivers]]\nrule = "no-gated"\nrepo = "acme/legacy-*"\n{WAIVER_TAIL}'
+    result = run(rule("gated = true", rid="no-gated") + waiver)
+    (v,) = result.violations
+    assert v.status == "violation" and result.failed
+    assert v.notes == (
+        f"waiver (rule no-gated, repo acme/legacy-*, owner o@x) covers 1 of {len(users)} affected repositories/Spaces",
+    )
+    # the legacy app's own check: the only repository affected matches
+    scoped = run(rule("gated = true", rid="no-gated") + waiver, Scope(repo="acme/legacy-app"))
+    assert [v.status for v in scoped.violations] == ["waived"]
+    # an expired partial waiver adds no note (the expiry is listed on its own)
+    expired = waiver.replace("2030-12-31", "2020-01-01")
+    result = run(rule("gated = true", rid="no-gated") + expired)
+    assert result.violations[0].notes == () and [w.index for w in result.expired_waivers] == [0]
+
+
+def test_a_finding_key_waiver_survives_a_model_rename() -> None:
+    recs = small()
+    report = recs.report()
+    state = recs.state(report)
+    # the Hub renamed nc/Old-Base to nc/base (the store keeps the old id as an alias)
+    state.aliases["nc/old-base"] = "nc/base"
+    state.aliases["acme/old-merged"] = "acme/merged"
+    key = next(c.key for c in report.conflicts if c.rule == "D-NC")
+    assert key == "D-NC/derived:acme/merged<-nc/base"
+    old_key = "d-nc/derived:ACME/Old-Merged<-NC/Old-Base"
+    body = rule('on = "finding"\nfinding = "D-NC"', rid="nc")
+    body += f'[[waivers]]\nfinding = "{old_key}"\n{WAIVER_TAIL}'
+    body += f'[[waivers]]\nfinding = "NC:{old_key}"\n{WAIVER_TAIL}'
+    result = check_policy(parse_policy("version = 1\n" + body), state, report, today=TODAY)
+    (v,) = result.violations
+    assert v.status == "waived" and v.waiver is not None and v.waiver.index == 0
+    assert result.unused_waivers == []
+    # a violation key of a node rule, written with the old id
+    body = rule('category = "non-commercial"', rid="nc") + f'[[waivers]]\nfinding = "nc:NC/Old-Base"\n{WAIVER_TAIL}'
+    result = check_policy(parse_policy("version = 1\n" + body), state, report, today=TODAY)
+    assert {v.node: v.status for v in result.violations} == {"nc/base": "waived", "data/nc-set": "violation"}
+
+
+def test_renamed_merge_bases_are_sorted_again() -> None:
+    from graphsc.policy.evaluate import _Keys
+    from graphsc.snapshot.state import GraphState
+
+    state = GraphState("t", aliases={"zz/old": "Aa/New"})
+    keys = _Keys(state)
+    assert keys.canonical("D-NC/merge:C/Child<-b/b+ZZ/old") == "d-nc/merge:c/child<-aa/new+b/b"
+    # a use's child is a repository and a training edge's base a dataset: not model ids
+    assert keys.canonical("U-NC/uses:zz/old<-zz/old") == "u-nc/uses:zz/old<-aa/new"
+    assert keys.canonical("D-NC/trained_on:zz/old<-zz/old") == "d-nc/trained_on:aa/new<-zz/old"
+    assert keys.canonical("rule-1:ZZ/Old") == "rule-1:aa/new"
+
+
+def test_a_scoped_check_lists_no_unused_waivers_but_expired_ones() -> None:
+    body = rule("gated = true", rid="no-gated") + rule('clause = "use_restrictions_must_pass"', rid="ur")
+    body += f'[[waivers]]\nrule = "no-gated"\nrepo = "other/*"\n{WAIVER_TAIL}'  # concerns another team's repo
+    body += '[[waivers]]\nrule = "ur"\nrepo = "other/*"\nreason = "r"\nowner = "o"\nexpires = 2020-01-01\n'
+    whole = run(body)
+    assert [w.index for w in whole.unused_waivers] == [0, 1]
+    assert [w.index for w in whole.expired_waivers] == [1]
+    for scope in (Scope(repo="acme/legacy-app"), Scope(model="acme/adapter")):
+        scoped = run(body, scope)
+        assert scoped.unused_waivers == []
+        assert [w.index for w in scoped.expired_waivers] == [1]
+
+
+def sbom_app() -> Records:
+    """small() with acme/app also using other/free (say, since its latest SBOM) besides acme/adapter."""
+    recs = small()
+    recs.uses.append(Uses("acme/app", "repo", "other/free", "test"))
+    return recs
+
+
+def test_scope_models_limits_a_repositorys_usage_for_model_rules() -> None:
+    recs = sbom_app()
+    result = run(rule(""), Scope(repo="acme/app", models=frozenset({"OTHER/Free"})), recs)
+    assert nodes(result) == {"other/free"} | recs.ancestors("other/free") == {"other/free"}
+    everything = run(rule(""), Scope(repo="acme/app"), recs)
+    used = recs.used_by("acme/app")
+    chain = used | set().union(*(recs.ancestors(m) for m in used))
+    assert nodes(everything) == chain | recs.datasets_of(chain)
+    only_adapter = run(rule(""), Scope(repo="acme/app", models=frozenset({"acme/adapter"})), recs)
+    adapter_chain = {"acme/adapter"} | recs.ancestors("acme/adapter")
+    assert nodes(only_adapter) == adapter_chain | recs.datasets_of(adapter_chain)
+
+
+def test_scope_models_limits_a_repositorys_usage_for_finding_rules() -> None:
+    recs = sbom_app()
+    report = recs.report()
+
+    def keys(models: set[str] | None) -> set[str]:
+        scope = Scope(repo="acme/app", models=frozenset(models) if models is not None else None)
+        result = run(rule('on = "finding"', rid="f"), scope, recs)
+        return {v.finding.key for v in result.violations if v.finding}
+
+    def expected(models: set[str]) -> set[str]:
+        lowered = {m.lower() for m in models}
+        return {
+            c.key
+            for c in report.conflicts
+            if (c.child == "acme/app" and (c.base or "").lower() in lowered)
+            or ("acme/app" in c.reached_repos and lowered & {m.lower() for m in c.reached_models})
+        }
+
+    everything = {c.key for c in report.conflicts if c.child == "acme/app" or "acme/app" in c.reached_repos}
+    assert keys(None) == everything
+    assert "D-NC/derived:acme/merged<-nc/base" in everything
+    assert keys({"other/free"}) == expected({"other/free"}) != everything
+    assert "D-NC/derived:acme/merged<-nc/base" not in keys({"other/free"})
+    assert keys({"ACME/Adapter"}) == expected({"acme/adapter"}) == everything
+    assert keys(set()) == set()
+
+
+def test_scope_models_needs_a_repo() -> None:
+    with pytest.raises(ValueError, match="repo"):
+        Scope(models=frozenset({"a/b"}))
+    with pytest.raises(ValueError, match="repo"):
+        Scope(model="a/b", models=frozenset({"a/b"}))
+
+
+def test_license_without_version_matches_every_version() -> None:
+    recs = Records(
+        models=[
+            Model("a/sa4", license="cc-by-nc-sa-4.0"),
+            Model("a/sa3", license="cc-by-nc-sa-3.0"),
+            Model("a/nc3", license="cc-by-nc-3.0"),
+            Model("a/nc4", license="cc-by-nc-4.0"),
+            Model("a/nd4", license="cc-by-nc-nd-4.0"),
+            Model("a/gpl3", license="gpl-3.0"),
+            Model("a/lgpl3", license="lgpl-3.0"),
+            Model("a/mit", license="mit"),
+        ]
+    )
+
+    def matched(value: str) -> set[str]:
+        return nodes(run(rule(f'license = "{value}"'), records=recs))
+
+    assert matched("cc-by-nc-sa") == {"a/sa4", "a/sa3"}
+    assert matched("CC-BY-NC") == {"a/nc3", "a/nc4"}
+    assert matched("cc-by-nc-4.0") == {"a/nc4"}  # a version: exactly that one
+    assert matched("gpl") == {"a/gpl3"}
+    assert matched("mit") == {"a/mit"}

@@ -263,3 +263,73 @@ def test_fuzzed_structured_documents(rules: list[dict[str, str]], waivers: list[
         parse_policy(text)
     except PolicyError as e:
         assert e.problems and e.problems[0].line is not None
+
+
+# ───────────── review fixes ─────────────
+
+
+def _licenses(value: str) -> set[str]:
+    policy = parse_policy(f'version = 1\n[[rules]]\nid = "a"\naction = "deny"\nlicense = "{value}"\n')
+    found = policy.rules[0].conditions.licenses
+    assert found is not None
+    return set(found)
+
+
+def test_a_license_without_version_matches_every_version_in_the_table() -> None:
+    import re
+
+    from graphsc.license_table.table import default_table
+
+    table_ids = set(default_table().licenses)
+
+    def versions_of(stem: str) -> set[str]:  # the table's ids: the stem, or the stem and a version
+        return {i for i in table_ids if re.fullmatch(re.escape(stem) + r"(-\d+(\.\d+)*(-or-later|-only)?)?", i)}
+
+    assert _licenses("cc-by-nc-sa") == versions_of("cc-by-nc-sa") >= {"cc-by-nc-sa-4.0", "cc-by-nc-sa-3.0"}
+    nc = _licenses("cc-by-nc")
+    assert nc == versions_of("cc-by-nc") >= {"cc-by-nc-4.0", "cc-by-nc-3.0", "cc-by-nc-2.0"}
+    assert not nc & {"cc-by-nc-sa-4.0", "cc-by-nc-nd-4.0"}
+    gpl = _licenses("GPL")
+    assert gpl == versions_of("gpl") >= {"gpl-3.0", "gpl-3.0-or-later", "gpl-2.0"}
+    assert not gpl & {"lgpl-3.0", "agpl-3.0"}
+    assert _licenses("agpl") == versions_of("agpl") >= {"agpl-3.0", "agpl-3.0-or-later"}
+    assert _licenses("openrail") == {"openrail"}  # openrail++ is another license
+    # a version as written: exactly that id, as before
+    assert _licenses("cc-by-nc-sa-4.0") == {"cc-by-nc-sa-4.0"}
+    assert _licenses("CC-BY-NC-4.0") == {"cc-by-nc-4.0"}
+    assert _licenses("Apache 2.0") == {"apache-2.0"}
+    # MIT-0 (MIT No Attribution) is not a version of MIT
+    assert _licenses("mit") == {"mit"}
+
+
+def test_a_license_neither_known_nor_a_stem_is_an_error(tmp_path: Path) -> None:
+    e = error(HEAD + 'license = "llama"\n', tmp_path)
+    assert (e.line, e.key) == (6, "rules[0].license") and "unknown license 'llama'" in e.message
+
+
+def test_a_policy_without_rules_is_an_error(tmp_path: Path) -> None:
+    e = error("version = 1\nrules = []\n", tmp_path)
+    assert (e.line, e.key) == (2, "rules")
+    assert "at least one" in e.message and "never fail" in e.message
+
+
+def test_a_waiver_of_an_allow_rule_is_an_error(tmp_path: Path) -> None:
+    text = HEAD + '\n[[rules]]\nid = "ok"\naction = "allow"\nlicense = "mit"\n'
+    text += '\n[[waivers]]\nrule = "OK"\nreason = "x"\nowner = "o"\nexpires = 2027-01-01\n'
+    e = error(text, tmp_path)
+    assert text.splitlines()[e.line - 1 if e.line else 0] == 'rule = "OK"'
+    assert (e.line, e.key) == (13, "waivers[0].rule")
+    assert "allow rule" in e.message
+
+
+def test_several_problems_make_a_one_line_message_and_details(tmp_path: Path) -> None:
+    e = error(HEAD + 'licence = "mit"\n[[rules]]\nid = "b"\naction = 1\n[[rules]]\nid = "c"\naction = 2\n', tmp_path)
+    first, *rest = e.problems
+    assert len(rest) == 2
+    assert e.message == f"{first} (and 2 more problems)"
+    assert "\n" not in e.message
+    assert e.details == tuple(str(p) for p in rest)
+    one = error(HEAD + 'licence = "mit"\n[[rules]]\nid = "b"\naction = 1\n', tmp_path)
+    assert one.message == f"{one.problems[0]} (and 1 more problem)" and len(one.details) == 1
+    single = error(HEAD + 'licence = "mit"\n', tmp_path)
+    assert single.message == str(single.problems[0]) and single.details == ()

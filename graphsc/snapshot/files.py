@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
 
+from graphsc.bulk import frozen_gc
 from graphsc.errors import GraphscError
 from graphsc.ids import id_key
 from graphsc.snapshot.state import (
@@ -46,28 +49,50 @@ class SnapshotError(GraphscError):
 
 class _Table(NamedTuple):
     """How one ``GraphState`` dict is stored: its record type, the fields holding tuples (JSON arrays in the
-    file), the dict key of a record, and the fields holding booleans (integers in SQLite)."""
+    file) and booleans, and the dict key of a record: the record fields at ``key_fields``, those in
+    ``id_fields`` as id keys (a single field is the key itself, several a tuple)."""
 
     name: str
     record: type[Any]
     tuple_fields: frozenset[str]
-    key: Callable[[Any], Any]
+    key_fields: tuple[int, ...]
+    id_fields: frozenset[int]
     bool_fields: frozenset[str] = frozenset()
 
 
 _TABLES: tuple[_Table, ...] = (
-    _Table("models", ModelFacts, frozenset({"license_ids"}), lambda m: id_key(m.id), frozenset({"fetched"})),
-    _Table("nodes", NodeFacts, frozenset({"license_ids"}), lambda n: (n.kind, id_key(n.id))),
-    _Table("lineage", EdgeFacts, frozenset(), lambda e: (id_key(e.child), id_key(e.base))),
-    _Table("training", TrainingFacts, frozenset(), lambda t: (id_key(t.model), id_key(t.dataset))),
-    _Table("usage", UsageFacts, frozenset(), lambda u: (u.user_kind, id_key(u.user), id_key(u.model))),
+    _Table("models", ModelFacts, frozenset({"license_ids"}), (0,), frozenset({0}), frozenset({"fetched"})),
+    _Table("nodes", NodeFacts, frozenset({"license_ids"}), (1, 0), frozenset({0})),
+    _Table("lineage", EdgeFacts, frozenset(), (0, 1), frozenset({0, 1})),
+    _Table("training", TrainingFacts, frozenset(), (0, 1), frozenset({0, 1})),
+    _Table("usage", UsageFacts, frozenset(), (1, 0, 2), frozenset({0, 2})),
     _Table(
         "findings",
         FindingFacts,
         frozenset({"bases", "origin_licenses", "clauses", "dropped", "reached_repos"}),
-        lambda f: f.key,
+        (0,),
+        frozenset(),
     ),
 )
+# Declared column types whose values sqlite3 converts on read (``detect_types``), in C-driven calls per cell.
+_TUPLE_TYPE = "GRAPHSC_TUPLE"
+_BOOL_TYPE = "GRAPHSC_BOOL"
+
+
+@lru_cache(maxsize=1 << 16)
+def _tuple_cell(raw: bytes) -> tuple[Any, ...]:
+    """A stored JSON array as a tuple (cached: license id lists repeat millions of times)."""
+    return tuple(orjson.loads(raw))
+
+
+sqlite3.register_converter(_TUPLE_TYPE, _tuple_cell)
+sqlite3.register_converter(_BOOL_TYPE, lambda raw: raw != b"0")
+
+
+def _column(table: _Table, name: str) -> str:
+    if name in table.tuple_fields:
+        return f"{name} {_TUPLE_TYPE}"
+    return f"{name} {_BOOL_TYPE}" if name in table.bool_fields else name
 
 
 def snapshot_dir(db_path: Path | None, store_kind: str) -> Path:
@@ -136,7 +161,7 @@ def save_state(state: GraphState, path: Path) -> None:
             db.executemany("INSERT INTO aliases VALUES (?, ?)", state.aliases.items())
             for table in _TABLES:
                 fields: Sequence[str] = table.record._fields
-                db.execute(f"CREATE TABLE {table.name} ({', '.join(fields)})")
+                db.execute(f"CREATE TABLE {table.name} ({', '.join(_column(table, f) for f in fields)})")
                 insert = f"INSERT INTO {table.name} VALUES ({', '.join('?' * len(fields))})"
                 flags = [f in table.tuple_fields for f in fields]
                 records: Iterable[tuple[Any, ...]] = getattr(state, table.name).values()
@@ -161,13 +186,13 @@ def is_snapshot(path: Path) -> bool:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, detect_types=sqlite3.PARSE_DECLTYPES)
 
 
-def _rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:
+def _batches(db: sqlite3.Connection, sql: str) -> Iterator[list[Any]]:
     cursor = db.execute(sql)
     while batch := cursor.fetchmany(_BATCH):
-        yield from batch
+        yield batch
 
 
 def load_state(path: Path) -> GraphState:
@@ -176,7 +201,7 @@ def load_state(path: Path) -> GraphState:
     if not path.is_file():
         raise SnapshotError(f"No snapshot file {path}.", "Give a saved snapshot's name or a file path.", path)
     try:
-        with closing(_open(path)) as db:
+        with closing(_open(path)) as db, frozen_gc():  # millions of records: no collection rescanning them
             return _read(db, path)
     except sqlite3.Error as exc:
         raise SnapshotError(
@@ -184,13 +209,6 @@ def load_state(path: Path) -> GraphState:
             "Save it again with `graphsc snapshot save` (a snapshot is written whole; this file was changed or cut).",
             path,
         ) from None
-
-
-def _value(cell: Any, kind: type | None) -> Any:
-    """A stored cell as its record field: a JSON array as a tuple, an integer as a bool, else as is."""
-    if cell is None or kind is None:
-        return cell
-    return tuple(orjson.loads(cell)) if kind is tuple else bool(cell)
 
 
 def load_meta(path: Path) -> dict[str, str]:
@@ -220,19 +238,24 @@ def _read(db: sqlite3.Connection, path: Path) -> GraphState:
         )
     state = GraphState(str(meta.get("label") or path.stem), str(meta.get("taken_at") or ""))
     state.findings_checked = meta.get("findings_checked") == "1"
-    state.aliases = dict(_rows(db, "SELECT alias_key, id FROM aliases"))
+    for aliases in _batches(db, "SELECT alias_key, id FROM aliases"):
+        state.aliases.update(aliases)
     for table in _TABLES:
         fields: Sequence[str] = table.record._fields
-        kinds = [tuple if f in table.tuple_fields else bool if f in table.bool_fields else None for f in fields]
-        converts = table.tuple_fields or table.bool_fields
         target: dict[Any, Any] = getattr(state, table.name)
-        make = table.record._make
-        for row in _rows(db, f"SELECT {', '.join(fields)} FROM {table.name}"):
-            if converts:
-                row = tuple(_value(v, kind) for v, kind in zip(row, kinds))
-            record = make(row)
-            target[table.key(record)] = record
+        for rows in _batches(db, f"SELECT {', '.join(fields)} FROM {table.name}"):
+            records = list(map(table.record._make, rows))  # cells already converted by sqlite3 (detect_types)
+            target.update(zip(_keys(table, records), records))
     return state
+
+
+def _keys(table: _Table, records: list[Any]) -> Iterator[Any]:
+    """The dict keys of ``records`` (see ``_Table``), computed column by column."""
+    columns = [
+        map(id_key, map(itemgetter(i), records)) if i in table.id_fields else map(itemgetter(i), records)
+        for i in table.key_fields
+    ]
+    return columns[0] if len(columns) == 1 else zip(*columns)
 
 
 def state_from_file(path: Path) -> GraphState:

@@ -113,12 +113,21 @@ def test_saved_file_round_trips(db: Path) -> None:
 
 def test_save_with_file_writes_there_and_not_to_the_directory(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "elsewhere" / "mine.snapshot"
+    target.parent.mkdir()
     result = run(db, "save", "mine", "--file", str(target))
     assert result.exit_code == 0, result.output
     assert target.is_file()
     assert not (snapshot_dir(db) / ("mine" + SUFFIX)).exists()
     assert_same_facts(load_state(target), store_state(db, "mine"))
     assert load_state(target).label == "mine"
+
+
+def test_save_with_file_into_a_missing_directory_is_refused_before_reading(db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "mine.snapshot"
+    result = run(db, "save", "mine", "--file", str(target))
+    assert result.exit_code == 1
+    assert "no directory" in result.stderr and str(target.parent) in " ".join(result.stderr.split())
+    assert not target.parent.exists()
 
 
 @pytest.mark.parametrize("name", ["bad/name", "_underscore-first", "with space", "x" * 129, ".hidden", ""])

@@ -13,11 +13,7 @@ import pytest
 from junitparser import Failure, JUnitXml, Skipped
 from typer.testing import CliRunner, Result
 
-from graphsc import samples
 from graphsc.cli import app
-from graphsc.ingest import ingest_snapshot
-from graphsc.ingest.peatmoss import ingest_peatmoss
-from graphsc.store.sqlite import SQLiteStore
 from tests.render.test_ci_sarif import schema_errors
 
 runner = CliRunner()
@@ -43,16 +39,6 @@ def key_of(c: dict[str, Any]) -> str:
 
 def card(repo_id: str, prefix: str = "") -> str:
     return f"https://huggingface.co/{prefix}{repo_id}/blob/main/README.md"
-
-
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("real") / "g.db"
-    store = SQLiteStore(path)
-    ingest_snapshot(store, [str(p) for p in samples.hf_family_files()])
-    ingest_peatmoss(store, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
-    store.close()
-    return path
 
 
 FILTERS = [("--severity", "info"), (), ("--kind", "non_commercial_dropped"), ("--severity", "error")]

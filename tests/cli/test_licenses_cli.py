@@ -20,8 +20,6 @@ from typer.testing import CliRunner, Result
 
 from graphsc import samples
 from graphsc.cli import app
-from graphsc.ingest import ingest_snapshot
-from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.licenses.engine import check_store
 from graphsc.licenses.rules import SEVERITY_ORDER
 from graphsc.licenses.select import KINDS
@@ -41,17 +39,6 @@ def doc_of(db: Path, *args: str) -> dict:
     result = run(db, "--format", "json", *args)
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.stdout)
-
-
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled samples, ingested the way ``graphsc demo`` does."""
-    path = tmp_path_factory.mktemp("real") / "g.db"
-    store = SQLiteStore(path)
-    ingest_snapshot(store, [str(p) for p in samples.hf_family_files()])
-    ingest_peatmoss(store, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
-    store.close()
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,297 @@
+"""The part of the graph a picture or an export shows: a model's lineage, a family, an application's models, or
+everything — nodes with their fields, edges with relation and provenance, and the license findings inside it.
+
+Built once from a store and a license report (``subgraph_of``); ``graphsc view`` draws it, ``graphsc export``
+writes it in the formats graph tools read. Node ids are the stored ids; ``Subgraph.nodes`` is keyed by them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from graphsc.errors import GraphscError, UnknownRepoError
+from graphsc.license_table.table import default_table
+from graphsc.lineage import compute_lineage
+from graphsc.records import USER_REPO, USER_SPACE, DerivedFrom, Model, TrainedOn, Uses
+from graphsc.snapshot.state import model_facts, node_facts
+
+if TYPE_CHECKING:
+    from graphsc.licenses.findings import Conflict, LicenseReport
+    from graphsc.store.base import GraphStore
+
+NodeKind = Literal["model", "dataset", "repo", "space"]
+EdgeKind = Literal["derived_from", "trained_on", "uses"]
+HUB = "https://huggingface.co"
+GITHUB = "https://github.com"
+# License categories from the most to the least restrictive: a node whose licenses fall in several shows the first.
+CATEGORY_ORDER: tuple[str, ...] = (
+    "non-commercial",
+    "proprietary",
+    "copyleft",
+    "rail",
+    "model-community",
+    "unknown",
+    "permissive",
+    "public-domain",
+)
+
+
+class SubgraphNode(NamedTuple):
+    """A node: ``kind``; ``license`` as reports show it and its ``category`` (``CATEGORY_ORDER``; ``unknown`` for
+    none, unrecognised or not fetched); ``fetched`` False for a stub known only as someone's base; ``datasets``
+    and ``users``: what a model was trained on and who uses it (ids); ``url`` its Hub or GitHub page."""
+
+    id: str
+    kind: NodeKind
+    license: str
+    category: str
+    fetched: bool
+    downloads: int | None
+    author: str | None
+    pipeline_tag: str | None
+    datasets: tuple[str, ...]
+    users: tuple[str, ...]
+    url: str
+
+
+class SubgraphEdge(NamedTuple):
+    """An edge from ``source`` to ``target``: DERIVED_FROM child → base (``relation`` finetune, adapter, …),
+    TRAINED_ON model → dataset, or USES repository/Space → model; ``provenance`` is the edge's source (hub-tag,
+    card, inferred:…, peatmoss, …)."""
+
+    source: str
+    target: str
+    kind: EdgeKind
+    relation: str | None
+    provenance: str
+
+
+class SubgraphFinding(NamedTuple):
+    """A license finding inside the subgraph: its stable key, rule, severity, the origin edge (``child`` and its
+    ``bases``), the clauses behind it, and the models of the subgraph it reaches."""
+
+    key: str
+    rule: str
+    kind: str
+    severity: str
+    description: str
+    detail: str
+    edge: str
+    child: str
+    bases: tuple[str, ...]
+    clauses: tuple[str, ...]
+    dropped: tuple[str, ...]
+    reached: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Subgraph:
+    """What a picture or export shows: ``title``, the ``focus`` model (None for a family root list, an application
+    or everything), ``roots`` (models with no base inside it), nodes by id, edges, and findings."""
+
+    title: str
+    focus: str | None
+    nodes: dict[str, SubgraphNode] = field(default_factory=dict)
+    edges: list[SubgraphEdge] = field(default_factory=list)
+    findings: list[SubgraphFinding] = field(default_factory=list)
+
+    @property
+    def roots(self) -> list[str]:
+        """Models with no DERIVED_FROM edge to a base inside the subgraph, by id."""
+        children = {e.source for e in self.edges if e.kind == "derived_from"}
+        return sorted(n.id for n in self.nodes.values() if n.kind == "model" and n.id not in children)
+
+
+def category(license_ids: Iterable[str]) -> str:
+    """The license category a node shows: the most restrictive (``CATEGORY_ORDER``) of its licenses' categories in
+    the license table; ``unknown`` when none is known."""
+    table = default_table()
+    found = {table.licenses[i].category for i in license_ids if i in table.licenses}
+    found |= {"unknown" for i in license_ids if i in table.licenses and table.licenses[i].status != "known"}
+    for name in CATEGORY_ORDER:
+        if name in found:
+            return name
+    return next(iter(sorted(found)), "unknown")
+
+
+def _model_node(m: Model, datasets: tuple[str, ...], users: tuple[str, ...]) -> SubgraphNode:
+    facts = model_facts(m)
+    return SubgraphNode(
+        m.id,
+        "model",
+        facts.license,
+        category(facts.license_ids),
+        facts.fetched,
+        m.downloads,
+        m.author,
+        m.pipeline_tag,
+        datasets,
+        users,
+        f"{HUB}/{m.id}",
+    )
+
+
+def _other_node(node_id: str, kind: NodeKind, license_raw: str | None) -> SubgraphNode:
+    facts = node_facts(node_id, kind, license_raw)
+    url = f"{HUB}/datasets/{node_id}" if kind == "dataset" else f"{HUB}/spaces/{node_id}"
+    if kind == "repo":
+        url = f"{GITHUB}/{node_id}"
+    return SubgraphNode(node_id, kind, facts.license, category(facts.license_ids), True, None, None, None, (), (), url)
+
+
+def _assemble(
+    store: GraphStore,
+    title: str,
+    focus: str | None,
+    model_ids: set[str],
+    lineage: Iterable[DerivedFrom],
+    report: LicenseReport,
+) -> Subgraph:
+    """The subgraph of ``model_ids`` with the ``lineage`` edges between them, their datasets and users."""
+    graph = Subgraph(title, focus)
+    models = store.models(sorted(model_ids))
+    trained: list[TrainedOn] = store.trained_on(models)
+    uses: list[Uses] = store.uses_of(models)
+    datasets_of: dict[str, list[str]] = {}
+    for t in trained:
+        datasets_of.setdefault(t.model, []).append(t.dataset)
+    users_of: dict[str, list[str]] = {}
+    for u in uses:
+        users_of.setdefault(u.model, []).append(u.user)
+    for model_id in sorted(model_ids):
+        m = models.get(model_id) or Model(model_id, fetched=False)
+        graph.nodes[m.id] = _model_node(
+            m, tuple(sorted(set(datasets_of.get(m.id, ())))), tuple(sorted(set(users_of.get(m.id, ()))))
+        )
+    graph.edges.extend(
+        SubgraphEdge(e.child, e.base, "derived_from", e.relation, e.source)
+        for e in sorted(set(lineage), key=lambda e: (e.child.lower(), e.base.lower()))
+        if e.child in graph.nodes and e.base in graph.nodes
+    )
+    wanted = {t.dataset for t in trained}
+    dataset_licenses = {d.id: d.license for batch in store.iter_datasets() for d in batch if d.id in wanted}
+    for t in sorted(trained, key=lambda t: (t.model.lower(), t.dataset.lower())):
+        graph.nodes.setdefault(t.dataset, _other_node(t.dataset, "dataset", dataset_licenses.get(t.dataset)))
+        graph.edges.append(SubgraphEdge(t.model, t.dataset, "trained_on", None, t.source))
+    user_licenses = _user_licenses(store, uses)
+    for u in sorted(uses, key=lambda u: (u.user.lower(), u.model.lower())):
+        kind: NodeKind = "space" if u.user_kind == USER_SPACE else "repo"
+        graph.nodes.setdefault(u.user, _other_node(u.user, kind, user_licenses.get((kind, u.user))))
+        graph.edges.append(SubgraphEdge(u.user, u.model, "uses", None, u.source))
+    graph.findings = _findings(report, graph)
+    return graph
+
+
+def _user_licenses(store: GraphStore, uses: list[Uses]) -> dict[tuple[str, str], str | None]:
+    """Declared licenses of the repositories and Spaces in ``uses`` (a repository's as its source gave it)."""
+    repos = {u.user for u in uses if u.user_kind == USER_REPO}
+    spaces = {u.user for u in uses if u.user_kind == USER_SPACE}
+    out: dict[tuple[str, str], str | None] = {}
+    if repos:
+        out.update((("repo", r.id), r.license_raw or r.license) for b in store.iter_repos() for r in b if r.id in repos)
+    if spaces:
+        out.update((("space", s.id), s.license) for b in store.iter_spaces() for s in b if s.id in spaces)
+    return out
+
+
+def _findings(report: LicenseReport, graph: Subgraph) -> list[SubgraphFinding]:
+    """The report's findings whose origin edge lies in ``graph`` (child and a base both in it)."""
+    out = []
+    for c in report.conflicts:
+        bases = c.bases or ((c.base,) if c.base else ())
+        if c.child not in graph.nodes or not any(b in graph.nodes for b in bases):
+            continue
+        reached = tuple(m for m in c.reached_models if m in graph.nodes)
+        out.append(_finding(c, bases, reached))
+    return out
+
+
+def _finding(c: Conflict, bases: tuple[str, ...], reached: tuple[str, ...]) -> SubgraphFinding:
+    return SubgraphFinding(
+        c.key,
+        c.rule,
+        c.kind,
+        c.severity,
+        c.description,
+        c.detail,
+        c.edge,
+        c.child,
+        bases,
+        c.clauses,
+        c.dropped,
+        reached,
+    )
+
+
+def subgraph_of(
+    store: GraphStore,
+    report: LicenseReport,
+    *,
+    model: str | None = None,
+    family: str | None = None,
+    repo: str | None = None,
+) -> Subgraph:
+    """The subgraph one of the arguments names — ``model``: its ancestors and descendants (merges with all their
+    parents); ``family``: the root and every descendant; ``repo``: the models a repository or Space uses and
+    their ancestors; none: the whole graph. Raises ``UnknownModelError`` / ``UnknownRepoError`` (close matches)
+    or ``GraphscError`` when more than one is given."""
+    if sum(x is not None for x in (model, family, repo)) > 1:
+        raise GraphscError("Give one of a model, a family root or a repository.", None)
+    if model is not None:
+        lineage = compute_lineage(store, model, "both")
+        edges = [*lineage.ancestor_edges, *lineage.descendant_edges]
+        ids = {lineage.model.id} | {e.child for e in edges} | {e.base for e in edges}
+        edges += _other_merge_parents(store, lineage.descendant_edges)
+        ids |= {e.base for e in edges}
+        return _assemble(store, f"Lineage of {lineage.model.id}", lineage.model.id, ids, edges, report)
+    if family is not None:
+        lineage = compute_lineage(store, family, "down")
+        edges = list(lineage.descendant_edges)
+        edges += _other_merge_parents(store, lineage.descendant_edges)
+        ids = {lineage.model.id} | {e.child for e in edges} | {e.base for e in edges}
+        return _assemble(store, f"Family of {lineage.model.id}", lineage.model.id, ids, edges, report)
+    if repo is not None:
+        return _repo_subgraph(store, repo, report)
+    return _whole(store, report)
+
+
+def _other_merge_parents(store: GraphStore, below: Iterable[DerivedFrom]) -> list[DerivedFrom]:
+    """For each merge among the ``below`` edges (descendants), its edges to every parent, so a merge is drawn with
+    all its parents, also those outside the lineage (merges are rare: one lookup each)."""
+    merges = sorted({e.child for e in below if e.relation == "merge"})
+    return [e for m in merges for e in store.lineage_edges(m, "up") if e.child == m]
+
+
+def _repo_subgraph(store: GraphStore, repo: str, report: LicenseReport) -> Subgraph:
+    key = repo.strip().lower()
+    used: set[str] = set()
+    user = repo.strip()
+    for batch in store.iter_uses():
+        for u in batch:
+            if u.user.lower() == key:
+                used.add(u.model)
+                user = u.user
+    if not used:
+        raise UnknownRepoError(repo)
+    ids: set[str] = set(used)
+    edges: list[DerivedFrom] = []
+    for m in sorted(used):
+        up = store.lineage_edges(m, "up")
+        edges.extend(up)
+        ids |= {e.child for e in up} | {e.base for e in up}
+    graph = _assemble(store, f"Models {user} uses", None, ids, edges, report)
+    graph.edges = [e for e in graph.edges if e.kind != "uses" or e.source.lower() == key]
+    keep = {e.source for e in graph.edges} | {e.target for e in graph.edges} | ids
+    graph.nodes = {i: n for i, n in graph.nodes.items() if i in keep}
+    return graph
+
+
+def _whole(store: GraphStore, report: LicenseReport) -> Subgraph:
+    ids: set[str] = set()
+    for batch in store.iter_models():
+        ids.update(m.id for m in batch)
+    edges = [e for batch in store.iter_derived_from() for e in batch]
+    ids |= {e.child for e in edges} | {e.base for e in edges}
+    return _assemble(store, "The whole graph", None, ids, edges, report)

@@ -19,6 +19,7 @@ from graphsc.snapshot.state import model_facts, node_facts
 
 if TYPE_CHECKING:
     from graphsc.licenses.findings import Conflict, LicenseReport
+    from graphsc.lineage import Lineage
     from graphsc.store.base import GraphStore
 
 NodeKind = Literal["model", "dataset", "repo", "space"]
@@ -131,6 +132,22 @@ def _model_node(m: Model, datasets: tuple[str, ...], users: tuple[str, ...]) -> 
         users,
         f"{HUB}/{m.id}",
     )
+
+
+def subgraph_of_lineage(lineage: Lineage) -> Subgraph:
+    """A computed lineage as a ``Subgraph`` for a quick picture (``graphsc lineage --format mermaid|dot``): its
+    models (as ``--direction`` and ``--max-depth`` cut them) and the DERIVED_FROM edges between them; no datasets,
+    users or findings."""
+    edges = {(e.child, e.base): e for e in (*lineage.ancestor_edges, *lineage.descendant_edges)}
+    ids = {lineage.model.id} | {child for child, _ in edges} | {base for _, base in edges}
+    graph = Subgraph(f"Lineage of {lineage.model.id}", lineage.model.id)
+    for model_id in sorted(ids):
+        graph.nodes[model_id] = _model_node(lineage.models.get(model_id) or Model(model_id, fetched=False), (), ())
+    graph.edges = [
+        SubgraphEdge(e.child, e.base, "derived_from", e.relation, e.source)
+        for _, e in sorted(edges.items(), key=lambda item: (item[0][0].lower(), item[0][1].lower()))
+    ]
+    return graph
 
 
 def _other_node(node_id: str, kind: NodeKind, license_raw: str | None) -> SubgraphNode:

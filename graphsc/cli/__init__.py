@@ -17,6 +17,7 @@ from graphsc.cli import (
     check,
     demo,
     diff,
+    export,
     ingest,
     ingest_usage,
     licenses,
@@ -25,6 +26,7 @@ from graphsc.cli import (
     quality,
     query,
     snapshot,
+    view,
 )
 from graphsc.cli.common import GraphscGroup
 from graphsc.cli.errors import INTERRUPT_NOTE, interrupted, report_error, silence_closed_stdout
@@ -142,6 +144,8 @@ bom.register(app)
 snapshot.register(app)
 diff.register(app)
 check.register(app)
+export.register(app)
+view.register(app)
 
 
 def main() -> None:

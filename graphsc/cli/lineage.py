@@ -20,6 +20,8 @@ class Direction(str, Enum):
 class LineageFormat(str, Enum):
     tree = "tree"
     json = "json"
+    mermaid = "mermaid"
+    dot = "dot"
 
 
 def lineage(
@@ -31,7 +33,12 @@ def lineage(
         int | None, typer.Option("--max-depth", min=1, help="Stop this many edges from the model.")
     ] = None,
     output_format: Annotated[
-        LineageFormat, typer.Option("--format", "-f", help="tree (terminal) or json.")
+        LineageFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="tree (terminal), json, or a picture of the lineage: mermaid (GitHub Markdown) or dot (Graphviz).",
+        ),
     ] = LineageFormat.tree,
     width: Annotated[int, typer.Option("--width", min=1, help="Tree: children shown per model.")] = 10,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Tree: models shown per tree.")] = 200,
@@ -40,8 +47,11 @@ def lineage(
 ) -> None:
     """Show where MODEL comes from (every base up to the roots) and what derives from it."""
     from graphsc.lineage import compute_lineage
+    from graphsc.render.export_dot import dot_text
+    from graphsc.render.export_mermaid import mermaid_text
     from graphsc.render.lineage_json import lineage_document
     from graphsc.render.lineage_tree import render_lineage_tree
+    from graphsc.subgraph import subgraph_of_lineage
 
     with open_cli_store(db, store, write=False) as graph:
         result = compute_lineage(graph, model.strip(), direction.value, max_depth)
@@ -49,6 +59,10 @@ def lineage(
         output_format,
         document=lambda: lineage_document(result),
         terminal=lambda console: render_lineage_tree(result, console, width=width, limit=limit),
+        texts={
+            LineageFormat.mermaid.value: lambda: mermaid_text(subgraph_of_lineage(result)),
+            LineageFormat.dot.value: lambda: dot_text(subgraph_of_lineage(result)),
+        },
     )
 
 

@@ -71,7 +71,7 @@ class SubgraphEdge(NamedTuple):
 
 class SubgraphFinding(NamedTuple):
     """A license finding inside the subgraph: its stable key, rule, severity, the origin edge (``child`` and its
-    ``bases``), the clauses behind it, and the models of the subgraph it reaches."""
+    ``bases``, as node keys of the subgraph), the clauses behind it, and the models of the subgraph it reaches."""
 
     key: str
     rule: str
@@ -190,15 +190,27 @@ def _assemble(
     wanted = {t.dataset for t in trained}
     dataset_licenses = {d.id: d.license for batch in store.iter_datasets() for d in batch if d.id in wanted}
     for t in sorted(trained, key=lambda t: (t.model.lower(), t.dataset.lower())):
-        graph.nodes.setdefault(t.dataset, _other_node(t.dataset, "dataset", dataset_licenses.get(t.dataset)))
-        graph.edges.append(SubgraphEdge(t.model, t.dataset, "trained_on", None, t.source))
+        key = _add_other(graph, t.dataset, "dataset", dataset_licenses.get(t.dataset))
+        graph.edges.append(SubgraphEdge(t.model, key, "trained_on", None, t.source))
     user_licenses = _user_licenses(store, uses)
     for u in sorted(uses, key=lambda u: (u.user.lower(), u.model.lower())):
         kind: NodeKind = "space" if u.user_kind == USER_SPACE else "repo"
-        graph.nodes.setdefault(u.user, _other_node(u.user, kind, user_licenses.get((kind, u.user))))
-        graph.edges.append(SubgraphEdge(u.user, u.model, "uses", None, u.source))
+        key = _add_other(graph, u.user, kind, user_licenses.get((kind, u.user)))
+        graph.edges.append(SubgraphEdge(key, u.model, "uses", None, u.source))
     graph.findings = _findings(report, graph)
     return graph
+
+
+def _add_other(graph: Subgraph, node_id: str, kind: NodeKind, license_raw: str | None) -> str:
+    """Add a dataset, repository or Space once and return its node key: its id, or ``kind:id`` when a node of
+    another kind already has that id (a GitHub repository and a Hub model are often both ``org/name``)."""
+    found = graph.nodes.get(node_id)
+    if found is not None and found.kind == kind:
+        return node_id
+    key = node_id if found is None else f"{kind}:{node_id}"
+    if key not in graph.nodes:
+        graph.nodes[key] = _other_node(node_id, kind, license_raw)._replace(id=key)
+    return key
 
 
 def _user_licenses(store: GraphStore, uses: list[Uses]) -> dict[tuple[str, str], str | None]:
@@ -214,31 +226,33 @@ def _user_licenses(store: GraphStore, uses: list[Uses]) -> dict[tuple[str, str],
 
 
 def _findings(report: LicenseReport, graph: Subgraph) -> list[SubgraphFinding]:
-    """The report's findings whose origin edge lies in ``graph`` (child and a base both in it)."""
+    """The report's findings whose origin edge is one of ``graph``'s edges (for a merge: an edge to one of its
+    parents), with the models of the graph they reach. Ids are matched through the node keys (``_add_other``)."""
+    edges = {(e.kind, e.source, e.target) for e in graph.edges}
+    kind_of_edge = {"derived": "derived_from", "merge": "derived_from", "trained_on": "trained_on", "uses": "uses"}
     out = []
     for c in report.conflicts:
         bases = c.bases or ((c.base,) if c.base else ())
-        if c.child not in graph.nodes or not any(b in graph.nodes for b in bases):
+        kind = kind_of_edge.get(c.edge, "derived_from")
+        child = c.child if c.child_type == "model" else _key(graph, c.child, c.child_type)
+        ends = [(child, _key(graph, b, "dataset") if kind == "trained_on" else b) for b in bases]
+        if not any((kind, a, b) in edges for a, b in ends):
             continue
         reached = tuple(m for m in c.reached_models if m in graph.nodes)
-        out.append(_finding(c, bases, reached))
+        out.append(_finding(c, child, tuple(b for _, b in ends), reached))
     return out
 
 
-def _finding(c: Conflict, bases: tuple[str, ...], reached: tuple[str, ...]) -> SubgraphFinding:
+def _key(graph: Subgraph, node_id: str, kind: str) -> str:
+    """The node key of a dataset, repository or Space (see ``_add_other``)."""
+    found = graph.nodes.get(node_id)
+    return node_id if found is None or found.kind == kind else f"{kind}:{node_id}"
+
+
+def _finding(c: Conflict, child: str, bases: tuple[str, ...], reached: tuple[str, ...]) -> SubgraphFinding:
+    """``c`` with its origin edge's ends as node keys of the subgraph (``child``, ``bases``)."""
     return SubgraphFinding(
-        c.key,
-        c.rule,
-        c.kind,
-        c.severity,
-        c.description,
-        c.detail,
-        c.edge,
-        c.child,
-        bases,
-        c.clauses,
-        c.dropped,
-        reached,
+        c.key, c.rule, c.kind, c.severity, c.description, c.detail, c.edge, child, bases, c.clauses, c.dropped, reached
     )
 
 
@@ -299,9 +313,12 @@ def _repo_subgraph(store: GraphStore, repo: str, report: LicenseReport) -> Subgr
         edges.extend(up)
         ids |= {e.child for e in up} | {e.base for e in up}
     graph = _assemble(store, f"Models {user} uses", None, ids, edges, report)
-    graph.edges = [e for e in graph.edges if e.kind != "uses" or e.source.lower() == key]
+    graph.edges = [
+        e for e in graph.edges if e.kind != "uses" or graph.nodes[e.source].id.split(":", 1)[-1].lower() == key
+    ]
     keep = {e.source for e in graph.edges} | {e.target for e in graph.edges} | ids
     graph.nodes = {i: n for i, n in graph.nodes.items() if i in keep}
+    graph.findings = _findings(report, graph)  # again: only this application's uses are left
     return graph
 
 

@@ -130,3 +130,56 @@ def test_unknown_model_and_two_scopes_are_errors(families_store: SQLiteStore) ->
 def test_category_is_the_most_restrictive(ids: tuple[str, ...], expected: str) -> None:
     assert category(ids) == expected
     assert expected in CATEGORY_ORDER
+
+
+def test_a_repository_sharing_a_models_id_is_its_own_node(store: SQLiteStore) -> None:
+    """GitHub's allenai/specter uses the Hub model allenai/specter: two nodes and an edge, never a self-loop."""
+    store.write(
+        GraphBatch(
+            models=[Model("allenai/specter", license="cc-by-nc-4.0")],
+            uses=[
+                Uses("allenai/specter", "repo", "allenai/specter", "peatmoss"),
+                Uses("other/app", "repo", "allenai/specter", "peatmoss"),
+            ],
+            repos=[Repo("allenai/specter", license="mit"), Repo("other/app", license="mit")],
+        )
+    )
+    report = check_store(store)
+    graph = subgraph_of(store, report, repo="allenai/specter")
+    assert graph.nodes["allenai/specter"].kind == "model"
+    assert graph.nodes["repo:allenai/specter"].kind == "repo"
+    assert [(e.source, e.target) for e in graph.edges if e.kind == "uses"] == [
+        ("repo:allenai/specter", "allenai/specter")
+    ]
+    # only this application's use findings, with the node keys of their origin edge
+    assert {(f.child, f.bases) for f in graph.findings} == {("repo:allenai/specter", ("allenai/specter",))}
+    everything = subgraph_of(store, report)
+    assert len(everything.nodes) == 3 and not any(e.source == e.target for e in everything.edges)
+
+
+def test_a_finding_on_an_edge_outside_the_family_is_left_out(store: SQLiteStore) -> None:
+    """a/root (MIT) is itself a finetune of x/nc (non-commercial): that D-NC is on an edge above the family. The
+    merge c/merge below a/root also has x/nc as a parent, so both ends are in the family's picture; the edge is
+    not, and neither is the finding."""
+    store.write(
+        GraphBatch(
+            models=[
+                Model("x/nc", license="cc-by-nc-4.0"),
+                Model("a/root", license="mit"),
+                Model("c/merge", license="mit"),
+            ],
+            derived_from=[
+                DerivedFrom("a/root", "x/nc", "finetune", "hub-tag"),
+                DerivedFrom("c/merge", "a/root", "merge", "hub-tag"),
+                DerivedFrom("c/merge", "x/nc", "merge", "hub-tag"),
+            ],
+        )
+    )
+    report = check_store(store)
+    assert any(c.child == "a/root" for c in report.conflicts)
+    graph = subgraph_of(store, report, family="a/root")
+    assert {"x/nc", "a/root", "c/merge"} <= set(graph.nodes)
+    edges = {(e.source, e.target) for e in graph.edges}
+    assert ("a/root", "x/nc") not in edges
+    assert all(any((f.child, b) in edges for b in f.bases) for f in graph.findings)
+    assert graph.findings == []  # the one finding (D-NC at a/root <- x/nc, reaching c/merge) starts above

@@ -80,14 +80,17 @@ def emit(
 
 
 def _write(text: str, output: Path | None) -> None:
-    """``text`` on stdout, or into the file ``output``: a regular file (or a new one) is written whole beside it,
+    """``text`` on stdout (also for ``output`` ``-``), or into the file ``output``: a regular file (or a new one) is written whole beside it,
     then renamed into place, so a reader never sees half a document; a symlink is followed to its target; anything
     else that exists (a FIFO, ``/dev/stdout``, a device) is written into as it is, never replaced. The directory
     must exist. Raises ``GraphscError`` when the file cannot be written."""
-    if output is None:
+    if output is None or str(output) == "-":  # "-" is stdout, as ingest reads "-" as stdin
         sys.stdout.write(text)
         return
     from graphsc.errors import GraphscError
+
+    if not output.name:
+        raise GraphscError(f"--output {str(output)!r} names no file.", "Give a file path, or - for stdout.")
 
     target = output.resolve() if output.is_symlink() else output
     partial = target.with_name(target.name + ".partial")

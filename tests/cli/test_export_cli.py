@@ -58,10 +58,14 @@ def test_findings_of_the_whole_graph_mark_edges_and_nodes(real_db: Path, store: 
     report = check_store(store)
     assert report.conflicts, "the bundled samples hold license findings"
     graph = graph_of(export(real_db, "--all", "--format", "graphml"), "graphml")
+    models = {m.id for b in store.iter_models() for m in b}
     origins: dict[tuple[str, str], set[str]] = {}
     for c in report.conflicts:
+        # a repository/Space (or dataset) sharing a model's id is its own node, keyed kind:id
+        child = f"{c.child_type}:{c.child}" if c.child_type != "model" and c.child in models else c.child
         for base in c.bases or (c.base,):
-            origins.setdefault((c.child, base), set()).add(c.key)
+            base_key = f"dataset:{base}" if c.edge == "trained_on" and base in models else base
+            origins.setdefault((child, base_key), set()).add(c.key)
     marked = {(u, v): set(d["finding"].split(", ")) for u, v, d in graph.edges(data=True) if "finding" in d}
     assert marked == origins
     reached = Counter(m for c in report.conflicts for m in set(c.reached_models))

@@ -59,3 +59,16 @@ def test_a_missing_directory_is_an_error_and_creates_nothing(tmp_path: Path) -> 
     with pytest.raises(GraphscError, match="Cannot write"):
         _emit(tmp_path / "missing" / "out.json")
     assert not (tmp_path / "missing").exists()
+
+
+def test_dash_is_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _emit(Path("-"))
+    assert json.loads(capsys.readouterr().out) == DOC
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("given", ["", "."])
+def test_an_output_naming_no_file_is_an_error(given: str) -> None:
+    with pytest.raises(GraphscError, match="names no file"):
+        _emit(Path(given))

@@ -51,9 +51,15 @@ def expected(store: SQLiteStore, scope: str, model: str | None = None) -> tuple[
     edges: Counter[EdgeKey] = Counter({(e.child, e.base, "derived_from") for e in lineage})
     trained = store.trained_on(models)
     uses = store.uses_of(models)
-    edges.update((t.model, t.dataset, "trained_on") for t in trained)
-    edges.update((u.user, u.model, "uses") for u in uses)
-    return models | {t.dataset for t in trained} | {u.user for u in uses}, edges
+
+    def node(node_id: str, kind: str) -> str:
+        """A dataset, repository or Space whose id is also a model's id is its own node, keyed ``kind:id``."""
+        return f"{kind}:{node_id}" if node_id in models else node_id
+
+    edges.update((t.model, node(t.dataset, "dataset"), "trained_on") for t in trained)
+    edges.update((node(u.user, u.user_kind), u.model, "uses") for u in uses)
+    others = {node(t.dataset, "dataset") for t in trained} | {node(u.user, u.user_kind) for u in uses}
+    return models | others, edges
 
 
 SCOPES = [("model", R1), ("family", MISTRAL), ("all", None)]
@@ -152,7 +158,8 @@ def test_graphml_holds_the_scope_with_typed_fields(families_store: SQLiteStore, 
         assert attrs["label"] == node_id
         assert None not in attrs.values()
         if node_id not in stored:
-            assert attrs["kind"] == other_kinds[node_id]
+            prefix, _, plain = node_id.partition(":")  # kind:id for a dataset/repo/Space sharing a model's id
+            assert attrs["kind"] == (prefix if plain and plain in stored else other_kinds[node_id])
             continue
         m = stored[node_id]
         assert attrs["kind"] == "model"

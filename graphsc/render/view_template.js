@@ -398,7 +398,11 @@
     if (!f) return null;
     [f.child, ...f.bases, ...f.reached].forEach(reveal);
     const edges = cy.edges().filter((e) => e.data("child") === f.child && f.bases.includes(e.data("base")));
-    const reached = cy.collection(f.reached.map((id) => cy.getElementById(id)).filter((n) => n.nonempty()));
+    // a use or training finding's child (a repository, Space) or base (a dataset) is not drawn: select the drawn
+    // models of its origin edge instead, so the finding always points at something on the page
+    const ends = edges.nonempty() ? [] : [f.child, ...f.bases];
+    const drawn = (ids) => ids.map((id) => cy.getElementById(id)).filter((n) => n.nonempty());
+    const reached = cy.collection(drawn([...f.reached, ...ends]));
     const chosen = edges.union(reached);
     cy.elements().unselect();
     chosen.select();

@@ -198,3 +198,27 @@ def test_synthetic_10k_family_load_time(driver: Any, tmp_path: Path, fan_out: in
             "ready_ms": round(ready_ms),
         },
     )
+
+
+def test_a_use_finding_in_an_applications_page_selects_its_model(driver: Any, tmp_path: Path) -> None:
+    """An application's page draws models, not the application: its use findings select the model used."""
+    from graphsc.records import GraphBatch, Model, Repo, Uses
+
+    store = SQLiteStore(tmp_path / "app.db")
+    store.write(
+        GraphBatch(
+            models=[Model("lab/nc-model", license="cc-by-nc-4.0"), Model("lab/ok", license="mit")],
+            uses=[Uses("acme/app", "repo", "lab/nc-model", "peatmoss"), Uses("acme/app", "repo", "lab/ok", "peatmoss")],
+            repos=[Repo("acme/app", license="mit")],
+        )
+    )
+    expected = {(c.child, c.base) for c in check_store(store).conflicts if c.edge == "uses"}
+    assert expected == {("acme/app", "lab/nc-model")}
+    page = page_of(store, tmp_path, repo="acme/app")
+    store.close()
+    open_page(driver, page)
+    findings = driver.execute_script("return window.graphscView.data.findings.length")
+    assert findings == 1
+    selected = driver.execute_script("return window.graphscView.selectFinding(0)")
+    assert selected["reached"] == ["lab/nc-model"]
+    assert console_problems(driver) == []

@@ -21,6 +21,19 @@ DbOption = Annotated[
 ]
 
 
+# The scopes a picture or an export shows (graphsc.subgraph.subgraph_of), besides a model.
+FamilyOption = Annotated[
+    str | None,
+    typer.Option("--family", metavar="ROOT", help="A family: the model ROOT and everything derived from it."),
+]
+ApplicationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--repo", metavar="OWNER/NAME", help="An application: the models a repository or Space uses, with ancestors."
+    ),
+]
+
+
 def store_kind(value: str | None) -> str | None:
     """``--store``'s value in lower case; anything but a store kind is a usage error (exit 2), like every invalid
     option value. (A bad ``GRAPHSC_STORE`` is a ``ConfigError`` naming the variable: exit 1.)"""

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.common import ApplicationOption, DbOption, FamilyOption, StoreOption, open_cli_store
 from graphsc.render import emit
 
 
@@ -38,18 +38,8 @@ def export(
         str | None,
         typer.Option("--model", metavar="ID", help="A model's lineage: its ancestors and descendants."),
     ] = None,
-    family: Annotated[
-        str | None,
-        typer.Option("--family", metavar="ROOT", help="A family: the model ROOT and everything derived from it."),
-    ] = None,
-    repo: Annotated[
-        str | None,
-        typer.Option(
-            "--repo",
-            metavar="OWNER/NAME",
-            help="An application: the models a repository or Space uses, with ancestors.",
-        ),
-    ] = None,
+    family: FamilyOption = None,
+    repo: ApplicationOption = None,
     everything: Annotated[bool, typer.Option("--all", help="The whole graph.")] = False,
     output: Annotated[
         Path | None,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.common import ApplicationOption, DbOption, FamilyOption, StoreOption, open_cli_store
 
 
 def default_output(name: str) -> Path:
@@ -27,13 +27,8 @@ def view(
             show_default=False,
         ),
     ] = None,
-    family: Annotated[
-        str | None, typer.Option("--family", metavar="ROOT", help="A family: the root model and every descendant.")
-    ] = None,
-    repo: Annotated[
-        str | None,
-        typer.Option("--repo", metavar="OWNER/NAME", help="An application: the models it uses and their ancestors."),
-    ] = None,
+    family: FamilyOption = None,
+    repo: ApplicationOption = None,
     output: Annotated[
         Path | None,
         typer.Option(

@@ -83,3 +83,19 @@ class GraphscGroup(TyperGroup):
             from graphsc.cli.errors import report_error
 
             raise typer.Exit(report_error(error)) from None
+
+
+def read_subgraph(
+    db: Path | None, store: str | None, *, model: str | None, family: str | None, repo: str | None
+) -> Any:
+    """The ``graphsc.subgraph.Subgraph`` a picture or an export shows, read from the store chosen with ``--db`` /
+    ``--store`` with a whole-graph license check (``subgraph_of``; ids stripped of surrounding spaces). Raises
+    ``UnknownModelError`` / ``UnknownRepoError`` / ``StoreError``."""
+    from graphsc.licenses import check_store
+    from graphsc.subgraph import subgraph_of
+
+    def given(value: str | None) -> str | None:
+        return value.strip() if value is not None else None
+
+    with open_cli_store(db, store, write=False) as graph:
+        return subgraph_of(graph, check_store(graph), model=given(model), family=given(family), repo=given(repo))

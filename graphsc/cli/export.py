@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from graphsc.cli.common import ApplicationOption, DbOption, FamilyOption, StoreOption, open_cli_store
+from graphsc.cli.common import ApplicationOption, DbOption, FamilyOption, StoreOption, read_subgraph
 from graphsc.render import emit
 
 
@@ -66,18 +66,8 @@ def export(
             )
         require_pyarrow()
         check_directory(output)  # before the work, not after it
-    from graphsc.licenses import check_store
-    from graphsc.subgraph import subgraph_of
 
-    with open_cli_store(db, store, write=False) as graph:
-        report = check_store(graph)
-        subgraph = subgraph_of(
-            graph,
-            report,
-            model=model.strip() if model is not None else None,
-            family=family.strip() if family is not None else None,
-            repo=repo.strip() if repo is not None else None,
-        )
+    subgraph = read_subgraph(db, store, model=model, family=family, repo=repo)
     if output_format is ExportFormat.parquet:
         from graphsc.render.export_parquet import write_parquet
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from graphsc.cli.common import ApplicationOption, DbOption, FamilyOption, StoreOption, open_cli_store
+from graphsc.cli.common import ApplicationOption, DbOption, FamilyOption, StoreOption, read_subgraph
 
 
 def default_output(name: str) -> Path:
@@ -55,20 +55,10 @@ def view(
     given = [x for x in (model, family, repo) if x is not None]
     if len(given) != 1:
         raise typer.BadParameter("give a MODEL, --family ROOT or --repo OWNER/NAME (one of them)", param_hint="MODEL")
-    from graphsc.licenses import check_store
     from graphsc.render import emit
     from graphsc.render.view_html import view_html
-    from graphsc.subgraph import subgraph_of
 
-    with open_cli_store(db, store, write=False) as graph:
-        report = check_store(graph)
-        subgraph = subgraph_of(
-            graph,
-            report,
-            model=model.strip() if model is not None else None,
-            family=family.strip() if family is not None else None,
-            repo=repo.strip() if repo is not None else None,
-        )
+    subgraph = read_subgraph(db, store, model=model, family=family, repo=repo)
     target = output if output is not None else default_output(given[0])
     emit("html", texts={"html": lambda: view_html(subgraph, fan_out=fan_out)}, output=target)
     typer.echo(str(target))

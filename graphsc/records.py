@@ -174,14 +174,100 @@ class Alias(NamedTuple):
     kind: str
 
 
+# Weight file formats (``ModelDetails.weight_formats``). ``pickle`` is every format Python's pickle loads (PyTorch
+# ``.bin``/``.pt``/``.pth``, ``.ckpt``, ``.pkl``): loading one can run arbitrary code (Hugging Face, "Pickle
+# Scanning", https://huggingface.co/docs/hub/security-pickle). ``safetensors`` and ``gguf`` hold tensors only.
+SAFE_WEIGHT_FORMATS = frozenset({"safetensors", "gguf"})
+# The reuse-relevant card fields ``ModelDetails.card_fields`` records when the card sets them (non-empty).
+CARD_FIELDS: tuple[str, ...] = (
+    "license",
+    "base_model",
+    "datasets",
+    "language",
+    "pipeline_tag",
+    "library_name",
+    "model-index",
+    "metrics",
+    "tags",
+)
+# The Hub's security scan of a repository (``securityRepoStatus``), summarised: ``unsafe`` when a scanned file is
+# marked unsafe, ``caution`` when files are flagged otherwise, ``safe`` when every scan is done and none flags a file,
+# ``pending`` while scans run.
+SCAN_STATUSES: tuple[str, ...] = ("safe", "caution", "unsafe", "pending")
+
+
+class ModelDetails(NamedTuple):
+    """What a fetched model's Hub record says beyond its graph edges, kept compactly (never the whole record): its
+    files, config highlights, which card fields are set, and the Hub's scan status. Replaced, like the model's
+    edges, whenever the model is fetched again.
+
+    ``files``: how many files the record lists (``siblings``; None when it lists none, i.e. unknown);
+    ``weight_formats``: the sorted formats of its weight files (``safetensors``, ``gguf``, ``pickle``, ``onnx``,
+    ``tensorflow``, ``flax``, ``keras``, ``mlx``...); ``pickle_files``: how many files are pickle-based (weights or
+    not, e.g. ``training_args.bin``); ``custom_code``: the config maps Auto classes to the repository's own code
+    (``auto_map``) or the Hub tags it ``custom_code`` (loading it needs ``trust_remote_code``);
+    ``architectures``/``model_type``/``quant_method``: from ``config`` (``quantization_config.quant_method``);
+    ``parameters``: the total parameter count (``safetensors.total``, else ``gguf.total``); ``dtypes``: the
+    safetensors parameter dtypes; ``card_fields``: which ``CARD_FIELDS`` the card sets; ``disabled``: the Hub
+    disabled the repository; ``scan_status``: one of ``SCAN_STATUSES`` or None (the record carries no scan).
+    """
+
+    model: str
+    files: int | None = None
+    weight_formats: tuple[str, ...] = ()
+    pickle_files: int = 0
+    custom_code: bool = False
+    architectures: tuple[str, ...] = ()
+    model_type: str | None = None
+    quant_method: str | None = None
+    parameters: int | None = None
+    dtypes: tuple[str, ...] = ()
+    card_fields: tuple[str, ...] = ()
+    disabled: bool = False
+    scan_status: str | None = None
+
+    @property
+    def pickle_only(self) -> bool:
+        """Its weights exist only in pickle-based files: no safetensors or GGUF alternative."""
+        return "pickle" in self.weight_formats and not SAFE_WEIGHT_FORMATS.intersection(self.weight_formats)
+
+
+class EvalResult(NamedTuple):
+    """One evaluation result a model card reports (``model-index[].results[].metrics[]``, Hugging Face's model card
+    metadata spec, https://huggingface.co/docs/hub/model-cards#evaluation-results).
+
+    ``position``: its order among the model's results (a card may report one metric twice); ``task``: the task
+    type; ``dataset``: the dataset ``type`` (usually a Hub dataset id), ``dataset_name`` its display name;
+    ``metric``: the metric ``type``, ``metric_name`` its display name; ``value``: the number reported (None when
+    the card's value is not a number, then ``value_text`` holds it as written); ``verified``: the Hub verified it;
+    ``source_name``/``source_url``: where the card says the result comes from (None: no source given).
+    """
+
+    model: str
+    position: int
+    task: str | None = None
+    dataset: str | None = None
+    dataset_name: str | None = None
+    metric: str | None = None
+    metric_name: str | None = None
+    value: float | None = None
+    value_text: str | None = None
+    verified: bool | None = None
+    source_name: str | None = None
+    source_url: str | None = None
+
+
 class ModelRecord(NamedTuple):
-    """Everything one Hub model record says: the model, its outgoing edges and the notes on its ids."""
+    """Everything one Hub model record says: the model, its outgoing edges, the notes on its ids, and (for records
+    that carry them) its details and reported evaluation results."""
 
     model: Model
     derived_from: tuple[DerivedFrom, ...] = ()
     trained_on: tuple[TrainedOn, ...] = ()
     used_by: tuple[Uses, ...] = ()
     notes: tuple[IdNote, ...] = ()
+    details: ModelDetails | None = None
+    eval_results: tuple[EvalResult, ...] = ()
 
 
 @dataclass(slots=True)
@@ -189,7 +275,7 @@ class GraphBatch:
     """A unit of writing: a store writes a batch in one transaction.
 
     Fetched models in ``models`` replace their own outgoing Hub edges (DERIVED_FROM, TRAINED_ON and the USES
-    edges from the Spaces their record lists) and their ``notes``, so re-ingesting a newer record leaves nothing
+    edges from the Spaces their record lists), their ``notes``, ``details`` and ``eval_results``, so re-ingesting a newer record leaves nothing
     stale. Model ids are compared case-insensitively (``graphsc.ids.id_key``): stores resolve every model id in a
     batch to one node per repo first (``graphsc.store.identity``), ``aliases`` included.
     A model referenced only as an edge endpoint is created as an unfetched stub and never overwrites a
@@ -206,8 +292,10 @@ class GraphBatch:
     uses: list[Uses] = field(default_factory=list)
     notes: list[IdNote] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
+    details: list[ModelDetails] = field(default_factory=list)
+    eval_results: list[EvalResult] = field(default_factory=list)
     # Where each fetched record's items start in the lists (by lower-cased id), and which records came twice.
-    _starts: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False, compare=False)
+    _starts: dict[str, tuple[int, int, int, int, int, int]] = field(default_factory=dict, repr=False, compare=False)
     _repeated: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, record: ModelRecord) -> None:
@@ -217,12 +305,22 @@ class GraphBatch:
             key = record.model.id.lower()
             if key in self._starts:
                 self._repeated.add(key)
-            self._starts[key] = (len(self.derived_from), len(self.trained_on), len(self.uses), len(self.notes))
+            self._starts[key] = (
+                len(self.derived_from),
+                len(self.trained_on),
+                len(self.uses),
+                len(self.notes),
+                len(self.details),
+                len(self.eval_results),
+            )
         self.models.append(record.model)
         self.derived_from.extend(record.derived_from)
         self.trained_on.extend(record.trained_on)
         self.uses.extend(record.used_by)
         self.notes.extend(record.notes)
+        if record.details is not None:
+            self.details.append(record.details)
+        self.eval_results.extend(record.eval_results)
 
     def drop_superseded(self) -> None:
         """Remove the edges and notes earlier copies of a repeated record added: the last copy wins, whatever the
@@ -248,6 +346,8 @@ class GraphBatch:
         self.trained_on = keep(self.trained_on, lambda t: t.model.lower(), 1)
         self.uses = keep(self.uses, lambda u: u.model.lower() if u.source == SOURCE_HUB_SPACES else None, 2)
         self.notes = keep(self.notes, lambda n: n.model.lower(), 3)
+        self.details = keep(self.details, lambda d: d.model.lower(), 4)
+        self.eval_results = keep(self.eval_results, lambda r: r.model.lower(), 5)
         self._repeated.clear()
 
     def __len__(self) -> int:
@@ -261,4 +361,6 @@ class GraphBatch:
             + len(self.uses)
             + len(self.notes)
             + len(self.aliases)
+            + len(self.details)
+            + len(self.eval_results)
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from graphsc.errors import GraphscError, UnknownRepoError
-from graphsc.license_table.table import default_table
+from graphsc.license_table.categories import category
 from graphsc.lineage import compute_lineage
 from graphsc.records import USER_REPO, USER_SPACE, DerivedFrom, Model, TrainedOn, Uses
 from graphsc.snapshot.state import model_facts, node_facts
@@ -26,17 +26,6 @@ NodeKind = Literal["model", "dataset", "repo", "space"]
 EdgeKind = Literal["derived_from", "trained_on", "uses"]
 HUB = "https://huggingface.co"
 GITHUB = "https://github.com"
-# License categories from the most to the least restrictive: a node whose licenses fall in several shows the first.
-CATEGORY_ORDER: tuple[str, ...] = (
-    "non-commercial",
-    "proprietary",
-    "copyleft",
-    "rail",
-    "model-community",
-    "unknown",
-    "permissive",
-    "public-domain",
-)
 
 
 class SubgraphNode(NamedTuple):
@@ -103,18 +92,6 @@ class Subgraph:
         """Models with no DERIVED_FROM edge to a base inside the subgraph, by id."""
         children = {e.source for e in self.edges if e.kind == "derived_from"}
         return sorted(n.id for n in self.nodes.values() if n.kind == "model" and n.id not in children)
-
-
-def category(license_ids: Iterable[str]) -> str:
-    """The license category a node shows: the most restrictive (``CATEGORY_ORDER``) of its licenses' categories in
-    the license table; ``unknown`` when none is known."""
-    table = default_table()
-    found = {table.licenses[i].category for i in license_ids if i in table.licenses}
-    found |= {"unknown" for i in license_ids if i in table.licenses and table.licenses[i].status != "known"}
-    for name in CATEGORY_ORDER:
-        if name in found:
-            return name
-    return next(iter(sorted(found)), "unknown")
 
 
 def _model_node(m: Model, datasets: tuple[str, ...], users: tuple[str, ...]) -> SubgraphNode:

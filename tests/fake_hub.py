@@ -75,7 +75,10 @@ def load_records(paths: Iterable[Path]) -> list[dict[str, Any]]:
 
 
 class FakeHub:
-    """The server; use as a context manager. ``url`` is its endpoint, ``requests`` the targets it was sent."""
+    """The server; use as a context manager. ``url`` is its endpoint, ``requests`` the targets it was sent.
+
+    ``private`` ids answer 401, ``renames`` (old id → new) redirect, ``security`` (id → ``securityRepoStatus``) is
+    added to a model's record when the request asks for it."""
 
     def __init__(
         self,
@@ -84,8 +87,12 @@ class FakeHub:
         private: Iterable[str] = (),
         latency: float = 0.0,
         renames: Mapping[str, str] | None = None,
+        security: Mapping[str, Any] | None = None,
     ) -> None:
         self.records = {r["id"]: r for r in records}
+        # ``securityRepoStatus`` by model id: the Hub adds it to a model's record only when asked
+        # (``?securityStatus=true``, what ``model_info(securityStatus=True)`` sends).
+        self.security = {k.lower(): v for k, v in (security or {}).items()}
         self.renames = {old.lower(): new for old, new in (renames or {}).items()}
         self.latency = latency
         self.page_size = page_size
@@ -226,6 +233,8 @@ def _handler_class(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                     return 307, {"error": "Repository moved", "url": location}, {"Location": location}
                 found = hub.record(model_id)
                 if found is not None:
+                    if parse_qs(parts.query).get("securityStatus") == ["true"] and key in hub.security:
+                        found = {**found, "securityRepoStatus": hub.security[key]}
                     return 200, found, {}
                 return 404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}
             return 404, {"error": "Not found"}, {}

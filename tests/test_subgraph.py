@@ -7,10 +7,11 @@ from collections import deque
 import pytest
 
 from graphsc.errors import GraphscError, UnknownModelError, UnknownRepoError
+from graphsc.license_table.categories import CATEGORY_ORDER, category
 from graphsc.licenses.engine import check_store
 from graphsc.records import DerivedFrom, GraphBatch, Model, Repo, TrainedOn, Uses
 from graphsc.store.sqlite import SQLiteStore
-from graphsc.subgraph import CATEGORY_ORDER, category, subgraph_of
+from graphsc.subgraph import subgraph_of
 
 ROOT = "deepseek-ai/DeepSeek-R1"
 

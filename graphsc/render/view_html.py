@@ -30,8 +30,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from graphsc.license_table.categories import CATEGORY_ORDER
 from graphsc.render import json_text
-from graphsc.subgraph import CATEGORY_ORDER, Subgraph, SubgraphFinding, SubgraphNode
+from graphsc.subgraph import Subgraph, SubgraphFinding, SubgraphNode
 
 DEFAULT_FAN_OUT = 25
 USERS_SHOWN = 20  # a model's panel lists this many of its users (and says how many there are)

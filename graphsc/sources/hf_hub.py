@@ -103,7 +103,9 @@ class HubClient:
         compares the two (``graphsc.ingest.hub`` records the old id as an alias)."""
         url = f"{self.endpoint}/api/models/{model_id}"
         try:
-            info = self._retrying(url, lambda: self._api.model_info(model_id, timeout=self.timeout))
+            info = self._retrying(
+                url, lambda: self._api.model_info(model_id, timeout=self.timeout, securityStatus=True)
+            )
         except HFValidationError:
             return BadInput.of_model(model_id, "not a valid model id")
         except HfHubHTTPError as exc:
@@ -262,9 +264,16 @@ def hub_dict(info: ModelInfo) -> dict[str, Any]:
         "cardData": card.to_dict() if isinstance(card, ModelCardData) else card,  # type: ignore[no-untyped-call]
         "spaces": info.spaces,
         # the repository's own signals of how it was made (adapter files, GGUF, quantization config)
-        "siblings": [{"rfilename": s.rfilename} for s in info.siblings] if isinstance(info.siblings, list) else None,
+        "siblings": [{"rfilename": s.rfilename, "size": s.size} for s in info.siblings]
+        if isinstance(info.siblings, list)
+        else None,
         "config": info.config,
         "gguf": info.gguf,
+        # what graphsc.sources.hub_details reads for audit and risks (parameters, the Hub's security scan)
+        "safetensors": {"parameters": info.safetensors.parameters, "total": info.safetensors.total}
+        if info.safetensors is not None
+        else None,
+        "securityRepoStatus": info.security_repo_status,
     }
 
 

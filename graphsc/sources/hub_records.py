@@ -52,6 +52,7 @@ from graphsc.records import (
     TrainedOn,
     Uses,
 )
+from graphsc.sources.hub_details import eval_results_from_card, model_details_from_hub
 
 # Tags the Hub or uploaders put on quantized repositories (formats and bit widths).
 QUANTIZATION_TAGS: tuple[str, ...] = (
@@ -412,4 +413,7 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
         if spaces
         else ()
     )
-    return ModelRecord(model, derived_from, trained_on, used_by, tuple(reader.notes))
+    details = model_details_from_hub(model_id, data, card, tags.all)
+    return ModelRecord(
+        model, derived_from, trained_on, used_by, tuple(reader.notes), details, eval_results_from_card(model_id, card)
+    )

@@ -8,7 +8,20 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 
-from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import (
+    Alias,
+    Dataset,
+    DerivedFrom,
+    EvalResult,
+    GraphBatch,
+    IdNote,
+    Model,
+    ModelDetails,
+    Repo,
+    Space,
+    TrainedOn,
+    Uses,
+)
 
 Direction = Literal["up", "down"]
 
@@ -60,7 +73,8 @@ class GraphStore(Protocol):
     as they are (exact casing); ``find_model_id`` maps any spelling to the stored id, ``stored_*_ids`` map keys.
     Ids a read is given twice are read once; ids not stored are left out (``lineage_edges``: no edges).
 
-    Order: ``iter_datasets``, ``iter_repos`` and ``iter_spaces`` page by id, ``iter_derived_from`` by
+    Order: ``iter_datasets``, ``iter_repos``, ``iter_spaces`` and ``iter_details`` page by id,
+    ``iter_eval_results`` by ``(model, position)``, ``iter_derived_from`` by
     ``(child, base)``, ``iter_aliases`` by alias, ``iter_notes`` by ``(model, field, value, kind)``, on every
     backend (analytics number nodes in edge order, so their float sums agree bit for bit). Nothing else has an
     order: ``iter_models``/``iter_model_fields``, ``iter_trained_on``, ``iter_uses``, ``lineage_edges``,
@@ -123,6 +137,19 @@ class GraphStore(Protocol):
 
     def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]:
         """Every note, ordered by ``(model, field, value, kind)``, in lists of ``batch_size``."""
+
+    def details_of(self, model_ids: Iterable[str]) -> dict[str, ModelDetails]:
+        """``{id: ModelDetails}`` for the stored models among ``model_ids`` whose record gave details (fetched
+        models; stubs have none). A store written before details existed has none until models are re-ingested."""
+
+    def iter_details(self, batch_size: int = 50_000) -> Iterator[list[ModelDetails]]:
+        """Every stored ``ModelDetails``, ordered by model id, in lists of ``batch_size``."""
+
+    def eval_results_of(self, model_ids: Iterable[str]) -> list[EvalResult]:
+        """The ``EvalResult``s the cards of ``model_ids`` report, ordered by ``(model, position)``."""
+
+    def iter_eval_results(self, batch_size: int = 50_000) -> Iterator[list[EvalResult]]:
+        """Every stored ``EvalResult``, ordered by ``(model, position)``, in lists of ``batch_size``."""
 
     def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:
         """Every alias (``case`` and ``renamed``), ordered by alias, in lists of ``batch_size``."""

@@ -151,6 +151,10 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         uses=[u if (um := resolve(u.model)) == u.model else u._replace(model=um) for u in batch.uses],
         notes=[_resolved_note(n, resolve, endpoints) for n in batch.notes],
         aliases=_unique_aliases(a._replace(id=resolve(a.id)) for a in new_aliases),
+        details=list(
+            {(r := resolve(d.model)): d if r == d.model else d._replace(model=r) for d in batch.details}.values()
+        ),
+        eval_results=[e if (r := resolve(e.model)) == e.model else e._replace(model=r) for e in batch.eval_results],
     )
     return Assembled(out, moves)
 

@@ -31,9 +31,11 @@ from graphsc.records import (
     Alias,
     Dataset,
     DerivedFrom,
+    EvalResult,
     GraphBatch,
     IdNote,
     Model,
+    ModelDetails,
     Repo,
     Space,
     TrainedOn,
@@ -220,6 +222,24 @@ class Neo4jStore:
         """All id notes, ordered, in lists of ``batch_size``."""
         return self._iter(cy.ALL_NOTES, batch_size, lambda record: IdNote(*record[0]))
 
+    def details_of(self, model_ids: Iterable[str]) -> dict[str, ModelDetails]:
+        """The stored details of ``model_ids``, keyed by id (models without details left out)."""
+        found = (cy.details_from_values(row) for row in self._read_by_ids(cy.DETAILS_OF, model_ids))
+        return {d.model: d for d in found}
+
+    def iter_details(self, batch_size: int = 50_000) -> Iterator[list[ModelDetails]]:
+        """Every model's details, ordered by model id, in lists of ``batch_size``."""
+        return self._iter(cy.ALL_DETAILS, batch_size, lambda record: cy.details_from_values(record[0]))
+
+    def eval_results_of(self, model_ids: Iterable[str]) -> list[EvalResult]:
+        """The evaluation results the cards of ``model_ids`` report, ordered by (model, position)."""
+        rows = self._read_by_ids(cy.EVAL_RESULTS_OF, model_ids)
+        return sorted((EvalResult._make(row) for row in rows), key=lambda e: (e.model, e.position))
+
+    def iter_eval_results(self, batch_size: int = 50_000) -> Iterator[list[EvalResult]]:
+        """Every reported evaluation result, ordered by (model, position), in lists of ``batch_size``."""
+        return self._iter(cy.ALL_EVAL_RESULTS, batch_size, lambda record: EvalResult._make(record[0]))
+
     def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:
         """All model id aliases, ordered by alias, in lists of ``batch_size``."""
         return self._iter(cy.ALL_ALIASES, batch_size, lambda record: Alias(*record[0]))
@@ -381,5 +401,7 @@ def _write_steps(plan: WritePlan) -> list[tuple[str, list[Any]]]:
         (cy.MERGE_NOTES, [list(n) for n in batch.notes]),
         (cy.MERGE_ALIASES, [list(a) for a in batch.aliases]),
         (cy.RECLASSIFY_RENAMED, [list(r) for r in plan.renamed]),
+        (cy.SET_DETAILS, [list(d) for d in batch.details]),
+        (cy.CREATE_EVAL_RESULTS, [list(e) for e in batch.eval_results]),
     ]
     return [(statement, list(rows)) for statement, rows in steps if rows]

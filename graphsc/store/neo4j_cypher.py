@@ -13,13 +13,25 @@ from collections.abc import Mapping
 from importlib.resources import files
 from typing import Any
 
-from graphsc.records import SOURCE_HUB_SPACES, Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import (
+    SOURCE_HUB_SPACES,
+    Dataset,
+    DerivedFrom,
+    EvalResult,
+    Model,
+    ModelDetails,
+    Repo,
+    Space,
+    TrainedOn,
+    Uses,
+)
 from graphsc.store.common import METRICS_COLUMNS
 
 NODE_LABELS: tuple[str, ...] = ("Model", "Dataset", "Repo", "Space")
 # graphsc's bookkeeping nodes besides the graph's own: other spellings of model ids, notes on card values.
 ALIAS_LABEL = "ModelAlias"
 NOTE_LABEL = "IdNote"
+EVAL_LABEL = "EvalResult"  # a result a model card reports: bookkeeping node keyed by (model, position)
 EDGE_TYPES: tuple[str, ...] = ("DERIVED_FROM", "TRAINED_ON", "USES")
 STATE_LABEL = "GraphscState"
 
@@ -68,6 +80,8 @@ WITH m WHERE was_fetched
 CALL (m) {{ MATCH (m)-[r:DERIVED_FROM|TRAINED_ON]->() DELETE r }}
 CALL (m) {{ MATCH (m)<-[r:USES]-() WHERE r.source = '{SOURCE_HUB_SPACES}' DELETE r }}
 CALL (m) {{ MATCH (n:{NOTE_LABEL} {{model: m.id}}) DELETE n }}
+CALL (m) {{ MATCH (e:{EVAL_LABEL} {{model: m.id}}) DELETE e }}
+REMOVE m.has_details, {", ".join(f"m.{f}" for f in ModelDetails._fields[1:])}
 """
 STUB_MODELS = (
     "UNWIND $rows AS row MERGE (m:Model {id: row[0]}) "
@@ -122,6 +136,19 @@ UNWIND $rows AS row
 CREATE (n:{NOTE_LABEL} {{model: row[0], field: row[1], value: row[2], kind: row[4], resolved: row[3],
                          fetched_at: row[5]}})
 """
+# Details are properties of the Model node (``MATCH (m:Model) WHERE m.custom_code`` reads as it says), marked by
+# ``has_details``; tuples are lists. Rows: list(ModelDetails).
+DETAIL_FIELDS: tuple[str, ...] = ModelDetails._fields[1:]
+SET_DETAILS = "UNWIND $rows AS row MATCH (m:Model {id: row[0]}) SET m.has_details = true, " + ", ".join(
+    f"m.{f} = row[{i}]" for i, f in enumerate(DETAIL_FIELDS, start=1)
+)
+EVAL_FIELDS: tuple[str, ...] = EvalResult._fields
+# Rows: list(EvalResult). CREATE: a fetched model's results were deleted just before, like its notes.
+CREATE_EVAL_RESULTS = (
+    f"UNWIND $rows AS row CREATE (:{EVAL_LABEL} {{"
+    + ", ".join(f"{f}: row[{i}]" for i, f in enumerate(EVAL_FIELDS))
+    + "})"
+)
 # Rows: list(Alias) = [alias, id, kind].
 MERGE_ALIASES = (
     f"UNWIND $rows AS row MERGE (a:{ALIAS_LABEL} {{alias: row[0]}}) SET a.key = toLower(row[0]), a.id = row[1], "
@@ -143,6 +170,7 @@ WITH o CALL (o) {{ MATCH (x:{NOTE_LABEL} {{model: $old}}) SET x.model = $new }}
 CALL () {{ MATCH (a:{ALIAS_LABEL} {{id: $old}}) SET a.id = $new }}
 CALL () {{ MATCH (a:{ALIAS_LABEL} {{alias: $new}}) DETACH DELETE a }}
 CALL () {{ MATCH (x:{NOTE_LABEL} {{resolved: $old}}) SET x.resolved = $new }}
+CALL () {{ MATCH (e:{EVAL_LABEL} {{model: $old}}) SET e.model = $new }}
 """
 MERGE_MODEL_INTO = f"""
 MATCH (o:Model {{id: $old}}), (n:Model {{id: $new}})
@@ -154,6 +182,16 @@ CALL (o) {{ MATCH (x:{NOTE_LABEL} {{model: $old}}) SET x.model = $new }}
 CALL () {{ MATCH (a:{ALIAS_LABEL} {{id: $old}}) SET a.id = $new }}
 CALL () {{ MATCH (a:{ALIAS_LABEL} {{alias: $new}}) DETACH DELETE a }}
 CALL () {{ MATCH (x:{NOTE_LABEL} {{resolved: $old}}) SET x.resolved = $new }}
+CALL (o, n) {{
+  WITH o, n WHERE n.has_details IS NULL AND o.has_details IS NOT NULL
+  SET n.has_details = true, {", ".join(f"n.{f} = o.{f}" for f in ModelDetails._fields[1:])}
+}}
+CALL () {{
+  MATCH (e:{EVAL_LABEL} {{model: $old}})
+  WHERE NOT EXISTS {{ MATCH (:{EVAL_LABEL} {{model: $new}}) }}
+  SET e.model = $new
+}}
+CALL () {{ MATCH (e:{EVAL_LABEL} {{model: $old}}) DELETE e }}
 DETACH DELETE o
 """
 SET_STATE = f"UNWIND $rows AS row MERGE (s:{STATE_LABEL} {{key: row[0]}}) SET s.value = row[1]"
@@ -187,6 +225,17 @@ STORED_ALIASES = (
 _NOTE_FIELDS = "[n.model, n.field, n.value, n.resolved, n.kind, n.fetched_at]"
 NOTES_OF = f"UNWIND $ids AS id MATCH (n:{NOTE_LABEL} {{model: id}}) RETURN collect({_NOTE_FIELDS}) AS rows"
 ALL_NOTES = f"MATCH (n:{NOTE_LABEL}) RETURN {_NOTE_FIELDS} AS row ORDER BY n.model, n.field, n.value, n.kind"
+_DETAIL_VALUES = "[" + ", ".join(["m.id", *(f"m.{f}" for f in DETAIL_FIELDS)]) + "]"
+DETAILS_OF = (
+    f"UNWIND $ids AS id MATCH (m:Model {{id: id}}) WHERE m.has_details RETURN collect({_DETAIL_VALUES}) AS rows"
+)
+ALL_DETAILS = f"MATCH (m:Model) WHERE m.has_details RETURN {_DETAIL_VALUES} AS row ORDER BY m.id"
+_EVAL_VALUES = "[" + ", ".join(f"e.{f}" for f in EvalResult._fields) + "]"
+EVAL_RESULTS_OF = (
+    f"UNWIND $ids AS id MATCH (e:{EVAL_LABEL} {{model: id}}) WITH e ORDER BY e.model, e.position "
+    f"RETURN collect({_EVAL_VALUES}) AS rows"
+)
+ALL_EVAL_RESULTS = f"MATCH (e:{EVAL_LABEL}) RETURN {_EVAL_VALUES} AS row ORDER BY e.model, e.position"
 ALL_ALIASES = f"MATCH (a:{ALIAS_LABEL}) RETURN [a.alias, a.id, a.kind] AS row ORDER BY a.alias"
 # Files written before identity keys existed get them once (the store records that it ran).
 BACKFILL_KEYS = (
@@ -272,6 +321,12 @@ def model_from_values(values: list[Any]) -> Model:
     """A Model from its field values in ``Model._fields`` order (``fetched`` made a bool)."""
     model = Model._make(values)
     return model._replace(fetched=bool(model.fetched))
+
+
+def details_from_values(values: list[Any]) -> ModelDetails:
+    """``ModelDetails`` from its field values in field order (lists made tuples, absent flags False)."""
+    details = ModelDetails._make(tuple(v) if isinstance(v, list) else v for v in values)
+    return details._replace(custom_code=bool(details.custom_code), disabled=bool(details.disabled))
 
 
 def repo_from(props: dict[str, Any]) -> Repo:

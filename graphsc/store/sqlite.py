@@ -7,6 +7,7 @@ upserts are a single B-tree write, and lineage walks use recursive CTEs over ind
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -24,9 +25,11 @@ from graphsc.records import (
     Alias,
     Dataset,
     DerivedFrom,
+    EvalResult,
     GraphBatch,
     IdNote,
     Model,
+    ModelDetails,
     Repo,
     Space,
     TrainedOn,
@@ -87,6 +90,24 @@ CREATE INDEX IF NOT EXISTS aliases_id ON aliases (id);
 CREATE INDEX IF NOT EXISTS id_notes_resolved ON id_notes (resolved);
 """
 
+# What a record says beyond its edges (``ModelDetails``, ``EvalResult``): created whenever a file is opened for
+# writing, so an older file gains them on its next write and needs no migration; readers treat them as empty until.
+_DETAILS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS model_details (
+    model TEXT PRIMARY KEY, files INTEGER, weight_formats TEXT NOT NULL, pickle_files INTEGER NOT NULL,
+    custom_code INTEGER NOT NULL, architectures TEXT NOT NULL, model_type TEXT, quant_method TEXT,
+    parameters INTEGER, dtypes TEXT NOT NULL, card_fields TEXT NOT NULL, disabled INTEGER NOT NULL, scan_status TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS eval_results (
+    model TEXT NOT NULL, position INTEGER NOT NULL, task TEXT, dataset TEXT, dataset_name TEXT, metric TEXT,
+    metric_name TEXT, value REAL, value_text TEXT, verified INTEGER, source_name TEXT, source_url TEXT,
+    PRIMARY KEY (model, position)
+) WITHOUT ROWID;
+"""
+_DETAILS_TABLES = ("model_details", "eval_results")
+# ModelDetails fields holding tuples of strings: stored as JSON arrays.
+_DETAILS_LISTS = frozenset({"weight_formats", "architectures", "dtypes", "card_fields"})
+
 # The tables a graphsc file of each schema version has (version 1 lacks what _SCHEMA_2 adds).
 _TABLES_1 = frozenset({"meta", "models", "datasets", "repos", "spaces", "derived_from", "trained_on", "uses", "state"})
 _TABLES = _TABLES_1 | {"id_notes", "aliases"}
@@ -136,6 +157,28 @@ _MODEL_REFERENCES = (
     ("uses", "model"),
     ("id_notes", "model"),
 )
+
+
+def _details_row(details: ModelDetails) -> tuple[Any, ...]:
+    values: tuple[Any, ...] = details
+    return tuple(
+        json.dumps(list(value), ensure_ascii=False) if name in _DETAILS_LISTS else value
+        for name, value in zip(ModelDetails._fields, values, strict=True)
+    )
+
+
+def _details_from_row(row: Sequence[Any]) -> ModelDetails:
+    values = [
+        tuple(json.loads(value)) if name in _DETAILS_LISTS else value
+        for name, value in zip(ModelDetails._fields, row, strict=True)
+    ]
+    details = ModelDetails._make(values)
+    return details._replace(custom_code=bool(details.custom_code), disabled=bool(details.disabled))
+
+
+def _eval_result_from_row(row: Sequence[Any]) -> EvalResult:
+    result = EvalResult._make(row)
+    return result if result.verified is None else result._replace(verified=bool(result.verified))
 
 
 def _model_from_row(row: Sequence[Any]) -> Model:
@@ -256,6 +299,7 @@ class SQLiteStore:
         self.readonly = False
         try:
             self._use_wal()
+            self._ensure_details_tables()
         except sqlite3.Error as exc:
             raise store_error(self.location, exc, "opening for writing") from None
 
@@ -277,7 +321,7 @@ class SQLiteStore:
                 raise MissingStoreError(self.location)
             self._use_wal()
             with self._transaction():
-                self._run_script(_SCHEMA + _SCHEMA_2)
+                self._run_script(_SCHEMA + _SCHEMA_2 + _DETAILS_SCHEMA)
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             return
         version = self._schema_version()
@@ -291,6 +335,19 @@ class SQLiteStore:
             self._use_wal()
         if version == 1:
             self._migrate_from_1()
+        if not self.readonly:
+            self._ensure_details_tables()
+
+    def _ensure_details_tables(self) -> None:
+        if not self._has_details_tables():
+            with self._transaction():
+                self._run_script(_DETAILS_SCHEMA)
+
+    def _has_details_tables(self) -> bool:
+        found = self._db.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN (?, ?)", _DETAILS_TABLES
+        ).fetchone()[0]
+        return bool(found == len(_DETAILS_TABLES))
 
     def _schema_version(self) -> int:
         """The file's schema version if this graphsc can use it (``SCHEMA_VERSION`` or 1, which is migrated);
@@ -387,6 +444,14 @@ class SQLiteStore:
                 [(a.alias, id_key(a.alias), a.id, a.kind) for a in batch.aliases],
             )
             db.executemany(_RECLASSIFY_RENAMED, [(new, old_key, new) for new, old_key in plan.renamed])
+            db.executemany(
+                f"INSERT OR REPLACE INTO model_details VALUES ({', '.join('?' * len(ModelDetails._fields))})",
+                [_details_row(d) for d in batch.details],
+            )
+            db.executemany(
+                f"INSERT OR REPLACE INTO eval_results VALUES ({', '.join('?' * len(EvalResult._fields))})",
+                batch.eval_results,
+            )
 
     def _move_model(self, old: str, new: str) -> None:
         """Rename model ``old`` to ``new``, or merge it into ``new`` if that is stored; its edges follow."""
@@ -401,6 +466,11 @@ class SQLiteStore:
         db.execute("UPDATE aliases SET id=? WHERE id=?", (new, old))
         db.execute("DELETE FROM aliases WHERE alias=?", (new,))  # the new id is no longer an alias of anything
         db.execute("UPDATE id_notes SET resolved=? WHERE resolved=?", (new, old))
+        for table in _DETAILS_TABLES:  # the node moved into keeps its own details when it has any
+            if db.execute(f"SELECT 1 FROM {table} WHERE model=?", (new,)).fetchone():
+                db.execute(f"DELETE FROM {table} WHERE model=?", (old,))
+            else:
+                db.execute(f"UPDATE {table} SET model=? WHERE model=?", (new, old))
         if db.execute("SELECT 1 FROM sqlite_master WHERE name='model_metrics'").fetchone():
             db.execute("DELETE FROM model_metrics WHERE model_id=?", (old,))
 
@@ -419,6 +489,8 @@ class SQLiteStore:
         self._db.executemany("DELETE FROM trained_on WHERE model=?", rows)
         self._db.executemany(f"DELETE FROM uses WHERE model=? AND source='{SOURCE_HUB_SPACES}'", rows)
         self._db.executemany("DELETE FROM id_notes WHERE model=?", rows)
+        for table in _DETAILS_TABLES:
+            self._db.executemany(f"DELETE FROM {table} WHERE model=?", rows)
 
     @guarded("writing model metrics")
     def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
@@ -489,6 +561,34 @@ class SQLiteStore:
     @guarded("reading")
     def iter_notes(self, batch_size: int = 50_000) -> Iterator[list[IdNote]]:
         return self._iter_as(f"{_SELECT_NOTES} ORDER BY model, field, value, kind", IdNote, batch_size)
+
+    @guarded("reading")
+    def details_of(self, model_ids: Iterable[str]) -> dict[str, ModelDetails]:
+        if not self._has_details_tables():
+            return {}
+        found = (_details_from_row(r) for r in self._rows_where_in("SELECT * FROM model_details", "model", model_ids))
+        return {d.model: d for d in found}
+
+    @guarded("reading")
+    def iter_details(self, batch_size: int = 50_000) -> Iterator[list[ModelDetails]]:
+        check_batch_size(batch_size)
+        if not self._has_details_tables():
+            return iter(())
+        return self._iter_rows("SELECT * FROM model_details ORDER BY model", _details_from_row, batch_size)
+
+    @guarded("reading")
+    def eval_results_of(self, model_ids: Iterable[str]) -> list[EvalResult]:
+        if not self._has_details_tables():
+            return []
+        rows = self._rows_where_in("SELECT * FROM eval_results", "model", model_ids)
+        return sorted((_eval_result_from_row(r) for r in rows), key=_first_two)
+
+    @guarded("reading")
+    def iter_eval_results(self, batch_size: int = 50_000) -> Iterator[list[EvalResult]]:
+        check_batch_size(batch_size)
+        if not self._has_details_tables():
+            return iter(())
+        return self._iter_rows("SELECT * FROM eval_results ORDER BY model, position", _eval_result_from_row, batch_size)
 
     @guarded("reading")
     def iter_aliases(self, batch_size: int = 50_000) -> Iterator[list[Alias]]:

@@ -89,8 +89,8 @@ def notes(store: GraphStore, model_id: str) -> list[IdNote]:
 
 
 def model_requests(hub: FakeHub) -> list[str]:
-    """The ``GET /api/models/{id}`` targets the fake Hub received, in order."""
-    return [r for r in hub.requests if r.startswith("/api/models/")]
+    """The ``GET /api/models/{id}`` paths the fake Hub received, in order (query strings left out)."""
+    return [r.split("?", 1)[0] for r in hub.requests if r.startswith("/api/models/")]
 
 
 def listed_filters(hub: FakeHub) -> list[str]:

@@ -23,11 +23,11 @@ from neo4j import GraphDatabase
 
 from graphsc.store.base import GraphStore
 from graphsc.store.neo4j import Neo4jStore
-from graphsc.store.neo4j_cypher import ALIAS_LABEL, NODE_LABELS, NOTE_LABEL, STATE_LABEL
+from graphsc.store.neo4j_cypher import ALIAS_LABEL, EVAL_LABEL, NODE_LABELS, NOTE_LABEL, STATE_LABEL
 from graphsc.store.sqlite import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[2]
-OUR_LABELS = [*NODE_LABELS, STATE_LABEL, ALIAS_LABEL, NOTE_LABEL]
+OUR_LABELS = [*NODE_LABELS, STATE_LABEL, ALIAS_LABEL, NOTE_LABEL, EVAL_LABEL]
 
 
 def _reachable(uri: str) -> bool:

@@ -18,7 +18,20 @@ import pytest
 
 from graphsc.errors import StoreError
 from graphsc.ingest import ingest_snapshot
-from graphsc.records import Alias, Dataset, DerivedFrom, GraphBatch, IdNote, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import (
+    Alias,
+    Dataset,
+    DerivedFrom,
+    EvalResult,
+    GraphBatch,
+    IdNote,
+    Model,
+    ModelDetails,
+    Repo,
+    Space,
+    TrainedOn,
+    Uses,
+)
 from graphsc.store.base import GraphStore
 from graphsc.store.neo4j import Neo4jStore
 from graphsc.store.sqlite import SQLiteStore
@@ -236,6 +249,93 @@ def test_refetched_model_replaces_its_notes(store: GraphStore) -> None:
     assert store.notes_of(["o/c"]) == []
 
 
+FULL_DETAILS = ModelDetails(
+    "org/full",
+    files=12,
+    weight_formats=("pickle", "safetensors"),
+    pickle_files=3,
+    custom_code=True,
+    architectures=("DeepseekV3ForCausalLM", "Ünïcode"),
+    model_type="deepseek_v3",
+    quant_method="fp8",
+    parameters=671_026_419_200,
+    dtypes=("BF16", "F8_E4M3"),
+    card_fields=("license", "model-index"),
+    disabled=True,
+    scan_status="unsafe",
+)
+RESULTS = [
+    EvalResult("org/full", 0, "text-generation", "MATH", "MATH-500", "pass@1", "pass@1", 0.95, None, False, "lb", "u"),
+    EvalResult("org/full", 1, metric="acc", value=None, value_text="95%"),
+    EvalResult("org/full", 2, metric="pass@1", value=0.5333, verified=True),
+]
+
+
+def test_details_and_eval_results_round_trip_exactly(store: GraphStore) -> None:
+    sparse = ModelDetails("bare-name")
+    store.write(GraphBatch(models=[FULL, SPARSE], details=[FULL_DETAILS, sparse], eval_results=RESULTS))
+    assert store.details_of(["org/full", "bare-name", "missing", "org/full"]) == {
+        "org/full": FULL_DETAILS,
+        "bare-name": sparse,
+    }
+    assert flat(store.iter_details()) == [sparse, FULL_DETAILS]  # by model id
+    assert store.eval_results_of(["org/full", "bare-name"]) == RESULTS
+    assert flat(store.iter_eval_results(batch_size=2)) == RESULTS
+
+
+def test_refetched_model_replaces_its_details_and_eval_results(store: GraphStore) -> None:
+    store.write(GraphBatch(models=[FULL], details=[FULL_DETAILS], eval_results=RESULTS))
+    store.write(batch([Model("o/child")], [DerivedFrom("o/child", "org/full", "finetune", "card")]))
+    assert store.details_of(["org/full"]) == {"org/full": FULL_DETAILS}  # naming it as a base keeps them
+    newer = ModelDetails("org/full", files=2, weight_formats=("safetensors",))
+    store.write(GraphBatch(models=[FULL], details=[newer]))
+    assert store.details_of(["org/full"]) == {"org/full": newer}
+    assert store.eval_results_of(["org/full"]) == []
+    store.write(GraphBatch(models=[FULL]))  # a fetched record without details leaves none behind
+    assert store.details_of(["org/full"]) == {}
+
+
+def test_details_follow_the_one_node_of_a_repo_whatever_the_casing(store: GraphStore) -> None:
+    store.write(GraphBatch(models=[Model("Org/M")], details=[ModelDetails("Org/M", files=1)]))
+    store.write(
+        GraphBatch(
+            models=[Model("org/m")],
+            details=[ModelDetails("ORG/M", files=2)],
+            eval_results=[EvalResult("oRg/M", 0, metric="acc", value=1.0)],
+        )
+    )
+    assert store.details_of(["org/m"]) == {"org/m": ModelDetails("org/m", files=2)}
+    assert store.eval_results_of(["org/m"]) == [EvalResult("org/m", 0, metric="acc", value=1.0)]
+    assert store.details_of(["Org/M"]) == {}
+
+
+def test_details_move_with_a_renamed_model(store: GraphStore) -> None:
+    store.write(
+        GraphBatch(
+            models=[Model("o/old")],
+            details=[ModelDetails("o/old", custom_code=True)],
+            eval_results=[EvalResult("o/old", 0, metric="acc", value=0.5)],
+        )
+    )
+    store.write(GraphBatch(aliases=[Alias("o/old", "o/new", "renamed")], models=[Model("o/new", fetched=False)]))
+    assert store.details_of(["o/new", "o/old"]) == {"o/new": ModelDetails("o/new", custom_code=True)}
+    assert store.eval_results_of(["o/new", "o/old"]) == [EvalResult("o/new", 0, metric="acc", value=0.5)]
+
+
+def test_a_merged_node_keeps_its_own_details(store: GraphStore) -> None:
+    store.write(GraphBatch(models=[Model("o/new")], details=[ModelDetails("o/new", files=7)]))
+    store.write(
+        GraphBatch(
+            models=[Model("o/old")],
+            details=[ModelDetails("o/old", files=1)],
+            eval_results=[EvalResult("o/old", 0, metric="acc", value=0.5)],
+        )
+    )
+    store.write(GraphBatch(aliases=[Alias("o/old", "o/new", "renamed")], models=[Model("o/new", fetched=False)]))
+    assert store.details_of(["o/new", "o/old"]) == {"o/new": ModelDetails("o/new", files=7)}
+    assert store.eval_results_of(["o/new"]) == [EvalResult("o/new", 0, metric="acc", value=0.5)]  # it had none
+
+
 def test_an_edge_written_twice_is_one_edge_with_the_last_properties(store: GraphStore) -> None:
     store.write(batch([], [DerivedFrom("a", "b", "finetune", "card"), DerivedFrom("a", "b", "merge", "hub-tag")]))
     assert flat(store.iter_derived_from()) == [DerivedFrom("a", "b", "merge", "hub-tag")]
@@ -314,6 +414,8 @@ ITERATORS: dict[str, tuple[Any, ...]] = {
     "iter_uses": (),
     "iter_notes": (),
     "iter_aliases": (),
+    "iter_details": (),
+    "iter_eval_results": (),
 }
 
 
@@ -355,6 +457,8 @@ def test_every_iterator_pages_by_exactly_batch_size(store: GraphStore) -> None:
             spaces=[Space("s/a"), Space("s/b"), Space("s/c")],
             notes=[IdNote("o/m0", "base_model", f"not an id {i}", None, "invalid") for i in range(3)],
             aliases=[Alias(f"o/old{i}", "o/m0", "renamed") for i in range(3)],
+            details=[ModelDetails(m.id) for m in models],
+            eval_results=[EvalResult("o/m0", i, metric="acc", value=float(i)) for i in range(3)],
         )
     )
     for name, args in ITERATORS.items():

@@ -13,6 +13,7 @@ import typer
 
 from graphsc.cli import (
     analytics,
+    audit,
     bom,
     check,
     demo,
@@ -25,7 +26,9 @@ from graphsc.cli import (
     neo4j,
     quality,
     query,
+    risks,
     snapshot,
+    trends,
     view,
 )
 from graphsc.cli.common import GraphscGroup
@@ -146,6 +149,9 @@ diff.register(app)
 check.register(app)
 export.register(app)
 view.register(app)
+audit.register(app)
+risks.register(app)
+trends.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,9 @@
+"""``graphsc risks``: placeholder until its command lands (issue 19)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``graphsc risks`` to ``app``."""

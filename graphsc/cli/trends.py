@@ -1,0 +1,9 @@
+"""``graphsc trends``: placeholder until its command lands (issue 19)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``graphsc trends`` to ``app``."""

@@ -173,6 +173,29 @@ def _one_or_many(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return _or_json(st.one_of(values, st.lists(values, max_size=4)))
 
 
+# ``model-index`` as cards write it (``[{name, results: [{task, dataset, metrics: [{type, value}], source}]}]``), any
+# part of it possibly any JSON value.
+_metric = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": _or_json(st.sampled_from(["acc", "pass@1", ""])),
+        "name": _or_json(texts),
+        "value": _or_json(st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from(["0.5", "95%", ""])),
+        "verified": field_json,
+    },
+)
+_result = st.fixed_dictionaries(
+    {},
+    optional={
+        "task": _or_json(st.fixed_dictionaries({"type": _or_json(texts)})),
+        "dataset": _or_json(st.fixed_dictionaries({"type": _or_json(texts), "name": _or_json(texts)})),
+        "metrics": _or_json(st.lists(_or_json(_metric), max_size=3)),
+        "source": _or_json(st.fixed_dictionaries({"name": _or_json(texts), "url": _or_json(texts)})),
+    },
+)
+model_index_entry = st.fixed_dictionaries({}, optional={"results": _or_json(st.lists(_or_json(_result), max_size=3))})
+
+
 @st.composite
 def hub_records(draw: st.DrawFn) -> dict[str, Any]:
     """A Hub-shaped record (``GET /api/models/{id}``) whose every known field may hold any JSON value."""
@@ -222,7 +245,7 @@ def hub_records(draw: st.DrawFn) -> dict[str, Any]:
             "library_name": _or_json(st.sampled_from(["peft", "gguf", "mergekit", "mlx", "transformers", "PEFT"])),
             "quantized_by": _or_json(st.sampled_from(["TheBloke", "bartowski", ""])),
             "tags": _or_json(st.lists(texts, max_size=3)),
-            "model-index": field_json,
+            "model-index": _or_json(st.lists(_or_json(model_index_entry), max_size=2)),
             "eval_results": field_json,
         },
     )
@@ -232,6 +255,12 @@ def hub_records(draw: st.DrawFn) -> dict[str, Any]:
             "rfilename": _or_json(
                 st.sampled_from(
                     [
+                        "pytorch_model.bin",
+                        "training_args.bin",
+                        "model-00001-of-00002.safetensors",
+                        "m.Q2_K.gguf.part1of5",
+                        "ggml-model.bin",
+                        "weights.PTH",
                         "adapter_config.json",
                         "adapter_model.safetensors",
                         "sub/adapter_model.bin",
@@ -261,6 +290,8 @@ def hub_records(draw: st.DrawFn) -> dict[str, Any]:
             ),
             "quantization": _or_json(st.fixed_dictionaries({"bits": st.integers(2, 8)})),
             "model_type": field_json,
+            "architectures": _or_json(st.lists(_or_json(texts), max_size=3)),
+            "auto_map": field_json,
         },
     )
     dates = st.sampled_from(["2025-01-20T03:46:07.000Z", "2025-01-20", "yesterday", "", "2025-13-45T99:99:99Z"])
@@ -282,6 +313,21 @@ def hub_records(draw: st.DrawFn) -> dict[str, Any]:
             "spaces": _one_or_many(ids),
             "siblings": _or_json(st.lists(_or_json(sibling), max_size=4)),
             "config": _or_json(config),
+            "securityRepoStatus": _or_json(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "scansDone": field_json,
+                        "filesWithIssues": _or_json(
+                            st.lists(
+                                _or_json(st.fixed_dictionaries({"path": texts, "level": _or_json(texts)})),
+                                max_size=3,
+                            )
+                        ),
+                    },
+                )
+            ),
+            "disabled": field_json,
             "gguf": _or_json(st.fixed_dictionaries({"total": st.integers(0, 10**10)})),
             "library_name": _or_json(st.sampled_from(["peft", "gguf", "mergekit", "mlx", "transformers"])),
             "pipeline_tag": _or_json(st.sampled_from(["text-generation", "image-classification"])),

@@ -164,3 +164,15 @@ def test_uses_of_and_trained_on(loaded: GraphStore, reference: Reference) -> Non
         assert untimed(loaded.uses_of([model_id])) == untimed(u for u in reference.uses if u.model == model_id)
         assert untimed(loaded.trained_on([model_id])) == untimed(e for e in reference.trained if e.model == model_id)
     assert loaded.uses_of(["no/such-model"]) == [] and loaded.trained_on([]) == []
+
+
+def test_details_and_eval_results_are_the_records(loaded: GraphStore, reference: Reference) -> None:
+    details = {r.details.model: r.details for r in reference.records if r.details is not None}
+    results = [e for r in reference.records for e in r.eval_results]
+    assert len(details) == len(reference.records) and len(results) == 10  # 2 cards report results, 10 metrics
+    assert {d.model: d for page in loaded.iter_details() for d in page} == details
+    assert loaded.details_of(sorted(details)) == details
+    assert [e for page in loaded.iter_eval_results() for e in page] == sorted(
+        results, key=lambda e: (e.model, e.position)
+    )
+    assert loaded.eval_results_of(sorted(details)) == sorted(results, key=lambda e: (e.model, e.position))

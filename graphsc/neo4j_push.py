@@ -11,7 +11,8 @@ repositories, and DERIVED_FROM / TRAINED_ON / USES edges with ``fetched_at >= wa
 at the watermark go again, harmlessly: an ingestion stamps all its rows with its start time, so a push that ran
 while it was still writing misses none of them). Rows without a
 timestamp go every time: Dataset and Space nodes (only their license can change) and unfetched models that carry
-a license; unfetched stubs without one are created as endpoints of the edges that name them. Without a
+a license; unfetched stubs without one are created as endpoints of the edges that name them. A model's details and
+reported evaluation results go with the model (every fetched model sent brings them). Without a
 recorded watermark, ``--since-last`` pushes everything.
 """
 
@@ -74,7 +75,12 @@ PARTS: tuple[tuple[str, bool, str, str, _Changed], ...] = (
     ("USES", False, "uses", "iter_uses", _stamped),
     ("IdNote", True, "notes", "iter_notes", _stamped),
     ("ModelAlias", True, "aliases", "iter_aliases", lambda row, since: True),
+    # A fetched model pushed again loses its details and reported results in Neo4j (as re-ingesting it would):
+    # they follow in these phases. They carry no timestamp: --since-last sends those of the models it pushed.
+    ("ModelDetails", True, "details", "iter_details", lambda row, since: True),
+    ("EvalResult", True, "eval_results", "iter_eval_results", lambda row, since: True),
 )
+_WITH_THEIR_MODEL = frozenset({"ModelDetails", "EvalResult"})
 
 
 def push(
@@ -93,11 +99,16 @@ def push(
     started = time.perf_counter()
     key = STATE_PREFIX + redact_url(target.location)  # never store credentials a URI may carry
     report = PushReport(since=source.get_state(key) if since_last else None)
+    pushed_models: set[str] = set()  # the fetched models a --since-last push sent
     for kind, is_node, batch_field, reader, changed in PARTS:
         written = 0
+        if kind in _WITH_THEIR_MODEL:
+            changed = lambda row, since: row.model in pushed_models  # noqa: E731 - the one test of these phases
         for rows in _changed_pages(
             getattr(source, reader)(batch_size), changed, report.since, report, on_scanned, kind
         ):
+            if kind == "Model" and report.since is not None:
+                pushed_models.update(m.id for m in rows if m.fetched)
             batch = GraphBatch()
             setattr(batch, batch_field, rows)
             target.write(batch)

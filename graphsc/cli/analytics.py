@@ -112,15 +112,20 @@ def impact(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream."""
+    """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream, and
+    the model's risk flags (own and inherited) with what below it is exposed."""
     from graphsc.analytics.impact import compute_impact
     from graphsc.render.analytics_json import impact_document
     from graphsc.render.analytics_table import render_impact
+    from graphsc.reuse.risks import impact_risks
 
     with open_cli_store(db, store, write=False) as graph:
         result = compute_impact(graph, model.strip())
+        risks = impact_risks(graph, result)
     emit(
-        output_format, document=lambda: impact_document(result), terminal=lambda console: render_impact(result, console)
+        output_format,
+        document=lambda: impact_document(result, risks),
+        terminal=lambda console: render_impact(result, console, risks),
     )
 
 

@@ -1,9 +1,58 @@
-"""``graphsc audit``: placeholder until its command lands (issue 19)."""
+"""``graphsc audit [MODEL]``: which reuse attributes models document (license, confirmed base, training data,
+evaluation results, task, library, card), scored; for MODEL along its chain with its claimed performance, else over
+the whole graph by family, relation and year (rules: ``graphsc.reuse.completeness``, docs/audit.md)."""
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Annotated
+
 import typer
+
+from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.render import emit
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def audit(
+    model: Annotated[
+        str | None,
+        typer.Argument(metavar="[MODEL]", help="Model id, e.g. deepseek-ai/DeepSeek-R1; none: the whole graph."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Whole graph: families shown (largest first).")] = 10,
+    output_format: Annotated[
+        AuditFormat, typer.Option("--format", "-f", help="table (terminal) or json.")
+    ] = AuditFormat.table,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
+    """How complete models' documentation is: MODEL and each ancestor, with claimed vs reported performance; or,
+    without MODEL, the whole graph by family, relation and year."""
+    from graphsc.render.audit_json import graph_audit_document, model_audit_document
+    from graphsc.render.audit_table import render_graph_audit, render_model_audit
+    from graphsc.reuse.audit import audit_graph, audit_model
+
+    with open_cli_store(db, store, write=False) as graph:
+        one = audit_model(graph, model.strip()) if model is not None else None
+        whole = audit_graph(graph, top) if one is None else None
+    if one is not None:
+        emit(
+            output_format,
+            document=lambda: model_audit_document(one),
+            terminal=lambda console: render_model_audit(one, console),
+        )
+    elif whole is not None:
+        emit(
+            output_format,
+            document=lambda: graph_audit_document(whole),
+            terminal=lambda console: render_graph_audit(whole, console),
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add ``graphsc audit`` to ``app``."""
+    app.command("audit")(audit)

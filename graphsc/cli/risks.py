@@ -1,9 +1,60 @@
-"""``graphsc risks``: placeholder until its command lands (issue 19)."""
+"""``graphsc risks [MODEL]``: model-file risk along the chain (flags, inheritance and exposure: docs/risks.md).
+
+Thin command: ``graphsc.reuse.risks`` computes, ``graphsc.render.risks_*`` show.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Annotated
+
 import typer
+
+from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.render import emit
+
+
+class RisksFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def risks(
+    model: Annotated[
+        str | None,
+        typer.Argument(metavar="[MODEL]", help="Model id (e.g. deepseek-ai/DeepSeek-R1); without it, the whole graph."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Whole graph: how many flagged models to list.")] = 20,
+    output_format: Annotated[
+        RisksFormat, typer.Option("--format", "-f", help="table (terminal) or json.")
+    ] = RisksFormat.table,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Pickle-only weights, custom code, the Hub's scan, disabled repos and unfetched bases: a model's own flags,
+    those it inherits through adapters and those upstream; or, for the whole graph, counts per flag and the most
+    exposed flagged models."""
+    from graphsc.render.risks_json import graph_risks_document, model_risks_document
+    from graphsc.render.risks_table import render_graph_risks, render_model_risks
+    from graphsc.reuse.risks import graph_risks, model_risks
+
+    with open_cli_store(db, store, write=False) as graph:
+        if model is not None:
+            found = model_risks(graph, model.strip())  # UnknownModelError with close matches
+            emit(
+                output_format,
+                document=lambda: model_risks_document(found),
+                terminal=lambda console: render_model_risks(found, console),
+            )
+            return
+        report = graph_risks(graph)
+    emit(
+        output_format,
+        document=lambda: graph_risks_document(report, top),
+        terminal=lambda console: render_graph_risks(report, top, console),
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Add ``graphsc risks`` to ``app``."""
+    app.command("risks")(risks)

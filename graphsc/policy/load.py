@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from graphsc.license_table.normalize import normalize_license
 from graphsc.license_table.table import CATEGORIES, default_table
 from graphsc.licenses.rules import RULES
+from graphsc.reuse.risks import RISK_FLAGS
 from graphsc.policy.model import (
     POLICY_FILE,
     Conditions,
@@ -34,9 +35,9 @@ from graphsc.policy.model import (
 
 PathPart = str | int
 # Keys whose values are enumerations: compared case-insensitively, so lower-cased before validation.
-_ENUM_KEYS = frozenset({"action", "on", "category", "node", "relation", "position", "severity", "edge"})
+_ENUM_KEYS = frozenset({"action", "on", "category", "node", "relation", "position", "severity", "edge", "risk"})
 _FINDING_ONLY = ("finding", "kind", "severity", "edge")
-_MODEL_ONLY = ("author", "gated", "fetched", "node", "position")
+_MODEL_ONLY = ("author", "gated", "fetched", "node", "position", "risk")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*(\]\]?)\s*(#.*)?$")
 
 
@@ -495,6 +496,11 @@ class _Builder:
             kinds = frozenset(k.lower() for k in _as_list(raw["kind"]))
             for k in sorted(kinds - rule_kinds()):
                 self.problem((*where, "kind"), f"unknown finding kind {k!r} (known: {', '.join(sorted(rule_kinds()))})")
+        risks = None
+        if "risk" in raw:
+            risks = frozenset(_as_list(raw["risk"]))
+            for r in sorted(risks - set(RISK_FLAGS)):  # the schema's enum should have caught it
+                self.problem((*where, "risk"), f"unknown risk flag {r!r} (known: {', '.join(RISK_FLAGS)})")
         scope = None
         if "scope" in raw:
             s = raw["scope"]
@@ -522,6 +528,7 @@ class _Builder:
             kinds=kinds,
             severity=raw.get("severity"),
             edges=opt_set("edge"),
+            risks=risks,
         )
         line, _ = self.locator.locate(where)
         return PolicyRule(

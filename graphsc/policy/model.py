@@ -101,6 +101,7 @@ class Conditions:
     kinds: frozenset[str] | None = None
     severity: str | None = None
     edges: frozenset[str] | None = None
+    risks: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,11 @@ class Policy:
     waivers: tuple[Waiver, ...] = ()
     path: Path | None = None
     version: int = 1
+
+    @property
+    def uses_risks(self) -> bool:
+        """Some rule matches on model-file risk flags (``risk``): the check needs each model's own flags."""
+        return any(r.conditions.risks is not None for r in self.rules)
 
     def rule(self, rule_id: str) -> PolicyRule | None:
         """The rule with this id (case-insensitive), or None."""

@@ -11,6 +11,8 @@ from graphsc.analytics.families import FamilySummary
 from graphsc.analytics.impact import Impact
 from graphsc.analytics.ranking import Ranking
 from graphsc.analytics.stats import GraphStats
+from graphsc.render.risks_json import impact_risks_document
+from graphsc.reuse.risks import ImpactRisks
 
 
 def _keys_to_str(counts: dict[int, int]) -> dict[str, int]:
@@ -70,10 +72,10 @@ def rank_document(ranking: Ranking) -> dict[str, Any]:
     }
 
 
-def impact_document(impact: Impact) -> dict[str, Any]:
-    """``graphsc impact --format json``."""
+def impact_document(impact: Impact, risks: ImpactRisks | None = None) -> dict[str, Any]:
+    """``graphsc impact --format json``; ``risks`` adds the model's risk flags and exposure (docs/risks.md)."""
     lineage = impact.lineage
-    return {
+    doc: dict[str, Any] = {
         "schema": "graphsc.impact/1",
         "model": impact.model_id,
         "license": lineage.model.license,
@@ -89,6 +91,9 @@ def impact_document(impact: Impact) -> dict[str, Any]:
         "used_models": impact.users_by_model(),
         "cycles": [list(c) for c in lineage.cycles],
     }
+    if risks is not None:
+        doc["risks"] = impact_risks_document(risks)
+    return doc
 
 
 def families_document(count: int, families: list[FamilySummary]) -> dict[str, Any]:

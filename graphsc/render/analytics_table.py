@@ -14,7 +14,9 @@ from graphsc.analytics.ranking import Ranking
 from graphsc.analytics.stats import GraphStats
 from graphsc.render.bars import bar_table
 from graphsc.render.labels import RELATION_STYLE, counted, human_count, license_text, model_license_text
+from graphsc.render.risks_table import impact_risk_rows
 from graphsc.render.text import literal
+from graphsc.reuse.risks import ImpactRisks
 
 SHOWN_CYCLES = 5
 SHOWN_USERS = 10
@@ -146,8 +148,9 @@ def render_rank(ranking: Ranking, console: Console) -> None:
     console.print(table if ranking.rows else Text(f"No model has a nonzero {ranking.by}.", style="yellow"))
 
 
-def render_impact(impact: Impact, console: Console) -> None:
-    """Blast radius: descendants by depth and relation, licenses in the subtree, repos and Spaces reached."""
+def render_impact(impact: Impact, console: Console, risks: ImpactRisks | None = None) -> None:
+    """Blast radius: descendants by depth and relation, licenses in the subtree, repos and Spaces reached; with
+    ``risks``, the model's risk flags and what is exposed to them (rows shown only when it has flags)."""
     lineage = impact.lineage
     head = Table(show_header=False, box=None, padding=(0, 2))
     head.add_column(style="bold")
@@ -169,6 +172,8 @@ def render_impact(impact: Impact, console: Console) -> None:
     )
     if lineage.cycles:
         head.add_row(Text("cycles", style="red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles)))
+    for label, value in impact_risk_rows(risks) if risks is not None else ():
+        head.add_row(label, value)
     parts: list[RenderableType] = [literal(f"Impact of {impact.model_id}", style="bold underline"), head]
     descendants = lineage.descendant_count
     if descendants:

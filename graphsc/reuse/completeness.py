@@ -104,9 +104,7 @@ def weight_files_of(details: ModelDetails | None) -> bool | None:
     return bool(details.weight_formats)
 
 
-def attributes_present(
-    model: Model, *, has_base: bool, has_data: bool, has_numeric_results: bool
-) -> tuple[str, ...]:
+def attributes_present(model: Model, *, has_base: bool, has_data: bool, has_numeric_results: bool) -> tuple[str, ...]:
     """The attributes fetched ``model`` has, in ``ATTRIBUTES`` order, given what its edges and results say: the
     one rule both the single-model and the whole-graph audit apply."""
     found = {

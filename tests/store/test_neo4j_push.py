@@ -31,6 +31,8 @@ def everything(store: GraphStore) -> dict[str, set[Any]]:
         "iter_uses",
         "iter_notes",
         "iter_aliases",
+        "iter_details",
+        "iter_eval_results",
     )
     return {r: {row for page in getattr(store, r)() for row in page} for r in readers}
 
@@ -45,7 +47,10 @@ def test_full_push_copies_everything_and_a_repush_changes_nothing(
     bookkeeping = {
         "IdNote": sum(map(len, families_store.iter_notes())),
         "ModelAlias": sum(map(len, families_store.iter_aliases())),
+        "ModelDetails": sum(map(len, families_store.iter_details())),
+        "EvalResult": sum(map(len, families_store.iter_eval_results())),
     }
+    assert bookkeeping["ModelDetails"] == 369 and bookkeeping["EvalResult"] == 10
     assert report.nodes == {**counts.nodes, **bookkeeping} and report.edges == counts.edges
     assert neo4j_store.counts() == counts
     assert everything(neo4j_store) == everything(families_store)
@@ -84,6 +89,9 @@ def test_since_last_sends_only_what_changed(families_store: SQLiteStore, neo4j_s
         "USES": 1 + stamped_at(families_store, "iter_uses", report.since),
     }
     assert report.nodes["Repo"] == 0  # a Repo stub has no stamp: created as the USES edge's endpoint
+    # details go with the fetched models sent: those of the families' ingestion again, none of the new ones
+    sent = {m.id for page in families_store.iter_models() for m in page if m.fetched and m.fetched_at == report.since}
+    assert report.nodes["ModelDetails"] == len(families_store.details_of(sent))
     assert everything(neo4j_store) == everything(families_store)
     assert neo4j_store.counts() == families_store.counts()
     last = push(families_store, neo4j_store, since_last=True)

@@ -1,0 +1,350 @@
+"""``graphsc audit``: the completeness of one model and every ancestor (with its claimed performance), or of the
+whole graph as distributions by family, relation and year.
+
+The rule and its weights are ``graphsc.reuse.completeness``'s; claimed vs reported performance is
+``graphsc.reuse.performance``'s. Only fetched models are audited: an unfetched stub (a model known only as someone's
+base) has no record to audit and is counted as "not fetched".
+
+Whole-graph groups:
+
+- *family*: the weakly connected components of the DERIVED_FROM edges (as ``graphsc families``), found with a
+  union-find over the edges — no graph library, one pass, so it scales with the edges. A family is named after its
+  most downloaded root (a member with no base; ties: smallest id; a family that is only a cycle: its smallest id),
+  the name ``graphsc families`` gives. Models with no DERIVED_FROM edge at all are one group, ``(no lineage)``,
+  rather than one family each: on the whole Hub they are most models, and a family of one says nothing about a chain.
+  The largest families (by fetched models; ties by name) are shown.
+- *relation*: the relation of the model's edge to its base (``finetune``, ``adapter``, ...); ``root`` when it has
+  none; a model with bases by several relations (a merge of a fine-tune ...) counts in each.
+- *year*: the year of ``created_at``; ``unknown`` when the record gives none.
+
+The whole-graph audit reads the store narrowly, once each: ``iter_derived_from``, ``iter_trained_on``,
+``iter_eval_results``, ``iter_details``, ``iter_notes`` and ``iter_model_fields``; it asks nothing per model.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from graphsc.lineage import UNCONFIRMED_NOTE_KINDS, compute_lineage
+from graphsc.records import RELATIONS, EvalResult, Model
+from graphsc.reuse.completeness import (
+    ATTRIBUTES,
+    MISSING_PHRASES,
+    Completeness,
+    attributes_present,
+    completeness_of,
+    numeric_count,
+    score_of,
+)
+from graphsc.reuse.performance import Performance, compare_performance
+from graphsc.store.base import GraphStore
+
+ROOT = "root"  # the relation group of models with no base
+NO_LINEAGE = "(no lineage)"  # the family group of models with no DERIVED_FROM edge
+UNKNOWN_YEAR = "unknown"
+# Score buckets (inclusive bounds); every score 0..100 falls in one.
+BUCKETS: tuple[tuple[int, int], ...] = ((0, 19), (20, 39), (40, 59), (60, 79), (80, 100))
+
+
+def bucket_label(low: int, high: int) -> str:
+    return f"{low}-{high}"
+
+
+# ---- one model and its ancestors ----
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One model of the chain: ``distance`` edges above the audited model (0: the model itself); ``completeness``
+    is None for an unfetched stub."""
+
+    model: str
+    distance: int
+    completeness: Completeness | None
+
+    @property
+    def fetched(self) -> bool:
+        return self.completeness is not None
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeSummary:
+    """How many of the ``of`` fetched ancestors lack ``attribute``."""
+
+    attribute: str
+    missing: int
+    of: int
+
+    @property
+    def text(self) -> str:
+        """'3 of 5 ancestors declare no training data'."""
+        noun = "ancestor" if self.of == 1 else "ancestors"
+        phrase = MISSING_PHRASES[self.attribute]
+        if self.missing == 1:  # agreement with one: "1 of 5 ancestors declares no ..."
+            verb, _, rest = phrase.partition(" ")
+            phrase = {"declare": "declares", "have": "has", "report": "reports"}.get(verb, verb) + " " + rest
+        return f"{self.missing} of {self.of} {noun} {phrase}"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelAudit:
+    """The audit of ``model``: ``rows`` (the model, then each ancestor nearest first, ties by id), one
+    ``AttributeSummary`` per attribute over the fetched ancestors, and the claimed ``performance``."""
+
+    model: str
+    rows: tuple[AuditRow, ...]
+    summaries: tuple[AttributeSummary, ...]
+    performance: Performance
+
+    @property
+    def own(self) -> AuditRow:
+        return self.rows[0]
+
+    @property
+    def ancestors(self) -> tuple[AuditRow, ...]:
+        return self.rows[1:]
+
+    @property
+    def ancestors_not_fetched(self) -> int:
+        return sum(1 for r in self.ancestors if not r.fetched)
+
+
+def _grouped(results: Iterable[EvalResult]) -> dict[str, list[EvalResult]]:
+    by_model: dict[str, list[EvalResult]] = defaultdict(list)
+    for r in results:
+        by_model[r.model].append(r)
+    return by_model
+
+
+def audit_model(store: GraphStore, model_text: str) -> ModelAudit:
+    """Audit the model ``model_text`` names (any spelling ``compute_lineage`` resolves) and every ancestor;
+    raises ``UnknownModelError`` (with close matches) for a model the graph does not hold."""
+    lineage = compute_lineage(store, model_text, "up")
+    model_id = lineage.model.id
+    ancestors = sorted(
+        ((m, d) for m, d in lineage.ancestor_distance.items() if m != model_id), key=lambda md: (md[1], md[0])
+    )
+    ids = [model_id, *(m for m, _ in ancestors)]
+    bases: dict[str, list[str]] = defaultdict(list)
+    for edge in lineage.ancestor_edges:
+        bases[edge.child].append(edge.base)
+    unconfirmed: dict[str, list[str]] = defaultdict(list)
+    for note in sorted(store.notes_of(ids), key=lambda n: (n.model, n.value)):
+        if note.kind in UNCONFIRMED_NOTE_KINDS and note.field.startswith("base_model"):
+            unconfirmed[note.model].append(note.resolved or note.value)
+    datasets: dict[str, list[str]] = defaultdict(list)
+    for t in store.trained_on(ids):
+        datasets[t.model].append(t.dataset)
+    details = store.details_of(ids)
+    results = _grouped(store.eval_results_of(ids))
+
+    def row(mid: str, distance: int) -> AuditRow:
+        model = lineage.models.get(mid)
+        if model is None or not model.fetched:
+            return AuditRow(mid, distance, None)
+        found = results.get(mid, [])
+        return AuditRow(
+            mid,
+            distance,
+            completeness_of(
+                model,
+                bases=sorted(set(bases.get(mid, []))),
+                unconfirmed_bases=list(dict.fromkeys(unconfirmed.get(mid, []))),
+                datasets=len(set(datasets.get(mid, []))),
+                results=len(found),
+                numeric_results=numeric_count(found),
+                details=details.get(mid),
+            ),
+        )
+
+    rows = (row(model_id, 0), *(row(m, d) for m, d in ancestors))
+    fetched = [r.completeness for r in rows[1:] if r.completeness is not None]
+    summaries = tuple(AttributeSummary(a, sum(1 for c in fetched if not c.has(a)), len(fetched)) for a in ATTRIBUTES)
+    performance = compare_performance(
+        model_id, results.get(model_id, []), ancestors, results, datasets.get(model_id, [])
+    )
+    return ModelAudit(model_id, rows, summaries, performance)
+
+
+# ---- the whole graph ----
+
+
+@dataclass(slots=True)
+class GroupStats:
+    """The fetched models of one group: how many (``models``), how many have each attribute, the sum of their
+    scores (``mean_score``), how many list files but no weights (``no_weight_files``)."""
+
+    name: str
+    models: int = 0
+    with_attribute: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ATTRIBUTES, 0))
+    score_total: int = 0
+    no_weight_files: int = 0
+
+    def add(self, present: Sequence[str], score: int, no_weights: bool) -> None:
+        self.models += 1
+        for a in present:
+            self.with_attribute[a] += 1
+        self.score_total += score
+        self.no_weight_files += no_weights
+
+    @property
+    def mean_score(self) -> float | None:
+        return self.score_total / self.models if self.models else None
+
+
+@dataclass(frozen=True, slots=True)
+class GraphAudit:
+    """The completeness of every fetched model of the graph.
+
+    ``models``: every model node; ``fetched``/``not_fetched``: audited models and stubs; ``overall``: all fetched
+    models; ``median_score``; ``buckets``: fetched models per score bucket (``BUCKETS``); ``base_unconfirmed``:
+    fetched models with no confirmed base whose card declares one no Hub tag confirms; ``weight_files``: fetched
+    models whose record lists weight files (``present``), lists files but no weights (``none``) or no files
+    (``unknown``); ``families``: how many families (components with an edge) hold a fetched model; ``by_family``:
+    the ``top`` largest, then ``NO_LINEAGE``; ``by_relation``: ``RELATIONS`` order, other relations by name, then
+    ``ROOT``; ``by_year``: ascending, ``unknown`` last. Groups with no fetched model are left out."""
+
+    models: int
+    fetched: int
+    not_fetched: int
+    overall: GroupStats
+    median_score: float | None
+    buckets: dict[str, int]
+    base_unconfirmed: int
+    weight_files: dict[str, int]
+    families: int
+    by_family: tuple[GroupStats, ...]
+    by_relation: tuple[GroupStats, ...]
+    by_year: tuple[GroupStats, ...]
+
+
+class _UnionFind:
+    """Disjoint sets of model ids (path halving, union by size)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.size: dict[str, int] = {}
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        if x not in parent:
+            parent[x] = x
+            self.size[x] = 1
+            return x
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+
+
+def _year(created_at: str | None) -> str:
+    if created_at and len(created_at) >= 4 and created_at[:4].isdigit():
+        return created_at[:4]
+    return UNKNOWN_YEAR
+
+
+def _relation_order(name: str) -> tuple[int, str]:
+    if name == ROOT:
+        return (2, name)
+    return (0, f"{RELATIONS.index(name):02d}") if name in RELATIONS else (1, name)
+
+
+def audit_graph(store: GraphStore, top: int = 10) -> GraphAudit:
+    """Audit every fetched model of ``store``; ``top``: how many families to show."""
+    families = _UnionFind()
+    relations_of: dict[str, set[str]] = defaultdict(set)
+    for batch in store.iter_derived_from():
+        for edge in batch:
+            relations_of[edge.child].add(edge.relation)
+            families.union(edge.child, edge.base)
+    trained = {t.model for batch in store.iter_trained_on() for t in batch}
+    numeric = {r.model for batch in store.iter_eval_results() for r in batch if r.value is not None}
+    with_weights: set[str] = set()
+    without_weights: set[str] = set()
+    for details_batch in store.iter_details():
+        for d in details_batch:
+            if d.files is not None:
+                (with_weights if d.weight_formats else without_weights).add(d.model)
+    unconfirmed = {
+        n.model
+        for batch in store.iter_notes()
+        for n in batch
+        if n.kind in UNCONFIRMED_NOTE_KINDS and n.field.startswith("base_model")
+    }
+
+    overall = GroupStats("all")
+    by_family: dict[str, GroupStats] = {}
+    no_lineage = GroupStats(NO_LINEAGE)
+    by_relation: dict[str, GroupStats] = {}
+    by_year: dict[str, GroupStats] = {}
+    scores: list[int] = []
+    best_root: dict[str, tuple[int, str]] = {}  # family representative -> (-downloads, root id)
+    smallest: dict[str, str] = {}  # family representative -> its smallest member id
+    weight_files = {"present": 0, "none": 0, "unknown": 0}
+    models = not_fetched = base_unconfirmed = 0
+    fields = ("fetched", "license", "pipeline_tag", "library_name", "has_card", "created_at", "downloads")
+    for rows in store.iter_model_fields(fields):
+        for mid, fetched, license, task, library, has_card, created_at, downloads in rows:
+            models += 1
+            in_family = mid in families.parent
+            rep = families.find(mid) if in_family else None
+            if rep is not None and (rep not in smallest or mid < smallest[rep]):
+                smallest[rep] = mid
+            if rep is not None and mid not in relations_of:  # a root: candidate name of its family
+                candidate = (-(downloads or 0), mid)
+                if rep not in best_root or candidate < best_root[rep]:
+                    best_root[rep] = candidate
+            if not fetched:
+                not_fetched += 1
+                continue
+            model = Model(mid, license=license, pipeline_tag=task, library_name=library, has_card=bool(has_card))
+            has_base = mid in relations_of
+            present = attributes_present(
+                model, has_base=has_base, has_data=mid in trained, has_numeric_results=mid in numeric
+            )
+            score = score_of(present)
+            scores.append(score)
+            no_weights = mid in without_weights
+            weight_files["none" if no_weights else "present" if mid in with_weights else "unknown"] += 1
+            base_unconfirmed += not has_base and mid in unconfirmed
+            overall.add(present, score, no_weights)
+            family = by_family.setdefault(rep, GroupStats(rep)) if rep is not None else no_lineage
+            family.add(present, score, no_weights)
+            for relation in relations_of.get(mid) or {ROOT}:
+                by_relation.setdefault(relation, GroupStats(relation)).add(present, score, no_weights)
+            year = _year(created_at)
+            by_year.setdefault(year, GroupStats(year)).add(present, score, no_weights)
+
+    for rep, stats in by_family.items():
+        # a family that is only a cycle has no root: named after its smallest member seen
+        stats.name = best_root[rep][1] if rep in best_root else smallest[rep]
+    shown = sorted(by_family.values(), key=lambda g: (-g.models, g.name))[:top]
+    if no_lineage.models:
+        shown.append(no_lineage)
+    buckets = {bucket_label(lo, hi): sum(1 for s in scores if lo <= s <= hi) for lo, hi in BUCKETS}
+    return GraphAudit(
+        models=models,
+        fetched=overall.models,
+        not_fetched=not_fetched,
+        overall=overall,
+        median_score=statistics.median(scores) if scores else None,
+        buckets=buckets,
+        base_unconfirmed=base_unconfirmed,
+        weight_files=weight_files,
+        families=len(by_family),
+        by_family=tuple(shown),
+        by_relation=tuple(sorted(by_relation.values(), key=lambda g: _relation_order(g.name))),
+        by_year=tuple(sorted(by_year.values(), key=lambda g: (g.name == UNKNOWN_YEAR, g.name))),
+    )

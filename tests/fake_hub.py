@@ -12,7 +12,8 @@
   tag equal to it ignoring case (so ``filter=base_model:X`` lists X's children, in any casing of X; a filter does
   not follow ``renames``: children tagged with a repo's old id are listed under the old id only),
   ``search`` is a case-insensitive substring of the id, ``author`` the id's namespace. ``cardData`` is only
-  included when asked for, as on the Hub.
+  included when asked for, as on the Hub; with ``expand=<property>`` (repeated) an item holds its id and exactly
+  those properties.
 
 ``identity_records()`` and ``IDENTITY_RENAMES`` are a small made-up Hub for id-identity tests: a renamed repo, a
 child whose card still names the old id, a child tagged before the rename, and a model tagged in other casing.
@@ -178,6 +179,10 @@ class FakeHub:
 
     @staticmethod
     def _list_item(record: dict[str, Any], query: dict[str, list[str]]) -> dict[str, Any]:
+        if "expand" in query:  # exactly the properties asked for, besides the id (the Hub's ``expand`` rule)
+            return {"_id": record.get("_id"), "id": record["id"]} | {
+                k: record[k] for k in query["expand"] if k in record
+            }
         full = query.get("full", ["false"])[0].lower() == "true"
         item = dict(record) if full else {k: record[k] for k in LIST_FIELDS if k in record}
         if query.get("cardData", ["false"])[0].lower() != "true":

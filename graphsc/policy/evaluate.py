@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
@@ -198,10 +198,11 @@ def license_info(ids: tuple[str, ...]) -> _LicenseInfo:
 
 
 class _Graph:
-    """Adjacency of the state, by id key."""
+    """Adjacency of the state, by id key; ``risks`` each model's own risk flags by id key (flagged models only)."""
 
-    def __init__(self, state: GraphState) -> None:
+    def __init__(self, state: GraphState, risks: Mapping[str, Iterable[str]] | None = None) -> None:
         self.state = state
+        self.risks: dict[str, frozenset[str]] = {id_key(k): frozenset(v) for k, v in (risks or {}).items()}
         self.bases: dict[str, list[tuple[str, str]]] = {}
         self.children: dict[str, list[tuple[str, str]]] = {}
         self.relations: dict[str, set[str]] = {}
@@ -361,7 +362,9 @@ def _node_matches(
         bits &= sum(_POSITION_BITS[p] for p in c.positions)
         if not bits:
             return 0
-    if kind != "model" and (c.gated is not None or c.fetched is not None or c.relations is not None):
+    if kind != "model" and (
+        c.gated is not None or c.fetched is not None or c.relations is not None or c.risks is not None
+    ):
         return 0
     if c.licenses is not None or c.categories is not None or c.clauses is not None:
         _, ids = graph.license(ref)
@@ -390,6 +393,8 @@ def _node_matches(
             return 0
     if c.relations is not None and not (graph.relations.get(key, set()) & c.relations):
         return 0
+    if c.risks is not None and not (graph.risks.get(key, frozenset()) & c.risks):
+        return 0
     return bits
 
 
@@ -416,12 +421,19 @@ def _finding_matches(c: Conditions, conflict: Conflict) -> bool:
 
 
 class _Evaluator:
-    def __init__(self, policy: Policy, state: GraphState, report: LicenseReport, scope: Scope) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        state: GraphState,
+        report: LicenseReport,
+        scope: Scope,
+        risks: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self.policy = policy
         self.state = state
         self.report = report
         self.scope = scope
-        self.graph = _Graph(state)
+        self.graph = _Graph(state, risks)
         self.model_key: str | None = None
         self.users: list[NodeRef] = []
         self.used_models: frozenset[str] | None = None  # Scope.models as keys (and what they resolve to)
@@ -687,16 +699,34 @@ def check_policy(
     report: LicenseReport,
     scope: Scope | None = None,
     today: date | None = None,
+    risks: Mapping[str, Iterable[str]] | None = None,
 ) -> CheckResult:
     """Evaluate ``policy`` over ``state`` and ``report`` within ``scope`` (default: the whole graph), with waivers
     judged on ``today`` (default: ``date.today()``). Raises ``UnknownModelError``/``UnknownRepoError`` for a scope
-    id the graph does not hold."""
+    id the graph does not hold.
+
+    ``risks``: each model's own model-file risk flags (``{model id or key: flags}``, as
+    ``graphsc.reuse.risks.own_flags_by_key`` reads them from a store), which rules with ``risk`` match. A policy
+    with such rules checked without them is a ``GraphscError``: a deny on a flag must never pass silently."""
+    if risks is None and policy.uses_risks:
+        rules = ", ".join(r.id for r in policy.rules if r.conditions.risks is not None)
+        raise GraphscError(
+            f"rule(s) {rules} match on model-file risk flags, but this check was given no risk flags",
+            "Pass risks=graphsc.reuse.risks.own_flags_by_key(store) to check_policy.",
+        )
     with frozen_gc():  # millions of small index entries: a collection would rescan them all
-        return _check_policy(policy, state, report, scope or Scope(), today or date.today())
+        return _check_policy(policy, state, report, scope or Scope(), today or date.today(), risks)
 
 
-def _check_policy(policy: Policy, state: GraphState, report: LicenseReport, scope: Scope, today: date) -> CheckResult:
-    ev = _Evaluator(policy, state, report, scope)
+def _check_policy(
+    policy: Policy,
+    state: GraphState,
+    report: LicenseReport,
+    scope: Scope,
+    today: date,
+    risks: Mapping[str, Iterable[str]] | None = None,
+) -> CheckResult:
+    ev = _Evaluator(policy, state, report, scope, risks)
     conflicts = ev.scoped_conflicts() if any(r.on == "finding" for r in policy.rules) else []
 
     allowed_nodes: dict[NodeRef, str] = {}

@@ -20,7 +20,6 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from graphsc.license_table.normalize import normalize_license
 from graphsc.license_table.table import CATEGORIES, default_table
 from graphsc.licenses.rules import RULES
-from graphsc.reuse.risks import RISK_FLAGS
 from graphsc.policy.model import (
     POLICY_FILE,
     Conditions,
@@ -32,6 +31,7 @@ from graphsc.policy.model import (
     RuleScope,
     Waiver,
 )
+from graphsc.reuse.risks import RISK_FLAGS
 
 PathPart = str | int
 # Keys whose values are enumerations: compared case-insensitively, so lower-cased before validation.

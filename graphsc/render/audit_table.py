@@ -3,13 +3,14 @@ distributions, as terminal tables.
 
 Marks in the chain table: ``✓`` present, ``✗`` missing, ``?`` (base) declared by the card but not confirmed by a Hub
 tag (not counted); weights: ``yes`` the repository lists weight files, ``none`` it lists files but no weights
-(README-only), ``?`` its record lists no files.
+(no weight file: often README-only), ``?`` its record lists no files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -28,11 +29,15 @@ HEADINGS: dict[str, str] = {
     "training_data": "data",
     "eval_results": "evals",
     "task": "task",
-    "library": "library",
+    "library": "lib",
     "card": "card",
 }
 PRESENT, MISSING, UNCONFIRMED = "✓", "✗", "?"
 _WEIGHT_FILES = {True: "yes", False: "none", None: "?"}
+LEGEND = (
+    f"{PRESENT} present  {MISSING} missing  {UNCONFIRMED} base declared on the card, unconfirmed;  "
+    "weights: yes, none (no weight file), ? (no file list)"
+)
 
 
 def _mark(c: Completeness, attribute: str) -> Text:
@@ -52,7 +57,14 @@ def _number(value: float | None, text: str | None) -> Text:
 def _chain_table(audit: ModelAudit) -> Table:
     own = audit.own.completeness
     title = f"Completeness of {audit.model}" if own is None else f"Completeness of {audit.model}: {own.score}/100"
-    table = Table(title=literal(title), title_justify="left")
+    table = Table(
+        title=literal(title),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     table.add_column("up", justify="right")
     table.add_column("model", overflow="fold")
     table.add_column("score", justify="right")
@@ -90,14 +102,14 @@ def _performance(perf: Performance, console: Console) -> None:
     if not perf.claimed:
         console.print(Text(f"{perf.model}'s card reports no evaluation results."))
     else:
-        table = Table(
-            title=Text(
+        console.print(
+            Text(
                 f"Claimed performance: {counted(len(perf.claimed), 'result')}; "
-                f"{perf.flagged(DATASET_NOT_LISTED)} cite a dataset the card does not list, "
-                f"{perf.flagged(NO_SOURCE)} without a source, {perf.flagged(NOT_NUMERIC)} not numeric"
-            ),
-            title_justify="left",
+                f"{perf.flagged(DATASET_NOT_LISTED)} citing a dataset the card does not list, "
+                f"{perf.flagged(NO_SOURCE)} without a source, {perf.flagged(NOT_NUMERIC)} not numeric."
+            )
         )
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
         table.add_column("dataset", overflow="fold")
         table.add_column("metric", overflow="fold")
         table.add_column("value", justify="right")
@@ -114,7 +126,8 @@ def _performance(perf: Performance, console: Console) -> None:
             )
         console.print(table)
     if perf.comparisons:
-        table = Table(title="Next to the ancestors' results (difference: this model − ancestor)", title_justify="left")
+        console.print(Text("Next to the ancestors' results (difference: this model − ancestor):"))
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
         for name in ("dataset", "metric", "this model", "ancestor", "up", "ancestor's", "difference"):
             right = name in ("this model", "up", "ancestor's", "difference")
             table.add_column(name, justify="right" if right else "left", overflow="fold")
@@ -140,13 +153,16 @@ def _performance(perf: Performance, console: Console) -> None:
 def render_model_audit(audit: ModelAudit, console: Console) -> None:
     """Print the chain table (the model, then its ancestors nearest first), the summaries and the performance."""
     console.print(_chain_table(audit))
+    console.print(Text(LEGEND, style="dim"))
     for line in _summary_lines(audit):
         console.print(literal(line))
     _performance(audit.performance, console)
 
 
 def _group_table(title: str, heading: str, groups: Sequence[GroupStats]) -> Table:
-    table = Table(title=title, title_justify="left")
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True
+    )
     table.add_column(heading, overflow="fold")
     table.add_column("models", justify="right")
     table.add_column("score", justify="right")
@@ -170,23 +186,28 @@ def render_graph_audit(audit: GraphAudit, console: Console) -> None:
     mean = f"{overall.mean_score:.1f}" if overall.mean_score is not None else "–"
     median = f"{audit.median_score:g}" if audit.median_score is not None else "–"
     console.print(
-        bar_table(
+        Text(
             f"Completeness of {counted(audit.fetched, 'fetched model')} ({audit.not_fetched:,} not fetched, not "
-            f"audited): mean score {mean}, median {median}",
+            f"audited): mean score {mean}, median {median} of 100."
+        )
+    )
+    console.print(
+        bar_table(
+            "Models with each attribute (weight)",
             ((f"{a} ({WEIGHTS[a]})", overall.with_attribute[a]) for a in ATTRIBUTES),
             audit.fetched,
         )
     )
-    console.print(bar_table("Scores", list(audit.buckets.items()), audit.fetched, style="green"))
+    console.print(bar_table("Scores out of 100", list(audit.buckets.items()), audit.fetched, style="green"))
     files = audit.weight_files
     console.print(
         f"Weight files: {files['present']:,} list weights, {files['none']:,} list files but no weights "
-        f"(README-only), {files['unknown']:,} list no files."
+        f"(e.g. README-only), {files['unknown']:,} list no files."
     )
     if audit.base_unconfirmed:
         console.print(
-            f"{counted(audit.base_unconfirmed, 'model')} declare a base on the card that no Hub tag confirms "
-            "(not counted as a base)."
+            f"{counted(audit.base_unconfirmed, 'model')} with no confirmed base but one declared on the card "
+            "that no Hub tag confirms (not counted as a base)."
         )
     console.print(
         _group_table(

@@ -9,9 +9,9 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from graphsc.reuse.risks import ERROR, NOTE, REASON, SEVERITY, GraphRisks, ImpactRisks, ModelRisks, RiskFlag
 from graphsc.render.labels import counted
 from graphsc.render.text import literal
+from graphsc.reuse.risks import ERROR, NOTE, REASON, SEVERITY, GraphRisks, ImpactRisks, ModelRisks, RiskFlag
 
 SEVERITY_STYLE = {ERROR: "bold red", "warning": "yellow", NOTE: "cyan"}
 
@@ -65,16 +65,19 @@ def render_model_risks(risks: ModelRisks, console: Console) -> None:
     elif risks.assessed:
         state = "fetched, files known"
     else:
-        state = "fetched, files unknown (the record gave no details; ingest it again)"
+        state = "fetched, files unknown: its record gave no details; ingest it again"
     head.add_row("model", literal(f"{risks.model}  ({state})"))
-    head.add_row("loads", flags_text(risks.flags) if risks.flags else Text("no risk flag", style="green"))
+    # what loading the model exposes: its own flags and those it inherits (not the upstream ones)
+    head.add_row("on load", flags_text(risks.flags) if risks.flags else Text("no risk flag", style="green"))
     parts: list[RenderableType] = [literal(f"Risks of {risks.model}", style="bold underline"), head]
     if risks.own:
         parts.append(_flag_table("Own flags", risks.own, with_path=False))
     if risks.inherited:
         parts.append(_flag_table("Inherited: loaded at run time through adapter edges", risks.inherited, True))
     if risks.upstream:
-        parts.append(_flag_table("Upstream: ancestors' flags, provenance only (new weights made)", risks.upstream, True))
+        parts.append(
+            _flag_table("Upstream: ancestors' flags, provenance only (new weights made)", risks.upstream, True)
+        )
     console.print(Group(*parts))
 
 
@@ -140,8 +143,7 @@ def impact_risk_rows(found: ImpactRisks) -> list[tuple[str, Text]]:
     if not risks.flagged:
         return []
     rows: list[tuple[str, Text]] = [("risks", flags_text(risks.flags))]
-    for f in risks.inherited:
-        rows.append(("", Text(f"{f.flag} inherited: ", style="dim") + path_text(f)))
+    rows.extend(("", Text(f"{f.flag} inherited: ", style="dim") + path_text(f)) for f in risks.inherited)
     exposed = (
         f"{counted(found.descendants, 'descendant')} "
         f"({found.inheriting:,} loading it through adapters) and "

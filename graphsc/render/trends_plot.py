@@ -28,9 +28,9 @@ RELATION_COLORS: dict[str, str] = {
 }
 OTHER_RELATION_COLOR = "#7f7f7f"
 DOC_STYLES: dict[str, tuple[str, str, str]] = {  # label, colour, marker
-    "datasets": ("lists training datasets", "#1f77b4", "o"),
-    "eval_results": ("reports evaluation results", "#d62728", "s"),
-    "license": ("declares a license", "#2ca02c", "^"),
+    "datasets": ("lists training\ndatasets", "#1f77b4", "o"),
+    "eval_results": ("reports evaluation\nresults", "#d62728", "s"),
+    "license": ("declares a\nlicense", "#2ca02c", "^"),
 }
 MAX_TICK_LABELS = 24  # more buckets than this: label every n-th so the labels do not overlap
 
@@ -69,7 +69,12 @@ def _stacked(ax: Any, x: list[int], series: list[tuple[str, list[int], str]]) ->
         ax.bar(x, values, bottom=bottom, label=label, color=colour, width=0.8, edgecolor="white", linewidth=0.5)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     if series:
-        ax.legend(loc="upper left", fontsize=8, ncols=min(4, len(series)), frameon=False)
+        _legend(ax)
+
+
+def _legend(ax: Any) -> None:
+    """The legend right of the panel, where it hides no data."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
 
 
 def draw_trends(trends: Trends, path: Path) -> str:
@@ -112,9 +117,11 @@ def draw_trends(trends: Trends, path: Path) -> str:
             documentation.set_ylim(0, 105)
             documentation.set_ylabel("% of models created")
             documentation.set_title("Documentation: share of the models created whose card …", fontsize=10)
-            documentation.legend(loc="upper left", fontsize=8, ncols=3, frameon=False)
+            _legend(documentation)
             step = max(1, -(-len(labels) // MAX_TICK_LABELS))
             rotated = len(labels) > 8
+            if step == 1:  # room for how many models each share is of
+                labels = [f"{b.label}\nn={b.models:,}" for b in trends.buckets]
             documentation.set_xticks(
                 x[::step], labels[::step], rotation=45 if rotated else 0, ha="right" if rotated else "center"
             )
@@ -123,7 +130,7 @@ def draw_trends(trends: Trends, path: Path) -> str:
             for ax in axes:
                 ax.grid(axis="y", alpha=0.3)
                 ax.spines[["top", "right"]].set_visible(False)
-            fig.subplots_adjust(left=0.07, right=0.98, top=0.92, bottom=0.1, hspace=0.35)
+            fig.subplots_adjust(left=0.07, right=0.82, top=0.92, bottom=0.11, hspace=0.35)
             metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
             try:
                 fig.savefig(path, format=fmt, dpi=DPI, metadata=metadata)

@@ -36,7 +36,7 @@ CATEGORY_HEADERS: dict[str, str] = {
     "permissive": "permissive",
     "public-domain": "public",
 }
-DOC_HEADERS: dict[str, str] = {"datasets": "datasets", "eval_results": "eval results", "license": "license"}
+DOC_HEADERS: dict[str, str] = {"datasets": "datasets", "eval_results": "evals", "license": "license"}
 
 
 def stacked_bar(parts: Sequence[tuple[int, str]], peak: int, width: int = STACK_WIDTH) -> Text:
@@ -85,61 +85,55 @@ def _scope(trends: Trends) -> str:
     return f"{where}{window}"
 
 
-def _derivatives_table(trends: Trends) -> Table:
+def _fit(console: Console, widths: Sequence[int]) -> int:
+    """The cells a stacked bar may take beside columns of ``widths`` (each padded by one space a side) in the
+    console's width: at most ``STACK_WIDTH``, at least 6."""
+    used = sum(w + 2 for w in widths) + 2
+    return max(6, min(STACK_WIDTH, console.width - used))
+
+
+def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]:
+    return [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+
+def _derivatives_table(trends: Trends, console: Console) -> Table:
     rows = _rows(trends)
+    cells = [[b.label, f"{b.derivatives:,}", *(f"{b.by_relation[r]:,}" for r in trends.relations)] for b in rows]
+    headers = [trends.by, "derivatives", *trends.relations]
+    width = _fit(console, _widths(headers, cells))
     peak = max((sum(b.by_relation.values()) for b in rows), default=0)
-    table = Table(
-        title=f"Derivatives created per {trends.by}, by relation (a model counts once per relation it has)",
-        title_justify="left",
-        box=None,
-        padding=(0, 1),
-    )
+    table = Table(box=None, padding=(0, 1))
     table.add_column(trends.by)
     table.add_column("derivatives", justify="right")
     for relation in trends.relations:
         table.add_column(Text(relation, style=RELATION_STYLE.get(relation, "")), justify="right")
     table.add_column("")
-    for b in rows:
+    for b, row in zip(rows, cells, strict=True):
         parts = [(b.by_relation[r], RELATION_STYLE.get(r, "white")) for r in trends.relations]
-        table.add_row(
-            _label(b),
-            f"{b.derivatives:,}",
-            *(f"{b.by_relation[r]:,}" for r in trends.relations),
-            stacked_bar(parts, peak),
-        )
+        table.add_row(_label(b), *row[1:], stacked_bar(parts, peak, width))
     return table
 
 
-def _licenses_table(trends: Trends) -> Table:
+def _licenses_table(trends: Trends, console: Console) -> Table:
     rows = _rows(trends)
+    cells = [[b.label, f"{b.models:,}", *(f"{b.licenses[c]:,}" for c in trends.categories)] for b in rows]
+    headers = [trends.by, "models", *(CATEGORY_HEADERS.get(c, c) for c in trends.categories)]
+    width = _fit(console, _widths(headers, cells))
     peak = max((b.models for b in rows), default=0)
-    table = Table(
-        title=f"License categories of the models created per {trends.by} (unknown: none declared or not recognised)",
-        title_justify="left",
-        box=None,
-        padding=(0, 1),
-    )
+    table = Table(box=None, padding=(0, 1))
     table.add_column(trends.by)
     table.add_column("models", justify="right")
     for name in trends.categories:
         table.add_column(Text(CATEGORY_HEADERS.get(name, name), style=_category_style(name)), justify="right")
     table.add_column("")
-    for b in rows:
+    for b, row in zip(rows, cells, strict=True):
         parts = [(b.licenses[c], _category_style(c)) for c in trends.categories]
-        table.add_row(
-            _label(b), f"{b.models:,}", *(f"{b.licenses[c]:,}" for c in trends.categories), stacked_bar(parts, peak)
-        )
+        table.add_row(_label(b), *row[1:], stacked_bar(parts, peak, width))
     return table
 
 
 def _documentation_table(trends: Trends) -> Table:
-    table = Table(
-        title=f"Documentation of the models created per {trends.by}: cards listing datasets, reporting evaluation "
-        "results, declaring a license",
-        title_justify="left",
-        box=None,
-        padding=(0, 1),
-    )
+    table = Table(box=None, padding=(0, 1))
     table.add_column(trends.by)
     table.add_column("models", justify="right")
     for attribute in DOC_ATTRIBUTES:
@@ -156,29 +150,37 @@ def _documentation_table(trends: Trends) -> Table:
     return table
 
 
+def _title(console: Console, text: str) -> None:
+    console.print(literal(text, "bold"))
+
+
 def render_trends(trends: Trends, console: Console) -> None:
     """Print a headline, the three series and notes on what was left out."""
+    outside = f", {trends.outside_range:,} created outside them" if trends.since or trends.until else ""
     console.print(
         literal(
-            f"Trends of {_scope(trends)}: {counted(trends.models, 'fetched model')}, "
-            f"{trends.dated:,} dated, {trends.undated.models:,} undated"
+            f"Trends of {_scope(trends)}: {counted(trends.models, 'fetched model')}, {trends.dated:,} in the "
+            f"{trends.by}s shown, {trends.undated.models:,} undated{outside}"
         )
     )
     if not trends.models:
         console.print(literal("No fetched models: nothing to show."))
         return
-    console.print(_derivatives_table(trends))
-    console.print(_licenses_table(trends))
+    by = trends.by
+    _title(console, f"Derivatives created per {by}, by relation (a model counts once per relation it has)")
+    console.print(_derivatives_table(trends, console))
+    _title(console, f"License categories of the models created per {by} (unknown: none declared or not recognised)")
+    console.print(_licenses_table(trends, console))
+    _title(console, f"Documentation of the models created per {by}: cards that list datasets, report evaluation")
+    _title(console, "results (evals) with a number, declare a license; count, share of the models and bar")
     console.print(_documentation_table(trends))
     notes = []
-    if trends.outside_range:
-        notes.append(f"{counted(trends.outside_range, 'model')} created outside the months asked for are left out.")
     if trends.stubs:
-        notes.append(f"{counted(trends.stubs, 'stub')} (models known only as a base, never fetched) are left out.")
+        notes.append(f"Left out: {counted(trends.stubs, 'stub')} (models known only as a base, never fetched).")
     if trends.without_details:
         notes.append(
-            f"{counted(trends.without_details, 'model')} have no stored card details (ingested before graphsc kept "
-            "them): re-ingest to count their datasets."
+            f"{counted(trends.without_details, 'model')} without stored card details (ingested before graphsc kept "
+            "them) count as listing no datasets: re-ingest them."
         )
     for note in notes:
         console.print(literal(note, "dim"))

@@ -56,6 +56,31 @@ T = TypeVar("T")
 Fetched = ModelRecord | BadInput
 
 
+# The model properties a listing asks for (the Hub's ``expand``: ``full=true`` leaves out ``config``, ``safetensors`` and
+# ``gguf``, which custom code, parameters and quantization are read from). ``securityRepoStatus`` is not a listing
+# property: only a model's own record (``model_info(securityStatus=True)``) carries the Hub's scan.
+LISTING_EXPAND: tuple[str, ...] = (
+    "author",
+    "cardData",
+    "config",
+    "createdAt",
+    "disabled",
+    "downloads",
+    "gated",
+    "gguf",
+    "lastModified",
+    "library_name",
+    "likes",
+    "pipeline_tag",
+    "private",
+    "safetensors",
+    "sha",
+    "siblings",
+    "spaces",
+    "tags",
+)
+
+
 class HubClient:
     """Fetches model records and listings from the Hub, with timeouts and retries; safe to share between threads.
 
@@ -125,9 +150,10 @@ class HubClient:
         limit: int | None = None,
         fetched_at: str | None = None,
     ) -> Iterator[list[Fetched]]:
-        """``GET /api/models`` (full records with card data), one page at a time, at most ``limit`` records."""
+        """``GET /api/models`` with the properties graphsc reads (``LISTING_EXPAND``), one page at a time, at most
+        ``limit`` records."""
         optional = {"filter": filter, "author": author, "search": search, "limit": limit}
-        params: dict[str, Any] = {"full": True, "cardData": True} | {k: v for k, v in optional.items() if v is not None}
+        params: dict[str, Any] = {"expand": list(LISTING_EXPAND)} | {k: v for k, v in optional.items() if v is not None}
         url: str | None = f"{self.endpoint}/api/models"
         remaining = limit
         while url is not None and not self.stop.is_set():

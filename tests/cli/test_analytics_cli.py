@@ -331,6 +331,8 @@ def test_impact_json(small: Path) -> None:
         "spaces": ["acme/demo"],
         "used_models": {"org/ad": 1},
         "cycles": [],
+        # the small graph's records carry no file details: no flag, nothing exposed (docs/risks.md)
+        "risks": {"flags": [], "own": [], "inherited": [], "exposed": None},
     }
 
 
@@ -436,6 +438,25 @@ def test_impact_json_on_real_families(db: Path) -> None:
     doc = run_json("impact", R1, "--db", str(db))
     assert doc["descendants"]["count"] == sum(doc["descendants"]["by_depth"].values()) == 301
     assert sum(doc["licenses"].values()) == 302 and len(doc["spaces"]) > 0
+
+
+def test_impact_shows_risk_flags_and_exposure_on_real_families(db: Path, family_records: list[dict[str, Any]]) -> None:
+    # DeepSeek-R1's own record maps Auto classes to its repository's code (config.auto_map): custom code. Its 301
+    # descendants are finetunes (new weights): exposed through provenance, none loads it through an adapter.
+    (record,) = [r for r in family_records if r["id"] == R1]
+    assert record["config"]["auto_map"]
+    doc = run_json("impact", R1, "--db", str(db))
+    spaces = len(doc["spaces"])
+    assert doc["risks"]["flags"] == ["custom-code"] and doc["risks"]["inherited"] == []
+    assert doc["risks"]["own"] == [
+        {"flag": "custom-code", "severity": "warning", "source": R1, "path": [R1], "relations": []}
+    ]
+    assert doc["risks"]["exposed"] == {"descendants": 301, "inheriting": 0, "repos": 0, "spaces": spaces}
+    text = run_text("impact", R1, "--db", str(db))
+    assert "  risks          custom-code (warning)\n" in text
+    assert (
+        f"  exposed        301 descendants (0 loading it through adapters) and {spaces} repositories/Spaces exposed\n"
+    ) in text
 
 
 def test_impact_unknown_model_suggests(db: Path) -> None:

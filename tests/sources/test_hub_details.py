@@ -263,3 +263,24 @@ def test_the_crawler_keeps_details_and_asks_the_hub_for_its_security_scan(
     assert got.files == len(record["siblings"])
     assert got.weight_formats == ("safetensors",)
     assert got.parameters == record["safetensors"]["total"]
+
+
+def test_crawled_children_keep_the_config_and_safetensors_a_listing_expands(
+    tmp_path: Path, family_records: list[dict[str, Any]]
+) -> None:
+    root = "deepseek-ai/DeepSeek-R1"
+    with FakeHub(family_records) as hub, SQLiteStore(tmp_path / "g.db") as store:
+        client = HubClient(endpoint=hub.url, timeout=2, policy=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02))
+        crawl_hub(store, client, CrawlPlan(models=(root,), up=False, max_depth=1))
+        listings = [r for r in hub.requests if r.startswith("/api/models?")]
+        children = {e.child for e in store.lineage_edges(root, "down")}
+        got = store.details_of(children)
+    assert listings and all("expand=config" in r and "expand=safetensors" in r for r in listings)
+    records = {r["id"]: r for r in family_records}
+    assert children and set(got) == children  # every child came from a listing, not its own record
+    assert {c for c in children if got[c].custom_code} == {c for c in children if expected_custom_code(records[c])}
+    assert {c for c in children if got[c].custom_code}  # some do: e.g. perplexity-ai/r1-1776 maps Auto classes
+    assert {c: got[c].parameters for c in children} == {
+        c: (records[c].get("safetensors") or {}).get("total") or (records[c].get("gguf") or {}).get("total")
+        for c in children
+    }

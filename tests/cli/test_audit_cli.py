@@ -1,0 +1,291 @@
+"""``graphsc audit [MODEL]`` through the CLI: exact views of a three-model chain worked out by hand, the JSON
+documents checked against their documented shape (docs/audit.md), the real families, and an unknown model.
+
+The chain (``chain_db``)::
+
+    org/base  apache-2.0, text-generation, transformers, card, 100 downloads, created 2024; its card names
+              ghost/base as base (no Hub tag confirms it: a note, not an edge); MMLU acc 0.7 (source: leaderboard);
+              safetensors weights
+    lab/stub  a stub, known only as org/ft's second base
+      org/ft  finetune of org/base, merge of lab/stub; text-generation, card, trained on data/train, created 2025;
+              mmlu ACC 0.75 (no source), data/train acc "n/a" (source https://x); lists files but no weights
+
+Scores (license 20, base 15, data 20, evals 15, task 10, library 10, card 10): org/ft has base, data, evals, task,
+card = 70; org/base has license, evals, task, library, card = 65 (its base is unconfirmed: ``?``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from graphsc.cli import app
+from graphsc.records import FINETUNE, MERGE, DerivedFrom, EvalResult, GraphBatch, IdNote, Model, ModelDetails, TrainedOn
+from graphsc.store.sqlite import SQLiteStore
+
+runner = CliRunner()
+TERMINAL = {"COLUMNS": "120", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
+ATTRIBUTES = ["license", "base_model", "training_data", "eval_results", "task", "library", "card"]
+WEIGHTS = {
+    "license": 20,
+    "base_model": 15,
+    "training_data": 20,
+    "eval_results": 15,
+    "task": 10,
+    "library": 10,
+    "card": 10,
+}
+DEEP = "yentinglin/Mistral-Small-24B-Instruct-2501-reasoning"
+
+
+@pytest.fixture
+def chain_db(tmp_path: Path) -> Path:
+    path = tmp_path / "chain.db"
+    store = SQLiteStore(path)
+    store.write(
+        GraphBatch(
+            models=[
+                Model(
+                    "org/base",
+                    license="apache-2.0",
+                    pipeline_tag="text-generation",
+                    library_name="transformers",
+                    has_card=True,
+                    created_at="2024-03-01T00:00:00.000Z",
+                    downloads=100,
+                ),
+                Model("org/ft", pipeline_tag="text-generation", has_card=True, created_at="2025-01-02T00:00:00.000Z"),
+            ],
+            derived_from=[
+                DerivedFrom("org/ft", "org/base", FINETUNE, "hub-tag"),
+                DerivedFrom("org/ft", "lab/stub", MERGE, "hub-tag"),
+            ],
+            trained_on=[TrainedOn("org/ft", "data/train", "card")],
+            notes=[IdNote("org/base", "base_model", "ghost/base", "ghost/base", "unconfirmed")],
+            details=[
+                ModelDetails("org/base", files=4, weight_formats=("safetensors",)),
+                ModelDetails("org/ft", files=2),
+            ],
+            eval_results=[
+                EvalResult("org/base", 0, dataset="MMLU", metric="acc", value=0.7, source_name="leaderboard"),
+                EvalResult("org/ft", 0, dataset="mmlu", metric="ACC", value=0.75),
+                EvalResult("org/ft", 1, dataset="data/train", metric="acc", value_text="n/a", source_url="https://x"),
+            ],
+        )
+    )
+    store.close()
+    return path
+
+
+def run_text(*args: str) -> str:
+    """The table view's stdout, each line's trailing spaces trimmed (rich pads cells and titles)."""
+    result = runner.invoke(app, list(args), env=TERMINAL)
+    assert result.exit_code == 0, result.output
+    return "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
+
+
+def run_json(*args: str) -> dict[str, Any]:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def test_model_audit_table(chain_db: Path) -> None:
+    assert run_text("audit", "org/ft", "--db", str(chain_db)) == (
+        "Completeness of org/ft: 70/100\n"
+        "up  model             score  license  base  data  evals  task  lib  card  weights\n"
+        "─────────────────────────────────────────────────────────────────────────────────\n"
+        " 0  org/ft               70     ✗      ✓     ✓      ✓     ✓     ✗    ✓     none\n"
+        # ancestors nearest first, ties by id: the stub is listed, not audited
+        " 1  lab/stub  (not fetched)\n"
+        " 1  org/base             65     ✓      ?     ✗      ✓     ✓     ✓    ✓      yes\n"
+        "✓ present  ✗ missing  ? base declared on the card, unconfirmed;  weights: yes, none (no weight file), ? (no"
+        " file list)\n"
+        "Ancestors: 2 (1 not fetched, not audited)\n"
+        "  1 of 1 ancestor has no confirmed base model\n"
+        "  1 of 1 ancestor declares no training data\n"
+        "Claimed performance: 2 results; 1 citing a dataset the card does not list, 1 without a source, 1 not "
+        "numeric.\n"
+        "dataset     metric  value  source     flags\n"
+        "───────────────────────────────────────────────────────────────────\n"
+        "mmlu        ACC      0.75  (none)     dataset-not-listed, no-source\n"
+        "data/train  acc       n/a  https://x  not-numeric\n"
+        "Next to the ancestors' results (difference: this model − ancestor):\n"
+        "dataset  metric  this model  ancestor  up  ancestor's  difference\n"
+        "─────────────────────────────────────────────────────────────────\n"
+        # mmlu/ACC matches MMLU/acc case-insensitively: 0.75 − 0.7
+        "mmlu     ACC           0.75  org/base   1         0.7       +0.05\n"
+        "Ancestors reporting results: org/base (1)\n"
+    )
+
+
+def test_graph_audit_table(chain_db: Path) -> None:
+    bar20, bar40 = "█" * 20, "█" * 40
+    assert run_text("audit", "--db", str(chain_db)) == (
+        # scores 70 and 65
+        "Completeness of 2 fetched models (1 not fetched, not audited): mean score 67.5, median 67.5 of 100.\n"
+        "Models with each attribute (weight)\n"
+        f"       license (20)  1   50.0%  {bar20}\n"
+        f"    base_model (15)  1   50.0%  {bar20}\n"
+        f" training_data (20)  1   50.0%  {bar20}\n"
+        f"  eval_results (15)  2  100.0%  {bar40}\n"
+        f"          task (10)  2  100.0%  {bar40}\n"
+        f"       library (10)  1   50.0%  {bar20}\n"
+        f"          card (10)  2  100.0%  {bar40}\n"
+        "Scores out of 100\n"
+        "   0-19  0    0.0%\n"
+        "  20-39  0    0.0%\n"
+        "  40-59  0    0.0%\n"
+        f"  60-79  2  100.0%  {bar40}\n"
+        " 80-100  0    0.0%\n"
+        "Weight files: 1 list weights, 1 list files but no weights (e.g. README-only), 0 list no files.\n"
+        "1 model with no confirmed base but one declared on the card that no Hub tag confirms (not counted as a "
+        "base).\n"
+        # one family: roots org/base (100 downloads) and lab/stub (none): named org/base
+        "By family (1 largest of 1; shares of the family's fetched models)\n"
+        "family    models  score  license   base   data   evals    task    lib    card  no weights\n"
+        "─────────────────────────────────────────────────────────────────────────────────────────\n"
+        "org/base       2   67.5    50.0%  50.0%  50.0%  100.0%  100.0%  50.0%  100.0%       50.0%\n"
+        # org/ft counts under both of its relations
+        "By relation to the base\n"
+        "relation  models  score  license    base    data   evals    task     lib    card  no weights\n"
+        "────────────────────────────────────────────────────────────────────────────────────────────\n"
+        "finetune       1   70.0     0.0%  100.0%  100.0%  100.0%  100.0%    0.0%  100.0%      100.0%\n"
+        "merge          1   70.0     0.0%  100.0%  100.0%  100.0%  100.0%    0.0%  100.0%      100.0%\n"
+        "root           1   65.0   100.0%    0.0%    0.0%  100.0%  100.0%  100.0%  100.0%        0.0%\n"
+        "By year created\n"
+        "year  models  score  license    base    data   evals    task     lib    card  no weights\n"
+        "────────────────────────────────────────────────────────────────────────────────────────\n"
+        "2024       1   65.0   100.0%    0.0%    0.0%  100.0%  100.0%  100.0%  100.0%        0.0%\n"
+        "2025       1   70.0     0.0%  100.0%  100.0%  100.0%  100.0%    0.0%  100.0%      100.0%\n"
+    )
+
+
+def _check_row(row: dict[str, Any]) -> None:
+    assert set(row) == {"model", "distance", "fetched", "score", "present", "missing", "details", "weight_files"}
+    if row["fetched"]:
+        assert sorted(row["present"] + row["missing"], key=ATTRIBUTES.index) == ATTRIBUTES
+        assert row["score"] == sum(WEIGHTS[a] for a in row["present"])
+        assert set(row["details"]) == set(ATTRIBUTES)
+    else:
+        assert row["score"] is None and row["present"] == row["missing"] == [] and row["details"] == {}
+
+
+def _check_group(group: dict[str, Any]) -> None:
+    assert set(group) == {"name", "models", "mean_score", "attributes", "no_weight_files"}
+    assert list(group["attributes"]) == ATTRIBUTES
+    assert all(0 <= n <= group["models"] for n in group["attributes"].values())
+
+
+def test_model_audit_json(chain_db: Path) -> None:
+    doc = run_json("audit", "org/ft", "--db", str(chain_db))
+    assert set(doc) == {"schema", "scope", "model", "weights", "rows", "ancestors", "performance"}
+    assert (doc["schema"], doc["scope"], doc["model"], doc["weights"]) == (
+        "graphsc.audit/1",
+        "model",
+        "org/ft",
+        WEIGHTS,
+    )
+    for row in doc["rows"]:
+        _check_row(row)
+    assert [(r["model"], r["distance"], r["score"]) for r in doc["rows"]] == [
+        ("org/ft", 0, 70),
+        ("lab/stub", 1, None),
+        ("org/base", 1, 65),
+    ]
+    assert doc["rows"][2]["details"]["base_model"] == "declared, unconfirmed: ghost/base"
+    assert [r["weight_files"] for r in doc["rows"]] == [False, None, True]
+    ancestors = doc["ancestors"]
+    assert set(ancestors) == {"count", "fetched", "not_fetched", "missing", "summaries"}
+    assert (ancestors["count"], ancestors["fetched"], ancestors["not_fetched"]) == (2, 1, 1)
+    assert ancestors["missing"] == {a: int(a in ("base_model", "training_data")) for a in ATTRIBUTES}
+    perf = doc["performance"]
+    assert set(perf) == {"claimed", "flagged", "comparisons", "ancestor_results"}
+    assert [(c["dataset"], c["value"], c["value_text"], c["flags"]) for c in perf["claimed"]] == [
+        ("mmlu", 0.75, None, ["dataset-not-listed", "no-source"]),
+        ("data/train", None, "n/a", ["not-numeric"]),
+    ]
+    assert perf["flagged"] == {"dataset-not-listed": 1, "no-source": 1, "not-numeric": 1}
+    assert perf["comparisons"] == [
+        {
+            "dataset": "mmlu",
+            "metric": "ACC",
+            "position": 0,
+            "value": 0.75,
+            "value_text": None,
+            "ancestor": "org/base",
+            "distance": 1,
+            "ancestor_position": 0,
+            "ancestor_value": 0.7,
+            "ancestor_value_text": None,
+            "ancestor_source_name": "leaderboard",
+            "ancestor_source_url": None,
+            "difference": 0.05,
+        }
+    ]
+    assert perf["ancestor_results"] == {"org/base": 1}
+
+
+def test_graph_audit_json(chain_db: Path) -> None:
+    doc = run_json("audit", "--db", str(chain_db))
+    assert set(doc) == {
+        "schema", "scope", "weights", "models", "fetched", "not_fetched", "attributes", "score",
+        "base_declared_unconfirmed", "weight_files", "families", "by_relation", "by_year",
+    }  # fmt: skip
+    assert (doc["schema"], doc["scope"], doc["models"], doc["fetched"], doc["not_fetched"]) == (
+        "graphsc.audit/1", "graph", 3, 2, 1,
+    )  # fmt: skip
+    assert doc["attributes"]["license"] == {"count": 1, "share": 0.5}
+    assert doc["score"] == {
+        "mean": 67.5,
+        "median": 67.5,
+        "buckets": {"0-19": 0, "20-39": 0, "40-59": 0, "60-79": 2, "80-100": 0},
+    }
+    assert doc["base_declared_unconfirmed"] == 1
+    assert doc["weight_files"] == {"present": 1, "none": 1, "unknown": 0}
+    assert doc["families"]["count"] == 1
+    for group in doc["families"]["shown"] + doc["by_relation"] + doc["by_year"]:
+        _check_group(group)
+    assert [(g["name"], g["models"], g["mean_score"]) for g in doc["by_relation"]] == [
+        ("finetune", 1, 70.0),
+        ("merge", 1, 70.0),
+        ("root", 1, 65.0),
+    ]
+
+
+def test_real_families_json(families_store: SQLiteStore, family_records: list[dict[str, Any]]) -> None:
+    db = str(families_store.path)
+    doc = run_json("audit", "--db", db)
+    assert doc["fetched"] == len(family_records)
+    # independent counts from the raw records
+    licensed = sum(
+        1
+        for r in family_records
+        if (r.get("cardData") or {}).get("license") or any(t.startswith("license:") for t in r.get("tags") or [])
+    )
+    with_task = sum(1 for r in family_records if r.get("pipeline_tag") or (r.get("cardData") or {}).get("pipeline_tag"))
+    assert doc["attributes"]["license"]["count"] == licensed
+    assert doc["attributes"]["task"]["count"] == with_task
+    assert doc["attributes"]["license"]["share"] == round(licensed / len(family_records), 4)
+    assert sum(doc["score"]["buckets"].values()) == len(family_records)
+    assert sum(g["models"] for g in doc["families"]["shown"]) == len(family_records)
+    one = run_json("audit", DEEP, "--db", db)
+    assert [r["distance"] for r in one["rows"]] == [0, 1, 2]
+    assert len(one["performance"]["claimed"]) == 4
+
+
+def test_unknown_model_is_a_clear_error(families_store: SQLiteStore) -> None:
+    result = runner.invoke(app, ["audit", "DeepSeek-R1", "--db", str(families_store.path)])
+    assert result.exit_code == 1
+    assert "Unknown model" in result.output and "Did you mean" in result.output
+    assert "deepseek-ai/DeepSeek-R1" in result.output and "Traceback" not in result.output
+
+
+def test_bad_format_is_refused(chain_db: Path) -> None:
+    result = runner.invoke(app, ["audit", "--format", "xml", "--db", str(chain_db)])
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -21,7 +21,7 @@ class AuditFormat(str, Enum):
 def audit(
     model: Annotated[
         str | None,
-        typer.Argument(metavar="[MODEL]", help="Model id, e.g. deepseek-ai/DeepSeek-R1; none: the whole graph."),
+        typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1; none: the whole graph."),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Whole graph: families shown (largest first).")] = 10,
     output_format: Annotated[

@@ -156,6 +156,9 @@ def render_model_audit(audit: ModelAudit, console: Console) -> None:
     console.print(Text(LEGEND, style="dim"))
     for line in _summary_lines(audit):
         console.print(literal(line))
+    if not audit.own.fetched:
+        console.print(literal(f"{audit.model} is not fetched (known only as a base): graphsc has no record of it."))
+        return
     _performance(audit.performance, console)
 
 
@@ -182,6 +185,12 @@ def _group_table(title: str, heading: str, groups: Sequence[GroupStats]) -> Tabl
 
 def render_graph_audit(audit: GraphAudit, console: Console) -> None:
     """Print the shares per attribute, the score distribution and the groups (family, relation, year)."""
+    if not audit.fetched:
+        console.print(
+            f"No fetched model in the graph ({counted(audit.not_fetched, 'stub')}): nothing to audit. "
+            "Run `graphsc ingest` first."
+        )
+        return
     overall = audit.overall
     mean = f"{overall.mean_score:.1f}" if overall.mean_score is not None else "–"
     median = f"{audit.median_score:g}" if audit.median_score is not None else "–"

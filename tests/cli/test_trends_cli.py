@@ -229,3 +229,23 @@ def test_real_family_json(families_store: SQLiteStore) -> None:
     for b in doc["buckets"]:
         assert sum(b["licenses"].values()) == b["models"] == b["documentation"]["models"]
         assert b["derivatives"]["total"] <= b["models"]
+
+
+DOC = Path(__file__).parent.parent.parent / "docs" / "trends.md"
+
+
+def test_docs_terminal_example_is_real_output(families_store: SQLiteStore) -> None:
+    text = DOC.read_text()
+    start = text.index("$ graphsc trends\n") + len("$ graphsc trends\n")
+    example = text[start : text.index("```", start)]
+    assert run_text("trends", "--db", str(families_store.path)) == example
+
+
+def test_docs_json_example_has_the_fields_the_command_prints(families_store: SQLiteStore) -> None:
+    text = DOC.read_text()
+    start = text.index("```json") + len("```json")
+    example = json.loads(text[start : text.index("```", start)])
+    actual = run_json("trends", "--by", "quarter", "--db", str(families_store.path))
+    assert example["buckets"][0] == actual["buckets"][0]
+    assert example["undated_bucket"] == actual["undated_bucket"]
+    assert example == {**actual, "buckets": actual["buckets"][:1]}

@@ -196,6 +196,57 @@ def check_license_conflicts(both: Both) -> None:
     }
 
 
+def check_model_risks(both: Both) -> None:
+    details = {d.model: d for page in both.embedded.iter_details() for d in page}
+    pickled = min(
+        m for m, d in details.items() if "pickle" in d.weight_formats and "safetensors" not in d.weight_formats
+    )
+    chain = GraphBatch(  # adapters load their base at run time; a finetune of an adapter has its own weights
+        models=[Model("x/lora"), Model("x/lora-of-lora"), Model("x/ft-of-lora")],
+        derived_from=[
+            DerivedFrom("x/lora", pickled, "adapter", "card"),
+            DerivedFrom("x/lora-of-lora", "x/lora", "adapter", "card"),
+            DerivedFrom("x/ft-of-lora", "x/lora", "finetune", "card"),
+        ],
+    )
+    for store in (both.embedded, both.neo4j):
+        store.write(chain)
+    adapters: dict[str, set[str]] = defaultdict(set)  # base -> adapters of it
+    for e in all_edges(both.embedded):
+        if e.relation == "adapter":
+            adapters[e.base].add(e.child)
+
+    def loaded_by(model_id: str) -> int:
+        seen: set[str] = set()
+        todo = [model_id]
+        while todo:
+            for child in adapters[todo.pop()] - seen:
+                seen.add(child)
+                todo.append(child)
+        return len(seen - {model_id})
+
+    expected = {}
+    for model_id, d in details.items():
+        flags = [
+            name
+            for name, on in (
+                ("pickle-only", "pickle" in d.weight_formats and not {"safetensors", "gguf"} & set(d.weight_formats)),
+                ("custom-code", d.custom_code),
+                ("unsafe-scan", d.scan_status == "unsafe"),
+                ("disabled", d.disabled),
+            )
+            if on
+        ]
+        if flags:
+            below = compute_lineage(both.embedded, model_id, "down").descendant_count
+            expected[model_id] = (flags, below, loaded_by(model_id))
+    rows = both.run("model_risks", limit=10_000)
+    assert {r["model"]: (r["flags"], r["descendants"], r["loaded_by_adapters"]) for r in rows} == expected
+    assert len(expected) == 18  # 5 pickle-only and 13 custom-code models in the bundled families
+    assert expected[pickled][2] == 2  # x/lora and x/lora-of-lora
+    assert [r["descendants"] for r in rows] == sorted((r["descendants"] for r in rows), reverse=True)
+
+
 CHECKS: dict[str, Callable[[Both], None]] = {
     name.removeprefix("check_"): check for name, check in globals().items() if name.startswith("check_")
 }

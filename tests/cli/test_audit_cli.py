@@ -289,3 +289,36 @@ def test_unknown_model_is_a_clear_error(families_store: SQLiteStore) -> None:
 def test_bad_format_is_refused(chain_db: Path) -> None:
     result = runner.invoke(app, ["audit", "--format", "xml", "--db", str(chain_db)])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_a_stub_has_no_record_to_audit(chain_db: Path) -> None:
+    out = run_text("audit", "lab/stub", "--db", str(chain_db))
+    assert " 0  lab/stub  (not fetched)\n" in out
+    assert out.endswith(
+        "lab/stub has no ancestor in the graph.\n"
+        "lab/stub is not fetched (known only as a base): graphsc has no record of it.\n"
+    )
+    doc = run_json("audit", "lab/stub", "--db", str(chain_db))
+    assert doc["rows"] == [
+        {
+            "model": "lab/stub",
+            "distance": 0,
+            "fetched": False,
+            "score": None,
+            "present": [],
+            "missing": [],
+            "details": {},
+            "weight_files": None,
+        }
+    ]
+
+
+def test_an_empty_graph(store: SQLiteStore) -> None:
+    db = str(store.path)
+    assert run_text("audit", "--db", db) == (
+        "No fetched model in the graph (0 stubs): nothing to audit. Run `graphsc ingest` first.\n"
+    )
+    doc = run_json("audit", "--db", db)
+    assert (doc["fetched"], doc["score"]["mean"], doc["score"]["median"]) == (0, None, None)
+    assert doc["attributes"]["card"] == {"count": 0, "share": None}
+    assert doc["families"] == {"count": 0, "shown": []}

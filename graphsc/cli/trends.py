@@ -48,7 +48,8 @@ def trends(
         typer.Option(
             "--plot",
             metavar="FILE",
-            help="Also draw the series into FILE.png or FILE.svg (needs matplotlib: pip install 'graphsc[plot]').",
+            help="Draw the series into FILE.png or FILE.svg (needs matplotlib, graphsc's plot extra); with --format, "
+            "the data is written too.",
         ),
     ] = None,
     output: Annotated[
@@ -57,8 +58,11 @@ def trends(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Derivatives created per month by relation, license categories and documentation (datasets, evaluation
-    results, license) over time, for the whole graph or one family (--family ROOT)."""
+    """Derivatives by relation, license categories and documentation of the models created per month.
+
+    Documentation: the share of cards listing training datasets, reporting evaluation results, declaring a license.
+
+    The whole graph or one family (--family ROOT), as terminal charts, JSON, CSV or a plot (--plot FILE.png|svg)."""
     from graphsc.reuse.trends import compute_trends
 
     chosen = output_format or TrendsFormat.table

@@ -61,6 +61,13 @@ class NormalizedLicense:
     license_name: str | None = None
     license_link: str | None = None
 
+    @property
+    def table_ids(self) -> tuple[str, ...]:
+        """The canonical license-table ids it names: every id of an expression, else its one id (empty: none)."""
+        if self.ids:
+            return tuple(self.ids)
+        return (self.id,) if self.id else ()
+
     def canonical_text(self, table: LicenseTable | None = None) -> str | None:
         """The license rendered with canonical SPDX-style ids (``MIT OR Apache-2.0``), None if not declared."""
         table = table or default_table()

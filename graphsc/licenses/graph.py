@@ -93,6 +93,12 @@ def model_profile(m: Model) -> Profile:
     return profile_of(declared_license(m), fetched=declares)
 
 
+def declared_license_ids(m: Model) -> tuple[str, ...]:
+    """The canonical license-table ids a model declares (every id of an expression); none for a stub that declares
+    nothing (its terms are unknown) or a model that declares no license."""
+    return declared_license(m).table_ids if _declares(m) else ()
+
+
 def license_label(m: Model) -> str:
     """How a model's license reads in reports (see ``Profile.label``)."""
     return model_profile(m).label

@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from graphsc.errors import GraphscError, UnknownModelError
 from graphsc.license_table.categories import CATEGORY_ORDER, category
-from graphsc.licenses.graph import declared_license, model_profile
+from graphsc.licenses.graph import declared_license_ids
 from graphsc.records import RELATIONS, DerivedFrom, EvalResult, Model, ModelDetails
 from graphsc.store.base import GraphStore
 
@@ -186,12 +186,7 @@ class Trends:
 @lru_cache(maxsize=1 << 14)
 def license_category(license_id: str | None, name: str | None, link: str | None) -> str:
     """The license category of a fetched model's declaration (one computation per distinct declaration)."""
-    m = Model("", license=license_id, license_name=name, license_link=link, fetched=True)
-    if not model_profile(m).fetched:
-        return "unknown"
-    norm = declared_license(m)
-    ids = tuple(norm.ids) if norm.ids else ((norm.id,) if norm.id else ())
-    return category(ids)
+    return category(declared_license_ids(Model("", license=license_id, license_name=name, license_link=link)))
 
 
 @dataclass(slots=True)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from graphsc.bulk import frozen_gc
 from graphsc.ids import id_key, parse_repo_id
-from graphsc.license_table.normalize import NormalizedLicense, normalize_license
+from graphsc.license_table.normalize import normalize_license
 from graphsc.licenses.findings import Conflict, finding_detail
-from graphsc.licenses.graph import declared_license, license_label, model_profile
+from graphsc.licenses.graph import declared_license_ids, license_label
 from graphsc.records import NO_LICENSE, Model, UserKind, utc_timestamp
 
 if TYPE_CHECKING:
@@ -148,13 +148,6 @@ class GraphState:
         return key
 
 
-def license_ids(norm: NormalizedLicense) -> tuple[str, ...]:
-    """The canonical license-table ids a normalised license names: every id of an expression, else its one id."""
-    if norm.ids:
-        return tuple(norm.ids)
-    return (norm.id,) if norm.id else ()
-
-
 def model_facts(m: Model) -> ModelFacts:
     """A stored model's ``ModelFacts``: its license label as reports show it (``licenses.graph.license_label``)."""
     label, ids = _license_facts(m.license, m.license_name, m.license_link, bool(m.fetched))
@@ -168,7 +161,7 @@ def _license_facts(
     """(label, canonical ids) of a model's declared license: one computation per distinct declaration (a few
     thousand on the whole Hub)."""
     m = Model("", license=license_id, license_name=license_name, license_link=license_link, fetched=fetched)
-    return license_label(m), license_ids(declared_license(m)) if model_profile(m).fetched else ()
+    return license_label(m), declared_license_ids(m)
 
 
 # The model fields a state keeps, read narrowly (``GraphStore.iter_model_fields``), in ``Model`` order.
@@ -181,7 +174,7 @@ def node_facts(node_id: str, kind: str, license_raw: str | None) -> NodeFacts:
     if not license_raw or not license_raw.strip():
         return NodeFacts(node_id, kind, NO_LICENSE, ())
     norm = normalize_license(license_raw)
-    return NodeFacts(node_id, kind, norm.canonical_text() or license_raw.strip(), license_ids(norm))
+    return NodeFacts(node_id, kind, norm.canonical_text() or license_raw.strip(), norm.table_ids)
 
 
 def finding_facts(c: Conflict) -> FindingFacts:

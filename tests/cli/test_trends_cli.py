@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -249,3 +250,12 @@ def test_docs_json_example_has_the_fields_the_command_prints(families_store: SQL
     assert example["buckets"][0] == actual["buckets"][0]
     assert example["undated_bucket"] == actual["undated_bucket"]
     assert example == {**actual, "buckets": actual["buckets"][:1]}
+
+
+def test_plot_without_matplotlib_says_how_to_install_it(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    result = runner.invoke(app, ["trends", "--plot", str(tmp_path / "t.png"), "--db", str(db)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Plotting needs matplotlib" in result.output and "pip install 'graphsc[plot]'" in result.output

@@ -100,7 +100,7 @@ def _summary_lines(audit: ModelAudit) -> list[str]:
 
 def _performance(perf: Performance, console: Console) -> None:
     if not perf.claimed:
-        console.print(Text(f"{perf.model}'s card reports no evaluation results."))
+        console.print(literal(f"{perf.model}'s card reports no evaluation results."))
     else:
         console.print(
             Text(
@@ -146,7 +146,7 @@ def _performance(perf: Performance, console: Console) -> None:
         console.print(Text("No ancestor reports a result on the same dataset and metric."))
     if perf.ancestor_results:
         console.print(
-            Text("Ancestors reporting results: " + ", ".join(f"{a} ({n})" for a, n in perf.ancestor_results.items()))
+            literal("Ancestors reporting results: " + ", ".join(f"{a} ({n})" for a, n in perf.ancestor_results.items()))
         )
 
 

@@ -23,20 +23,21 @@ The whole-graph audit reads the store narrowly, once each: ``iter_derived_from``
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from graphsc.lineage import UNCONFIRMED_NOTE_KINDS, compute_lineage
-from graphsc.records import RELATIONS, EvalResult, Model
+from graphsc.records import RELATIONS, EvalResult
 from graphsc.reuse.completeness import (
     ATTRIBUTES,
     MISSING_PHRASES,
     Completeness,
-    attributes_present,
+    attribute_flags,
     completeness_of,
     numeric_count,
+    present_of,
     score_of,
 )
 from graphsc.reuse.performance import Performance, compare_performance
@@ -183,12 +184,13 @@ class GroupStats:
     score_total: int = 0
     no_weight_files: int = 0
 
-    def add(self, present: Sequence[str], score: int, no_weights: bool) -> None:
-        self.models += 1
+    def add(self, present: Sequence[str], score: int, no_weights: bool, n: int = 1) -> None:
+        """Count ``n`` models with the attributes ``present``, ``score`` each."""
+        self.models += n
         for a in present:
-            self.with_attribute[a] += 1
-        self.score_total += score
-        self.no_weight_files += no_weights
+            self.with_attribute[a] += n
+        self.score_total += score * n
+        self.no_weight_files += n if no_weights else 0
 
     @property
     def mean_score(self) -> float | None:
@@ -249,6 +251,40 @@ class _UnionFind:
         self.size[ra] += self.size[rb]
 
 
+Profile = tuple[tuple[bool, ...], bool]  # (attribute flags in ATTRIBUTES order, lists files but no weights)
+K = TypeVar("K")
+
+
+def _groups(counts: Mapping[tuple[K, Profile], int], name: Callable[[K], str]) -> dict[K, GroupStats]:
+    """``{key: GroupStats}`` from model counts per ``(key, profile)``; each group is named ``name(key)``."""
+    groups: dict[K, GroupStats] = {}
+    for (key, (flags, no_weights)), n in counts.items():
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = GroupStats(name(key))
+        present = present_of(flags)
+        group.add(present, score_of(present), no_weights, n)
+    return groups
+
+
+def _median(counts: Mapping[int, int]) -> float | None:
+    """The median of a multiset given as ``{value: count}``; None when it is empty."""
+    total = sum(counts.values())
+    if not total:
+        return None
+
+    def nth(k: int) -> int:  # the k-th smallest value, 0-based
+        seen = 0
+        for value in sorted(counts):
+            seen += counts[value]
+            if seen > k:
+                return value
+        raise AssertionError("k out of range")
+
+    low, high = nth((total - 1) // 2), nth(total // 2)
+    return low if low == high else (low + high) / 2
+
+
 def _year(created_at: str | None) -> str:
     if created_at and len(created_at) >= 4 and created_at[:4].isdigit():
         return created_at[:4]
@@ -284,67 +320,83 @@ def audit_graph(store: GraphStore, top: int = 10) -> GraphAudit:
         if n.kind in UNCONFIRMED_NOTE_KINDS and n.field.startswith("base_model")
     }
 
-    overall = GroupStats("all")
-    by_family: dict[str, GroupStats] = {}
-    no_lineage = GroupStats(NO_LINEAGE)
-    by_relation: dict[str, GroupStats] = {}
-    by_year: dict[str, GroupStats] = {}
-    scores: list[int] = []
+    # Each fetched model reduces to its profile: its attribute flags and whether it lists files but no weights.
+    # There are at most 2**8 profiles, so the groups count profiles, not models, and nothing is built per model.
+    overall: Counter[Profile] = Counter()
+    by_family: Counter[tuple[str | None, Profile]] = Counter()
+    by_relation: Counter[tuple[str, Profile]] = Counter()
+    by_year: Counter[tuple[str, Profile]] = Counter()
     best_root: dict[str, tuple[int, str]] = {}  # family representative -> (-downloads, root id)
     smallest: dict[str, str] = {}  # family representative -> its smallest member id
     weight_files = {"present": 0, "none": 0, "unknown": 0}
     models = not_fetched = base_unconfirmed = 0
+    no_relation = (ROOT,)
     fields = ("fetched", "license", "pipeline_tag", "library_name", "has_card", "created_at", "downloads")
     for rows in store.iter_model_fields(fields):
         for mid, fetched, license, task, library, has_card, created_at, downloads in rows:
             models += 1
-            in_family = mid in families.parent
-            rep = families.find(mid) if in_family else None
-            if rep is not None and (rep not in smallest or mid < smallest[rep]):
-                smallest[rep] = mid
-            if rep is not None and mid not in relations_of:  # a root: candidate name of its family
-                candidate = (-(downloads or 0), mid)
-                if rep not in best_root or candidate < best_root[rep]:
-                    best_root[rep] = candidate
+            rep = families.find(mid) if mid in families.parent else None
+            if rep is not None:
+                if rep not in smallest or mid < smallest[rep]:
+                    smallest[rep] = mid
+                if mid not in relations_of:  # a root: candidate name of its family
+                    candidate = (-(downloads or 0), mid)
+                    if rep not in best_root or candidate < best_root[rep]:
+                        best_root[rep] = candidate
             if not fetched:
                 not_fetched += 1
                 continue
-            model = Model(mid, license=license, pipeline_tag=task, library_name=library, has_card=bool(has_card))
             has_base = mid in relations_of
-            present = attributes_present(
-                model, has_base=has_base, has_data=mid in trained, has_numeric_results=mid in numeric
-            )
-            score = score_of(present)
-            scores.append(score)
             no_weights = mid in without_weights
+            profile = (
+                attribute_flags(
+                    license,
+                    task,
+                    library,
+                    has_card,
+                    has_base=has_base,
+                    has_data=mid in trained,
+                    has_numeric_results=mid in numeric,
+                ),
+                no_weights,
+            )
             weight_files["none" if no_weights else "present" if mid in with_weights else "unknown"] += 1
             base_unconfirmed += not has_base and mid in unconfirmed
-            overall.add(present, score, no_weights)
-            family = by_family.setdefault(rep, GroupStats(rep)) if rep is not None else no_lineage
-            family.add(present, score, no_weights)
-            for relation in relations_of.get(mid) or {ROOT}:
-                by_relation.setdefault(relation, GroupStats(relation)).add(present, score, no_weights)
-            year = _year(created_at)
-            by_year.setdefault(year, GroupStats(year)).add(present, score, no_weights)
+            overall[profile] += 1
+            by_family[rep, profile] += 1
+            for relation in relations_of.get(mid) or no_relation:
+                by_relation[relation, profile] += 1
+            by_year[_year(created_at), profile] += 1
 
-    for rep, stats in by_family.items():
-        # a family that is only a cycle has no root: named after its smallest member seen
-        stats.name = best_root[rep][1] if rep in best_root else smallest[rep]
-    shown = sorted(by_family.values(), key=lambda g: (-g.models, g.name))[:top]
-    if no_lineage.models:
+    def name_of(rep: str | None) -> str:
+        # a family that is only a cycle has no root: named after its smallest member
+        if rep is None:
+            return NO_LINEAGE
+        return best_root[rep][1] if rep in best_root else smallest[rep]
+
+    families_found = _groups(by_family, name_of)
+    no_lineage = families_found.pop(None, None)
+    shown = sorted(families_found.values(), key=lambda g: (-g.models, g.name))[:top]
+    if no_lineage is not None:
         shown.append(no_lineage)
-    buckets = {bucket_label(lo, hi): sum(1 for s in scores if lo <= s <= hi) for lo, hi in BUCKETS}
+    total = GroupStats("all")
+    scores: Counter[int] = Counter()
+    for (flags, no_weights), n in overall.items():
+        present = present_of(flags)
+        total.add(present, score_of(present), no_weights, n)
+        scores[score_of(present)] += n
+    buckets = {bucket_label(lo, hi): sum(n for s, n in scores.items() if lo <= s <= hi) for lo, hi in BUCKETS}
     return GraphAudit(
         models=models,
-        fetched=overall.models,
+        fetched=total.models,
         not_fetched=not_fetched,
-        overall=overall,
-        median_score=statistics.median(scores) if scores else None,
+        overall=total,
+        median_score=_median(scores),
         buckets=buckets,
         base_unconfirmed=base_unconfirmed,
         weight_files=weight_files,
-        families=len(by_family),
+        families=len(families_found),
         by_family=tuple(shown),
-        by_relation=tuple(sorted(by_relation.values(), key=lambda g: _relation_order(g.name))),
-        by_year=tuple(sorted(by_year.values(), key=lambda g: (g.name == UNKNOWN_YEAR, g.name))),
+        by_relation=tuple(sorted(_groups(by_relation, str).values(), key=lambda g: _relation_order(g.name))),
+        by_year=tuple(sorted(_groups(by_year, str).values(), key=lambda g: (g.name == UNKNOWN_YEAR, g.name))),
     )

@@ -36,6 +36,7 @@ Unfetched stubs (models known only as someone's base) have no record and are not
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -104,19 +105,48 @@ def weight_files_of(details: ModelDetails | None) -> bool | None:
     return bool(details.weight_formats)
 
 
+@functools.cache
+def present_of(flags: tuple[bool, ...]) -> tuple[str, ...]:
+    """The attributes whose flag is set, ``flags`` being one bool per attribute in ``ATTRIBUTES`` order."""
+    return tuple(a for a, ok in zip(ATTRIBUTES, flags, strict=True) if ok)
+
+
+def attribute_flags(
+    license: str | None,
+    task: str | None,
+    library: str | None,
+    has_card: bool | int | None,
+    *,
+    has_base: bool,
+    has_data: bool,
+    has_numeric_results: bool,
+) -> tuple[bool, ...]:
+    """One bool per attribute (``ATTRIBUTES`` order) for a fetched model's fields and what its edges and results
+    say: the one rule both the single-model and the whole-graph audit apply (``has_card`` may come as 0/1)."""
+    return (
+        bool(license),
+        has_base,
+        has_data,
+        has_numeric_results,
+        bool(task),
+        bool(library),
+        bool(has_card),
+    )
+
+
 def attributes_present(model: Model, *, has_base: bool, has_data: bool, has_numeric_results: bool) -> tuple[str, ...]:
-    """The attributes fetched ``model`` has, in ``ATTRIBUTES`` order, given what its edges and results say: the
-    one rule both the single-model and the whole-graph audit apply."""
-    found = {
-        LICENSE: bool(model.license),
-        BASE_MODEL: has_base,
-        TRAINING_DATA: has_data,
-        EVAL_RESULTS: has_numeric_results,
-        TASK: bool(model.pipeline_tag),
-        LIBRARY: bool(model.library_name),
-        CARD: model.has_card is True,
-    }
-    return tuple(a for a in ATTRIBUTES if found[a])
+    """The attributes fetched ``model`` has, in ``ATTRIBUTES`` order."""
+    return present_of(
+        attribute_flags(
+            model.license,
+            model.pipeline_tag,
+            model.library_name,
+            model.has_card,
+            has_base=has_base,
+            has_data=has_data,
+            has_numeric_results=has_numeric_results,
+        )
+    )
 
 
 def completeness_of(

@@ -166,21 +166,26 @@ def _group_table(title: str, heading: str, groups: Sequence[GroupStats]) -> Tabl
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True
     )
+    # Whole percents without the sign (the title says so): ten numeric columns leave the name room at 80 columns.
     table.add_column(heading, overflow="fold")
     table.add_column("models", justify="right")
     table.add_column("score", justify="right")
     for a in ATTRIBUTES:
         table.add_column(HEADINGS[a], justify="right")
-    table.add_column("no weights", justify="right")
+    table.add_column("no wts", justify="right")
     for g in groups:
         table.add_row(
             literal(g.name),
             Text(f"{g.models:,}"),
             Text(f"{g.mean_score:.1f}" if g.mean_score is not None else "–"),
-            *(Text(share(g.with_attribute[a], g.models)) for a in ATTRIBUTES),
-            Text(share(g.no_weight_files, g.models)),
+            *(Text(_percent(g.with_attribute[a], g.models)) for a in ATTRIBUTES),
+            Text(_percent(g.no_weight_files, g.models)),
         )
     return table
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}" if whole else "–"
 
 
 def render_graph_audit(audit: GraphAudit, console: Console) -> None:
@@ -221,10 +226,10 @@ def render_graph_audit(audit: GraphAudit, console: Console) -> None:
     console.print(
         _group_table(
             f"By family ({len([g for g in audit.by_family if g.name != NO_LINEAGE])} largest of "
-            f"{audit.families:,}; shares of the family's fetched models)",
+            f"{audit.families:,}; % with each attribute)",
             "family",
             audit.by_family,
         )
     )
-    console.print(_group_table("By relation to the base", "relation", audit.by_relation))
-    console.print(_group_table("By year created", "year", audit.by_year))
+    console.print(_group_table("By relation to the base (% with each attribute)", "relation", audit.by_relation))
+    console.print(_group_table("By year created (% with each attribute)", "year", audit.by_year))

@@ -112,8 +112,9 @@ def impact(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream, and
-    the model's risk flags (own and inherited) with what below it is exposed."""
+    """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream.
+
+    With the model's risk flags (own and inherited: graphsc risks) and what below it is exposed to them."""
     from graphsc.analytics.impact import compute_impact
     from graphsc.render.analytics_json import impact_document
     from graphsc.render.analytics_table import render_impact

@@ -95,6 +95,7 @@ def check(
     from graphsc.render.check_table import render_check
     from graphsc.render.ci_junit import junit_text
     from graphsc.render.ci_sarif import sarif_text
+    from graphsc.reuse.risks import own_flags_by_key
     from graphsc.snapshot.state import state_from_store
 
     path = policy if policy is not None else find_policy(Path.cwd())
@@ -110,7 +111,8 @@ def check(
     with open_cli_store(db, store, write=False) as graph:
         report = check_store(graph)
         state = state_from_store(graph, "current graph", report)
-    result = check_policy(rules, state, report, scope)
+        risks = own_flags_by_key(graph) if rules.uses_risks else None
+    result = check_policy(rules, state, report, scope, risks=risks)
     exit_code = EXIT_DENIED if result.failed else 0
     emit(
         output_format,

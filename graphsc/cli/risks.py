@@ -22,7 +22,7 @@ class RisksFormat(str, Enum):
 def risks(
     model: Annotated[
         str | None,
-        typer.Argument(metavar="[MODEL]", help="Model id (e.g. deepseek-ai/DeepSeek-R1); without it, the whole graph."),
+        typer.Argument(metavar="MODEL", help="Model id (e.g. deepseek-ai/DeepSeek-R1); without it, the whole graph."),
     ] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Whole graph: how many flagged models to list.")] = 20,
     output_format: Annotated[
@@ -31,9 +31,10 @@ def risks(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Pickle-only weights, custom code, the Hub's scan, disabled repos and unfetched bases: a model's own flags,
-    those it inherits through adapters and those upstream; or, for the whole graph, counts per flag and the most
-    exposed flagged models."""
+    """Model-file risk along the chain: pickle-only weights, custom code, the Hub's scan, disabled repos.
+
+    With MODEL: its own flags, those it inherits through adapter edges (with paths) and those upstream (provenance).
+    Without: counts per flag over the whole graph and the flagged models most exposed downstream (docs/risks.md)."""
     from graphsc.render.risks_json import graph_risks_document, model_risks_document
     from graphsc.render.risks_table import render_graph_risks, render_model_risks
     from graphsc.reuse.risks import graph_risks, model_risks

@@ -718,6 +718,10 @@ def check_policy(
         return _check_policy(policy, state, report, scope or Scope(), today or date.today(), risks)
 
 
+def _on_risks(rule: PolicyRule) -> bool:
+    return rule.conditions.risks is not None
+
+
 def _check_policy(
     policy: Policy,
     state: GraphState,
@@ -729,14 +733,16 @@ def _check_policy(
     ev = _Evaluator(policy, state, report, scope, risks)
     conflicts = ev.scoped_conflicts() if any(r.on == "finding" for r in policy.rules) else []
 
-    allowed_nodes: dict[NodeRef, str] = {}
+    # An allow rule answers one concern: one on model-file risks (``risk``) allows only risk rules' matches on its
+    # nodes, any other allows only the other rules' (a permissive license says nothing about pickle files).
+    allowed_nodes: dict[tuple[NodeRef, bool], str] = {}
     allowed_findings: dict[str, str] = {}
     for rule in policy.rules:
         if rule.action != "allow":
             continue
         if rule.on == "model":
             for ref, _, _ in ev.node_matches(rule):
-                allowed_nodes.setdefault(ref, rule.id)
+                allowed_nodes.setdefault((ref, _on_risks(rule)), rule.id)
         else:
             for c, _, _ in ev.finding_matches(rule, conflicts):
                 allowed_findings.setdefault(c.key, rule.id)
@@ -762,8 +768,8 @@ def _check_policy(
                     repos=repos,
                     chain=chain.path(ref),
                     key=f"{rule.id}:{ref[1]}",
-                    allowed_by=allowed_nodes.get(ref),
-                    status="allowed" if ref in allowed_nodes else "violation",
+                    allowed_by=allowed_nodes.get((ref, _on_risks(rule))),
+                    status="allowed" if (ref, _on_risks(rule)) in allowed_nodes else "violation",
                 )
                 raw.append(((_ACTION_ORDER[rule.action], rule.index, ref[1]), v))
         else:

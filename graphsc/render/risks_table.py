@@ -11,9 +11,9 @@ from rich.text import Text
 
 from graphsc.render.labels import counted
 from graphsc.render.text import literal
-from graphsc.reuse.risks import ERROR, NOTE, REASON, SEVERITY, GraphRisks, ImpactRisks, ModelRisks, RiskFlag
+from graphsc.reuse.risks import ERROR, NOTE, REASON, SEVERITY, WARNING, GraphRisks, ImpactRisks, ModelRisks, RiskFlag
 
-SEVERITY_STYLE = {ERROR: "bold red", "warning": "yellow", NOTE: "cyan"}
+SEVERITY_STYLE = {ERROR: "bold red", WARNING: "yellow", NOTE: "cyan"}
 
 
 def path_text(flag: RiskFlag) -> Text:

@@ -397,9 +397,9 @@ def graph_risks(store: GraphStore) -> GraphRisks:
 
 def own_flags_by_key(store: GraphStore) -> dict[str, tuple[str, ...]]:
     """``{id_key: own flags}`` of every flagged model (policy rules on ``risk`` match these), read in one pass."""
-    base_keys: set[str] = set()
+    base_ids: set[str] = set()
     for batch in store.iter_derived_from():
-        base_keys.update(e.base for e in batch)
+        base_ids.update(e.base for e in batch)
     out: dict[str, tuple[str, ...]] = {}
     for details_batch in store.iter_details():
         for d in details_batch:
@@ -408,6 +408,6 @@ def own_flags_by_key(store: GraphStore) -> dict[str, tuple[str, ...]]:
                 out[id_key(d.model)] = own
     for rows in store.iter_model_fields(("fetched",)):
         for model_id, fetched in rows:
-            if not fetched and model_id in base_keys:
+            if not fetched and model_id in base_ids:
                 out[id_key(model_id)] = (UNVERIFIED_BASE,)
     return out

@@ -217,7 +217,13 @@ def test_impact_json_risks(graph: Path) -> None:
     assert run_json("impact", "lab/pickled", "--db", str(graph))["risks"] == {
         "flags": ["pickle-only"],
         "own": [
-            {"flag": "pickle-only", "severity": "warning", "source": "lab/pickled", "path": ["lab/pickled"], "relations": []}
+            {
+                "flag": "pickle-only",
+                "severity": "warning",
+                "source": "lab/pickled",
+                "path": ["lab/pickled"],
+                "relations": [],
+            }
         ],
         "inherited": [],
         "exposed": {"descendants": 7, "inheriting": 2, "repos": 2, "spaces": 1},

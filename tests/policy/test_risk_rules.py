@@ -115,10 +115,20 @@ def test_combined_with_other_conditions(graph: SQLiteStore) -> None:
     assert run(graph, rule('risk = "pickle-only"\nnode = "dataset"')).violations == []  # datasets never match
 
 
-def test_allow_and_waiver_apply_as_to_other_rules(graph: SQLiteStore) -> None:
-    body = rule('risk = "pickle-only"') + rule('author = "lab"', action="allow", rid="ok")
-    (v,) = [v for v in run(graph, body).violations if v.rule == "r"]
-    assert v.status == "allowed" and v.allowed_by == "ok"
+def test_an_allow_rule_answers_its_own_concern(graph: SQLiteStore) -> None:
+    # a license/author allow rule says nothing about pickle files: the risk violation stands
+    by_author = rule('risk = "pickle-only"') + rule('author = "lab"', action="allow", rid="ok")
+    (v,) = [v for v in run(graph, by_author).violations if v.rule == "r"]
+    assert v.status == "violation" and v.allowed_by is None and run(graph, by_author).failed
+    # an allow rule on risks allows risk rules' matches on its nodes, and only theirs
+    on_risk = (
+        rule('risk = "pickle-only"')
+        + rule('author = "lab"', rid="license-rule")
+        + rule('risk = "pickle-only"\nauthor = "lab"', action="allow", rid="ok")
+    )
+    found = {v.rule: v for v in run(graph, on_risk).violations if v.node == "lab/pickled"}
+    assert (found["r"].status, found["r"].allowed_by) == ("allowed", "ok")
+    assert (found["license-rule"].status, found["license-rule"].allowed_by) == ("violation", None)
     waived = rule('risk = "pickle-only"') + (
         '[[waivers]]\nrule = "r"\nmodel = "lab/pickled"\nreason = "converting"\nowner = "ml@acme.example"\n'
         "expires = 2027-01-01\n"

@@ -46,8 +46,8 @@ from graphsc.records import (
 from graphsc.reuse.risks import (
     RISK_FLAGS,
     SEVERITY,
-    FlaggedModel,
     FlagCount,
+    FlaggedModel,
     RiskFlag,
     graph_risks,
     model_risks,
@@ -211,9 +211,7 @@ def test_finetunes_and_quantizations_show_the_flag_upstream_only(graph: SQLiteSt
     # an adapter on the finetune loads the finetune's (safetensors) weights, not the pickle above it
     r = model_risks(graph, "lab/ft-lora")
     assert r.inherited == ()
-    assert r.upstream == (
-        flag("pickle-only", "lab/ft-lora", "lab/ft", "lab/pickled", relations=(ADAPTER, FINETUNE)),
-    )
+    assert r.upstream == (flag("pickle-only", "lab/ft-lora", "lab/ft", "lab/pickled", relations=(ADAPTER, FINETUNE)),)
 
 
 def test_a_merge_sees_both_parents_flags_upstream(graph: SQLiteStore) -> None:
@@ -369,7 +367,11 @@ def _children(records: list[dict[str, Any]]) -> dict[str, set[str]]:
     for r in records:
         for tag in r.get("tags") or []:
             parts = tag.split(":", 2)
-            if len(parts) == 3 and parts[0] == "base_model" and parts[1] in ("finetune", "adapter", "quantized", "merge"):
+            if (
+                len(parts) == 3
+                and parts[0] == "base_model"
+                and parts[1] in ("finetune", "adapter", "quantized", "merge")
+            ):
                 out.setdefault(parts[2], set()).add(r["id"])
     return out
 

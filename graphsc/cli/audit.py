@@ -32,9 +32,8 @@ def audit(
 ) -> None:
     """Documentation completeness of MODEL and each ancestor, with its claimed performance; or of the whole graph.
 
-    Attributes: license, confirmed base, training data, numeric evaluation results, task, library, card, scored out
-    of 100 (rules and weights: docs/audit.md). Without MODEL: the share of models with each attribute, the scores,
-    and the same by family, relation and year.
+    Attributes: license, confirmed base, training data, evaluation results, task, library, card (score of 100).
+    Rules and weights: docs/audit.md. Without MODEL: shares, scores, and the same by family, relation and year.
     """
     from graphsc.render.audit_json import graph_audit_document, model_audit_document
     from graphsc.render.audit_table import render_graph_audit, render_model_audit

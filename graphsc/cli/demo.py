@@ -59,6 +59,7 @@ def demo(
     upstream, _ = hotspots(selection.matched, 1)
     if upstream:
         console.print(literal(f"      graphsc licenses --model {shlex.quote(upstream[0].id)} --db {db_arg}"))
+    console.print(literal(f"      graphsc audit {shlex.quote(model)} --db {db_arg}   (then risks, trends)"))
 
 
 def register(app: typer.Typer) -> None:

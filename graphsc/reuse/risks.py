@@ -31,7 +31,7 @@ terminate; merges (several bases) are walked through every base.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -230,16 +230,7 @@ class ImpactRisks:
 
 def _inheritors(model_id: str, children: Mapping[str, list[tuple[str, str]]]) -> set[str]:
     """The models below ``model_id`` reached through adapter edges only (they load it at run time)."""
-    seen = {model_id}
-    queue: deque[str] = deque([model_id])
-    while queue:
-        node = queue.popleft()
-        for child, relation in children.get(node, ()):
-            if child not in seen and relation in INHERITING_RELATIONS:
-                seen.add(child)
-                queue.append(child)
-    seen.discard(model_id)
-    return seen
+    return _below(model_id, children, INHERITING_RELATIONS)
 
 
 def impact_risks(store: GraphStore, impact: Impact) -> ImpactRisks:
@@ -313,13 +304,16 @@ class GraphRisks:
     flagged: tuple[FlaggedModel, ...]
 
 
-def _below(start: str, children: Mapping[str, list[tuple[str, str]]]) -> set[str]:
+def _below(
+    start: str, children: Mapping[str, list[tuple[str, str]]], relations: Collection[str] | None = None
+) -> set[str]:
+    """Every model below ``start`` (breadth first, each once: cycles end), through ``relations`` only if given."""
     seen = {start}
     queue: deque[str] = deque([start])
     while queue:
         node = queue.popleft()
-        for child, _ in children.get(node, ()):
-            if child not in seen:
+        for child, relation in children.get(node, ()):
+            if child not in seen and (relations is None or relation in relations):
                 seen.add(child)
                 queue.append(child)
     seen.discard(start)

@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import suppress
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
@@ -105,8 +106,6 @@ CREATE TABLE IF NOT EXISTS eval_results (
 ) WITHOUT ROWID;
 """
 _DETAILS_TABLES = ("model_details", "eval_results")
-# ModelDetails fields holding tuples of strings: stored as JSON arrays.
-_DETAILS_LISTS = frozenset({"weight_formats", "architectures", "dtypes", "card_fields"})
 
 # The tables a graphsc file of each schema version has (version 1 lacks what _SCHEMA_2 adds).
 _TABLES_1 = frozenset({"meta", "models", "datasets", "repos", "spaces", "derived_from", "trained_on", "uses", "state"})
@@ -159,21 +158,53 @@ _MODEL_REFERENCES = (
 )
 
 
-def _details_row(details: ModelDetails) -> tuple[Any, ...]:
-    values: tuple[Any, ...] = details
-    return tuple(
-        json.dumps(list(value), ensure_ascii=False) if name in _DETAILS_LISTS else value
-        for name, value in zip(ModelDetails._fields, values, strict=True)
+@lru_cache(maxsize=1 << 14)
+def _json_array(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _details_row(d: ModelDetails) -> tuple[Any, ...]:
+    # Tuples of strings are stored as JSON arrays (the table's column order is ``ModelDetails``'s field order).
+    return (
+        d.model,
+        d.files,
+        _json_array(d.weight_formats),
+        d.pickle_files,
+        d.custom_code,
+        _json_array(d.architectures),
+        d.model_type,
+        d.quant_method,
+        d.parameters,
+        _json_array(d.dtypes),
+        _json_array(d.card_fields),
+        d.disabled,
+        d.scan_status,
     )
 
 
-def _details_from_row(row: Sequence[Any]) -> ModelDetails:
-    values = [
-        tuple(json.loads(value)) if name in _DETAILS_LISTS else value
-        for name, value in zip(ModelDetails._fields, row, strict=True)
-    ]
-    details = ModelDetails._make(values)
-    return details._replace(custom_code=bool(details.custom_code), disabled=bool(details.disabled))
+@lru_cache(maxsize=1 << 14)
+def _text_tuple(value: str) -> tuple[str, ...]:
+    """A stored JSON array of strings as a tuple; the few distinct values (format sets, card fields) decode once."""
+    return tuple(json.loads(value))
+
+
+def _details_from_row(r: Sequence[Any]) -> ModelDetails:
+    # By position, in ``ModelDetails`` field order (the table's column order): whole-graph reads decode millions.
+    return ModelDetails(
+        r[0],
+        r[1],
+        _text_tuple(r[2]),
+        r[3],
+        bool(r[4]),
+        _text_tuple(r[5]),
+        r[6],
+        r[7],
+        r[8],
+        _text_tuple(r[9]),
+        _text_tuple(r[10]),
+        bool(r[11]),
+        r[12],
+    )
 
 
 def _eval_result_from_row(row: Sequence[Any]) -> EvalResult:

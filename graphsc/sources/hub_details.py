@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from graphsc.ids import shown, storable
@@ -66,8 +67,16 @@ def weight_format(filename: str) -> str | None:
 
 def is_pickle_file(filename: str) -> bool:
     """Python's pickle loads the file (weights or trainer state); GGML and OpenVINO ``.bin`` files are not."""
+    return _file_kind(filename)[1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _file_kind(filename: str) -> tuple[str | None, bool]:
+    """``(weight format, pickle-based)`` of a file name: both read once per distinct name (``config.json``, shard
+    names and ``README.md`` repeat across millions of records)."""
+    found = weight_format(filename)
     name = filename.rsplit("/", 1)[-1].lower()
-    return name.endswith(PICKLE_SUFFIXES) and weight_format(filename) not in ("ggml", "openvino")
+    return found, name.endswith(PICKLE_SUFFIXES) and found not in ("ggml", "openvino")
 
 
 def _text(value: Any) -> str | None:
@@ -113,12 +122,12 @@ def _parameters(data: Mapping[str, Any]) -> tuple[int | None, tuple[str, ...]]:
     dtypes: tuple[str, ...] = ()
     for field in ("safetensors", "gguf"):
         info = data.get(field)
-        if not isinstance(info, Mapping):
+        if type(info) is not dict:
             continue
         count = info.get("total")
-        if total is None and isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= _INT64_MAX:
+        if total is None and type(count) is int and 0 <= count <= _INT64_MAX:
             total = count
-        if field == "safetensors" and isinstance(info.get("parameters"), Mapping):
+        if field == "safetensors" and type(info.get("parameters")) is dict:
             dtypes = tuple(sorted({d for k in info["parameters"] if (d := _text(k))}))
     return total, dtypes
 
@@ -130,39 +139,54 @@ def model_details_from_hub(
 
     Reads ``siblings`` (file names), ``config`` (``architectures``, ``model_type``, ``auto_map``,
     ``quantization_config``), ``safetensors``/``gguf`` (parameter totals, dtypes), the card's fields, ``disabled``
-    and ``securityRepoStatus``. Never raises on field types."""
+    and ``securityRepoStatus``. Never raises on field types. (JSON objects arrive as ``dict``s, from the dump
+    readers and from ``graphsc.sources.hf_hub.hub_dict``: the checks below are ``type(x) is dict``, the fast ones,
+    as this runs for every record of a two-million-record dump.)"""
     siblings = data.get("siblings")
     names = (
-        [s["rfilename"] for s in siblings if isinstance(s, Mapping) and type(s.get("rfilename")) is str]
-        if isinstance(siblings, list)
+        [n for s in siblings if type(s) is dict and type(n := s.get("rfilename")) is str]
+        if type(siblings) is list
         else []
     )
-    formats = sorted({f for name in names if (f := weight_format(name))})
+    formats: set[str] = set()
+    pickle_files = 0
+    for name in names:
+        found, pickled = _file_kind(name)
+        if found is not None:
+            formats.add(found)
+        pickle_files += pickled
     config = data.get("config")
-    config = config if isinstance(config, Mapping) else {}
-    architectures = config.get("architectures")
-    quant = config.get("quantization_config")
-    method = _text(quant.get("quant_method")) if isinstance(quant, Mapping) else None
-    auto_map = config.get("auto_map")
-    lowered_tags = {t.lower() for t in tags}
+    if type(config) is dict:
+        architectures = config.get("architectures")
+        quant = config.get("quantization_config")
+        method = _text(quant.get("quant_method")) if type(quant) is dict else None
+        auto_map = config.get("auto_map")
+        custom_code = bool(type(auto_map) in (dict, list) and auto_map)
+        model_type = _text(config.get("model_type"))
+    else:
+        architectures = method = model_type = None
+        custom_code = False
     parameters, dtypes = _parameters(data)
     return ModelDetails(
-        model=model_id,
-        files=len(names) if isinstance(siblings, list) and names else None,
-        weight_formats=tuple(formats),
-        pickle_files=sum(1 for name in names if is_pickle_file(name)),
-        custom_code=bool(isinstance(auto_map, Mapping | list) and auto_map) or "custom_code" in lowered_tags,
-        architectures=tuple(dict.fromkeys(a for x in architectures if (a := _text(x))))
-        if isinstance(architectures, list)
-        else (),
-        model_type=_text(config.get("model_type")),
-        quant_method=method.lower() if method else None,
-        parameters=parameters,
-        dtypes=dtypes,
-        card_fields=tuple(f for f in CARD_FIELDS if _is_set(card.get(f))),
-        disabled=data.get("disabled") is True,
-        scan_status=_scan_status(data.get("securityRepoStatus")),
+        model_id,
+        len(names) or None,
+        _sorted(frozenset(formats)),
+        pickle_files,
+        custom_code or "custom_code" in tags,
+        tuple(dict.fromkeys(a for x in architectures if (a := _text(x)))) if type(architectures) is list else (),
+        model_type,
+        method.lower() if method else None,
+        parameters,
+        dtypes,
+        tuple(f for f in CARD_FIELDS if f in card and _is_set(card[f])),
+        data.get("disabled") is True,
+        _scan_status(data.get("securityRepoStatus")),
     )
+
+
+@lru_cache(maxsize=256)
+def _sorted(formats: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(formats))
 
 
 def _field(container: Any, key: str) -> str | None:

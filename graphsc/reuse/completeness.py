@@ -105,6 +105,18 @@ def weight_files_of(details: ModelDetails | None) -> bool | None:
     return bool(details.weight_formats)
 
 
+# Values a card gives for "no license information": they declare nothing (SPDX's NOASSERTION, and common spellings).
+LICENSE_PLACEHOLDERS = frozenset({"unknown", "none", "n/a", "na", "noassertion", "tbd", "-", "?"})
+
+
+def declares_license(license: str | None) -> bool:
+    """The model's card or ``license:`` tag declares a license: a value that is not a placeholder for "no license
+    information" (``LICENSE_PLACEHOLDERS``: ``license: unknown`` declares nothing). An unrecognised name still
+    counts: the author declared something."""
+    text = (license or "").strip().lower()
+    return bool(text) and text not in LICENSE_PLACEHOLDERS
+
+
 @functools.cache
 def present_of(flags: tuple[bool, ...]) -> tuple[str, ...]:
     """The attributes whose flag is set, ``flags`` being one bool per attribute in ``ATTRIBUTES`` order."""
@@ -124,7 +136,7 @@ def attribute_flags(
     """One bool per attribute (``ATTRIBUTES`` order) for a fetched model's fields and what its edges and results
     say: the one rule both the single-model and the whole-graph audit apply (``has_card`` may come as 0/1)."""
     return (
-        bool(license),
+        declares_license(license),
         has_base,
         has_data,
         has_numeric_results,

@@ -10,8 +10,9 @@ absent, never an exception.
 pickle-based formats PyTorch and scikit-learn save (``*.bin``, ``*.pt``, ``*.pth``, ``*.ckpt``, ``*.pkl``,
 ``*.pickle``, ``*.joblib``) — the extensions the Hub's own pickle scanner looks at
 (https://huggingface.co/docs/hub/security-pickle). A ``.bin`` named after GGML or OpenVINO is those formats, not a
-pickle. Trainer state saved beside the weights (``training_args.bin``, ``optimizer.pt``, ``scheduler.pt``,
-``rng_state*.pth``, ``scaler.pt``) is pickle too and counts in ``pickle_files``, but is not a weight format.
+pickle. Trainer state saved beside the weights (``training_args.bin``, ``optimizer.pt``/``.bin``,
+``scheduler.pt``/``.bin``, ``scaler.pt``, ``rng_state*.pth``, Accelerate's ``random_states_N.pkl``, DeepSpeed's
+``*_optim_states.pt``) is pickle too and counts in ``pickle_files``, but is not a weight format.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ _FORMAT_SUFFIXES: tuple[tuple[str, str], ...] = (
     (".tflite", "tflite"),
     (".mlmodel", "coreml"),
 )
-_TRAINER_STATE = re.compile(r"^(training_args\.bin|optimizer\.pt|scheduler\.pt|scaler\.pt|rng_state.*\.pth)$")
+# What trainers save beside the weights (transformers' Trainer, Accelerate's save_state, DeepSpeed's optimizer shards).
+_TRAINER_STATE = re.compile(
+    r"^(training_args\.bin|(optimizer|scheduler|scaler)\.(pt|bin)|rng_state.*\.pth|random_states_\d+\.pkl"
+    r"|.*_optim_states\.pt)$"
+)
 _SPLIT_SUFFIX = re.compile(r"\.part\d+of\d+$")
 _MAX_EVAL_RESULTS = 1000  # per model: a card is metadata, not a leaderboard dump
 _MAX_TEXT = 200

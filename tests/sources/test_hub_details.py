@@ -62,6 +62,11 @@ FORMATS = {
         ("training_args.bin", None),
         ("optimizer.pt", None),
         ("rng_state_3.pth", None),
+        ("checkpoint-10/optimizer.bin", None),
+        ("checkpoint-10/scheduler.bin", None),
+        ("checkpoint-10/random_states_0.pkl", None),
+        ("global_step10/bf16_zero_pp_rank_0_mp_rank_00_optim_states.pt", None),
+        ("global_step10/mp_rank_00_model_states.pt", "pickle"),
         ("model.safetensors.index.json", None),
         ("config.json", None),
         ("README.md", None),
@@ -73,6 +78,9 @@ def test_weight_format_of_a_file_name(name: str, expected: str | None) -> None:
 
 def test_trainer_state_is_a_pickle_but_not_weights() -> None:
     assert is_pickle_file("training_args.bin") and weight_format("training_args.bin") is None
+    accelerate = ["README.md", "checkpoint-10/optimizer.bin", "checkpoint-10/scheduler.bin"]
+    state = details({"id": "o/m", "siblings": [{"rfilename": n} for n in [*accelerate, "c/random_states_0.pkl"]]})
+    assert not state.pickle_only and state.weight_formats == () and state.pickle_files == 3
     assert not is_pickle_file("ggml-model.bin")
 
 

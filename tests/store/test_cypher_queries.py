@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from graphsc.cli import app
 from graphsc.lineage import compute_lineage
 from graphsc.querylib import list_queries
-from graphsc.records import DerivedFrom, GraphBatch, Model
+from graphsc.records import DerivedFrom, GraphBatch, Model, ModelDetails
 from graphsc.store.neo4j import Neo4jStore
 from graphsc.store.sqlite import SQLiteStore
 
@@ -202,17 +202,28 @@ def check_model_risks(both: Both) -> None:
         m for m, d in details.items() if "pickle" in d.weight_formats and "safetensors" not in d.weight_formats
     )
     chain = GraphBatch(  # adapters load their base at run time; a finetune of an adapter has its own weights
-        models=[Model("x/lora"), Model("x/lora-of-lora"), Model("x/ft-of-lora")],
+        models=[Model("x/lora"), Model("x/lora-of-lora"), Model("x/ft-of-lora"), Model("x/cyc-a"), Model("x/cyc-b")],
         derived_from=[
             DerivedFrom("x/lora", pickled, "adapter", "card"),
             DerivedFrom("x/lora-of-lora", "x/lora", "adapter", "card"),
             DerivedFrom("x/ft-of-lora", "x/lora", "finetune", "card"),
+            DerivedFrom("x/cyc-a", "x/cyc-b", "finetune", "card"),  # a cycle: neither is its own descendant
+            DerivedFrom("x/cyc-b", "x/cyc-a", "finetune", "card"),
+            DerivedFrom("x/cyc-a", "ghost/never-fetched", "finetune", "card"),  # a stub base: unverified
+        ],
+        details=[
+            ModelDetails("x/cyc-a", weight_formats=("pickle",)),
+            ModelDetails("x/cyc-b", scan_status="caution", disabled=True),
         ],
     )
     for store in (both.embedded, both.neo4j):
         store.write(chain)
+    details = {d.model: d for page in both.embedded.iter_details() for d in page}
+    fetched = {m.id: m.fetched for page in both.embedded.iter_models() for m in page}
+    edges = all_edges(both.embedded)
+    bases = {e.base for e in edges}
     adapters: dict[str, set[str]] = defaultdict(set)  # base -> adapters of it
-    for e in all_edges(both.embedded):
+    for e in edges:
         if e.relation == "adapter":
             adapters[e.base].add(e.child)
 
@@ -226,24 +237,33 @@ def check_model_risks(both: Both) -> None:
         return len(seen - {model_id})
 
     expected = {}
-    for model_id, d in details.items():
+    for model_id in {*details, *(b for b in bases if not fetched[b])}:
+        d = details.get(model_id, ModelDetails(model_id))
         flags = [
             name
             for name, on in (
                 ("pickle-only", "pickle" in d.weight_formats and not {"safetensors", "gguf"} & set(d.weight_formats)),
                 ("custom-code", d.custom_code),
                 ("unsafe-scan", d.scan_status == "unsafe"),
+                ("scan-caution", d.scan_status == "caution"),
                 ("disabled", d.disabled),
+                ("unverified-base", not fetched[model_id]),
             )
             if on
         ]
         if flags:
-            below = compute_lineage(both.embedded, model_id, "down").descendant_count
-            expected[model_id] = (flags, below, loaded_by(model_id))
+            below = compute_lineage(both.embedded, model_id, "down").descendant_depth
+            expected[model_id] = (flags, len(set(below) - {model_id}), loaded_by(model_id))
     rows = both.run("model_risks", limit=10_000)
     assert {r["model"]: (r["flags"], r["descendants"], r["loaded_by_adapters"]) for r in rows} == expected
-    assert len(expected) == 18  # 5 pickle-only and 13 custom-code models in the bundled families
+    assert len(expected) == 21  # 5 pickle-only and 13 custom-code models in the bundled families, 3 made here
     assert expected[pickled][2] == 2  # x/lora and x/lora-of-lora
+    assert expected["x/cyc-a"] == (["pickle-only"], 1, 0) and expected["x/cyc-b"] == (
+        ["scan-caution", "disabled"],
+        1,
+        0,
+    )
+    assert expected["ghost/never-fetched"] == (["unverified-base"], 2, 0)
     assert [r["descendants"] for r in rows] == sorted((r["descendants"] for r in rows), reverse=True)
 
 

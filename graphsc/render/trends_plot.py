@@ -27,11 +27,15 @@ RELATION_COLORS: dict[str, str] = {
     "distillation": "#1f77b4",
 }
 OTHER_RELATION_COLOR = "#7f7f7f"
-DOC_STYLES: dict[str, tuple[str, str, str]] = {  # label, colour, marker
-    "datasets": ("lists training\ndatasets", "#1f77b4", "o"),
-    "eval_results": ("reports evaluation\nresults", "#d62728", "s"),
-    "license": ("declares a\nlicense", "#2ca02c", "^"),
+# label, colour, marker, marker size. The colours are none of the license panel's (``CATEGORY_COLORS``), so a line is
+# never read as a category; the markers differ in shape and size, the largest hollow, so that shares equal in a
+# bucket (all 100% of one model) still show all three markers, one inside the other.
+DOC_STYLES: dict[str, tuple[str, str, str, float]] = {
+    "datasets": ("lists training\ndatasets", "#3b3b3b", "o", 13.0),
+    "eval_results": ("reports evaluation\nresults", "#d62728", "s", 4.5),
+    "license": ("declares a\nlicense", "#ff7f0e", "^", 7.0),
 }
+HOLLOW = "datasets"  # the attribute drawn with the largest, hollow marker
 MAX_TICK_LABELS = 24  # more buckets than this: label every n-th so the labels do not overlap
 
 
@@ -110,11 +114,22 @@ def draw_trends(trends: Trends, path: Path) -> str:
             licenses.set_title("License categories of the models created", fontsize=10)
             licenses.set_ylabel("models")
             for attribute in DOC_ATTRIBUTES:
-                label, colour, marker = DOC_STYLES[attribute]
+                label, colour, marker, size = DOC_STYLES[attribute]
                 shares = [b.documentation.share(attribute) for b in trends.buckets]
                 values = [float("nan") if s is None else 100 * s for s in shares]
-                documentation.plot(x, values, label=label, color=colour, marker=marker, linewidth=1.8)
-            documentation.set_ylim(0, 105)
+                documentation.plot(
+                    x,
+                    values,
+                    label=label,
+                    color=colour,
+                    marker=marker,
+                    markersize=size,
+                    markerfacecolor="none" if attribute == HOLLOW else colour,
+                    markeredgewidth=1.6,
+                    linewidth=1.8,
+                    alpha=0.9,
+                )
+            documentation.set_ylim(-4, 105)  # room for the markers at 0%
             documentation.set_ylabel("% of models created")
             documentation.set_title("Documentation: share of the models created whose card …", fontsize=10)
             _legend(documentation)

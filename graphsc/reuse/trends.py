@@ -10,11 +10,13 @@ Every series counts models by the time bucket (month, quarter or year, UTC) of t
 - **documentation**: of the fetched models created in the bucket, how many have a card that lists training
   datasets (the card's ``datasets`` field, ``ModelDetails.card_fields``: what the card's author wrote, not the
   Hub's dataset tags), report at least one evaluation result with a numeric value (``EvalResult.value``), and
-  declare a license (the record's ``license`` is set, as ``graphsc quality`` counts "models with no license").
+  declare a license (``graphsc.reuse.completeness.declares_license``, the rule of ``graphsc audit``: the record's
+  ``license`` is set to something other than a placeholder such as ``unknown``).
 
 Stubs (models known only as someone's base) have no record and are left out of every series. A fetched model
-without a usable ``created_at`` (missing, not an ISO 8601 date, or a year outside 2000–2099 such as a 1970
-placeholder) is counted in ``undated``, never in a bucket. Definitions and fields: docs/trends.md.
+without a usable ``created_at`` (``graphsc.reuse.dates.creation_month``, the rule of ``graphsc audit``: missing, not
+an ISO 8601 date, a year before 2000 such as a 1970 placeholder, or a month after the current one such as a 2099 typo)
+is counted in ``undated``, never in a bucket. Definitions and fields: docs/trends.md.
 
 Reads are narrow: the whole graph through ``iter_model_fields``, ``iter_derived_from``, ``iter_details`` and
 ``iter_eval_results``; a family (``family=ROOT``: ROOT and every model derived from it) through one downward
@@ -28,7 +30,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -36,50 +37,30 @@ from graphsc.errors import GraphscError, UnknownModelError
 from graphsc.license_table.categories import CATEGORY_ORDER, category
 from graphsc.licenses.graph import declared_license_ids
 from graphsc.records import RELATIONS, DerivedFrom, EvalResult, Model, ModelDetails
+from graphsc.reuse.completeness import declares_license
+from graphsc.reuse.dates import FIRST_YEAR, creation_month, month_number
 from graphsc.store.base import GraphStore
 
 Granularity = Literal["month", "quarter", "year"]
 GRANULARITIES: tuple[Granularity, ...] = ("month", "quarter", "year")
 UNDATED = "undated"
-# The years a creation date may fall in: the Hub started in 2016; anything outside is a placeholder or a typo.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 # The documentation attributes, in the order every view shows them.
 DOC_ATTRIBUTES: tuple[str, ...] = ("datasets", "eval_results", "license")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _FIELDS = ("created_at", "fetched", "license", "license_name", "license_link")
-
-
-def creation_month(value: object) -> int | None:
-    """The UTC month of a ``created_at`` value as ``year * 12 + month - 1``, or None when it is not a usable date:
-    not text, not ISO 8601 (``2025-01-20T03:46:07.000Z``, ``2025-01-20``, ``2025-01``), or a year outside
-    ``FIRST_YEAR``–``LAST_YEAR``. A time with an offset is converted to UTC first."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    whole_month = _MONTH.fullmatch(text)
-    if whole_month:
-        year, month = int(whole_month[1]), int(whole_month[2])
-    else:
-        try:
-            moment = datetime.fromisoformat(text)
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(UTC)
-        except (ValueError, OverflowError):
-            return None
-        year, month = moment.year, moment.month
-    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
-        return None
-    return year * 12 + month - 1
+# --since/--until may name a future month (a window that runs on); only the year floor of creation dates applies.
+_LAST_OPTION_MONTH = month_number(9999, 12)
 
 
 def parse_month(text: str, option: str) -> int:
-    """A ``--since``/``--until`` value (``YYYY-MM``) as a month number (see ``creation_month``); a ``GraphscError``
-    naming ``option`` when it is not one."""
+    """A ``--since``/``--until`` value (``YYYY-MM``) as a month number (``graphsc.reuse.dates.month_number``); a
+    ``GraphscError`` naming ``option`` when it is not one. The year floor is the creation-date rule's
+    (``creation_month``: no model is dated before ``FIRST_YEAR``); a month in the future is a valid bound."""
     found = _MONTH.fullmatch(text.strip())
-    month = creation_month(text) if found else None
+    month = creation_month(text, latest=_LAST_OPTION_MONTH) if found else None
     if month is None:
         raise GraphscError(
-            f"{option} {text!r} is not a month.", f"Give it as YYYY-MM (a year {FIRST_YEAR}–{LAST_YEAR}), e.g. 2025-01."
+            f"{option} {text!r} is not a month.", f"Give it as YYYY-MM (a year from {FIRST_YEAR}), e.g. 2025-01."
         )
     return month
 
@@ -107,13 +88,18 @@ def bucket_label(bucket: int, by: Granularity) -> str:
     return f"{bucket:04d}"
 
 
-def bucket_start(bucket: int, by: Granularity) -> str:
-    """The first day of a bucket, ``YYYY-MM-DD``."""
+def bucket_start(bucket: int, by: Granularity, since: int | None = None) -> str:
+    """The first day a bucket covers, ``YYYY-MM-DD``: its calendar start, or the first day of ``since`` (a month
+    number) when the window starts inside the bucket (``2025-Q1`` with ``--since 2025-02`` starts on 2025-02-01)."""
     if by == "month":
-        return month_text(bucket) + "-01"
-    if by == "quarter":
-        return f"{bucket // 4:04d}-{(bucket % 4) * 3 + 1:02d}-01"
-    return f"{bucket:04d}-01-01"
+        first = bucket
+    elif by == "quarter":
+        first = month_number(bucket // 4, (bucket % 4) * 3 + 1)
+    else:
+        first = month_number(bucket, 1)
+    if since is not None:
+        first = max(first, since)
+    return month_text(first) + "-01"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +122,8 @@ class Documentation:
 @dataclass(slots=True)
 class Bucket:
     """The counts of one time bucket (or of the undated models). ``label`` is ``2025-01``/``2025-Q1``/``2025``
-    or ``undated``; ``start`` the bucket's first day (None when undated)."""
+    or ``undated``; ``start`` the first day it covers (``bucket_start``: the calendar start, or ``--since`` when the
+    window starts inside the bucket; None when undated)."""
 
     label: str
     start: str | None
@@ -262,12 +249,12 @@ def compute_trends(
         else:
             number = bucket_of(month, by)
             bucket = dated.get(number) or dated.setdefault(
-                number, Bucket(bucket_label(number, by), bucket_start(number, by))
+                number, Bucket(bucket_label(number, by), bucket_start(number, by, first))
             )
         where[model_id] = bucket
         bucket.models += 1
         bucket.licenses[license_category(license_id, name, link)] += 1
-        if license_id and str(license_id).strip():
+        if declares_license(license_id):
             bucket.license += 1
 
     relations_of: dict[str, set[str]] = {}
@@ -299,7 +286,7 @@ def compute_trends(
     if last is not None:
         numbers.append(bucket_of(last, by))
     span = range(min(numbers), max(numbers) + 1) if numbers else range(0)
-    buckets = tuple(dated.get(n) or Bucket(bucket_label(n, by), bucket_start(n, by)) for n in span)
+    buckets = tuple(dated.get(n) or Bucket(bucket_label(n, by), bucket_start(n, by, first)) for n in span)
     everything = [*buckets, undated]
     present_relations = {r for b in everything for r in b.by_relation}
     present_categories = {c for b in everything for c in b.licenses}

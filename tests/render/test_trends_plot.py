@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,3 +84,42 @@ def test_without_matplotlib_says_how_to_install_it(
         draw_trends(trends, tmp_path / "t.png")
     assert "pip install 'graphsc[plot]'" in (raised.value.hint or "")
     assert not (tmp_path / "t.png").exists()
+
+
+def _drawn_figure(trends: Trends, path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Draw ``trends`` and keep the figure ``draw_trends`` closes, to look at what it drew."""
+    import matplotlib.pyplot as plt
+
+    kept: list[Any] = []
+    close = plt.close
+    monkeypatch.setattr(plt, "close", lambda fig: kept.append(fig) or close(fig))
+    draw_trends(trends, path)
+    return kept[0]
+
+
+def test_documentation_colours_are_none_of_the_license_panel(
+    trends: Trends, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.colors import to_hex
+
+    fig = _drawn_figure(trends, tmp_path / "t.png", monkeypatch)
+    licenses, documentation = fig.axes[1], fig.axes[2]
+    bars = {to_hex(patch.get_facecolor()) for patch in licenses.patches}
+    lines = [to_hex(line.get_color()) for line in documentation.get_lines()]
+    assert len(lines) == 3 and len(set(lines)) == 3
+    assert "#2ca02c" in bars  # permissive's green is there …
+    assert not bars & set(lines)  # … and no line, "declares a license" included, shares a colour with a category
+
+
+def test_equal_shares_keep_every_marker_visible(
+    trends: Trends, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2024-11 has one model that lists datasets and declares a license: both shares 100%, markers on one point
+    fig = _drawn_figure(trends, tmp_path / "t.png", monkeypatch)
+    lines = fig.axes[2].get_lines()
+    at_first = [line.get_ydata()[0] for line in lines]
+    assert sorted(at_first) == [0.0, 100.0, 100.0]
+    sizes = [line.get_markersize() for line in lines]
+    assert len(set(sizes)) == 3  # one inside the other
+    largest = lines[sizes.index(max(sizes))]
+    assert largest.get_markerfacecolor() == "none"  # hollow: what it is drawn over shows through

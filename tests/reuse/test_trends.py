@@ -9,63 +9,64 @@ never read back from graphsc's output.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from graphsc.errors import GraphscError, UnknownModelError
 from graphsc.records import DerivedFrom, EvalResult, GraphBatch, Model, ModelDetails
-from graphsc.reuse.trends import Trends, compute_trends, creation_month
+from graphsc.reuse import dates
+from graphsc.reuse import trends as trends_module
+from graphsc.reuse.trends import Trends, compute_trends
 from graphsc.store.sqlite import SQLiteStore
 
 TAG = "hub-tag"
+# Values that declare no license (as graphsc audit reads them), written out here rather than read from graphsc.
+PLACEHOLDERS = {"unknown", "none", "n/a", "na", "noassertion", "tbd", "-", "?"}
 
 
 def _month(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("2025-01-20T03:46:07.000Z", _month(2025, 1)),  # as the Hub writes it
-        ("2025-01-20T03:46:07Z", _month(2025, 1)),
-        ("2025-03-05", _month(2025, 3)),
-        ("2025-03", _month(2025, 3)),
-        (" 2025-03-05T00:00:00Z ", _month(2025, 3)),
-        ("2025-01-31T23:30:00-05:00", _month(2025, 2)),  # 04:30 UTC on 1 February
-        ("2025-01-01T00:30:00+01:00", _month(2024, 12)),  # 23:30 UTC on 31 December
-        ("2000-01-01T00:00:00Z", _month(2000, 1)),
-        ("2099-12-31", _month(2099, 12)),
-    ],
-)
-def test_creation_month_reads_iso_dates_in_utc(value: str, expected: int) -> None:
-    assert creation_month(value) == expected
+def test_trends_uses_the_one_creation_date_rule() -> None:
+    # the rule of graphsc audit (graphsc.reuse.dates, tested in its own right there), not a copy of it
+    assert trends_module.creation_month is dates.creation_month
+    assert not hasattr(trends_module, "LAST_YEAR")
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        None,
-        "",
-        "   ",
-        "yesterday",
-        "2025-13-01",
-        "2025-13",
-        "2025-00",
-        "2025-02-30T00:00:00Z",
-        "1970-01-01T00:00:00Z",  # a placeholder epoch
-        "1999-12-31",
-        "2100-01-01",
-        "0001-01-01T00:00:00+01:00",  # before year 1 in UTC: no crash
-        "9999-12-31T23:59:59-01:00",  # after year 9999 in UTC: no crash
-        12345,
-        1.5,
-        ["2025-01"],
-    ],
-)
-def test_odd_created_at_is_undated(value: Any) -> None:
-    assert creation_month(value) is None
+def test_undated_follows_the_shared_rule(store: SQLiteStore) -> None:
+    now = datetime.now(UTC)
+    this_month = f"{now.year:04d}-{now.month:02d}"
+    dates_of = {
+        "d/lower-z": "2025-01-20T03:46:07.000z",  # a lower-case z is UTC: January 2025
+        "d/offset": "2025-01-31T23:30:00-05:00",  # 04:30 UTC on 1 February
+        "d/now": f"{this_month}-01",  # this month: dated
+        "d/typo": "2099-01-01T00:00:00Z",  # in the future: a typo, undated
+        "d/epoch": "1970-01-01T00:00:00Z",  # a placeholder, undated
+        "d/late-1999": "1999-12-31",  # before 2000, undated
+    }
+    store.write(GraphBatch(models=[Model(m, created_at=c, fetched=True) for m, c in dates_of.items()]))
+    t = compute_trends(store, "year")
+    assert t.undated.models == 3
+    assert {b.label: b.models for b in t.buckets if b.models} == (
+        {"2025": 3} if now.year == 2025 else {"2025": 2, f"{now.year:04d}": 1}
+    )
+    months = compute_trends(store, since="2025-01", until="2025-02")
+    assert [(b.label, b.models) for b in months.buckets] == [("2025-01", 1), ("2025-02", 1)]
+
+
+@pytest.mark.parametrize(("since", "until"), [("2000-01", None), ("2025-01", "2099-12"), (None, "2099-12")])
+def test_since_until_may_reach_into_the_future(store: SQLiteStore, since: str | None, until: str | None) -> None:
+    t = compute_trends(store, "year", since=since, until=until)
+    assert t.until == until and t.since == since
+
+
+def test_since_before_2000_is_refused_with_the_rule_s_floor(store: SQLiteStore) -> None:
+    with pytest.raises(GraphscError) as raised:
+        compute_trends(store, since="1999-12")
+    assert "from 2000" in (raised.value.hint or "")
 
 
 # ---- a synthetic graph with known dates ----
@@ -231,6 +232,29 @@ def test_documentation_counts_and_shares(synthetic: SQLiteStore) -> None:
     assert t.buckets[2].documentation.share("datasets") is None  # no models: no share
 
 
+def test_a_placeholder_license_declares_nothing(store: SQLiteStore) -> None:
+    licenses = {"p/unknown": "unknown", "p/na": " N/A ", "p/noassert": "NOASSERTION", "p/q": "?", "p/blank": "  "}
+    licenses |= {"p/other": "other", "p/mit": "mit", "p/none": None}  # "other" is a declaration, if unrecognised
+    store.write(
+        GraphBatch(models=[Model(m, license=lic, created_at="2025-01-05", fetched=True) for m, lic in licenses.items()])
+    )
+    january = compute_trends(store).buckets[0]
+    assert (january.models, january.license) == (8, 2)  # p/other and p/mit
+    assert january.documentation.share("license") == 2 / 8
+
+
+def test_a_window_inside_a_bucket_moves_its_start(synthetic: SQLiteStore) -> None:
+    # buckets[].start is the first day the bucket covers: --since 2025-02 cuts 2025-Q1 (and 2025) to February on
+    quarters = compute_trends(synthetic, "quarter", since="2025-02", until="2025-05")
+    assert [(b.label, b.start) for b in quarters.buckets] == [("2025-Q1", "2025-02-01"), ("2025-Q2", "2025-04-01")]
+    years = compute_trends(synthetic, "year", since="2025-02")
+    assert [(b.label, b.start) for b in years.buckets] == [("2025", "2025-02-01")]
+    # 2024-Q4 is cut to November on; the quarters after it keep their calendar start
+    wide = compute_trends(synthetic, "quarter", since="2024-11")
+    assert [b.start for b in wide.buckets] == ["2024-11-01", "2025-01-01", "2025-04-01"]
+    assert compute_trends(synthetic, "month", since="2025-02").buckets[0].start == "2025-02-01"
+
+
 def test_models_without_details_are_counted(store: SQLiteStore) -> None:
     store.write(GraphBatch(models=[Model("o/old", created_at="2025-01-01", license="mit")]))
     t = compute_trends(store)
@@ -324,7 +348,8 @@ def test_documentation_of_the_bundled_families(families_store: SQLiteStore, fami
         row[0] += 1
         row[1] += bool(card.get("datasets"))
         row[2] += numeric
-        row[3] += bool(card.get("license")) or any(t.startswith("license:") for t in r.get("tags", []))
+        declared = [card.get("license"), *(t[len("license:") :] for t in r.get("tags", []) if t.startswith("license:"))]
+        row[3] += any(isinstance(v, str) and v.strip() and v.strip().lower() not in PLACEHOLDERS for v in declared)
     t = compute_trends(families_store)
     got = {b.label: [b.models, b.datasets, b.eval_results, b.license] for b in t.buckets if b.models}
     assert got == dict(expected)

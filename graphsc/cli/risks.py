@@ -6,6 +6,7 @@ Thin command: ``graphsc.reuse.risks`` computes, ``graphsc.render.risks_*`` show.
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,6 +29,9 @@ def risks(
     output_format: Annotated[
         RisksFormat, typer.Option("--format", "-f", help="table (terminal) or json.")
     ] = RisksFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write json to this file (default: stdout).")
+    ] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -39,6 +43,8 @@ def risks(
     from graphsc.render.risks_table import render_graph_risks, render_model_risks
     from graphsc.reuse.risks import graph_risks, model_risks
 
+    if output is not None and output_format is RisksFormat.table:
+        raise typer.BadParameter("the table is for the terminal: use --format json with it", param_hint="-o")
     with open_cli_store(db, store, write=False) as graph:
         if model is not None:
             found = model_risks(graph, model.strip())  # UnknownModelError with close matches
@@ -46,6 +52,7 @@ def risks(
                 output_format,
                 document=lambda: model_risks_document(found),
                 terminal=lambda console: render_model_risks(found, console),
+                output=output,
             )
             return
         report = graph_risks(graph)
@@ -53,6 +60,7 @@ def risks(
         output_format,
         document=lambda: graph_risks_document(report, top),
         terminal=lambda console: render_graph_risks(report, top, console),
+        output=output,
     )
 
 

@@ -265,6 +265,9 @@ class _Chain:
         self.parent: dict[NodeRef, tuple[NodeRef, str]] = {}
 
     def build(self) -> _Chain:
+        """Positions of every node in scope. A seed (a subject model, or a model the scoped repository uses) is
+        never its own ancestor: in a DERIVED_FROM cycle it is an ``ancestor`` only when another seed's chain
+        reaches it."""
         g = self.graph
         queue: deque[str] = deque()
         for m in sorted(self.self_seeds):
@@ -275,20 +278,46 @@ class _Chain:
                 queue.append(m)
                 self.parent[("model", m)] = (sorted(self.used_seeds[m])[0], "uses")
             self.models[m] = self.models.get(m, 0) | USED
+        seeds = set(self.models)
+        undecided: set[str] = set()  # seeds reached as a base, by a walk that may have started at themselves
         while queue:
             m = queue.popleft()
             for base, relation in g.bases.get(m, ()):
                 seen = base in self.models
-                self.models[base] = self.models.get(base, 0) | ANCESTOR
+                if base not in seeds or (m in seeds and m != base):
+                    self.models[base] = self.models.get(base, 0) | ANCESTOR
+                elif not self.models[base] & ANCESTOR:
+                    undecided.add(base)
                 if not seen:
                     self.parent[("model", base)] = (("model", m), relation)
                     queue.append(base)
+        for m in self._reached_from_another_seed(seeds, undecided):
+            self.models[m] |= ANCESTOR
         for m in list(self.models):
             for d in g.trained.get(m, ()):
                 if d not in self.datasets:
                     self.datasets[d] = DATASET
                     self.parent[("dataset", d)] = (("model", m), "trained_on")
         return self
+
+    def _reached_from_another_seed(self, seeds: set[str], candidates: set[str]) -> set[str]:
+        """The ``candidates`` (seeds) reached going up from a seed other than themselves. Each model keeps at most
+        two of the seeds it is reached from (enough to tell "only itself" from "another"), so the walk stays
+        linear."""
+        candidates = {m for m in candidates if not self.models[m] & ANCESTOR}
+        if not candidates:
+            return set()
+        bases = self.graph.bases
+        origins: dict[str, set[str]] = {}
+        queue: deque[tuple[str, str]] = deque((s, s) for s in sorted(seeds))
+        while queue:
+            m, origin = queue.popleft()
+            for base, _ in bases.get(m, ()):
+                got = origins.setdefault(base, set())
+                if origin not in got and len(got) < 2:
+                    got.add(origin)
+                    queue.append((base, origin))
+        return {m for m in candidates if origins.get(m, set()) - {m}}
 
     def path(self, ref: NodeRef) -> tuple[Hop, ...]:
         """Hops from ``ref`` down to a subject (a repository last when the subject is its usage)."""
@@ -321,6 +350,9 @@ class _Chain:
         elif bits & DATASET:
             start = [m for m in g.trainees.get(key, ()) if m in self.models]
         seen = set(start)
+        if kind == "model":  # a model in a cycle is not its own ancestor: the walk down never comes back to it
+            start = [m for m in start if m != key]
+            seen.add(key)
         queue = deque(start)
         while queue:
             m = queue.popleft()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -31,42 +32,74 @@ def flag_label(flag: str) -> Text:
     return Text(f"{flag} ({severity})", style=SEVERITY_STYLE[severity])
 
 
-def flags_text(flags: Sequence[str]) -> Text:
-    """Flags as comma-separated, coloured labels."""
+def flags_text(flags: Sequence[str], with_severity: bool = True, separator: str = ", ") -> Text:
+    """Flags as labels coloured by severity, each with its severity in brackets unless ``with_severity`` is false
+    (a table that gives each flag's severity once elsewhere), joined by ``separator``."""
     text = Text()
     for i, flag in enumerate(flags):
         if i:
-            text.append(", ")
-        text.append_text(flag_label(flag))
+            text.append(separator)
+        text.append_text(flag_label(flag) if with_severity else Text(flag, style=SEVERITY_STYLE[SEVERITY[flag]]))
     return text
 
 
+def _table(title: str | None = None) -> Table:
+    """A light table (a rule under the header, no borders), as ``graphsc audit``'s: ids keep the width."""
+    return Table(
+        title=literal(title) if title is not None else None,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+
+
 def _flag_table(title: str, flags: Sequence[RiskFlag], with_path: bool) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column("flag")
-    table.add_column("severity")
+    table = _table(title)
+    table.add_column("flag", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
     if with_path:
         table.add_column("path (model → flagged ancestor)", overflow="fold")
     else:
         table.add_column("why", overflow="fold")
     for f in flags:
         last = Text(REASON[f.flag]) if not with_path else path_text(f)
-        table.add_row(Text(f.flag), Text(f.severity, style=SEVERITY_STYLE[f.severity]), last)
+        style = SEVERITY_STYLE[f.severity]
+        table.add_row(Text(f.flag, style=style), Text(f.severity, style=style), last)
     return table
+
+
+def stub_reason(risks: ModelRisks) -> str:
+    """Why a stub (a model graphsc never fetched) is in the graph: 'a base of 2 models, used by 1 repository and
+    3 Spaces', or 'only named' (no model derives from it, nothing uses it)."""
+    reasons = [f"a base of {counted(risks.base_of, 'model')}"] if risks.base_of else []
+    users = [
+        text
+        for n, text in (
+            (risks.repos, counted(risks.repos, "repository", "repositories")),
+            (risks.spaces, counted(risks.spaces, "Space")),
+        )
+        if n
+    ]
+    if users:
+        reasons.append("used by " + " and ".join(users))
+    return ", ".join(reasons) or "only named"
 
 
 def render_model_risks(risks: ModelRisks, console: Console) -> None:
     """One model: its own flags, those it inherits (with paths) and those upstream (provenance)."""
     head = Table(show_header=False, box=None, padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column(overflow="fold")
     if not risks.fetched:
-        state = "not fetched: known only as a base, files unknown"
+        state = f"not fetched: files unknown; {stub_reason(risks)}"
     elif risks.assessed:
         state = "fetched, files known"
     else:
         state = "fetched, files unknown: its record gave no details; ingest it again"
-    head.add_row("model", literal(f"{risks.model}  ({state})"))
+    head.add_row("model", literal(risks.model))
+    head.add_row("state", Text(state))
     # what loading the model exposes: its own flags and those it inherits (not the upstream ones)
     head.add_row("on load", flags_text(risks.flags) if risks.flags else Text("no risk flag", style="green"))
     parts: list[RenderableType] = [literal(f"Risks of {risks.model}", style="bold underline"), head]
@@ -82,24 +115,25 @@ def render_model_risks(risks: ModelRisks, console: Console) -> None:
 
 
 def render_graph_risks(report: GraphRisks, top: int, console: Console) -> None:
-    """The whole graph: models per flag (own, inherited, downstream), then the most exposed flagged models."""
+    """The whole graph: models per flag (own, inherited, downstream), then the most exposed flagged models (their
+    flags coloured by severity: the first table gives each flag's severity once)."""
+    if not report.models:
+        console.print(Text("No model in the graph: ingest some first (graphsc ingest, or graphsc demo)."))
+        return
     population = Text(
         f"{counted(report.models, 'model')}: {report.assessed:,} assessed (files known), "
         f"{report.not_assessed:,} fetched without file details, {counted(report.stubs, 'stub')} (never fetched)"
     )
-    counts = Table(title="Model-file risk flags", title_justify="left")
-    for name, justify in (
-        ("flag", "left"),
-        ("severity", "left"),
-        ("models", "right"),
-        ("inherited", "right"),
-        ("downstream", "right"),
-    ):
-        counts.add_column(name, justify=justify)  # type: ignore[arg-type]
+    counts = _table("Model-file risk flags")
+    counts.add_column("flag", no_wrap=True)
+    counts.add_column("severity", no_wrap=True)
+    for name in ("models", "inherited", "downstream"):
+        counts.add_column(name, justify="right", no_wrap=True)
     for c in report.counts:
+        style = SEVERITY_STYLE[c.severity]
         counts.add_row(
-            Text(c.flag),
-            Text(c.severity, style=SEVERITY_STYLE[c.severity]),
+            Text(c.flag, style=style),
+            Text(c.severity, style=style),
             f"{c.models:,}",
             f"{c.inherited:,}",
             f"{c.downstream:,}",
@@ -107,30 +141,26 @@ def render_graph_risks(report: GraphRisks, top: int, console: Console) -> None:
     parts: list[RenderableType] = [population, counts]
     shown = report.flagged[:top]
     if shown:
-        table = Table(
-            title=f"Most exposed flagged models (top {len(shown)} of {len(report.flagged):,})", title_justify="left"
-        )
-        for name, justify in (
-            ("#", "right"),
-            ("model", "left"),
-            ("flags", "left"),
-            ("descendants", "right"),
-            ("inheriting", "right"),
-            ("repos", "right"),
-            ("Spaces", "right"),
-        ):
-            table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
-        for rank, m in enumerate(shown, start=1):
+        table = _table(f"Most exposed flagged models (top {len(shown)} of {len(report.flagged):,})")
+        # Every column but the ids' keeps its width (no_wrap); the ids take the rest, each on one line as long as
+        # the longest fits, folded (never cut) when the terminal is narrower still.
+        table.add_column("model", overflow="fold")
+        table.add_column("flags", no_wrap=True)
+        for name in ("below", "loading", "repos", "Spaces"):
+            table.add_column(name, justify="right", no_wrap=True)
+        for m in shown:
             table.add_row(
-                str(rank),
                 literal(m.model),
-                flags_text(m.flags),
+                flags_text(m.flags, with_severity=False, separator="\n"),
                 f"{m.descendants:,}",
                 f"{m.inheriting:,}",
                 f"{m.repos:,}",
                 f"{m.spaces:,}",
             )
         parts.append(table)
+        parts.append(
+            Text("below: descendants; loading: via adapters; repos/Spaces: using it or one below", style="dim")
+        )
     else:
         parts.append(Text("No model carries a risk flag.", style="green"))
     console.print(Group(*parts))

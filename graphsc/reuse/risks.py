@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from graphsc.analytics.impact import Impact
@@ -122,7 +122,8 @@ class RiskFlag:
 class ModelRisks:
     """The risks of one model: ``own`` flags, ``inherited`` (loaded at run time through adapter edges) and
     ``upstream`` (ancestors' flags, provenance only), each sorted by flag then path. ``fetched``: not a stub;
-    ``assessed``: graphsc knows its files (a fetched model whose record gave details)."""
+    ``assessed``: graphsc knows its files (a fetched model whose record gave details). For a stub only, why it is
+    in the graph: ``base_of`` models derive from it directly, ``repos``/``spaces`` use it (all 0: only named)."""
 
     model: str
     fetched: bool
@@ -130,6 +131,9 @@ class ModelRisks:
     own: tuple[RiskFlag, ...]
     inherited: tuple[RiskFlag, ...]
     upstream: tuple[RiskFlag, ...]
+    base_of: int = 0
+    repos: int = 0
+    spaces: int = 0
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -197,15 +201,22 @@ def model_risks(store: GraphStore, model_id: str) -> ModelRisks:
     ids = {model.id, *lineage.models}
     details = store.details_of(ids)
     base_ids = {e.base for e in lineage.ancestor_edges}
-    has_children = bool(store.lineage_edges(model.id, "down")) if not model.fetched else False
+    children: set[str] = set()
+    repos = spaces = 0
+    if not model.fetched:  # a stub: why it is in the graph
+        children = {e.child for e in store.lineage_edges(model.id, "down") if e.base == model.id}
+        users = {(u.user_kind, u.user) for u in store.uses_of([model.id])}
+        repos = sum(1 for kind, _ in users if kind == USER_REPO)
+        spaces = sum(1 for kind, _ in users if kind == USER_SPACE)
     flags: dict[str, tuple[str, ...]] = {}
     for i in ids:
         m = lineage.models.get(i)
         fetched = m.fetched if m is not None else False
-        is_base = i in base_ids or (i == model.id and has_children)
+        is_base = i in base_ids or (i == model.id and bool(children))
         flags[i] = own_flags(details.get(i), fetched, is_base)
     assessed = model.fetched and model.id in details
-    return risks_from(model.id, bases, flags, model.fetched, assessed)
+    found = risks_from(model.id, bases, flags, model.fetched, assessed)
+    return replace(found, base_of=len(children), repos=repos, spaces=spaces)
 
 
 # ───────────────────────────── impact: who is exposed below a flagged model ─────────────────────────────

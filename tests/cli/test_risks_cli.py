@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from graphsc.cli import app
+from graphsc.records import ADAPTER, FINETUNE, USER_REPO, USER_SPACE, DerivedFrom, GraphBatch, Model, Uses
 from graphsc.store.sqlite import SQLiteStore
 from tests.reuse.test_risks import risk_graph_db
 
@@ -34,8 +35,8 @@ def run_json(*args: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
-def run_text(*args: str) -> str:
-    result = runner.invoke(app, list(args), env=TERMINAL)
+def run_text(*args: str, columns: int = 120) -> str:
+    result = runner.invoke(app, list(args), env={**TERMINAL, "COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     return "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
 
@@ -45,31 +46,51 @@ def test_whole_graph_table(graph: Path) -> None:
         # 16 fetched models, old/nodetails without details; stubs ghost/base and else/used
         "18 models: 15 assessed (files known), 1 fetched without file details, 2 stubs (never fetched)\n"
         "Model-file risk flags\n"
-        "┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━┓\n"
-        "┃ flag            ┃ severity ┃ models ┃ inherited ┃ downstream ┃\n"
-        "┡━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━┩\n"
-        "│ unsafe-scan     │ error    │      1 │         1 │          1 │\n"  # cyc/b; cyc/a loads it
+        "flag             severity  models  inherited  downstream\n"
+        "────────────────────────────────────────────────────────\n"
+        "unsafe-scan      error          1          1           1\n"  # cyc/b; cyc/a loads it
         # lab/pickled; its two adapters inherit; seven models below it
-        "│ pickle-only     │ warning  │      1 │         2 │          7 │\n"
-        "│ custom-code     │ warning  │      1 │         0 │          2 │\n"  # lab/coder; the merge and its adapter
-        "│ scan-caution    │ warning  │      1 │         0 │          0 │\n"
-        "│ disabled        │ warning  │      1 │         0 │          0 │\n"
-        "│ unverified-base │ note     │      1 │         1 │          1 │\n"  # ghost/base; lab/ghost-lora
-        "└─────────────────┴──────────┴────────┴───────────┴────────────┘\n"
+        "pickle-only      warning        1          2           7\n"
+        "custom-code      warning        1          0           2\n"  # lab/coder; the merge and its adapter
+        "scan-caution     warning        1          0           0\n"
+        "disabled         warning        1          0           0\n"
+        "unverified-base  note           1          1           1\n"  # ghost/base; lab/ghost-lora
         "Most exposed flagged models (top 6 of 6)\n"
-        "┏━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┓\n"
-        "┃ # ┃ model       ┃ flags                  ┃ descendants ┃ inheriting ┃ repos ┃ Spaces ┃\n"
-        "┡━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━┩\n"
+        # each flag's severity is given once, in the table above: here the flags only
+        "model        flags            below  loading  repos  Spaces\n"
+        "───────────────────────────────────────────────────────────\n"
         # repos acme/tool (itself), acme/app (lab/lora2); Space acme/demo (lab/merge-lora)
-        "│ 1 │ lab/pickled │ pickle-only (warning)  │           7 │          2 │     2 │      1 │\n"
-        "│ 2 │ lab/coder   │ custom-code (warning)  │           2 │          0 │     0 │      1 │\n"
+        "lab/pickled  pickle-only          7        2      2       1\n"
+        "lab/coder    custom-code          2        0      0       1\n"
         # no users: more descendants first, then by id
-        "│ 3 │ cyc/b       │ unsafe-scan (error)    │           1 │          1 │     0 │      0 │\n"
-        "│ 4 │ ghost/base  │ unverified-base (note) │           1 │          1 │     0 │      0 │\n"
-        "│ 5 │ hub/caution │ scan-caution (warning) │           0 │          0 │     0 │      0 │\n"
-        "│ 6 │ hub/off     │ disabled (warning)     │           0 │          0 │     0 │      0 │\n"
-        "└───┴─────────────┴────────────────────────┴─────────────┴────────────┴───────┴────────┘\n"
+        "cyc/b        unsafe-scan          1        1      0       0\n"
+        "ghost/base   unverified-base      1        1      0       0\n"
+        "hub/caution  scan-caution         0        0      0       0\n"
+        "hub/off      disabled             0        0      0       0\n"
+        "below: descendants; loading: via adapters; repos/Spaces: using it or one below\n"
     )
+
+
+def test_empty_store_says_so(tmp_path: Path) -> None:
+    empty = SQLiteStore(tmp_path / "empty.db")
+    empty.close()
+    assert run_text("risks", "--db", str(tmp_path / "empty.db")) == (
+        "No model in the graph: ingest some first (graphsc ingest, or graphsc demo).\n"
+    )
+    assert run_json("risks", "--db", str(tmp_path / "empty.db"))["models"]["total"] == 0
+
+
+def test_json_into_a_file(graph: Path, tmp_path: Path) -> None:
+    out = tmp_path / "risks.json"
+    result = runner.invoke(app, ["risks", "lab/lora2", "--db", str(graph), "-f", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert json.loads(out.read_text()) == run_json("risks", "lab/lora2", "--db", str(graph))
+    result = runner.invoke(app, ["risks", "--db", str(graph), "--format", "json", "--output", str(out)])
+    assert result.exit_code == 0 and json.loads(out.read_text())["scope"] == "graph"
+    # the table is for the terminal only
+    result = runner.invoke(app, ["risks", "--db", str(graph), "-o", str(out)])
+    assert result.exit_code == 2 and "use --format json" in result.output
 
 
 def test_whole_graph_json_top(graph: Path) -> None:
@@ -116,50 +137,103 @@ def test_whole_graph_json_top(graph: Path) -> None:
 def test_model_with_inherited_flag_table(graph: Path) -> None:
     assert run_text("risks", "lab/lora2", "--db", str(graph)) == (
         "Risks of lab/lora2\n"
-        "  model      lab/lora2  (fetched, files known)\n"
+        "  model      lab/lora2\n"
+        "  state      fetched, files known\n"
         "  on load    pickle-only (warning)\n"
         "Inherited: loaded at run time through adapter edges\n"
-        "┏━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n"
-        "┃ flag        ┃ severity ┃ path (model → flagged ancestor)                            ┃\n"
-        "┡━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n"
+        "flag         severity  path (model → flagged ancestor)\n"
+        "─────────────────────────────────────────────────────────────────────────────────\n"
         # through the two adapters, not the direct finetune edge: inherited, and not listed again as upstream
-        "│ pickle-only │ warning  │ lab/lora2 ─adapter→ lab/pickled-lora ─adapter→ lab/pickled │\n"
-        "└─────────────┴──────────┴────────────────────────────────────────────────────────────┘\n"
+        "pickle-only  warning   lab/lora2 ─adapter→ lab/pickled-lora ─adapter→ lab/pickled\n"
     )
 
 
+UPSTREAM_MERGE_LORA = (
+    "Risks of lab/merge-lora\n"
+    "  model      lab/merge-lora\n"
+    "  state      fetched, files known\n"
+    "  on load    no risk flag\n"
+    "Upstream: ancestors' flags, provenance only (new weights made)\n"
+)
+
+
 def test_model_with_upstream_flags_table(graph: Path) -> None:
-    assert run_text("risks", "lab/merge-lora", "--db", str(graph)) == (
-        "Risks of lab/merge-lora\n"
-        "  model      lab/merge-lora  (fetched, files known)\n"
-        "  on load    no risk flag\n"
-        "Upstream: ancestors' flags, provenance only (new weights made)\n"
-        "┏━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n"
-        "┃ flag        ┃ severity ┃ path (model → flagged ancestor)                                                   ┃\n"
-        "┡━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n"
-        "│ pickle-only │ warning  │ lab/merge-lora ─adapter→ lab/merge ─merge→ lab/pickled-lora ─adapter→ lab/pickled │\n"
-        "│ custom-code │ warning  │ lab/merge-lora ─adapter→ lab/merge ─merge→ lab/coder                              │\n"
-        "└─────────────┴──────────┴───────────────────────────────────────────────────────────────────────────────────┘\n"
+    assert run_text("risks", "lab/merge-lora", "--db", str(graph)) == UPSTREAM_MERGE_LORA + (
+        "flag         severity  path (model → flagged ancestor)\n"
+        "────────────────────────────────────────────────────────────────────────────────────────────────────────\n"
+        "pickle-only  warning   lab/merge-lora ─adapter→ lab/merge ─merge→ lab/pickled-lora ─adapter→ lab/pickled\n"
+        "custom-code  warning   lab/merge-lora ─adapter→ lab/merge ─merge→ lab/coder\n"
+    )
+
+
+def test_paths_wrap_between_models_at_80_columns(graph: Path) -> None:
+    # 80 columns (the width whenever output is piped): a long path wraps between an arrow and a model, never
+    # inside an id
+    assert run_text("risks", "lab/merge-lora", "--db", str(graph), columns=80) == UPSTREAM_MERGE_LORA + (
+        "flag         severity  path (model → flagged ancestor)\n"
+        "────────────────────────────────────────────────────────────────────────────────\n"
+        "pickle-only  warning   lab/merge-lora ─adapter→ lab/merge ─merge→\n"
+        "                       lab/pickled-lora ─adapter→ lab/pickled\n"
+        "custom-code  warning   lab/merge-lora ─adapter→ lab/merge ─merge→ lab/coder\n"
     )
 
 
 def test_own_flag_table_and_unassessed_model(graph: Path) -> None:
     assert run_text("risks", "cyc/b", "--db", str(graph)) == (
         "Risks of cyc/b\n"
-        "  model      cyc/b  (fetched, files known)\n"
+        "  model      cyc/b\n"
+        "  state      fetched, files known\n"
         "  on load    unsafe-scan (error)\n"
         "Own flags\n"
-        "┏━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n"
-        "┃ flag        ┃ severity ┃ why                                         ┃\n"
-        "┡━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n"
-        "│ unsafe-scan │ error    │ the Hub's security scan marks a file unsafe │\n"
-        "└─────────────┴──────────┴─────────────────────────────────────────────┘\n"
+        "flag         severity  why\n"
+        "──────────────────────────────────────────────────────────────────\n"
+        "unsafe-scan  error     the Hub's security scan marks a file unsafe\n"
     )
     assert run_text("risks", "old/nodetails", "--db", str(graph)) == (
         "Risks of old/nodetails\n"
-        "  model      old/nodetails  (fetched, files unknown: its record gave no details; ingest it again)\n"
+        "  model      old/nodetails\n"
+        "  state      fetched, files unknown: its record gave no details; ingest it again\n"
         "  on load    no risk flag\n"
     )
+
+
+def test_stubs_say_why_they_are_in_the_graph(graph: Path, tmp_path: Path) -> None:
+    # ghost/base: lab/ghost-lora's base; else/used: used by Space acme/chat only (nobody's base)
+    assert run_text("risks", "ghost/base", "--db", str(graph)).startswith(
+        "Risks of ghost/base\n"
+        "  model      ghost/base\n"
+        "  state      not fetched: files unknown; a base of 1 model\n"
+        "  on load    unverified-base (note)\n"
+    )
+    assert run_text("risks", "else/used", "--db", str(graph)) == (
+        "Risks of else/used\n"
+        "  model      else/used\n"
+        "  state      not fetched: files unknown; used by 1 Space\n"
+        "  on load    no risk flag\n"
+    )
+    # a stub two models derive from, used by two repositories and a Space; one only named (a use of a model
+    # graphsc wrote no edge for is not enough: a stub with neither)
+    db = tmp_path / "stubs.db"
+    store = SQLiteStore(db)
+    store.write(
+        GraphBatch(
+            models=[Model("s/base", fetched=False), Model("s/named", fetched=False), Model("a/x"), Model("a/y")],
+            derived_from=[
+                DerivedFrom("a/x", "s/base", FINETUNE, "test"),
+                DerivedFrom("a/y", "s/base", ADAPTER, "test"),
+            ],
+            uses=[
+                Uses("r/one", USER_REPO, "s/base", "test"),
+                Uses("r/two", USER_REPO, "s/base", "test"),
+                Uses("sp/one", USER_SPACE, "s/base", "test"),
+            ],
+        )
+    )
+    store.close()
+    assert "  state      not fetched: files unknown; a base of 2 models, used by 2 repositories and 1 Space\n" in (
+        run_text("risks", "s/base", "--db", str(db))
+    )
+    assert "  state      not fetched: files unknown; only named\n" in run_text("risks", "s/named", "--db", str(db))
 
 
 def test_model_json(graph: Path) -> None:
@@ -259,4 +333,19 @@ def test_bundled_families(families_store: SQLiteStore, family_records: list[dict
     assert [f["flag"] for f in model["own"]] == ["pickle-only"] and model["inherited"] == []
     assert [(f["flag"], f["path"]) for f in model["upstream"]] == [("custom-code", [one, R1])]
     text = run_text("risks", "--db", db)
-    assert "│  1 │ deepseek-ai/DeepSeek-R1 " in text and "Most exposed flagged models (top 18 of 18)" in text
+    assert "\ndeepseek-ai/DeepSeek-R1 " in text and "Most exposed flagged models (top 18 of 18)" in text
+
+
+def test_ids_stay_on_one_line_at_80_columns(families_store: SQLiteStore) -> None:
+    db = str(families_store.path)
+    families_store.close()
+    top = [m["model"] for m in run_json("risks", "--top", "8", "--db", db)["top"]]
+    assert len(top) == 8 and max(map(len, top)) == len("RecurvAI/Recurv-Medical-Deepseek-R1")
+    lines = run_text("risks", "--top", "8", "--db", db, columns=80).splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    # each flagged model's row starts with its whole id, then its flag (no severity repeated on every row)
+    for model in top:
+        (row,) = [line for line in lines if line.startswith(model + " ")]
+        assert row.split()[1] in ("custom-code", "pickle-only") and "(warning)" not in row
+    one = run_text("risks", top[6], "--db", db, columns=80).splitlines()
+    assert all(len(line) <= 80 for line in one) and f"  model      {top[6]}" in one

@@ -10,7 +10,7 @@ from graphsc.errors import GraphscError, UnknownModelError, UnknownRepoError
 from graphsc.license_table.table import default_table
 from graphsc.policy import CheckResult, Scope, Violation, check_policy, parse_policy
 from graphsc.policy.model import Glob
-from graphsc.records import Model, Uses
+from graphsc.records import DerivedFrom, Model, Repo, Uses
 from tests.policy.graphs import Records, small
 
 TODAY = date(2026, 6, 1)
@@ -486,3 +486,65 @@ def test_license_without_version_matches_every_version() -> None:
     assert matched("cc-by-nc-4.0") == {"a/nc4"}  # a version: exactly that one
     assert matched("gpl") == {"a/gpl3"}
     assert matched("mit") == {"a/mit"}
+
+
+# ───────────── cycles ─────────────
+
+
+def cycle() -> Records:
+    """lab/cyc-a and lab/cyc-b derive from each other (no license: category unknown); lab/child is a finetune of
+    lab/cyc-a, used by repo acme/r; lab/loop derives from itself; lab/free derives from lab/loop."""
+    return Records(
+        models=[
+            Model("lab/cyc-a", author="lab"),
+            Model("lab/cyc-b", author="lab"),
+            Model("lab/child", author="lab", license="mit"),
+            Model("lab/loop", author="lab"),
+            Model("lab/free", author="lab", license="mit"),
+        ],
+        edges=[
+            DerivedFrom("lab/cyc-a", "lab/cyc-b", "finetune", "hub-tag"),
+            DerivedFrom("lab/cyc-b", "lab/cyc-a", "finetune", "hub-tag"),
+            DerivedFrom("lab/child", "lab/cyc-a", "finetune", "hub-tag"),
+            DerivedFrom("lab/loop", "lab/loop", "finetune", "hub-tag"),
+            DerivedFrom("lab/free", "lab/loop", "finetune", "hub-tag"),
+        ],
+        uses=[Uses("acme/r", "repo", "lab/cyc-a", "test")],
+        repos=[Repo("acme/r", "mit")],
+    )
+
+
+def test_a_model_in_a_cycle_is_not_its_own_ancestor() -> None:
+    recs = cycle()
+    unknown = rule('category = "unknown"\nposition = "ancestor"')
+    # the subject's ancestors, walked here without the subject: lab/cyc-a's is lab/cyc-b only
+    assert recs.ancestors("lab/cyc-a") - {"lab/cyc-a"} == {"lab/cyc-b"}
+    assert nodes(run(unknown, Scope(model="lab/cyc-a"), recs)) == {"lab/cyc-b"}
+    assert nodes(run(unknown, Scope(model="lab/cyc-b"), recs)) == {"lab/cyc-a"}
+    assert nodes(run(unknown, Scope(model="lab/loop"), recs)) == set()  # a self-loop
+    # the other positions still hold: the subject itself at self, both at self when asked for no position
+    got = by_node(run(rule('category = "unknown"'), Scope(model="lab/cyc-a"), recs))
+    assert {n: v.positions for n, v in got.items()} == {"lab/cyc-a": ("self",), "lab/cyc-b": ("ancestor",)}
+    assert got["lab/cyc-b"].subjects == ("lab/cyc-a",)
+    # below the cycle, both are ancestors of lab/child
+    assert nodes(run(unknown, Scope(model="lab/child"), recs)) == {"lab/cyc-a", "lab/cyc-b"}
+    # a used model is not its own ancestor either; lab/cyc-b is an ancestor of the used lab/cyc-a
+    got = by_node(run(rule('category = "unknown"'), Scope(repo="acme/r"), recs))
+    assert {n: v.positions for n, v in got.items()} == {"lab/cyc-a": ("used",), "lab/cyc-b": ("ancestor",)}
+
+
+def test_a_cycle_over_the_whole_graph() -> None:
+    recs = cycle()
+    got = by_node(run(rule('category = "unknown"'), records=recs))
+    # each of the pair is an ancestor of the other (another subject); the self-loop's model is an ancestor of
+    # lab/free only, and not a subject of itself through the loop
+    assert got["lab/cyc-a"].positions == ("self", "ancestor", "used")
+    assert got["lab/cyc-b"].positions == ("self", "ancestor")
+    assert got["lab/loop"].positions == ("self", "ancestor")
+    assert set(got["lab/cyc-a"].subjects) == {"lab/cyc-a", "lab/cyc-b", "lab/child"}
+    assert got["lab/loop"].subjects == ("lab/free", "lab/loop")
+    # at position ancestor only, the subjects are those whose chain holds the model as an ancestor
+    got = by_node(run(rule('category = "unknown"\nposition = "ancestor"'), records=recs))
+    assert set(got["lab/cyc-a"].subjects) == {"lab/cyc-b", "lab/child"}
+    assert got["lab/loop"].subjects == ("lab/free",)
+    assert got["lab/cyc-a"].repos == ()  # acme/r uses lab/cyc-a itself, not a model below it

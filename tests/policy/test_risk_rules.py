@@ -100,6 +100,16 @@ def test_positions_own_flags_only(graph: SQLiteStore) -> None:
     assert (v.node, v.positions) == ("lab/pickled", ("self",))
 
 
+def test_a_model_in_a_cycle_is_not_its_own_ancestor(graph: SQLiteStore) -> None:
+    # cyc/a and cyc/b are adapters of each other; cyc/b carries unsafe-scan
+    ancestor = rule('risk = "unsafe-scan"\nposition = "ancestor"')
+    assert run(graph, ancestor, Scope(model="cyc/b")).violations == []
+    (v,) = run(graph, rule('risk = "unsafe-scan"'), Scope(model="cyc/b")).violations
+    assert (v.node, v.positions) == ("cyc/b", ("self",))
+    (v,) = run(graph, ancestor, Scope(model="cyc/a")).violations
+    assert (v.node, v.positions, v.subjects) == ("cyc/b", ("ancestor",), ("cyc/a",))
+
+
 def test_repository_scope(graph: SQLiteStore) -> None:
     # acme/app uses lab/lora2, an adapter chain on lab/pickled; acme/demo uses lab/merge-lora (custom code above it)
     (v,) = run(graph, rule('risk = "pickle-only"'), Scope(repo="acme/app")).violations

@@ -253,6 +253,23 @@ def test_unfetched_bases(graph: SQLiteStore) -> None:
     assert used.own == () and not used.fetched
 
 
+def test_why_a_stub_is_in_the_graph(graph: SQLiteStore) -> None:
+    # from the drawing: ghost/base is the base of lab/ghost-lora only; else/used is used by Space acme/chat only
+    def why(model: str) -> tuple[int, int, int]:
+        children = {child for child, base, _ in EDGES if base == model}
+        repos = {u for u, kind, m in USES if m == model and kind == USER_REPO}
+        spaces = {u for u, kind, m in USES if m == model and kind == USER_SPACE}
+        return len(children), len(repos), len(spaces)
+
+    for stub in ("ghost/base", "else/used"):
+        r = model_risks(graph, stub)
+        assert (r.base_of, r.repos, r.spaces) == why(stub)
+    assert why("ghost/base") == (1, 0, 0) and why("else/used") == (0, 0, 1)
+    # only stubs say why: a fetched model's counts stay 0 (its own record is why)
+    r = model_risks(graph, "lab/pickled")
+    assert (r.base_of, r.repos, r.spaces) == (0, 0, 0)
+
+
 def test_scan_and_disabled_flags_and_unassessed_models(graph: SQLiteStore) -> None:
     assert model_risks(graph, "hub/caution").flags == ("scan-caution",)
     assert model_risks(graph, "hub/off").flags == ("disabled",)

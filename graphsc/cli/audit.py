@@ -5,6 +5,7 @@ the whole graph by family, relation and year (rules: ``graphsc.reuse.completenes
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,18 +24,28 @@ def audit(
         str | None,
         typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1; none: the whole graph."),
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Whole graph: families shown (largest first).")] = 10,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Whole graph: families shown (largest first).")] = 10,
     output_format: Annotated[
         AuditFormat, typer.Option("--format", "-f", help="table (terminal) or json.")
     ] = AuditFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write json to this file (default: stdout).")
+    ] = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
     """Documentation completeness of MODEL and each ancestor, with its claimed performance; or of the whole graph.
 
     Attributes: license, confirmed base, training data, evaluation results, task, library, card (score of 100).
+
+    Confirmed base: a DERIVED_FROM edge (relation tags, else plain base_model: tags, else the card's base_model).
+
+    A base declared on the card or in a tag that is not lineage shows as "?" and does not count.
+
     Rules and weights: docs/audit.md. Without MODEL: shares, scores, and the same by family, relation and year.
     """
+    if output is not None and output_format is AuditFormat.table:
+        raise typer.BadParameter("the table is for the terminal: use --format json with it", param_hint="-o")
     from graphsc.render.audit_json import graph_audit_document, model_audit_document
     from graphsc.render.audit_table import render_graph_audit, render_model_audit
     from graphsc.reuse.audit import audit_graph, audit_model
@@ -47,12 +58,14 @@ def audit(
             output_format,
             document=lambda: model_audit_document(one),
             terminal=lambda console: render_model_audit(one, console),
+            output=output,
         )
     elif whole is not None:
         emit(
             output_format,
             document=lambda: graph_audit_document(whole),
             terminal=lambda console: render_graph_audit(whole, console),
+            output=output,
         )
 
 

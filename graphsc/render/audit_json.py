@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphsc.records import EvalResult
-from graphsc.reuse.audit import AuditRow, GraphAudit, GroupStats, ModelAudit
+from graphsc.reuse.audit import AuditRow, GraphAudit, GroupStats, ModelAudit, summary_texts
 from graphsc.reuse.completeness import ATTRIBUTES, WEIGHTS
 from graphsc.reuse.performance import FLAGS, Comparison
 
@@ -76,6 +76,7 @@ def model_audit_document(audit: ModelAudit) -> dict[str, Any]:
         "schema": SCHEMA,
         "scope": "model",
         "model": audit.model,
+        "known_as": audit.stub_known_as,
         "weights": dict(WEIGHTS),
         "rows": [_row(r) for r in audit.rows],
         "ancestors": {
@@ -83,7 +84,7 @@ def model_audit_document(audit: ModelAudit) -> dict[str, Any]:
             "fetched": len(audit.ancestors) - audit.ancestors_not_fetched,
             "not_fetched": audit.ancestors_not_fetched,
             "missing": {s.attribute: s.missing for s in audit.summaries},
-            "summaries": [s.text for s in audit.summaries],
+            "summaries": summary_texts(audit.summaries),
         },
         "performance": {
             "claimed": [{**_result(c.result), "flags": list(c.flags)} for c in perf.claimed],

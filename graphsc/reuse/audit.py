@@ -3,7 +3,7 @@ whole graph as distributions by family, relation and year.
 
 The rule and its weights are ``graphsc.reuse.completeness``'s; claimed vs reported performance is
 ``graphsc.reuse.performance``'s. Only fetched models are audited: an unfetched stub (a model known only as someone's
-base) has no record to audit and is counted as "not fetched".
+base, only from usage data, or only by name) has no record to audit and is counted as "not fetched".
 
 Whole-graph groups:
 
@@ -15,7 +15,9 @@ Whole-graph groups:
   The largest families (by fetched models; ties by name) are shown.
 - *relation*: the relation of the model's edge to its base (``finetune``, ``adapter``, ...); ``root`` when it has
   none; a model with bases by several relations (a merge of a fine-tune ...) counts in each.
-- *year*: the year of ``created_at``; ``unknown`` when the record gives none.
+- *year*: the UTC year of ``created_at`` under ``graphsc.reuse.dates.creation_year`` (the rule ``graphsc trends``
+  applies: ``1999-12-31T23:59:59-01:00`` is 2000); ``unknown`` when the record gives no usable creation date (none,
+  not a date, before 2000, after the current month).
 
 The whole-graph audit reads the store narrowly, once each: ``iter_derived_from``, ``iter_trained_on``,
 ``iter_eval_results``, ``iter_details``, ``iter_notes`` and ``iter_model_fields``; it asks nothing per model.
@@ -32,20 +34,31 @@ from graphsc.lineage import UNCONFIRMED_NOTE_KINDS, compute_lineage
 from graphsc.records import RELATIONS, EvalResult
 from graphsc.reuse.completeness import (
     ATTRIBUTES,
+    BASE_DECLARED_IN,
     MISSING_PHRASES,
     Completeness,
+    UnconfirmedBase,
     attribute_flags,
     completeness_of,
     numeric_count,
     present_of,
     score_of,
 )
+from graphsc.reuse.dates import creation_year, current_month
 from graphsc.reuse.performance import Performance, compare_performance
 from graphsc.store.base import GraphStore
 
 ROOT = "root"  # the relation group of models with no base
 NO_LINEAGE = "(no lineage)"  # the family group of models with no DERIVED_FROM edge
 UNKNOWN_YEAR = "unknown"
+# How an unfetched audited model is known (``ModelAudit.stub_known_as``): someone's base (it has DERIVED_FROM
+# children), only from usage data (USES edges: a repository or Space uses it), or only by name (neither).
+KNOWN_AS_BASE, KNOWN_FROM_USAGE, KNOWN_BY_NAME = "base", "usage", "name"
+STUB_PHRASES: dict[str, str] = {
+    KNOWN_AS_BASE: "known only as a base",
+    KNOWN_FROM_USAGE: "known only from usage",
+    KNOWN_BY_NAME: "known only by name",
+}
 # Score buckets (inclusive bounds); every score 0..100 falls in one.
 BUCKETS: tuple[tuple[int, int], ...] = ((0, 19), (20, 39), (40, 59), (60, 79), (80, 100))
 
@@ -81,7 +94,7 @@ class AttributeSummary:
 
     @property
     def text(self) -> str:
-        """'3 of 5 ancestors declare no training data'."""
+        """'3 of 5 ancestors declare no training data', '1 of 1 ancestor declares no license'."""
         noun = "ancestor" if self.of == 1 else "ancestors"
         phrase = MISSING_PHRASES[self.attribute]
         if self.missing == 1:  # agreement with one: "1 of 5 ancestors declares no ..."
@@ -90,15 +103,24 @@ class AttributeSummary:
         return f"{self.missing} of {self.of} {noun} {phrase}"
 
 
+def summary_texts(summaries: Iterable[AttributeSummary]) -> list[str]:
+    """The sentences of the summaries with a missing attribute (none for an attribute every fetched ancestor has):
+    the one wording the table and the JSON document share."""
+    return [s.text for s in summaries if s.missing]
+
+
 @dataclass(frozen=True, slots=True)
 class ModelAudit:
     """The audit of ``model``: ``rows`` (the model, then each ancestor nearest first, ties by id), one
-    ``AttributeSummary`` per attribute over the fetched ancestors, and the claimed ``performance``."""
+    ``AttributeSummary`` per attribute over the fetched ancestors, and the claimed ``performance``;
+    ``stub_known_as`` (``KNOWN_AS_BASE``, ``KNOWN_FROM_USAGE``, ``KNOWN_BY_NAME``) when ``model`` is not fetched,
+    else None."""
 
     model: str
     rows: tuple[AuditRow, ...]
     summaries: tuple[AttributeSummary, ...]
     performance: Performance
+    stub_known_as: str | None = None
 
     @property
     def own(self) -> AuditRow:
@@ -132,10 +154,12 @@ def audit_model(store: GraphStore, model_text: str) -> ModelAudit:
     bases: dict[str, list[str]] = defaultdict(list)
     for edge in lineage.ancestor_edges:
         bases[edge.child].append(edge.base)
-    unconfirmed: dict[str, list[str]] = defaultdict(list)
-    for note in sorted(store.notes_of(ids), key=lambda n: (n.model, n.value)):
-        if note.kind in UNCONFIRMED_NOTE_KINDS and note.field.startswith("base_model"):
-            unconfirmed[note.model].append(note.resolved or note.value)
+    unconfirmed: dict[str, list[UnconfirmedBase]] = defaultdict(list)
+    for note in sorted(store.notes_of(ids), key=lambda n: (n.model, n.field, n.value)):
+        if note.kind in UNCONFIRMED_NOTE_KINDS and note.field in BASE_DECLARED_IN:
+            unconfirmed[note.model].append(
+                UnconfirmedBase(note.resolved or note.value, BASE_DECLARED_IN[note.field], note.kind)
+            )
     datasets: dict[str, list[str]] = defaultdict(list)
     for t in store.trained_on(ids):
         datasets[t.model].append(t.dataset)
@@ -167,7 +191,15 @@ def audit_model(store: GraphStore, model_text: str) -> ModelAudit:
     performance = compare_performance(
         model_id, results.get(model_id, []), ancestors, results, datasets.get(model_id, [])
     )
-    return ModelAudit(model_id, rows, summaries, performance)
+    known_as = None
+    if not rows[0].fetched:
+        if store.lineage_edges(model_id, "down"):
+            known_as = KNOWN_AS_BASE
+        elif store.uses_of([model_id]):
+            known_as = KNOWN_FROM_USAGE
+        else:
+            known_as = KNOWN_BY_NAME
+    return ModelAudit(model_id, rows, summaries, performance, known_as)
 
 
 # ---- the whole graph ----
@@ -203,7 +235,9 @@ class GraphAudit:
 
     ``models``: every model node; ``fetched``/``not_fetched``: audited models and stubs; ``overall``: all fetched
     models; ``median_score``; ``buckets``: fetched models per score bucket (``BUCKETS``); ``base_unconfirmed``:
-    fetched models with no confirmed base whose card declares one no Hub tag confirms; ``weight_files``: fetched
+    fetched models with no confirmed base (no DERIVED_FROM edge) that nevertheless name a base, on the card
+    (``base_model``) or in a ``base_model`` tag, which graphsc's lineage rules did not take (an ``unconfirmed``
+    note, or a value that is not a usable id: ``local-path``, ``malformed``, ``wrong-type``); ``weight_files``: fetched
     models whose record lists weight files (``present``), lists files but no weights (``none``) or no files
     (``unknown``); ``families``: how many families (components with an edge) hold a fetched model; ``by_family``:
     the ``top`` largest, then ``NO_LINEAGE``; ``by_relation``: ``RELATIONS`` order, other relations by name, then
@@ -285,10 +319,10 @@ def _median(counts: Mapping[int, int]) -> float | None:
     return low if low == high else (low + high) / 2
 
 
-def _year(created_at: str | None) -> str:
-    if created_at and len(created_at) >= 4 and created_at[:4].isdigit():
-        return created_at[:4]
-    return UNKNOWN_YEAR
+def _year(created_at: str | None, latest: int) -> str:
+    """The group of a ``created_at`` value: its UTC year (``creation_year``), or ``UNKNOWN_YEAR``."""
+    year = creation_year(created_at, latest)
+    return UNKNOWN_YEAR if year is None else str(year)
 
 
 def _relation_order(name: str) -> tuple[int, str]:
@@ -317,7 +351,7 @@ def audit_graph(store: GraphStore, top: int = 10) -> GraphAudit:
         n.model
         for batch in store.iter_notes()
         for n in batch
-        if n.kind in UNCONFIRMED_NOTE_KINDS and n.field.startswith("base_model")
+        if n.kind in UNCONFIRMED_NOTE_KINDS and n.field in BASE_DECLARED_IN
     }
 
     # Each fetched model reduces to its profile: its attribute flags and whether it lists files but no weights.
@@ -331,6 +365,7 @@ def audit_graph(store: GraphStore, top: int = 10) -> GraphAudit:
     weight_files = {"present": 0, "none": 0, "unknown": 0}
     models = not_fetched = base_unconfirmed = 0
     no_relation = (ROOT,)
+    latest = current_month()  # once: a run that spans midnight of a month's end still applies one rule
     fields = ("fetched", "license", "pipeline_tag", "library_name", "has_card", "created_at", "downloads")
     for rows in store.iter_model_fields(fields):
         for mid, fetched, license, task, library, has_card, created_at, downloads in rows:
@@ -366,7 +401,7 @@ def audit_graph(store: GraphStore, top: int = 10) -> GraphAudit:
             by_family[rep, profile] += 1
             for relation in relations_of.get(mid) or no_relation:
                 by_relation[relation, profile] += 1
-            by_year[_year(created_at), profile] += 1
+            by_year[_year(created_at, latest), profile] += 1
 
     def name_of(rep: str | None) -> str:
         # a family that is only a cycle has no root: named after its smallest member

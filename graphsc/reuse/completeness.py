@@ -15,8 +15,12 @@ supplementary 10.
 attribute       weight  present when (``ATTRIBUTES``, ``WEIGHTS``)
 ==============  ======  ============================================================================================
 license             20  the model declares a license (card ``license`` or a ``license:`` tag)
-base_model          15  at least one DERIVED_FROM edge (a base the Hub's tags confirm); a card ``base_model`` no
-                        tag confirms does not count (its detail says "declared, unconfirmed")
+base_model          15  at least one DERIVED_FROM edge: a base by graphsc's lineage rules
+                        (``graphsc.sources.hub_records``): the ``base_model:<relation>:<id>`` tags when the record
+                        has any, else its plain ``base_model:<id>`` tags (older dumps), else, with no
+                        ``base_model`` tag at all, the card's ``base_model``. A base named on the card or in a tag
+                        that these rules do not take is a note, not an edge: it does not count (its detail says
+                        where it was declared: "declared on the card, unconfirmed: <id>")
 training_data       20  at least one TRAINED_ON edge (the card's ``datasets`` or a ``dataset:`` tag)
 eval_results        15  at least one evaluation result (``model-index``) with a numeric value
 task                10  an intended task (``pipeline_tag``)
@@ -31,7 +35,8 @@ on a leaderboard instead of the card: 15 each. Task, library and the card itself
 
 Also recorded, not scored: whether the repository lists any weight files (``weight_files``: False for a
 repository whose file list holds no weights — a README-only "fine-tune" — None when the record lists no files).
-Unfetched stubs (models known only as someone's base) have no record and are not audited.
+Unfetched stubs (models known only as someone's base, from usage data or by name) have no record and are not
+audited.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from graphsc.records import EvalResult, Model, ModelDetails
 
@@ -70,6 +76,31 @@ MISSING_PHRASES: dict[str, str] = {
     CARD: "have no model card",
 }
 assert sum(WEIGHTS.values()) == 100 and tuple(WEIGHTS) == ATTRIBUTES
+
+# Where a base that is not lineage was declared: ``IdNote.field`` -> "card" or "tag".
+BASE_DECLARED_IN: dict[str, str] = {"base_model": "card", "base_model tag": "tag"}
+_DECLARED_WHERE = {"card": "on the card", "tag": "in a base_model tag"}
+
+
+class UnconfirmedBase(NamedTuple):
+    """A base the record names that is not lineage: ``base`` (the id, or the value as written when it is not one),
+    ``where`` it was declared (``card`` or ``tag``), and the note's ``kind`` (``unconfirmed``: no tag confirms it;
+    ``local-path``, ``malformed``, ``wrong-type``: not a usable id)."""
+
+    base: str
+    where: str
+    kind: str = "unconfirmed"
+
+
+def unconfirmed_text(bases: Sequence[UnconfirmedBase]) -> str:
+    """'declared on the card, unconfirmed: a/b; declared in a base_model tag, malformed: x' (card first)."""
+    parts: dict[tuple[str, str], list[str]] = {}
+    for b in sorted(bases, key=lambda b: (b.where != "card", b.kind != "unconfirmed", b.kind)):
+        parts.setdefault((b.where, b.kind), []).append(b.base)
+    return "; ".join(
+        f"declared {_DECLARED_WHERE.get(where, where)}, {kind}: {', '.join(ids)}"
+        for (where, kind), ids in parts.items()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,14 +196,14 @@ def completeness_of(
     model: Model,
     *,
     bases: Sequence[str] = (),
-    unconfirmed_bases: Sequence[str] = (),
+    unconfirmed_bases: Sequence[UnconfirmedBase] = (),
     datasets: int = 0,
     results: int = 0,
     numeric_results: int = 0,
     details: ModelDetails | None = None,
 ) -> Completeness:
     """The completeness of fetched ``model``: ``bases`` its confirmed bases (DERIVED_FROM targets),
-    ``unconfirmed_bases`` the card bases no Hub tag confirms (notes, not edges), ``datasets`` its TRAINED_ON edges,
+    ``unconfirmed_bases`` the bases its card or tags name that are not lineage (notes, not edges), ``datasets`` its TRAINED_ON edges,
     ``results``/``numeric_results`` how many evaluation results its card reports / with a number, ``details`` its
     stored ``ModelDetails``."""
     present = attributes_present(
@@ -181,7 +212,7 @@ def completeness_of(
     if bases:
         base_text = ", ".join(bases)
     elif unconfirmed_bases:
-        base_text = "declared, unconfirmed: " + ", ".join(unconfirmed_bases)
+        base_text = unconfirmed_text(unconfirmed_bases)
     else:
         base_text = "none"
     if numeric_results:

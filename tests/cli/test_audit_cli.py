@@ -24,7 +24,18 @@ import pytest
 from typer.testing import CliRunner
 
 from graphsc.cli import app
-from graphsc.records import FINETUNE, MERGE, DerivedFrom, EvalResult, GraphBatch, IdNote, Model, ModelDetails, TrainedOn
+from graphsc.records import (
+    FINETUNE,
+    MERGE,
+    DerivedFrom,
+    EvalResult,
+    GraphBatch,
+    IdNote,
+    Model,
+    ModelDetails,
+    TrainedOn,
+    Uses,
+)
 from graphsc.store.sqlite import SQLiteStore
 
 runner = CliRunner()
@@ -98,14 +109,18 @@ def run_json(*args: str) -> dict[str, Any]:
 def test_model_audit_table(chain_db: Path) -> None:
     assert run_text("audit", "org/ft", "--db", str(chain_db)) == (
         "Completeness of org/ft: 70/100\n"
-        "up  model             score  license  base  data  evals  task  lib  card  weights\n"
-        "─────────────────────────────────────────────────────────────────────────────────\n"
-        " 0  org/ft               70     ✗      ✓     ✓      ✓     ✓     ✗    ✓     none\n"
+        # one letter per attribute (license, base, data, evals, task, library, card) when present, - when missing
+        "up  score  LBDETYC  wts   model\n"
+        "────────────────────────────────────────────────\n"
+        " 0     70  -BDET-C  none  org/ft\n"
         # ancestors nearest first, ties by id: the stub is listed, not audited
-        " 1  lab/stub  (not fetched)\n"
-        " 1  org/base             65     ✓      ?     ✗      ✓     ✓     ✓    ✓      yes\n"
-        "✓ present  ✗ missing  ? base declared on the card, unconfirmed;  weights: yes, none (no weight file), ? (no"
-        " file list)\n"
+        " 1      –                 lab/stub (not fetched)\n"
+        # its base is declared on the card only: ?
+        " 1     65  L?-ETYC  yes   org/base\n"
+        "L license  B base  D data  E evals  T task  Y library  C card\n"
+        "the letter: present, - missing, ? a base declared (card or tag) but not lineage\n"
+        "wts (weight files): yes, none (files but no weights), ? (no file list)\n"
+        "? org/base: declared on the card, unconfirmed: ghost/base\n"
         "Ancestors: 2 (1 not fetched, not audited)\n"
         "  1 of 1 ancestor has no confirmed base model\n"
         "  1 of 1 ancestor declares no training data\n"
@@ -144,25 +159,27 @@ def test_graph_audit_table(chain_db: Path) -> None:
         f"  60-79  2  100.0%  {bar40}\n"
         " 80-100  0    0.0%\n"
         "Weight files: 1 list weights, 1 list files but no weights (e.g. README-only), 0 list no files.\n"
-        "1 model with no confirmed base but one declared on the card that no Hub tag confirms (not counted as a "
-        "base).\n"
+        "1 model with no confirmed base names a base on the card or in a base_model tag that is not lineage (not "
+        "counted).\n"
+        "Groups: % of their fetched models with each attribute, and listing files but no weights (no wts):\n"
+        "L license  B base  D data  E evals  T task  Y library  C card\n"
         # one family: roots org/base (100 downloads) and lab/stub (none): named org/base
         "By family (1 largest of 1; % with each attribute)\n"
-        "family    models  score  license  base  data  evals  task  lib  card  no wts\n"
-        "────────────────────────────────────────────────────────────────────────────\n"
-        "org/base       2   67.5       50    50    50    100   100   50   100      50\n"
+        "models  score    L    B    D    E    T    Y    C  no wts  family\n"
+        "──────────────────────────────────────────────────────────────────\n"
+        "     2   67.5   50   50   50  100  100   50  100      50  org/base\n"
         # org/ft counts under both of its relations
         "By relation to the base (% with each attribute)\n"
-        "relation  models  score  license  base  data  evals  task  lib  card  no wts\n"
-        "────────────────────────────────────────────────────────────────────────────\n"
-        "finetune       1   70.0        0   100   100    100   100    0   100     100\n"
-        "merge          1   70.0        0   100   100    100   100    0   100     100\n"
-        "root           1   65.0      100     0     0    100   100  100   100       0\n"
-        "By year created (% with each attribute)\n"
-        "year  models  score  license  base  data  evals  task  lib  card  no wts\n"
-        "────────────────────────────────────────────────────────────────────────\n"
-        "2024       1   65.0      100     0     0    100   100  100   100       0\n"
-        "2025       1   70.0        0   100   100    100   100    0   100     100\n"
+        "models  score    L    B    D    E    T    Y    C  no wts  relation\n"
+        "──────────────────────────────────────────────────────────────────\n"
+        "     1   70.0    0  100  100  100  100    0  100     100  finetune\n"
+        "     1   70.0    0  100  100  100  100    0  100     100  merge\n"
+        "     1   65.0  100    0    0  100  100  100  100       0  root\n"
+        "By year created, UTC (% with each attribute)\n"
+        "models  score    L    B    D    E    T    Y    C  no wts  year\n"
+        "──────────────────────────────────────────────────────────────\n"
+        "     1   65.0  100    0    0  100  100  100  100       0  2024\n"
+        "     1   70.0    0  100  100  100  100    0  100     100  2025\n"
     )
 
 
@@ -184,7 +201,8 @@ def _check_group(group: dict[str, Any]) -> None:
 
 def test_model_audit_json(chain_db: Path) -> None:
     doc = run_json("audit", "org/ft", "--db", str(chain_db))
-    assert set(doc) == {"schema", "scope", "model", "weights", "rows", "ancestors", "performance"}
+    assert set(doc) == {"schema", "scope", "model", "known_as", "weights", "rows", "ancestors", "performance"}
+    assert doc["known_as"] is None  # fetched
     assert (doc["schema"], doc["scope"], doc["model"], doc["weights"]) == (
         "graphsc.audit/1",
         "model",
@@ -198,12 +216,17 @@ def test_model_audit_json(chain_db: Path) -> None:
         ("lab/stub", 1, None),
         ("org/base", 1, 65),
     ]
-    assert doc["rows"][2]["details"]["base_model"] == "declared, unconfirmed: ghost/base"
+    assert doc["rows"][2]["details"]["base_model"] == "declared on the card, unconfirmed: ghost/base"
     assert [r["weight_files"] for r in doc["rows"]] == [False, None, True]
     ancestors = doc["ancestors"]
     assert set(ancestors) == {"count", "fetched", "not_fetched", "missing", "summaries"}
     assert (ancestors["count"], ancestors["fetched"], ancestors["not_fetched"]) == (2, 1, 1)
     assert ancestors["missing"] == {a: int(a in ("base_model", "training_data")) for a in ATTRIBUTES}
+    # only the attributes some fetched ancestor lacks, as the table words them (one ancestor: singular)
+    assert ancestors["summaries"] == [
+        "1 of 1 ancestor has no confirmed base model",
+        "1 of 1 ancestor declares no training data",
+    ]
     perf = doc["performance"]
     assert set(perf) == {"claimed", "flagged", "comparisons", "ancestor_results"}
     assert [(c["dataset"], c["value"], c["value_text"], c["flags"]) for c in perf["claimed"]] == [
@@ -262,14 +285,17 @@ def test_real_families_json(families_store: SQLiteStore, family_records: list[di
     db = str(families_store.path)
     doc = run_json("audit", "--db", db)
     assert doc["fetched"] == len(family_records)
-    # independent counts from the raw records
-    licensed = sum(
-        1
-        for r in family_records
-        if (r.get("cardData") or {}).get("license") or any(t.startswith("license:") for t in r.get("tags") or [])
-    )
+    # independent counts from the raw records: a license is the card's or a license: tag's, not a placeholder
+    placeholders = {"unknown", "none", "n/a", "na", "noassertion", "tbd", "-", "?"}
+
+    def declared(r: dict[str, Any]) -> bool:
+        values = [(r.get("cardData") or {}).get("license")]
+        values += [t.split(":", 1)[1] for t in r.get("tags") or [] if t.startswith("license:")]
+        return any(isinstance(v, str) and v.strip() and v.strip().lower() not in placeholders for v in values)
+
+    licensed = sum(1 for r in family_records if declared(r))
     with_task = sum(1 for r in family_records if r.get("pipeline_tag") or (r.get("cardData") or {}).get("pipeline_tag"))
-    assert doc["attributes"]["license"]["count"] == licensed
+    assert doc["attributes"]["license"]["count"] == licensed == 282  # 7 cards say "license: unknown"
     assert doc["attributes"]["task"]["count"] == with_task
     assert doc["attributes"]["license"]["share"] == round(licensed / len(family_records), 4)
     assert sum(doc["score"]["buckets"].values()) == len(family_records)
@@ -293,12 +319,13 @@ def test_bad_format_is_refused(chain_db: Path) -> None:
 
 def test_a_stub_has_no_record_to_audit(chain_db: Path) -> None:
     out = run_text("audit", "lab/stub", "--db", str(chain_db))
-    assert " 0  lab/stub  (not fetched)\n" in out
+    assert " 0      –                lab/stub (not fetched)\n" in out
     assert out.endswith(
         "lab/stub has no ancestor in the graph.\n"
-        "lab/stub is not fetched (known only as a base): graphsc has no record of it.\n"
+        "lab/stub is not fetched: graphsc has no record of it (known only as a base).\n"
     )
     doc = run_json("audit", "lab/stub", "--db", str(chain_db))
+    assert doc["known_as"] == "base"
     assert doc["rows"] == [
         {
             "model": "lab/stub",
@@ -322,3 +349,94 @@ def test_an_empty_graph(store: SQLiteStore) -> None:
     assert (doc["fetched"], doc["score"]["mean"], doc["score"]["median"]) == (0, None, None)
     assert doc["attributes"]["card"] == {"count": 0, "share": None}
     assert doc["families"] == {"count": 0, "shown": []}
+
+
+def test_a_stub_says_how_it_is_known(tmp_path: Path) -> None:
+    path = tmp_path / "stubs.db"
+    store = SQLiteStore(path)
+    store.write(
+        GraphBatch(
+            models=[Model("org/used", fetched=False), Model("org/named", fetched=False)],
+            uses=[Uses("someone/app", "space", "org/used", "hub-spaces")],
+        )
+    )
+    store.close()
+    db = str(path)
+    # a model only a Space uses is nobody's base
+    assert run_text("audit", "org/used", "--db", db).endswith(
+        "org/used is not fetched: graphsc has no record of it (known only from usage).\n"
+    )
+    assert run_json("audit", "org/used", "--db", db)["known_as"] == "usage"
+    assert run_text("audit", "org/named", "--db", db).endswith(
+        "org/named is not fetched: graphsc has no record of it (known only by name).\n"
+    )
+    assert run_json("audit", "org/named", "--db", db)["known_as"] == "name"
+
+
+def _lines_at(width: int, *args: str) -> list[str]:
+    result = runner.invoke(app, list(args), env={**TERMINAL, "COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    return [line.rstrip() for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_ids_stay_whole_at_any_width(
+    families_store: SQLiteStore, family_records: list[dict[str, Any]], width: int
+) -> None:
+    db = str(families_store.path)
+    by_id = {r["id"]: r for r in family_records}
+    # the chain from the records' base_model:<relation>: tags, DEEP first
+    chain, frontier = [DEEP], [DEEP]
+    while frontier:
+        tags = by_id[frontier.pop()].get("tags") or []
+        bases = [t.split(":", 2)[2] for t in tags if t.startswith("base_model:finetune:")]
+        chain += bases
+        frontier += bases
+    assert len(chain) == 3
+    lines = _lines_at(width, "audit", DEEP, "--db", db)
+    for distance, model in enumerate(chain):
+        assert any(line.startswith(f" {distance}") and line.endswith(f"  {model}") for line in lines), model
+    assert not any("…" in line for line in lines)
+    # the whole graph: each family's root (a record with no base tag) is one line's last field
+    roots = [r["id"] for r in family_records if not any(t.startswith("base_model:") for t in r.get("tags") or [])]
+    assert len(roots) == 2
+    lines = _lines_at(width, "audit", "--db", db)
+    for root in roots:
+        assert sum(1 for line in lines if line.endswith(f"  {root}")) == 1, root
+    assert not any("…" in line for line in lines)
+    if width >= 120:  # wide enough: no line is longer than the console
+        assert max(len(line) for line in lines) <= width
+
+
+def test_top_short_form_and_output_file(families_store: SQLiteStore, tmp_path: Path) -> None:
+    db, out = str(families_store.path), tmp_path / "audit.json"
+    result = runner.invoke(app, ["audit", "-n", "1", "--format", "json", "-o", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # the document went to the file
+    doc = json.loads(out.read_text())
+    assert [g["name"] for g in doc["families"]["shown"]] == ["deepseek-ai/DeepSeek-R1"]  # the largest only
+    assert doc == run_json("audit", "--top", "1", "--db", db)
+    refused = runner.invoke(app, ["audit", "-o", str(tmp_path / "t.txt"), "--db", db])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert not (tmp_path / "t.txt").exists()
+
+
+def test_huge_values_are_shown_in_full(tmp_path: Path) -> None:
+    path = tmp_path / "huge.db"
+    store = SQLiteStore(path)
+    huge = 12345678901234567890.0
+    store.write(
+        GraphBatch(
+            models=[Model("org/base"), Model("org/ft")],
+            derived_from=[DerivedFrom("org/ft", "org/base", FINETUNE, "hub-tag")],
+            eval_results=[
+                EvalResult("org/ft", 0, dataset="d", metric="loss", value=huge, source_name="s"),
+                EvalResult("org/base", 0, dataset="d", metric="loss", value=2.5e-7, source_name="s"),
+            ],
+        )
+    )
+    store.close()
+    out = run_text("audit", "org/ft", "--db", str(path))
+    assert f"{int(huge):,}" in out  # 12,345,678,901,234,567,168: the float's exact value
+    assert "e+" not in out
+    assert "2.5e-07" in out  # a small value keeps its short form

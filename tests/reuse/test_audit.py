@@ -1,7 +1,8 @@
 """``graphsc audit`` on the bundled real families (graphsc.reuse.audit): every expected number is computed here from
 the raw Hub records (``family_records``), with the rule of docs/audit.md written out again, not read from graphsc.
 
-The raw reading: license = the card's ``license`` or a ``license:`` tag; base = a ``base_model:<relation>:<id>`` tag
+The raw reading: license = the card's ``license`` or a ``license:`` tag, unless it is a placeholder for "no
+license information" (``unknown``, ``none``, ``n/a``, ``na``, ``noassertion``, ``tbd``, ``-``, ``?``); base = a ``base_model:<relation>:<id>`` tag
 (the Hub's confirmation); training data = the card's ``datasets`` or a ``dataset:`` tag; evaluation results = a
 ``model-index`` metric whose value is a number; task / library = the record's or the card's ``pipeline_tag`` /
 ``library_name``; card = non-empty ``cardData``; weight files = a sibling whose name ends in a weight suffix (or a
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -33,11 +35,23 @@ WEIGHT = {
 RELATION_TAG = re.compile(r"^base_model:(finetune|adapter|quantized|merge):(.+)$")
 # a weight file's suffix, also on a split file's part (DeepSeek-R1.IQ4_XS.gguf.part1of8)
 WEIGHT_FILE = re.compile(r"\.(safetensors|gguf|bin|pt|pth|ckpt|pkl|onnx|h5|msgpack)(\.part\d+of\d+)?$")
+PLACEHOLDERS = {"unknown", "none", "n/a", "na", "noassertion", "tbd", "-", "?"}
 DEEP = "yentinglin/Mistral-Small-24B-Instruct-2501-reasoning"  # two generations below Mistral-Small-24B-Base-2501
 
 
 def _bases(record: dict[str, Any]) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for t in record.get("tags") or [] if (m := RELATION_TAG.match(t))]
+
+
+def _licensed(record: dict[str, Any]) -> bool:
+    """The card's license, else the first ``license:`` tag, is there and not a placeholder."""
+    card = record.get("cardData") or {}
+    value = card.get("license")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not value:
+        value = next((t.split(":", 1)[1] for t in record.get("tags") or [] if t.startswith("license:")), None)
+    return bool(value) and str(value).strip().lower() not in PLACEHOLDERS
 
 
 def _attributes(record: dict[str, Any]) -> set[str]:
@@ -50,7 +64,7 @@ def _attributes(record: dict[str, Any]) -> set[str]:
         for m in result.get("metrics") or []
     ]
     found = {
-        "license": bool(card.get("license")) or any(t.startswith("license:") for t in tags),
+        "license": _licensed(record),
         "base_model": bool(_bases(record)),
         "training_data": bool(card.get("datasets")) or any(t.startswith("dataset:") for t in tags),
         "eval_results": any(isinstance(m.get("value"), int | float) for m in metrics),
@@ -149,7 +163,9 @@ def test_whole_graph_shares_match_the_records(
     assert [(g.name, g.models) for g in audit.by_family] == sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))
     relations = Counter(rel for r in family_records for rel in {b[0] for b in _bases(r)} or {"root"})
     assert {g.name: g.models for g in audit.by_relation} == dict(relations)
-    years = Counter(r["createdAt"][:4] for r in family_records)
+    years = Counter(
+        str(datetime.fromisoformat(r["createdAt"].replace("Z", "+00:00")).astimezone(UTC).year) for r in family_records
+    )
     assert {g.name: g.models for g in audit.by_year} == dict(years)
 
 

@@ -26,7 +26,7 @@ from graphsc.records import (
     ModelDetails,
     TrainedOn,
 )
-from graphsc.reuse.audit import audit_graph, audit_model
+from graphsc.reuse.audit import AttributeSummary, audit_graph, audit_model, summary_texts
 from graphsc.reuse.completeness import ATTRIBUTES, WEIGHTS, completeness_of, score_of
 from graphsc.store.sqlite import SQLiteStore
 
@@ -95,7 +95,7 @@ def test_an_unconfirmed_base_does_not_count(rule_store: SQLiteStore) -> None:
     claims = audit_model(rule_store, "org/claims").own.completeness
     assert claims is not None
     assert "base_model" not in claims.present
-    assert claims.details["base_model"] == "declared, unconfirmed: ghost/base"
+    assert claims.details["base_model"] == "declared on the card, unconfirmed: ghost/base"
     assert claims.score == 20 + 10  # license, card
     assert claims.weight_files is False  # lists files, none of them weights: README-only
     # a confirmed base wins over an unconfirmed note: org/ft has both
@@ -152,3 +152,62 @@ def test_completeness_of_a_bare_model() -> None:
         "library": "none",
         "card": "none",
     }
+
+
+def test_where_an_unconfirmed_base_was_declared(store: SQLiteStore) -> None:
+    # org/tagged: an older dump's plain base_model tag left out because relation tags exist (field "base_model
+    # tag"); org/both: a card base and a tag naming a local path; org/confirmed: a DERIVED_FROM edge and a note
+    store.write(
+        GraphBatch(
+            models=[Model("org/tagged"), Model("org/both"), Model("org/confirmed"), Model("org/root")],
+            derived_from=[DerivedFrom("org/confirmed", "org/root", FINETUNE, "hub-tag")],
+            notes=[
+                IdNote("org/tagged", "base_model tag", "old/base", "old/base", "unconfirmed"),
+                IdNote("org/both", "base_model", "card/base", "card/base", "unconfirmed"),
+                IdNote("org/both", "base_model tag", "./local", None, "local-path"),
+                IdNote("org/confirmed", "base_model", "x/y", "x/y", "unconfirmed"),
+                IdNote("org/root", "datasets", "not/base", "not/base", "unconfirmed"),  # not a base: ignored
+            ],
+        )
+    )
+    tagged = audit_model(store, "org/tagged").own.completeness
+    assert tagged is not None and not tagged.has("base_model")
+    assert tagged.details["base_model"] == "declared in a base_model tag, unconfirmed: old/base"
+    both = audit_model(store, "org/both").own.completeness
+    assert both is not None
+    assert both.details["base_model"] == (
+        "declared on the card, unconfirmed: card/base; declared in a base_model tag, local-path: ./local"
+    )
+    root = audit_model(store, "org/root").own.completeness
+    assert root is not None and root.details["base_model"] == "none"
+    # the whole graph counts org/tagged and org/both: no DERIVED_FROM edge, a base named on the card or in a tag
+    assert audit_graph(store).base_unconfirmed == 2
+
+
+def test_summary_sentences_agree_in_number() -> None:
+    assert AttributeSummary("license", 1, 1).text == "1 of 1 ancestor declares no license"
+    assert AttributeSummary("license", 2, 3).text == "2 of 3 ancestors declare no license"
+    assert AttributeSummary("base_model", 1, 2).text == "1 of 2 ancestors has no confirmed base model"
+    assert AttributeSummary("card", 2, 2).text == "2 of 2 ancestors have no model card"
+    # an attribute every fetched ancestor has makes no sentence
+    assert summary_texts([AttributeSummary("license", 0, 1), AttributeSummary("task", 1, 1)]) == [
+        "1 of 1 ancestor declares no task"
+    ]
+
+
+def test_years_follow_the_creation_date_rule(store: SQLiteStore) -> None:
+    # worked out by hand: UTC, no year before 2000, nothing after the current month (this test runs after 2025)
+    dates = {
+        "a/offset": "1999-12-31T23:59:59-01:00",  # 2000-01-01T00:59:59Z: 2000, not 1999
+        "a/new-year": "2024-12-31T23:30:00-02:00",  # 2025-01-01T01:30:00Z: 2025
+        "a/lower-z": "2023-05-01T00:00:00.000z",  # 2023
+        "a/month-13": "2025-13-01",  # not a date
+        "a/epoch": "1970-01-01T00:00:00Z",  # a placeholder year
+        "a/future": "2999-01-01T00:00:00Z",  # after the current month
+        "a/text": "yesterday",
+        "a/none": None,
+    }
+    store.write(GraphBatch(models=[Model(m, created_at=d) for m, d in dates.items()]))
+    years = {g.name: g.models for g in audit_graph(store).by_year}
+    assert years == {"2000": 1, "2023": 1, "2025": 1, "unknown": 5}
+    assert list(years) == ["2000", "2023", "2025", "unknown"]

@@ -1,8 +1,10 @@
-"""The analytics commands give the same answers on Neo4j as on the embedded store (bundled real families)."""
+"""The analytics, audit, risks and trends commands give the same answers on Neo4j as on the embedded store (bundled
+real families; a synthetic risk graph with adapters, a cycle and stubs)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +25,13 @@ COMMANDS = [
     ["families", "--top", "5"],
     ["impact", R1],
     *(["rank", "--by", by, "--top", "15"] for by in ("reach", "pagerank", "betweenness", "downloads", "exposure")),
+    # issue 19's commands read details and reported results: the same documents from either store
+    ["audit"],
+    ["audit", "yentinglin/Mistral-Small-24B-Instruct-2501-reasoning"],
+    ["risks"],
+    ["risks", "perplexity-ai/r1-1776"],
+    ["trends"],
+    ["trends", "--family", "mistralai/Mistral-Small-24B-Base-2501", "--by", "quarter"],
 ]
 
 
@@ -42,6 +51,35 @@ def test_analytics_commands_agree(
     monkeypatch.setenv("NEO4J_URI", neo4j_families.uri)
     embedded = run_json(args, ["--store", "embedded", "--db", str(families_store.path)])
     assert run_json(args, ["--store", "neo4j"]) == embedded
+
+
+def test_risks_of_a_graph_with_adapters_cycles_and_stubs_agree(
+    store: SQLiteStore, neo4j_store: Neo4jStore, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.reuse.test_risks import EDGES, write_risk_graph
+
+    write_risk_graph(store)
+    write_risk_graph(neo4j_store)
+    monkeypatch.setenv("NEO4J_URI", neo4j_store.uri)
+    embedded_args = ["--store", "embedded", "--db", str(store.path)]
+    whole = run_json(["risks"], embedded_args)
+    assert whole["top"] and run_json(["risks"], ["--store", "neo4j"]) == whole
+    kinds = set()
+    for model in sorted({m for edge in EDGES for m in edge[:2]}):
+        document = run_json(["risks", model], embedded_args)
+        assert run_json(["risks", model], ["--store", "neo4j"]) == document, model
+        kinds.update(k for k in ("own", "inherited", "upstream") if document[k])
+    assert kinds == {"own", "inherited", "upstream"}  # the graph exercises every kind on both stores
+    policy = tmp_path / "p.toml"
+    policy.write_text(
+        'version = 1\n[[rules]]\nid = "no-pickle"\naction = "deny"\nrisk = ["pickle-only", "unsafe-scan"]\n'
+    )
+    check = ["check", "--policy", str(policy)]
+    embedded = runner.invoke(app, [*check, *embedded_args, "--format", "json"])
+    on_neo4j = runner.invoke(app, [*check, "--store", "neo4j", "--format", "json"])
+    assert embedded.exit_code == on_neo4j.exit_code == 1  # denied on both
+    checked = json.loads(embedded.stdout)
+    assert checked["violations"] and json.loads(on_neo4j.stdout) == checked
 
 
 def test_metrics_rows_agree_and_are_written(families_store: SQLiteStore, neo4j_families: Neo4jStore) -> None:

@@ -126,6 +126,7 @@ def graph_audit_document(audit: GraphAudit) -> dict[str, Any]:
         },
         "base_declared_unconfirmed": audit.base_unconfirmed,
         "weight_files": dict(audit.weight_files),
+        "without_details": audit.without_details,
         "families": {"count": audit.families, "shown": [_group(g) for g in audit.by_family]},
         "by_relation": [_group(g) for g in audit.by_relation],
         "by_year": [_group(g) for g in audit.by_year],

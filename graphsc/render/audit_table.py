@@ -277,6 +277,11 @@ def render_graph_audit(audit: GraphAudit, console: Console) -> None:
         f"Weight files: {files['present']:,} list weights, {files['none']:,} list files but no weights "
         f"(e.g. README-only), {files['unknown']:,} list no files."
     )
+    if audit.without_details:
+        console.print(
+            f"{counted(audit.without_details, 'fetched model')} without stored details (ingested before graphsc "
+            "kept them): their files and evaluation results are unknown and count as missing; re-ingest them."
+        )
     if audit.base_unconfirmed:
         verb = "names" if audit.base_unconfirmed == 1 else "name"
         console.print(

@@ -233,15 +233,17 @@ class GroupStats:
 class GraphAudit:
     """The completeness of every fetched model of the graph.
 
-    ``models``: every model node; ``fetched``/``not_fetched``: audited models and stubs; ``overall``: all fetched
-    models; ``median_score``; ``buckets``: fetched models per score bucket (``BUCKETS``); ``base_unconfirmed``:
-    fetched models with no confirmed base (no DERIVED_FROM edge) that nevertheless name a base, on the card
-    (``base_model``) or in a ``base_model`` tag, which graphsc's lineage rules did not take (an ``unconfirmed``
-    note, or a value that is not a usable id: ``local-path``, ``malformed``, ``wrong-type``); ``weight_files``: fetched
-    models whose record lists weight files (``present``), lists files but no weights (``none``) or no files
-    (``unknown``); ``families``: how many families (components with an edge) hold a fetched model; ``by_family``:
-    the ``top`` largest, then ``NO_LINEAGE``; ``by_relation``: ``RELATIONS`` order, other relations by name, then
-    ``ROOT``; ``by_year``: ascending, ``unknown`` last. Groups with no fetched model are left out."""
+        ``models``: every model node; ``fetched``/``not_fetched``: audited models and stubs; ``overall``: all fetched
+        models; ``median_score``; ``buckets``: fetched models per score bucket (``BUCKETS``); ``base_unconfirmed``:
+        fetched models with no confirmed base (no DERIVED_FROM edge) that nevertheless name a base, on the card
+        (``base_model``) or in a ``base_model`` tag, which graphsc's lineage rules did not take (an ``unconfirmed``
+        note, or a value that is not a usable id: ``local-path``, ``malformed``, ``wrong-type``); ``weight_files``: fetched
+        models whose record lists weight files (``present``), lists files but no weights (``none``) or no files
+        (``unknown``); ``without_details``: fetched models with no stored details (ingested by a graphsc that did not keep
+    them: their files and evaluation results are unknown, counted as missing until re-ingested); ``families``: how many
+    families (components with an edge) hold a fetched model; ``by_family``:
+        the ``top`` largest, then ``NO_LINEAGE``; ``by_relation``: ``RELATIONS`` order, other relations by name, then
+        ``ROOT``; ``by_year``: ascending, ``unknown`` last. Groups with no fetched model are left out."""
 
     models: int
     fetched: int
@@ -251,6 +253,7 @@ class GraphAudit:
     buckets: dict[str, int]
     base_unconfirmed: int
     weight_files: dict[str, int]
+    without_details: int
     families: int
     by_family: tuple[GroupStats, ...]
     by_relation: tuple[GroupStats, ...]
@@ -343,7 +346,9 @@ def audit_graph(store: GraphStore, top: int = 10) -> GraphAudit:
     numeric = {r.model for batch in store.iter_eval_results() for r in batch if r.value is not None}
     with_weights: set[str] = set()
     without_weights: set[str] = set()
+    detailed = 0  # only fetched records give details: the fetched models without them are the rest
     for details_batch in store.iter_details():
+        detailed += len(details_batch)
         for d in details_batch:
             if d.files is not None:
                 (with_weights if d.weight_formats else without_weights).add(d.model)
@@ -430,6 +435,7 @@ def audit_graph(store: GraphStore, top: int = 10) -> GraphAudit:
         buckets=buckets,
         base_unconfirmed=base_unconfirmed,
         weight_files=weight_files,
+        without_details=max(total.models - detailed, 0),
         families=len(families_found),
         by_family=tuple(shown),
         by_relation=tuple(sorted(_groups(by_relation, str).values(), key=lambda g: _relation_order(g.name))),

@@ -258,7 +258,7 @@ def test_graph_audit_json(chain_db: Path) -> None:
     doc = run_json("audit", "--db", str(chain_db))
     assert set(doc) == {
         "schema", "scope", "weights", "models", "fetched", "not_fetched", "attributes", "score",
-        "base_declared_unconfirmed", "weight_files", "families", "by_relation", "by_year",
+        "base_declared_unconfirmed", "weight_files", "without_details", "families", "by_relation", "by_year",
     }  # fmt: skip
     assert (doc["schema"], doc["scope"], doc["models"], doc["fetched"], doc["not_fetched"]) == (
         "graphsc.audit/1", "graph", 3, 2, 1,
@@ -271,6 +271,7 @@ def test_graph_audit_json(chain_db: Path) -> None:
     }
     assert doc["base_declared_unconfirmed"] == 1
     assert doc["weight_files"] == {"present": 1, "none": 1, "unknown": 0}
+    assert doc["without_details"] == 0  # both records gave details
     assert doc["families"]["count"] == 1
     for group in doc["families"]["shown"] + doc["by_relation"] + doc["by_year"]:
         _check_group(group)
@@ -440,3 +441,15 @@ def test_huge_values_are_shown_in_full(tmp_path: Path) -> None:
     assert f"{int(huge):,}" in out  # 12,345,678,901,234,567,168: the float's exact value
     assert "e+" not in out
     assert "2.5e-07" in out  # a small value keeps its short form
+
+
+def test_models_ingested_without_details_are_counted_and_named(tmp_path: Path) -> None:
+    """A store written before graphsc kept details: its evaluation results and files are unknown, and audit says so
+    instead of reading silence as "none"."""
+    db = tmp_path / "old.db"
+    with SQLiteStore(db) as store:
+        store.write(GraphBatch(models=[Model("o/old-a"), Model("o/old-b")], details=[ModelDetails("o/old-b", files=1)]))
+    doc = json.loads(runner.invoke(app, ["audit", "--db", str(db), "--format", "json"]).stdout)
+    assert (doc["fetched"], doc["without_details"]) == (2, 1)
+    text = runner.invoke(app, ["audit", "--db", str(db)], env=TERMINAL).stdout
+    assert "1 fetched model without stored details (ingested before graphsc kept them)" in text

@@ -13,16 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.common import DbOption, FormatOption, OutputFormat, StoreOption, open_cli_store
 from graphsc.render import emit
 
 if TYPE_CHECKING:
     from graphsc.analytics.analysis import Analysis
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 class RankBy(str, Enum):
@@ -33,7 +28,6 @@ class RankBy(str, Enum):
     exposure = "exposure"
 
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table (terminal) or json.")]
 TopOption = Annotated[int, typer.Option("--top", "-n", min=1, help="How many to list.")]
 SampleOption = Annotated[int, typer.Option("--sample", "-k", min=1, help="Betweenness: source models sampled.")]
 SeedOption = Annotated[int, typer.Option("--seed", help="Betweenness: sampling seed.")]

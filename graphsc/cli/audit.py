@@ -4,33 +4,27 @@ the whole graph by family, relation and year (rules: ``graphsc.reuse.completenes
 
 from __future__ import annotations
 
-from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.common import (
+    DbOption,
+    FormatOption,
+    JsonOutputOption,
+    OptionalModelArgument,
+    OutputFormat,
+    StoreOption,
+    open_cli_store,
+)
 from graphsc.render import emit
 
 
-class AuditFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 def audit(
-    model: Annotated[
-        str | None,
-        typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1; none: the whole graph."),
-    ] = None,
+    model: OptionalModelArgument = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Whole graph: families shown (largest first).")] = 10,
-    output_format: Annotated[
-        AuditFormat, typer.Option("--format", "-f", help="table (terminal) or json.")
-    ] = AuditFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write json to this file (default: stdout).")
-    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: JsonOutputOption = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -44,7 +38,7 @@ def audit(
 
     Rules and weights: docs/audit.md. Without MODEL: shares, scores, and the same by family, relation and year.
     """
-    if output is not None and output_format is AuditFormat.table:
+    if output is not None and output_format is OutputFormat.table:
         raise typer.BadParameter("the table is for the terminal: use --format json with it", param_hint="-o")
     from graphsc.render.audit_json import graph_audit_document, model_audit_document
     from graphsc.render.audit_table import render_graph_audit, render_model_audit

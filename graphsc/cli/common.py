@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +19,24 @@ DbOption = Annotated[
         help="Embedded store file (env GRAPHSC_DB; default ~/.local/share/graphsc/graphsc.db).",
         show_default=False,
     ),
+]
+
+
+class OutputFormat(str, Enum):
+    """The formats of a report that is a table in the terminal and a JSON document for programs."""
+
+    table = "table"
+    json = "json"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table (terminal) or json.")]
+JsonOutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write json to this file (default: stdout).")
+]
+# A report on one model, or on the whole graph without it (audit, risks).
+OptionalModelArgument = Annotated[
+    str | None,
+    typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1; without it, the whole graph."),
 ]
 
 

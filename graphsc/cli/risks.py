@@ -5,33 +5,27 @@ Thin command: ``graphsc.reuse.risks`` computes, ``graphsc.render.risks_*`` show.
 
 from __future__ import annotations
 
-from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from graphsc.cli.common import DbOption, StoreOption, open_cli_store
+from graphsc.cli.common import (
+    DbOption,
+    FormatOption,
+    JsonOutputOption,
+    OptionalModelArgument,
+    OutputFormat,
+    StoreOption,
+    open_cli_store,
+)
 from graphsc.render import emit
 
 
-class RisksFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 def risks(
-    model: Annotated[
-        str | None,
-        typer.Argument(metavar="MODEL", help="Model id (e.g. deepseek-ai/DeepSeek-R1); without it, the whole graph."),
-    ] = None,
+    model: OptionalModelArgument = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="Whole graph: how many flagged models to list.")] = 20,
-    output_format: Annotated[
-        RisksFormat, typer.Option("--format", "-f", help="table (terminal) or json.")
-    ] = RisksFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write json to this file (default: stdout).")
-    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: JsonOutputOption = None,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -43,7 +37,7 @@ def risks(
     from graphsc.render.risks_table import render_graph_risks, render_model_risks
     from graphsc.reuse.risks import graph_risks, model_risks
 
-    if output is not None and output_format is RisksFormat.table:
+    if output is not None and output_format is OutputFormat.table:
         raise typer.BadParameter("the table is for the terminal: use --format json with it", param_hint="-o")
     with open_cli_store(db, store, write=False) as graph:
         if model is not None:

@@ -18,7 +18,7 @@ from graphsc.license_table.normalize import Leaf, NormalizedLicense, Tree, norma
 from graphsc.license_table.table import LicenseTable, default_table
 from graphsc.licenses.findings import Conflict, LicenseReport
 from graphsc.lineage import compute_lineage
-from graphsc.records import USER_REPO, USER_SPACE, DerivedFrom, Model, Uses
+from graphsc.records import USER_REPO, USER_SPACE, DerivedFrom, EvalResult, Model, ModelDetails, Uses
 from graphsc.store.base import GraphStore
 
 HUB_URL = "https://huggingface.co"
@@ -78,11 +78,15 @@ class BomDataset:
 
 @dataclass(frozen=True, slots=True)
 class BomModel:
-    """A model of the chain: its record (an unfetched stub has ``fetched`` False), license and datasets."""
+    """A model of the chain: its record (an unfetched stub has ``fetched`` False), license and datasets, and what
+    its record says beyond them (``details``: files, config, scan; ``eval_results``: the results its card reports;
+    none for a stub or a store ingested before graphsc kept them)."""
 
     model: Model
     license: BomLicense
     datasets: tuple[BomDataset, ...] = ()
+    details: ModelDetails | None = None
+    eval_results: tuple[EvalResult, ...] = ()
 
     @property
     def url(self) -> str:
@@ -244,11 +248,11 @@ def model_pedigree(store: GraphStore, model_id: str, report: LicenseReport | Non
     distance = lineage.ancestor_distance
     ancestor_ids = sorted((m for m in distance if m != subject_id), key=lambda m: (distance[m], m))
     models = {**lineage.models, subject_id: lineage.model}
-    datasets = _datasets(store, [subject_id, *ancestor_ids])
+    facts = _Facts(store, [subject_id, *ancestor_ids])
     findings = tuple(c for c, _ in report.for_model(subject_id)) if report is not None else ()
     return Pedigree(
-        subject=_bom_model(models[subject_id], datasets),
-        ancestors=tuple(_bom_model(models.get(m) or Model(m, fetched=False), datasets) for m in ancestor_ids),
+        subject=facts.bom_model(models[subject_id]),
+        ancestors=tuple(facts.bom_model(models.get(m) or Model(m, fetched=False)) for m in ancestor_ids),
         edges=tuple(sorted(set(lineage.ancestor_edges), key=lambda e: (e.child, e.base))),
         generation=lineage.generation,
         roots=lineage.roots,
@@ -295,10 +299,25 @@ def application_pedigree(store: GraphStore, repo_id: str, report: LicenseReport 
     )
 
 
-def _bom_model(model: Model, datasets: dict[str, tuple[BomDataset, ...]]) -> BomModel:
-    return BomModel(
-        model, bom_license(model.license, model.license_name, model.license_link), datasets.get(model.id, ())
-    )
+class _Facts:
+    """What a BOM says of each model of a chain besides its record, read once for the chain: datasets, details,
+    reported evaluation results."""
+
+    def __init__(self, store: GraphStore, model_ids: list[str]) -> None:
+        self.datasets = _datasets(store, model_ids)
+        self.details = store.details_of(model_ids)
+        self.results: dict[str, list[EvalResult]] = {}
+        for r in store.eval_results_of(model_ids):
+            self.results.setdefault(r.model, []).append(r)
+
+    def bom_model(self, model: Model) -> BomModel:
+        return BomModel(
+            model,
+            bom_license(model.license, model.license_name, model.license_link),
+            self.datasets.get(model.id, ()),
+            self.details.get(model.id),
+            tuple(self.results.get(model.id, ())),
+        )
 
 
 def _datasets(store: GraphStore, model_ids: Iterable[str]) -> dict[str, tuple[BomDataset, ...]]:

@@ -14,8 +14,11 @@ What goes where:
   ``pkg:huggingface/<owner>/<name>`` (no ``@version``: the purl version of a Hub model is its commit sha, which
   graphsc does not record), an external reference (``website``) to its Hub page, ``supplier`` the owner (with the
   owner's Hub page) and ``authors`` the record's author (else the owner). Its ``modelCard`` gives
-  ``modelParameters.task`` (the Hub ``pipeline_tag``) and ``modelParameters.datasets`` as references to ``data``
-  components, one per dataset, each with its own license and Hub page. cyclonedx-python-lib has no model card
+  ``modelParameters.task`` (the Hub ``pipeline_tag``), ``architectureFamily``/``modelArchitecture`` (config
+  ``model_type``, first ``architectures``), ``modelParameters.datasets`` as references to ``data`` components, one
+  per dataset, each with its own license and Hub page, and ``quantitativeAnalysis.performanceMetrics`` (the results
+  the card's ``model-index`` reports). Its files' weight formats and model-file risk flags (``graphsc risks``) are
+  ``graphsc:weight-formats`` / ``graphsc:risk:<flag>`` properties. cyclonedx-python-lib has no model card
   (``Component.model_card`` is a commented-out stub in 11.12), so ``modelCard`` is the one part added to the
   outputter's JSON by hand.
 - **Licenses** are declared (``acknowledgement: declared``), from ``BomLicense`` (``graphsc.bom.pedigree``, the
@@ -145,7 +148,8 @@ from packageurl import PackageURL
 
 from graphsc.bom.pedigree import HUB_URL, Application, BomDataset, BomLicense, BomModel, Pedigree, finding_fields
 from graphsc.licenses.findings import Conflict
-from graphsc.records import NO_LICENSE, USER_SPACE
+from graphsc.records import NO_LICENSE, USER_SPACE, EvalResult
+from graphsc.reuse.risks import SEVERITY, own_flags
 
 SPEC_VERSION = "1.7"
 _OUTPUTTERS: dict[str, type[Json]] = {"1.6": JsonV1Dot6, "1.7": JsonV1Dot7}
@@ -300,7 +304,9 @@ def _subject_component(p: Pedigree, cards: dict[str, dict[str, Any]]) -> Compone
             for e in p.edges
             if e.base == a_id
         ]
-        ancestors.append(_model_component(ancestor, f"model:{a_id}#ancestor-of:{subject_id}", props, cards))
+        ancestors.append(
+            _model_component(ancestor, f"model:{a_id}#ancestor-of:{subject_id}", props, cards, is_base=True)
+        )
     props = [Property(name=f"{NS}root", value=r) for r in p.roots]
     # A cycle back to the subject (an ancestor derived from the subject): the edge is on the subject, as on a base.
     props += [
@@ -339,6 +345,8 @@ def _model_component(
     extra: list[Property],
     cards: dict[str, dict[str, Any]],
     pedigree: CdxPedigree | None = None,
+    *,
+    is_base: bool = False,
 ) -> Component:
     record = m.model
     owner, _, name = record.id.rpartition("/")
@@ -346,6 +354,7 @@ def _model_component(
     files = f"{HUB_URL}/{record.id}/blob/main/"
     props += _license_properties(m.license, "NONE" if record.fetched else "NOASSERTION", files)
     props += [Property(name=f"{NS}trained-on:{d.id}", value=d.source) for d in m.datasets]
+    props += _file_properties(m, is_base)
     card = _model_card(m)
     if card:
         cards[bom_ref] = card
@@ -364,14 +373,52 @@ def _model_component(
     )
 
 
+def _file_properties(m: BomModel, is_base: bool) -> list[Property]:
+    """What the model's files say (``graphsc:weight-formats``, ``graphsc:pickle-files``) and its model-file risk
+    flags as ``graphsc:risk:<flag>`` = severity (``graphsc risks``; docs/risks.md): a BOM consumer sees that loading
+    the model runs code without running graphsc."""
+    found: list[Property] = []
+    d = m.details
+    if d is not None and d.files is not None:
+        found.append(Property(name=f"{NS}weight-formats", value=",".join(d.weight_formats) or "none"))
+        if d.pickle_files:
+            found.append(Property(name=f"{NS}pickle-files", value=str(d.pickle_files)))
+    found += [
+        Property(name=f"{NS}risk:{flag}", value=SEVERITY[flag]) for flag in own_flags(d, bool(m.model.fetched), is_base)
+    ]
+    return found
+
+
 def _model_card(m: BomModel) -> dict[str, Any]:
-    """The ``modelCard`` JSON of a model (the library cannot express it): task and dataset references."""
+    """The ``modelCard`` JSON of a model (the library cannot express it): ``modelParameters`` — the task, the
+    architecture family (config ``model_type``) and architecture (its first ``architectures`` entry), dataset
+    references — and ``quantitativeAnalysis.performanceMetrics``: each result the card's ``model-index`` reports,
+    its metric as ``type``, the value as written, the dataset (and task) as ``slice``."""
     parameters: dict[str, Any] = {}
     if m.model.pipeline_tag:
         parameters["task"] = m.model.pipeline_tag
+    if m.details is not None and m.details.model_type:
+        parameters["architectureFamily"] = m.details.model_type
+    if m.details is not None and m.details.architectures:
+        parameters["modelArchitecture"] = m.details.architectures[0]
     if m.datasets:
         parameters["datasets"] = [{"ref": f"dataset:{d.id}"} for d in m.datasets]
-    return {"modelParameters": parameters} if parameters else {}
+    card: dict[str, Any] = {"modelParameters": parameters} if parameters else {}
+    metrics = [_performance_metric(r) for r in m.eval_results]
+    if metrics:
+        card["quantitativeAnalysis"] = {"performanceMetrics": metrics}
+    return card
+
+
+def _performance_metric(r: EvalResult) -> dict[str, str]:
+    metric = {
+        "type": r.metric or r.metric_name or "unnamed",
+        "value": str(r.value) if r.value is not None else (r.value_text or ""),
+    }
+    where = r.dataset_name or r.dataset
+    if where:
+        metric["slice"] = f"{where} ({r.task})" if r.task else where
+    return metric
 
 
 def _chain_datasets(pedigrees: Iterable[Pedigree]) -> list[BomDataset]:

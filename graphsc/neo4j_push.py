@@ -10,8 +10,9 @@ follow in the edge phase, so stale edges removed in the embedded store disappear
 repositories, and DERIVED_FROM / TRAINED_ON / USES edges with ``fetched_at >= watermark`` (rows stamped exactly
 at the watermark go again, harmlessly: an ingestion stamps all its rows with its start time, so a push that ran
 while it was still writing misses none of them). Rows without a
-timestamp go every time: Dataset and Space nodes (only their license can change) and unfetched models that carry
-a license; unfetched stubs without one are created as endpoints of the edges that name them. A model's details and
+timestamp go every time: unfetched models, datasets and Spaces that carry a license; unfetched stubs without one are
+created as endpoints of the edges that name them. Fetched datasets and Spaces go like models (stamped rows), with
+their dataset DERIVED_FROM and ``space-card`` USES edges in the edge phases. A model's details and
 reported evaluation results go with the model (every fetched model sent brings them). Without a
 recorded watermark, ``--since-last`` pushes everything.
 """
@@ -61,16 +62,19 @@ def _stamped(row: Any, since: str) -> bool:
     return row.fetched_at is not None and row.fetched_at >= since
 
 
-def _model_changed(model: Any, since: str) -> bool:
-    return _stamped(model, since) or (not model.fetched and model.license is not None)
+def _node_changed(node: Any, since: str) -> bool:
+    """A model, dataset or Space fetched since, or a stub that carries a license (stubs without one are created as
+    the endpoints of the edges that name them)."""
+    return _stamped(node, since) or (not node.fetched and node.license is not None)
 
 
 PARTS: tuple[tuple[str, bool, str, str, _Changed], ...] = (
-    ("Model", True, "models", "iter_models", _model_changed),
-    ("Dataset", True, "datasets", "iter_datasets", lambda row, since: True),
+    ("Model", True, "models", "iter_models", _node_changed),
+    ("Dataset", True, "datasets", "iter_datasets", _node_changed),
     ("Repo", True, "repos", "iter_repos", _stamped),
-    ("Space", True, "spaces", "iter_spaces", lambda row, since: True),
+    ("Space", True, "spaces", "iter_spaces", _node_changed),
     ("DERIVED_FROM", False, "derived_from", "iter_derived_from", _stamped),
+    ("DATASET_DERIVED_FROM", False, "dataset_derived_from", "iter_dataset_derived_from", _stamped),
     ("TRAINED_ON", False, "trained_on", "iter_trained_on", _stamped),
     ("USES", False, "uses", "iter_uses", _stamped),
     ("IdNote", True, "notes", "iter_notes", _stamped),

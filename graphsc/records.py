@@ -40,6 +40,9 @@ SOURCE_HUB_SPACES = "hub-spaces"  # the ``spaces`` field of a Hub model record: 
 SOURCE_PEATMOSS = "peatmoss"  # PeaTMOSS's GitHub → model mapping
 SOURCE_GITHUB_CODE_SEARCH = "github-code-search"
 SOURCE_SBOM = "sbom"  # a software bill of materials (CycloneDX, SPDX) listing the model
+SOURCE_SPACE_CARD = "space-card"  # a Space's own record: the ``models`` its card declares
+SOURCE_USAGE_FILE = "usage-file"  # a published repository → model usage file (``graphsc ingest usage``)
+SOURCE_SOURCE_DATASETS = "source-datasets"  # a dataset record's ``source_datasets:`` tags
 
 # Who uses a model (``Uses.user_kind``).
 USER_REPO: Final = "repo"
@@ -84,8 +87,23 @@ class Model(NamedTuple):
 
 
 class Dataset(NamedTuple):
+    """A dataset on the Hub, as its record (``GET /api/datasets/{id}``, the list API) gives it. ``fetched`` is
+    False for a stub known only as a model's training data or another dataset's source; an unfetched dataset with a
+    ``license`` (e.g. one an SBOM declared) sets it on a stub only. ``license`` is the declared text (card
+    ``license`` or the ``license:`` tag; a list joined with AND), normalised by the license table when checked."""
+
     id: str
     license: str | None = None
+    license_name: str | None = None
+    license_link: str | None = None
+    author: str | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    created_at: str | None = None
+    last_modified: str | None = None
+    gated: str | None = None
+    fetched: bool = True
+    fetched_at: str | None = None
 
 
 class Repo(NamedTuple):
@@ -101,8 +119,20 @@ class Repo(NamedTuple):
 
 
 class Space(NamedTuple):
+    """A Hugging Face Space, as its record (``GET /api/spaces/{id}``, the list API) gives it: ``license`` as declared
+    (card ``license`` or ``license:`` tag), ``sdk`` (gradio, streamlit, docker, static). ``fetched`` is False for a
+    Space known only from a model record's ``spaces`` or a usage source; an unfetched Space with a ``license`` sets it
+    on a stub only."""
+
     id: str
     license: str | None = None
+    sdk: str | None = None
+    author: str | None = None
+    likes: int | None = None
+    created_at: str | None = None
+    last_modified: str | None = None
+    fetched: bool = True
+    fetched_at: str | None = None
 
 
 class DerivedFrom(NamedTuple):
@@ -111,6 +141,16 @@ class DerivedFrom(NamedTuple):
     child: str
     base: str
     relation: str
+    source: str
+    fetched_at: str | None = None
+
+
+class DatasetDerivedFrom(NamedTuple):
+    """Dataset ``child`` was made from dataset ``base`` (``(Dataset)-[:DERIVED_FROM]->(Dataset)``): the child's card
+    lists ``base`` in ``source_datasets`` (``extended|<id>``, or the id alone). ``source`` says where it was read."""
+
+    child: str
+    base: str
     source: str
     fetched_at: str | None = None
 
@@ -270,6 +310,20 @@ class ModelRecord(NamedTuple):
     eval_results: tuple[EvalResult, ...] = ()
 
 
+class DatasetRecord(NamedTuple):
+    """Everything one Hub dataset record says: the dataset and the datasets it was made from."""
+
+    dataset: Dataset
+    derived_from: tuple[DatasetDerivedFrom, ...] = ()
+
+
+class SpaceRecord(NamedTuple):
+    """Everything one Hub Space record says: the Space and the models its card declares (USES, ``space-card``)."""
+
+    space: Space
+    uses: tuple[Uses, ...] = ()
+
+
 @dataclass(slots=True)
 class GraphBatch:
     """A unit of writing: a store writes a batch in one transaction.
@@ -281,6 +335,11 @@ class GraphBatch:
     A model referenced only as an edge endpoint is created as an unfetched stub and never overwrites a
     fetched one; an unfetched model in ``models`` with a ``license`` sets that license on its stub only.
     A repository's fields merge: a field the batch leaves ``None`` keeps its stored value.
+
+    Datasets and Spaces follow the models' rules: a fetched dataset replaces its stored fields and its outgoing
+    ``dataset_derived_from`` edges, a fetched Space its ``space-card`` USES edges; an unfetched one is created when
+    missing and sets only a stub's license. Dataset ids compare case-insensitively too; a fetched record gives the
+    display casing.
     """
 
     models: list[Model] = field(default_factory=list)
@@ -294,9 +353,12 @@ class GraphBatch:
     aliases: list[Alias] = field(default_factory=list)
     details: list[ModelDetails] = field(default_factory=list)
     eval_results: list[EvalResult] = field(default_factory=list)
+    dataset_derived_from: list[DatasetDerivedFrom] = field(default_factory=list)
     # Where each fetched record's items start in the lists (by lower-cased id), and which records came twice.
     _starts: dict[str, tuple[int, int, int, int, int, int]] = field(default_factory=dict, repr=False, compare=False)
     _repeated: set[str] = field(default_factory=set, repr=False, compare=False)
+    _added_datasets: set[str] = field(default_factory=set, repr=False, compare=False)
+    _added_spaces: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, record: ModelRecord) -> None:
         """Append a record's model, edges and notes. A record whose id (any casing) is already in the batch
@@ -321,6 +383,24 @@ class GraphBatch:
         if record.details is not None:
             self.details.append(record.details)
         self.eval_results.extend(record.eval_results)
+
+    def add_dataset(self, record: DatasetRecord) -> None:
+        """Append a dataset record; a copy already in the batch (any casing) is superseded: its edges are dropped."""
+        key = record.dataset.id.lower()
+        if key in self._added_datasets:
+            self.dataset_derived_from = [e for e in self.dataset_derived_from if e.child.lower() != key]
+        self._added_datasets.add(key)
+        self.datasets.append(record.dataset)
+        self.dataset_derived_from.extend(record.derived_from)
+
+    def add_space(self, record: SpaceRecord) -> None:
+        """Append a Space record; a copy already in the batch is superseded: its declared uses are dropped."""
+        key = record.space.id.lower()
+        if key in self._added_spaces:
+            self.uses = [u for u in self.uses if not (u.source == SOURCE_SPACE_CARD and u.user.lower() == key)]
+        self._added_spaces.add(key)
+        self.spaces.append(record.space)
+        self.uses.extend(record.uses)
 
     def drop_superseded(self) -> None:
         """Remove the edges and notes earlier copies of a repeated record added: the last copy wins, whatever the
@@ -363,4 +443,5 @@ class GraphBatch:
             + len(self.aliases)
             + len(self.details)
             + len(self.eval_results)
+            + len(self.dataset_derived_from)
         )

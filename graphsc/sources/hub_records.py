@@ -110,7 +110,7 @@ def clean_repo_id(value: Any, repo_type: RepoType = "model") -> str | None:
     return parse_repo_id(value, repo_type).id
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, list | tuple):
@@ -125,13 +125,13 @@ def _as_int(value: Any) -> int | None:
     )
 
 
-def _as_count(value: Any) -> int | None:
+def as_count(value: Any) -> int | None:
     """A count (downloads, likes): a non-negative integer a store can hold, else None."""
     found = _as_int(value)
     return found if found is not None and found >= 0 else None
 
 
-def _as_str(value: Any) -> str | None:
+def as_str(value: Any) -> str | None:
     """A non-blank string, stripped and storable (lone surrogates replaced), else None."""
     if type(value) is str:  # JSON gives exact str; subclasses are not expected
         value = value.strip()
@@ -139,19 +139,19 @@ def _as_str(value: Any) -> str | None:
     return None
 
 
-def _gated(value: Any) -> str | None:
+def gated_value(value: Any) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _as_str(value)
+    return as_str(value)
 
 
-def _declared_license(card: Mapping[str, Any]) -> str | None:
+def declared_license(card: Mapping[str, Any]) -> str | None:
     """The card's ``license``; a YAML list means every license in it applies (Hugging Face: "these licenses
     apply", typically the base model's license plus the derivative's own), so it is joined with AND."""
     declared = card.get("license")
     if isinstance(declared, list):
-        return join_licenses([part for p in declared if (part := _as_str(p))])
-    return _as_str(declared)
+        return join_licenses([part for p in declared if (part := as_str(p))])
+    return as_str(declared)
 
 
 class _Signals:
@@ -163,7 +163,7 @@ class _Signals:
         self.data = data
         self.card = card
         self.tags = {t.lower() for t in tags}
-        library = _as_str(data.get("library_name")) or _as_str(card.get("library_name"))
+        library = as_str(data.get("library_name")) or as_str(card.get("library_name"))
         self.library = library.lower() if library else None
         siblings = data.get("siblings")
         self.files = [
@@ -200,7 +200,7 @@ class _Signals:
         method = quant.get("quant_method") if isinstance(quant, dict) else None
         if isinstance(method, str) and method.lower() in QUANT_METHODS:
             return "quantization_config"
-        if _as_str(self.card.get("quantized_by")):
+        if as_str(self.card.get("quantized_by")):
             return "quantized_by"
         if ("mlx" in self.tags or self.library == "mlx") and isinstance(config.get("quantization"), dict):
             return "mlx-quantized"
@@ -265,8 +265,8 @@ class _Reader:
 def _card_relation(value: Any) -> str | None:
     """The card's ``base_model_relation``: a relation name, or a list naming one relation (as some tools write
     it); anything else is ignored."""
-    names = {v.strip().lower() for v in _as_list(value) if isinstance(v, str) and v.strip()}
-    if len(names) == 1 and not any(not isinstance(v, str) for v in _as_list(value)):
+    names = {v.strip().lower() for v in as_list(value) if isinstance(v, str) and v.strip()}
+    if len(names) == 1 and not any(not isinstance(v, str) for v in as_list(value)):
         (name,) = names
         return name if name in CARD_RELATIONS else None
     return None
@@ -316,7 +316,7 @@ def _bases(
             plain_tag_values.append(rest)
     plain = reader.ids(plain_tag_values, "base_model tag")
     card_value = card.get("base_model")
-    card_bases = reader.ids(_as_list(card_value), "base_model") if card_value is not None else {}
+    card_bases = reader.ids(as_list(card_value), "base_model") if card_value is not None else {}
     fetched_at = reader.fetched_at
     if has_relation_tags:
         lineage = {key: base_id for key, (base_id, _) in relation_tags.items()}
@@ -347,7 +347,7 @@ def _datasets(reader: _Reader, card: Mapping[str, Any], tags: _Tags) -> tuple[Tr
     card_value = card.get("datasets")
     if card_value is None and not tags.datasets:
         return ()
-    from_card = reader.ids(_as_list(card_value), "datasets", "dataset")
+    from_card = reader.ids(as_list(card_value), "datasets", "dataset")
     from_tags = reader.ids(tags.datasets, "dataset tag", "dataset")
     # The tag's spelling is the Hub's (it resolved the card's entry); the source says where the edge was first read.
     found = {key: (from_tags.get(key, dataset), SOURCE_CARD) for key, dataset in from_card.items()}
@@ -356,18 +356,19 @@ def _datasets(reader: _Reader, card: Mapping[str, Any], tags: _Tags) -> tuple[Tr
     return tuple(TrainedOn(reader.model_id, d, source, reader.fetched_at) for d, source in found.values())
 
 
-def _record_id(data: Mapping[str, Any]) -> str:
-    """The record's id: ``id``, else ``modelId`` (a field of the wrong type, or not an id, is passed over)."""
+def record_id(data: Mapping[str, Any], repo_type: RepoType = "model") -> str:
+    """A Hub record's own id: ``id``, else ``modelId`` for a model (a field of the wrong type, or not an id, is
+    passed over). Raises ``BadInputError`` when there is none."""
     problem: str | None = None
-    for field in ("id", "modelId"):
+    for field in ("id", "modelId") if repo_type == "model" else ("id",):
         raw = data.get(field)
         if not isinstance(raw, str) or not raw.strip():
             continue
-        parsed = parse_repo_id(raw, cached=False)
+        parsed = parse_repo_id(raw, repo_type, cached=False)
         if parsed.id is not None:
             return parsed.id
         problem = problem or f"{shown(raw)!r} is not a Hub repo id ({parsed.rejection})"
-    raise BadInputError(BadInput(problem or "record has no model id ('id' field)"))
+    raise BadInputError(BadInput(problem or f"record has no {repo_type} id ('id' field)"))
 
 
 def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelRecord:
@@ -378,26 +379,26 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
     """
     if not isinstance(data, Mapping):
         raise BadInputError(BadInput(f"expected a JSON object, got {type(data).__name__}"))
-    model_id = _record_id(data)
+    model_id = record_id(data)
     raw_card = data.get("cardData") if "cardData" in data else data.get("card_data")
     card: Mapping[str, Any] = raw_card if isinstance(raw_card, Mapping) else {}
     tags = _Tags(data.get("tags"))
     reader = _Reader(model_id, fetched_at)
     license_tags = tags.licenses
-    author = _as_str(data.get("author")) or (model_id.split("/", 1)[0] if "/" in model_id else None)
+    author = as_str(data.get("author")) or (model_id.split("/", 1)[0] if "/" in model_id else None)
     model = Model(
         model_id,
         author,
-        _declared_license(card) or (_as_str(license_tags[0]) if license_tags else None),
-        _as_str(card.get("license_name")),
-        _as_str(card.get("license_link")),
-        _as_str(data.get("pipeline_tag")) or _as_str(card.get("pipeline_tag")),
-        _as_str(data.get("library_name")) or _as_str(card.get("library_name")),
-        _as_count(data.get("downloads")),
-        _as_count(data.get("likes")),
-        _as_str(data.get("createdAt")) or _as_str(data.get("created_at")),
-        _as_str(data.get("lastModified")) or _as_str(data.get("last_modified")),
-        _gated(data.get("gated")),
+        declared_license(card) or (as_str(license_tags[0]) if license_tags else None),
+        as_str(card.get("license_name")),
+        as_str(card.get("license_link")),
+        as_str(data.get("pipeline_tag")) or as_str(card.get("pipeline_tag")),
+        as_str(data.get("library_name")) or as_str(card.get("library_name")),
+        as_count(data.get("downloads")),
+        as_count(data.get("likes")),
+        as_str(data.get("createdAt")) or as_str(data.get("created_at")),
+        as_str(data.get("lastModified")) or as_str(data.get("last_modified")),
+        gated_value(data.get("gated")),
         True,
         fetched_at,
         bool(card),
@@ -408,7 +409,7 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
     used_by = (
         tuple(
             Uses(space, USER_SPACE, model_id, SOURCE_HUB_SPACES, None, fetched_at)
-            for space in {id_key(s): s for s in (clean_repo_id(v, "space") for v in _as_list(spaces)) if s}.values()
+            for space in {id_key(s): s for s in (clean_repo_id(v, "space") for v in as_list(spaces)) if s}.values()
         )
         if spaces
         else ()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from graphsc.ids import id_key
-from graphsc.records import USER_REPO, USER_SPACE, GraphBatch, Model
+from graphsc.records import USER_REPO, USER_SPACE, Dataset, GraphBatch, Model, Space
 from graphsc.store.common import author_of
 from graphsc.store.identity import IdIndex, assemble
 
@@ -32,7 +32,12 @@ class WritePlan:
     - ``stubs``: ``(id, author)`` of every other model the batch names (unfetched models, edge endpoints), by id,
       created unfetched only where nothing is stored (a stub never overwrites a model);
     - ``stub_licenses``: ``(id, author, license)`` of unfetched models with a license, set only on unfetched nodes;
-    - ``dataset_stubs``, ``repo_stubs``, ``space_stubs``: ids the edges name, created bare where missing;
+    - ``dataset_moves``: stored datasets to rename or merge (a fetched record's casing), before anything else;
+    - ``fetched_datasets``/``fetched_spaces``: records to upsert whole; before the upsert a fetched dataset loses its
+      stored outgoing dataset DERIVED_FROM edges, a fetched Space its ``space-card`` USES edges;
+    - ``stub_dataset_licenses``/``stub_space_licenses``: ``(id, license)`` of unfetched ones with a license, set on
+      unfetched nodes only;
+    - ``dataset_stubs``, ``repo_stubs``, ``space_stubs``: ids the batch names otherwise, created bare where missing;
     - ``renamed``: ``(new id, old id's key)`` of ``renamed`` aliases: an unconfirmed note naming the old id whose
       model is derived from the new id becomes a followed rename.
 
@@ -44,6 +49,11 @@ class WritePlan:
     fetched: list[Model] = field(default_factory=list)
     stubs: list[tuple[str, str | None]] = field(default_factory=list)
     stub_licenses: list[tuple[str, str | None, str]] = field(default_factory=list)
+    dataset_moves: list[tuple[str, str]] = field(default_factory=list)
+    fetched_datasets: list[Dataset] = field(default_factory=list)
+    fetched_spaces: list[Space] = field(default_factory=list)
+    stub_dataset_licenses: list[tuple[str, str]] = field(default_factory=list)
+    stub_space_licenses: list[tuple[str, str]] = field(default_factory=list)
     dataset_stubs: list[str] = field(default_factory=list)
     repo_stubs: list[str] = field(default_factory=list)
     space_stubs: list[str] = field(default_factory=list)
@@ -63,14 +73,28 @@ def plan_write(batch: GraphBatch, index: IdIndex) -> WritePlan:
     stubs.update(t.model for t in batch.trained_on)
     stubs.update(u.model for u in batch.uses)
     stubs.difference_update(m.id for m in fetched)
+    fetched_datasets = sorted((d for d in batch.datasets if d.fetched), key=_first)
+    dataset_stubs = {t.dataset for t in batch.trained_on}
+    dataset_stubs.update(x for e in batch.dataset_derived_from for x in (e.child, e.base))
+    dataset_stubs.update(d.id for d in batch.datasets if not d.fetched)
+    dataset_stubs.difference_update(d.id for d in fetched_datasets)
+    fetched_spaces = sorted({s.id: s for s in batch.spaces if s.fetched}.values(), key=_first)
+    space_stubs = {u.user for u in batch.uses if u.user_kind == USER_SPACE}
+    space_stubs.update(s.id for s in batch.spaces if not s.fetched)
+    space_stubs.difference_update(s.id for s in fetched_spaces)
     return WritePlan(
         batch=batch,
         moves=assembled.moves,
         fetched=fetched,
         stubs=[(i, author_of(i)) for i in sorted(stubs)],
         stub_licenses=[(m.id, author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
-        dataset_stubs=sorted({t.dataset for t in batch.trained_on}),
+        dataset_moves=assembled.dataset_moves,
+        fetched_datasets=fetched_datasets,
+        fetched_spaces=fetched_spaces,
+        stub_dataset_licenses=[(d.id, d.license) for d in batch.datasets if not d.fetched and d.license],
+        stub_space_licenses=[(s.id, s.license) for s in batch.spaces if not s.fetched and s.license],
+        dataset_stubs=sorted(dataset_stubs),
         repo_stubs=sorted({u.user for u in batch.uses if u.user_kind == USER_REPO}),
-        space_stubs=sorted({u.user for u in batch.uses if u.user_kind == USER_SPACE}),
+        space_stubs=sorted(space_stubs),
         renamed=[(a.id, id_key(a.alias)) for a in batch.aliases if a.kind == "renamed"],
     )

@@ -11,6 +11,7 @@ from typing import Any, Literal, Protocol, Self, runtime_checkable
 from graphsc.records import (
     Alias,
     Dataset,
+    DatasetDerivedFrom,
     DerivedFrom,
     EvalResult,
     GraphBatch,
@@ -28,12 +29,17 @@ Direction = Literal["up", "down"]
 
 @dataclass(frozen=True, slots=True)
 class GraphCounts:
-    """Node counts by label and edge counts by type; DERIVED_FROM also by relation."""
+    """Node counts by label and edge counts by type (``DERIVED_FROM``: between models); DERIVED_FROM also by
+    relation; ``dataset_derived_from``: the DERIVED_FROM edges between datasets; the unfetched (stub) models,
+    datasets and Spaces."""
 
     nodes: dict[str, int] = field(default_factory=dict)
     edges: dict[str, int] = field(default_factory=dict)
     relations: dict[str, int] = field(default_factory=dict)
     unfetched_models: int = 0
+    dataset_derived_from: int = 0
+    unfetched_datasets: int = 0
+    unfetched_spaces: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +191,26 @@ class GraphStore(Protocol):
         come as 0/1. Unknown field names raise ``ValueError`` when called (before any iteration)."""
 
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
-        """Every dataset, ordered by id, in lists of ``batch_size``."""
+        """Every dataset (fetched or stub), ordered by id, in lists of ``batch_size``."""
+
+    def datasets(self, ids: Iterable[str]) -> dict[str, Dataset]:
+        """The stored datasets among ``ids`` (exact stored ids), keyed by id; records round-trip exactly."""
+
+    def spaces(self, ids: Iterable[str]) -> dict[str, Space]:
+        """The stored Spaces among ``ids`` (exact stored ids), keyed by id; records round-trip exactly."""
+
+    def find_dataset_id(self, text: str) -> str | None:
+        """The stored dataset id ``text`` names (any casing, a ``datasets/`` URL form), or None."""
+
+    def iter_dataset_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DatasetDerivedFrom]]:
+        """Every DERIVED_FROM edge between datasets, ordered by ``(child, base)``, in lists of ``batch_size``."""
+
+    def dataset_lineage_edges(self, dataset_id: str, direction: Direction) -> list[DatasetDerivedFrom]:
+        """Every dataset DERIVED_FROM edge reachable from ``dataset_id`` going up (to sources) or down (to datasets
+        made from it), each once, in no particular order; terminates on cycles; none for an id not stored."""
+
+    def trained_on_datasets(self, dataset_ids: Iterable[str]) -> list[TrainedOn]:
+        """TRAINED_ON edges reaching any of ``dataset_ids`` (the models trained on them), each once, any order."""
 
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
         """Every repository, ordered by id, in lists of ``batch_size``."""

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from graphsc.ids import id_key, parse_repo_id
-from graphsc.records import Alias, DerivedFrom, GraphBatch, IdNote, TrainedOn
+from graphsc.records import Alias, Dataset, DatasetDerivedFrom, DerivedFrom, GraphBatch, IdNote, TrainedOn
 
 _MAX_ALIAS_HOPS = 8
-E = TypeVar("E", DerivedFrom, TrainedOn)  # an edge: its first two fields are its endpoints
+E = TypeVar("E", DerivedFrom, TrainedOn, DatasetDerivedFrom)  # an edge: its first two fields are its endpoints
 
 
 class IdIndex(Protocol):
@@ -44,10 +44,12 @@ class Assembled:
     """A batch with every model id resolved, and the stored nodes to move first: ``(stored id, new id)`` pairs.
 
     A move renames the node when nothing is stored under the new id, else merges it into that node (its edges
-    go to the new id, the old node is removed)."""
+    go to the new id, the old node is removed). ``dataset_moves`` are the same for datasets (a fetched dataset record
+    brings its display casing)."""
 
     batch: GraphBatch
     moves: list[tuple[str, str]] = field(default_factory=list)
+    dataset_moves: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _batch_model_ids(batch: GraphBatch) -> Iterable[str]:
@@ -74,9 +76,9 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
     for model_id in dict.fromkeys(_batch_model_ids(batch)):
         if spellings.setdefault(lower(model_id), model_id) != model_id:
             variants.add(model_id)
-    dataset_id = _dataset_resolver(batch, index)
+    dataset_id, dataset_moves = _dataset_resolver(batch, index)
     batch.drop_superseded()
-    if not spellings and not batch.datasets:
+    if not spellings and not batch.datasets and not batch.dataset_derived_from:
         return Assembled(batch)
     redirects = {id_key(a.alias): id_key(a.id) for a in batch.aliases if id_key(a.alias) != id_key(a.id)}
     noted = {id_key(n.resolved) for n in batch.notes if n.kind == "unconfirmed" and n.resolved is not None}
@@ -138,7 +140,13 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
     endpoints = {(e.child, e.base) for e in derived_from} if batch.notes else set()
     out = GraphBatch(
         models=[m if (r := resolve(m.id)) == m.id else m._replace(id=r) for m in batch.models],
-        datasets=list({id_key(d.id): d._replace(id=dataset_id(d.id)) for d in batch.datasets}.values()),
+        datasets=_unique_datasets(batch.datasets, dataset_id),
+        dataset_derived_from=_unique_edges(
+            e
+            if (c := dataset_id(e.child)) == e.child and dataset_id(e.base) == e.base
+            else e._replace(child=c, base=dataset_id(e.base))
+            for e in batch.dataset_derived_from
+        ),
         repos=batch.repos,
         spaces=batch.spaces,
         derived_from=derived_from,
@@ -156,19 +164,43 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         ),
         eval_results=[e if (r := resolve(e.model)) == e.model else e._replace(model=r) for e in batch.eval_results],
     )
-    return Assembled(out, moves)
+    return Assembled(out, moves, dataset_moves)
 
 
-def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> _Resolve:
-    """Dataset ids resolved by key: the stored spelling, else the batch's first (datasets are never renamed)."""
+def _unique_datasets(datasets: list[Dataset], resolve: _Resolve) -> list[Dataset]:
+    """One record per dataset key, ids resolved: the last fetched copy wins, and a fetched record over a stub."""
+    found: dict[str, Dataset] = {}
+    for d in datasets:
+        key = id_key(d.id)
+        if d.fetched or key not in found or not found[key].fetched:
+            found[key] = d._replace(id=resolve(d.id))
+    return list(found.values())
+
+
+def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> tuple[_Resolve, list[tuple[str, str]]]:
+    """Dataset ids resolved by key, and the stored datasets to move: a fetched record's spelling wins (the Hub's
+    display casing), else the stored one, else the batch's first (datasets have no aliases)."""
     spellings: dict[str, str] = {}
     lower = str.lower
-    for dataset in dict.fromkeys([*(d.id for d in batch.datasets), *(t.dataset for t in batch.trained_on)]):
+    named = [
+        *(d.id for d in batch.datasets),
+        *(t.dataset for t in batch.trained_on),
+        *(x for e in batch.dataset_derived_from for x in (e.child, e.base)),
+    ]
+    for dataset in dict.fromkeys(named):
         spellings.setdefault(lower(dataset), dataset)
     if not spellings:
-        return lambda dataset: dataset
-    spellings.update(index.stored_dataset_ids(spellings.keys()))
-    return lambda dataset: spellings[lower(dataset)]
+        return (lambda dataset: dataset), []
+    stored = index.stored_dataset_ids(spellings.keys())
+    spellings.update(stored)
+    moves: list[tuple[str, str]] = []
+    for d in batch.datasets:
+        key = lower(d.id)
+        if d.fetched and spellings[key] != d.id:
+            if key in stored and stored[key] != d.id:
+                moves.append((stored[key], d.id))
+            spellings[key] = d.id
+    return (lambda dataset: spellings[lower(dataset)]), list(dict.fromkeys(moves))
 
 
 def _resolved_note(note: IdNote, resolve: _Resolve, endpoints: set[tuple[str, str]]) -> IdNote:
@@ -217,3 +249,11 @@ def find_model_id(index: IdIndex, text: str) -> str | None:
         if found:
             return next(iter(found.values()))
     return None
+
+
+def find_dataset_id(index: IdIndex, text: str) -> str | None:
+    """The stored dataset id ``text`` names (any casing, ``datasets/<id>`` or a dataset URL), or None."""
+    parsed = parse_repo_id(text, "dataset")
+    keys = [id_key(c) for c in (parsed.id, text.strip()) if c]
+    stored = index.stored_dataset_ids(keys)
+    return next((stored[k] for k in keys if k in stored), None)

@@ -30,6 +30,7 @@ from graphsc.records import (
     USER_SPACE,
     Alias,
     Dataset,
+    DatasetDerivedFrom,
     DerivedFrom,
     EvalResult,
     GraphBatch,
@@ -46,7 +47,7 @@ from graphsc.store import neo4j_cypher as cy
 from graphsc.store.assemble import WritePlan, plan_write
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
 from graphsc.store.common import check_batch_size, chunks, metrics_row, similar_ids, unique
-from graphsc.store.identity import find_model_id
+from graphsc.store.identity import find_dataset_id, find_model_id
 from graphsc.store.neo4j_errors import translated
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
@@ -151,17 +152,21 @@ class Neo4jStore:
         with translated(self.location, "writing a batch"):
             plan = plan_write(batch, self)  # what to write is planned once for both backends; this persists it
             with self._driver.session(database=self.database) as session:
-                session.execute_write(self._timed(self._run_steps), _write_steps(plan), plan.moves)
+                session.execute_write(self._timed(self._run_steps), _write_steps(plan), plan.moves, plan.dataset_moves)
 
     def _run_steps(
         self,
         tx: ManagedTransaction,
         steps: list[tuple[str, list[Any]]],
         moves: Sequence[tuple[str, str]] = (),
+        dataset_moves: Sequence[tuple[str, str]] = (),
     ) -> None:
         for old, new in moves:
             exists = tx.run(cy.MODEL_EXISTS, id=new).single()["n"] > 0  # type: ignore[index]
             tx.run(cy.MERGE_MODEL_INTO if exists else cy.RENAME_MODEL, old=old, new=new).consume()
+        for old, new in dataset_moves:
+            exists = tx.run(cy.DATASET_EXISTS, id=new).single()["n"] > 0  # type: ignore[index]
+            tx.run(cy.MERGE_DATASET_INTO if exists else cy.RENAME_DATASET, old=old, new=new).consume()
         for statement, rows in steps:
             for chunk in chunks(rows, self.batch_size):
                 tx.run(statement, rows=list(chunk)).consume()
@@ -277,7 +282,15 @@ class Neo4jStore:
         nodes = {label: count(query) for label, query in cy.COUNT_NODES.items()}
         edges = {kind: count(query) for kind, query in cy.COUNT_EDGES.items()}
         relations = {row["relation"]: int(row["n"]) for row in self._read(cy.COUNT_RELATIONS)}
-        return GraphCounts(nodes, edges, relations, count(cy.COUNT_UNFETCHED))
+        return GraphCounts(
+            nodes,
+            edges,
+            relations,
+            count(cy.COUNT_UNFETCHED),
+            count(cy.COUNT_DATASET_DERIVED_FROM),
+            count(cy.COUNT_UNFETCHED_DATASETS),
+            count(cy.COUNT_UNFETCHED_SPACES),
+        )
 
     def iter_models(self, batch_size: int = 50_000) -> Iterator[list[Model]]:
         """All models, ordered by id, in lists of ``batch_size``."""
@@ -291,7 +304,35 @@ class Neo4jStore:
 
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
         """All datasets, ordered by id, in lists of ``batch_size``."""
-        return self._iter(cy.ALL_DATASETS, batch_size, cy.dataset_from)
+        return self._iter(cy.ALL_DATASETS, batch_size, lambda record: cy.dataset_from_values(record[0]))
+
+    def datasets(self, ids: Iterable[str]) -> dict[str, Dataset]:
+        """The stored datasets among ``ids``, keyed by id."""
+        found = (cy.dataset_from_values(row) for row in self._read_by_ids(cy.DATASETS_BY_ID, ids))
+        return {d.id: d for d in found}
+
+    def spaces(self, ids: Iterable[str]) -> dict[str, Space]:
+        """The stored Spaces among ``ids``, keyed by id."""
+        found = (cy.space_from_values(row) for row in self._read_by_ids(cy.SPACES_BY_ID, ids))
+        return {s.id: s for s in found}
+
+    def find_dataset_id(self, text: str) -> str | None:
+        """The stored dataset id ``text`` names (``graphsc.store.identity.find_dataset_id``)."""
+        return find_dataset_id(self, text)
+
+    def iter_dataset_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DatasetDerivedFrom]]:
+        """Every dataset DERIVED_FROM edge, ordered by ``(child, base)``, in lists of ``batch_size``."""
+        return self._iter(cy.ALL_DATASET_DERIVED_FROM, batch_size, lambda record: DatasetDerivedFrom(*record[0]))
+
+    def dataset_lineage_edges(self, dataset_id: str, direction: Direction) -> list[DatasetDerivedFrom]:
+        """Every dataset DERIVED_FROM edge reachable from ``dataset_id`` up or down (a breadth-first walk)."""
+        query = cy.DATASET_LINEAGE_UP if direction == "up" else cy.DATASET_LINEAGE_DOWN
+        rows = self._read(query, id=dataset_id)
+        return [DatasetDerivedFrom(*edge) for edge in rows[0]["edges"]] if rows else []
+
+    def trained_on_datasets(self, dataset_ids: Iterable[str]) -> list[TrainedOn]:
+        """TRAINED_ON edges reaching any of ``dataset_ids``."""
+        return [TrainedOn(*row) for row in self._read_by_ids(cy.TRAINED_ON_DATASETS, dataset_ids)]
 
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
         """All repositories, ordered by id, in lists of ``batch_size``."""
@@ -299,7 +340,7 @@ class Neo4jStore:
 
     def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
         """All Spaces, ordered by id, in lists of ``batch_size``."""
-        return self._iter(cy.ALL_SPACES, batch_size, cy.space_from)
+        return self._iter(cy.ALL_SPACES, batch_size, lambda record: cy.space_from_values(record[0]))
 
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:
         """All DERIVED_FROM edges ordered by (child, base), as the embedded store, in lists of ``batch_size``."""
@@ -388,14 +429,17 @@ def _write_steps(plan: WritePlan) -> list[tuple[str, list[Any]]]:
         (cy.UPSERT_MODELS, [list(m) for m in plan.fetched]),
         (cy.STUB_MODELS, [list(s) for s in plan.stubs]),
         (cy.STUB_LICENSES, [list(s) for s in plan.stub_licenses]),
-        (cy.UPSERT_DATASETS, [list(d) for d in batch.datasets]),
+        (cy.UPSERT_DATASETS, [list(d) for d in plan.fetched_datasets]),
         (cy.STUB_DATASETS, plan.dataset_stubs),
+        (cy.STUB_DATASET_LICENSES, [list(d) for d in plan.stub_dataset_licenses]),
         (cy.UPSERT_REPOS, [list(r) for r in batch.repos]),
-        (cy.UPSERT_SPACES, [list(s) for s in batch.spaces]),
+        (cy.UPSERT_SPACES, [list(s) for s in plan.fetched_spaces]),
         (cy.STUB_REPOS, plan.repo_stubs),
         (cy.STUB_SPACES, plan.space_stubs),
+        (cy.STUB_SPACE_LICENSES, [list(s) for s in plan.stub_space_licenses]),
         (cy.MERGE_DERIVED_FROM, [list(e) for e in batch.derived_from]),
         (cy.MERGE_TRAINED_ON, [list(e) for e in batch.trained_on]),
+        (cy.MERGE_DATASET_DERIVED_FROM, [list(e) for e in batch.dataset_derived_from]),
         (cy.MERGE_USES_FROM_REPOS, [list(u) for u in batch.uses if u.user_kind == USER_REPO]),
         (cy.MERGE_USES_FROM_SPACES, [list(u) for u in batch.uses if u.user_kind == USER_SPACE]),
         (cy.MERGE_NOTES, [list(n) for n in batch.notes]),

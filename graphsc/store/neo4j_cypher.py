@@ -3,6 +3,7 @@
 Every value reaches Neo4j as a parameter; labels, types and property names are the fixed ones below.
 Labels: ``Model``, ``Dataset``, ``Repo``, ``Space`` (property ``id``, unique) and ``GraphscState`` (``key``).
 Edges: ``(child:Model)-[:DERIVED_FROM {relation, source, fetched_at}]->(base:Model)``,
+``(child:Dataset)-[:DERIVED_FROM {source, fetched_at}]->(base:Dataset)``,
 ``(m:Model)-[:TRAINED_ON {source, fetched_at}]->(d:Dataset)``,
 ``(u:Repo|Space)-[:USES {evidence, source, user_kind, fetched_at}]->(m:Model)``.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from graphsc.records import (
     SOURCE_HUB_SPACES,
+    SOURCE_SPACE_CARD,
     Dataset,
     DerivedFrom,
     EvalResult,
@@ -95,13 +97,49 @@ MERGE (m:Model {id: row[0]}) ON CREATE SET m.author = row[1], m.fetched = false,
 WITH m, row WHERE m.fetched = false
 SET m.license = row[2]
 """
-UPSERT_DATASETS = "UNWIND $rows AS row MERGE (d:Dataset {id: row[0]}) SET d.license = row[1], d.key = toLower(row[0])"
-STUB_DATASETS = "UNWIND $rows AS id MERGE (d:Dataset {id: id}) ON CREATE SET d.key = toLower(id)"
+# A fetched dataset replaces its fields and its outgoing dataset DERIVED_FROM edges. Rows: list(Dataset).
+UPSERT_DATASETS = f"""
+UNWIND $rows AS row
+MERGE (d:Dataset {{id: row[0]}})
+{_set_fields("d", Dataset._fields)}, d.key = toLower(row[0])
+WITH d CALL (d) {{ MATCH (d)-[r:DERIVED_FROM]->(:Dataset) DELETE r }}
+"""
+STUB_DATASETS = "UNWIND $rows AS id MERGE (d:Dataset {id: id}) ON CREATE SET d.key = toLower(id), d.fetched = false"
+# Rows: [id, license] of unfetched datasets (Spaces) with a license: set on unfetched nodes only.
+STUB_DATASET_LICENSES = (
+    "UNWIND $rows AS row MATCH (d:Dataset {id: row[0]}) WHERE NOT coalesce(d.fetched, false) SET d.license = row[1]"
+)
+STUB_SPACE_LICENSES = (
+    "UNWIND $rows AS row MATCH (s:Space {id: row[0]}) WHERE NOT coalesce(s.fetched, false) SET s.license = row[1]"
+)
+# Rows: list(DatasetDerivedFrom) = [child, base, source, fetched_at].
+MERGE_DATASET_DERIVED_FROM = """
+UNWIND $rows AS row
+MATCH (c:Dataset {id: row[0]})
+MATCH (b:Dataset {id: row[1]})
+MERGE (c)-[r:DERIVED_FROM]->(b)
+SET r.source = row[2], r.fetched_at = row[3]
+"""
+DATASET_EXISTS = "MATCH (n:Dataset {id: $id}) RETURN count(n) AS n"
+RENAME_DATASET = "MATCH (o:Dataset {id: $old}) SET o.id = $new, o.key = toLower($new)"
+MERGE_DATASET_INTO = """
+MATCH (o:Dataset {id: $old}), (n:Dataset {id: $new})
+CALL (o, n) { MATCH (m:Model)-[r:TRAINED_ON]->(o) MERGE (m)-[r2:TRAINED_ON]->(n) SET r2 = properties(r) DELETE r }
+CALL (o, n) { MATCH (c:Dataset)-[r:DERIVED_FROM]->(o) WHERE c <> n MERGE (c)-[r2:DERIVED_FROM]->(n) SET r2 = properties(r) DELETE r }
+CALL (o, n) { MATCH (o)-[r:DERIVED_FROM]->(b:Dataset) WHERE b <> n MERGE (n)-[r2:DERIVED_FROM]->(b) SET r2 = properties(r) DELETE r }
+DETACH DELETE o
+"""
 # Sources know different things about a repository: a field the row leaves null keeps its stored value.
 UPSERT_REPOS = f"UNWIND $rows AS row MERGE (r:Repo {{id: row[0]}}) {_set_fields('r', Repo._fields, merge=True)}"
 STUB_REPOS = "UNWIND $rows AS id MERGE (:Repo {id: id})"
-UPSERT_SPACES = "UNWIND $rows AS row MERGE (s:Space {id: row[0]}) SET s.license = row[1]"
-STUB_SPACES = "UNWIND $rows AS id MERGE (:Space {id: id})"
+# A fetched Space replaces its fields and the USES edges its own card declared. Rows: list(Space).
+UPSERT_SPACES = f"""
+UNWIND $rows AS row
+MERGE (s:Space {{id: row[0]}})
+{_set_fields("s", Space._fields)}
+WITH s CALL (s) {{ MATCH (s)-[r:USES]->(:Model) WHERE r.source = '{SOURCE_SPACE_CARD}' DELETE r }}
+"""
+STUB_SPACES = "UNWIND $rows AS id MERGE (s:Space {id: id}) ON CREATE SET s.fetched = false"
 # Rows: list(DerivedFrom) = [child, base, relation, source, fetched_at].
 MERGE_DERIVED_FROM = """
 UNWIND $rows AS row
@@ -276,15 +314,47 @@ USES_OF = (
     "RETURN collect([u.id, r.user_kind, m.id, r.source, r.evidence, r.fetched_at]) AS rows"
 )
 _TRAINED_ON_RETURN = "RETURN m.id AS model, d.id AS dataset, r.source AS source, r.fetched_at AS fetched_at"
+TRAINED_ON_DATASETS = (
+    "UNWIND $ids AS id MATCH (m:Model)-[r:TRAINED_ON]->(d:Dataset {id: id}) "
+    "RETURN collect([m.id, d.id, r.source, r.fetched_at]) AS rows"
+)
+_DATASET_VALUES = "[" + ", ".join(f"d.{f}" for f in Dataset._fields) + "]"
+DATASETS_BY_ID = f"UNWIND $ids AS id MATCH (d:Dataset {{id: id}}) RETURN collect({_DATASET_VALUES}) AS rows"
+_SPACE_VALUES = "[" + ", ".join(f"s.{f}" for f in Space._fields) + "]"
+SPACES_BY_ID = f"UNWIND $ids AS id MATCH (s:Space {{id: id}}) RETURN collect({_SPACE_VALUES}) AS rows"
+_DATASET_LINEAGE_EDGES = "RETURN collect([c.id, b.id, r.source, r.fetched_at]) AS edges"
+DATASET_LINEAGE_UP = f"""
+MATCH (:Dataset {{id: $id}})-[:DERIVED_FROM*0..]->(c:Dataset)
+WITH DISTINCT c
+MATCH (c)-[r:DERIVED_FROM]->(b:Dataset)
+{_DATASET_LINEAGE_EDGES}
+"""
+DATASET_LINEAGE_DOWN = f"""
+MATCH (:Dataset {{id: $id}})<-[:DERIVED_FROM*0..]-(b:Dataset)
+WITH DISTINCT b
+MATCH (c:Dataset)-[r:DERIVED_FROM]->(b)
+{_DATASET_LINEAGE_EDGES}
+"""
+ALL_DATASET_DERIVED_FROM = (
+    "MATCH (c:Dataset)-[r:DERIVED_FROM]->(b:Dataset) RETURN [c.id, b.id, r.source, r.fetched_at] AS row "
+    "ORDER BY c.id, b.id"
+)
 TRAINED_ON_OF = (
     "UNWIND $ids AS id MATCH (m:Model {id: id})-[r:TRAINED_ON]->(d:Dataset) "
     "RETURN collect([m.id, d.id, r.source, r.fetched_at]) AS rows"
 )
 
 COUNT_NODES = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in NODE_LABELS}
-COUNT_EDGES = {kind: f"MATCH ()-[r:{kind}]->() RETURN count(r) AS n" for kind in EDGE_TYPES}
-COUNT_RELATIONS = "MATCH ()-[r:DERIVED_FROM]->() RETURN r.relation AS relation, count(*) AS n ORDER BY relation"
+# DERIVED_FROM counts the edges between models (Neo4j's count store answers a start label and a type).
+COUNT_EDGES = {
+    kind: f"MATCH ({':Model' if kind == 'DERIVED_FROM' else ''})-[r:{kind}]->() RETURN count(r) AS n"
+    for kind in EDGE_TYPES
+}
+COUNT_DATASET_DERIVED_FROM = "MATCH (:Dataset)-[r:DERIVED_FROM]->() RETURN count(r) AS n"
+COUNT_RELATIONS = "MATCH (:Model)-[r:DERIVED_FROM]->() RETURN r.relation AS relation, count(*) AS n ORDER BY relation"
 COUNT_UNFETCHED = "MATCH (m:Model) WHERE m.fetched = false RETURN count(m) AS n"
+COUNT_UNFETCHED_DATASETS = "MATCH (d:Dataset) WHERE NOT coalesce(d.fetched, false) RETURN count(d) AS n"
+COUNT_UNFETCHED_SPACES = "MATCH (s:Space) WHERE NOT coalesce(s.fetched, false) RETURN count(s) AS n"
 
 ALL_MODELS = "MATCH (m:Model) WHERE m.id IS NOT NULL RETURN m {.*} AS m ORDER BY m.id"
 
@@ -298,9 +368,9 @@ def model_fields_query(fields: tuple[str, ...]) -> str:
     return f"MATCH (m:Model) WHERE m.id IS NOT NULL RETURN [{columns}] AS row ORDER BY m.id"
 
 
-ALL_DATASETS = "MATCH (d:Dataset) WHERE d.id IS NOT NULL RETURN d.id AS id, d.license AS license ORDER BY d.id"
+ALL_DATASETS = f"MATCH (d:Dataset) WHERE d.id IS NOT NULL RETURN {_DATASET_VALUES} AS row ORDER BY d.id"
 ALL_REPOS = "MATCH (r:Repo) WHERE r.id IS NOT NULL RETURN r {.*} AS r ORDER BY r.id"
-ALL_SPACES = "MATCH (s:Space) WHERE s.id IS NOT NULL RETURN s.id AS id, s.license AS license ORDER BY s.id"
+ALL_SPACES = f"MATCH (s:Space) WHERE s.id IS NOT NULL RETURN {_SPACE_VALUES} AS row ORDER BY s.id"
 # Ordered as the embedded store's primary key (child, base): analytics number nodes in edge order, and float
 # sums (PageRank) must come out bit-identical on both backends.
 ALL_DERIVED_FROM = f"MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) {_DERIVED_FROM_RETURN} ORDER BY child, base"
@@ -334,12 +404,16 @@ def repo_from(props: dict[str, Any]) -> Repo:
     return Repo._make([props.get(name) for name in REPO_FIELDS])
 
 
-def dataset_from(row: Mapping[str, Any]) -> Dataset:
-    return Dataset(row["id"], row["license"])
+def dataset_from_values(values: list[Any]) -> Dataset:
+    """A Dataset from its field values in field order (``fetched`` made a bool: absent on older nodes = stub)."""
+    dataset = Dataset._make(values)
+    return dataset._replace(fetched=bool(dataset.fetched))
 
 
-def space_from(row: Mapping[str, Any]) -> Space:
-    return Space(row["id"], row["license"])
+def space_from_values(values: list[Any]) -> Space:
+    """A Space from its field values in field order (``fetched`` made a bool: absent on older nodes = stub)."""
+    space = Space._make(values)
+    return space._replace(fetched=bool(space.fetched))
 
 
 def derived_from_from(row: Mapping[str, Any]) -> DerivedFrom:

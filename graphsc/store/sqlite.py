@@ -23,8 +23,11 @@ from graphsc.errors import MissingStoreError, StoreError
 from graphsc.ids import id_key
 from graphsc.records import (
     SOURCE_HUB_SPACES,
+    SOURCE_SPACE_CARD,
+    USER_SPACE,
     Alias,
     Dataset,
+    DatasetDerivedFrom,
     DerivedFrom,
     EvalResult,
     GraphBatch,
@@ -39,7 +42,7 @@ from graphsc.records import (
 from graphsc.store.assemble import plan_write
 from graphsc.store.base import Direction, GraphCounts, ModelMetrics
 from graphsc.store.common import METRICS_COLUMNS, check_batch_size, chunks, metrics_row, similar_ids, unique
-from graphsc.store.identity import find_model_id
+from graphsc.store.identity import find_dataset_id, find_model_id
 from graphsc.store.sqlite_errors import DAMAGED_HINT, NOT_OURS_HINT, guarded, is_store_fault, store_error
 
 SCHEMA_VERSION = 2
@@ -106,6 +109,47 @@ CREATE TABLE IF NOT EXISTS eval_results (
 ) WITHOUT ROWID;
 """
 _DETAILS_TABLES = ("model_details", "eval_results")
+
+# What dataset and Space records add (their fields beyond id and license, and dataset lineage): columns and a table
+# created whenever a file is opened for writing, so older files gain them in place; a reader of an older file reads
+# the missing columns as NULL (``fetched`` as 0: such datasets and Spaces were only ever stubs).
+_ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "datasets": (
+        ("license_name", "TEXT"),
+        ("license_link", "TEXT"),
+        ("author", "TEXT"),
+        ("downloads", "INTEGER"),
+        ("likes", "INTEGER"),
+        ("created_at", "TEXT"),
+        ("last_modified", "TEXT"),
+        ("gated", "TEXT"),
+        ("fetched", "INTEGER NOT NULL DEFAULT 0"),
+        ("fetched_at", "TEXT"),
+    ),
+    "spaces": (
+        ("sdk", "TEXT"),
+        ("author", "TEXT"),
+        ("likes", "INTEGER"),
+        ("created_at", "TEXT"),
+        ("last_modified", "TEXT"),
+        ("fetched", "INTEGER NOT NULL DEFAULT 0"),
+        ("fetched_at", "TEXT"),
+    ),
+}
+_DATASET_LINEAGE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS dataset_derived_from (
+    child TEXT NOT NULL, base TEXT NOT NULL, source TEXT NOT NULL, fetched_at TEXT, PRIMARY KEY (child, base)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dataset_derived_from_base ON dataset_derived_from (base, child);
+"""
+_UPSERT_DATASET = (
+    f"INSERT INTO datasets ({', '.join(Dataset._fields)}) VALUES ({', '.join('?' * len(Dataset._fields))}) "
+    "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in Dataset._fields[1:])
+)
+_UPSERT_SPACE = (
+    f"INSERT INTO spaces ({', '.join(Space._fields)}) VALUES ({', '.join('?' * len(Space._fields))}) "
+    "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in Space._fields[1:])
+)
 
 # The tables a graphsc file of each schema version has (version 1 lacks what _SCHEMA_2 adds).
 _TABLES_1 = frozenset({"meta", "models", "datasets", "repos", "spaces", "derived_from", "trained_on", "uses", "state"})
@@ -212,6 +256,14 @@ def _eval_result_from_row(row: Sequence[Any]) -> EvalResult:
     return result if result.verified is None else result._replace(verified=bool(result.verified))
 
 
+def _dataset_from_row(row: Sequence[Any]) -> Dataset:
+    return Dataset._make((*row[:10], bool(row[10]), row[11]))
+
+
+def _space_from_row(row: Sequence[Any]) -> Space:
+    return Space._make((*row[:7], bool(row[7]), row[8]))
+
+
 def _model_from_row(row: Sequence[Any]) -> Model:
     values = list(row)
     values[12] = bool(values[12])
@@ -242,6 +294,7 @@ class SQLiteStore:
         self.location = str(self.path)
         self.readonly = readonly
         self._wrote = False
+        self._column_cache: dict[str, frozenset[str]] = {}
         try:
             is_dir, exists = self.path.is_dir(), self.path.exists()
         except OSError as exc:  # a directory on the way that may not be searched
@@ -330,7 +383,7 @@ class SQLiteStore:
         self.readonly = False
         try:
             self._use_wal()
-            self._ensure_details_tables()
+            self._ensure_added_schema()
         except sqlite3.Error as exc:
             raise store_error(self.location, exc, "opening for writing") from None
 
@@ -352,8 +405,9 @@ class SQLiteStore:
                 raise MissingStoreError(self.location)
             self._use_wal()
             with self._transaction():
-                self._run_script(_SCHEMA + _SCHEMA_2 + _DETAILS_SCHEMA)
+                self._run_script(_SCHEMA + _SCHEMA_2)
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._ensure_added_schema()
             return
         version = self._schema_version()
         needed = _TABLES_1 if version == 1 else _TABLES
@@ -367,12 +421,42 @@ class SQLiteStore:
         if version == 1:
             self._migrate_from_1()
         if not self.readonly:
-            self._ensure_details_tables()
+            self._ensure_added_schema()
 
-    def _ensure_details_tables(self) -> None:
-        if not self._has_details_tables():
-            with self._transaction():
-                self._run_script(_DETAILS_SCHEMA)
+    def _ensure_added_schema(self) -> None:
+        """Create what later versions added without a schema version (details, dataset and Space fields, dataset
+        lineage) in a file opened for writing."""
+        missing = {
+            table: [(name, kind) for name, kind in added if name not in self._columns(table)]
+            for table, added in _ADDED_COLUMNS.items()
+        }
+        if self._has_details_tables() and self._has_table("dataset_derived_from") and not any(missing.values()):
+            return
+        with self._transaction():
+            self._run_script(_DETAILS_SCHEMA + _DATASET_LINEAGE_SCHEMA)
+            for table, columns in missing.items():
+                for name, kind in columns:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        self._column_cache.clear()
+
+    def _columns(self, table: str) -> frozenset[str]:
+        found = self._column_cache.get(table)
+        if found is None:
+            found = self._column_cache[table] = frozenset(
+                row[1] for row in self._db.execute(f"PRAGMA table_info({table})")
+            )
+        return found
+
+    def _has_table(self, name: str) -> bool:
+        return (
+            self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+            is not None
+        )
+
+    def _select_columns(self, table: str, fields: tuple[str, ...]) -> str:
+        """``fields`` as a select list; columns an older file lacks read as NULL (``fetched`` as 0)."""
+        present = self._columns(table)
+        return ", ".join(f if f in present else ("0" if f == "fetched" else "NULL") for f in fields)
 
     def _has_details_tables(self) -> bool:
         found = self._db.execute(
@@ -439,31 +523,46 @@ class SQLiteStore:
             batch = plan.batch
             for old, new in plan.moves:
                 self._move_model(old, new)
+            for old, new in plan.dataset_moves:
+                self._move_dataset(old, new)
             if plan.fetched:
                 self._drop_outgoing_hub_edges([m.id for m in plan.fetched])
                 db.executemany(_UPSERT_MODEL, plan.fetched)
             db.executemany(_STUB_MODEL, plan.stubs)
             db.executemany(_STUB_LICENSE, plan.stub_licenses)
-            if batch.datasets:
+            if plan.fetched_datasets:
                 db.executemany(
-                    "INSERT INTO datasets VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
-                    batch.datasets,
+                    "DELETE FROM dataset_derived_from WHERE child=?", [(d.id,) for d in plan.fetched_datasets]
                 )
+                db.executemany(_UPSERT_DATASET, plan.fetched_datasets)
             db.executemany("INSERT OR IGNORE INTO datasets (id) VALUES (?)", [(d,) for d in plan.dataset_stubs])
+            db.executemany(
+                "UPDATE datasets SET license=? WHERE id=? AND fetched=0",
+                [(license_id, d) for d, license_id in plan.stub_dataset_licenses],
+            )
             if batch.repos:
                 db.executemany(_UPSERT_REPO, batch.repos)
-            if batch.spaces:
+            if plan.fetched_spaces:
                 db.executemany(
-                    "INSERT INTO spaces VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET license=excluded.license",
-                    batch.spaces,
+                    f"DELETE FROM uses WHERE user_kind='{USER_SPACE}' AND user=? AND source='{SOURCE_SPACE_CARD}'",
+                    [(u.id,) for u in plan.fetched_spaces],
                 )
+                db.executemany(_UPSERT_SPACE, plan.fetched_spaces)
             db.executemany("INSERT OR IGNORE INTO spaces (id) VALUES (?)", [(u,) for u in plan.space_stubs])
+            db.executemany(
+                "UPDATE spaces SET license=? WHERE id=? AND fetched=0",
+                [(license_id, u) for u, license_id in plan.stub_space_licenses],
+            )
             db.executemany("INSERT OR IGNORE INTO repos (id) VALUES (?)", [(u,) for u in plan.repo_stubs])
             db.executemany(
                 "INSERT OR REPLACE INTO derived_from VALUES (?, ?, ?, ?, ?)", sorted(batch.derived_from, key=_first_two)
             )
             db.executemany(
                 "INSERT OR REPLACE INTO trained_on VALUES (?, ?, ?, ?)", sorted(batch.trained_on, key=_first_two)
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO dataset_derived_from VALUES (?, ?, ?, ?)",
+                sorted(batch.dataset_derived_from, key=_first_two),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO uses (user, user_kind, model, source, evidence, fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -504,6 +603,18 @@ class SQLiteStore:
                 db.execute(f"UPDATE {table} SET model=? WHERE model=?", (new, old))
         if db.execute("SELECT 1 FROM sqlite_master WHERE name='model_metrics'").fetchone():
             db.execute("DELETE FROM model_metrics WHERE model_id=?", (old,))
+
+    def _move_dataset(self, old: str, new: str) -> None:
+        """Rename dataset ``old`` to ``new`` (another casing), or merge it into ``new`` if that is stored."""
+        db = self._db
+        if db.execute("SELECT 1 FROM datasets WHERE id=?", (new,)).fetchone():
+            db.execute("DELETE FROM datasets WHERE id=?", (old,))
+        else:
+            db.execute("UPDATE datasets SET id=? WHERE id=?", (new, old))
+        db.execute("UPDATE OR REPLACE trained_on SET dataset=? WHERE dataset=?", (new, old))
+        for column in ("child", "base"):
+            db.execute(f"UPDATE OR REPLACE dataset_derived_from SET {column}=? WHERE {column}=?", (new, old))
+        db.execute("DELETE FROM dataset_derived_from WHERE child=base")
 
     def _drop_outgoing_hub_edges(self, model_ids: list[str]) -> None:
         """Delete the Hub edges of models that were fetched before (only those can have stale edges)."""
@@ -680,7 +791,18 @@ class SQLiteStore:
             "USES": count("SELECT count(*) FROM uses"),
         }
         relations = dict(db.execute("SELECT relation, count(*) FROM derived_from GROUP BY relation ORDER BY relation"))
-        return GraphCounts(nodes, edges, relations, count("SELECT count(*) FROM models WHERE fetched=0"))
+        fetched = "fetched" in self._columns("datasets")
+        return GraphCounts(
+            nodes,
+            edges,
+            relations,
+            count("SELECT count(*) FROM models WHERE fetched=0"),
+            count("SELECT count(*) FROM dataset_derived_from") if self._has_table("dataset_derived_from") else 0,
+            count("SELECT count(*) FROM datasets WHERE fetched=0") if fetched else nodes["Dataset"],
+            count("SELECT count(*) FROM spaces WHERE fetched=0")
+            if "fetched" in self._columns("spaces")
+            else nodes["Space"],
+        )
 
     def _iter(self, sql: str, batch_size: int) -> Iterator[list[tuple[Any, ...]]]:
         """``sql``'s rows in lists of ``batch_size``; a ``batch_size`` below 1 is a ``ValueError`` at once."""
@@ -714,7 +836,50 @@ class SQLiteStore:
 
     @guarded("reading")
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
-        return self._iter_as("SELECT id, license FROM datasets ORDER BY id", Dataset, batch_size)
+        select = self._select_columns("datasets", Dataset._fields)
+        return self._iter_rows(f"SELECT {select} FROM datasets ORDER BY id", _dataset_from_row, batch_size)
+
+    @guarded("reading")
+    def datasets(self, ids: Iterable[str]) -> dict[str, Dataset]:
+        select = f"SELECT {self._select_columns('datasets', Dataset._fields)} FROM datasets"
+        return {r[0]: _dataset_from_row(r) for r in self._rows_where_in(select, "id", ids)}
+
+    @guarded("reading")
+    def spaces(self, ids: Iterable[str]) -> dict[str, Space]:
+        select = f"SELECT {self._select_columns('spaces', Space._fields)} FROM spaces"
+        return {r[0]: _space_from_row(r) for r in self._rows_where_in(select, "id", ids)}
+
+    @guarded("reading")
+    def iter_dataset_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DatasetDerivedFrom]]:
+        check_batch_size(batch_size)
+        if not self._has_table("dataset_derived_from"):
+            return iter(())
+        return self._iter_as(
+            "SELECT child, base, source, fetched_at FROM dataset_derived_from ORDER BY child, base",
+            DatasetDerivedFrom,
+            batch_size,
+        )
+
+    @guarded("reading")
+    def dataset_lineage_edges(self, dataset_id: str, direction: Direction) -> list[DatasetDerivedFrom]:
+        if not self._has_table("dataset_derived_from"):
+            return []
+        near, far = ("child", "base") if direction == "up" else ("base", "child")
+        query = (
+            f"WITH RECURSIVE reach(id) AS (SELECT ? UNION SELECT d.{far} FROM dataset_derived_from d "
+            f"JOIN reach r ON d.{near} = r.id) SELECT d.child, d.base, d.source, d.fetched_at "
+            f"FROM dataset_derived_from d JOIN reach r ON d.{near} = r.id"
+        )
+        return [DatasetDerivedFrom(*row) for row in self._db.execute(query, (dataset_id,))]
+
+    @guarded("reading")
+    def trained_on_datasets(self, dataset_ids: Iterable[str]) -> list[TrainedOn]:
+        select = "SELECT model, dataset, source, fetched_at FROM trained_on"
+        return [TrainedOn(*row) for row in self._rows_where_in(select, "dataset", dataset_ids)]
+
+    @guarded("reading")
+    def find_dataset_id(self, text: str) -> str | None:
+        return find_dataset_id(self, text)
 
     @guarded("reading")
     def iter_repos(self, batch_size: int = 50_000) -> Iterator[list[Repo]]:
@@ -726,7 +891,8 @@ class SQLiteStore:
 
     @guarded("reading")
     def iter_spaces(self, batch_size: int = 50_000) -> Iterator[list[Space]]:
-        return self._iter_as("SELECT id, license FROM spaces ORDER BY id", Space, batch_size)
+        select = self._select_columns("spaces", Space._fields)
+        return self._iter_rows(f"SELECT {select} FROM spaces ORDER BY id", _space_from_row, batch_size)
 
     @guarded("reading")
     def iter_derived_from(self, batch_size: int = 50_000) -> Iterator[list[DerivedFrom]]:

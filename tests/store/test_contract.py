@@ -21,6 +21,7 @@ from graphsc.ingest import ingest_snapshot
 from graphsc.records import (
     Alias,
     Dataset,
+    DatasetDerivedFrom,
     DerivedFrom,
     EvalResult,
     GraphBatch,
@@ -416,6 +417,7 @@ ITERATORS: dict[str, tuple[Any, ...]] = {
     "iter_aliases": (),
     "iter_details": (),
     "iter_eval_results": (),
+    "iter_dataset_derived_from": (),
 }
 
 
@@ -455,6 +457,11 @@ def test_every_iterator_pages_by_exactly_batch_size(store: GraphStore) -> None:
             datasets=[Dataset("d/one"), Dataset("d/two"), Dataset("d/three")],
             repos=[Repo("r/a"), Repo("r/b"), Repo("r/c")],
             spaces=[Space("s/a"), Space("s/b"), Space("s/c")],
+            dataset_derived_from=[
+                DatasetDerivedFrom("d/one", "d/two", "card"),
+                DatasetDerivedFrom("d/one", "d/three", "card"),
+                DatasetDerivedFrom("d/two", "d/three", "card"),
+            ],
             notes=[IdNote("o/m0", "base_model", f"not an id {i}", None, "invalid") for i in range(3)],
             aliases=[Alias(f"o/old{i}", "o/m0", "renamed") for i in range(3)],
             details=[ModelDetails(m.id) for m in models],

@@ -243,8 +243,36 @@ def test_a_batch_of_datasets_alone_resolves_against_stored_spellings(store: Grap
     from graphsc.records import Dataset
 
     write(store, {"id": "a/x", "tags": ["dataset:Org/DataSet-One"]})
-    store.write(GraphBatch(datasets=[Dataset("org/dataset-ONE", "mit")]))  # as graphsc neo4j push sends them
-    assert [(d.id, d.license) for page in store.iter_datasets() for d in page] == [("Org/DataSet-One", "mit")]
+    # An unfetched dataset with a license (what an SBOM declares) keeps the stored spelling and sets the stub's license.
+    store.write(GraphBatch(datasets=[Dataset("org/dataset-ONE", "mit", fetched=False)]))
+    assert [(d.id, d.license, d.fetched) for page in store.iter_datasets() for d in page] == [
+        ("Org/DataSet-One", "mit", False)
+    ]
+
+
+def test_a_fetched_dataset_record_brings_its_casing_and_its_edges_follow(store: GraphStore) -> None:
+    from graphsc.records import Dataset, DatasetDerivedFrom
+
+    write(store, {"id": "a/x", "tags": ["dataset:org/DATASET-one"]})
+    store.write(
+        GraphBatch(
+            datasets=[Dataset("d/child", "mit")],
+            dataset_derived_from=[DatasetDerivedFrom("d/child", "org/dataset-one", "card")],
+        )
+    )
+    store.write(GraphBatch(datasets=[Dataset("Org/DataSet-One", "cc-by-nc-4.0")]))
+    datasets = {d.id: d for page in store.iter_datasets() for d in page}
+    assert sorted(datasets) == ["Org/DataSet-One", "d/child"]
+    assert datasets["Org/DataSet-One"].license == "cc-by-nc-4.0" and datasets["Org/DataSet-One"].fetched
+    assert [(t.model, t.dataset) for t in store.trained_on(["a/x"])] == [("a/x", "Org/DataSet-One")]
+    assert [(e.child, e.base) for page in store.iter_dataset_derived_from() for e in page] == [
+        ("d/child", "Org/DataSet-One")
+    ]
+    # A later stub spelling changes nothing: the fetched record's casing stays.
+    store.write(GraphBatch(datasets=[Dataset("ORG/dataset-one", "mit", fetched=False)]))
+    assert [(d.id, d.license) for d in store.datasets(["Org/DataSet-One"]).values()] == [
+        ("Org/DataSet-One", "cc-by-nc-4.0")
+    ]
 
 
 def test_an_unconfirmed_card_base_becomes_a_followed_rename_when_the_redirect_is_learned_later(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -82,16 +83,32 @@ def ingest() -> None:
     """Bring models, datasets, Spaces and repositories into the store."""
 
 
+class RecordKindOption(str, Enum):
+    """``--kind`` of ``graphsc ingest snapshot``: which Hub API records the files hold."""
+
+    models = "models"
+    datasets = "datasets"
+    spaces = "spaces"
+
+
 @app.command("snapshot")
 def snapshot(
     files: Annotated[
         list[str],
         typer.Argument(
             metavar="FILE",
-            help="JSONL (.jsonl, .jsonl.gz) or Parquet files of Hub model records; - reads JSONL from stdin.",
+            help="JSONL (.jsonl, .jsonl.gz), JSON array (.json) or Parquet files of Hub records; - reads stdin.",
             show_default=False,
         ),
     ],
+    kind: Annotated[
+        RecordKindOption,
+        typer.Option(
+            "--kind",
+            help="What the files hold: Hub model, dataset or Space records (models.parquet, datasets.parquet, "
+            "spaces.parquet of a hub-stats dump).",
+        ),
+    ] = RecordKindOption.models,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed record.")] = False,
     batch_size: Annotated[
         int | None,
@@ -100,7 +117,8 @@ def snapshot(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Ingest Hub API model records from dump files (streamed; malformed lines are reported and skipped).
+    """Ingest Hub API model, dataset or Space records from dump files (streamed; malformed records are reported
+    and skipped).
 
     Exits 1 when no record could be read from the inputs."""
     from graphsc.ingest import DEFAULT_BATCH_SIZE, ingest_snapshot
@@ -126,11 +144,18 @@ def snapshot(
                 note_on_interrupt(interrupt_note(written, size, stdin))
 
             report = ingest_snapshot(
-                graph, list(files), batch_size=size, strict=strict, on_written=on_written, on_problem=warn
+                graph,
+                list(files),
+                batch_size=size,
+                strict=strict,
+                kind=kind.value,
+                on_written=on_written,
+                on_problem=warn,
             )
     from graphsc.render.quality_table import quality_summary_line
 
     warn.finish()
+    what = "" if kind is RecordKindOption.models else f"{kind.value[:-1]} "  # "dataset ", "space "
     skipped = f", skipped {report.skipped:,} malformed" if report.skipped else ""
     cut = (
         f", {report.cut_short:,} file{'s' if report.cut_short != 1 else ''} cut short (the rest unreadable)"
@@ -139,7 +164,7 @@ def snapshot(
     )
     console.print(
         literal(
-            f"Ingested {report.records:,} record{'' if report.records == 1 else 's'} into {graph.kind} store {graph.location}{skipped}{cut} "
+            f"Ingested {report.records:,} {what}record{'' if report.records == 1 else 's'} into {graph.kind} store {graph.location}{skipped}{cut} "
             f"in {report.seconds:.2f} s ({report.records_per_second:,.0f} records/s)."
         )
     )

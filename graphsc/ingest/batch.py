@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graphsc.errors import BadInput
-from graphsc.records import GraphBatch, ModelRecord
+from graphsc.records import DatasetRecord, GraphBatch, ModelRecord, SpaceRecord
 from graphsc.store.base import GraphStore
 
 DEFAULT_BATCH_SIZE = 50_000
@@ -30,8 +30,10 @@ class IngestReport:
     seconds: float = 0.0
     quality: Counter[str] = field(default_factory=Counter)
 
-    def note_record(self, record: ModelRecord) -> None:
-        """Count what the record's conversion noted (``IdNote`` kinds) and how many relations it inferred."""
+    def note_record(self, record: ModelRecord | DatasetRecord | SpaceRecord) -> None:
+        """Count what a model record's conversion noted (``IdNote`` kinds) and how many relations it inferred."""
+        if not isinstance(record, ModelRecord):
+            return
         for note in record.notes:
             self.quality[note.kind] += 1
         self.quality["inferred"] += sum(1 for e in record.derived_from if e.source.startswith("inferred:"))
@@ -64,8 +66,13 @@ class BatchWriter:
         self._pending = 0
         self.written = 0
 
-    def add(self, record: ModelRecord) -> None:
-        self._batch.add(record)
+    def add(self, record: ModelRecord | DatasetRecord | SpaceRecord) -> None:
+        if isinstance(record, ModelRecord):
+            self._batch.add(record)
+        elif isinstance(record, DatasetRecord):
+            self._batch.add_dataset(record)
+        else:
+            self._batch.add_space(record)
         self._pending += 1
         if self._pending >= self._batch_size:
             self.flush()

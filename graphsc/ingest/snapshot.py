@@ -1,20 +1,33 @@
-"""``graphsc ingest snapshot``: Hub model records from dump files (JSONL, gzipped JSONL, Parquet) into a store."""
+"""``graphsc ingest snapshot``: Hub model, dataset or Space records from dump files (JSONL, a JSON array, either
+gzipped, or Parquet) into a store."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal
 
 from graphsc.bulk import frozen_gc
 from graphsc.errors import BadInput, BadInputError
 from graphsc.ingest.batch import DEFAULT_BATCH_SIZE, BatchWriter, IngestReport
 from graphsc.quality import SkippedLines
-from graphsc.records import ModelRecord, utc_timestamp
+from graphsc.records import DatasetRecord, ModelRecord, SpaceRecord, utc_timestamp
+from graphsc.sources.hub_datasets import dataset_record_from_hub
 from graphsc.sources.hub_records import model_record_from_hub
+from graphsc.sources.hub_spaces import space_record_from_hub
 from graphsc.sources.snapshot import check_input_file, read_snapshot
 from graphsc.store.base import GraphStore
 
 STRICT_HINT = "Fix or remove the line, or run without --strict to skip malformed records."
+RecordKind = Literal["models", "datasets", "spaces"]
+RECORD_KINDS: tuple[RecordKind, ...] = ("models", "datasets", "spaces")
+HubRecord = ModelRecord | DatasetRecord | SpaceRecord
+# How each kind of Hub record (``GET /api/models|datasets|spaces/{id}``) becomes graphsc records.
+CONVERTERS: dict[str, Callable[[Any, str | None], HubRecord]] = {
+    "models": model_record_from_hub,
+    "datasets": dataset_record_from_hub,
+    "spaces": space_record_from_hub,
+}
 
 
 def ingest_snapshot(
@@ -23,10 +36,11 @@ def ingest_snapshot(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     strict: bool = False,
+    kind: RecordKind = "models",
     on_written: Callable[[int], None] | None = None,
     on_problem: Callable[[BadInput], None] | None = None,
 ) -> IngestReport:
-    """Stream Hub model records from dump files into ``store``.
+    """Stream Hub records of ``kind`` (``models``, ``datasets`` or ``spaces``) from dump files into ``store``.
 
     Malformed lines are reported through ``on_problem`` and skipped (and recorded per file for ``graphsc quality``);
     with ``strict`` the first one raises ``BadInputError`` after everything before it has been written.
@@ -44,7 +58,7 @@ def ingest_snapshot(
         # Records are acyclic tuples that reference counting frees once their batch is written; the cyclic GC would
         # only rescan the growing batch (a third of a 200,000-record ingest, measured).
         with frozen_gc():
-            for item in converted_records(paths, fetched_at):
+            for item in converted_records(paths, fetched_at, kind):
                 if isinstance(item, BadInput):
                     if strict:
                         writer.flush()
@@ -66,14 +80,17 @@ def ingest_snapshot(
     return report
 
 
-def converted_records(paths: Sequence[str], fetched_at: str) -> Iterator[ModelRecord | BadInput]:
-    """Every record of the files, converted, or a ``BadInput`` where one can't be."""
+def converted_records(
+    paths: Sequence[str], fetched_at: str, kind: RecordKind = "models"
+) -> Iterator[HubRecord | BadInput]:
+    """Every record of the files, converted as ``kind``, or a ``BadInput`` where one can't be."""
+    convert = CONVERTERS[kind]
     for path in paths:
         for item in read_snapshot(path):
             if isinstance(item, BadInput):
                 yield item
                 continue
             try:
-                yield model_record_from_hub(item.data, fetched_at)
+                yield convert(item.data, fetched_at)
             except BadInputError as exc:
                 yield BadInput.at_line(item.path, item.line, exc.reason)

@@ -1,4 +1,9 @@
-"""Stream Hub model records out of dump files (JSONL, gzipped JSONL), in constant memory.
+"""Stream Hub records (models, datasets or Spaces) out of dump files (JSONL, a JSON array, either gzipped), in
+constant memory.
+
+A file whose first non-blank byte is ``[`` is one JSON array of records (what the Hub's list API returns, and what
+many published artifacts store), streamed item by item with ijson; its ``BadInput`` lines number the array's items
+(1-based), not text lines.
 
 Each item is either a parsed record with where it came from, or a ``BadInput`` saying which file and line could
 not be read and why. Conversion to graphsc records happens in ``graphsc.ingest.snapshot``.
@@ -19,7 +24,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import orjson
 
@@ -208,4 +213,39 @@ def read_snapshot(path: str | os.PathLike[str]) -> Iterator[RawRecord | BadInput
         return read_parquet(file)
     if head[:2] == GZIP_MAGIC:
         stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
-    return _jsonl_lines(name, stream)
+    return _records(name, stream)
+
+
+def _records(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadInput]:
+    """A JSONL stream's records, or a JSON array's items when its first non-blank byte is ``[``."""
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(Any, stream))
+    try:
+        head = buffered.peek(_ARRAY_PROBE)[:_ARRAY_PROBE].lstrip(b" \t\r\n\xef\xbb\xbf")
+    except STREAM_ERRORS as exc:
+        buffered.close()
+        return iter([BadInput.at_line(name, 1, f"file is unreadable ({type(exc).__name__}: {exc})", lost=0)])
+    if head[:1] == b"[":
+        return _array_items(name, buffered)
+    return _jsonl_lines(name, buffered)
+
+
+_ARRAY_PROBE = 4096  # bytes peeked for the first non-blank one (a byte order mark and blank lines may come first)
+
+
+def _array_items(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadInput]:
+    """The items of a JSON array, streamed; a cut or invalid array ends with a ``BadInput`` (items before it kept)."""
+    import ijson
+
+    index = 0
+    with stream:
+        try:
+            for index, item in enumerate(ijson.items(stream, "item", use_float=True), start=1):
+                yield RawRecord(name, index, item)
+        except (ijson.JSONError, ValueError, *STREAM_ERRORS) as exc:
+            yield BadInput.at_line(
+                name,
+                index + 1,
+                f"the JSON array is truncated or invalid after item {index}, the rest is unreadable "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})",
+                lost=0,
+            )

@@ -13,6 +13,11 @@ def hf_family_files() -> list[Path]:
     return sorted(Path(str(p)) for p in (_SAMPLES / "hf").iterdir() if p.name.endswith(".jsonl"))
 
 
+def hf_dataset_files() -> list[Path]:
+    """The bundled Hub dataset-record JSONL files (300 real records from the LiAgent study's artifact)."""
+    return sorted(Path(str(p)) for p in (_SAMPLES / "hf-datasets").iterdir() if p.name.endswith(".jsonl"))
+
+
 def peatmoss_mapping_file() -> Path:
     """PeaTMOSS's GitHub repo → HF model usage mapping (gzipped CSV, no header)."""
     return Path(str(_SAMPLES / "peatmoss" / "gh_to_hf_mapping.csv.gz"))

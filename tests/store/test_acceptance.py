@@ -21,7 +21,7 @@ import pytest
 from graphsc.ingest import ingest_snapshot
 from graphsc.lineage import compute_lineage
 from graphsc.records import DerivedFrom, Model, ModelRecord, TrainedOn, Uses
-from graphsc.samples import hf_family_files
+from graphsc.samples import hf_dataset_files, hf_family_files
 from graphsc.sources.hub_records import model_record_from_hub
 from graphsc.store.base import GraphStore
 from graphsc.store.common import author_of
@@ -176,3 +176,30 @@ def test_details_and_eval_results_are_the_records(loaded: GraphStore, reference:
         results, key=lambda e: (e.model, e.position)
     )
     assert loaded.eval_results_of(sorted(details)) == sorted(results, key=lambda e: (e.model, e.position))
+
+
+def test_dataset_records_join_the_model_graph(loaded: GraphStore, reference: Reference) -> None:
+    raw = [json.loads(line) for path in hf_dataset_files() for line in path.read_text().splitlines()]
+    ingest_snapshot(loaded, [str(p) for p in hf_dataset_files()], kind="datasets")
+    licenses = {r["id"]: " AND ".join(t[8:] for t in r["tags"] if t.startswith("license:")) or None for r in raw}
+    by_key = {i.lower(): i for i in licenses}
+    datasets = {d.id: d for page in loaded.iter_datasets() for d in page}
+    assert {i: d.license for i, d in datasets.items() if d.fetched} == licenses
+    # A model's training data named in another casing is the fetched record's node.
+    trained = [t for page in loaded.iter_trained_on() for t in page]
+    assert len(trained) == len({(t.model, t.dataset.lower()) for t in reference.trained})
+    expected_known = [t for t in reference.trained if licenses.get(by_key.get(t.dataset.lower(), ""))]
+    reached = [t for t in trained if datasets[t.dataset].license is not None]
+    assert len(reached) == len(expected_known) == 5
+    assert {t.dataset for t in reached} == {by_key[t.dataset.lower()] for t in expected_known}
+    sources = {
+        (r["id"], t.split("|", 1)[1])
+        for r in raw
+        for t in r["tags"]
+        if t.startswith("source_datasets:extended|") and not t.split("|", 1)[1].startswith("other")
+    }
+    sources.discard(("legacy-datasets/common_voice", "common_voice"))  # its own old id
+    assert {(e.child, e.base) for page in loaded.iter_dataset_derived_from() for e in page} == sources
+    counts = loaded.counts()
+    assert (counts.nodes["Dataset"] - counts.unfetched_datasets, counts.dataset_derived_from) == (300, len(sources))
+    assert counts.edges["DERIVED_FROM"] == len(reference.edges)  # dataset edges are not model lineage

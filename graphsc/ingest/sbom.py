@@ -101,8 +101,10 @@ def write_sbom(store: GraphStore, usage: SbomUsage, started: float | None = None
     fetched_at = utc_timestamp()
     batch = GraphBatch()
     if usage.subject_kind == USER_SPACE:
-        if license_id is not None:  # a Space record replaces the stored license: write one only to set it
-            batch.spaces.append(Space(usage.subject_id, license_id))
+        if license_id is not None:
+            # Unfetched: the SBOM's license fills in a Space known only as a user; a fetched Space record (its own
+            # card, `ingest snapshot --kind spaces`, `ingest hf --spaces`) is what the Hub declares and is kept.
+            batch.spaces.append(Space(usage.subject_id, license_id, fetched=False))
     else:
         batch.repos.append(Repo(usage.subject_id, license_id, license_raw, fetched_at=fetched_at))
     stored = store.models([m.id for m in report.models])

@@ -1,9 +1,9 @@
-"""``graphsc ingest peatmoss`` and ``graphsc ingest github``: who uses a model downstream."""
+"""``graphsc ingest peatmoss``, ``graphsc ingest usage`` and ``graphsc ingest github``: who uses a model downstream."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,13 @@ from graphsc.cli.errors import note_on_interrupt
 from graphsc.cli.ingest import ProblemPrinter, stderr_console
 from graphsc.render.labels import counted, share
 from graphsc.render.text import literal
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from graphsc.ingest.usage import UsageReport
+
+INTERRUPT_KEEPS = "The batches written before the interruption are kept; re-run to finish (writes are idempotent)."
 
 
 def peatmoss(
@@ -47,9 +54,7 @@ def peatmoss(
     console = stderr_console()
     warn = ProblemPrinter(console)
     with open_cli_store(db, store, write=True) as graph:
-        note_on_interrupt(
-            "The batches written before the interruption are kept; re-run to finish (writes are idempotent)."
-        )
+        note_on_interrupt(INTERRUPT_KEEPS)
         report = ingest_peatmoss(
             graph,
             mapping or samples.peatmoss_mapping_file(),
@@ -58,10 +63,71 @@ def peatmoss(
             on_problem=warn,
         )
     warn.finish()
+    print_usage_report(console, report, graph.kind, graph.location)
+
+
+def usage(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help='Usage file: a JSON object {"owner/repo": ["model-id", ...]}, or CSV/TSV with a header row naming '
+            "the repository and model columns (.json/.csv/.tsv, also .gz; - for stdin).",
+            show_default=False,
+        ),
+    ],
+    licenses: Annotated[
+        Path | None,
+        typer.Option(
+            "--licenses",
+            help='Repository licenses: a JSON object {"owner/repo": "MIT" | ["bsd-new", ...] | null} '
+            "(SPDX ids or ScanCode keys; NOASSERTION means unknown).",
+            show_default=False,
+        ),
+    ] = None,
+    repo_column: Annotated[
+        str | None,
+        typer.Option(
+            "--repo-column",
+            metavar="NAME",
+            help="CSV/TSV: the column of GitHub repositories (default: recognised by name, e.g. repo, github_repo_url).",
+            show_default=False,
+        ),
+    ] = None,
+    model_column: Annotated[
+        str | None,
+        typer.Option(
+            "--model-column",
+            metavar="NAME",
+            help="CSV/TSV: the column of Hugging Face models (default: recognised by name, e.g. model, hf_model_id).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Import GitHub repository → HF model usages from a JSON or CSV/TSV file, with the repositories' licenses.
+
+    Exits 1 when no usable row could be read. See docs/usage-files.md."""
+    from graphsc.ingest.usage import ingest_usage_file
+
+    console = stderr_console()
+    warn = ProblemPrinter(console)
+    with open_cli_store(db, store, write=True) as graph:
+        note_on_interrupt(INTERRUPT_KEEPS)
+        report = ingest_usage_file(
+            graph, file, licenses, repo_column=repo_column, model_column=model_column, on_problem=warn
+        )
+    warn.finish()
+    print_usage_report(console, report, graph.kind, graph.location)
+
+
+def print_usage_report(console: Console, report: UsageReport, kind: str, location: str) -> None:
+    """The summary of a usage import (PeaTMOSS or a usage file); ``typer.Exit(1)`` when no usable row was read."""
     console.print(
         literal(
-            f"Imported {counted(report.usages, 'usage')} ({counted(report.rows, 'row')}) into {graph.kind} store "
-            f"{graph.location}: {counted(report.repos, 'repository', 'repositories')} ({report.licensed_repos:,} with "
+            f"Imported {counted(report.usages, 'usage')} ({counted(report.rows, 'row')}) into {kind} store "
+            f"{location}: {counted(report.repos, 'repository', 'repositories')} ({report.licensed_repos:,} with "
             f"a license), {counted(report.models, 'model')}; {report.usages_to_fetched:,} of the usages "
             f"({share(report.usages_to_fetched, report.usages)}) reach a fetched model; {report.seconds:.2f} s."
         )
@@ -76,6 +142,13 @@ def peatmoss(
         console.print(line)
     if report.skipped:
         console.print(literal(f"Skipped {counted(report.skipped, 'unusable row')}.", "yellow"))
+    if report.license_problems:
+        console.print(
+            literal(
+                f"Skipped {counted(report.license_problems, 'unusable license entry', 'unusable license entries')}.",
+                "yellow",
+            )
+        )
     if report.cut_short:
         console.print(
             literal(
@@ -138,6 +211,7 @@ def github(
 def register(app: typer.Typer) -> None:
     """Add the usage commands to ``graphsc ingest``."""
     app.command("peatmoss")(peatmoss)
+    app.command("usage")(usage)
     app.command("github")(github)
     from graphsc.cli.ingest_sbom import sbom
 

@@ -130,13 +130,17 @@ def _jsonl_lines(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadInput]:
                     if line.strip():
                         yield BadInput.at_line(name, line_no, f"invalid JSON ({exc.msg} at column {exc.colno})")
         except STREAM_ERRORS as exc:
-            yield BadInput.at_line(
-                name,
-                line_no + 1,
-                f"file is truncated or corrupt after line {line_no}, the rest is "
-                f"unreadable ({type(exc).__name__}: {exc})",
-                lost=0,
-            )
+            yield _cut_short(name, line_no, exc)
+
+
+def _cut_short(name: str, line_no: int, exc: BaseException) -> BadInput:
+    """The ``BadInput`` for a stream that broke after ``line_no`` lines (the lines before it are kept)."""
+    return BadInput.at_line(
+        name,
+        line_no + 1,
+        f"file is truncated or corrupt after line {line_no}, the rest is unreadable ({type(exc).__name__}: {exc})",
+        lost=0,
+    )
 
 
 def _no_constant(name: str) -> Any:
@@ -223,7 +227,7 @@ def _records(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadInput]:
         head = buffered.peek(_ARRAY_PROBE)[:_ARRAY_PROBE].lstrip(b" \t\r\n\xef\xbb\xbf")
     except STREAM_ERRORS as exc:
         buffered.close()
-        return iter([BadInput.at_line(name, 1, f"file is unreadable ({type(exc).__name__}: {exc})", lost=0)])
+        return iter([_cut_short(name, 0, exc)])
     if head[:1] == b"[":
         return _array_items(name, buffered)
     return _jsonl_lines(name, buffered)

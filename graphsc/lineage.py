@@ -7,22 +7,82 @@ Definitions (also in README):
 - *descendant depth*: the fewest DERIVED_FROM edges from the model down to the descendant.
 - *descendants by relation*: each descendant counted once, by the relation of the edge through which it was
   first reached (breadth-first, then by base id).
+- *training data*: the datasets the model and its ancestors were trained on (TRAINED_ON), with each dataset's own
+  lineage up: the datasets it was made from (dataset DERIVED_FROM, card ``source_datasets``), recursively.
+
+A dataset has a lineage too (``compute_dataset_lineage``): its sources up, the datasets made from it down, and the
+models trained on it or on any dataset made from it.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from graphsc.errors import UnknownModelError
 from graphsc.graph_algos import bfs_distances, cycles, longest_path_lengths
-from graphsc.records import REJECTED_KINDS, DerivedFrom, IdNote, Model, Uses
+from graphsc.records import (
+    REJECTED_KINDS,
+    Dataset,
+    DatasetDerivedFrom,
+    DerivedFrom,
+    IdNote,
+    Model,
+    TrainedOn,
+    Uses,
+)
 from graphsc.store.base import GraphStore
 
 LineageDirection = Literal["up", "down", "both"]
 UNCONFIRMED_NOTE_KINDS = REJECTED_KINDS | {"unconfirmed"}
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingData:
+    """The datasets some models were trained on, and those datasets' lineage up to their first sources.
+
+    ``trained_on``: the TRAINED_ON edges leaving the models, by ``(model, dataset)``; ``edges``: every dataset
+    DERIVED_FROM edge reachable up from those datasets, by ``(child, base)``; ``datasets``: the stored records of
+    every dataset named (a dataset named but not stored is absent: it reads as not fetched)."""
+
+    trained_on: tuple[TrainedOn, ...] = ()
+    edges: tuple[DatasetDerivedFrom, ...] = ()
+    datasets: Mapping[str, Dataset] = field(default_factory=dict)
+
+    @property
+    def dataset_ids(self) -> list[str]:
+        """Every dataset named: trained on, or a source of one (sorted)."""
+        return sorted({t.dataset for t in self.trained_on} | {i for e in self.edges for i in (e.child, e.base)})
+
+    def datasets_of(self, model_id: str) -> list[str]:
+        """The datasets ``model_id`` was trained on, by id."""
+        return [t.dataset for t in self.trained_on if t.model == model_id]
+
+    def sources_of(self, dataset_id: str) -> list[str]:
+        """The datasets ``dataset_id`` was made from, by id."""
+        return [e.base for e in self.edges if e.child == dataset_id]
+
+
+def read_training_data(store: GraphStore, model_ids: Iterable[str]) -> TrainingData:
+    """The datasets ``model_ids`` were trained on and their lineage up, read from ``store``: only that."""
+    trained = sorted(set(store.trained_on(model_ids)), key=lambda t: (t.model, t.dataset))
+    edges: set[DatasetDerivedFrom] = set()
+    expanded: set[str] = set()
+    for dataset_id in sorted({t.dataset for t in trained}):
+        if dataset_id in expanded:  # a source of a dataset already read: its lineage is in ``edges``
+            continue
+        found = store.dataset_lineage_edges(dataset_id, "up")
+        edges.update(found)
+        expanded.add(dataset_id)
+        expanded.update(e.child for e in found)  # every child was reached, so its sources were read too
+    ids = {t.dataset for t in trained} | {i for e in edges for i in (e.child, e.base)}
+    return TrainingData(
+        trained_on=tuple(trained),
+        edges=tuple(sorted(edges, key=lambda e: (e.child, e.base))),
+        datasets=store.datasets(ids) if ids else {},
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +103,13 @@ class Lineage:
     cycles: tuple[tuple[str, ...], ...]
     used_by: tuple[Uses, ...]
     notes: tuple[IdNote, ...] = ()
+    training: TrainingData | None = None
+
+    @property
+    def trained_models(self) -> list[str]:
+        """The models whose training data the lineage shows: the model, then its ancestors (nearest first)."""
+        ids = self.ancestor_distance or {self.model.id: 0}
+        return sorted(ids, key=lambda m: (ids[m], m))
 
     @property
     def unconfirmed_bases(self) -> tuple[IdNote, ...]:
@@ -98,9 +165,11 @@ def compute_lineage(
     model_id: str,
     direction: LineageDirection = "both",
     max_depth: int | None = None,
+    datasets: bool = False,
 ) -> Lineage:
     """Read and assemble the lineage of ``model_id`` (any spelling ``GraphStore.find_model_id`` resolves: casing,
-    URL, legacy id, a renamed repo's old id); raises ``UnknownModelError`` (with close matches)."""
+    URL, legacy id, a renamed repo's old id); raises ``UnknownModelError`` (with close matches). With
+    ``datasets``, also the training data of the model and its ancestors (``Lineage.training``)."""
     resolved = store.find_model_id(model_id)
     if resolved is None:
         raise UnknownModelError(model_id, store.similar_model_ids(model_id))
@@ -131,6 +200,7 @@ def compute_lineage(
     all_edges = up_edges + down_edges
     found_cycles = cycles({*up, *down}, _adjacency(set(all_edges), up=True))
     ids = {model_id} | {e.child for e in all_edges} | {e.base for e in all_edges}
+    trained_models = ancestor_distance or {model_id: 0}
     return Lineage(
         model=found[model_id],
         direction=direction,
@@ -146,4 +216,85 @@ def compute_lineage(
         cycles=tuple(tuple(c) for c in found_cycles),
         used_by=tuple(sorted(store.uses_of([model_id]), key=lambda u: (u.user_kind, u.user))),
         notes=tuple(sorted(store.notes_of([model_id]), key=lambda n: (n.kind, n.field, n.value))),
+        training=read_training_data(store, trained_models) if datasets else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetLineage:
+    """A dataset's lineage: ``source_edges`` up to its first sources, ``derived_edges`` down to every dataset made
+    from it (each trimmed to ``max_depth`` from the dataset), and, going down, ``trained_on``: the TRAINED_ON
+    edges reaching the dataset or a dataset made from it (the models trained on them, in ``models``)."""
+
+    dataset: Dataset
+    direction: LineageDirection
+    max_depth: int | None
+    source_edges: tuple[DatasetDerivedFrom, ...]
+    derived_edges: tuple[DatasetDerivedFrom, ...]
+    source_distance: Mapping[str, int]
+    derived_depth: Mapping[str, int]
+    trained_on: tuple[TrainedOn, ...]
+    datasets: Mapping[str, Dataset]
+    models: Mapping[str, Model]
+    cycles: tuple[tuple[str, ...], ...]
+
+    @property
+    def source_count(self) -> int:
+        return max(len(self.source_distance) - 1, 0)
+
+    @property
+    def derived_count(self) -> int:
+        return max(len(self.derived_depth) - 1, 0)
+
+    @property
+    def trained_models(self) -> list[str]:
+        return sorted({t.model for t in self.trained_on})
+
+
+def _dataset_adjacency(edges: Iterable[DatasetDerivedFrom], up: bool) -> dict[str, list[str]]:
+    succ: dict[str, list[str]] = defaultdict(list)
+    for e in edges:
+        if up:
+            succ[e.child].append(e.base)
+        else:
+            succ[e.base].append(e.child)
+    return succ
+
+
+def compute_dataset_lineage(
+    store: GraphStore,
+    dataset_id: str,
+    direction: LineageDirection = "both",
+    max_depth: int | None = None,
+) -> DatasetLineage:
+    """Read and assemble the lineage of the stored dataset ``dataset_id`` (an id ``find_dataset_id`` returned)."""
+    up_edges = store.dataset_lineage_edges(dataset_id, "up") if direction != "down" else []
+    down_edges = store.dataset_lineage_edges(dataset_id, "down") if direction != "up" else []
+    up, down = _dataset_adjacency(up_edges, up=True), _dataset_adjacency(down_edges, up=False)
+    source_distance: dict[str, int] = {}
+    derived_depth: dict[str, int] = {}
+    if direction != "down":
+        source_distance = bfs_distances(dataset_id, up, max_depth)
+        up_edges = [e for e in up_edges if _within(source_distance, e.child, max_depth)]
+    trained: list[TrainedOn] = []
+    if direction != "up":
+        derived_depth = bfs_distances(dataset_id, down, max_depth)
+        down_edges = [e for e in down_edges if _within(derived_depth, e.base, max_depth) and e.child in derived_depth]
+        trained = sorted(set(store.trained_on_datasets(derived_depth)), key=lambda t: (t.dataset, t.model))
+    all_edges = [*up_edges, *down_edges]
+    found_cycles = cycles({*up, *down}, _dataset_adjacency(set(all_edges), up=True))
+    ids = {dataset_id} | {e.child for e in all_edges} | {e.base for e in all_edges}
+    datasets = store.datasets(ids)
+    return DatasetLineage(
+        dataset=datasets.get(dataset_id, Dataset(dataset_id, fetched=False)),
+        direction=direction,
+        max_depth=max_depth,
+        source_edges=tuple(sorted(up_edges, key=lambda e: (e.child, e.base))),
+        derived_edges=tuple(sorted(down_edges, key=lambda e: (e.base, e.child))),
+        source_distance=source_distance,
+        derived_depth=derived_depth,
+        trained_on=tuple(trained),
+        datasets=datasets,
+        models=store.models({t.model for t in trained}) if trained else {},
+        cycles=tuple(tuple(c) for c in found_cycles),
     )

@@ -71,13 +71,17 @@ def stats(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Nodes and edges by kind and relation, top licenses, the depth distribution and the largest families."""
+    """Nodes and edges by kind and relation, top licenses, the depth distribution and the largest families.
+
+    Then datasets and Spaces (fetched and stubs, with a license or not), dataset lineage edges, TRAINED_ON edges
+    reaching a licensed dataset, and the top dataset licenses."""
     from graphsc.analytics.stats import graph_stats
     from graphsc.render.analytics_json import stats_document
     from graphsc.render.analytics_table import render_stats
+    from graphsc.reuse.completeness import declares_license
 
     with _analysis(db, store) as analysis:
-        result = graph_stats(analysis, top)
+        result = graph_stats(analysis, top, declares=declares_license)
     emit(output_format, document=lambda: stats_document(result), terminal=lambda console: render_stats(result, console))
 
 
@@ -101,22 +105,51 @@ def rank(
 
 
 def impact(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1.")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL",
+            help="Model id, e.g. deepseek-ai/DeepSeek-R1; or a dataset id (when no model has it, or with --dataset).",
+        ),
+    ],
+    dataset: Annotated[
+        bool, typer.Option("--dataset", help="MODEL is a dataset id, even if a model has the same id.")
+    ] = False,
     output_format: FormatOption = OutputFormat.table,
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
     """Blast radius of MODEL: descendants by depth and relation, repos and Spaces reached, licenses downstream.
 
-    With the model's risk flags (own and inherited: graphsc risks) and what below it is exposed to them."""
-    from graphsc.analytics.impact import compute_impact
-    from graphsc.render.analytics_json import impact_document
-    from graphsc.render.analytics_table import render_impact
+    With the model's risk flags (own and inherited: graphsc risks) and what below it is exposed to them. Given a
+    dataset: the datasets made from it, the models trained on any of them, their descendants and their users."""
+    from graphsc.analytics.impact import compute_dataset_impact, compute_impact
+    from graphsc.errors import GraphscError
+    from graphsc.render.analytics_json import dataset_impact_document, impact_document
+    from graphsc.render.analytics_table import render_dataset_impact, render_impact
     from graphsc.reuse.risks import impact_risks
 
+    text = model.strip()
     with open_cli_store(db, store, write=False) as graph:
-        result = compute_impact(graph, model.strip())
-        risks = impact_risks(graph, result)
+        dataset_id = graph.find_dataset_id(text) if dataset or graph.find_model_id(text) is None else None
+        if dataset and dataset_id is None:
+            raise GraphscError(
+                f"No dataset {text!r} in the graph.",
+                "Datasets come from model records (TRAINED_ON) and dataset records: "
+                "graphsc ingest snapshot --kind datasets FILE.",
+            )
+        if dataset_id is not None:
+            found = compute_dataset_impact(graph, dataset_id)
+        else:  # a model, or neither: the unknown-model error lists close model ids
+            result = compute_impact(graph, text)
+            risks = impact_risks(graph, result)
+    if dataset_id is not None:
+        emit(
+            output_format,
+            document=lambda: dataset_impact_document(found),
+            terminal=lambda console: render_dataset_impact(found, console),
+        )
+        return
     emit(
         output_format,
         document=lambda: impact_document(result, risks),

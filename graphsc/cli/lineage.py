@@ -1,4 +1,5 @@
-"""``graphsc lineage MODEL``: ancestors, descendants and a summary of one model."""
+"""``graphsc lineage MODEL``: ancestors, descendants, training data and a summary of one model; given a dataset id
+that names no model, the dataset's lineage (its sources, the datasets made from it, the models trained on them)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,13 @@ class LineageFormat(str, Enum):
 
 
 def lineage(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Model id, e.g. deepseek-ai/DeepSeek-R1.")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL",
+            help="Model id, e.g. deepseek-ai/DeepSeek-R1; or a dataset id (when no model has it), e.g. rajpurkar/squad.",
+        ),
+    ],
     direction: Annotated[
         Direction, typer.Option("--direction", "-d", help="Ancestors, descendants or both.")
     ] = Direction.both,
@@ -45,16 +52,38 @@ def lineage(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Show where MODEL comes from (every base up to the roots) and what derives from it."""
-    from graphsc.lineage import compute_lineage
+    """Show where MODEL comes from (every base up to the roots, with their training data) and what derives from it.
+
+    Given a dataset id that names no model: the datasets it was made from, those made from it and the models
+    trained on them."""
+    from graphsc.errors import GraphscError
+    from graphsc.lineage import compute_dataset_lineage, compute_lineage
     from graphsc.render.export_dot import dot_text
     from graphsc.render.export_mermaid import mermaid_text
-    from graphsc.render.lineage_json import lineage_document
-    from graphsc.render.lineage_tree import render_lineage_tree
+    from graphsc.render.lineage_json import dataset_lineage_document, lineage_document
+    from graphsc.render.lineage_tree import render_dataset_lineage_tree, render_lineage_tree
     from graphsc.subgraph import subgraph_of_lineage
 
+    text = model.strip()
     with open_cli_store(db, store, write=False) as graph:
-        result = compute_lineage(graph, model.strip(), direction.value, max_depth)
+        dataset_id = graph.find_dataset_id(text) if graph.find_model_id(text) is None else None
+        if dataset_id is None:  # a model, or neither: the unknown-model error lists close model ids
+            with_datasets = output_format in (LineageFormat.tree, LineageFormat.json)  # what the view shows
+            result = compute_lineage(graph, text, direction.value, max_depth, datasets=with_datasets)
+        else:
+            if output_format not in (LineageFormat.tree, LineageFormat.json):
+                raise GraphscError(
+                    f"{dataset_id!r} is a dataset: --format {output_format.value} draws a model's lineage only.",
+                    "Use --format tree or json for a dataset's lineage.",
+                )
+            found = compute_dataset_lineage(graph, dataset_id, direction.value, max_depth)
+    if dataset_id is not None:
+        emit(
+            output_format,
+            document=lambda: dataset_lineage_document(found),
+            terminal=lambda console: render_dataset_lineage_tree(found, console, width=width),
+        )
+        return
     emit(
         output_format,
         document=lambda: lineage_document(result),

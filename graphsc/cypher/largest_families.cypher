@@ -9,7 +9,7 @@
 // example: graphsc query largest_families --param limit=10
 // cypher-shell: :param limit => 10
 MATCH (root:Model)
-WHERE NOT (root)-[:DERIVED_FROM]->() AND (root)<-[:DERIVED_FROM]-()
+WHERE NOT (root)-[:DERIVED_FROM]->(:Model) AND (root)<-[:DERIVED_FROM]-(:Model)
 CALL (root) {
   MATCH p = ANY SHORTEST (root)<-[:DERIVED_FROM]-{1,50}(member:Model)
   RETURN count(member) AS descendants, max(length(p)) AS depth

@@ -9,5 +9,5 @@
 // cypher-shell: :param id => 'AlSamCur123/DeepHermes-3-Mistral-24ContinuedFine'
 MATCH (m:Model {id: $id})
 OPTIONAL MATCH p = (m)-[:DERIVED_FROM*0..30]->(root:Model)
-WHERE NOT (root)-[:DERIVED_FROM]->()
+WHERE NOT (root)-[:DERIVED_FROM]->(:Model)
 RETURN m.id AS model, coalesce(max(length(p)), 0) AS generation, collect(DISTINCT root.id) AS roots;

@@ -6,13 +6,13 @@
 // example: graphsc query top_base_models --param limit=20
 // cypher-shell: :param limit => 20
 MATCH (base:Model)
-WHERE (base)<-[:DERIVED_FROM]-()
+WHERE (base)<-[:DERIVED_FROM]-(:Model)
 CALL (base) {
   MATCH (base)<-[:DERIVED_FROM*1..]-(d:Model)
   RETURN count(DISTINCT d) AS descendants
 }
 CALL (base) {
-  MATCH (base)<-[r:DERIVED_FROM]-()
+  MATCH (base)<-[r:DERIVED_FROM]-(:Model)
   WITH r.relation AS relation, count(*) AS n ORDER BY relation
   RETURN collect(relation + ': ' + toString(n)) AS direct_by_relation
 }

@@ -8,9 +8,9 @@ from typing import Any
 from graphsc.analytics.analysis import Timing
 from graphsc.analytics.centrality import Betweenness
 from graphsc.analytics.families import FamilySummary
-from graphsc.analytics.impact import Impact
+from graphsc.analytics.impact import DatasetImpact, Downstream, Impact
 from graphsc.analytics.ranking import Ranking
-from graphsc.analytics.stats import GraphStats
+from graphsc.analytics.stats import DatasetStats, GraphStats
 from graphsc.render.risks_json import impact_risks_document
 from graphsc.reuse.risks import ImpactRisks
 
@@ -49,6 +49,18 @@ def stats_document(stats: GraphStats) -> dict[str, Any]:
             "longest_chains": stats.longest_chains,
         },
         "families": {"count": stats.family_count, "largest": [family_document(f) for f in stats.families]},
+        "datasets": None if stats.datasets is None else dataset_stats_document(stats.datasets),
+    }
+
+
+def dataset_stats_document(stats: DatasetStats) -> dict[str, Any]:
+    """``datasets`` of ``graphsc stats --format json`` (docs/datasets.md)."""
+    return {
+        "datasets": asdict(stats.datasets),
+        "spaces": asdict(stats.spaces),
+        "derived_from": stats.dataset_derived_from,
+        "trained_on": {"count": stats.trained_on, "licensed_dataset": stats.trained_on_licensed},
+        "licenses": {"distinct": stats.dataset_license_kinds, "top": stats.dataset_licenses},
     }
 
 
@@ -94,6 +106,47 @@ def impact_document(impact: Impact, risks: ImpactRisks | None = None) -> dict[st
     if risks is not None:
         doc["risks"] = impact_risks_document(risks)
     return doc
+
+
+def _downstream_document(downstream: Downstream) -> dict[str, Any]:
+    """What lies below the models trained on a dataset: the fields a model's impact document has."""
+    return {
+        "descendants": {
+            "count": downstream.descendant_count,
+            "downloads": downstream.descendant_downloads,
+            "by_depth": _keys_to_str(downstream.descendants_by_depth),
+            "by_relation": downstream.descendants_by_relation,
+        },
+        "licenses": downstream.licenses,
+        "repos": downstream.repos,
+        "spaces": downstream.spaces,
+        "used_models": downstream.users_by_model(),
+    }
+
+
+def dataset_impact_document(impact: DatasetImpact) -> dict[str, Any]:
+    """``graphsc impact DATASET --format json`` (schema ``graphsc.dataset_impact/1``, docs/datasets.md)."""
+    lineage = impact.lineage
+    return {
+        "schema": "graphsc.dataset_impact/1",
+        "dataset": impact.dataset_id,
+        "license": lineage.dataset.license,
+        "fetched": lineage.dataset.fetched,
+        "derived_datasets": {
+            "count": len(impact.derived_datasets),
+            "by_depth": _keys_to_str(impact.derived_by_depth),
+            "ids": impact.derived_datasets,
+        },
+        "dataset_licenses": impact.dataset_licenses,
+        "trained_models": {
+            "count": len(impact.trained_models),
+            "directly": len(impact.trained_directly),
+            "by_dataset": impact.trained_by_dataset(),
+            "ids": impact.trained_models,
+        },
+        **_downstream_document(impact.downstream),
+        "cycles": [list(c) for c in lineage.cycles],
+    }
 
 
 def families_document(count: int, families: list[FamilySummary]) -> dict[str, Any]:

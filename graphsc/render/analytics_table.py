@@ -9,11 +9,12 @@ from rich.tree import Tree
 
 from graphsc.analytics.analysis import Timing
 from graphsc.analytics.families import FamilySummary
-from graphsc.analytics.impact import Impact
+from graphsc.analytics.impact import DatasetImpact, Downstream, Impact
 from graphsc.analytics.ranking import Ranking
-from graphsc.analytics.stats import GraphStats
+from graphsc.analytics.stats import DatasetStats, GraphStats
 from graphsc.render.bars import bar_table
-from graphsc.render.labels import RELATION_STYLE, counted, human_count, license_text, model_license_text
+from graphsc.render.labels import RELATION_STYLE, counted, human_count, license_text, model_license_text, share
+from graphsc.render.lineage_tree import dataset_head
 from graphsc.render.risks_table import impact_risk_rows
 from graphsc.render.text import literal
 from graphsc.reuse.risks import ImpactRisks
@@ -104,7 +105,40 @@ def render_stats(stats: GraphStats, console: Console) -> None:
             chains.add(Text(f"gen {len(chain) - 1}: ", style="bold") + literal(" → ".join(chain)))
         parts.append(chains)
     parts.append(families_table(stats.families, f"Largest families (of {stats.family_count:,})"))
+    if stats.datasets is not None:
+        parts.extend(_dataset_parts(stats.datasets))
     console.print(Group(*parts))
+
+
+def _dataset_parts(stats: DatasetStats) -> list[RenderableType]:
+    """Datasets and Spaces fetched and stubs, with a license; dataset lineage; TRAINED_ON edges reaching a
+    licensed dataset; the top licenses of fetched datasets (shares of every fetched dataset)."""
+    table = Table(title="Datasets and Spaces", title_justify="left", box=None, padding=(0, 2))
+    table.add_column("", style="bold")
+    for name in ("fetched", "with license", "stubs", "with license"):
+        table.add_column(name, justify="right")
+    for label, c in (("Dataset", stats.datasets), ("Space", stats.spaces)):
+        table.add_row(label, f"{c.fetched:,}", f"{c.fetched_licensed:,}", f"{c.stubs:,}", f"{c.stubs_licensed:,}")
+    parts: list[RenderableType] = [
+        table,
+        Text(f"dataset DERIVED_FROM edges: {stats.dataset_derived_from:,}", style="dim"),
+        Text(
+            f"TRAINED_ON edges reaching a dataset with a license: {stats.trained_on_licensed:,} of "
+            f"{stats.trained_on:,} ({share(stats.trained_on_licensed, stats.trained_on)})",
+            style="dim",
+        ),
+    ]
+    if stats.datasets.fetched:
+        parts.append(
+            bar_table(
+                f"Declared licenses of {counted(stats.datasets.fetched, 'fetched dataset')} "
+                f"(top {len(stats.dataset_licenses)} of {stats.dataset_license_kinds:,})",
+                stats.dataset_licenses.items(),
+                stats.datasets.fetched,
+                style="green",
+            )
+        )
+    return parts
 
 
 def _value(by: str, value: float) -> str:
@@ -175,33 +209,103 @@ def render_impact(impact: Impact, console: Console, risks: ImpactRisks | None = 
     for label, value in impact_risk_rows(risks) if risks is not None else ():
         head.add_row(label, value)
     parts: list[RenderableType] = [literal(f"Impact of {impact.model_id}", style="bold underline"), head]
-    descendants = lineage.descendant_count
-    if descendants:
-        by_depth = [(f"depth {d}", n) for d, n in lineage.descendants_by_depth.items()]
-        parts.append(bar_table("Descendants by depth", by_depth, descendants))
-        by_relation = lineage.descendants_by_relation.items()
-        parts.append(bar_table("Descendants by relation", by_relation, descendants, style="magenta"))
     subtree = len(lineage.descendant_depth)  # the model and its descendants
-    parts.append(
-        bar_table(
+    parts.extend(
+        _downstream_parts(
+            impact.downstream,
             f"Licenses in the subtree ({counted(subtree, 'model')}, the model included)",
-            impact.licenses.items(),
-            subtree,
-            style="green",
+            "Usages by model in the subtree",
         )
     )
-    used = list(impact.users_by_model().items())
+    console.print(Group(*parts))
+
+
+def _downstream_parts(downstream: Downstream, licenses_title: str, usages_title: str) -> list[RenderableType]:
+    """The bars both impact views share: descendants by depth and relation, licenses of every model reached (the
+    starts included), usages by model."""
+    parts: list[RenderableType] = []
+    descendants = downstream.descendant_count
+    if descendants:
+        by_depth = [(f"depth {d}", n) for d, n in downstream.descendants_by_depth.items()]
+        parts.append(bar_table("Descendants by depth", by_depth, descendants))
+        by_relation = downstream.descendants_by_relation.items()
+        parts.append(bar_table("Descendants by relation", by_relation, descendants, style="magenta"))
+    if downstream.depth:
+        parts.append(bar_table(licenses_title, downstream.licenses.items(), len(downstream.depth), style="green"))
+    used = list(downstream.users_by_model().items())
     if used:
-        # shares of every usage of the subtree (each repository/Space → model edge), the models not shown included
+        # shares of every usage (each repository/Space → model edge), the models not shown included
         parts.append(
             bar_table(
-                f"Usages by model in the subtree ({len(impact.users):,} in all; "
+                f"{usages_title} ({len(downstream.users):,} in all; "
                 f"top {min(len(used), SHOWN_USERS)} of {counted(len(used), 'model')})",
                 used[:SHOWN_USERS],
-                len(impact.users),
+                len(downstream.users),
                 style="yellow",
             )
         )
+    return parts
+
+
+def render_dataset_impact(impact: DatasetImpact, console: Console) -> None:
+    """A dataset's blast radius: the datasets made from it, the models trained on any of them, what derives from
+    those models, the repositories and Spaces reached, and the licenses of the datasets and models."""
+    lineage, downstream = impact.lineage, impact.downstream
+    dataset = lineage.dataset
+    head = Table(show_header=False, box=None, padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row("dataset", dataset_head(dataset))
+    head.add_row("made from it", counted(len(impact.derived_datasets), "dataset"))
+    trained, directly = len(impact.trained_models), len(impact.trained_directly)
+    head.add_row(
+        "trained on it",
+        counted(trained, "model") + (f" ({directly:,} on the dataset itself)" if directly != trained else ""),
+    )
+    head.add_row(
+        "descendants",
+        f"{downstream.descendant_count:,}  ({counted(downstream.descendant_downloads, 'download', number=human_count)})",
+    )
+    head.add_row(
+        "reached",
+        f"{counted(len(downstream.repos), 'repository', 'repositories')}, {counted(len(downstream.spaces), 'Space')}",
+    )
+    if lineage.cycles:
+        head.add_row(Text("cycles", style="red"), literal("; ".join(" ↔ ".join(c) for c in lineage.cycles)))
+    parts: list[RenderableType] = [literal(f"Impact of dataset {dataset.id}", style="bold underline"), head]
+    if impact.derived_datasets:
+        by_depth = [(f"depth {d}", n) for d, n in impact.derived_by_depth.items()]
+        parts.append(bar_table("Datasets made from it, by depth", by_depth, len(impact.derived_datasets)))
+    datasets = len(lineage.derived_depth)
+    parts.append(
+        bar_table(
+            f"Dataset licenses ({counted(datasets, 'dataset')}, the dataset included)",
+            impact.dataset_licenses.items(),
+            datasets,
+            style="green",
+        )
+    )
+    by_dataset = list(impact.trained_by_dataset().items())
+    if len(by_dataset) > 1:
+        # shares of every TRAINED_ON edge into the datasets (a model trained on two of them counts twice)
+        edges = len(lineage.trained_on)
+        cut = f"; top {SHOWN_USERS} of {len(by_dataset):,}" if len(by_dataset) > SHOWN_USERS else ""
+        parts.append(
+            bar_table(
+                f"Trained models by dataset ({counted(edges, 'edge')}{cut})",
+                by_dataset[:SHOWN_USERS],
+                edges,
+                style="cyan",
+            )
+        )
+    reached = len(downstream.depth)
+    parts.extend(
+        _downstream_parts(
+            downstream,
+            f"Model licenses ({counted(reached, 'model')}, descendants included)",
+            "Usages by model",
+        )
+    )
     console.print(Group(*parts))
 
 

@@ -50,3 +50,15 @@ def test_write_model_metrics_replaces_previous_rows(make_store: MakeStore) -> No
     assert got["a"][:6] == (1, 1, "r", 2, 1, 0)
     assert got["r"][:6] == (0, 0, "r", 3, 1, 0)
     assert got["lonely"] == (0, 0, None, 0, 0, 1, None)
+
+
+def test_downstream_of_several_starts_counts_each_model_once_from_the_nearest(make_store: MakeStore) -> None:
+    from graphsc.analytics.impact import downstream_of
+
+    # r ← a ← b (finetune); a is also a start: it is depth 0, and b one edge below it, not two below r
+    store = make_store([("a", "r", "finetune"), ("b", "a", "quantized")], uses=[("o/app", "repo", "b")])
+    down = downstream_of(store, ["a", "r"])
+    assert dict(down.depth) == {"a": 0, "r": 0, "b": 1}
+    assert (down.descendant_count, down.descendants_by_relation, down.repos) == (1, {"quantized": 1}, ["o/app"])
+    assert down.licenses == {"mit": 3}
+    assert downstream_of(store, []).depth == {}

@@ -131,7 +131,15 @@ def test_stats_table(small: Path) -> None:
         "├── gen 2: org/base → org/ft → org/q\n"
         "├── gen 1: ex/small → ex/small-q\n"
         "└── gen 1: org/base → org/ft\n"
-        "Largest families (of 2)\n" + FAMILIES_TABLE
+        "Largest families (of 2)\n" + FAMILIES_TABLE +
+        # no dataset; the Spaces acme/demo and acme/chat are known only as users (stubs); no fetched dataset, so no
+        # dataset license bars (tests/cli/test_dataset_reports_cli.py has a graph with datasets)
+        "Datasets and Spaces\n"
+        "             fetched    with license    stubs    with license\n"
+        "  Dataset          0               0        0               0\n"
+        "  Space            0               0        2               0\n"
+        "dataset DERIVED_FROM edges: 0\n"
+        "TRAINED_ON edges reaching a dataset with a license: 0 of 0 (–)\n"
     )
 
 
@@ -158,6 +166,13 @@ def test_stats_json(small: Path) -> None:
             ],
         },
         "families": {"count": 2, "largest": FAMILIES},
+        "datasets": {
+            "datasets": {"fetched": 0, "fetched_licensed": 0, "stubs": 0, "stubs_licensed": 0},
+            "spaces": {"fetched": 0, "fetched_licensed": 0, "stubs": 2, "stubs_licensed": 0},  # acme/demo, acme/chat
+            "derived_from": 0,
+            "trained_on": {"count": 0, "licensed_dataset": 0},
+            "licenses": {"distinct": 0, "top": {}},
+        },
     }
 
 

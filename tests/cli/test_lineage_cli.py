@@ -84,6 +84,8 @@ def edge_doc(child: str, base: str, relation: str) -> dict:
     return {"child": child, "base": base, "relation": relation, "source": SOURCE}
 
 
+# The small graph declares no training data: the document says so (docs/datasets.md, "lineage").
+NO_TRAINING_DATA = {"count": 0, "trained_on": [], "dataset_edges": [], "datasets": {}}
 # The stub: known only as org/merge's base, so the store made it with the author from its id and nothing else.
 STUB_DOC = {**model_doc("lab/stub", None, 0), "downloads": None, "fetched": False}
 
@@ -112,6 +114,8 @@ def test_tree_both_ways_through_a_merge_with_a_stub_parent(small: Path) -> None:
         "  descendants      1\n"
         "    by relation    adapter 1\n"
         "    by depth       1: 1\n"
+        # the small graph declares no training data (TRAINED_ON): the view says so
+        "  trained on       no dataset declared\n"
     )
 
 
@@ -135,6 +139,7 @@ def test_tree_up_from_a_leaf_lists_its_users(small: Path) -> None:
         # org/merge, org/ft, org/base, lab/stub
         "  ancestors     4\n"
         "  used by       1 space\n"
+        "  trained on    no dataset declared\n"
     )
 
 
@@ -154,6 +159,7 @@ def test_tree_down_from_a_root(small: Path) -> None:
         "    by relation    adapter 1, finetune 1, merge 1, quantized 1\n"
         # depth 1: org/ft; 2: org/q, org/merge; 3: org/ad
         "    by depth       1: 1, 2: 2, 3: 1\n"
+        "  trained on       no dataset declared\n"
     )
 
 
@@ -174,6 +180,7 @@ def test_tree_says_what_width_hides(small: Path) -> None:
         "    by relation    adapter 1, merge 1, quantized 1\n"
         "    by depth       1: 2, 2: 1\n"
         "  used by          1 repo\n"
+        "  trained on       no dataset declared\n"
         # org/merge and org/ad are not drawn
         "  not shown        2 models (raise --width/--limit, widen the terminal, or use --format json for everything)\n"
     )
@@ -211,6 +218,7 @@ def test_json_document_of_a_merge_with_a_stub_parent(small: Path) -> None:
             "org/ft": model_doc("org/ft", "apache-2.0", 1200),
             "org/merge": model_doc("org/merge", "bigscience-openrail-m", 40),
         },
+        "training_data": NO_TRAINING_DATA,
     }
 
 
@@ -235,6 +243,7 @@ def test_json_up_with_max_depth_keeps_the_full_generation(small: Path) -> None:
             "org/ad": model_doc("org/ad", None, 3),
             "org/merge": model_doc("org/merge", "bigscience-openrail-m", 40),
         },
+        "training_data": NO_TRAINING_DATA,
     }
 
 

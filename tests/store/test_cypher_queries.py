@@ -14,9 +14,21 @@ import pytest
 from typer.testing import CliRunner
 
 from graphsc.cli import app
+from graphsc.ingest import ingest_snapshot
 from graphsc.lineage import compute_lineage
 from graphsc.querylib import list_queries
-from graphsc.records import DerivedFrom, GraphBatch, Model, ModelDetails
+from graphsc.records import (
+    Dataset,
+    DatasetDerivedFrom,
+    DerivedFrom,
+    GraphBatch,
+    Model,
+    ModelDetails,
+    Space,
+    TrainedOn,
+    Uses,
+)
+from graphsc.samples import hf_dataset_files
 from graphsc.store.neo4j import Neo4jStore
 from graphsc.store.sqlite import SQLiteStore
 
@@ -50,6 +62,39 @@ LICENSE_CASES = GraphBatch(
 )
 
 
+# Constructed dataset cases (the bundled dataset records declare no NC dataset a model names): a chain of datasets
+# made from an NC dataset, models trained on each, and Spaces with their own records using a model.
+DATASET_CASES = GraphBatch(
+    datasets=[
+        Dataset("x/nc-data", license="cc-by-nc-4.0"),
+        Dataset("x/from-nc", license="mit"),
+        Dataset("x/from-from-nc", license="apache-2.0"),
+        Dataset("x/nc-sa", license="CC-BY-NC-SA-4.0"),
+        Dataset("x/clean", license="apache-2.0"),
+        Dataset("x/stub-source", fetched=False),
+    ],
+    dataset_derived_from=[
+        DatasetDerivedFrom("x/from-nc", "x/nc-data", "source-datasets"),
+        DatasetDerivedFrom("x/from-from-nc", "x/from-nc", "source-datasets"),
+        DatasetDerivedFrom("x/clean", "x/stub-source", "source-datasets"),
+    ],
+    trained_on=[
+        TrainedOn("x/llama-ft", "x/from-from-nc", "card"),
+        TrainedOn("x/merge-a", "x/nc-data", "card"),
+        TrainedOn("x/merge-a", "x/from-nc", "card"),
+        TrainedOn("x/merge-b", "x/clean", "card"),
+        TrainedOn("x/nc-child", "x/nc-sa", "hub-tag"),
+    ],
+    spaces=[Space("acme/space-a", license="mit", sdk="gradio"), Space("acme/space-b", sdk="docker")],
+    uses=[
+        Uses("acme/space-a", "space", "deepseek-ai/DeepSeek-R1", "space-card"),
+        Uses("acme/space-b", "space", "deepseek-ai/DeepSeek-R1", "space-card"),
+    ],
+)
+# NC by the query's documented rule: the declared license id contains "-nc" (any casing)
+NC_DATASETS = {"x/nc-data", "x/nc-sa"}
+
+
 class Both:
     """The two stores with the same records; ``run`` runs a library query through the CLI on Neo4j."""
 
@@ -71,7 +116,21 @@ class Both:
 def both(families_store: SQLiteStore, neo4j_families: Neo4jStore) -> Both:
     for store in (families_store, neo4j_families):
         store.write(LICENSE_CASES)
+        ingest_snapshot(store, [str(p) for p in hf_dataset_files()], kind="datasets")
+        store.write(DATASET_CASES)
     return Both(families_store, neo4j_families)
+
+
+def all_datasets(store: SQLiteStore) -> dict[str, Dataset]:
+    return {d.id: d for page in store.iter_datasets() for d in page}
+
+
+def all_trained_on(store: SQLiteStore) -> list[TrainedOn]:
+    return [t for page in store.iter_trained_on() for t in page]
+
+
+def dataset_edges(store: SQLiteStore) -> list[DatasetDerivedFrom]:
+    return [e for page in store.iter_dataset_derived_from() for e in page]
 
 
 def all_edges(store: SQLiteStore) -> list[DerivedFrom]:
@@ -91,9 +150,11 @@ def check_schema(both: Both) -> None:
 
 def check_counts(both: Both) -> None:
     counts = both.embedded.counts()
+    assert counts.dataset_derived_from == len(dataset_edges(both.embedded)) > 0
     assert {(r["kind"], r["name"]): r["count"] for r in both.run("counts")} == {
         **{("node", k): v for k, v in counts.nodes.items()},
-        **{("edge", k): v for k, v in counts.edges.items()},
+        **{("edge", k): v for k, v in counts.edges.items()},  # DERIVED_FROM: between models only
+        ("dataset_edge", "DERIVED_FROM"): counts.dataset_derived_from,
     }
 
 
@@ -265,6 +326,98 @@ def check_model_risks(both: Both) -> None:
     )
     assert expected["ghost/never-fetched"] == (["unverified-base"], 2, 0)
     assert [r["descendants"] for r in rows] == sorted((r["descendants"] for r in rows), reverse=True)
+
+
+def _distances(start: str, links: dict[str, set[str]]) -> dict[str, int]:
+    distance, frontier = {start: 0}, [start]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            for other in sorted(links.get(node, ())):
+                if other not in distance:
+                    distance[other] = distance[node] + 1
+                    nxt.append(other)
+        frontier = nxt
+    distance.pop(start)
+    return distance
+
+
+def check_dataset_lineage(both: Both) -> None:
+    edges = {(e.child, e.base) for e in dataset_edges(both.embedded)}
+    up: dict[str, set[str]] = defaultdict(set)
+    down: dict[str, set[str]] = defaultdict(set)
+    for child, base in edges:
+        up[child].add(base)
+        down[base].add(child)
+    datasets = all_datasets(both.embedded)
+    checked = set()
+    for dataset in sorted({i for e in edges for i in e}):
+        rows = both.run("dataset_lineage", dataset=dataset)
+        for direction, links in (("source", up), ("derived", down)):
+            expected = _distances(dataset, links)
+            got = [r for r in rows if r["direction"] == direction]
+            assert {r["dataset"]: r["depth"] for r in got} == expected and len(got) == len(expected), dataset
+            for r in got:  # reached through an edge from a dataset one step nearer
+                edge = (r["via"], r["dataset"]) if direction == "source" else (r["dataset"], r["via"])
+                assert edge in edges and (r["via"] == dataset or expected[r["via"]] == r["depth"] - 1)
+                record = datasets[r["dataset"]]
+                assert (r["license"], r["fetched"]) == (record.license, record.fetched)
+            if got:
+                checked.add(direction)
+    assert checked == {"source", "derived"}
+    assert [(r["dataset"], r["depth"]) for r in both.run("dataset_lineage", dataset="x/from-from-nc")] == [
+        ("x/from-nc", 1),
+        ("x/nc-data", 2),
+    ]
+
+
+def check_datasets_by_license(both: Both) -> None:
+    datasets = all_datasets(both.embedded)
+    models: dict[str, set[str]] = defaultdict(set)
+    for t in all_trained_on(both.embedded):
+        models[t.dataset].add(t.model)
+    rows = both.run("datasets_by_license", limit=100_000)
+    assert {r["dataset"]: (r["license"], r["fetched"], r["models"], r["downloads"]) for r in rows} == {
+        d.id: (d.license, d.fetched, len(models[d.id]), d.downloads) for d in datasets.values()
+    }
+    assert [(-r["models"], r["dataset"]) for r in rows] == sorted((-r["models"], r["dataset"]) for r in rows)
+    assert both.run("datasets_by_license", limit=3) == rows[:3]
+
+
+def check_models_trained_on_nc_data(both: Both) -> None:
+    up: dict[str, set[str]] = defaultdict(set)
+    for e in dataset_edges(both.embedded):
+        up[e.child].add(e.base)
+    datasets = all_datasets(both.embedded)
+    expected = set()
+    for t in all_trained_on(both.embedded):
+        for source, hops in {t.dataset: 0, **_distances(t.dataset, up)}.items():
+            record = datasets.get(source)
+            if record is not None and "-nc" in (record.license or "").lower():
+                expected.add((t.model, t.dataset, source, record.license, hops))
+    rows = both.run("models_trained_on_nc_data", limit=10_000)
+    assert {(r["model"], r["dataset"], r["nc_dataset"], r["nc_license"], r["hops"]) for r in rows} == expected
+    assert {source for _, _, source, _, _ in expected} == NC_DATASETS
+    assert ("x/llama-ft", "x/from-from-nc", "x/nc-data", "cc-by-nc-4.0", 2) in expected  # through two sources
+    assert [(r["model"], r["dataset"], r["nc_dataset"]) for r in rows] == sorted(
+        (r["model"], r["dataset"], r["nc_dataset"]) for r in rows
+    )
+
+
+def check_space_users(both: Both) -> None:
+    spaces = {s.id: s for page in both.embedded.iter_spaces() for s in page}
+    for model_id in (*ROOTS, "mistralai/Mistral-Small-24B-Instruct-2501"):
+        expected = {
+            (u.user, spaces[u.user].license, spaces[u.user].sdk, spaces[u.user].fetched, u.source)
+            for u in both.embedded.uses_of([model_id])
+            if u.user_kind == "space"
+        }
+        rows = both.run("space_users", id=model_id)
+        assert {(r["space"], r["license"], r["sdk"], r["fetched"], r["source"]) for r in rows} == expected and expected
+        assert [r["space"] for r in rows] == sorted(r["space"] for r in rows)
+    assert ("acme/space-a", "mit", "gradio", True, "space-card") in {
+        (r["space"], r["license"], r["sdk"], r["fetched"], r["source"]) for r in both.run("space_users", id=ROOTS[0])
+    }
 
 
 CHECKS: dict[str, Callable[[Both], None]] = {

@@ -13,14 +13,25 @@
   not follow ``renames``: children tagged with a repo's old id are listed under the old id only),
   ``search`` is a case-insensitive substring of the id, ``author`` the id's namespace. ``cardData`` is only
   included when asked for, as on the Hub; with ``expand=<property>`` (repeated) an item holds its id and exactly
-  those properties.
+  those properties;
+- the same for datasets and Spaces: ``GET /api/datasets/{id}``, ``GET /api/spaces/{id}`` (from ``datasets`` and
+  ``spaces``; no renames, no security status) and their listings ``GET /api/datasets``, ``GET /api/spaces`` with the
+  same query, pagination and ``expand`` rules;
+- ``GET /api/{models,datasets,spaces}/{id}/revision/{revision}`` (what ``model_info``/``dataset_info``/``space_info``
+  ask with ``revision=``): the record, whatever the revision.
+
+An id in ``private`` answers 401: a model's id as it is, a dataset's or Space's as ``datasets/<id>`` or
+``spaces/<id>`` (its huggingface.co path).
 
 ``identity_records()`` and ``IDENTITY_RENAMES`` are a small made-up Hub for id-identity tests: a renamed repo, a
 child whose card still names the old id, a child tagged before the rename, and a model tagged in other casing.
+``hub_model_record`` and ``space_record`` make up records in the Hub API's shape (for datasets, tests use real ones:
+``tests/data/hub/datasets.jsonl``).
 
 Faults (``add_fault``) make chosen requests fail: an HTTP status (e.g. 429 with ``Retry-After``, 500), a sleep
 (longer than the client's timeout), a body cut short with a matching ``Content-Length`` (invalid JSON) or a
-connection closed mid-body. Every request is counted, faulted or not. ``latency`` delays every answer (to see
+connection closed mid-body. A fault's ``match`` is a substring of the request target, so one fault can hit every
+kind (``""``), one kind (``"/api/datasets"``) or one repo (``"/api/datasets/owner/name"``). Every request is counted, faulted or not. ``latency`` delays every answer (to see
 what parallel requests buy).
 """
 
@@ -38,6 +49,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 FaultKind = Literal["status", "sleep", "bad_json", "cut"]
+KINDS = ("models", "datasets", "spaces")  # the API path of each kind of repo: /api/<kind>
 LIST_FIELDS = (
     "_id",
     "id",
@@ -78,8 +90,9 @@ def load_records(paths: Iterable[Path]) -> list[dict[str, Any]]:
 class FakeHub:
     """The server; use as a context manager. ``url`` is its endpoint, ``requests`` the targets it was sent.
 
-    ``private`` ids answer 401, ``renames`` (old id → new) redirect, ``security`` (id → ``securityRepoStatus``) is
-    added to a model's record when the request asks for it."""
+    ``records`` are the models, ``datasets`` and ``spaces`` the other kinds' records. ``private`` ids answer 401
+    (``datasets/<id>``, ``spaces/<id>`` for the other kinds), ``renames`` (old model id → new) redirect,
+    ``security`` (id → ``securityRepoStatus``) is added to a model's record when the request asks for it."""
 
     def __init__(
         self,
@@ -89,8 +102,13 @@ class FakeHub:
         latency: float = 0.0,
         renames: Mapping[str, str] | None = None,
         security: Mapping[str, Any] | None = None,
+        datasets: Iterable[dict[str, Any]] = (),
+        spaces: Iterable[dict[str, Any]] = (),
     ) -> None:
         self.records = {r["id"]: r for r in records}
+        self.datasets = {r["id"]: r for r in datasets}
+        self.spaces = {r["id"]: r for r in spaces}
+        self.by_kind = {"models": self.records, "datasets": self.datasets, "spaces": self.spaces}
         # ``securityRepoStatus`` by model id: the Hub adds it to a model's record only when asked
         # (``?securityStatus=true``, what ``model_info(securityStatus=True)`` sends).
         self.security = {k.lower(): v for k, v in (security or {}).items()}
@@ -149,22 +167,25 @@ class FakeHub:
                     return fault
         return None
 
-    def record(self, model_id: str) -> dict[str, Any] | None:
-        """The record ``GET /api/models/{model_id}`` answers: ``model_id`` in any casing, as on the Hub."""
-        found = self.records.get(model_id)
+    def record(self, model_id: str, kind: str = "models") -> dict[str, Any] | None:
+        """The record ``GET /api/<kind>/{model_id}`` answers: ``model_id`` in any casing, as on the Hub."""
+        records = self.by_kind[kind]
+        found = records.get(model_id)
         if found is None:
             key = model_id.lower()
-            found = next((r for rid, r in self.records.items() if rid.lower() == key), None)
+            found = next((r for rid, r in records.items() if rid.lower() == key), None)
         return found
 
-    def listing(self, query: dict[str, list[str]]) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
-        """One page of ``GET /api/models`` and the query of the next page (None on the last)."""
+    def listing(
+        self, query: dict[str, list[str]], kind: str = "models"
+    ) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+        """One page of ``GET /api/<kind>`` and the query of the next page (None on the last)."""
         filters = [f.lower() for f in query.get("filter", [])]
         search = query.get("search", [""])[0].lower()
         author = query.get("author", [None])[0]
         found = [
             r
-            for r in self.records.values()
+            for r in self.by_kind[kind].values()
             if all(f in {t.lower() for t in r.get("tags") or [] if isinstance(t, str)} for f in filters)
             and search in r["id"].lower()
             and (author is None or r["id"].split("/", 1)[0] == author)
@@ -222,27 +243,34 @@ def _handler_class(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
         def _route(self) -> tuple[int, Any, dict[str, str]]:
             parts = urlsplit(self.path)
             path = unquote(parts.path)
-            if path == "/api/models":
-                page, following = hub.listing(parse_qs(parts.query))
-                headers = {}
-                if following is not None:
-                    headers["Link"] = f'<{hub.url}/api/models?{urlencode(following, doseq=True)}>; rel="next"'
-                return 200, page, headers
-            if path.startswith("/api/models/"):
-                model_id = path[len("/api/models/") :]
-                key = model_id.lower()
-                if key in hub.private:
-                    return 401, {"error": "Invalid username or password."}, {"X-Error-Code": "RepoNotFound"}
-                if key in hub.renames:
-                    location = f"/api/models/{hub.renames[key]}" + (f"?{parts.query}" if parts.query else "")
-                    return 307, {"error": "Repository moved", "url": location}, {"Location": location}
-                found = hub.record(model_id)
-                if found is not None:
-                    if parse_qs(parts.query).get("securityStatus") == ["true"] and key in hub.security:
-                        found = {**found, "securityRepoStatus": hub.security[key]}
-                    return 200, found, {}
-                return 404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}
+            for kind in KINDS:
+                if path == f"/api/{kind}":
+                    page, following = hub.listing(parse_qs(parts.query), kind)
+                    headers = {}
+                    if following is not None:
+                        headers["Link"] = f'<{hub.url}/api/{kind}?{urlencode(following, doseq=True)}>; rel="next"'
+                    return 200, page, headers
+                if path.startswith(f"/api/{kind}/"):
+                    repo_id = path[len(f"/api/{kind}/") :]
+                    if "/revision/" in repo_id:  # ``<id>/revision/<revision>``: any revision is the record
+                        repo_id = repo_id.split("/revision/", 1)[0]
+                    return self._repo(kind, repo_id, parts.query)
             return 404, {"error": "Not found"}, {}
+
+        def _repo(self, kind: str, repo_id: str, query: str) -> tuple[int, Any, dict[str, str]]:
+            key = repo_id.lower()
+            private = key if kind == "models" else f"{kind}/{key}"
+            if private in hub.private:
+                return 401, {"error": "Invalid username or password."}, {"X-Error-Code": "RepoNotFound"}
+            if kind == "models" and key in hub.renames:
+                location = f"/api/models/{hub.renames[key]}" + (f"?{query}" if query else "")
+                return 307, {"error": "Repository moved", "url": location}, {"Location": location}
+            found = hub.record(repo_id, kind)
+            if found is not None:
+                if kind == "models" and parse_qs(query).get("securityStatus") == ["true"] and key in hub.security:
+                    found = {**found, "securityRepoStatus": hub.security[key]}
+                return 200, found, {}
+            return 404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}
 
         def _send(self, status: int, body: Any, headers: dict[str, str], damage: str | None = None) -> None:
             data = json.dumps(body).encode()
@@ -294,12 +322,31 @@ def _hub_record(
 ) -> dict[str, Any]:
     """A Hub API record (``GET /api/models/{id}`` shape) for ``model_id``: tagged ``base_model:<base>`` and
     ``base_model:<relation>:<base>`` as the Hub tags a derivative, its card naming ``card_base`` (default ``base``)."""
+    return hub_model_record(model_id, base, card_base, relation)
+
+
+def hub_model_record(
+    model_id: str,
+    base: str | None = None,
+    card_base: str | None = None,
+    relation: str = "finetune",
+    datasets: Iterable[str] = (),
+    spaces: Iterable[str] = (),
+) -> dict[str, Any]:
+    """A made-up Hub API model record (``GET /api/models/{id}`` shape) for ``model_id``: tagged ``base_model:<base>``
+    and ``base_model:<relation>:<base>`` as the Hub tags a derivative, its card naming ``card_base`` (default
+    ``base``); trained on ``datasets`` (card ``datasets`` and ``dataset:<id>`` tags, as the Hub writes them), used by
+    the Spaces ``spaces`` (the record's ``spaces``)."""
     tags = ["transformers", "safetensors", "text-generation", "license:apache-2.0", "region:us"]
     card: dict[str, Any] = {"license": "apache-2.0", "library_name": "transformers"}
     if base is not None:
         tags[3:3] = [f"base_model:{base}", f"base_model:{relation}:{base}"]
     if card_base or base:
         card["base_model"] = card_base or base
+    datasets = list(datasets)
+    if datasets:
+        card["datasets"] = datasets
+        tags[3:3] = [f"dataset:{d}" for d in datasets]
     return {
         "_id": hashlib.sha1(model_id.encode()).hexdigest()[:24],
         "id": model_id,
@@ -317,7 +364,42 @@ def _hub_record(
         "pipeline_tag": "text-generation",
         "tags": tags,
         "cardData": card,
-        "spaces": [],
+        "spaces": list(spaces),
+    }
+
+
+def space_record(
+    space_id: str,
+    sdk: str | None = "gradio",
+    license: str | list[str] | None = "mit",
+    models: Iterable[str] = (),
+    card_models: Iterable[str] = (),
+    likes: int = 3,
+) -> dict[str, Any]:
+    """A made-up Hub API Space record (``GET /api/spaces/{id}`` shape): the card's ``license`` (the Hub adds a
+    ``license:`` tag per entry) and ``sdk``, the record's ``models`` (what the Hub fills from the card's ``models``;
+    ``card_models`` adds some to the card only)."""
+    licenses = [license] if isinstance(license, str) else list(license or [])
+    card: dict[str, Any] = {"title": space_id.rsplit("/", 1)[-1], "sdk": sdk, "license": license}
+    if card_models:
+        card["models"] = list(card_models)
+    return {
+        "_id": hashlib.sha1(space_id.encode()).hexdigest()[:24],
+        "id": space_id,
+        "author": space_id.split("/", 1)[0],
+        "sha": "1" * 40,
+        "createdAt": "2025-03-04T05:06:07.000Z",
+        "lastModified": "2025-04-05T06:07:08.000Z",
+        "private": False,
+        "gated": False,
+        "disabled": False,
+        "likes": likes,
+        "sdk": sdk,
+        "tags": [sdk, *(f"license:{x}" for x in licenses), "region:us"] if sdk else ["region:us"],
+        "models": list(models),
+        "datasets": [],
+        "cardData": {k: v for k, v in card.items() if v is not None},
+        "subdomain": space_id.replace("/", "-").lower(),
     }
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from graphsc.errors import BadInput
-    from graphsc.ingest.hub import CrawlReport
+    from graphsc.ingest.hub import CrawlReport, RepoCount
 
 MAX_SHOWN_PROBLEMS = 20
 
@@ -117,8 +117,7 @@ def snapshot(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Ingest Hub API model, dataset or Space records from dump files (streamed; malformed records are reported
-    and skipped).
+    """Ingest Hub API model, dataset or Space records from dump files (streamed; bad records reported, skipped).
 
     Exits 1 when no record could be read from the inputs."""
     from graphsc.ingest import DEFAULT_BATCH_SIZE, ingest_snapshot
@@ -202,7 +201,43 @@ def hf(
         str | None, typer.Option("--filter", help="Also crawl from models with this Hub tag (e.g. license:mit, gguf).")
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="At most this many models from --author/--search/--filter.")
+        int | None,
+        typer.Option(
+            "--limit",
+            min=1,
+            help="At most this many records from each listing: models (--author/--search/--filter), datasets "
+            "(--datasets-author/--datasets-search), Spaces (--spaces-author/--spaces-search).",
+        ),
+    ] = None,
+    datasets: Annotated[
+        bool,
+        typer.Option(
+            "--datasets/--no-datasets",
+            help="Fetch the record (license, author, downloads, gated, source datasets) of every dataset the "
+            "crawled models are trained on.",
+        ),
+    ] = True,
+    datasets_author: Annotated[
+        str | None, typer.Option("--datasets-author", help="Also fetch this author's datasets.", show_default=False)
+    ] = None,
+    datasets_search: Annotated[
+        str | None,
+        typer.Option("--datasets-search", help="Also fetch datasets whose id contains this.", show_default=False),
+    ] = None,
+    spaces: Annotated[
+        bool,
+        typer.Option(
+            "--spaces/--no-spaces",
+            help="Fetch the record (license, sdk, declared models) of every Space the crawled models' records list "
+            "(a popular model lists hundreds).",
+        ),
+    ] = False,
+    spaces_author: Annotated[
+        str | None, typer.Option("--spaces-author", help="Also fetch this author's Spaces.", show_default=False)
+    ] = None,
+    spaces_search: Annotated[
+        str | None,
+        typer.Option("--spaces-search", help="Also fetch Spaces whose id contains this.", show_default=False),
     ] = None,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Fetch again what an earlier run already fetched.")
@@ -220,17 +255,24 @@ def hf(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Crawl the live Hugging Face Hub: MODELs (and --author/--search/--filter picks), their ancestors and descendants.
+    """Crawl the live Hugging Face Hub: MODELs and their ancestors, descendants, datasets and (--spaces) Spaces.
+
+    Seeds are the MODELs and the --author/--search/--filter picks; the datasets they are trained on are fetched too
+    (--no-datasets: not), and with --spaces the Spaces their records list.
+
+    --datasets-author/--datasets-search and --spaces-author/--spaces-search fetch datasets and Spaces by listing
+    (no MODEL needed).
 
     Endpoint and token: HF_ENDPOINT and HF_TOKEN (a token raises the Hub's rate limit).
 
     429s, 5xx, timeouts and cut connections are retried with backoff, honouring Retry-After (GRAPHSC_HF_RETRIES).
 
     Unknown, private or gated models are reported and skipped; the crawl goes on. A MODEL that is not a Hub id
-    (a local path) is an error; legacy ids (gpt2) are crawled as their current id (openai-community/gpt2).
+    (a local path) is an error; legacy ids (gpt2) are crawled as their current id (openai-community/gpt2). A dataset
+    or Space the Hub will not give, or that fails past retrying, is reported and stays a stub.
 
     Records are written as they arrive (every 500 records or 2 seconds): an interrupted crawl keeps them, and a
-    re-run skips finished work.
+    re-run skips finished work (models, listings, datasets and Spaces fetched before; --refresh fetches them again).
     """
     from graphsc.settings import env_url
 
@@ -250,9 +292,19 @@ def hf(
         limit=limit,
         refresh=refresh,
         workers=workers,
+        datasets=datasets,
+        spaces=spaces,
+        datasets_author=datasets_author,
+        datasets_search=datasets_search,
+        spaces_author=spaces_author,
+        spaces_search=spaces_search,
     )
-    if not plan.models and not plan.selects:
-        raise typer.BadParameter("give at least one MODEL, or --author/--search/--filter", param_hint="MODEL")
+    if not plan.models and not plan.selects and not plan.lists_datasets and not plan.lists_spaces:
+        raise typer.BadParameter(
+            "give at least one MODEL, or --author/--search/--filter, --datasets-author/--datasets-search or "
+            "--spaces-author/--spaces-search",
+            param_hint="MODEL",
+        )
     console = stderr_console()
     for given, current in seeds.legacy:
         console.print(literal(f"{given} is a legacy id: crawling {current}."))
@@ -261,26 +313,31 @@ def hf(
         note_on_interrupt("Everything written before the interruption is kept; re-run to resume.")
         with progress_bar("models fetched") as (bar, task):
             listings = bar.add_task("listings done", total=None)
+            others = bar.add_task("datasets and Spaces fetched", total=None, visible=False)
 
             def show(report: CrawlReport) -> None:
                 bar.update(task, completed=report.models)
                 bar.update(listings, completed=report.listings)
+                if report.datasets.asked or report.spaces.asked:
+                    bar.update(others, completed=report.datasets.records + report.spaces.records, visible=True)
 
             report = crawl_hub(graph, client, plan, on_progress=show)
     print_crawl_report(console, report, f"{graph.kind} store {graph.location}")
 
 
 def print_crawl_report(console: Console, report: CrawlReport, where: str) -> None:
-    """The end-of-crawl summary, the models that were skipped and why (ids and reasons printed literally), and
-    what the records' conversion noted (rejected or unconfirmed references)."""
+    """The end-of-crawl summary, the models, datasets and Spaces that were skipped and why (ids and reasons printed
+    literally: a dataset as ``datasets/<id>``, a Space as ``spaces/<id>``), a line each for datasets and Spaces when
+    the crawl fetched them, and what the records' conversion noted (rejected or unconfirmed references)."""
     from graphsc.render.quality_table import quality_summary_line
 
-    for problem in report.problems[:MAX_SHOWN_PROBLEMS]:
+    problems = [*report.problems, *report.datasets.problems, *report.spaces.problems]
+    for problem in problems[:MAX_SHOWN_PROBLEMS]:
         line = literal("skipped ", "yellow")
         line.append_text(literal(str(problem)))
         console.print(line)
-    if len(report.problems) > MAX_SHOWN_PROBLEMS:
-        console.print(literal(f"… and {len(report.problems) - MAX_SHOWN_PROBLEMS:,} more skipped", "yellow"))
+    if len(problems) > MAX_SHOWN_PROBLEMS:
+        console.print(literal(f"… and {len(problems) - MAX_SHOWN_PROBLEMS:,} more skipped", "yellow"))
     reused = f", {report.reused:,} reused from an earlier run" if report.reused else ""
     retries = f" ({report.retries:,} retried)" if report.retries else ""
     console.print(
@@ -289,5 +346,17 @@ def print_crawl_report(console: Console, report: CrawlReport, where: str) -> Non
         f"{counted(report.requests, 'request')}{retries}.",
         markup=False,
     )
+    for noun, counts in (("dataset", report.datasets), ("Space", report.spaces)):
+        if counts.asked:
+            console.print(literal(_repo_line(noun, counts)))
     if summary := quality_summary_line(report.quality):
         console.print(literal(summary))
+
+
+def _repo_line(noun: str, counts: RepoCount) -> str:
+    """``Fetched 3 datasets (2 by id, 1 from listings); 1 failed (left as stubs); 4 skipped, fetched by an earlier
+    run.``"""
+    return (
+        f"Fetched {counted(counts.records, noun)} ({counts.fetched:,} by id, {counts.listed:,} from listings); "
+        f"{len(counts.problems):,} failed (left as stubs); {counts.reused:,} skipped, fetched by an earlier run."
+    )

@@ -6,7 +6,9 @@ every level is read back, and at the end, on errors and on Ctrl-C). Progress is 
 
 - ``hf:model:<id_key>`` = when the model's record was fetched (``model_info`` or a listing), under the id asked
   for and the id the record gives;
-- ``hf:down:<id_key>`` = when every child of the model was listed.
+- ``hf:down:<id_key>`` = when every child of the model was listed;
+- ``hf:dataset:<id_key>`` / ``hf:space:<id_key>`` = when the dataset's / Space's record was fetched (by id or from a
+  listing), under the id asked for and the id the record gives.
 
 A state key is written only after the records it vouches for, so an interrupted crawl (Ctrl-C, a crash, a
 source error) keeps everything written and a re-run skips completed work, reading what it needs (parents,
@@ -20,6 +22,18 @@ asked for (not just another casing) writes ``Alias(asked, canonical, "renamed")`
 the store then merges whatever it holds under the old id into the canonical node and resolves the old id to it.
 Children are listed under the canonical id and under the old ids that redirected to it in this run (a child
 tagged before the rename names the old id).
+
+Datasets and Spaces, after the models: ``plan.datasets`` fetches (``dataset_info``) every dataset a model reached by
+this crawl is TRAINED_ON (reused models included, read from the store); ``plan.spaces`` every Space that USES a
+reached model (what the models' records list, source ``hub-spaces``; the store keeps one USES per Space and model, so
+once a Space's own record declares the model the edge's source is ``space-card``; a usage source's Spaces count too);
+``datasets_author``/``datasets_search`` and ``spaces_author``/``spaces_search`` list more (one listing each, at most
+``limit``). A fetched record replaces the stub and its stored fields and edges. A dataset or Space the Hub will not
+give (404, private or gated, unusable record) or that fails past retrying (5xx, timeouts) is reported and stays a
+stub; its state key is not written, so a re-run tries it again. A rate limit past retrying (HTTP 429), a stop, or
+``MAX_FAILURES_IN_A_ROW`` failures past retrying in a row (the Hub is down) end the crawl with ``SourceError``, as for
+models. The Hub's renames of datasets and Spaces are not aliased (only models have aliases): the record is stored
+under its canonical id, and the id asked for stays a stub.
 """
 
 from __future__ import annotations
@@ -33,14 +47,27 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsc.errors import BadInput, GraphscError
+from graphsc.errors import BadInput, GraphscError, SourceError
 from graphsc.ids import Rejection, id_key, parse_repo_id, shown
-from graphsc.records import Alias, GraphBatch, ModelRecord, utc_timestamp
-from graphsc.sources.hf_hub import Fetched, HubClient
+from graphsc.records import (
+    USER_SPACE,
+    Alias,
+    DatasetRecord,
+    GraphBatch,
+    ModelRecord,
+    SpaceRecord,
+    utc_timestamp,
+)
+from graphsc.sources.hf_hub import Fetched, FetchedDataset, FetchedSpace, HubClient, RepoKind, repo_problem
 from graphsc.store.base import GraphStore
 
 STATE_MODEL = "hf:model:"
 STATE_DOWN = "hf:down:"
+STATE_DATASET = "hf:dataset:"
+STATE_SPACE = "hf:space:"
+# Datasets or Spaces failing past retrying one after another: the Hub is down, so the crawl ends (resumable) rather
+# than retrying every remaining one.
+MAX_FAILURES_IN_A_ROW = 5
 DEFAULT_WORKERS = 8
 WRITE_BATCH = 500
 WRITE_SECONDS = 2.0  # a slow crawl still writes what it received within this long (when the next record arrives)
@@ -60,6 +87,19 @@ def model_state_key(model_id: str) -> str:
 def down_state_key(model_id: str) -> str:
     """The crawl-state key that says every child of ``model_id`` was listed: ``hf:down:<id_key>``."""
     return STATE_DOWN + id_key(model_id)
+
+
+def dataset_state_key(dataset_id: str) -> str:
+    """The crawl-state key that says ``dataset_id``'s record was fetched: ``hf:dataset:<id_key>``."""
+    return STATE_DATASET + id_key(dataset_id)
+
+
+def space_state_key(space_id: str) -> str:
+    """The crawl-state key that says ``space_id``'s record was fetched: ``hf:space:<id_key>``."""
+    return STATE_SPACE + id_key(space_id)
+
+
+_STATE_KEYS: dict[str, Callable[[str], str]] = {"dataset": dataset_state_key, "space": space_state_key}
 
 
 class InvalidSeedError(GraphscError):
@@ -126,7 +166,9 @@ def _unique_ids(ids: Iterable[str]) -> list[str]:
 class CrawlPlan:
     """What to crawl. ``models`` plus whatever ``author``/``search``/``filter`` select (at most ``limit``) are the
     seeds; ``up`` fetches every ancestor to the roots, ``down`` lists descendants ``max_depth`` levels deep
-    (None: all)."""
+    (None: all). ``datasets`` fetches the datasets the crawled models are trained on, ``spaces`` the Spaces their
+    records list; ``datasets_author``/``datasets_search`` and ``spaces_author``/``spaces_search`` list datasets and
+    Spaces (at most ``limit`` each)."""
 
     models: tuple[str, ...] = ()
     up: bool = True
@@ -138,15 +180,49 @@ class CrawlPlan:
     limit: int | None = None
     refresh: bool = False
     workers: int = DEFAULT_WORKERS
+    datasets: bool = True
+    spaces: bool = False
+    datasets_author: str | None = None
+    datasets_search: str | None = None
+    spaces_author: str | None = None
+    spaces_search: str | None = None
 
     @property
     def selects(self) -> bool:
+        """Models are selected by a listing (--author/--search/--filter)."""
         return any(v is not None for v in (self.author, self.search, self.filter))
+
+    @property
+    def lists_datasets(self) -> bool:
+        return self.datasets_author is not None or self.datasets_search is not None
+
+    @property
+    def lists_spaces(self) -> bool:
+        return self.spaces_author is not None or self.spaces_search is not None
+
+
+@dataclass(slots=True)
+class RepoCount:
+    """What a crawl did with datasets or Spaces: records ``fetched`` by id, ``listed`` (from listings), ``reused``
+    (skipped: fetched by an earlier run), ``problems`` (not given, unusable or failed: left as stubs); ``asked``:
+    the crawl looked at this kind at all."""
+
+    asked: bool = False
+    fetched: int = 0
+    listed: int = 0
+    reused: int = 0
+    problems: list[BadInput] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        """Records received from the Hub in this run."""
+        return self.fetched + self.listed
 
 
 @dataclass(slots=True)
 class CrawlReport:
-    """What a crawl did. ``reused`` counts models and listings skipped because saved state says they are done."""
+    """What a crawl did. ``reused`` counts models and listings skipped because saved state says they are done;
+    ``problems`` are the models'. ``datasets`` and ``spaces`` count the dataset and Space records."""
 
     seeds: int = 0
     fetched: int = 0
@@ -160,6 +236,8 @@ class CrawlReport:
     problems: list[BadInput] = field(default_factory=list)
     # What the records' conversion noted (``IdNote`` kinds: rejected, unconfirmed, legacy ids ...), as for snapshots
     quality: Counter[str] = field(default_factory=Counter)
+    datasets: RepoCount = field(default_factory=RepoCount)
+    spaces: RepoCount = field(default_factory=RepoCount)
 
     @property
     def models(self) -> int:
@@ -208,11 +286,32 @@ class _Sink:
         for note in record.notes:
             self.quality[note.kind] += 1
         self.quality["inferred"] += sum(1 for e in record.derived_from if e.source.startswith("inferred:"))
+        self._queued()
+        self._batch.add(record)
+        self.mark(model_state_key(canonical), fetched_at)
+        self._maybe_flush()
+
+    def add_repo(self, record: DatasetRecord | SpaceRecord, fetched_at: str, requested: str | None = None) -> None:
+        """Queue a dataset or Space record, and its state key under its id and ``requested`` (the id asked for)."""
+        key: Callable[[str], str]
+        self._queued()
+        if isinstance(record, DatasetRecord):
+            key, repo_id = dataset_state_key, record.dataset.id
+            self._batch.add_dataset(record)
+        else:
+            key, repo_id = space_state_key, record.space.id
+            self._batch.add_space(record)
+        self.mark(key(repo_id), fetched_at)
+        if requested is not None:
+            self.mark(key(requested), fetched_at)
+        self._maybe_flush()
+
+    def _queued(self) -> None:
         if not self._records:
             self._first_pending = time.monotonic()
-        self._batch.add(record)
         self._records += 1
-        self.mark(model_state_key(canonical), fetched_at)
+
+    def _maybe_flush(self) -> None:
         if self._records >= WRITE_BATCH or time.monotonic() - self._first_pending >= WRITE_SECONDS:
             self.flush()
 
@@ -257,6 +356,8 @@ class _Crawl:
         # while fetching, read by listing tasks after that.
         self._renamed_to: dict[str, str] = {}
         self._old_ids: dict[str, list[str]] = {}
+        self._reached: dict[str, str] = {}  # id_key → id of every model this crawl reached (fetched, listed, reused)
+        self._failed_in_a_row = 0
 
     def run(self) -> CrawlReport:
         started = time.perf_counter()
@@ -266,6 +367,7 @@ class _Crawl:
             available = self._fetch(seeds)
             if self.plan.down:
                 self._list_down([available[id_key(s)] for s in seeds if id_key(s) in available])
+            self._repos()
         except BaseException:
             self.client.stop.set()
             with suppress(Exception):
@@ -336,6 +438,7 @@ class _Crawl:
                     continue
                 stored = self.sink.ids.get(key) or self.store.find_model_id(model_id) or model_id
                 available[key] = available[id_key(stored)] = stored
+                self._reached[id_key(stored)] = stored
                 if self.plan.up:
                     following.extend(self._stored_parents(stored))
             for requested, fetched in self._gather(self._fetch_task(m) for m in todo):
@@ -344,6 +447,7 @@ class _Crawl:
                     canonical = fetched.model.id
                     self.sink.add(fetched, fetched.model.fetched_at or utc_timestamp(), requested)
                     available[id_key(requested)] = available[id_key(canonical)] = canonical
+                    self._reached[id_key(canonical)] = canonical
                     seen.add(id_key(canonical))
                     if id_key(requested) != id_key(canonical):
                         self._renamed_to[id_key(requested)] = canonical
@@ -376,10 +480,94 @@ class _Crawl:
                     found.extend(r.model.id for r in self._take(event, utc_timestamp()))
             frontier = []
             for child in found:
+                self._reached.setdefault(id_key(child), child)
                 if id_key(child) not in seen:
                     seen.add(id_key(child))
                     frontier.append(child)
             depth += 1
+
+    # datasets and Spaces, once the models are done
+
+    def _repos(self) -> None:
+        """Datasets, then Spaces: those listed (``*_author``/``*_search``), then those the reached models name."""
+        plan = self.plan
+        named = bool(self._reached)  # with no model crawled, only listings fetch datasets and Spaces
+        if plan.lists_datasets or (plan.datasets and named):
+            self.report.datasets.asked = True
+            self.sink.flush()  # the trained-on edges of the models written this run are read back
+            if plan.lists_datasets:
+                at = utc_timestamp()
+                for dataset_page in self.client.dataset_pages(
+                    author=plan.datasets_author, search=plan.datasets_search, limit=plan.limit, fetched_at=at
+                ):
+                    self._take_repos("dataset", dataset_page)
+            if plan.datasets:
+                edges = self.store.trained_on(self._reached_ids())
+                self._fetch_repos("dataset", [e.dataset for e in edges])
+        if plan.lists_spaces or (plan.spaces and named):
+            self.report.spaces.asked = True
+            self.sink.flush()
+            if plan.lists_spaces:
+                at = utc_timestamp()
+                for space_page in self.client.space_pages(
+                    author=plan.spaces_author, search=plan.spaces_search, limit=plan.limit, fetched_at=at
+                ):
+                    self._take_repos("space", space_page)
+            if plan.spaces:
+                uses = self.store.uses_of(self._reached_ids())
+                self._fetch_repos("space", [u.user for u in uses if u.user_kind == USER_SPACE])
+
+    def _reached_ids(self) -> list[str]:
+        """The stored ids of the models this crawl reached."""
+        stored = self.store.stored_model_ids(set(self._reached))
+        return [stored.get(key, model_id) for key, model_id in self._reached.items()]
+
+    def _counts(self, kind: RepoKind) -> RepoCount:
+        return self.report.datasets if kind == "dataset" else self.report.spaces
+
+    def _fetch_repos(self, kind: RepoKind, ids: Iterable[str]) -> None:
+        """Fetch the records of the datasets or Spaces ``ids`` (each once) not fetched before."""
+        counts = self._counts(kind)
+        state_key = _STATE_KEYS[kind]
+        todo = []
+        for repo_id in _unique_ids(ids):
+            key = state_key(repo_id)
+            if self.sink.done_before(key):
+                counts.reused += 1
+            elif not self.sink.done_now(key):
+                todo.append(repo_id)
+        self._progress(self.report)
+        for requested, fetched in self._gather(self._repo_task(kind, r) for r in todo):
+            if isinstance(fetched, SourceError):
+                self._failed(kind, requested, fetched)
+                continue
+            self._failed_in_a_row = 0
+            if isinstance(fetched, BadInput):
+                counts.problems.append(fetched)
+                continue
+            counts.fetched += 1
+            at = (fetched.dataset if isinstance(fetched, DatasetRecord) else fetched.space).fetched_at
+            self.sink.add_repo(fetched, at or utc_timestamp(), requested)
+
+    def _failed(self, kind: RepoKind, requested: str, exc: SourceError) -> None:
+        """A dataset or Space the Hub failed to give past retrying: reported (it stays a stub, a re-run tries it
+        again); a rate limit, a stop, or ``MAX_FAILURES_IN_A_ROW`` in a row end the crawl (``exc`` raised)."""
+        self._failed_in_a_row += 1
+        if exc.reason == "stopped" or exc.status == 429 or self._failed_in_a_row >= MAX_FAILURES_IN_A_ROW:
+            raise exc
+        self._counts(kind).problems.append(repo_problem(kind, requested, exc.reason, exc.status, exc.url))
+
+    def _take_repos(self, kind: RepoKind, page: Iterable[FetchedDataset | FetchedSpace]) -> None:
+        """Write a dataset or Space listing page's records; note its problems."""
+        counts = self._counts(kind)
+        for item in page:
+            if isinstance(item, BadInput):
+                counts.problems.append(item)
+                continue
+            counts.listed += 1
+            at = (item.dataset if isinstance(item, DatasetRecord) else item.space).fetched_at
+            self.sink.add_repo(item, at or utc_timestamp())
+        self._progress(self.report)
 
     def _take(self, page: Iterable[Fetched], fetched_at: str) -> list[ModelRecord]:
         """Write a listing page's records; note its problems."""
@@ -405,6 +593,18 @@ class _Crawl:
     def _fetch_task(self, model_id: str) -> Callable[[], None]:
         def task() -> None:
             self._events.put(("item", model_id, self.client.model(model_id, utc_timestamp())))
+
+        return task
+
+    def _repo_task(self, kind: RepoKind, repo_id: str) -> Callable[[], None]:
+        fetch = self.client.dataset if kind == "dataset" else self.client.space
+
+        def task() -> None:
+            try:
+                fetched: FetchedDataset | FetchedSpace | SourceError = fetch(repo_id, utc_timestamp())
+            except SourceError as exc:  # past retrying: the writing thread decides whether the crawl goes on
+                fetched = exc
+            self._events.put(("item", repo_id, fetched))
 
         return task
 

@@ -1,13 +1,18 @@
-"""The live Hugging Face Hub as a source of ``ModelRecord``s, over the real ``huggingface_hub`` client.
+"""The live Hugging Face Hub as a source of model, dataset and Space records, over the real ``huggingface_hub`` client.
 
-``huggingface_hub`` objects (``ModelInfo``) never leave this module: each is turned back into the Hub JSON shape
-and converted by ``graphsc.sources.hub_records`` like every other Hub record.
+``huggingface_hub`` objects (``ModelInfo``, ``DatasetInfo``, ``SpaceInfo``) never leave this module: each is turned
+back into the Hub JSON shape and converted by ``graphsc.sources.hub_records`` (``hub_datasets``, ``hub_spaces``) like
+every other Hub record, a dump's included: one conversion, at the edge.
+
+A dataset or Space the Hub would not give is a ``BadInput`` named by its huggingface.co path (``datasets/<id>``,
+``spaces/<id>``, in the ``model_id`` field every Hub problem uses: ``repo_problem``), so a report can tell the kinds
+apart and list them together.
 
 Facts about ``huggingface_hub`` 2.x this relies on (read from its source):
 
 - It speaks HTTP through ``httpx2`` with one shared client whose default timeout is None (wait forever).
-  ``model_info`` takes ``timeout=`` and does not retry. ``list_models`` follows the ``Link: <...>; rel="next"``
-  cursor through ``http_backoff``, which retries 429/5xx/network errors itself (5 retries, 1–8 s, integer
+  ``model_info``, ``dataset_info`` and ``space_info`` take ``timeout=`` and do not retry. ``list_models`` follows the ``Link: <...>; rel="next"``
+  cursor through ``http_backoff`` (so do ``list_datasets`` and ``list_spaces``), which retries 429/5xx/network errors itself (5 retries, 1–8 s, integer
   ``Retry-After`` only) with no timeout and no way to configure either. So listings are paged here with the
   same session, headers and error mapping (``get_session``, ``build_hf_headers``, ``hf_raise_for_status``), one
   retry policy for everything, a timeout on every request, and retries per page that keep the cursor.
@@ -23,20 +28,22 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import httpx2
-from huggingface_hub import HfApi, ModelInfo
+from huggingface_hub import DatasetInfo, HfApi, ModelInfo, SpaceInfo
 from huggingface_hub.errors import HfHubHTTPError, HFValidationError
-from huggingface_hub.repocard_data import ModelCardData
+from huggingface_hub.repocard_data import CardData, ModelCardData
 from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status, parse_ratelimit_headers
 
 from graphsc.errors import BadInput, BadInputError, SourceError
 from graphsc.ids import shown
-from graphsc.records import ModelRecord, utc_timestamp
+from graphsc.records import DatasetRecord, ModelRecord, SpaceRecord, utc_timestamp
 from graphsc.redact import redact_text
 from graphsc.settings import env_number
+from graphsc.sources.hub_datasets import dataset_record_from_hub
 from graphsc.sources.hub_records import model_record_from_hub
+from graphsc.sources.hub_spaces import space_record_from_hub
 from graphsc.sources.retry import GiveUp, Retrier, Retry, RetryPolicy, parse_retry_after
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -49,11 +56,19 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 UNREADABLE_RECORD = (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError)
 
 T = TypeVar("T")
-
+R = TypeVar("R")
 
 # A fetched record, or a model the Hub would not give us (unknown, gated/private) or whose record is unusable: a
 # ``BadInput`` with ``model_id`` (and the ``url`` and ``status`` of the answer when there was one).
 Fetched = ModelRecord | BadInput
+# The same for a dataset or a Space: the ``BadInput`` names it ``datasets/<id>`` or ``spaces/<id>`` (``repo_problem``).
+FetchedDataset = DatasetRecord | BadInput
+FetchedSpace = SpaceRecord | BadInput
+
+RepoKind = Literal["model", "dataset", "space"]
+# What each kind is called in messages, and the prefix of its huggingface.co path (which names it in a ``BadInput``).
+KIND_NAMES: dict[str, str] = {"model": "model", "dataset": "dataset", "space": "Space"}
+KIND_PREFIXES: dict[str, str] = {"model": "", "dataset": "datasets/", "space": "spaces/"}
 
 
 # The model properties a listing asks for (the Hub's ``expand``: ``full=true`` leaves out ``config``, ``safetensors`` and
@@ -79,6 +94,43 @@ LISTING_EXPAND: tuple[str, ...] = (
     "spaces",
     "tags",
 )
+# The same for dataset and Space listings: every field ``dataset_record_from_hub`` / ``space_record_from_hub`` reads
+# (``full=true`` would do for datasets too, but ``expand`` names the fields and keeps the three listings alike).
+DATASET_LISTING_EXPAND: tuple[str, ...] = (
+    "author",
+    "cardData",
+    "createdAt",
+    "disabled",
+    "downloads",
+    "gated",
+    "lastModified",
+    "likes",
+    "private",
+    "sha",
+    "tags",
+)
+SPACE_LISTING_EXPAND: tuple[str, ...] = (
+    "author",
+    "cardData",
+    "createdAt",
+    "datasets",
+    "disabled",
+    "lastModified",
+    "likes",
+    "models",
+    "private",
+    "sdk",
+    "sha",
+    "tags",
+)
+
+
+def repo_problem(
+    kind: RepoKind, repo_id: str, reason: str, status: int | None = None, url: str | None = None
+) -> BadInput:
+    """A repo the Hub would not give (or whose record is unusable), named by its huggingface.co path: ``<id>`` for a
+    model (``BadInput.of_model``), ``datasets/<id>``, ``spaces/<id>``."""
+    return BadInput.of_model(KIND_PREFIXES[kind] + repo_id, reason, status, url)
 
 
 class HubClient:
@@ -127,19 +179,38 @@ class HubClient:
         case, and answers a renamed repo's old id with a redirect (followed here) to the new one. The caller
         compares the two (``graphsc.ingest.hub`` records the old id as an alias)."""
         url = f"{self.endpoint}/api/models/{model_id}"
+        info = self._info(
+            "model", model_id, url, lambda: self._api.model_info(model_id, timeout=self.timeout, securityStatus=True)
+        )
+        return info if isinstance(info, BadInput) else _record(info, fetched_at, model_id, url)
+
+    def dataset(self, dataset_id: str, fetched_at: str | None = None) -> FetchedDataset:
+        """One dataset's record (``GET /api/datasets/{id}``, ``HfApi.dataset_info``), or a ``BadInput`` named
+        ``datasets/<id>`` if the Hub has none for us. As for models, the record's id is the Hub's canonical one.
+        Raises ``SourceError`` when the Hub fails past retrying (the caller decides whether the crawl goes on)."""
+        url = f"{self.endpoint}/api/datasets/{dataset_id}"
+        info = self._info("dataset", dataset_id, url, lambda: self._api.dataset_info(dataset_id, timeout=self.timeout))
+        return info if isinstance(info, BadInput) else _dataset_record(info, fetched_at, dataset_id, url)
+
+    def space(self, space_id: str, fetched_at: str | None = None) -> FetchedSpace:
+        """One Space's record (``GET /api/spaces/{id}``, ``HfApi.space_info``), or a ``BadInput`` named
+        ``spaces/<id>`` if the Hub has none for us. Raises ``SourceError`` when the Hub fails past retrying."""
+        url = f"{self.endpoint}/api/spaces/{space_id}"
+        info = self._info("space", space_id, url, lambda: self._api.space_info(space_id, timeout=self.timeout))
+        return info if isinstance(info, BadInput) else _space_record(info, fetched_at, space_id, url)
+
+    def _info(self, kind: RepoKind, repo_id: str, url: str, call: Callable[[], T]) -> T | BadInput:
+        """``call``'s answer (retried), or the ``BadInput`` for a repo the Hub would not give or cannot be read."""
         try:
-            info = self._retrying(
-                url, lambda: self._api.model_info(model_id, timeout=self.timeout, securityStatus=True)
-            )
+            return self._retrying(url, call)
         except HFValidationError:
-            return BadInput.of_model(model_id, "not a valid model id")
+            return repo_problem(kind, repo_id, f"not a valid {KIND_NAMES[kind]} id")
         except HfHubHTTPError as exc:
             status = exc.response.status_code if exc.response is not None else None
-            return BadInput.of_model(model_id, _unavailable_reason(status), status, _shown_url(url))
+            return repo_problem(kind, repo_id, _unavailable_reason(status), status, _shown_url(url))
         except UNREADABLE_RECORD as exc:
             reason = f"unusable record: huggingface_hub cannot read it ({_error(exc)})"
-            return BadInput.of_model(model_id, reason, url=_shown_url(url))
-        return _record(info, fetched_at, model_id, url)
+            return repo_problem(kind, repo_id, reason, url=_shown_url(url))
 
     def pages(
         self,
@@ -153,12 +224,54 @@ class HubClient:
         """``GET /api/models`` with the properties graphsc reads (``LISTING_EXPAND``), one page at a time, at most
         ``limit`` records."""
         optional = {"filter": filter, "author": author, "search": search, "limit": limit}
-        params: dict[str, Any] = {"expand": list(LISTING_EXPAND)} | {k: v for k, v in optional.items() if v is not None}
-        url: str | None = f"{self.endpoint}/api/models"
+        return self._listing(
+            "models", LISTING_EXPAND, optional, limit, partial(_record_from_json, fetched_at=fetched_at)
+        )
+
+    def dataset_pages(
+        self,
+        *,
+        author: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        fetched_at: str | None = None,
+    ) -> Iterator[list[FetchedDataset]]:
+        """``GET /api/datasets`` (what ``HfApi.list_datasets(author=, search=, expand=)`` asks) with the properties
+        graphsc reads (``DATASET_LISTING_EXPAND``), one page at a time, at most ``limit`` records."""
+        optional = {"author": author, "search": search, "limit": limit}
+        convert = partial(_dataset_from_json, fetched_at=fetched_at)
+        return self._listing("datasets", DATASET_LISTING_EXPAND, optional, limit, convert)
+
+    def space_pages(
+        self,
+        *,
+        author: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        fetched_at: str | None = None,
+    ) -> Iterator[list[FetchedSpace]]:
+        """``GET /api/spaces`` (what ``HfApi.list_spaces(author=, search=, expand=)`` asks) with the properties
+        graphsc reads (``SPACE_LISTING_EXPAND``), one page at a time, at most ``limit`` records."""
+        optional = {"author": author, "search": search, "limit": limit}
+        convert = partial(_space_from_json, fetched_at=fetched_at)
+        return self._listing("spaces", SPACE_LISTING_EXPAND, optional, limit, convert)
+
+    def _listing(
+        self,
+        api: str,
+        expand: tuple[str, ...],
+        optional: dict[str, Any],
+        limit: int | None,
+        convert: Callable[[Any], R],
+    ) -> Iterator[list[R]]:
+        """``GET /api/<api>`` page by page (following the ``Link`` cursor), each item ``convert``ed, at most
+        ``limit`` items. A 4xx is a ``SourceError`` at once; other failures are retried per page."""
+        params: dict[str, Any] = {"expand": list(expand)} | {k: v for k, v in optional.items() if v is not None}
+        url: str | None = f"{self.endpoint}/api/{api}"
         remaining = limit
         while url is not None and not self.stop.is_set():
             try:
-                page, url = self._retrying(url, partial(self._get_page, url, params))
+                page, url = self._retrying(url, partial(self._get_page, url, params, api))
             except HfHubHTTPError as exc:  # a 4xx: retrying will not help
                 status = exc.response.status_code if exc.response is not None else None
                 raise SourceError(
@@ -175,13 +288,13 @@ class HubClient:
                 remaining -= len(page)
                 if remaining <= 0:
                     url = None
-            yield [_record_from_json(item, fetched_at) for item in page]
+            yield [convert(item) for item in page]
 
     def children(self, model_id: str, fetched_at: str | None = None) -> Iterator[list[Fetched]]:
         """The models whose Hub tags name ``model_id`` as a base (``filter=base_model:<id>``), page by page."""
         return self.pages(filter=f"base_model:{model_id}", fetched_at=fetched_at)
 
-    def _get_page(self, url: str, params: dict[str, Any]) -> tuple[list[Any], str | None]:
+    def _get_page(self, url: str, params: dict[str, Any], what: str = "models") -> tuple[list[Any], str | None]:
         headers = build_hf_headers(token=self.token, library_name="graphsc")
         try:
             response = get_session().get(url, params=params or None, headers=headers, timeout=self.timeout)
@@ -198,7 +311,7 @@ class HubClient:
         if not isinstance(page, list):
             raise SourceError(
                 f"Hugging Face Hub {url}",
-                f"expected a JSON list of models, got {type(page).__name__}",
+                f"expected a JSON list of {what}, got {type(page).__name__}",
                 _hint(self.endpoint),
                 url=url,
                 status=response.status_code,
@@ -337,3 +450,98 @@ def _shown_url(url: str) -> str:
 def _error(exc: BaseException) -> str:
     """An exception as a short one-line reason."""
     return shown(f"{type(exc).__name__}: {exc}")
+
+
+def _card(card: Any) -> Any:
+    """A record's card metadata as the Hub JSON has it (``huggingface_hub`` wraps a dict in a ``CardData``)."""
+    return card.to_dict() if isinstance(card, CardData) else card  # type: ignore[no-untyped-call]
+
+
+def dataset_hub_dict(info: DatasetInfo) -> dict[str, Any]:
+    """A ``DatasetInfo`` back in the Hub JSON shape ``dataset_record_from_hub`` reads."""
+    return {
+        "id": info.id,
+        "author": info.author,
+        "sha": info.sha,
+        "createdAt": _iso(info.created_at),
+        "lastModified": _iso(info.last_modified),
+        "private": info.private,
+        "gated": info.gated,
+        "disabled": info.disabled,
+        "downloads": info.downloads,
+        "likes": info.likes,
+        "tags": info.tags,
+        "cardData": _card(info.card_data),
+    }
+
+
+def space_hub_dict(info: SpaceInfo) -> dict[str, Any]:
+    """A ``SpaceInfo`` back in the Hub JSON shape ``space_record_from_hub`` reads."""
+    return {
+        "id": info.id,
+        "author": info.author,
+        "sha": info.sha,
+        "createdAt": _iso(info.created_at),
+        "lastModified": _iso(info.last_modified),
+        "private": info.private,
+        "gated": info.gated,
+        "disabled": info.disabled,
+        "likes": info.likes,
+        "sdk": info.sdk,
+        "tags": info.tags,
+        "models": info.models,
+        "datasets": info.datasets,
+        "cardData": _card(info.card_data),
+    }
+
+
+def _dataset_record(
+    info: DatasetInfo, fetched_at: str | None, asked: str = "?", url: str | None = None
+) -> FetchedDataset:
+    """``info`` as a ``DatasetRecord``, or a ``BadInput`` (``datasets/<id>``) if the record is unusable."""
+    url = _shown_url(url) if url is not None else None
+    try:
+        return dataset_record_from_hub(dataset_hub_dict(info), fetched_at)
+    except UNREADABLE_RECORD as exc:
+        return repo_problem(
+            "dataset", asked, f"unusable record: huggingface_hub cannot read it ({_error(exc)})", url=url
+        )
+    except BadInputError as exc:
+        dataset_id = info.id if isinstance(info.id, str) and info.id else asked
+        return repo_problem("dataset", dataset_id, f"unusable record: {exc.reason}", url=url)
+
+
+def _space_record(info: SpaceInfo, fetched_at: str | None, asked: str = "?", url: str | None = None) -> FetchedSpace:
+    """``info`` as a ``SpaceRecord``, or a ``BadInput`` (``spaces/<id>``) if the record is unusable."""
+    url = _shown_url(url) if url is not None else None
+    try:
+        return space_record_from_hub(space_hub_dict(info), fetched_at)
+    except UNREADABLE_RECORD as exc:
+        return repo_problem("space", asked, f"unusable record: huggingface_hub cannot read it ({_error(exc)})", url=url)
+    except BadInputError as exc:
+        space_id = info.id if isinstance(info.id, str) and info.id else asked
+        return repo_problem("space", space_id, f"unusable record: {exc.reason}", url=url)
+
+
+def _item_id(item: Any) -> str:
+    raw_id = item.get("id") if isinstance(item, dict) else None
+    return raw_id if isinstance(raw_id, str) and raw_id else "?"
+
+
+def _dataset_from_json(item: Any, fetched_at: str | None) -> FetchedDataset:
+    """A dataset listing item, read through ``DatasetInfo`` as ``list_datasets`` does."""
+    try:
+        info = DatasetInfo(**item)  # type: ignore[no-untyped-call]
+    except UNREADABLE_RECORD as exc:
+        reason = f"unusable record: huggingface_hub cannot read it ({_error(exc)})"
+        return repo_problem("dataset", _item_id(item), reason)
+    return _dataset_record(info, fetched_at, _item_id(item))
+
+
+def _space_from_json(item: Any, fetched_at: str | None) -> FetchedSpace:
+    """A Space listing item, read through ``SpaceInfo`` as ``list_spaces`` does."""
+    try:
+        info = SpaceInfo(**item)  # type: ignore[no-untyped-call]
+    except UNREADABLE_RECORD as exc:
+        return repo_problem("space", _item_id(item), f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
+    return _space_record(info, fetched_at, _item_id(item))

@@ -1,7 +1,8 @@
 """Stream Hub records (models, datasets or Spaces) out of dump files (JSONL, a JSON array, either gzipped), in
 constant memory.
 
-A file whose first non-blank byte is ``[`` is one JSON array of records (what the Hub's list API returns, and what
+A file whose first non-blank byte is ``[`` is one JSON array of records (unless it is named ``.jsonl``/``.ndjson``, or
+that first line is a whole JSON value and more lines follow: then it is JSONL whose first line is not a record) (what the Hub's list API returns, and what
 many published artifacts store), streamed item by item with ijson; its ``BadInput`` lines number the array's items
 (1-based), not text lines.
 
@@ -228,9 +229,24 @@ def _records(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadInput]:
     except STREAM_ERRORS as exc:
         buffered.close()
         return iter([_cut_short(name, 0, exc)])
-    if head[:1] == b"[":
+    named_jsonl = name.lower().removesuffix(".gz").endswith((".jsonl", ".ndjson"))
+    if head[:1] == b"[" and not named_jsonl and not _jsonl_starting_with_an_array(head):
         return _array_items(name, buffered)
     return _jsonl_lines(name, buffered)
+
+
+def _jsonl_starting_with_an_array(head: bytes) -> bool:
+    """Whether a stream starting with ``[`` is JSONL after all: its first line is a whole JSON value (a record that
+    is not an object, to be reported) and more lines follow. A one-line array alone, or an array spread over lines,
+    is an array."""
+    first, newline, rest = head.partition(b"\n")
+    if not newline or not rest.strip():
+        return False
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 _ARRAY_PROBE = 4096  # bytes peeked for the first non-blank one (a byte order mark and blank lines may come first)

@@ -34,6 +34,11 @@ def ingest_hf(hub: FakeHub, db: Path, *args: str) -> Result:
     return runner.invoke(app, ["ingest", "hf", *args, "--db", str(db)], env=env)
 
 
+def ingest_models(hub: FakeHub, db: Path, *args: str) -> Result:
+    """``ingest_hf`` with ``--no-datasets``."""
+    return ingest_hf(hub, db, *args, "--no-datasets")
+
+
 def fetched_ids(db: Path) -> set[str]:
     store = SQLiteStore(db)
     try:
@@ -51,8 +56,11 @@ def test_crawls_a_family_through_hf_endpoint(tmp_path: Path, hub: FakeHub, famil
     assert "skipped nobody/no-such-model: not found on the Hub" in result.output
     assert f"Crawled {len(family)} models (1 fetched, {len(family) - 1} from listings)" in result.output
     # huggingface_hub itself fetches /api/agent-harnesses (at most daily, for its user agent): not ours to count.
-    model_api = [r for r in hub.requests if r.startswith("/api/models")]
-    assert f"with {len(model_api)} requests" in result.output
+    # The models' datasets are asked for too; this Hub holds none of them (tests/cli/test_ingest_hf_datasets.py).
+    hub_api = [r for r in hub.requests if r.startswith(("/api/models", "/api/datasets"))]
+    assert f"with {len(hub_api)} requests" in result.output
+    named = {d for r in family_records if r["id"] in family for d in r.get("cardData", {}).get("datasets") or []}
+    assert f"Fetched 0 datasets (0 by id, 0 from listings); {len(named)} failed" in result.output
 
 
 def test_persistent_500s_are_a_clear_error_without_a_traceback(tmp_path: Path, hub: FakeHub) -> None:
@@ -67,13 +75,14 @@ def test_persistent_500s_are_a_clear_error_without_a_traceback(tmp_path: Path, h
 def test_a_failed_crawl_resumes_and_a_rerun_is_idempotent(
     tmp_path: Path, hub: FakeHub, family_records: list[dict]
 ) -> None:
+    """Models only: the datasets the Hub will not give (this one holds none) are asked again on every run."""
     db = tmp_path / "g.db"
     hub.add_fault("status", status=503, times=None, after=30)
-    assert ingest_hf(hub, db, SMALL_ROOT).exit_code == 1
+    assert ingest_models(hub, db, SMALL_ROOT).exit_code == 1
     partial = fetched_ids(db)
     hub.clear_faults()
     hub.reset_count()
-    resumed = ingest_hf(hub, db, SMALL_ROOT)
+    resumed = ingest_models(hub, db, SMALL_ROOT)
     assert resumed.exit_code == 0, resumed.output
     assert "reused from an earlier run" in resumed.output
     family = set(descendants_in_data(family_records, SMALL_ROOT, 3))
@@ -81,11 +90,11 @@ def test_a_failed_crawl_resumes_and_a_rerun_is_idempotent(
     resumed_requests = hub.count
 
     hub.reset_count()
-    again = ingest_hf(hub, db, SMALL_ROOT)
+    again = ingest_models(hub, db, SMALL_ROOT)
     assert again.exit_code == 0 and hub.count == 0
     assert "Crawled 0 models" in again.output and fetched_ids(db) == family
 
-    refreshed = ingest_hf(hub, db, SMALL_ROOT, "--refresh")
+    refreshed = ingest_models(hub, db, SMALL_ROOT, "--refresh")
     assert refreshed.exit_code == 0 and hub.count > resumed_requests
     assert fetched_ids(db) == family
 

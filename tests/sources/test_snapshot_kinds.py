@@ -103,3 +103,25 @@ def test_the_cli_reads_dataset_records_and_says_so(tmp_path: Path) -> None:
     assert result.output.startswith(f"Ingested 300 dataset records into embedded store {db} in ")
     bad = CliRunner().invoke(app, ["ingest", "snapshot", "--kind", "repos", str(path), "--db", str(db)])
     assert bad.exit_code == 2 and "'repos' is not one of" in " ".join(bad.output.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "records", "bad_lines"),
+    [
+        # JSONL whose first line is not a record: reported, the lines after it kept
+        ("dump.json", '[]\n{"id": "a/b"}\n{"id": "c/d"}\n', ["a/b", "c/d"], [1]),
+        ("dump.jsonl", '[{"id": "a/b"}]\n', [], [1]),  # a file named JSONL is JSONL: the line is not a record
+        ("dump.json", '[{"id": "a/b"}, {"id": "c/d"}]\n', ["a/b", "c/d"], []),  # a one-line array
+        ("dump", '\n[\n  {"id": "a/b"}\n]\n', ["a/b"], []),  # an array over lines, whatever the name
+    ],
+)
+def test_arrays_and_jsonl_are_told_apart(
+    tmp_path: Path, name: str, text: str, records: list[str], bad_lines: list[int]
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    items = list(read_snapshot(path))
+    assert [i.data["id"] for i in items if isinstance(i, RawRecord) and isinstance(i.data, dict)] == records
+    not_records = [i.line for i in items if isinstance(i, BadInput)]
+    not_records += [i.line for i in items if isinstance(i, RawRecord) and not isinstance(i.data, dict)]
+    assert not_records == bad_lines

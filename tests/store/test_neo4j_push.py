@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from graphsc.cli import app
+from graphsc.ingest import ingest_snapshot
 from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.neo4j_push import STATE_PREFIX, push
-from graphsc.ingest import ingest_snapshot
 from graphsc.records import (
     SOURCE_SPACE_CARD,
     USER_SPACE,

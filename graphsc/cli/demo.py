@@ -22,7 +22,7 @@ def demo(
     db: DbOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Ingest the bundled real samples (two Hub families, PeaTMOSS usages); show a lineage and a license summary."""
+    """Ingest the bundled real samples (Hub models, datasets, PeaTMOSS usages); show a lineage and license summary."""
     from graphsc import samples
     from graphsc.ingest import ingest_snapshot
     from graphsc.ingest.peatmoss import ingest_peatmoss
@@ -41,12 +41,13 @@ def demo(
         note_on_interrupt("What was ingested before the interruption is kept; re-run `graphsc demo` to finish.")
         files = samples.hf_family_files()
         report = ingest_snapshot(graph, [str(f) for f in files])
+        datasets = ingest_snapshot(graph, [str(f) for f in samples.hf_dataset_files()], kind="datasets")
         usage = ingest_peatmoss(graph, samples.peatmoss_mapping_file(), samples.peatmoss_licenses_file())
         console.print(
             literal(
-                f"Ingested {report.records:,} Hub records from {len(files)} bundled files and {usage.usages:,} PeaTMOSS "
-                f"repository → model usages ({counted(usage.repos, 'repository', 'repositories')}) into {graph.kind} "
-                f"store {graph.location}."
+                f"Ingested {report.records:,} Hub model records from {len(files)} bundled files, {datasets.records:,} "
+                f"Hub dataset records and {usage.usages:,} PeaTMOSS repository → model usages "
+                f"({counted(usage.repos, 'repository', 'repositories')}) into {graph.kind} store {graph.location}."
             )
         )
         render_lineage_tree(compute_lineage(graph, model), out)

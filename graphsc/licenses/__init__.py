@@ -4,7 +4,8 @@ Public API::
 
     normalize_license(raw, license_name=None, license_link=None) -> NormalizedLicense
     check_store(store) -> LicenseReport
-    check_licenses(models, derived_from, trained_on, uses, datasets, repos, spaces) -> LicenseReport
+    check_licenses(models, derived_from, trained_on, uses, datasets, repos, spaces, dataset_derived_from)
+        -> LicenseReport
     build_graph(...) -> LicenseGraph;  analyze(graph) -> LicenseReport
     default_table() -> LicenseTable
 """

@@ -5,6 +5,25 @@ order. At each node an inherited obligation is either satisfied by the node's ow
 whose parent still honoured the obligation starts a new conflict at that edge; a drop whose parent had already
 dropped it only extends the parent's conflict ("reached"), so each conflict is reported once, at its origin.
 Declared lineage may contain cycles: those edges are ignored once, never looped over.
+
+**Datasets.** A dataset made from another (its card's ``source_datasets: extended|<id>``, a DERIVED_FROM edge
+between datasets) carries every obligation of its source that binds the data (``rules.passes_dataset_derivation``),
+so a model trained on it is judged against them as against its own sources': a dataset ``d/derived`` declared
+``mit`` made from ``d/nc`` under ``cc-by-nc-4.0`` still carries NC, and a commercially licensed model trained on
+``d/derived`` gets the training-data finding ``T-NC`` whose ``chain`` names the path, ``d/nc → d/derived``.
+
+Relicensing a source's obligation away is itself a finding, at the derived dataset (``child_type`` ``dataset``,
+edge ``dataset_derived``), under the same rules as a model dropping its base's license (``D-NC``, ``D-SA``,
+``D-ND``, ``D-RELIC``, ``D-UNK-CHILD`` when the dataset's license is unknown, ``M-INCOMPAT`` for datasets made
+from sources whose obligations cannot be met together): the derived dataset is Adapted Material (CC BY-NC 4.0
+§1(a); a database holding a substantial portion of the source's contents, §4(b)), which the licensee may
+"produce, reproduce, and Share ... for NonCommercial purposes only" (§2(a)(1)(B), NonCommercial as §1(i)
+defines it), and "the Adapter's License You apply must not prevent recipients of the Adapted Material from
+complying with this Public License" (§3(a)(4)). ``mit`` does not carry the NC condition, so the reviewer sees
+where it was dropped. That finding does not extend to the models trained on the dataset: each is judged afresh on
+its training edge (a ``T-*`` finding of its own), since the model's publisher, not the dataset's, chose the model's
+license. Unknown terms of a source dataset are not carried (as for training data, an unknown dataset license is
+no finding downstream).
 """
 
 from __future__ import annotations
@@ -20,6 +39,7 @@ import networkx as nx
 from graphsc.bulk import frozen_gc
 from graphsc.licenses.findings import Conflict, LicenseReport, UsesSummary, rank_key
 from graphsc.licenses.graph import (
+    EDGE_DATASET_DERIVED,
     EDGE_DISTILLS,
     EDGE_IMPROVES,
     EDGE_TRAINED_ON,
@@ -37,11 +57,23 @@ from graphsc.licenses.rules import (
     derived_rule,
     jointly_satisfiable,
     name_satisfies,
+    passes_dataset_derivation,
     passes_training,
     trained_on_rule,
     uses_rule,
 )
-from graphsc.records import NO_LICENSE, NOT_FETCHED, Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+from graphsc.records import (
+    NO_LICENSE,
+    NOT_FETCHED,
+    Dataset,
+    DatasetDerivedFrom,
+    DerivedFrom,
+    Model,
+    Repo,
+    Space,
+    TrainedOn,
+    Uses,
+)
 
 if TYPE_CHECKING:
     from graphsc.store.base import GraphStore
@@ -174,6 +206,10 @@ class _Propagation:
             for ob, state in carried:
                 if not self._crosses(ob, edge_kind):
                     continue
+                if training and state != SATISFIED:
+                    # Dropped in the dataset's own lineage (a finding at that dataset): the model trained on it is
+                    # judged afresh, a training-data finding of its own (see the module docstring).
+                    state = SATISFIED
                 incoming.setdefault(ob, []).append((pos, state))
                 if not training:
                     per_parent.setdefault(parent, set()).add(ob)
@@ -221,13 +257,16 @@ class _Propagation:
         return True
 
     def _crosses(self, ob: int, edge_kind: int) -> bool:
-        """Does obligation ``ob`` pass an edge of ``edge_kind`` (training data, distillation, other lineage)?"""
+        """Does obligation ``ob`` pass an edge of ``edge_kind`` (training data, dataset lineage, distillation, other
+        model lineage)?"""
         key = (ob, edge_kind)
         found = self.crosses_cache.get(key)
         if found is None:
             obligation = self.obligations[ob]
             if edge_kind == EDGE_TRAINED_ON:
                 found = passes_training(obligation)
+            elif edge_kind == EDGE_DATASET_DERIVED:
+                found = passes_dataset_derivation(obligation)
             elif edge_kind == EDGE_DISTILLS:
                 found = obligation.distills
             else:
@@ -242,7 +281,7 @@ class _Propagation:
         found: set[str] = set()
         for pos in range(start, end):
             carried = self.carried[g.parent_idx[pos]]
-            if carried is not None and g.parent_kind[pos] not in (EDGE_DISTILLS, EDGE_TRAINED_ON):
+            if carried is not None and g.parent_kind[pos] not in (EDGE_DISTILLS, EDGE_TRAINED_ON, EDGE_DATASET_DERIVED):
                 found.update(obs[o].origin for o, _ in carried)
         return frozenset(found)
 
@@ -424,12 +463,19 @@ class _Propagation:
                     tuple(dict.fromkeys(c for o in obligations for c in o.clauses)),
                     tuple(_describe_dropped(o) for o in obligations),
                 )
-            edge: Literal["derived", "merge", "trained_on", "uses"]
-            child_type: Literal["model", "repo", "space"]
+            edge: Literal["derived", "merge", "trained_on", "uses", "dataset_derived"]
+            child_type: Literal["model", "dataset", "repo", "space"]
+            chain: tuple[str, ...] = ()
             if d.user:
                 child_id, child_type = g.user_ids[d.child], g.user_kind[d.child]
                 child_license = labels[g.user_profile[d.child]]
                 edge, relation = "uses", None
+            elif g.is_dataset(d.child):  # dropped in a dataset's own lineage (a merge of datasets included)
+                child_id, child_type = g.node_ids[d.child], "dataset"
+                child_license = labels[g.node_profile[d.child]]
+                edge = "dataset_derived"
+                relation = None if d.edge_pos < 0 else g.relations[g.parent_rel[d.edge_pos]]
+                chain = self.dataset_chain(d.base, d.obligations)
             else:
                 child_id, child_type = g.node_ids[d.child], "model"
                 child_license = labels[g.node_profile[d.child]]
@@ -439,6 +485,8 @@ class _Propagation:
                     else ("trained_on" if g.parent_kind[d.edge_pos] == EDGE_TRAINED_ON else "derived")
                 )
                 relation = None if d.edge_pos < 0 else g.relations[g.parent_rel[d.edge_pos]]
+                if edge == "trained_on":
+                    chain = self.dataset_chain(d.base, d.obligations)
             for b in d.bases:
                 parent_labels[g.node_ids[b]] = labels[g.node_profile[b]]
             out.append(
@@ -461,10 +509,34 @@ class _Propagation:
                     reached_models=tuple(g.node_ids[i] for i in d.reached),
                     reached_repos=tuple(sorted(g.user_ids[u] for u in d.reached_users)),
                     reached_downloads=sum(g.downloads[i] for i in d.reached),
+                    chain=chain,
                 )
             )
         out.sort(key=rank_key)
         return out, parent_labels
+
+    def dataset_chain(self, dataset: int, obligations: list[Obligation]) -> tuple[str, ...]:
+        """The datasets a dropped obligation came through to ``dataset``: from the nearest dataset whose own license
+        imposes the first of ``obligations`` (breadth-first up its DERIVED_FROM sources), down to ``dataset``;
+        ``(dataset,)`` when its own license imposes it (or none is found)."""
+        g = self.g
+        if not obligations:
+            return (g.node_ids[dataset],)
+        wanted = obligations[0]
+        came_from: dict[int, int] = {dataset: -1}
+        queue = [dataset]
+        for node in queue:  # grows while iterated: breadth-first
+            if wanted in g.profiles[g.node_profile[node]].imposed:
+                path = [node]
+                while came_from[path[-1]] >= 0:
+                    path.append(came_from[path[-1]])
+                return tuple(g.node_ids[n] for n in path)
+            for pos in g.parents(node):
+                parent = g.parent_idx[pos]
+                if g.parent_kind[pos] == EDGE_DATASET_DERIVED and parent not in came_from:
+                    came_from[parent] = node
+                    queue.append(parent)
+        return (g.node_ids[dataset],)
 
 
 def _describe_dropped(ob: Obligation) -> str:
@@ -504,8 +576,12 @@ def analyze(graph: LicenseGraph) -> LicenseReport:
         merge_parent_licenses=parent_labels,
         uses=uses,
         models=graph.n_models,
-        # DERIVED_FROM edges only: the graph's lineage arrays also hold the TRAINED_ON (model → dataset) edges
-        lineage_edges=len(graph.parent_kind) - graph.parent_kind.count(EDGE_TRAINED_ON),
+        # DERIVED_FROM edges between models only: the graph's lineage arrays also hold the TRAINED_ON (model →
+        # dataset) and the datasets' DERIVED_FROM edges
+        lineage_edges=len(graph.parent_kind)
+        - graph.parent_kind.count(EDGE_TRAINED_ON)
+        - graph.parent_kind.count(EDGE_DATASET_DERIVED),
+        dataset_lineage_edges=graph.parent_kind.count(EDGE_DATASET_DERIVED),
         cycle_edges_ignored=[(graph.node_ids[c], graph.node_ids[p]) for c, p in run.cycle_edges],
         seconds=time.perf_counter() - started,
     )
@@ -519,10 +595,11 @@ def check_licenses(
     datasets: Iterable[Dataset] = (),
     repos: Iterable[Repo] = (),
     spaces: Iterable[Space] = (),
+    dataset_derived_from: Iterable[DatasetDerivedFrom] = (),
 ) -> LicenseReport:
     """Check license propagation over plain records (as read from a store). See ``analyze``."""
     with frozen_gc():
-        graph = build_graph(models, derived_from, trained_on, uses, datasets, repos, spaces)
+        graph = build_graph(models, derived_from, trained_on, uses, datasets, repos, spaces, dataset_derived_from)
     return analyze(graph)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from graphsc.errors import UnknownLicenseError
 from graphsc.license_table.table import License, LicenseTable, Policy, alias_key, default_table
+from graphsc.licenses.graph import DATASET_RELATION
 from graphsc.licenses.rules import (
     EXCLUSIVE,
     MERGE_CHECKED,
@@ -20,6 +21,7 @@ from graphsc.licenses.rules import (
     Obligation,
     derived_rule_ids,
     obligations_of,
+    passes_dataset_derivation,
     passes_training,
     uses_rule,
 )
@@ -52,6 +54,8 @@ def _crossings(ob: Obligation) -> list[str]:
         edges.append(DISTILLATION)
     if passes_training(ob):
         edges.append("trained_on (as a dataset's license)")
+    if passes_dataset_derivation(ob):
+        edges.append(f"{DATASET_RELATION} (as a dataset's license)")
     return edges
 
 
@@ -78,6 +82,8 @@ def _obligation(ob: Obligation) -> dict[str, Any]:
         "rules": {
             "derived": derived,
             "trained_on": ["T-NC" if ob.kind == "non_commercial" else "T-OTHER"] if passes_training(ob) else [],
+            # a dataset made from a dataset under this license is judged by the derivative rules
+            "dataset_derived": derived if passes_dataset_derivation(ob) else [],
             "uses": [use.id] if use is not None else [],
             "merge": ["M-INCOMPAT"] if ob.kind in MERGE_CHECKED else [],
         },

@@ -21,14 +21,21 @@ class Conflict:
     ``origin_licenses`` are the licenses whose clauses are dropped, ``clauses`` the citations behind it.
     ``reached_models`` are the child and every descendant that inherits the dropped obligation without
     restoring it; ``reached_repos`` the repositories/Spaces using any of them without restoring it.
+
+    A finding at a dataset (``child_type == "dataset"``, ``edge == "dataset_derived"``) is a dataset made from
+    another (``source_datasets``) whose license drops the source's obligation; its ``reached_models`` are the
+    dataset and the datasets made from it that carry the drop on (a model trained on any of them has its own
+    ``trained_on`` finding). ``chain``, for a ``trained_on`` or ``dataset_derived`` finding: the datasets the
+    (first) dropped obligation came through, from the dataset whose own license imposes it to ``base``, e.g.
+    ``("d/nc", "d/derived")``; ``(base,)`` when the base's own license imposes it.
     """
 
     kind: str
     severity: str
     rule: str
-    edge: Literal["derived", "merge", "trained_on", "uses"]
+    edge: Literal["derived", "merge", "trained_on", "uses", "dataset_derived"]
     child: str
-    child_type: Literal["model", "repo", "space"]
+    child_type: Literal["model", "dataset", "repo", "space"]
     child_license: str
     base: str | None
     base_license: str | None
@@ -41,6 +48,7 @@ class Conflict:
     reached_models: tuple[str, ...] = ()
     reached_repos: tuple[str, ...] = ()
     reached_downloads: int = 0
+    chain: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -85,7 +93,9 @@ class _Described(Protocol):
 def finding_detail(f: _Described) -> str:
     """One line for humans about a finding (a ``Conflict`` or a snapshot's record of one): the rule in words, the
     origin edge with licenses, what was dropped."""
-    return f"{f.description}: {f.child} [{f.child_license}] ← {f.base} [{f.base_license}]: " + "; ".join(f.dropped)
+    chain: tuple[str, ...] = getattr(f, "chain", ())
+    via = f" (from {' → '.join(chain[:-1])})" if len(chain) > 1 else ""
+    return f"{f.description}: {f.child} [{f.child_license}] ← {f.base} [{f.base_license}]{via}: " + "; ".join(f.dropped)
 
 
 def rank_key(c: Conflict) -> tuple[int, int, int, int, str, str, str]:
@@ -125,6 +135,8 @@ class LicenseReport:
     lineage_edges: int
     cycle_edges_ignored: list[tuple[str, str]]
     seconds: float
+    # DERIVED_FROM edges between datasets (``lineage_edges`` counts those between models).
+    dataset_lineage_edges: int = 0
     # License label of every parent of a reported merge (a conflict carries only its first parent's license).
     merge_parent_licenses: dict[str, str] = field(default_factory=dict)
     _by_model: dict[str, list[tuple[int, Role]]] | None = None
@@ -142,6 +154,8 @@ class LicenseReport:
         if self._by_model is None:
             index: dict[str, list[tuple[int, Role]]] = {}
             for i, c in enumerate(self.conflicts):
+                if c.child_type == "dataset":  # dropped between datasets: its reach is datasets, not models
+                    continue
                 for m in c.reached_models:
                     role: Role = "origin" if m == c.child and c.child_type == "model" else "inherited"
                     index.setdefault(m, []).append((i, role))

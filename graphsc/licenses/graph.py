@@ -20,6 +20,7 @@ from graphsc.records import (
     USER_REPO,
     USER_SPACE,
     Dataset,
+    DatasetDerivedFrom,
     DerivedFrom,
     Model,
     Repo,
@@ -39,14 +40,19 @@ EDGE_IMPROVES = 0  # finetune / adapter / merge: naming clauses apply
 EDGE_REPACKAGES = 1  # quantized or an unnamed relation
 EDGE_TRAINED_ON = 2
 EDGE_DISTILLS = 3  # distillation: trained on the base's outputs; only obligations that bind outputs pass
+EDGE_DATASET_DERIVED = 4  # dataset → the dataset it was made from (``source_datasets``): obligations on data pass
+# The relation name of a dataset's DERIVED_FROM edge (``LicenseGraph.relations``, ``Conflict.relation``).
+DATASET_RELATION = "source_datasets"
 
 
 @dataclass(slots=True)
 class LicenseGraph:
     """Models (then datasets) as nodes ``0..len(node_ids)-1``; users (repositories, Spaces) separately.
 
-    ``parent_ptr/parent_idx/parent_kind/parent_rel`` hold each node's incoming lineage edges (CSR by child):
-    DERIVED_FROM bases and TRAINED_ON datasets. ``use_ptr/use_user`` hold each model's users (CSR by model).
+    ``parent_ptr/parent_idx/parent_kind/parent_rel`` hold each node's incoming lineage edges (CSR by child): a
+    model's DERIVED_FROM bases and TRAINED_ON datasets, a dataset's DERIVED_FROM source datasets.
+    ``use_ptr/use_user`` hold each model's users (CSR by model); a repository and a Space with the same id are two
+    users.
     """
 
     node_ids: list[str] = field(default_factory=list)
@@ -69,6 +75,10 @@ class LicenseGraph:
     def n_nodes(self) -> int:
         """Models plus datasets."""
         return len(self.node_ids)
+
+    def is_dataset(self, node: int) -> bool:
+        """Is ``node`` a dataset (numbered after the models)?"""
+        return node >= self.n_models
 
     def parents(self, node: int) -> range:
         """Positions in the parent arrays of ``node``'s incoming edges."""
@@ -282,19 +292,45 @@ def _add_endpoint_models(
 
 def _index_datasets(graph: LicenseGraph, profiles: _ProfileInterner, datasets: Iterable[Dataset]) -> _NodeIndex:
     """Step 4, add datasets: takes dataset records; appends each distinct id as a node after the models (its
-    declared license's profile, no downloads) and returns the dataset index (id → node)."""
+    declared license's profile, with the card's license_name/link; "not fetched" for a stub declaring nothing; no
+    downloads) and returns the dataset index (id → node)."""
     index = _NodeIndex(graph, profiles)
     nodes = index.nodes
     for d in datasets:
         if d.id not in nodes:
-            nodes[d.id] = _add_node(graph, d.id, profiles.declared(d.license))
+            declares = d.fetched or bool(d.license or d.license_name or d.license_link)
+            nodes[d.id] = _add_node(graph, d.id, profiles.declared(d.license, d.license_name, d.license_link, declares))
     return index
+
+
+def _add_dataset_derived_edges(
+    edges: _LineageEdges, dataset_nodes: _NodeIndex, dataset_derived_from: Iterable[DatasetDerivedFrom]
+) -> None:
+    """Step 5, add lineage edges between datasets: takes dataset DERIVED_FROM records; appends each to ``edges`` as
+    child dataset node → source dataset node (``EDGE_DATASET_DERIVED``, relation ``DATASET_RELATION``), once per
+    pair. Endpoints not indexed become stub dataset nodes (child first, then source); self-loops are dropped."""
+    nodes, stub = dataset_nodes.nodes, dataset_nodes.node
+    relation = edges.relation_code(DATASET_RELATION)
+    seen: set[tuple[int, int]] = set()
+    for e in dataset_derived_from:
+        child = nodes.get(e.child)
+        if child is None:
+            child = stub(e.child)
+        base = nodes.get(e.base)
+        if base is None:
+            base = stub(e.base)
+        if child != base and (child, base) not in seen:
+            seen.add((child, base))
+            edges.child.append(child)
+            edges.parent.append(base)
+            edges.kind.append(EDGE_DATASET_DERIVED)
+            edges.relation.append(relation)
 
 
 def _add_training_edges(
     edges: _LineageEdges, model_nodes: _NodeIndex, dataset_nodes: _NodeIndex, training: list[tuple[str, str]]
 ) -> None:
-    """Step 5, add training edges: takes the (model, dataset) pairs of TRAINED_ON edges; appends each to
+    """Step 6, add training edges: takes the (model, dataset) pairs of TRAINED_ON edges; appends each to
     ``edges`` as model node → dataset node (``EDGE_TRAINED_ON``, relation ``trained_on``), once per pair. Datasets
     not indexed become stub dataset nodes."""
     models, datasets, stub = model_nodes.nodes, dataset_nodes.nodes, dataset_nodes.node
@@ -320,7 +356,7 @@ def _add_training_edges(
 
 
 def _compile_lineage(graph: LicenseGraph, edges: _LineageEdges) -> None:
-    """Step 6, compile lineage edges into CSR by child: takes the gathered edges (E of them) and sets
+    """Step 7, compile lineage edges into CSR by child: takes the gathered edges (E of them) and sets
     ``graph.relations`` (relation names by code) and ``parent_ptr`` (``n_nodes + 1`` offsets), ``parent_idx``,
     ``parent_kind``, ``parent_rel`` (E each: parent node, edge code, relation code), a node's edges in arrival
     order."""
@@ -339,17 +375,18 @@ def _add_user(graph: LicenseGraph, user_id: str, kind: UserKind, profile: int) -
 
 def _index_users(
     graph: LicenseGraph, profiles: _ProfileInterner, repos: Iterable[Repo], spaces: Iterable[Space]
-) -> dict[str, int]:
-    """Step 7, index users: takes repository then Space records; appends each distinct id as a user with its
+) -> dict[tuple[UserKind, str], int]:
+    """Step 8, index users: takes repository then Space records; appends each distinct id as a user with its
     declared license's profile (a repository's license as the source gave it, else its normalised one) and
-    returns user id → user number."""
-    users: dict[str, int] = {}
+    returns (user kind, user id) → user number: a repository and a Space may share an id."""
+    users: dict[tuple[UserKind, str], int] = {}
     for repo in repos:
-        if repo.id not in users:
-            users[repo.id] = _add_user(graph, repo.id, USER_REPO, profiles.declared(repo.license_raw or repo.license))
+        if (USER_REPO, repo.id) not in users:
+            profile = profiles.declared(repo.license_raw or repo.license)
+            users[USER_REPO, repo.id] = _add_user(graph, repo.id, USER_REPO, profile)
     for space in spaces:
-        if space.id not in users:
-            users[space.id] = _add_user(graph, space.id, USER_SPACE, profiles.declared(space.license))
+        if (USER_SPACE, space.id) not in users:
+            users[USER_SPACE, space.id] = _add_user(graph, space.id, USER_SPACE, profiles.declared(space.license))
     return users
 
 
@@ -357,10 +394,10 @@ def _compile_uses(
     graph: LicenseGraph,
     profiles: _ProfileInterner,
     model_nodes: _NodeIndex,
-    user_nodes: dict[str, int],
+    user_nodes: dict[tuple[UserKind, str], int],
     usages: list[tuple[str, UserKind, str]],
 ) -> None:
-    """Step 8, compile users: takes the (user, user kind, model) triples of USES edges (U of them); users not
+    """Step 9, compile users: takes the (user, user kind, model) triples of USES edges (U of them); users not
     indexed become stub users; sets ``graph.use_ptr`` (``n_nodes + 1`` offsets, CSR by model) and
     ``graph.use_user`` (user numbers), each (model, user) pair once, in arrival order."""
     models = model_nodes.nodes
@@ -369,9 +406,9 @@ def _compile_uses(
     seen: set[tuple[int, int]] = set()
     for user_id, user_kind, model_id in usages:
         model = models[model_id]
-        user = user_nodes.get(user_id)
+        user = user_nodes.get((user_kind, user_id))
         if user is None:
-            user = user_nodes[user_id] = _add_user(graph, user_id, user_kind, profiles.unfetched())
+            user = user_nodes[user_kind, user_id] = _add_user(graph, user_id, user_kind, profiles.unfetched())
         if (model, user) not in seen:
             seen.add((model, user))
             use_model.append(model)
@@ -387,9 +424,11 @@ def build_graph(
     datasets: Iterable[Dataset] = (),
     repos: Iterable[Repo] = (),
     spaces: Iterable[Space] = (),
+    dataset_derived_from: Iterable[DatasetDerivedFrom] = (),
 ) -> LicenseGraph:
     """Compile records into a ``LicenseGraph``. Edge endpoints missing from ``models`` / ``datasets`` /
     ``repos`` / ``spaces`` become nodes with unknown licenses. Duplicate edges are kept once.
+    ``dataset_derived_from``: the DERIVED_FROM edges between datasets (a dataset made from another).
 
     Nodes are numbered models first (records, then stubs named by edges), then datasets; each iterable is read
     once, in the order of the steps below.
@@ -404,6 +443,7 @@ def build_graph(
     _add_endpoint_models(model_nodes, training, usages)
     graph.n_models = graph.n_nodes
     dataset_nodes = _index_datasets(graph, profiles, datasets)
+    _add_dataset_derived_edges(edges, dataset_nodes, dataset_derived_from)
     _add_training_edges(edges, model_nodes, dataset_nodes, training)
     _compile_lineage(graph, edges)
     del edges  # the gathered arrays, now compiled
@@ -418,7 +458,9 @@ def flatten(batches: Iterable[list[_Record]]) -> Iterator[_Record]:
 
 
 def graph_from_store(store: GraphStore) -> LicenseGraph:
-    """Read every model, dataset, repository, Space and edge from a ``GraphStore`` into a ``LicenseGraph``."""
+    """Read every model, dataset, repository, Space and edge (DERIVED_FROM between models and between datasets,
+    TRAINED_ON, USES) from a ``GraphStore`` into a ``LicenseGraph``: the one place the license engine's inputs are
+    gathered from a store (``check_store``, so ``graphsc licenses``, ``check``, ``bom``, snapshots and policies)."""
     return build_graph(
         models=flatten(store.iter_models()),
         derived_from=flatten(store.iter_derived_from()),
@@ -427,4 +469,5 @@ def graph_from_store(store: GraphStore) -> LicenseGraph:
         datasets=flatten(store.iter_datasets()),
         repos=flatten(store.iter_repos()),
         spaces=flatten(store.iter_spaces()),
+        dataset_derived_from=flatten(store.iter_dataset_derived_from()),
     )

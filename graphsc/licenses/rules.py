@@ -665,6 +665,21 @@ def passes_training(ob: Obligation, table: LicenseTable | None = None) -> bool:
     return not (lic is not None and lic.value("results_unrestricted"))
 
 
+def passes_dataset_derivation(ob: Obligation) -> bool:
+    """Does a dataset license's obligation bind a dataset made from the data (``source_datasets: extended|<id>``)?
+
+    A derived dataset copies and adapts the data itself, so every obligation on the data passes, whatever the
+    license says of trained models' Results: CC BY-NC 4.0 grants the right to "produce, reproduce, and Share Adapted
+    Material for NonCommercial purposes only" (§2(a)(1)(B); NonCommercial defined in §1(i), Adapted Material in
+    §1(a)) and "the Adapter's License You apply must not prevent recipients of the Adapted Material from complying
+    with this Public License" (§3(a)(4)); a database holding a substantial portion of its contents is itself Adapted
+    Material (§4(b)); CC BY-SA 4.0 §3(b) (same license for Adapted Material); CC BY-ND 4.0
+    §2(a)(1)(B) (Adapted Material may be produced, not Shared). Not what binds only models (a name prefix, a
+    model's outputs), not notices (checked on use), not unknown terms (as for training data: an unknown dataset
+    license is not a finding downstream)."""
+    return not ob.outputs_only and ob.kind not in ("naming", "unknown_terms", "improving_other_models", *ON_USE_ONLY)
+
+
 # Obligations a merge must meet together. ``share_alike`` and ``same_license`` are exclusive (the whole must be
 # under that license, adding no restriction: GPL-3.0 §10, CC BY-SA 4.0 §2(a)(5)(B), "only under this agreement");
 # the others can be met together by declaring every parent's license (``a AND b``).

@@ -570,7 +570,7 @@ class _Evaluator:
             keys = {key for _, key in self.users}
             name = self.scope_id or ""
             for c in self.report.conflicts:
-                if c.child_type != "model" and id_key(c.child) in keys:
+                if c.child_type in ("repo", "space") and id_key(c.child) in keys:
                     bases = c.bases or ((c.base,) if c.base else ())
                     if self.used_models is None or any(self.uses_now(b) for b in bases):
                         out.append((c, (), (name,)))
@@ -580,7 +580,8 @@ class _Evaluator:
                     out.append((c, (), (name,)))
         else:
             for c in self.report.conflicts:
-                repos = tuple(dict.fromkeys((*([c.child] if c.child_type != "model" else []), *c.reached_repos)))
+                users = [c.child] if c.child_type in ("repo", "space") else []
+                repos = tuple(dict.fromkeys((*users, *c.reached_repos)))
                 out.append((c, c.reached_models, repos))
         return out
 
@@ -600,8 +601,8 @@ class _Evaluator:
 
     def finding_chain(self, c: Conflict) -> tuple[Hop, ...]:
         bases = c.bases or ((c.base,) if c.base else ())
-        relation = c.relation or ("trained_on" if c.edge == "trained_on" else ("uses" if c.edge == "uses" else None))
-        kind = "dataset" if c.edge == "trained_on" else "model"
+        relation = c.relation or (c.edge if c.edge in ("trained_on", "uses", "dataset_derived") else None)
+        kind = "dataset" if c.edge in ("trained_on", "dataset_derived") else "model"
         hops = [
             Hop(
                 b,
@@ -653,9 +654,9 @@ class _Keys:
             prefix, child = text[: colon + 1], text[colon + 1 : arrow]
             edge = prefix[:-1].rsplit("/", 1)[-1]
             bases = text[arrow + 2 :].split("+")
-            if edge != "uses":  # a use's child is a repository/Space
+            if edge not in ("uses", "dataset_derived"):  # a use's child is a repository/Space, else a dataset
                 child = self._id(child)
-            if edge != "trained_on":  # a training edge's base is a dataset
+            if edge not in ("trained_on", "dataset_derived"):  # a training or dataset edge's base is a dataset
                 bases = sorted(self._id(b) for b in bases)
             out = f"{prefix}{child}<-{'+'.join(bases)}"
         elif ":" in text:

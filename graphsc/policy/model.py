@@ -16,7 +16,7 @@ On = Literal["model", "finding"]
 ACTIONS: tuple[Action, ...] = ("deny", "warn", "allow")
 POSITIONS: tuple[str, ...] = ("self", "ancestor", "dataset", "used")
 NODE_KINDS: tuple[str, ...] = ("model", "dataset")
-EDGES: tuple[str, ...] = ("uses", "derived", "merge", "trained_on")
+EDGES: tuple[str, ...] = ("uses", "derived", "merge", "trained_on", "dataset_derived")
 POLICY_FILE = "graphsc-policy.toml"
 
 

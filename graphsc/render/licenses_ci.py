@@ -145,6 +145,8 @@ def _origin(c: Finding, evidence: Evidence) -> CiLocation:
         return card_location(c.child, "model", what)
     if c.child_type == "space":
         return card_location(c.child, "space", what)
+    if c.child_type == "dataset":
+        return card_location(c.child, "dataset", what)
     found = evidence.get((c.child.lower(), (c.base or "").lower()))
     return usage_location(c.child, found, what)
 
@@ -155,7 +157,7 @@ def finding_result(
     """One finding (a ``Conflict``, or a snapshot's ``FindingFacts``) as a CI result: located at its origin
     edge's child, related to its base(s) (``base_license`` gives each one's license label), fingerprinted by its
     stable key; ``role`` its role for a ``--model`` report."""
-    base_kind: CardKind = "dataset" if c.edge == "trained_on" else "model"
+    base_kind: CardKind = "dataset" if c.edge in ("trained_on", "dataset_derived") else "model"
     related = tuple(
         card_location(b, base_kind, f"{b} [{base_license(b)}]: where the obligation comes from") for b in _bases(c)
     )

@@ -132,7 +132,8 @@ class Lineage:
         return [e for e in self.ancestor_edges if e.child == model_id]
 
 
-def _adjacency(edges: Iterable[DerivedFrom], up: bool) -> dict[str, list[str]]:
+def _adjacency(edges: Iterable[DerivedFrom | DatasetDerivedFrom], up: bool) -> dict[str, list[str]]:
+    """Each node's neighbours along ``edges`` (model or dataset lineage): bases when ``up``, else derivatives."""
     succ: dict[str, list[str]] = defaultdict(list)
     for e in edges:
         if up:
@@ -251,15 +252,6 @@ class DatasetLineage:
         return sorted({t.model for t in self.trained_on})
 
 
-def _dataset_adjacency(edges: Iterable[DatasetDerivedFrom], up: bool) -> dict[str, list[str]]:
-    succ: dict[str, list[str]] = defaultdict(list)
-    for e in edges:
-        if up:
-            succ[e.child].append(e.base)
-        else:
-            succ[e.base].append(e.child)
-    return succ
-
 
 def compute_dataset_lineage(
     store: GraphStore,
@@ -270,7 +262,7 @@ def compute_dataset_lineage(
     """Read and assemble the lineage of the stored dataset ``dataset_id`` (an id ``find_dataset_id`` returned)."""
     up_edges = store.dataset_lineage_edges(dataset_id, "up") if direction != "down" else []
     down_edges = store.dataset_lineage_edges(dataset_id, "down") if direction != "up" else []
-    up, down = _dataset_adjacency(up_edges, up=True), _dataset_adjacency(down_edges, up=False)
+    up, down = _adjacency(up_edges, up=True), _adjacency(down_edges, up=False)
     source_distance: dict[str, int] = {}
     derived_depth: dict[str, int] = {}
     if direction != "down":
@@ -282,7 +274,7 @@ def compute_dataset_lineage(
         down_edges = [e for e in down_edges if _within(derived_depth, e.base, max_depth) and e.child in derived_depth]
         trained = sorted(set(store.trained_on_datasets(derived_depth)), key=lambda t: (t.dataset, t.model))
     all_edges = [*up_edges, *down_edges]
-    found_cycles = cycles({*up, *down}, _dataset_adjacency(set(all_edges), up=True))
+    found_cycles = cycles({*up, *down}, _adjacency(set(all_edges), up=True))
     ids = {dataset_id} | {e.child for e in all_edges} | {e.base for e in all_edges}
     datasets = store.datasets(ids)
     return DatasetLineage(

@@ -10,6 +10,7 @@ from graphsc import samples
 from graphsc.ingest import ingest_snapshot
 from graphsc.ingest.peatmoss import ingest_peatmoss
 from graphsc.store.sqlite import SQLiteStore
+from tests.store.conftest import any_store, neo4j_store, neo4j_uri  # noqa: F401 - both backends for CLI tests
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +51,6 @@ from graphsc.records import (
 from graphsc.samples import hf_dataset_files, hf_family_files
 from graphsc.store.base import GraphStore
 from graphsc.store.sqlite import SQLiteStore
-from tests.store.conftest import neo4j_store, neo4j_uri  # noqa: F401 - fixtures the Neo4j cases use
 
 runner = CliRunner()
 SOURCE = "test"
@@ -60,7 +58,6 @@ APACHE, RAIL, NC = "apache-2.0", "bigscience-openrail-m", "cc-by-nc-4.0"
 NO_LICENSE, NOT_FETCHED = "(no license)", "(not fetched)"
 BAR = "█"
 TERMINAL = {"FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
-BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 MODELS = {  # id -> (license, downloads)
     "org/base": (APACHE, 5000),
@@ -113,17 +110,6 @@ def dataset_graph() -> GraphBatch:
     )
 
 
-@pytest.fixture(params=BACKENDS)
-def store_of(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty store of each backend: the embedded store and a real (emptied) Neo4j."""
-    if request.param == "neo4j":
-        yield request.getfixturevalue("neo4j_store")
-        return
-    embedded = SQLiteStore(tmp_path / "d.db")
-    yield embedded
-    embedded.close()
-
-
 def cli_options(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The CLI options that read ``store`` (closed first if embedded, so the CLI opens the file itself)."""
     if isinstance(store, SQLiteStore):
@@ -134,10 +120,10 @@ def cli_options(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]
 
 
 @pytest.fixture
-def graph(store_of: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def graph(any_store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The small graph in a store of each backend: the CLI options that read it."""
-    store_of.write(dataset_graph())
-    return cli_options(store_of, monkeypatch)
+    any_store.write(dataset_graph())
+    return cli_options(any_store, monkeypatch)
 
 
 def run_text(args: list[str], columns: int = 120) -> str:
@@ -483,10 +469,10 @@ def raw_source_edges() -> int:
 
 
 @pytest.fixture
-def real(store_of: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    ingest_snapshot(store_of, [str(p) for p in hf_family_files()])
-    ingest_snapshot(store_of, [str(p) for p in hf_dataset_files()], kind="datasets")
-    return cli_options(store_of, monkeypatch)
+def real(any_store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    ingest_snapshot(any_store, [str(p) for p in hf_family_files()])
+    ingest_snapshot(any_store, [str(p) for p in hf_dataset_files()], kind="datasets")
+    return cli_options(any_store, monkeypatch)
 
 
 def test_stats_of_the_real_samples(real: list[str]) -> None:
@@ -526,13 +512,13 @@ def test_lineage_of_a_real_model_trained_on_a_fetched_dataset(real: list[str]) -
 # ---- store-level reads, on both backends ----
 
 
-def test_training_data_and_dataset_impact_read_from_either_store(store_of: GraphStore) -> None:
+def test_training_data_and_dataset_impact_read_from_either_store(any_store: GraphStore) -> None:
     from graphsc.analytics.impact import compute_dataset_impact
     from graphsc.lineage import compute_dataset_lineage, compute_lineage
 
-    store_of.write(dataset_graph())
-    assert compute_lineage(store_of, "org/tuned").training is None  # only when asked for
-    training = compute_lineage(store_of, "ORG/TUNED", "up", datasets=True).training
+    any_store.write(dataset_graph())
+    assert compute_lineage(any_store, "org/tuned").training is None  # only when asked for
+    training = compute_lineage(any_store, "ORG/TUNED", "up", datasets=True).training
     assert training is not None
     assert training.dataset_ids == ["common/crawl", "data/books", "data/ghost", "data/mix", "data/mix-v2", "data/web"]
     assert [training.datasets_of(m) for m in ("org/tuned", "org/ft", "org/base")] == [
@@ -542,13 +528,13 @@ def test_training_data_and_dataset_impact_read_from_either_store(store_of: Graph
     ]
     assert training.sources_of("data/mix") == ["data/books", "data/web"]
     assert set(training.datasets) == {*DATASETS, "data/ghost", "common/crawl"}  # the stubs are stored too
-    lineage = compute_dataset_lineage(store_of, "data/web", "both", max_depth=1)
+    lineage = compute_dataset_lineage(any_store, "data/web", "both", max_depth=1)
     assert (dict(lineage.source_distance), dict(lineage.derived_depth)) == (
         {"data/web": 0, "common/crawl": 1},
         {"data/web": 0, "data/mix": 1},
     )
     assert lineage.trained_models == ["lab/other", "org/base", "org/ft"]  # data/mix-v2 is two edges down
-    impact = compute_dataset_impact(store_of, "data/web")
+    impact = compute_dataset_impact(any_store, "data/web")
     assert dict(impact.downstream.depth) == {"lab/other": 0, "org/base": 0, "org/ft": 0, "org/tuned": 0, "org/q": 1}
     assert impact.downstream.descendant_count == 1 and impact.downstream.repos == ["acme/tool"]
 

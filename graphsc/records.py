@@ -41,6 +41,10 @@ SOURCE_PEATMOSS = "peatmoss"  # PeaTMOSS's GitHub → model mapping
 SOURCE_GITHUB_CODE_SEARCH = "github-code-search"
 SOURCE_SBOM = "sbom"  # a software bill of materials (CycloneDX, SPDX) listing the model
 SOURCE_SPACE_CARD = "space-card"  # a Space's own record: the ``models`` its card declares
+# Both the model's record (``spaces``) and the Space's card declare the use: one USES edge keeps both facts, so
+# re-fetching either record (which replaces what that record said) never drops what the other still says.
+SOURCE_HUB_SPACES_AND_CARD = "hub-spaces+space-card"
+HUB_SPACE_SOURCES = frozenset({SOURCE_HUB_SPACES, SOURCE_SPACE_CARD, SOURCE_HUB_SPACES_AND_CARD})
 SOURCE_USAGE_FILE = "usage-file"  # a published repository → model usage file (``graphsc ingest usage``)
 SOURCE_SOURCE_DATASETS = "source-datasets"  # a dataset record's ``source_datasets:`` tags
 

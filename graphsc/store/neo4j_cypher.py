@@ -15,7 +15,9 @@ from importlib.resources import files
 from typing import Any
 
 from graphsc.records import (
+    HUB_SPACE_SOURCES,
     SOURCE_HUB_SPACES,
+    SOURCE_HUB_SPACES_AND_CARD,
     SOURCE_SPACE_CARD,
     Dataset,
     DerivedFrom,
@@ -81,6 +83,7 @@ WITH m, row, m.fetched = true AS was_fetched
 WITH m WHERE was_fetched
 CALL (m) {{ MATCH (m)-[r:DERIVED_FROM|TRAINED_ON]->() DELETE r }}
 CALL (m) {{ MATCH (m)<-[r:USES]-() WHERE r.source = '{SOURCE_HUB_SPACES}' DELETE r }}
+CALL (m) {{ MATCH (m)<-[r:USES]-() WHERE r.source = '{SOURCE_HUB_SPACES_AND_CARD}' SET r.source = '{SOURCE_SPACE_CARD}' }}
 CALL (m) {{ MATCH (n:{NOTE_LABEL} {{model: m.id}}) DELETE n }}
 CALL (m) {{ MATCH (e:{EVAL_LABEL} {{model: m.id}}) DELETE e }}
 REMOVE m.has_details, {", ".join(f"m.{f}" for f in ModelDetails._fields[1:])}
@@ -138,6 +141,7 @@ UNWIND $rows AS row
 MERGE (s:Space {{id: row[0]}})
 {_set_fields("s", Space._fields)}
 WITH s CALL (s) {{ MATCH (s)-[r:USES]->(:Model) WHERE r.source = '{SOURCE_SPACE_CARD}' DELETE r }}
+CALL (s) {{ MATCH (s)-[r:USES]->(:Model) WHERE r.source = '{SOURCE_HUB_SPACES_AND_CARD}' SET r.source = '{SOURCE_HUB_SPACES}' }}
 """
 STUB_SPACES = "UNWIND $rows AS id MERGE (s:Space {id: id}) ON CREATE SET s.fetched = false"
 # Rows: list(DerivedFrom) = [child, base, relation, source, fetched_at].
@@ -156,13 +160,18 @@ MATCH (d:Dataset {id: row[1]})
 MERGE (m)-[r:TRAINED_ON]->(d)
 SET r.source = row[2], r.fetched_at = row[3]
 """
-# Rows: list(Uses) = [user, user_kind, model, source, evidence, fetched_at].
-_MERGE_USES = """
+# Rows: list(Uses) = [user, user_kind, model, source, evidence, fetched_at]. A use both the model's record and the
+# Space's card declare keeps both (``SOURCE_HUB_SPACES_AND_CARD``); ``{{`` survive the label's ``format``.
+_HUB_SPACE_SOURCES = "[" + ", ".join(f"'{s}'" for s in sorted(HUB_SPACE_SOURCES)) + "]"
+_HUB_OR_CARD = f"['{SOURCE_HUB_SPACES}', '{SOURCE_SPACE_CARD}']"
+_MERGE_USES = f"""
 UNWIND $rows AS row
-MATCH (u:{label} {{id: row[0]}})
-MATCH (m:Model {{id: row[2]}})
+MATCH (u:{{label}} {{{{id: row[0]}}}})
+MATCH (m:Model {{{{id: row[2]}}}})
 MERGE (u)-[r:USES]->(m)
-SET r.user_kind = row[1], r.source = row[3], r.evidence = row[4], r.fetched_at = row[5]
+SET r.user_kind = row[1], r.evidence = row[4], r.fetched_at = row[5],
+    r.source = CASE WHEN r.source IN {_HUB_SPACE_SOURCES} AND row[3] IN {_HUB_OR_CARD} AND r.source <> row[3]
+                    THEN '{SOURCE_HUB_SPACES_AND_CARD}' ELSE row[3] END
 """
 MERGE_USES_FROM_REPOS = _MERGE_USES.format(label="Repo")
 MERGE_USES_FROM_SPACES = _MERGE_USES.format(label="Space")

@@ -22,7 +22,9 @@ from urllib.parse import quote
 from graphsc.errors import MissingStoreError, StoreError
 from graphsc.ids import id_key
 from graphsc.records import (
+    HUB_SPACE_SOURCES,
     SOURCE_HUB_SPACES,
+    SOURCE_HUB_SPACES_AND_CARD,
     SOURCE_SPACE_CARD,
     USER_SPACE,
     Alias,
@@ -142,6 +144,15 @@ CREATE TABLE IF NOT EXISTS dataset_derived_from (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dataset_derived_from_base ON dataset_derived_from (base, child);
 """
+# A use both the model's record and the Space's card declare keeps both (``SOURCE_HUB_SPACES_AND_CARD``).
+_UPSERT_USES = (
+    "INSERT INTO uses (user, user_kind, model, source, evidence, fetched_at) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(user_kind, user, model) DO UPDATE SET source = CASE "
+    f"WHEN uses.source IN ({', '.join(repr(x) for x in sorted(HUB_SPACE_SOURCES))}) "
+    f"AND excluded.source IN ('{SOURCE_HUB_SPACES}', '{SOURCE_SPACE_CARD}') AND uses.source != excluded.source "
+    f"THEN '{SOURCE_HUB_SPACES_AND_CARD}' ELSE excluded.source END, "
+    "evidence = excluded.evidence, fetched_at = excluded.fetched_at"
+)
 _UPSERT_DATASET = (
     f"INSERT INTO datasets ({', '.join(Dataset._fields)}) VALUES ({', '.join('?' * len(Dataset._fields))}) "
     "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in Dataset._fields[1:])
@@ -543,9 +554,15 @@ class SQLiteStore:
             if batch.repos:
                 db.executemany(_UPSERT_REPO, batch.repos)
             if plan.fetched_spaces:
+                spaces = [(u.id,) for u in plan.fetched_spaces]
                 db.executemany(
                     f"DELETE FROM uses WHERE user_kind='{USER_SPACE}' AND user=? AND source='{SOURCE_SPACE_CARD}'",
-                    [(u.id,) for u in plan.fetched_spaces],
+                    spaces,
+                )
+                db.executemany(
+                    f"UPDATE uses SET source='{SOURCE_HUB_SPACES}' WHERE user_kind='{USER_SPACE}' AND user=? "
+                    f"AND source='{SOURCE_HUB_SPACES_AND_CARD}'",
+                    spaces,
                 )
                 db.executemany(_UPSERT_SPACE, plan.fetched_spaces)
             db.executemany("INSERT OR IGNORE INTO spaces (id) VALUES (?)", [(u,) for u in plan.space_stubs])
@@ -564,10 +581,7 @@ class SQLiteStore:
                 "INSERT OR REPLACE INTO dataset_derived_from VALUES (?, ?, ?, ?)",
                 sorted(batch.dataset_derived_from, key=_first_two),
             )
-            db.executemany(
-                "INSERT OR REPLACE INTO uses (user, user_kind, model, source, evidence, fetched_at) VALUES (?, ?, ?, ?, ?, ?)",
-                batch.uses,
-            )
+            db.executemany(_UPSERT_USES, batch.uses)
             db.executemany("INSERT OR REPLACE INTO id_notes VALUES (?, ?, ?, ?, ?, ?)", batch.notes)
             db.executemany(
                 "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
@@ -630,6 +644,10 @@ class SQLiteStore:
         self._db.executemany("DELETE FROM derived_from WHERE child=?", rows)
         self._db.executemany("DELETE FROM trained_on WHERE model=?", rows)
         self._db.executemany(f"DELETE FROM uses WHERE model=? AND source='{SOURCE_HUB_SPACES}'", rows)
+        self._db.executemany(
+            f"UPDATE uses SET source='{SOURCE_SPACE_CARD}' WHERE model=? AND source='{SOURCE_HUB_SPACES_AND_CARD}'",
+            rows,
+        )
         self._db.executemany("DELETE FROM id_notes WHERE model=?", rows)
         for table in _DETAILS_TABLES:
             self._db.executemany(f"DELETE FROM {table} WHERE model=?", rows)

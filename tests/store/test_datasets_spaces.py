@@ -8,6 +8,7 @@ from pathlib import Path
 
 from graphsc.records import (
     SOURCE_HUB_SPACES,
+    SOURCE_HUB_SPACES_AND_CARD,
     SOURCE_PEATMOSS,
     SOURCE_SPACE_CARD,
     USER_REPO,
@@ -166,3 +167,36 @@ def test_an_older_embedded_file_gains_the_new_columns_and_keeps_its_rows(tmp_pat
         writer.write(dataset_batch(FULL, "d/old"))
         assert flat(writer.iter_datasets()) == [Dataset("d/old", "mit", fetched=False), FULL]
         assert [(e.child, e.base) for e in flat(writer.iter_dataset_derived_from())] == [(FULL.id, "d/old")]
+
+
+def test_a_use_both_records_declare_survives_either_being_refetched_without_it(any_store: GraphStore) -> None:
+    def model_listing(*spaces: str) -> GraphBatch:
+        return GraphBatch(
+            models=[Model("m/a", license="cc-by-nc-4.0")],
+            uses=[Uses(s, USER_SPACE, "m/a", SOURCE_HUB_SPACES) for s in spaces],
+        )
+
+    def space_declaring(*models: str) -> GraphBatch:
+        batch = GraphBatch()
+        batch.add_space(
+            SpaceRecord(Space("sp/x", "mit"), tuple(Uses("sp/x", USER_SPACE, m, SOURCE_SPACE_CARD) for m in models))
+        )
+        return batch
+
+    def sources() -> list[tuple[str, str, str]]:
+        return sorted((u.user, u.model, u.source) for u in flat(any_store.iter_uses()))
+
+    any_store.write(model_listing("sp/x"))
+    any_store.write(space_declaring("m/a"))
+    assert sources() == [("sp/x", "m/a", SOURCE_HUB_SPACES_AND_CARD)]
+    any_store.write(space_declaring())  # the Space's card no longer names it: the model's record still does
+    assert sources() == [("sp/x", "m/a", SOURCE_HUB_SPACES)]
+    any_store.write(space_declaring("m/a"))
+    any_store.write(model_listing())  # and the other way round
+    assert sources() == [("sp/x", "m/a", SOURCE_SPACE_CARD)]
+    any_store.write(model_listing("sp/x"))
+    any_store.write(model_listing("sp/x"))  # idempotent
+    assert sources() == [("sp/x", "m/a", SOURCE_HUB_SPACES_AND_CARD)]
+    any_store.write(space_declaring())
+    any_store.write(model_listing())
+    assert sources() == []

@@ -1,7 +1,7 @@
 // name: schema
 // The constraints graphsc needs: a unique `id` on every node label (each backed by an index, so every
 // MERGE/MATCH by id is an index seek), a unique `key` on the crawl bookkeeping nodes, and the indexes identity
-// needs: Model and Dataset `key` (the lower-cased id: Hub ids are case-insensitive), ModelAlias (other spellings
+// needs: Model, Dataset, Repo and Space `key` (the lower-cased id: Hub and GitHub ids are case-insensitive), ModelAlias (other spellings
 // of a model id) IdNote (card values not taken as ids) and EvalResult
 // (results a model card reports). Neo4jStore runs
 // this file, statement by statement, before its first write; running it again changes nothing.
@@ -21,3 +21,5 @@ CREATE INDEX id_note_model IF NOT EXISTS FOR (n:IdNote) ON (n.model);
 CREATE INDEX model_alias_id IF NOT EXISTS FOR (n:ModelAlias) ON (n.id);
 CREATE INDEX id_note_resolved IF NOT EXISTS FOR (n:IdNote) ON (n.resolved);
 CREATE INDEX eval_result_model IF NOT EXISTS FOR (n:EvalResult) ON (n.model);
+CREATE INDEX repo_key IF NOT EXISTS FOR (n:Repo) ON (n.key);
+CREATE INDEX space_key IF NOT EXISTS FOR (n:Space) ON (n.key);

@@ -32,7 +32,8 @@ class WritePlan:
     - ``stubs``: ``(id, author)`` of every other model the batch names (unfetched models, edge endpoints), by id,
       created unfetched only where nothing is stored (a stub never overwrites a model);
     - ``stub_licenses``: ``(id, author, license)`` of unfetched models with a license, set only on unfetched nodes;
-    - ``dataset_moves``: stored datasets to rename or merge (a fetched record's casing), before anything else;
+    - ``dataset_moves``, ``space_moves``: stored datasets and Spaces to rename or merge (a fetched record's casing),
+      before anything else;
     - ``fetched_datasets``/``fetched_spaces``: records to upsert whole; before the upsert a fetched dataset loses its
       stored outgoing dataset DERIVED_FROM edges, a fetched Space its ``space-card`` USES edges;
     - ``stub_dataset_licenses``/``stub_space_licenses``: ``(id, license)`` of unfetched ones with a license, set on
@@ -50,6 +51,7 @@ class WritePlan:
     stubs: list[tuple[str, str | None]] = field(default_factory=list)
     stub_licenses: list[tuple[str, str | None, str]] = field(default_factory=list)
     dataset_moves: list[tuple[str, str]] = field(default_factory=list)
+    space_moves: list[tuple[str, str]] = field(default_factory=list)
     fetched_datasets: list[Dataset] = field(default_factory=list)
     fetched_spaces: list[Space] = field(default_factory=list)
     stub_dataset_licenses: list[tuple[str, str]] = field(default_factory=list)
@@ -89,6 +91,7 @@ def plan_write(batch: GraphBatch, index: IdIndex) -> WritePlan:
         stubs=[(i, author_of(i)) for i in sorted(stubs)],
         stub_licenses=[(m.id, author_of(m.id), m.license) for m in batch.models if not m.fetched and m.license],
         dataset_moves=assembled.dataset_moves,
+        space_moves=assembled.space_moves,
         fetched_datasets=fetched_datasets,
         fetched_spaces=fetched_spaces,
         stub_dataset_licenses=[(d.id, d.license) for d in batch.datasets if not d.fetched and d.license],

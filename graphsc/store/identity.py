@@ -19,7 +19,19 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from graphsc.ids import id_key, parse_repo_id
-from graphsc.records import Alias, Dataset, DatasetDerivedFrom, DerivedFrom, GraphBatch, IdNote, TrainedOn
+from graphsc.records import (
+    USER_REPO,
+    USER_SPACE,
+    Alias,
+    Dataset,
+    DatasetDerivedFrom,
+    DerivedFrom,
+    GraphBatch,
+    IdNote,
+    Repo,
+    Space,
+    TrainedOn,
+)
 
 _MAX_ALIAS_HOPS = 8
 E = TypeVar("E", DerivedFrom, TrainedOn, DatasetDerivedFrom)  # an edge: its first two fields are its endpoints
@@ -38,6 +50,12 @@ class IdIndex(Protocol):
     def stored_dataset_ids(self, keys: Collection[str]) -> dict[str, str]:
         """``{key: stored id}`` for the stored datasets whose ``id_key`` is in ``keys``."""
 
+    def stored_repo_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{key: stored id}`` for the stored repositories whose ``id_key`` is in ``keys``."""
+
+    def stored_space_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{key: stored id}`` for the stored Spaces whose ``id_key`` is in ``keys``."""
+
 
 @dataclass(slots=True)
 class Assembled:
@@ -45,11 +63,12 @@ class Assembled:
 
     A move renames the node when nothing is stored under the new id, else merges it into that node (its edges
     go to the new id, the old node is removed). ``dataset_moves`` are the same for datasets (a fetched dataset record
-    brings its display casing)."""
+    brings its display casing); ``space_moves`` likewise for Spaces."""
 
     batch: GraphBatch
     moves: list[tuple[str, str]] = field(default_factory=list)
     dataset_moves: list[tuple[str, str]] = field(default_factory=list)
+    space_moves: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _batch_model_ids(batch: GraphBatch) -> Iterable[str]:
@@ -77,9 +96,12 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         if spellings.setdefault(lower(model_id), model_id) != model_id:
             variants.add(model_id)
     dataset_id, dataset_moves = _dataset_resolver(batch, index)
+    repo_id, _ = _user_resolver(batch, index, USER_REPO)
+    space_id, space_moves = _user_resolver(batch, index, USER_SPACE)
+    _resolve_users(batch, repo_id, space_id)
     batch.drop_superseded()
     if not spellings and not batch.datasets and not batch.dataset_derived_from:
-        return Assembled(batch)
+        return Assembled(batch, space_moves=space_moves)
     redirects = {id_key(a.alias): id_key(a.id) for a in batch.aliases if id_key(a.alias) != id_key(a.id)}
     noted = {id_key(n.resolved) for n in batch.notes if n.kind == "unconfirmed" and n.resolved is not None}
     stored_redirects = index.stored_aliases([k for k in {*spellings, *noted} if k not in redirects])
@@ -164,7 +186,57 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         ),
         eval_results=[e if (r := resolve(e.model)) == e.model else e._replace(model=r) for e in batch.eval_results],
     )
-    return Assembled(out, moves, dataset_moves)
+    return Assembled(out, moves, dataset_moves, space_moves)
+
+
+def _user_resolver(batch: GraphBatch, index: IdIndex, kind: str) -> tuple[_Resolve, list[tuple[str, str]]]:
+    """Repository (``kind`` repo) or Space ids resolved by key (GitHub and the Hub compare them ignoring case): the
+    stored spelling, else the batch's first; a fetched Space record's spelling wins (``Space.fetched``), moving the
+    stored node. Repositories have no fetched casing to prefer: the first spelling stays."""
+    lower = str.lower
+    records = batch.repos if kind == USER_REPO else batch.spaces
+    named = [*(r.id for r in records), *(u.user for u in batch.uses if u.user_kind == kind)]
+    spellings: dict[str, str] = {}
+    for user in named:
+        spellings.setdefault(lower(user), user)
+    if not spellings:
+        return (lambda user: user), []
+    stored = (index.stored_repo_ids if kind == USER_REPO else index.stored_space_ids)(spellings.keys())
+    spellings.update(stored)
+    moves: list[tuple[str, str]] = []
+    if kind == USER_SPACE:
+        for space in batch.spaces:
+            key = lower(space.id)
+            if space.fetched and spellings[key] != space.id:
+                if key in stored and stored[key] != space.id:
+                    moves.append((stored[key], space.id))
+                spellings[key] = space.id
+    return (lambda user: spellings[lower(user)]), list(dict.fromkeys(moves))
+
+
+def _resolve_users(batch: GraphBatch, repo_id: _Resolve, space_id: _Resolve) -> None:
+    """Rewrite ``batch``'s repository and Space ids, and the users of its USES edges, to their resolved spelling
+    (one record per key: a repository's fields merge, the last Space record wins)."""
+    repos: dict[str, Repo] = {}
+    for repo in batch.repos:
+        resolved = repo._replace(id=repo_id(repo.id))
+        earlier = repos.get(resolved.id)
+        repos[resolved.id] = (
+            resolved
+            if earlier is None
+            else earlier._replace(**{f: v for f, v in resolved._asdict().items() if v is not None})
+        )
+    batch.repos = list(repos.values())
+    spaces: dict[str, Space] = {}
+    for space in batch.spaces:
+        resolved_space = space._replace(id=space_id(space.id))
+        if resolved_space.fetched or resolved_space.id not in spaces or not spaces[resolved_space.id].fetched:
+            spaces[resolved_space.id] = resolved_space
+    batch.spaces = list(spaces.values())
+    batch.uses = [
+        u if (user := (repo_id if u.user_kind == USER_REPO else space_id)(u.user)) == u.user else u._replace(user=user)
+        for u in batch.uses
+    ]
 
 
 def _unique_datasets(datasets: list[Dataset], resolve: _Resolve) -> list[Dataset]:

@@ -51,7 +51,7 @@ from graphsc.store.identity import find_dataset_id, find_model_id
 from graphsc.store.neo4j_errors import translated
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
-_KEYS_STATE = "schema.id_keys"
+_KEYS_STATE = "schema.id_keys"  # value "2": Model, Dataset, Repo and Space nodes have keys
 DEFAULT_BATCH_SIZE = 10_000
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 T = TypeVar("T")
@@ -137,11 +137,11 @@ class Neo4jStore:
         for statement in cy.schema_statements():
             self._driver.execute_query(statement, database_=self.database)
         self._driver.execute_query(cy.AWAIT_INDEXES, {"seconds": 300}, database_=self.database)
-        if self.get_state(_KEYS_STATE) != "1":
+        if self.get_state(_KEYS_STATE) != "2":
             with self._driver.session(database=self.database) as session:
-                for label in ("Model", "Dataset"):
+                for label in ("Model", "Dataset", "Repo", "Space"):
                     session.run(cy.BACKFILL_KEYS.format(label=label)).consume()  # auto-commit: IN TRANSACTIONS
-            self.set_state({_KEYS_STATE: "1"})
+            self.set_state({_KEYS_STATE: "2"})
 
     # writes
 
@@ -152,7 +152,9 @@ class Neo4jStore:
         with translated(self.location, "writing a batch"):
             plan = plan_write(batch, self)  # what to write is planned once for both backends; this persists it
             with self._driver.session(database=self.database) as session:
-                session.execute_write(self._timed(self._run_steps), _write_steps(plan), plan.moves, plan.dataset_moves)
+                session.execute_write(
+                    self._timed(self._run_steps), _write_steps(plan), plan.moves, plan.dataset_moves, plan.space_moves
+                )
 
     def _run_steps(
         self,
@@ -160,6 +162,7 @@ class Neo4jStore:
         steps: list[tuple[str, list[Any]]],
         moves: Sequence[tuple[str, str]] = (),
         dataset_moves: Sequence[tuple[str, str]] = (),
+        space_moves: Sequence[tuple[str, str]] = (),
     ) -> None:
         for old, new in moves:
             exists = tx.run(cy.MODEL_EXISTS, id=new).single()["n"] > 0  # type: ignore[index]
@@ -167,6 +170,9 @@ class Neo4jStore:
         for old, new in dataset_moves:
             exists = tx.run(cy.DATASET_EXISTS, id=new).single()["n"] > 0  # type: ignore[index]
             tx.run(cy.MERGE_DATASET_INTO if exists else cy.RENAME_DATASET, old=old, new=new).consume()
+        for old, new in space_moves:
+            exists = tx.run(cy.SPACE_EXISTS, id=new).single()["n"] > 0  # type: ignore[index]
+            tx.run(cy.MERGE_SPACE_INTO if exists else cy.RENAME_SPACE, old=old, new=new).consume()
         for statement, rows in steps:
             for chunk in chunks(rows, self.batch_size):
                 tx.run(statement, rows=list(chunk)).consume()
@@ -210,6 +216,14 @@ class Neo4jStore:
     def stored_dataset_ids(self, keys: Collection[str]) -> dict[str, str]:
         """``{id_key: stored id}`` for stored datasets whose key is in ``keys``."""
         return dict(self._read_by_ids(cy.STORED_DATASET_IDS, keys))
+
+    def stored_repo_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for stored repositories whose key is in ``keys``."""
+        return dict(self._read_by_ids(cy.STORED_REPO_IDS, keys))
+
+    def stored_space_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for stored Spaces whose key is in ``keys``."""
+        return dict(self._read_by_ids(cy.STORED_SPACE_IDS, keys))
 
     def stored_aliases(self, keys: Collection[str]) -> dict[str, str]:
         """``{alias key: target id}`` for the stored ``renamed`` aliases whose key is in ``keys``."""

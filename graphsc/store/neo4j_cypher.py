@@ -133,17 +133,27 @@ CALL (o, n) { MATCH (o)-[r:DERIVED_FROM]->(b:Dataset) WHERE b <> n MERGE (n)-[r2
 DETACH DELETE o
 """
 # Sources know different things about a repository: a field the row leaves null keeps its stored value.
-UPSERT_REPOS = f"UNWIND $rows AS row MERGE (r:Repo {{id: row[0]}}) {_set_fields('r', Repo._fields, merge=True)}"
-STUB_REPOS = "UNWIND $rows AS id MERGE (:Repo {id: id})"
+UPSERT_REPOS = (
+    f"UNWIND $rows AS row MERGE (r:Repo {{id: row[0]}}) {_set_fields('r', Repo._fields, merge=True)}, "
+    "r.key = toLower(row[0])"
+)
+STUB_REPOS = "UNWIND $rows AS id MERGE (r:Repo {id: id}) ON CREATE SET r.key = toLower(id)"
 # A fetched Space replaces its fields and the USES edges its own card declared. Rows: list(Space).
 UPSERT_SPACES = f"""
 UNWIND $rows AS row
 MERGE (s:Space {{id: row[0]}})
-{_set_fields("s", Space._fields)}
+{_set_fields("s", Space._fields)}, s.key = toLower(row[0])
 WITH s CALL (s) {{ MATCH (s)-[r:USES]->(:Model) WHERE r.source = '{SOURCE_SPACE_CARD}' DELETE r }}
 CALL (s) {{ MATCH (s)-[r:USES]->(:Model) WHERE r.source = '{SOURCE_HUB_SPACES_AND_CARD}' SET r.source = '{SOURCE_HUB_SPACES}' }}
 """
-STUB_SPACES = "UNWIND $rows AS id MERGE (s:Space {id: id}) ON CREATE SET s.fetched = false"
+STUB_SPACES = "UNWIND $rows AS id MERGE (s:Space {id: id}) ON CREATE SET s.fetched = false, s.key = toLower(id)"
+SPACE_EXISTS = "MATCH (n:Space {id: $id}) RETURN count(n) AS n"
+RENAME_SPACE = "MATCH (o:Space {id: $old}) SET o.id = $new, o.key = toLower($new)"
+MERGE_SPACE_INTO = """
+MATCH (o:Space {id: $old}), (n:Space {id: $new})
+CALL (o, n) { MATCH (o)-[r:USES]->(m:Model) MERGE (n)-[r2:USES]->(m) SET r2 = properties(r) DELETE r }
+DETACH DELETE o
+"""
 # Rows: list(DerivedFrom) = [child, base, relation, source, fetched_at].
 MERGE_DERIVED_FROM = """
 UNWIND $rows AS row
@@ -266,6 +276,8 @@ MODELS_BY_ID = (
 )
 STORED_MODEL_IDS = "UNWIND $ids AS k MATCH (m:Model {key: k}) RETURN collect([k, m.id]) AS rows"
 STORED_DATASET_IDS = "UNWIND $ids AS k MATCH (d:Dataset {key: k}) RETURN collect([k, d.id]) AS rows"
+STORED_REPO_IDS = "UNWIND $ids AS k MATCH (r:Repo {key: k}) RETURN collect([k, r.id]) AS rows"
+STORED_SPACE_IDS = "UNWIND $ids AS k MATCH (s:Space {key: k}) RETURN collect([k, s.id]) AS rows"
 STORED_ALIASES = (
     f"UNWIND $ids AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) WHERE a.kind <> 'case' RETURN collect([k, a.id]) AS rows"
 )

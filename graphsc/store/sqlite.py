@@ -143,6 +143,8 @@ CREATE TABLE IF NOT EXISTS dataset_derived_from (
     child TEXT NOT NULL, base TEXT NOT NULL, source TEXT NOT NULL, fetched_at TEXT, PRIMARY KEY (child, base)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dataset_derived_from_base ON dataset_derived_from (base, child);
+CREATE INDEX IF NOT EXISTS repos_key ON repos (lower(id));
+CREATE INDEX IF NOT EXISTS spaces_key ON spaces (lower(id));
 """
 # A use both the model's record and the Space's card declare keeps both (``SOURCE_HUB_SPACES_AND_CARD``).
 _UPSERT_USES = (
@@ -441,7 +443,7 @@ class SQLiteStore:
             table: [(name, kind) for name, kind in added if name not in self._columns(table)]
             for table, added in _ADDED_COLUMNS.items()
         }
-        if self._has_details_tables() and self._has_table("dataset_derived_from") and not any(missing.values()):
+        if self._has_details_tables() and self._has_index("spaces_key") and not any(missing.values()):
             return
         with self._transaction():
             self._run_script(_DETAILS_SCHEMA + _DATASET_LINEAGE_SCHEMA)
@@ -457,6 +459,12 @@ class SQLiteStore:
                 row[1] for row in self._db.execute(f"PRAGMA table_info({table})")
             )
         return found
+
+    def _has_index(self, name: str) -> bool:
+        return (
+            self._db.execute("SELECT 1 FROM sqlite_master WHERE type='index' AND name=?", (name,)).fetchone()
+            is not None
+        )
 
     def _has_table(self, name: str) -> bool:
         return (
@@ -536,6 +544,8 @@ class SQLiteStore:
                 self._move_model(old, new)
             for old, new in plan.dataset_moves:
                 self._move_dataset(old, new)
+            for old, new in plan.space_moves:
+                self._move_space(old, new)
             if plan.fetched:
                 self._drop_outgoing_hub_edges([m.id for m in plan.fetched])
                 db.executemany(_UPSERT_MODEL, plan.fetched)
@@ -617,6 +627,15 @@ class SQLiteStore:
                 db.execute(f"UPDATE {table} SET model=? WHERE model=?", (new, old))
         if db.execute("SELECT 1 FROM sqlite_master WHERE name='model_metrics'").fetchone():
             db.execute("DELETE FROM model_metrics WHERE model_id=?", (old,))
+
+    def _move_space(self, old: str, new: str) -> None:
+        """Rename Space ``old`` to ``new`` (another casing), or merge it into ``new`` if that is stored."""
+        db = self._db
+        if db.execute("SELECT 1 FROM spaces WHERE id=?", (new,)).fetchone():
+            db.execute("DELETE FROM spaces WHERE id=?", (old,))
+        else:
+            db.execute("UPDATE spaces SET id=? WHERE id=?", (new, old))
+        db.execute(f"UPDATE OR REPLACE uses SET user=? WHERE user_kind='{USER_SPACE}' AND user=?", (new, old))
 
     def _move_dataset(self, old: str, new: str) -> None:
         """Rename dataset ``old`` to ``new`` (another casing), or merge it into ``new`` if that is stored."""
@@ -702,6 +721,16 @@ class SQLiteStore:
     def stored_dataset_ids(self, keys: Collection[str]) -> dict[str, str]:
         """``{id_key: stored id}`` for stored datasets whose key is in ``keys``."""
         return dict(self._rows_where_in("SELECT lower(id), id FROM datasets", "lower(id)", keys))
+
+    @guarded("reading")
+    def stored_repo_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for stored repositories whose key is in ``keys``."""
+        return dict(self._rows_where_in("SELECT lower(id), id FROM repos", "lower(id)", keys))
+
+    @guarded("reading")
+    def stored_space_ids(self, keys: Collection[str]) -> dict[str, str]:
+        """``{id_key: stored id}`` for stored Spaces whose key is in ``keys``."""
+        return dict(self._rows_where_in("SELECT lower(id), id FROM spaces", "lower(id)", keys))
 
     @guarded("reading")
     def stored_aliases(self, keys: Collection[str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from graphsc.records import (
     DatasetRecord,
     GraphBatch,
     Model,
+    Repo,
     Space,
     SpaceRecord,
     TrainedOn,
@@ -200,3 +201,34 @@ def test_a_use_both_records_declare_survives_either_being_refetched_without_it(a
     any_store.write(space_declaring())
     any_store.write(model_listing())
     assert sources() == []
+
+
+def test_repository_and_space_ids_compare_ignoring_case(any_store: GraphStore) -> None:
+    # GitHub and the Hub answer a repository in any casing: one node each, the first spelling stored kept.
+    any_store.write(
+        GraphBatch(
+            repos=[Repo("Zed/App", "mit"), Repo("zed/app", stars=3)],
+            uses=[
+                Uses("zed/APP", USER_REPO, "o/m", SOURCE_PEATMOSS),
+                Uses("Acme/Demo", USER_SPACE, "o/m", SOURCE_HUB_SPACES),
+            ],
+        )
+    )
+    any_store.write(GraphBatch(uses=[Uses("ZED/app", USER_REPO, "o/other", SOURCE_PEATMOSS)]))
+    assert flat(any_store.iter_repos()) == [Repo("Zed/App", "mit", stars=3)]
+    assert sorted((u.user, u.model) for u in flat(any_store.iter_uses()) if u.user_kind == USER_REPO) == [
+        ("Zed/App", "o/m"),
+        ("Zed/App", "o/other"),
+    ]
+    # A fetched Space record brings the Hub's casing: the stub named by a model record moves to it, edges and all.
+    batch = GraphBatch()
+    batch.add_space(SpaceRecord(Space("acme/demo", "mit"), (Uses("acme/demo", USER_SPACE, "o/x", SOURCE_SPACE_CARD),)))
+    any_store.write(batch)
+    assert [(s.id, s.license, s.fetched) for s in flat(any_store.iter_spaces())] == [("acme/demo", "mit", True)]
+    assert sorted((u.user, u.model, u.source) for u in flat(any_store.iter_uses()) if u.user_kind == USER_SPACE) == [
+        ("acme/demo", "o/m", SOURCE_HUB_SPACES),
+        ("acme/demo", "o/x", SOURCE_SPACE_CARD),
+    ]
+    any_store.write(GraphBatch(uses=[Uses("ACME/DEMO", USER_SPACE, "o/y", SOURCE_HUB_SPACES)]))
+    assert [s.id for s in flat(any_store.iter_spaces())] == ["acme/demo"]
+    assert any_store.counts().nodes["Space"] == 1 and any_store.counts().nodes["Repo"] == 1

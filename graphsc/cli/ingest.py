@@ -169,6 +169,16 @@ def snapshot(
     )
     if summary := quality_summary_line(report.quality):
         console.print(literal(summary))
+    if mistaken := report.mistaken_kind(kind.value):
+        other, count = mistaken
+        console.print(
+            literal(
+                f"{count:,} of the records read look like {other[:-1]} records, not {kind.value[:-1]} records; "
+                f"if so, ingest them again with --kind {other} (into a fresh --db: these are stored as "
+                f"{kind.value}).",
+                "yellow",
+            )
+        )
     if not report.records:
         why = "every line was unusable" if report.problems_seen else "the inputs hold no records"
         console.print(literal(f"No records were read from the inputs: {why}.", "red"))

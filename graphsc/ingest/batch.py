@@ -29,6 +29,17 @@ class IngestReport:
     problems: list[BadInput] = field(default_factory=list)
     seconds: float = 0.0
     quality: Counter[str] = field(default_factory=Counter)
+    kinds_seen: Counter[str] = field(default_factory=Counter)  # what the raw records look like (snapshot ingest)
+
+    def mistaken_kind(self, kind: str) -> tuple[str, int] | None:
+        """``(other kind, records)`` when at least half the records read look like another kind of Hub record than
+        ``kind`` (``graphsc.sources.record_kind``), else None."""
+        read = sum(self.kinds_seen.values())
+        others = [(n, k) for k, n in self.kinds_seen.items() if k not in (kind, "unknown")]
+        if not others:
+            return None
+        count, other = max(others)
+        return (other, count) if count * 2 >= read else None
 
     def note_record(self, record: ModelRecord | DatasetRecord | SpaceRecord) -> None:
         """Count what a model record's conversion noted (``IdNote`` kinds) and how many relations it inferred."""

@@ -4,8 +4,9 @@ gzipped, or Parquet) into a store."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from graphsc.bulk import frozen_gc
 from graphsc.errors import BadInput, BadInputError
@@ -15,11 +16,11 @@ from graphsc.records import DatasetRecord, ModelRecord, SpaceRecord, utc_timesta
 from graphsc.sources.hub_datasets import dataset_record_from_hub
 from graphsc.sources.hub_records import model_record_from_hub
 from graphsc.sources.hub_spaces import space_record_from_hub
+from graphsc.sources.record_kind import RecordKind, record_kind
 from graphsc.sources.snapshot import check_input_file, read_snapshot
 from graphsc.store.base import GraphStore
 
 STRICT_HINT = "Fix or remove the line, or run without --strict to skip malformed records."
-RecordKind = Literal["models", "datasets", "spaces"]
 RECORD_KINDS: tuple[RecordKind, ...] = ("models", "datasets", "spaces")
 HubRecord = ModelRecord | DatasetRecord | SpaceRecord
 # How each kind of Hub record (``GET /api/models|datasets|spaces/{id}``) becomes graphsc records.
@@ -58,7 +59,7 @@ def ingest_snapshot(
         # Records are acyclic tuples that reference counting frees once their batch is written; the cyclic GC would
         # only rescan the growing batch (a third of a 200,000-record ingest, measured).
         with frozen_gc():
-            for item in converted_records(paths, fetched_at, kind):
+            for item in converted_records(paths, fetched_at, kind, report.kinds_seen):
                 if isinstance(item, BadInput):
                     if strict:
                         writer.flush()
@@ -81,15 +82,18 @@ def ingest_snapshot(
 
 
 def converted_records(
-    paths: Sequence[str], fetched_at: str, kind: RecordKind = "models"
+    paths: Sequence[str], fetched_at: str, kind: RecordKind = "models", kinds_seen: Counter[str] | None = None
 ) -> Iterator[HubRecord | BadInput]:
-    """Every record of the files, converted as ``kind``, or a ``BadInput`` where one can't be."""
+    """Every record of the files, converted as ``kind``, or a ``BadInput`` where one can't be; ``kinds_seen``
+    counts the kinds the raw records look like (``graphsc.sources.record_kind``)."""
     convert = CONVERTERS[kind]
     for path in paths:
         for item in read_snapshot(path):
             if isinstance(item, BadInput):
                 yield item
                 continue
+            if kinds_seen is not None:
+                kinds_seen[record_kind(item.data) or "unknown"] += 1
             try:
                 yield convert(item.data, fetched_at)
             except BadInputError as exc:

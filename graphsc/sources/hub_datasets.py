@@ -59,8 +59,9 @@ def source_dataset_id(value: Any) -> str | None:
     text = as_str(value)
     if text is None:
         return None
-    if text.lower().startswith("extended|"):
-        text = text.split("|", 1)[1].strip()
+    head, bar, rest = text.partition("|")
+    if bar and head.strip().lower() == "extended":  # ``extended|<id>``, also written ``Extended | <id>``
+        text = rest.strip()
     if text.lower() in _NO_UPSTREAM or text.lower().startswith("other-"):
         return None
     return parse_repo_id(text, "dataset").id

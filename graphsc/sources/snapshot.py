@@ -229,9 +229,15 @@ def _records(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadInput]:
     except STREAM_ERRORS as exc:
         buffered.close()
         return iter([_cut_short(name, 0, exc)])
+    if buffered.peek(3)[:3] == _BOM:
+        buffered.read(3)  # ijson refuses a byte order mark; the JSONL reader would skip it anyway
     named_jsonl = name.lower().removesuffix(".gz").endswith((".jsonl", ".ndjson"))
     if head[:1] == b"[" and not named_jsonl and not _jsonl_starting_with_an_array(head):
         return _array_items(name, buffered)
+    if head.partition(b"\n")[0].strip() == b"{" and not named_jsonl:
+        # A record printed over lines (``curl .../api/datasets/x | jq .``), or several one after another: no JSONL
+        # line is a lone ``{``.
+        return _array_items(name, buffered, documents=True)
     return _jsonl_lines(name, buffered)
 
 
@@ -249,23 +255,29 @@ def _jsonl_starting_with_an_array(head: bytes) -> bool:
     return True
 
 
+_BOM = b"\xef\xbb\xbf"
 _ARRAY_PROBE = 4096  # bytes peeked for the first non-blank one (a byte order mark and blank lines may come first)
 
 
-def _array_items(name: str, stream: BinaryIO) -> Iterator[RawRecord | BadInput]:
-    """The items of a JSON array, streamed; a cut or invalid array ends with a ``BadInput`` (items before it kept)."""
+def _array_items(name: str, stream: BinaryIO, *, documents: bool = False) -> Iterator[RawRecord | BadInput]:
+    """The items of a JSON array (with ``documents``: the JSON values of a stream of them), streamed; a cut or
+    invalid stream ends with a ``BadInput`` (items before it kept)."""
     import ijson
 
     index = 0
+    prefix = "" if documents else "item"
     with stream:
         try:
-            for index, item in enumerate(ijson.items(stream, "item", use_float=True), start=1):
+            for index, item in enumerate(
+                ijson.items(stream, prefix, use_float=True, multiple_values=documents), start=1
+            ):
                 yield RawRecord(name, index, item)
         except (ijson.JSONError, ValueError, *STREAM_ERRORS) as exc:
             yield BadInput.at_line(
                 name,
                 index + 1,
-                f"the JSON array is truncated or invalid after item {index}, the rest is unreadable "
+                f"the JSON {'stream' if documents else 'array'} is truncated or invalid after item {index}, the rest "
+                "is unreadable "
                 f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})",
                 lost=0,
             )

@@ -90,7 +90,8 @@ def test_spaces_are_fetched_with_spaces(tmp_path: Path, hub: FakeHub) -> None:
         stored = {s.id: s for batch in store.iter_spaces() for s in batch}
         uses = {(u.user, u.model, u.source) for batch in store.iter_uses() for u in batch}
     assert (stored["lab/demo"].license, stored["lab/demo"].sdk) == ("apache-2.0", "gradio")
-    assert {(s, MODEL, "space-card") for s in on_hub} <= uses
+    # the model's record lists them and their cards declare it: one edge keeps both facts
+    assert {(s, MODEL, "hub-spaces+space-card") for s in on_hub} <= uses
 
 
 def test_listing_datasets_and_spaces_needs_no_model(tmp_path: Path, hub: FakeHub) -> None:

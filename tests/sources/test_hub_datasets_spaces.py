@@ -89,6 +89,8 @@ def test_the_card_license_wins_and_a_list_means_every_license_applies() -> None:
         ("extended|squad", "squad"),
         ("extended|rajpurkar/squad", "rajpurkar/squad"),
         ("EXTENDED|glue", "glue"),
+        ("Extended | squad", "squad"),
+        ("extended|", None),
         ("nyu-mll/glue", "nyu-mll/glue"),
         ("https://huggingface.co/datasets/nyu-mll/glue", "nyu-mll/glue"),
         ("extended|/home/me/data", None),

@@ -125,3 +125,43 @@ def test_arrays_and_jsonl_are_told_apart(
     not_records = [i.line for i in items if isinstance(i, BadInput)]
     not_records += [i.line for i in items if isinstance(i, RawRecord) and not isinstance(i.data, dict)]
     assert not_records == bad_lines
+
+
+def test_a_byte_order_mark_and_records_printed_over_lines_are_read(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"id": "a/b"}, {"id": "c/d"}]).encode())
+    pretty = tmp_path / "one.json"  # what `curl .../api/datasets/a/b | jq .` prints, twice
+    pretty.write_text(
+        json.dumps({"id": "a/b", "tags": ["license:mit"]}, indent=2) + "\n" + json.dumps({"id": "c/d"}, indent=2)
+    )
+    for path in (bom, pretty):
+        items = list(read_snapshot(path))
+        assert [(i.line, i.data["id"]) for i in items if isinstance(i, RawRecord)] == [(1, "a/b"), (2, "c/d")], path
+        assert not [i for i in items if isinstance(i, BadInput)]
+
+
+def test_the_cli_says_when_the_records_look_like_another_kind(tmp_path: Path) -> None:
+    [datasets] = samples.hf_dataset_files()
+    result = CliRunner().invoke(app, ["ingest", "snapshot", str(datasets), "--db", str(tmp_path / "g.db")])
+    raw = _sample()
+    dataset_shaped = sum(
+        1
+        for r in raw
+        if "paperswithcode_id" in r
+        or "citation" in r
+        or any(
+            t.startswith(
+                ("task_categories:", "size_categories:", "source_datasets:", "annotations_creators:", "modality:")
+            )
+            for t in r["tags"]
+        )
+    )
+    assert dataset_shaped == 291  # nine records carry none of the dataset-only fields or tags
+    assert (
+        f"{dataset_shaped} of the records read look like dataset records, not model records; if so, ingest them "
+        "again with --kind datasets" in " ".join(result.output.split())
+    )
+    fine = CliRunner().invoke(
+        app, ["ingest", "snapshot", "--kind", "datasets", str(datasets), "--db", str(tmp_path / "d.db")]
+    )
+    assert "look like" not in fine.output

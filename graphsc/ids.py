@@ -28,6 +28,10 @@ from typing import Any, Literal, NamedTuple
 from huggingface_hub.utils import HFValidationError, validate_repo_id
 
 RepoType = Literal["model", "dataset", "space"]
+# The organisation the Hub moved the old namespace-less canonical datasets to, keeping their names
+# (``common_voice`` → ``legacy-datasets/common_voice``).
+LEGACY_DATASETS_OWNER = "legacy-datasets"
+
 # How a value became an id: as written, reduced from a URL, renamed from a legacy id.
 Resolution = Literal["plain", "url", "legacy"]
 # Why a value is not an id.

@@ -13,8 +13,9 @@ specification (https://github.com/huggingface/hub-docs/blob/main/datasetcard.md)
 ``extended`` (upstream not named), ``extended|<id>`` and a bare ``<id>`` name a Hub dataset; ``other-<name>`` (alone or
 after ``extended|``) names a source outside the Hub and is not an edge. Each Hub id becomes
 ``(dataset)-[:DERIVED_FROM]->(source)``, once per source (ids compare ignoring case), never to itself (nor, for a
-dataset the Hub moved under ``legacy-datasets/``, to its own old namespace-less id). Other namespace-less ids are kept
-as written: graphsc ships no table of the Hub's dataset moves.
+dataset the Hub moved under ``legacy-datasets/``, to its own old namespace-less id). The stores resolve a
+namespace-less id to ``legacy-datasets/<name>`` when that dataset is known (``graphsc.store.identity``); other old ids
+(``squad``, now ``rajpurkar/squad``) are kept as written: graphsc ships no table of the Hub's dataset moves.
 """
 
 from __future__ import annotations
@@ -23,14 +24,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphsc.errors import BadInput, BadInputError
-from graphsc.ids import id_key, parse_repo_id
+from graphsc.ids import LEGACY_DATASETS_OWNER, id_key, parse_repo_id
 from graphsc.license_table.normalize import join_licenses
 from graphsc.records import SOURCE_CARD, SOURCE_SOURCE_DATASETS, Dataset, DatasetDerivedFrom, DatasetRecord
 from graphsc.sources.hub_records import as_count, as_list, as_str, declared_license, gated_value, record_id
 
-# The organisation the Hub moved the old namespace-less canonical datasets to (``common_voice`` →
-# ``legacy-datasets/common_voice``), keeping their names.
-LEGACY_DATASETS_OWNER = "legacy-datasets"
 _NO_UPSTREAM = frozenset({"original", "extended", "other", "unknown"})
 
 

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from graphsc.ids import id_key, parse_repo_id
+from graphsc.ids import LEGACY_DATASETS_OWNER, id_key, parse_repo_id
 from graphsc.records import (
     USER_REPO,
     USER_SPACE,
@@ -164,11 +164,8 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         models=[m if (r := resolve(m.id)) == m.id else m._replace(id=r) for m in batch.models],
         datasets=_unique_datasets(batch.datasets, dataset_id),
         dataset_derived_from=_unique_edges(
-            e
-            if (c := dataset_id(e.child)) == e.child and dataset_id(e.base) == e.base
-            else e._replace(child=c, base=dataset_id(e.base))
-            for e in batch.dataset_derived_from
-        ),
+            e for e in (_resolved_dataset_edge(e, dataset_id) for e in batch.dataset_derived_from) if e.child != e.base
+        ),  # an old id that turned out to be the dataset itself is no edge
         repos=batch.repos,
         spaces=batch.spaces,
         derived_from=derived_from,
@@ -187,6 +184,11 @@ def assemble(batch: GraphBatch, index: IdIndex) -> Assembled:
         eval_results=[e if (r := resolve(e.model)) == e.model else e._replace(model=r) for e in batch.eval_results],
     )
     return Assembled(out, moves, dataset_moves, space_moves)
+
+
+def _resolved_dataset_edge(edge: DatasetDerivedFrom, resolve: _Resolve) -> DatasetDerivedFrom:
+    child, base = resolve(edge.child), resolve(edge.base)
+    return edge if (child, base) == (edge.child, edge.base) else edge._replace(child=child, base=base)
 
 
 def _user_resolver(batch: GraphBatch, index: IdIndex, kind: str) -> tuple[_Resolve, list[tuple[str, str]]]:
@@ -251,7 +253,12 @@ def _unique_datasets(datasets: list[Dataset], resolve: _Resolve) -> list[Dataset
 
 def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> tuple[_Resolve, list[tuple[str, str]]]:
     """Dataset ids resolved by key, and the stored datasets to move: a fetched record's spelling wins (the Hub's
-    display casing), else the stored one, else the batch's first (datasets have no aliases)."""
+    display casing), else the stored one, else the batch's first.
+
+    A namespace-less id (``common_voice``) is an old canonical dataset the Hub moved under ``legacy-datasets/``
+    keeping its name: when ``legacy-datasets/<name>`` is stored or in the batch, the old id resolves to it (and a
+    stub stored under the old id moves there). Other moves (``squad`` → ``rajpurkar/squad``) need a table graphsc
+    does not ship."""
     spellings: dict[str, str] = {}
     lower = str.lower
     named = [
@@ -263,7 +270,8 @@ def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> tuple[_Resolve, list
         spellings.setdefault(lower(dataset), dataset)
     if not spellings:
         return (lambda dataset: dataset), []
-    stored = index.stored_dataset_ids(spellings.keys())
+    legacy = {key: f"{LEGACY_DATASETS_OWNER}/{key}" for key in spellings if "/" not in key}
+    stored = index.stored_dataset_ids([*spellings, *legacy.values()])
     spellings.update(stored)
     moves: list[tuple[str, str]] = []
     for d in batch.datasets:
@@ -272,6 +280,11 @@ def _dataset_resolver(batch: GraphBatch, index: IdIndex) -> tuple[_Resolve, list
             if key in stored and stored[key] != d.id:
                 moves.append((stored[key], d.id))
             spellings[key] = d.id
+    redirects = {old: new for old, new in legacy.items() if new in spellings}
+    for old, new in redirects.items():
+        if old in stored:
+            moves.append((stored[old], spellings[new]))
+        spellings[old] = spellings[new]
     return (lambda dataset: spellings[lower(dataset)]), list(dict.fromkeys(moves))
 
 

@@ -321,7 +321,8 @@ def test_spaces_are_fetched_with_their_license_sdk_and_declared_models(store: SQ
         assert stored[space_id].license == " AND ".join(licenses)
         assert stored[space_id].sdk == raw[space_id]["sdk"] and stored[space_id].likes == raw[space_id]["likes"]
     assert not stored[MISSING_SPACE].fetched and stored[MISSING_SPACE].license is None
-    uses = {(u.user, u.model) for batch in store.iter_uses() for u in batch if u.source == "space-card"}
+    declared = ("space-card", "hub-spaces+space-card")  # the card's alone, or also the model record's
+    uses = {(u.user, u.model) for batch in store.iter_uses() for u in batch if u.source in declared}
     assert uses == {
         (s, m) for s in listed & set(raw) for m in [*raw[s]["models"], *raw[s]["cardData"].get("models", [])]
     }

@@ -232,3 +232,26 @@ def test_repository_and_space_ids_compare_ignoring_case(any_store: GraphStore) -
     any_store.write(GraphBatch(uses=[Uses("ACME/DEMO", USER_SPACE, "o/y", SOURCE_HUB_SPACES)]))
     assert [s.id for s in flat(any_store.iter_spaces())] == ["acme/demo"]
     assert any_store.counts().nodes["Space"] == 1 and any_store.counts().nodes["Repo"] == 1
+
+
+def test_an_old_namespace_less_id_is_the_dataset_the_hub_moved_under_legacy_datasets(any_store: GraphStore) -> None:
+    # Known first by its old id (a model's training data, another dataset's source), fetched later under the new one.
+    any_store.write(GraphBatch(trained_on=[TrainedOn("m/a", "common_voice", "card")]))
+    any_store.write(dataset_batch(Dataset("mozilla/cv_11"), "Common_Voice"))
+    any_store.write(dataset_batch(Dataset("legacy-datasets/common_voice", "cc0-1.0"), "common_voice"))
+    assert [(d.id, d.fetched) for d in flat(any_store.iter_datasets())] == [
+        ("legacy-datasets/common_voice", True),
+        ("mozilla/cv_11", True),
+    ]
+    assert [(t.model, t.dataset) for t in flat(any_store.iter_trained_on())] == [
+        ("m/a", "legacy-datasets/common_voice")
+    ]
+    assert [(e.child, e.base) for e in flat(any_store.iter_dataset_derived_from())] == [
+        ("mozilla/cv_11", "legacy-datasets/common_voice")
+    ]
+    # Named by its old id afterwards: the same node.
+    any_store.write(GraphBatch(trained_on=[TrainedOn("m/b", "COMMON_VOICE", "card")]))
+    assert {t.dataset for t in flat(any_store.iter_trained_on())} == {"legacy-datasets/common_voice"}
+    # Other namespace-less ids stay as written (no table of the Hub's other moves).
+    any_store.write(GraphBatch(trained_on=[TrainedOn("m/c", "squad", "card")]))
+    assert "squad" in {d.id for d in flat(any_store.iter_datasets())}

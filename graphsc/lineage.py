@@ -252,7 +252,6 @@ class DatasetLineage:
         return sorted({t.model for t in self.trained_on})
 
 
-
 def compute_dataset_lineage(
     store: GraphStore,
     dataset_id: str,

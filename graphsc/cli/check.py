@@ -36,7 +36,11 @@ def check(
     ] = None,
     model: Annotated[
         str | None,
-        typer.Option("--model", "-m", help="Check one model's chain: itself, its ancestors, their datasets."),
+        typer.Option(
+            "--model",
+            "-m",
+            help="Check one model's chain: itself, its ancestors, their datasets and the datasets those were made from.",
+        ),
     ] = None,
     repo: Annotated[
         str | None,
@@ -88,7 +92,7 @@ def check(
         raise typer.BadParameter("--output needs --format json, sarif or junit", param_hint="--output")
     from graphsc.errors import GraphscError
     from graphsc.licenses.engine import check_store
-    from graphsc.policy import Scope, check_policy, find_policy, load_policy
+    from graphsc.policy import Scope, check_policy, find_policy, load_policy, policy_datasets
     from graphsc.policy.model import POLICY_FILE
     from graphsc.render.check_ci import check_ci
     from graphsc.render.check_json import check_document
@@ -112,7 +116,8 @@ def check(
         report = check_store(graph)
         state = state_from_store(graph, "current graph", report)
         risks = own_flags_by_key(graph) if rules.uses_risks else None
-    result = check_policy(rules, state, report, scope, risks=risks)
+        datasets = policy_datasets(graph)
+    result = check_policy(rules, state, report, scope, risks=risks, datasets=datasets)
     exit_code = EXIT_DENIED if result.failed else 0
     emit(
         output_format,

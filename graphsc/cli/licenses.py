@@ -55,6 +55,21 @@ def _judged_by_sbom(conflict: Conflict, subject: str, models: set[str]) -> bool:
     )
 
 
+def _refuse_dataset(dataset_id: str | None) -> None:
+    """``--model`` named no model: when it names a stored dataset (``dataset_id``), say so and where a dataset's
+    reach and findings are shown, rather than "Unknown model … ingest it" (or "a local path" for ``datasets/ID``)."""
+    if dataset_id is None:
+        return
+    from graphsc.errors import GraphscError
+
+    raise GraphscError(
+        f"{dataset_id!r} is a dataset, not a model: --model takes a model id.",
+        f"What the dataset reaches: `graphsc impact {dataset_id}`; its sources and the datasets and models made from "
+        f"it: `graphsc lineage {dataset_id}`. Its license findings are in `graphsc licenses --format json`: those whose "
+        "child, chain or reached_datasets name it.",
+    )
+
+
 def licenses(
     ctx: typer.Context,
     model: Annotated[
@@ -186,6 +201,8 @@ def licenses(
         if filters.model is not None:
             from graphsc.lineage import compute_lineage
 
+            if graph.find_model_id(filters.model) is None:
+                _refuse_dataset(graph.find_dataset_id(filters.model))
             lineage = compute_lineage(graph, filters.model, "up")  # UnknownModelError with close matches
             filters = replace(filters, model=lineage.model.id)
         report = check_store(graph)

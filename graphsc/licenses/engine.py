@@ -20,10 +20,20 @@ from sources whose obligations cannot be met together): the derived dataset is A
 "produce, reproduce, and Share ... for NonCommercial purposes only" (§2(a)(1)(B), NonCommercial as §1(i)
 defines it), and "the Adapter's License You apply must not prevent recipients of the Adapted Material from
 complying with this Public License" (§3(a)(4)). ``mit`` does not carry the NC condition, so the reviewer sees
-where it was dropped. That finding does not extend to the models trained on the dataset: each is judged afresh on
-its training edge (a ``T-*`` finding of its own), since the model's publisher, not the dataset's, chose the model's
-license. Unknown terms of a source dataset are not carried (as for training data, an unknown dataset license is
-no finding downstream).
+where it was dropped. The models trained on the dataset are each judged afresh on their training edge (a ``T-*``
+finding of their own), since the model's publisher, not the dataset's, chose the model's license; the dataset's
+finding still *reaches* them: its ``reached_datasets`` are the dataset and the datasets made from it that carry the
+drop on, its ``reached_models`` (models only) every model trained on one of those that does not honour the dropped
+obligation, and their descendants that carry it on, its ``reached_repos`` the users those models' drops reach
+(``_Propagation.models_below``), so it ranks and filters by what the relicensing reaches. Unknown terms of a source
+dataset are not carried (as for training data, an unknown dataset license is no finding downstream).
+
+**A model with an unknown license** (none declared, or not judgeable) trained on data whose obligation binds
+trained models is ``D-UNK-CHILD`` on its ``trained_on`` edge, as a derivative with an unknown license is on a
+lineage edge (``rules.trained_on_rule``): ``T-NC`` says "licensed for commercial use", which is not true of a model
+that declares no license. Unlike a derivative's, that finding is not indeterminate: the model's descendants carry it
+on (they are in its ``reached_models``), as they would carry a ``T-*`` finding, rather than opening derivative
+findings (``D-NC``, error) for terms that reach them only through their base's training data.
 """
 
 from __future__ import annotations
@@ -107,12 +117,14 @@ class _ConflictDraft:
     bases: tuple[int, ...] = ()
     reached: list[int] = field(default_factory=list)
     reached_users: set[int] = field(default_factory=set)
+    training: bool = False  # opened on a training edge (a model trained on a dataset)
 
     @property
     def indeterminate(self) -> bool:
         """The child's license is unknown (``D-UNK-CHILD``): a descendant whose license does tell may still
-        start its own conflict."""
-        return self.rule.id == "D-UNK-CHILD"
+        start its own conflict. Not on a training edge: the descendants of a model with an unknown license carry
+        its training-data finding on, as they carry a ``T-*`` one (``rules.trained_on_rule``)."""
+        return self.rule.id == "D-UNK-CHILD" and not self.training
 
 
 class _Propagation:
@@ -138,6 +150,10 @@ class _Propagation:
         self.draft_numbers: dict[tuple[int, int, str, bool], int] = {}  # (child, base, rule id, user) → number
         self.jointly_cache: dict[frozenset[int], bool] = {}  # obligation numbers → jointly satisfiable?
         self.cycle_edges: list[tuple[int, int]] = []  # (child, parent) edges ignored to break cycles
+        # Each node's lineage children (CSR by parent), set by ``propagate``: models trained on a dataset, datasets
+        # made from it, a model's derivatives.
+        self.child_ptr: array[int] = array("i", [0] * (g.n_nodes + 1))
+        self.child_idx: array[int] = array("i")
         self.merge_obligation = self._obligation_number(_MERGE_OBLIGATION)
         # One-parent nodes: (profile, edge code, parent's states, naming verdicts) → (states, inherited drafts).
         self.single_parent_outcomes: dict[
@@ -322,12 +338,14 @@ class _Propagation:
                     reached.append(node)
                 return state
         pos = sources[0][0]
-        if g.parent_kind[pos] == EDGE_TRAINED_ON:
-            rule = trained_on_rule(obligation)
+        training = g.parent_kind[pos] == EDGE_TRAINED_ON
+        if training:
+            rule = trained_on_rule(obligation, satisfied)
         else:
             rule = derived_rule(obligation, g.profiles[profile], satisfied)
         draft = self._draft_number(rule, node, g.parent_idx[pos], pos)
         self.drafts[draft].obligations.append(obligation)
+        self.drafts[draft].training = training
         return draft
 
     def _check_merge(self, node: int, per_parent: dict[int, set[int]], states: dict[int, int]) -> None:
@@ -370,6 +388,7 @@ class _Propagation:
                 indeg[c] = hi - lo
                 edge_child[lo:hi] = array("i", [c]) * (hi - lo)
         ch_ptr, ch_idx, _ = csr(n, g.parent_idx, edge_child)
+        self.child_ptr, self.child_idx = ch_ptr, ch_idx
         own_states, profile, carried, visit = self.own_states, g.node_profile, self.carried, self.visit
         stack = [v for v in range(n) if indeg[v] == 0 and ch_ptr[v + 1] > ch_ptr[v]]
         for v in stack:
@@ -465,7 +484,9 @@ class _Propagation:
                 )
             edge: Literal["derived", "merge", "trained_on", "uses", "dataset_derived"]
             child_type: Literal["model", "dataset", "repo", "space"]
-            chain: tuple[str, ...] = ()
+            chain_nodes: tuple[int, ...] = ()
+            reached, reached_users = d.reached, d.reached_users
+            reached_datasets: tuple[str, ...] = ()
             if d.user:
                 child_id, child_type = g.user_ids[d.child], g.user_kind[d.child]
                 child_license = labels[g.user_profile[d.child]]
@@ -475,7 +496,9 @@ class _Propagation:
                 child_license = labels[g.node_profile[d.child]]
                 edge = "dataset_derived"
                 relation = None if d.edge_pos < 0 else g.relations[g.parent_rel[d.edge_pos]]
-                chain = self.dataset_chain(d.base, d.obligations)
+                chain_nodes = self.dataset_chain(d.base, d.obligations)
+                reached_datasets = tuple(g.node_ids[i] for i in d.reached)
+                reached, reached_users = self.models_below(d)
             else:
                 child_id, child_type = g.node_ids[d.child], "model"
                 child_license = labels[g.node_profile[d.child]]
@@ -486,7 +509,7 @@ class _Propagation:
                 )
                 relation = None if d.edge_pos < 0 else g.relations[g.parent_rel[d.edge_pos]]
                 if edge == "trained_on":
-                    chain = self.dataset_chain(d.base, d.obligations)
+                    chain_nodes = self.dataset_chain(d.base, d.obligations)
             for b in d.bases:
                 parent_labels[g.node_ids[b]] = labels[g.node_profile[b]]
             out.append(
@@ -506,22 +529,60 @@ class _Propagation:
                     dropped=words[2],
                     description=d.rule.description,
                     bases=tuple(g.node_ids[b] for b in d.bases),
-                    reached_models=tuple(g.node_ids[i] for i in d.reached),
-                    reached_repos=tuple(sorted(g.user_ids[u] for u in d.reached_users)),
-                    reached_downloads=sum(g.downloads[i] for i in d.reached),
-                    chain=chain,
+                    reached_models=tuple(g.node_ids[i] for i in reached),
+                    reached_repos=tuple(sorted(g.user_ids[u] for u in reached_users)),
+                    reached_downloads=sum(g.downloads[i] for i in reached),
+                    chain=tuple(g.node_ids[i] for i in chain_nodes),
+                    chain_licenses=tuple(labels[g.node_profile[i]] for i in chain_nodes),
+                    reached_datasets=reached_datasets,
                 )
             )
         out.sort(key=rank_key)
         return out, parent_labels
 
-    def dataset_chain(self, dataset: int, obligations: list[Obligation]) -> tuple[str, ...]:
+    def models_below(self, d: _ConflictDraft) -> tuple[list[int], set[int]]:
+        """What a drop between datasets (draft ``d``, ``d.reached`` the datasets carrying it) reaches among models
+        and users: every model trained on one of those datasets that carries one of ``d``'s obligations without
+        honouring it (its own training-data finding, or one it inherits), then every descendant that carries it on
+        the same way, breadth-first; and the users those models' drops reach (``reached_users`` of the drafts the
+        models carry for those obligations, restricted to each model's own users)."""
+        g, carried = self.g, self.carried
+        wanted = {self.obligation_numbers[o] for o in d.obligations if o in self.obligation_numbers}
+
+        def dropped(node: int) -> list[int]:
+            """The drafts ``node`` carries for ``wanted`` obligations (none: it honours them, or never got them)."""
+            return [state for ob, state in carried[node] or () if ob in wanted and state != SATISFIED]
+
+        models: list[int] = []
+        users: set[int] = set()
+        seen: set[int] = set()
+        queue = [
+            ch
+            for ds in d.reached
+            for ch in self.child_idx[self.child_ptr[ds] : self.child_ptr[ds + 1]]
+            if not g.is_dataset(ch)
+        ]
+        for node in queue:  # grows while iterated: breadth-first
+            if node in seen:
+                continue
+            seen.add(node)
+            drafts = dropped(node)
+            if not drafts:
+                continue
+            models.append(node)
+            node_users = set(g.use_user[g.use_ptr[node] : g.use_ptr[node + 1]])
+            for state in drafts:
+                users |= node_users & self.drafts[state].reached_users
+            queue.extend(self.child_idx[self.child_ptr[node] : self.child_ptr[node + 1]])
+        return models, users
+
+    def dataset_chain(self, dataset: int, obligations: list[Obligation]) -> tuple[int, ...]:
         """The datasets a dropped obligation came through to ``dataset``: from the nearest dataset whose own license
         imposes the first of ``obligations`` (breadth-first up its DERIVED_FROM sources), down to ``dataset``;
         ``(dataset,)`` when its own license imposes it (or none is found)."""
         g = self.g
         if not obligations:
-            return (g.node_ids[dataset],)
+            return (dataset,)
         wanted = obligations[0]
         came_from: dict[int, int] = {dataset: -1}
         queue = [dataset]
@@ -530,13 +591,13 @@ class _Propagation:
                 path = [node]
                 while came_from[path[-1]] >= 0:
                     path.append(came_from[path[-1]])
-                return tuple(g.node_ids[n] for n in path)
+                return tuple(path)
             for pos in g.parents(node):
                 parent = g.parent_idx[pos]
                 if g.parent_kind[pos] == EDGE_DATASET_DERIVED and parent not in came_from:
                     came_from[parent] = node
                     queue.append(parent)
-        return (g.node_ids[dataset],)
+        return (dataset,)
 
 
 def _describe_dropped(ob: Obligation) -> str:

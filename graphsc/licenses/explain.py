@@ -23,6 +23,7 @@ from graphsc.licenses.rules import (
     obligations_of,
     passes_dataset_derivation,
     passes_training,
+    trained_on_rule_ids,
     uses_rule,
 )
 from graphsc.records import ADAPTER, DISTILLATION, FINETUNE, MERGE, QUANTIZED
@@ -81,7 +82,7 @@ def _obligation(ob: Obligation) -> dict[str, Any]:
         "checked_on": _checked_on(ob),
         "rules": {
             "derived": derived,
-            "trained_on": ["T-NC" if ob.kind == "non_commercial" else "T-OTHER"] if passes_training(ob) else [],
+            "trained_on": trained_on_rule_ids(ob),
             # a dataset made from a dataset under this license is judged by the derivative rules
             "dataset_derived": derived if passes_dataset_derivation(ob) else [],
             "uses": [use.id] if use is not None else [],

@@ -23,11 +23,18 @@ class Conflict:
     restoring it; ``reached_repos`` the repositories/Spaces using any of them without restoring it.
 
     A finding at a dataset (``child_type == "dataset"``, ``edge == "dataset_derived"``) is a dataset made from
-    another (``source_datasets``) whose license drops the source's obligation; its ``reached_models`` are the
-    dataset and the datasets made from it that carry the drop on (a model trained on any of them has its own
-    ``trained_on`` finding). ``chain``, for a ``trained_on`` or ``dataset_derived`` finding: the datasets the
-    (first) dropped obligation came through, from the dataset whose own license imposes it to ``base``, e.g.
-    ``("d/nc", "d/derived")``; ``(base,)`` when the base's own license imposes it.
+    another (``source_datasets``) whose license drops the source's obligation. ``reached_datasets`` are that
+    dataset and the datasets made from it that carry the drop on (empty for every other finding); its
+    ``reached_models`` are models only, never a dataset: every model trained on one of ``reached_datasets`` that
+    does not honour the dropped obligation (it has a ``trained_on`` finding of its own, or inherits one), then
+    every descendant that carries it on without restoring it; ``reached_downloads`` their downloads and
+    ``reached_repos`` the repositories/Spaces using any of them without restoring it, so the dataset's finding is
+    ranked (``impact``) and filtered (``--min-impact``) by the models and users its relicensing reaches.
+
+    ``chain``, for a ``trained_on`` or ``dataset_derived`` finding: the datasets the (first) dropped obligation
+    came through, from the dataset whose own license imposes it to ``base``, e.g. ``("d/nc", "d/derived")``;
+    ``(base,)`` when the base's own license imposes it; empty for other edges. ``chain_licenses``: the license
+    label of each of ``chain``, in the same order.
     """
 
     kind: str
@@ -49,6 +56,8 @@ class Conflict:
     reached_repos: tuple[str, ...] = ()
     reached_downloads: int = 0
     chain: tuple[str, ...] = ()
+    chain_licenses: tuple[str, ...] = ()
+    reached_datasets: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -150,16 +159,17 @@ class LicenseReport:
         return Counter(c.severity for c in self.conflicts)
 
     def for_model(self, model_id: str) -> list[tuple[Conflict, Role]]:
-        """Conflicts touching ``model_id``: those it originates and those it inherits from an ancestor."""
+        """Conflicts touching ``model_id``: those it originates and those it inherits from an ancestor (including a
+        dataset's relicensing that reaches it through its training data: ``reached_models`` are models only). A
+        repository's or Space's own use findings are listed under its id; a dataset's id lists nothing (a model
+        sharing it is another node)."""
         if self._by_model is None:
             index: dict[str, list[tuple[int, Role]]] = {}
             for i, c in enumerate(self.conflicts):
-                if c.child_type == "dataset":  # dropped between datasets: its reach is datasets, not models
-                    continue
                 for m in c.reached_models:
                     role: Role = "origin" if m == c.child and c.child_type == "model" else "inherited"
                     index.setdefault(m, []).append((i, role))
-                if c.child_type != "model":
+                if c.child_type in ("repo", "space"):
                     index.setdefault(c.child, []).append((i, "origin"))
             self._by_model = index
         return [(self.conflicts[i], role) for i, role in self._by_model.get(model_id, [])]

@@ -127,7 +127,8 @@ RULES: dict[str, Rule] = {
             "D-UNK-CHILD",
             "unknown_license_in_chain",
             "warning",
-            "derivative's license unknown while its ancestors impose obligations",
+            "license unknown (none declared, or not one graphsc can judge) while its ancestors or training data "
+            "impose obligations",
         ),
         Rule(
             "D-UNK-BASE",
@@ -643,9 +644,23 @@ def derived_rule_ids(ob: Obligation) -> list[str]:
     return [found, "D-UNK-CHILD"]
 
 
-def trained_on_rule(ob: Obligation) -> Rule:
-    """The rule for a model trained on data whose license obligation ``ob`` the model drops."""
+def trained_on_rule(ob: Obligation, satisfied: bool | None = False) -> Rule:
+    """The rule for a model trained on data whose license obligation ``ob`` the model drops (``satisfied``
+    False), or may drop (None: the model's license is unknown, none declared or not judgeable).
+
+    An unknown license is ``D-UNK-CHILD``, as for a derivative (``derived_rule``): "licensed for commercial use"
+    (``T-NC``) would not be true of a model that declares no license. Unlike a derivative's, that finding is not
+    indeterminate (see ``engine._ConflictDraft.indeterminate``): the model's descendants carry it on, as they would
+    a ``T-*`` finding, rather than opening derivative findings of their own for terms of training data."""
+    if satisfied is None:
+        return RULES["D-UNK-CHILD"]
     return RULES["T-NC" if ob.kind == "non_commercial" else "T-OTHER"]
+
+
+def trained_on_rule_ids(ob: Obligation) -> list[str]:
+    """Every rule a model trained on data under a license imposing ``ob`` can break, when ``ob`` binds trained
+    models (``passes_training``): ``trained_on_rule`` picks one by the model's license."""
+    return [trained_on_rule(ob).id, "D-UNK-CHILD"] if passes_training(ob) else []
 
 
 def uses_rule(ob: Obligation) -> Rule | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from graphsc.errors import GraphscError
 from graphsc.licenses.findings import Conflict, LicenseReport, rank_key
-from graphsc.licenses.graph import license_label
+from graphsc.licenses.graph import DATASET_RELATION, license_label
 from graphsc.licenses.rules import RULES, SEVERITY_ORDER
 from graphsc.records import Model
 
@@ -27,9 +27,10 @@ DEFAULT_MIN_SEVERITY = "warning"
 # How a conflict touches the model given with ``--model``: it is dropped at the model (origin), reaches the
 # model from an ancestor's edge (inherited), or is dropped by a derivative or user of the model (downstream).
 ModelRole = Literal["origin", "inherited", "downstream"]
-# A model (or repository) on a conflict's path: where the dropped obligation comes from (source), where it is
-# dropped (origin), or a descendant that carries the drop on (inherited).
-HopRole = Literal["source", "origin", "inherited"]
+# A model, dataset (or repository) on a conflict's path: where the dropped obligation comes from (source), a dataset
+# made from it that the obligation passes through (via), where it is dropped (origin), or a dataset or model that
+# carries the drop on (inherited).
+HopRole = Literal["source", "via", "origin", "inherited"]
 
 # The license of a hop whose model record was not available (neither in the lineage, the report, nor looked up):
 # said as such, never guessed as "(not fetched)" or "(none)".
@@ -131,7 +132,12 @@ def model_entries(report: LicenseReport, lineage: Lineage, lookup: ModelLookup |
     ``models``) supplies the licenses of merge parents outside that lineage."""
     model_id = lineage.model.id
     touching: list[tuple[Conflict, ModelRole]] = list(report.for_model(model_id))
-    touching += [(c, "downstream") for c in report.conflicts if c.base == model_id or model_id in c.bases]
+    touching += [
+        (c, "downstream")
+        for c in report.conflicts
+        # a training or dataset edge's base is a dataset, never this model (even one sharing its id)
+        if c.edge not in _DATASET_EDGES and (c.base == model_id or model_id in c.bases)
+    ]
     touching.sort(key=lambda pair: rank_key(pair[0]))
     labels = {m: license_label(rec) for m, rec in lineage.models.items()}
     labels[model_id] = license_label(lineage.model)
@@ -149,28 +155,67 @@ def parent_licenses(report: LicenseReport, c: Conflict) -> tuple[str, ...]:
     return tuple(known.get(b, NOT_LOOKED_UP) for b in c.bases)
 
 
-def conflict_path(c: Conflict, lineage: Lineage, labels: Mapping[str, str]) -> tuple[Hop, ...]:
-    """The conflict's source base(s), the origin edge's child, then the models the drop passes through down to
-    ``lineage.model`` (each the base of the next; only models the conflict reaches). For a conflict
-    downstream of the model, the path ends at the origin child. ``labels``: license labels by model id."""
-    model_id = lineage.model.id
+_DATASET_EDGES = ("trained_on", "dataset_derived")  # edges whose base is a dataset
+
+
+def _source_hops(c: Conflict, model_id: str, labels: Mapping[str, str]) -> list[Hop]:
+    """Where the conflict's obligation comes from: for a training or dataset edge, its ``chain`` (the dataset whose
+    own license imposes it, then each dataset made from it down to the base, ``via``); else its base(s)."""
+    if c.edge in _DATASET_EDGES and c.chain:
+        licenses = c.chain_licenses if len(c.chain_licenses) == len(c.chain) else (NOT_LOOKED_UP,) * len(c.chain)
+        return [
+            Hop(d, lic, "source" if i == 0 else "via", None if i == 0 else DATASET_RELATION)
+            for i, (d, lic) in enumerate(zip(c.chain, licenses))
+        ]
     bases = c.bases or ((c.base,) if c.base else ())
-    hops = [
+    return [
         Hop(
             b,
             c.base_license if b == c.base and c.base_license else labels.get(b, NOT_LOOKED_UP),
             "source",
-            is_model=b == model_id,
+            is_model=b == model_id and c.edge not in _DATASET_EDGES,
         )
         for b in bases
     ]
-    relation = c.relation if c.edge == "derived" else c.edge  # uses, trained_on, merge
-    hops.append(Hop(c.child, c.child_license, "origin", relation, is_model=c.child == model_id))
-    if c.child == model_id or model_id in bases:
+
+
+def conflict_path(c: Conflict, lineage: Lineage, labels: Mapping[str, str]) -> tuple[Hop, ...]:
+    """The conflict's source: its base(s), or for a training or dataset edge the datasets of its ``chain`` from the
+    one whose license imposes the obligation; the origin edge's child; then the models the drop passes through down
+    to ``lineage.model`` (each the base of the next; only models the conflict reaches; for a dataset's finding, the
+    reached model trained on its data first). For a conflict downstream of the model, the path ends at the origin
+    child. ``labels``: license labels by model id."""
+    model_id = lineage.model.id
+    hops = _source_hops(c, model_id, labels)
+    relation = c.relation if c.edge in ("derived", "dataset_derived") else c.edge  # uses, trained_on, merge
+    is_model = c.child == model_id and c.child_type == "model"
+    hops.append(Hop(c.child, c.child_license, "origin", relation, is_model=is_model))
+    bases = c.bases or ((c.base,) if c.base else ())
+    if c.child_type == "dataset":
+        return tuple(hops) + _trained_descent(c, model_id, lineage, labels)
+    if is_model or (c.edge not in _DATASET_EDGES and model_id in bases):
         return tuple(hops)
     for child, _base, rel in _descent(c.child, model_id, set(c.reached_models), lineage):
         hops.append(Hop(child, labels.get(child, NOT_LOOKED_UP), "inherited", rel, is_model=child == model_id))
     return tuple(hops)
+
+
+def _trained_descent(c: Conflict, model_id: str, lineage: Lineage, labels: Mapping[str, str]) -> tuple[Hop, ...]:
+    """For a dataset's finding reaching ``model_id``: the reached model trained on the data (the first of
+    ``reached_models`` that is the model or one of its ancestors), then the models down to ``model_id``."""
+    allowed = set(c.reached_models)
+    if model_id not in allowed:
+        return ()
+    for top in c.reached_models:
+        steps = [] if top == model_id else _descent(top, model_id, allowed, lineage)
+        if top == model_id or steps:
+            hops = [Hop(top, labels.get(top, NOT_LOOKED_UP), "inherited", "trained_on", is_model=top == model_id)]
+            hops += [
+                Hop(child, labels.get(child, NOT_LOOKED_UP), "inherited", rel, is_model=child == model_id)
+                for child, _base, rel in steps
+            ]
+            return tuple(hops)
+    return ()
 
 
 def _descent(top: str, model_id: str, allowed: set[str], lineage: Lineage) -> list[tuple[str, str, str]]:

@@ -1,6 +1,7 @@
 """Evaluating a policy over a graph's facts (``GraphState``) and the license engine's findings (``LicenseReport``).
 
-The scope of a check is one model (its chain: itself, its ancestors, their training datasets), one repository or
+The scope of a check is one model (its chain: itself, its ancestors, their training datasets and the datasets those
+were made from, recursively), one repository or
 Space (the models it uses and their chains) or the whole graph (every model is a subject of itself). A rule's own
 ``[rules.scope]`` narrows the subjects it applies to. Chains are computed once per distinct rule scope by one
 multi-source upward traversal from the subjects, so whole-graph evaluation stays linear in the graph's size.
@@ -20,10 +21,12 @@ from graphsc.errors import GraphscError, UnknownModelError, UnknownRepoError
 from graphsc.ids import id_key
 from graphsc.license_table.table import default_table
 from graphsc.licenses.findings import Conflict, LicenseReport
+from graphsc.licenses.graph import DATASET_RELATION
 from graphsc.licenses.rules import SEVERITY_ORDER
+from graphsc.policy.datasets import PolicyDatasets
 from graphsc.policy.load import canonical_license
 from graphsc.policy.model import Action, Conditions, Glob, Policy, PolicyRule, RuleScope, Waiver
-from graphsc.records import NO_LICENSE, NOT_FETCHED
+from graphsc.records import NO_LICENSE, NOT_FETCHED, Dataset
 from graphsc.snapshot.state import GraphState
 
 Status = Literal["violation", "allowed", "waived"]
@@ -138,6 +141,14 @@ class CheckResult:
     unused_waivers: list[Waiver] = field(default_factory=list)
     expired_waivers: list[Waiver] = field(default_factory=list)
     scope_id: str | None = None  # the resolved id of the scoped model/repository
+    scope_kind: str | None = None  # what scope_id is: model, repo or space (None for the whole graph)
+
+    @property
+    def scope_label(self) -> str:
+        """``model X``, ``repo R``, ``space S`` (resolved ids and kinds) or ``whole graph``."""
+        if self.scope_id is not None and self.scope_kind is not None:
+            return f"{self.scope_kind} {self.scope_id}"
+        return self.scope.label
 
     @property
     def failed(self) -> bool:
@@ -198,9 +209,16 @@ def license_info(ids: tuple[str, ...]) -> _LicenseInfo:
 
 
 class _Graph:
-    """Adjacency of the state, by id key; ``risks`` each model's own risk flags by id key (flagged models only)."""
+    """Adjacency of the state, by id key; ``risks`` each model's own risk flags by id key (flagged models only);
+    ``datasets`` each dataset's record by id key, ``dataset_bases``/``dataset_children`` the dataset lineage (a
+    dataset → the datasets it was made from, and back)."""
 
-    def __init__(self, state: GraphState, risks: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(
+        self,
+        state: GraphState,
+        risks: Mapping[str, Iterable[str]] | None = None,
+        datasets: PolicyDatasets | None = None,
+    ) -> None:
         self.state = state
         self.risks: dict[str, frozenset[str]] = {id_key(k): frozenset(v) for k, v in (risks or {}).items()}
         self.bases: dict[str, list[tuple[str, str]]] = {}
@@ -225,6 +243,18 @@ class _Graph:
             self.uses.setdefault((kind, user), []).append(model)
             self.used_by.setdefault(model, []).append((kind, user))
             self.display.setdefault((kind, user), u.user)
+        self.datasets: dict[str, Dataset] = datasets.records if datasets is not None else {}
+        self.dataset_bases: dict[str, list[str]] = {}
+        self.dataset_children: dict[str, list[str]] = {}
+        for (child, base), d in (datasets.lineage if datasets is not None else {}).items():
+            if child == base:
+                continue
+            self.dataset_bases.setdefault(child, []).append(base)
+            self.dataset_children.setdefault(base, []).append(child)
+            self.display.setdefault(("dataset", child), d.child)
+            self.display.setdefault(("dataset", base), d.base)
+        for key, record in self.datasets.items():
+            self.display.setdefault(("dataset", key), record.id)
 
     def name(self, ref: NodeRef) -> str:
         kind, key = ref
@@ -298,6 +328,15 @@ class _Chain:
                 if d not in self.datasets:
                     self.datasets[d] = DATASET
                     self.parent[("dataset", d)] = (("model", m), "trained_on")
+        # the datasets a training dataset was made from (source_datasets), recursively: data in the chain too
+        sources: deque[str] = deque(self.datasets)
+        while sources:
+            d = sources.popleft()
+            for base in g.dataset_bases.get(d, ()):
+                if base not in self.datasets:
+                    self.datasets[base] = DATASET
+                    self.parent[("dataset", base)] = (("dataset", d), DATASET_RELATION)
+                    sources.append(base)
         return self
 
     def _reached_from_another_seed(self, seeds: set[str], candidates: set[str]) -> set[str]:
@@ -318,6 +357,20 @@ class _Chain:
                     got.add(origin)
                     queue.append((base, origin))
         return {m for m in candidates if origins.get(m, set()) - {m}}
+
+    def _made_from(self, dataset: str) -> list[str]:
+        """``dataset`` and the datasets of this chain made from it (dataset lineage down), each once."""
+        children = self.graph.dataset_children
+        out = [dataset]
+        seen = {dataset}
+        i = 0
+        while i < len(out):
+            for c in children.get(out[i], ()):
+                if c not in seen and c in self.datasets:
+                    seen.add(c)
+                    out.append(c)
+            i += 1
+        return out
 
     def path(self, ref: NodeRef) -> tuple[Hop, ...]:
         """Hops from ``ref`` down to a subject (a repository last when the subject is its usage)."""
@@ -348,7 +401,8 @@ class _Chain:
             if bits & ANCESTOR:
                 start = [c for c, _ in g.children.get(key, ()) if c in self.models]
         elif bits & DATASET:
-            start = [m for m in g.trainees.get(key, ()) if m in self.models]
+            made = self._made_from(key)
+            start = list(dict.fromkeys(m for d in made for m in g.trainees.get(d, ()) if m in self.models))
         seen = set(start)
         if kind == "model":  # a model in a cycle is not its own ancestor: the walk down never comes back to it
             start = [m for m in start if m != key]
@@ -394,9 +448,7 @@ def _node_matches(
         bits &= sum(_POSITION_BITS[p] for p in c.positions)
         if not bits:
             return 0
-    if kind != "model" and (
-        c.gated is not None or c.fetched is not None or c.relations is not None or c.risks is not None
-    ):
+    if kind != "model" and (c.relations is not None or c.risks is not None):
         return 0
     if c.licenses is not None or c.categories is not None or c.clauses is not None:
         _, ids = graph.license(ref)
@@ -407,7 +459,8 @@ def _node_matches(
                 verdicts[ids] = verdict
         if not verdict:
             return 0
-    facts = graph.state.models.get(key) if kind == "model" else None
+    # a model's or a dataset's own record (None: a node known only as someone's base or training data)
+    facts = graph.state.models.get(key) if kind == "model" else graph.datasets.get(key)
     if c.author is not None:
         author = facts.author if facts is not None and facts.author else None
         if author is None:
@@ -415,19 +468,20 @@ def _node_matches(
             author = name.split("/", 1)[0] if "/" in name else None
         if not c.author(author):
             return 0
-    if c.gated is not None:
-        gated = facts is not None and facts.gated not in (None, "false", "False", "")
-        if gated != c.gated:
-            return 0
-    if c.fetched is not None:
-        fetched = facts is not None and facts.fetched
-        if fetched != c.fetched:
-            return 0
+    if c.gated is not None and is_gated(facts.gated if facts is not None else None) != c.gated:
+        return 0
+    if c.fetched is not None and (facts is not None and bool(facts.fetched)) != c.fetched:
+        return 0
     if c.relations is not None and not (graph.relations.get(key, set()) & c.relations):
         return 0
     if c.risks is not None and not (graph.risks.get(key, frozenset()) & c.risks):
         return 0
     return bits
+
+
+def is_gated(gated: str | None) -> bool:
+    """Whether a model's or dataset's ``gated`` field (``manual``, ``auto``, ``false``, None) means gated."""
+    return gated is not None and str(gated).strip().lower() not in ("", "false")
 
 
 def _finding_matches(c: Conditions, conflict: Conflict) -> bool:
@@ -460,16 +514,18 @@ class _Evaluator:
         report: LicenseReport,
         scope: Scope,
         risks: Mapping[str, Iterable[str]] | None = None,
+        datasets: PolicyDatasets | None = None,
     ) -> None:
         self.policy = policy
         self.state = state
         self.report = report
         self.scope = scope
-        self.graph = _Graph(state, risks)
+        self.graph = _Graph(state, risks, datasets)
         self.model_key: str | None = None
         self.users: list[NodeRef] = []
         self.used_models: frozenset[str] | None = None  # Scope.models as keys (and what they resolve to)
         self.scope_id: str | None = None
+        self.scope_kind: str | None = None
         self._resolve()
         self._chains: dict[object, _Chain] = {}
 
@@ -480,6 +536,7 @@ class _Evaluator:
                 raise UnknownModelError(self.scope.model, _close(key, self.state.models))
             self.model_key = key
             self.scope_id = self.graph.name(("model", key))
+            self.scope_kind = "model"
         elif self.scope.repo is not None:
             key = id_key(self.scope.repo)
             self.users = [
@@ -490,6 +547,7 @@ class _Evaluator:
             if not self.users:
                 raise UnknownRepoError(self.scope.repo)
             self.scope_id = self.graph.name(self.users[0])
+            self.scope_kind = self.users[0][0]
             if self.scope.models is not None:
                 self.used_models = frozenset(k for m in self.scope.models for k in (id_key(m), self.state.resolve(m)))
 
@@ -557,7 +615,10 @@ class _Evaluator:
                     yield ("dataset", key), matched, chain
 
     def scoped_conflicts(self) -> list[tuple[Conflict, tuple[str, ...], tuple[str, ...]]]:
-        """Conflicts the scope sees, with the subject models and repositories each touches."""
+        """Conflicts the scope sees, with the subject models and repositories each touches: those reaching the
+        scoped model (``LicenseReport.for_model``) or the scoped repository's usage, or every one. A finding
+        between datasets reaches the models trained on the relicensed data that do not honour it (and their
+        descendants and users), as the license engine reports it (``Conflict.reached_models``)."""
         out: list[tuple[Conflict, tuple[str, ...], tuple[str, ...]]] = []
         if self.model_key is not None:
             name = self.graph.name(("model", self.model_key))
@@ -600,20 +661,36 @@ class _Evaluator:
             yield c, models, repos
 
     def finding_chain(self, c: Conflict) -> tuple[Hop, ...]:
-        bases = c.bases or ((c.base,) if c.base else ())
+        """Hops of a finding: for a training-data or dataset finding first the datasets its obligation came
+        through (``Conflict.chain``, from the dataset whose own license imposes it, each made into the next:
+        ``source_datasets``), then its base(s), then its child."""
+        bases = list(c.bases or ((c.base,) if c.base else ()))
         relation = c.relation or (c.edge if c.edge in ("trained_on", "uses", "dataset_derived") else None)
         kind = "dataset" if c.edge in ("trained_on", "dataset_derived") else "model"
-        hops = [
-            Hop(
-                b,
-                kind,
-                (c.base_license if i == 0 else self.report.merge_parent_licenses.get(b)) or NOT_FETCHED,
-                relation or c.edge,
+        hops: list[Hop] = []
+        if kind == "dataset" and c.chain:
+            upstream = list(c.chain)
+            last = id_key(upstream[-1])
+            at = next((i for i, b in enumerate(bases) if id_key(b) == last), None)
+            if at is not None:  # the chain ends at a base (the first base for a merge of datasets): it comes next
+                upstream.pop()
+                bases.insert(0, bases.pop(at))
+            hops.extend(
+                Hop(self.graph.name(("dataset", id_key(d))), "dataset", self._dataset_label(d), DATASET_RELATION)
+                for d in upstream
             )
-            for i, b in enumerate(bases)
-        ]
+        for b in bases:
+            label = c.base_license if b == (c.base or (c.bases[0] if c.bases else None)) else None
+            label = label or self.report.merge_parent_licenses.get(b)
+            if label is None and kind == "dataset":
+                label = self._dataset_label(b)
+            hops.append(Hop(b, kind, label or NOT_FETCHED, relation or c.edge))
         hops.append(Hop(c.child, c.child_type, c.child_license, None))
         return tuple(hops)
+
+    def _dataset_label(self, dataset: str) -> str:
+        label, _ = self.graph.license(("dataset", id_key(dataset)))
+        return label
 
 
 def _close(key: str, candidates: Iterable[str]) -> list[str]:
@@ -733,6 +810,7 @@ def check_policy(
     scope: Scope | None = None,
     today: date | None = None,
     risks: Mapping[str, Iterable[str]] | None = None,
+    datasets: PolicyDatasets | None = None,
 ) -> CheckResult:
     """Evaluate ``policy`` over ``state`` and ``report`` within ``scope`` (default: the whole graph), with waivers
     judged on ``today`` (default: ``date.today()``). Raises ``UnknownModelError``/``UnknownRepoError`` for a scope
@@ -740,15 +818,54 @@ def check_policy(
 
     ``risks``: each model's own model-file risk flags (``{model id or key: flags}``, as
     ``graphsc.reuse.risks.own_flags_by_key`` reads them from a store), which rules with ``risk`` match. A policy
-    with such rules checked without them is a ``GraphscError``: a deny on a flag must never pass silently."""
+    with such rules checked without them is a ``GraphscError``: a deny on a flag must never pass silently.
+
+    ``datasets``: the datasets' records and lineage (``graphsc.policy.policy_datasets(store)``): the datasets a
+    training dataset was made from (recursively) are in the chain, and ``gated``/``fetched`` match datasets.
+    Without them only training datasets are in a chain and datasets' gated/fetched state is unknown: a policy
+    whose node rules could match datasets, over a graph with dataset lineage (``report.dataset_lineage_edges``)
+    or, for rules on gated/fetched, with any dataset, is then a ``GraphscError``, never a silent pass."""
     if risks is None and policy.uses_risks:
         rules = ", ".join(r.id for r in policy.rules if r.conditions.risks is not None)
         raise GraphscError(
             f"rule(s) {rules} match on model-file risk flags, but this check was given no risk flags",
             "Pass risks=graphsc.reuse.risks.own_flags_by_key(store) to check_policy.",
         )
+    if datasets is None:
+        _need_no_datasets(policy, state, report)
     with frozen_gc():  # millions of small index entries: a collection would rescan them all
-        return _check_policy(policy, state, report, scope or Scope(), today or date.today(), risks)
+        return _check_policy(policy, state, report, scope or Scope(), today or date.today(), risks, datasets)
+
+
+def _may_match_datasets(rule: PolicyRule) -> bool:
+    """A node rule whose conditions a dataset can meet."""
+    c = rule.conditions
+    return (
+        rule.on == "model"
+        and (c.nodes is None or "dataset" in c.nodes)
+        and (c.positions is None or "dataset" in c.positions)
+        and c.relations is None
+        and c.risks is None
+    )
+
+
+def _need_no_datasets(policy: Policy, state: GraphState, report: LicenseReport) -> None:
+    """Raise ``GraphscError`` when checking ``policy`` without the datasets' records and lineage could miss a
+    match: see ``check_policy``."""
+    rules = [r for r in policy.rules if _may_match_datasets(r)]
+    why = ""
+    if rules and report.dataset_lineage_edges:
+        why = f"the graph has {report.dataset_lineage_edges:,} dataset lineage edge(s)"
+    else:
+        rules = [r for r in rules if r.conditions.gated is not None or r.conditions.fetched is not None]
+        if rules and (state.training or any(kind == "dataset" for kind, _ in state.nodes)):
+            why = "they match datasets on gated/fetched"
+    if why:
+        raise GraphscError(
+            f"rule(s) {', '.join(r.id for r in rules)} look at datasets and {why}, but this check was given no "
+            "dataset records or lineage",
+            "Pass datasets=graphsc.policy.policy_datasets(store) to check_policy.",
+        )
 
 
 def _on_risks(rule: PolicyRule) -> bool:
@@ -762,8 +879,9 @@ def _check_policy(
     scope: Scope,
     today: date,
     risks: Mapping[str, Iterable[str]] | None = None,
+    datasets: PolicyDatasets | None = None,
 ) -> CheckResult:
-    ev = _Evaluator(policy, state, report, scope, risks)
+    ev = _Evaluator(policy, state, report, scope, risks, datasets)
     conflicts = ev.scoped_conflicts() if any(r.on == "finding" for r in policy.rules) else []
 
     # An allow rule answers one concern: one on model-file risks (``risk``) allows only risk rules' matches on its
@@ -861,4 +979,5 @@ def _check_policy(
         unused_waivers=[w for w in policy.waivers if w.index not in used] if scope.whole_graph else [],
         expired_waivers=[w for w in policy.waivers if w.expired(today)],
         scope_id=ev.scope_id,
+        scope_kind=ev.scope_kind,
     )

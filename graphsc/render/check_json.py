@@ -47,11 +47,17 @@ def violation_row(v: Violation) -> dict[str, Any]:
 
 
 def check_document(result: CheckResult) -> dict[str, Any]:
-    """The ``graphsc.check/1`` document: scope, summary (failed, counts), violations, unused and expired waivers."""
+    """The ``graphsc.check/1`` document: scope (as given, the resolved id and its kind: model, repo or space; all
+    None for the whole graph), summary (failed, counts), violations, unused and expired waivers."""
     return {
         "schema": SCHEMA,
         "policy": str(result.policy.path) if result.policy.path is not None else None,
-        "scope": {"model": result.scope.model, "repo": result.scope.repo, "resolved": result.scope_id},
+        "scope": {
+            "model": result.scope.model,
+            "repo": result.scope.repo,
+            "resolved": result.scope_id,
+            "kind": result.scope_kind,
+        },
         "today": result.today.isoformat(),
         "summary": {"failed": result.failed, "violations": len(result.violations), "counts": result.counts},
         "violations": [violation_row(v) for v in result.violations],

@@ -97,10 +97,7 @@ def summary_line(result: CheckResult) -> Text:
     ]
     text = Text("FAILED" if result.failed else "PASSED", style="bold red" if result.failed else "bold green")
     text.append(" — " + "; ".join(parts) + " — ")
-    scope = result.scope.label
-    if result.scope_id is not None:
-        scope = scope.split(" ", 1)[0] + " " + result.scope_id
-    text.append(visible(scope))
+    text.append(visible(result.scope_label))
     return text
 
 

@@ -10,8 +10,11 @@
   PeaTMOSS ``reuse_file``), else the repository. A ``Conflict`` carries no evidence, so the command looks the
   usages up in its store (``usage_evidence``); without them a repository is located at its URL.
 - Related locations: the base(s) the obligation comes from: models' cards, or a dataset's card for a training edge.
+- Related locations also name, for a training-data or dataset finding whose obligation came through a chain of
+  datasets, the dataset whose own license imposes it (``chain[0]``), first.
 - Properties: graphsc's fields (kind, severity, edge, relation, origin licenses and their texts, clauses, dropped
-  obligations, reach, the key, and the role with ``--model``).
+  obligations, reach, the key, and the role with ``--model``); ``chain`` (the datasets, when the finding has one)
+  and ``reached_datasets`` (a count, for a dataset's finding).
 """
 
 from __future__ import annotations
@@ -124,9 +127,11 @@ def _unknown_rule(c: Finding) -> CiRule:
 
 def _reach(c: Finding) -> str:
     models, downloads, repos = c.impact
+    datasets = len(getattr(c, "reached_datasets", ()))  # a snapshot's FindingFacts keeps no datasets
     return (
         f"Reaches {counted(models, 'model')} ({counted(downloads, 'download')}) and "
-        f"{counted(repos, 'repository/Space', 'repositories/Spaces')}."
+        f"{counted(repos, 'repository/Space', 'repositories/Spaces')}"
+        + (f"; carried on by {counted(datasets, 'dataset')}." if datasets else ".")
     )
 
 
@@ -161,6 +166,11 @@ def finding_result(
     related = tuple(
         card_location(b, base_kind, f"{b} [{base_license(b)}]: where the obligation comes from") for b in _bases(c)
     )
+    chain: tuple[str, ...] = getattr(c, "chain", ())  # a snapshot's FindingFacts keeps no chain
+    chain_licenses: tuple[str, ...] = getattr(c, "chain_licenses", ())
+    if len(chain) > 1:  # the dataset whose own license imposes the obligation, above the base
+        lic = f" [{chain_licenses[0]}]" if chain_licenses else ""
+        related = (card_location(chain[0], "dataset", f"{chain[0]}{lic}: where the obligation originates"), *related)
     models, downloads, repos = c.impact
     properties: dict[str, Any] = {
         "key": c.key,
@@ -181,6 +191,11 @@ def finding_result(
         "reached_downloads": downloads,
         "reached_repos": repos,
     }
+    if chain:
+        properties["chain"] = list(chain)
+    reached_datasets: tuple[str, ...] = getattr(c, "reached_datasets", ())
+    if reached_datasets:
+        properties["reached_datasets"] = len(reached_datasets)
     if role is not None:
         properties["role"] = role
     return CiResult(

@@ -1,4 +1,9 @@
-"""``graphsc licenses --format csv``: one row per shown conflict."""
+"""``graphsc licenses --format csv``: one row per shown conflict.
+
+Columns are only added, at the end: ``chain`` lists a training-data or dataset finding's datasets, from the one whose
+license imposes the obligation down to its base (``d/nc | d/derived``; empty for other edges), and
+``reached_datasets`` counts the datasets a dataset finding's drop is carried on by (the dataset itself and those made
+from it; 0 for other findings), as ``reached_models`` counts models."""
 
 from __future__ import annotations
 
@@ -28,6 +33,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "reached_repos",
     "role",
     "description",
+    "chain",
+    "reached_datasets",
 )
 LIST_SEPARATOR = " | "
 
@@ -62,6 +69,8 @@ def licenses_csv(selection: Selection) -> str:
                 "reached_repos": repos,
                 "role": e.role or "",
                 "description": c.description,
+                "chain": LIST_SEPARATOR.join(c.chain),
+                "reached_datasets": len(c.reached_datasets),
             }
         )
     return out.getvalue()

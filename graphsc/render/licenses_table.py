@@ -22,7 +22,12 @@ from graphsc.render.text import literal, visible
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 EXAMPLES_SHOWN = 3  # reached models / repositories named per conflict
-_HOP_ROLE_WORDS = {"source": "source of the obligation", "origin": "origin: dropped here", "inherited": "inherited"}
+_HOP_ROLE_WORDS = {
+    "source": "source of the obligation",
+    "via": "made from it, carries the obligation",
+    "origin": "origin: dropped here",
+    "inherited": "inherited",
+}
 _LEFT_OUT_WORDS = {
     "below_min_severity": "below --severity {sev} (--severity info shows all)",
     "other_kinds": "of other kinds (--kind)",
@@ -45,7 +50,19 @@ def _uses_line(report: LicenseReport) -> str:
 
 def _reach_text(c: Conflict) -> str:
     models, downloads, repos = c.impact
-    return f"{counted(models, 'model')} · {counted(downloads, 'download')} · {counted(repos, 'repo')}"
+    text = f"{counted(models, 'model')} · {counted(downloads, 'download')} · {counted(repos, 'repo')}"
+    return text + (f" · {counted(len(c.reached_datasets), 'dataset')}" if c.reached_datasets else "")
+
+
+def chain_text(c: Conflict) -> str | None:
+    """A training or dataset finding's chain, from the dataset whose license imposes the obligation down to the
+    finding's child, with licenses: ``d/nc [CC-BY-NC-4.0] → d/derived [MIT] → org/m [Apache-2.0]``; None when the
+    base's own license imposes it (the edge line says it all) or the finding has no chain."""
+    if len(c.chain) < 2:
+        return None
+    licenses = c.chain_licenses if len(c.chain_licenses) == len(c.chain) else ("?",) * len(c.chain)
+    hops = [f"{d} [{lic}]" for d, lic in zip(c.chain, licenses)]
+    return " → ".join([*hops, f"{c.child} [{c.child_license}]"])
 
 
 def _examples(ids: tuple[str, ...], skip: str | None = None) -> str:
@@ -142,6 +159,9 @@ def conflict_block(rank: int, e: Entry) -> Group:
         rows.add_row("path", _path_text(e.path))
     else:
         rows.add_row("edge", _edge_text(c))
+        chain = chain_text(c)
+        if chain is not None:
+            rows.add_row("chain", literal(chain))
     rows.add_row("rule", literal(c.description))
     rows.add_row("dropped", literal("; ".join(c.dropped)))
     rows.add_row("clauses" if len(c.clauses) > 1 else "clause", Text("\n").join(literal(cl) for cl in c.clauses))
@@ -159,6 +179,8 @@ def conflict_block(rank: int, e: Entry) -> Group:
     repos = [r for r in c.reached_repos if r != c.child]
     if repos:
         rows.add_row("repos", literal(_examples(c.reached_repos, skip=c.child)))
+    if len(c.reached_datasets) > 1:
+        rows.add_row("datasets", literal(_examples(c.reached_datasets, skip=c.child)))
     return Group(_headline(rank, e), Padding(rows, (0, 0, 1, 5), expand=False))
 
 

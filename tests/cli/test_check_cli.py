@@ -20,7 +20,17 @@ from typer.testing import CliRunner, Result
 
 from graphsc.cli import app
 from graphsc.policy import POLICY_FILE, parse_policy
-from graphsc.records import DerivedFrom, GraphBatch, Model, Repo, Uses
+from graphsc.records import (
+    Dataset,
+    DatasetDerivedFrom,
+    DerivedFrom,
+    GraphBatch,
+    Model,
+    Repo,
+    Space,
+    TrainedOn,
+    Uses,
+)
 from graphsc.store.sqlite import SQLiteStore
 from tests.render.test_ci_sarif import schema_errors
 
@@ -332,7 +342,7 @@ def test_model_scope(db: Path, tmp_path: Path) -> None:
     policy = write_policy(tmp_path, DENY_NC, DENY_NC_FINDINGS)
     code, doc = check_json(db, policy, "--model", FT)
     assert code == 1
-    assert doc["scope"] == {"model": FT, "repo": None, "resolved": FT}
+    assert doc["scope"] == {"model": FT, "repo": None, "resolved": FT, "kind": "model"}
     got = {(v["rule"], v["node"]["id"]) for v in doc["violations"]}
     assert got == {("no-nc", NC_BASE), ("no-nc-findings", FT)}
     nc = next(v for v in doc["violations"] if v["rule"] == "no-nc")
@@ -409,7 +419,7 @@ def test_json_document(db: Path, tmp_path: Path) -> None:
     code, doc = check_json(db, policy)
     assert code == 1  # the D-NC finding is neither allowed nor waived
     assert doc["schema"] == "graphsc.check/1" and doc["policy"] == str(policy)
-    assert doc["scope"] == {"model": None, "repo": None, "resolved": None}
+    assert doc["scope"] == {"model": None, "repo": None, "resolved": None, "kind": None}
     by_rule = {v["rule"]: v for v in doc["violations"]}
     assert set(by_rule) == {"no-nc", "no-nc-findings", "acme-authored"}
     assert (by_rule["no-nc"]["status"], by_rule["no-nc"]["waiver"]["owner"]) == ("waived", "legal@acme.example")
@@ -548,3 +558,103 @@ def test_sbom_with_model_is_refused(own_db: Path, tmp_path: Path) -> None:
     sbom = cyclonedx(tmp_path / "app4.cdx.json", "app4", [OK])
     result = run(own_db, "--policy", str(policy), "--sbom", str(sbom), "--model", FT)
     assert result.exit_code == 2
+
+
+# ───────────────────────────── dataset lineage ─────────────────────────────
+# data/nc (cc-by-nc-4.0, gated) → data/derived (mit, source_datasets extended|data/nc) → org/m (apache-2.0, trained
+# on data/derived) → org/m-ft (finetune); acme/app uses org/m, the Space sp/demo uses org/m-ft.
+
+D_NC, D_DERIVED, D_M, D_FT, D_SPACE = "data/nc", "data/derived", "org/m", "org/m-ft", "sp/demo"
+NO_NC_DATA = """
+[[rules]]
+id = "no-nc-data"
+action = "deny"
+category = "non-commercial"
+node = "dataset"
+"""
+
+
+@pytest.fixture(scope="module")
+def data_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("check-data") / "g.db"
+    with SQLiteStore(path) as store:
+        store.write(
+            GraphBatch(
+                models=[Model(D_M, license="apache-2.0"), Model(D_FT, license="apache-2.0")],
+                datasets=[Dataset(D_NC, "cc-by-nc-4.0", gated="manual"), Dataset(D_DERIVED, "mit", gated="false")],
+                dataset_derived_from=[DatasetDerivedFrom(D_DERIVED, D_NC, "source-datasets")],
+                derived_from=[DerivedFrom(D_FT, D_M, "finetune", "test")],
+                trained_on=[TrainedOn(D_M, D_DERIVED, "card")],
+                repos=[Repo(APP, "mit", "mit")],
+                spaces=[Space(D_SPACE, "mit")],
+                uses=[Uses(APP, "repo", D_M, "test", None), Uses(D_SPACE, "space", D_FT, "test", None)],
+            )
+        )
+    return path
+
+
+def test_a_no_nc_data_rule_denies_a_source_dataset(data_db: Path, tmp_path: Path) -> None:
+    policy = write_policy(tmp_path, NO_NC_DATA)
+    result = run(data_db, "--policy", str(policy), "--model", D_M)
+    assert result.exit_code == 1, result.output
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    headline = next(line for line in lines if line.startswith("DENY"))
+    assert "no-nc-data" in headline and f"{D_NC} [CC-BY-NC-4.0]" in headline
+    start = next(i for i, line in enumerate(lines) if line.startswith("chain"))
+    assert lines[start] == f"chain    {D_NC} [CC-BY-NC-4.0]"
+    assert lines[start + 1] == f"↳ source_datasets  {D_DERIVED} [MIT]"
+    assert lines[start + 2] == f"↳ trained_on  {D_M} [Apache-2.0]"
+    assert "FAILED" in result.stdout and "No rule matched" not in result.stdout
+    # a repository-scoped rule on the dataset position fires for the repository
+    scoped = write_policy(
+        tmp_path,
+        '[[rules]]\nid = "acme-data"\naction = "deny"\ncategory = "non-commercial"\nposition = ["dataset"]\n'
+        '[rules.scope]\nrepos = ["acme/*"]\n',
+        name="scoped.toml",
+    )
+    code, doc = check_json(data_db, scoped, "--repo", APP)
+    assert code == 1
+    (v,) = doc["violations"]
+    assert (v["node"]["id"], v["positions"], v["subjects"]["repos"]) == (D_NC, ["dataset"], [APP])
+    assert [(h["id"], h["relation"]) for h in v["chain"]] == [
+        (D_NC, "source_datasets"),
+        (D_DERIVED, "trained_on"),
+        (D_M, "uses"),
+        (APP, None),
+    ]
+
+
+def test_gated_and_fetched_match_datasets(data_db: Path, tmp_path: Path) -> None:
+    policy = write_policy(
+        tmp_path,
+        '[[rules]]\nid = "gated-data"\naction = "warn"\nnode = "dataset"\ngated = true\n'
+        '[[rules]]\nid = "fetched-data"\naction = "warn"\nnode = "dataset"\nfetched = true\n',
+    )
+    code, doc = check_json(data_db, policy, "--model", D_FT)
+    assert code == 0
+    got = {(v["rule"], v["node"]["id"]) for v in doc["violations"]}
+    assert got == {("gated-data", D_NC), ("fetched-data", D_NC), ("fetched-data", D_DERIVED)}
+
+
+def test_a_training_data_finding_shows_the_origin_dataset(data_db: Path, tmp_path: Path) -> None:
+    policy = write_policy(tmp_path, '[[rules]]\nid = "t-nc"\naction = "warn"\non = "finding"\nfinding = "T-NC"\n')
+    result = run(data_db, "--policy", str(policy), "--model", D_M)
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("chain"))
+    assert lines[start] == f"chain    {D_NC} [CC-BY-NC-4.0]"
+    assert lines[start + 1] == f"↳ source_datasets  {D_DERIVED} [MIT]"
+    assert lines[start + 2] == f"↳ trained_on  {D_M} [Apache-2.0]  (the finding's child)"
+
+
+def test_a_space_scope_is_named_a_space(data_db: Path, tmp_path: Path) -> None:
+    policy = write_policy(tmp_path, NO_NC_DATA)
+    result = run(data_db, "--policy", str(policy), "--repo", D_SPACE)
+    assert result.exit_code == 1, result.output
+    summary = next(line for line in result.stdout.splitlines() if line.startswith("FAILED"))
+    assert summary.endswith(f"— space {D_SPACE}")
+    code, doc = check_json(data_db, policy, "--repo", D_SPACE)
+    assert code == 1
+    assert doc["scope"] == {"model": None, "repo": D_SPACE, "resolved": D_SPACE, "kind": "space"}
+    result = run(data_db, "--policy", str(policy), "--repo", APP)
+    assert next(line for line in result.stdout.splitlines() if line.startswith("FAILED")).endswith(f"— repo {APP}")

@@ -81,9 +81,11 @@ def test_a_derived_dataset_relicensed_mit_still_carries_nc_to_the_model() -> Non
     assert (dropped.severity, dropped.child_license, dropped.base_license) == ("error", "MIT", "CC-BY-NC-4.0")
     assert dropped.clauses == (NC_CLAUSE,) and dropped.chain == ("d/nc",)
     assert dropped.key == "D-NC/dataset_derived:d/derived<-d/nc"
-    # The dataset finding reaches the dataset only: the model's publisher chose the model's license, so the model
-    # has its own training-data finding rather than extending the dataset's.
-    assert dropped.reached_models == ("d/derived",) and training.reached_models == ("m/model",)
+    # The model's publisher chose the model's license, so the model has its own training-data finding rather than
+    # extending the dataset's; the dataset's finding still reaches the model (models only, never a dataset) and
+    # names the datasets carrying the drop apart.
+    assert dropped.reached_models == ("m/model",) and training.reached_models == ("m/model",)
+    assert dropped.reached_datasets == ("d/derived",) and training.reached_datasets == ()
     assert report.lineage_edges == 0 and report.dataset_lineage_edges == 1
 
 
@@ -99,7 +101,8 @@ def test_the_chain_names_every_dataset_between_the_origin_and_the_training_data(
     rules = _by_rule(report)
     assert sorted(rules) == ["D-NC", "T-NC"]
     (dropped,) = rules["D-NC"]
-    assert dropped.child == "d/mid" and dropped.reached_models == ("d/mid", "d/leaf")
+    assert dropped.child == "d/mid" and dropped.reached_datasets == ("d/mid", "d/leaf")
+    assert dropped.reached_models == ("m/model",)  # trained on d/leaf, which carries the drop on
     (training,) = rules["T-NC"]
     assert training.base == "d/leaf" and training.chain == ("d/nc", "d/mid", "d/leaf")
 
@@ -202,15 +205,16 @@ def test_edges_are_datasets_not_models_once_each_and_cycles_are_broken() -> None
     assert ("D-NC", "d/a") in {(c.rule, c.child) for c in report.conflicts}
 
 
-def test_the_model_view_does_not_list_dataset_findings_as_a_models() -> None:
+def test_the_model_view_lists_a_dataset_finding_reaching_the_model_but_not_under_a_datasets_id() -> None:
     report = _check(
         {"d/nc": "cc-by-nc-4.0", "d/derived": "mit"},
         [("d/derived", "d/nc")],
         {"m/model": "apache-2.0", "d/derived": "mit"},  # a model that shares the derived dataset's id
         [("m/model", "d/derived")],
     )
-    assert report.for_model("d/derived") == []
-    assert [(c.rule, role) for c, role in report.for_model("m/model")] == [("T-NC", "origin")]
+    assert report.for_model("d/derived") == []  # the model d/derived is not trained on the data
+    # D-NC (error) ranks before T-NC (warning): same reach, one model
+    assert [(c.rule, role) for c, role in report.for_model("m/model")] == [("D-NC", "inherited"), ("T-NC", "origin")]
 
 
 def test_spaces_are_checked_by_the_usage_rules_exactly_like_repositories() -> None:

@@ -141,7 +141,7 @@ def test_a_repository_using_a_non_commercial_model_gets_the_usage_finding(tmp_pa
 def test_nc_dataset_to_derived_dataset_to_model_to_repository(tmp_path: Path) -> None:
     # acme/nc-data (CC BY-NC 4.0) → acme/derived (MIT, source_datasets: extended|acme/nc-data) → acme/model
     # (Apache-2.0) → gh acme/app (MIT): NC dropped at the derived dataset (D-NC, a dataset finding) and again by the
-    # model (T-NC naming the chain); the repository is reached by the model's finding.
+    # model (T-NC naming the chain); the repository is reached by both (through the model).
     db = _build(
         tmp_path,
         [_dataset("acme/nc-data", "cc-by-nc-4.0"), _dataset("acme/derived", "mit", "acme/nc-data")],
@@ -166,7 +166,8 @@ def test_nc_dataset_to_derived_dataset_to_model_to_repository(tmp_path: Path) ->
         "source_datasets",
         "error",
     )
-    assert d["clauses"] == [NC_CLAUSE] and d["reached_repos"] == []
+    assert d["clauses"] == [NC_CLAUSE] and d["reached_repos"] == ["acme/app"]
+    assert d["reached_models"] == ["acme/model"] and d["reached_datasets"] == ["acme/derived"]
     assert doc["summary"]["uses"]["in_conflict"] == 1
 
 

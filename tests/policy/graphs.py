@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from graphsc.ids import id_key
 from graphsc.licenses.engine import check_licenses
 from graphsc.licenses.findings import LicenseReport
-from graphsc.records import Dataset, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
+from graphsc.policy import PolicyDatasets
+from graphsc.records import Dataset, DatasetDerivedFrom, DerivedFrom, Model, Repo, Space, TrainedOn, Uses
 from graphsc.snapshot.state import (
     EdgeFacts,
     GraphState,
@@ -28,9 +29,22 @@ class Records:
     datasets: list[Dataset] = field(default_factory=list)
     repos: list[Repo] = field(default_factory=list)
     spaces: list[Space] = field(default_factory=list)
+    dataset_edges: list[DatasetDerivedFrom] = field(default_factory=list)
 
     def report(self) -> LicenseReport:
-        return check_licenses(self.models, self.edges, self.training, self.uses, self.datasets, self.repos, self.spaces)
+        return check_licenses(
+            self.models,
+            self.edges,
+            self.training,
+            self.uses,
+            self.datasets,
+            self.repos,
+            self.spaces,
+            self.dataset_edges,
+        )
+
+    def policy_datasets(self) -> PolicyDatasets:
+        return PolicyDatasets.of(self.datasets, self.dataset_edges)
 
     def state(self, report: LicenseReport | None = None) -> GraphState:
         state = GraphState("test")

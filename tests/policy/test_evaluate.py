@@ -20,7 +20,7 @@ def run(body: str, scope: Scope | None = None, records: Records | None = None) -
     records = records or small()
     report = records.report()
     policy = parse_policy("version = 1\n" + body, "test.toml")
-    return check_policy(policy, records.state(report), report, scope, today=TODAY)
+    return check_policy(policy, records.state(report), report, scope, today=TODAY, datasets=records.policy_datasets())
 
 
 def nodes(result: CheckResult, rule: str | None = None) -> set[str]:
@@ -71,7 +71,9 @@ def test_author_glob_gated_fetched_node_relation() -> None:
     assert nodes(run(rule('author = "META-*"'))) == {"meta-llama/Llama-2-7b"}
     assert nodes(run(rule("gated = true"))) == {"meta-llama/Llama-2-7b"}
     recs = small()
-    assert nodes(run(rule("gated = false"))) == {m.id for m in recs.models if m.gated in (None, "false")}
+    # datasets match gated and fetched as models do: these two are fetched and not gated
+    not_gated = {m.id for m in recs.models if m.gated in (None, "false")} | {d.id for d in recs.datasets}
+    assert nodes(run(rule("gated = false"))) == not_gated
     assert nodes(run(rule("fetched = false"))) == {"stub/unknown-base"}
     assert nodes(run(rule('node = "dataset"'))) == {"data/nc-set", "data/open"}
     assert nodes(run(rule('relation = ["merge", "adapter"]'))) == {"acme/merged", "acme/adapter"}
@@ -292,7 +294,7 @@ def test_expired_and_unused_waivers() -> None:
     policy = parse_policy("version = 1\n" + body)
     recs = small()
     report = recs.report()
-    again = check_policy(policy, recs.state(report), report, today=date(2026, 5, 31))
+    again = check_policy(policy, recs.state(report), report, today=date(2026, 5, 31), datasets=recs.policy_datasets())
     assert again.violations[0].status == "waived"
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from graphsc.ids import id_key
 from graphsc.license_table.table import default_table
 from graphsc.licenses.engine import check_store
-from graphsc.policy import Scope, check_policy, parse_policy
+from graphsc.policy import Scope, check_policy, parse_policy, policy_datasets
 from graphsc.records import DerivedFrom, Model, TrainedOn, Uses
 from graphsc.snapshot.state import state_from_store
 from graphsc.store.sqlite import SQLiteStore
@@ -67,8 +67,11 @@ def test_real_families(families_store: SQLiteStore) -> None:
 
     # whole graph, one condition each
     gated = parse_policy('version = 1\n[[rules]]\nid = "g"\naction = "deny"\ngated = true\n')
-    result = check_policy(gated, state, report, today=date(2026, 1, 1))
-    assert {v.node for v in result.violations} == {m.id for m in models if m.gated not in (None, "false", "False", "")}
+    result = check_policy(gated, state, report, today=date(2026, 1, 1), datasets=policy_datasets(families_store))
+    stored = [d for batch in families_store.iter_datasets() for d in batch]
+    assert {v.node for v in result.violations} == {
+        r.id for r in (*models, *stored) if r.gated not in (None, "false", "False", "")
+    }
     table = default_table()
     rail = parse_policy('version = 1\n[[rules]]\nid = "r"\naction = "deny"\ncategory = "rail"\nnode = "model"\n')
     result = check_policy(rail, state, report, today=date(2026, 1, 1))

@@ -44,7 +44,9 @@ expires = 2020-01-01
 def _result() -> CheckResult:
     recs = small()
     report = recs.report()
-    return check_policy(parse_policy(POLICY), recs.state(report), report, today=date(2026, 6, 1))
+    return check_policy(
+        parse_policy(POLICY), recs.state(report), report, today=date(2026, 6, 1), datasets=recs.policy_datasets()
+    )
 
 
 def _text(result: CheckResult) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from graphsc.errors import GraphscError, UnknownRepoError
 from graphsc.license_table.categories import category
 from graphsc.lineage import compute_lineage
-from graphsc.records import USER_REPO, USER_SPACE, DerivedFrom, Model, TrainedOn, Uses
+from graphsc.records import USER_REPO, USER_SPACE, DatasetDerivedFrom, DerivedFrom, Model, TrainedOn, Uses
 from graphsc.snapshot.state import model_facts, node_facts
 
 if TYPE_CHECKING:
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from graphsc.store.base import GraphStore
 
 NodeKind = Literal["model", "dataset", "repo", "space"]
-EdgeKind = Literal["derived_from", "trained_on", "uses"]
+EdgeKind = Literal["derived_from", "trained_on", "dataset_derived_from", "uses"]
+DATASET_RELATION = "source_datasets"  # the relation of a dataset DERIVED_FROM edge (its card's source_datasets)
 HUB = "https://huggingface.co"
 GITHUB = "https://github.com"
 
@@ -48,7 +49,8 @@ class SubgraphNode(NamedTuple):
 
 class SubgraphEdge(NamedTuple):
     """An edge from ``source`` to ``target``: DERIVED_FROM child → base (``relation`` finetune, adapter, …),
-    TRAINED_ON model → dataset, or USES repository/Space → model; ``provenance`` is the edge's source (hub-tag,
+    TRAINED_ON model → dataset, DERIVED_FROM dataset → source dataset (kind ``dataset_derived_from``, relation
+    ``source_datasets``), or USES repository/Space → model; ``provenance`` is the edge's source (hub-tag,
     card, inferred:…, peatmoss, …)."""
 
     source: str
@@ -164,11 +166,18 @@ def _assemble(
         for e in sorted(set(lineage), key=lambda e: (e.child.lower(), e.base.lower()))
         if e.child in graph.nodes and e.base in graph.nodes
     )
-    wanted = {t.dataset for t in trained}
-    dataset_licenses = {d.id: d.license for batch in store.iter_datasets() for d in batch if d.id in wanted}
+    sources = _dataset_sources(store, {t.dataset for t in trained})
+    wanted = {t.dataset for t in trained} | {i for e in sources for i in (e.child, e.base)}
+    dataset_licenses = (
+        {d.id: d.license for batch in store.iter_datasets() for d in batch if d.id in wanted} if wanted else {}
+    )
     for t in sorted(trained, key=lambda t: (t.model.lower(), t.dataset.lower())):
         key = _add_other(graph, t.dataset, "dataset", dataset_licenses.get(t.dataset))
         graph.edges.append(SubgraphEdge(t.model, key, "trained_on", None, t.source))
+    for e in sources:
+        child = _add_other(graph, e.child, "dataset", dataset_licenses.get(e.child))
+        base = _add_other(graph, e.base, "dataset", dataset_licenses.get(e.base))
+        graph.edges.append(SubgraphEdge(child, base, "dataset_derived_from", DATASET_RELATION, e.source))
     user_licenses = _user_licenses(store, uses)
     for u in sorted(uses, key=lambda u: (u.user.lower(), u.model.lower())):
         kind: NodeKind = "space" if u.user_kind == USER_SPACE else "repo"
@@ -176,6 +185,26 @@ def _assemble(
         graph.edges.append(SubgraphEdge(key, u.model, "uses", None, u.source))
     graph.findings = _findings(report, graph)
     return graph
+
+
+def _dataset_sources(store: GraphStore, datasets: set[str]) -> list[DatasetDerivedFrom]:
+    """The dataset DERIVED_FROM edges above ``datasets`` (their sources, recursively; cycles end), sorted. Dataset
+    lineage is small next to the models', so it is read once whole rather than walked per dataset."""
+    if not datasets:
+        return []
+    up: dict[str, list[DatasetDerivedFrom]] = {}
+    for page in store.iter_dataset_derived_from():
+        for e in page:
+            up.setdefault(e.child, []).append(e)
+    found: dict[tuple[str, str], DatasetDerivedFrom] = {}
+    todo, seen = sorted(datasets), set(datasets)
+    while todo:
+        for e in up.get(todo.pop(), ()):
+            found[(e.child, e.base)] = e
+            if e.base not in seen:
+                seen.add(e.base)
+                todo.append(e.base)
+    return [found[k] for k in sorted(found, key=lambda k: (k[0].lower(), k[1].lower()))]
 
 
 def _add_other(graph: Subgraph, node_id: str, kind: NodeKind, license_raw: str | None) -> str:
@@ -206,13 +235,20 @@ def _findings(report: LicenseReport, graph: Subgraph) -> list[SubgraphFinding]:
     """The report's findings whose origin edge is one of ``graph``'s edges (for a merge: an edge to one of its
     parents), with the models of the graph they reach. Ids are matched through the node keys (``_add_other``)."""
     edges = {(e.kind, e.source, e.target) for e in graph.edges}
-    kind_of_edge = {"derived": "derived_from", "merge": "derived_from", "trained_on": "trained_on", "uses": "uses"}
+    kind_of_edge = {
+        "derived": "derived_from",
+        "merge": "derived_from",
+        "trained_on": "trained_on",
+        "dataset_derived": "dataset_derived_from",
+        "uses": "uses",
+    }
     out = []
     for c in report.conflicts:
         bases = c.bases or ((c.base,) if c.base else ())
         kind = kind_of_edge.get(c.edge, "derived_from")
         child = c.child if c.child_type == "model" else _key(graph, c.child, c.child_type)
-        ends = [(child, _key(graph, b, "dataset") if kind == "trained_on" else b) for b in bases]
+        dataset_base = kind in ("trained_on", "dataset_derived_from")
+        ends = [(child, _key(graph, b, "dataset") if dataset_base else b) for b in bases]
         if not any((kind, a, b) in edges for a, b in ends):
             continue
         reached = tuple(m for m in c.reached_models if m in graph.nodes)

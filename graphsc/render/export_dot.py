@@ -50,6 +50,7 @@ EDGE_STYLE: dict[str, EdgeStyle] = {
     MERGE: EdgeStyle("#b8860b", "bold"),
     DISTILLATION: EdgeStyle("#1565c0", "dotted"),
     "trained_on": EdgeStyle("#6d4c41", "dashed"),
+    "source_datasets": EdgeStyle("#6d4c41", "dotted"),  # a dataset made from another
     "uses": EdgeStyle("#607d8b", "dotted"),
 }
 OTHER_RELATION = EdgeStyle("#455a64", "solid")

@@ -58,7 +58,15 @@ from graphsc.records import (
     SpaceRecord,
     utc_timestamp,
 )
-from graphsc.sources.hf_hub import Fetched, FetchedDataset, FetchedSpace, HubClient, RepoKind, repo_problem
+from graphsc.sources.hf_hub import (
+    Fetched,
+    FetchedDataset,
+    FetchedSpace,
+    HubClient,
+    ListedKind,
+    RepoKind,
+    repo_problem,
+)
 from graphsc.store.base import GraphStore
 
 STATE_MODEL = "hf:model:"
@@ -492,30 +500,28 @@ class _Crawl:
         """Datasets, then Spaces: those listed (``*_author``/``*_search``), then those the reached models name."""
         plan = self.plan
         named = bool(self._reached)  # with no model crawled, only listings fetch datasets and Spaces
-        if plan.lists_datasets or (plan.datasets and named):
-            self.report.datasets.asked = True
-            self.sink.flush()  # the trained-on edges of the models written this run are read back
-            if plan.lists_datasets:
+        listings: tuple[tuple[ListedKind, bool, str | None, str | None], ...] = (
+            ("dataset", plan.datasets, plan.datasets_author, plan.datasets_search),
+            ("space", plan.spaces, plan.spaces_author, plan.spaces_search),
+        )
+        for kind, by_models, author, search in listings:
+            listed = author is not None or search is not None
+            if not listed and not (by_models and named):
+                continue
+            self._counts(kind).asked = True
+            self.sink.flush()  # the edges of the models written this run are read back
+            if listed:
                 at = utc_timestamp()
-                for dataset_page in self.client.dataset_pages(
-                    author=plan.datasets_author, search=plan.datasets_search, limit=plan.limit, fetched_at=at
-                ):
-                    self._take_repos("dataset", dataset_page)
-            if plan.datasets:
-                edges = self.store.trained_on(self._reached_ids())
-                self._fetch_repos("dataset", [e.dataset for e in edges])
-        if plan.lists_spaces or (plan.spaces and named):
-            self.report.spaces.asked = True
-            self.sink.flush()
-            if plan.lists_spaces:
-                at = utc_timestamp()
-                for space_page in self.client.space_pages(
-                    author=plan.spaces_author, search=plan.spaces_search, limit=plan.limit, fetched_at=at
-                ):
-                    self._take_repos("space", space_page)
-            if plan.spaces:
-                uses = self.store.uses_of(self._reached_ids())
-                self._fetch_repos("space", [u.user for u in uses if u.user_kind == USER_SPACE])
+                for page in self.client.repo_pages(kind, author=author, search=search, limit=plan.limit, fetched_at=at):
+                    self._take_repos(kind, page)
+            if by_models:
+                self._fetch_repos(kind, self._named_by_reached(kind))
+
+    def _named_by_reached(self, kind: ListedKind) -> list[str]:
+        """The datasets the reached models are trained on, or the Spaces using them."""
+        if kind == "dataset":
+            return [e.dataset for e in self.store.trained_on(self._reached_ids())]
+        return [u.user for u in self.store.uses_of(self._reached_ids()) if u.user_kind == USER_SPACE]
 
     def _reached_ids(self) -> list[str]:
         """The stored ids of the models this crawl reached."""

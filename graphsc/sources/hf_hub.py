@@ -66,6 +66,7 @@ FetchedDataset = DatasetRecord | BadInput
 FetchedSpace = SpaceRecord | BadInput
 
 RepoKind = Literal["model", "dataset", "space"]
+ListedKind = Literal["dataset", "space"]  # the kinds ``HubClient.repo_pages`` lists
 # What each kind is called in messages, and the prefix of its huggingface.co path (which names it in a ``BadInput``).
 KIND_NAMES: dict[str, str] = {"model": "model", "dataset": "dataset", "space": "Space"}
 KIND_PREFIXES: dict[str, str] = {"model": "", "dataset": "datasets/", "space": "spaces/"}
@@ -228,33 +229,21 @@ class HubClient:
             "models", LISTING_EXPAND, optional, limit, partial(_record_from_json, fetched_at=fetched_at)
         )
 
-    def dataset_pages(
+    def repo_pages(
         self,
+        kind: ListedKind,
         *,
         author: str | None = None,
         search: str | None = None,
         limit: int | None = None,
         fetched_at: str | None = None,
-    ) -> Iterator[list[FetchedDataset]]:
-        """``GET /api/datasets`` (what ``HfApi.list_datasets(author=, search=, expand=)`` asks) with the properties
-        graphsc reads (``DATASET_LISTING_EXPAND``), one page at a time, at most ``limit`` records."""
+    ) -> Iterator[list[FetchedDataset | FetchedSpace]]:
+        """``GET /api/datasets`` or ``/api/spaces`` (what ``HfApi.list_datasets``/``list_spaces(author=, search=,
+        expand=)`` ask) with the properties graphsc reads (``DATASET_LISTING_EXPAND``/``SPACE_LISTING_EXPAND``), one
+        page at a time, at most ``limit`` records."""
+        api, expand, from_json = _REPO_LISTINGS[kind]
         optional = {"author": author, "search": search, "limit": limit}
-        convert = partial(_dataset_from_json, fetched_at=fetched_at)
-        return self._listing("datasets", DATASET_LISTING_EXPAND, optional, limit, convert)
-
-    def space_pages(
-        self,
-        *,
-        author: str | None = None,
-        search: str | None = None,
-        limit: int | None = None,
-        fetched_at: str | None = None,
-    ) -> Iterator[list[FetchedSpace]]:
-        """``GET /api/spaces`` (what ``HfApi.list_spaces(author=, search=, expand=)`` asks) with the properties
-        graphsc reads (``SPACE_LISTING_EXPAND``), one page at a time, at most ``limit`` records."""
-        optional = {"author": author, "search": search, "limit": limit}
-        convert = partial(_space_from_json, fetched_at=fetched_at)
-        return self._listing("spaces", SPACE_LISTING_EXPAND, optional, limit, convert)
+        return self._listing(api, expand, optional, limit, partial(from_json, fetched_at=fetched_at))
 
     def _listing(
         self,
@@ -545,3 +534,10 @@ def _space_from_json(item: Any, fetched_at: str | None) -> FetchedSpace:
     except UNREADABLE_RECORD as exc:
         return repo_problem("space", _item_id(item), f"unusable record: huggingface_hub cannot read it ({_error(exc)})")
     return _space_record(info, fetched_at, _item_id(item))
+
+
+# What ``HubClient.repo_pages`` asks and how it reads each kind: the API path, the listing's ``expand``, the converter.
+_REPO_LISTINGS: dict[str, tuple[str, tuple[str, ...], Callable[..., FetchedDataset | FetchedSpace]]] = {
+    "dataset": ("datasets", DATASET_LISTING_EXPAND, _dataset_from_json),
+    "space": ("spaces", SPACE_LISTING_EXPAND, _space_from_json),
+}

@@ -27,7 +27,16 @@ from graphsc.errors import BadInput, BadInputError
 from graphsc.ids import LEGACY_DATASETS_OWNER, id_key, parse_repo_id
 from graphsc.license_table.normalize import join_licenses
 from graphsc.records import SOURCE_CARD, SOURCE_SOURCE_DATASETS, Dataset, DatasetDerivedFrom, DatasetRecord
-from graphsc.sources.hub_records import as_count, as_list, as_str, declared_license, gated_value, record_id
+from graphsc.sources.hub_records import (
+    as_count,
+    as_list,
+    as_str,
+    declared_license,
+    gated_value,
+    record_author,
+    record_id,
+    record_times,
+)
 
 _NO_UPSTREAM = frozenset({"original", "extended", "other", "unknown"})
 
@@ -97,11 +106,10 @@ def dataset_record_from_hub(data: Any, fetched_at: str | None = None) -> Dataset
         record_license(data, card),
         as_str(card.get("license_name")),
         as_str(card.get("license_link")),
-        as_str(data.get("author")) or (dataset_id.split("/", 1)[0] if "/" in dataset_id else None),
+        record_author(data, dataset_id),
         as_count(data.get("downloads")),
         as_count(data.get("likes")),
-        as_str(data.get("createdAt")) or as_str(data.get("created_at")),
-        as_str(data.get("lastModified")) or as_str(data.get("last_modified")),
+        *record_times(data),
         gated_value(data.get("gated")),
         True,
         fetched_at,

@@ -145,6 +145,18 @@ def gated_value(value: Any) -> str | None:
     return as_str(value)
 
 
+def record_author(data: Mapping[str, Any], repo_id: str) -> str | None:
+    """A Hub record's ``author``, else its id's namespace (a legacy id without one has none)."""
+    return as_str(data.get("author")) or (repo_id.split("/", 1)[0] if "/" in repo_id else None)
+
+
+def record_times(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """A Hub record's ``(createdAt, lastModified)`` as written (``huggingface_hub`` spells them ``created_at``,
+    ``last_modified``)."""
+    created = as_str(data.get("createdAt")) or as_str(data.get("created_at"))
+    return created, as_str(data.get("lastModified")) or as_str(data.get("last_modified"))
+
+
 def declared_license(card: Mapping[str, Any]) -> str | None:
     """The card's ``license``; a YAML list means every license in it applies (Hugging Face: "these licenses
     apply", typically the base model's license plus the derivative's own), so it is joined with AND."""
@@ -385,7 +397,7 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
     tags = _Tags(data.get("tags"))
     reader = _Reader(model_id, fetched_at)
     license_tags = tags.licenses
-    author = as_str(data.get("author")) or (model_id.split("/", 1)[0] if "/" in model_id else None)
+    author = record_author(data, model_id)
     model = Model(
         model_id,
         author,
@@ -396,8 +408,7 @@ def model_record_from_hub(data: Any, fetched_at: str | None = None) -> ModelReco
         as_str(data.get("library_name")) or as_str(card.get("library_name")),
         as_count(data.get("downloads")),
         as_count(data.get("likes")),
-        as_str(data.get("createdAt")) or as_str(data.get("created_at")),
-        as_str(data.get("lastModified")) or as_str(data.get("last_modified")),
+        *record_times(data),
         gated_value(data.get("gated")),
         True,
         fetched_at,

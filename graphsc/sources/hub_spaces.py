@@ -16,7 +16,7 @@ from graphsc.errors import BadInput, BadInputError
 from graphsc.ids import id_key, parse_repo_id
 from graphsc.records import SOURCE_SPACE_CARD, USER_SPACE, Space, SpaceRecord, Uses
 from graphsc.sources.hub_datasets import card_of, record_license
-from graphsc.sources.hub_records import as_count, as_list, as_str, record_id
+from graphsc.sources.hub_records import as_count, as_list, as_str, record_author, record_id, record_times
 
 
 def space_record_from_hub(data: Any, fetched_at: str | None = None) -> SpaceRecord:
@@ -31,10 +31,9 @@ def space_record_from_hub(data: Any, fetched_at: str | None = None) -> SpaceReco
         space_id,
         record_license(data, card),
         as_str(data.get("sdk")) or as_str(card.get("sdk")),
-        as_str(data.get("author")) or (space_id.split("/", 1)[0] if "/" in space_id else None),
+        record_author(data, space_id),
         as_count(data.get("likes")),
-        as_str(data.get("createdAt")) or as_str(data.get("created_at")),
-        as_str(data.get("lastModified")) or as_str(data.get("last_modified")),
+        *record_times(data),
         True,
         fetched_at,
     )

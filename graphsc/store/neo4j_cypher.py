@@ -307,25 +307,28 @@ RETURN m.id AS id ORDER BY id LIMIT $limit
 _DERIVED_FROM_RETURN = (
     "RETURN c.id AS child, b.id AS base, r.relation AS relation, r.source AS source, r.fetched_at AS fetched_at"
 )
+
+
 # Lineage: every node reachable from the start (``*0..`` includes the start itself), then the edges between
 # them. ``WITH DISTINCT`` over the far end lets the planner use VarLengthExpand(Pruning,BFS), which visits each
 # node once: linear in the family's size, and it terminates on cycles (tests/store checks the plan). The edges
 # come back as one row holding a list of [child, base, relation, source, fetched_at] lists: streaming 100k
 # records costs the driver ~3x more than decoding one list (measured in bench/neo4j_write.py), at the price of
 # server heap for the list (~150 bytes an edge).
-_LINEAGE_EDGES = "RETURN collect([c.id, b.id, r.relation, r.source, r.fetched_at]) AS edges"
-LINEAGE_UP = f"""
-MATCH (:Model {{id: $id}})-[:DERIVED_FROM*0..]->(c:Model)
-WITH DISTINCT c
-MATCH (c)-[r:DERIVED_FROM]->(b:Model)
-{_LINEAGE_EDGES}
-"""
-LINEAGE_DOWN = f"""
-MATCH (:Model {{id: $id}})<-[:DERIVED_FROM*0..]-(b:Model)
-WITH DISTINCT b
-MATCH (c:Model)-[r:DERIVED_FROM]->(b)
-{_LINEAGE_EDGES}
-"""
+def _lineage_query(label: str, direction: str, fields: str) -> str:
+    """Every ``label`` DERIVED_FROM edge reachable from ``$id`` going ``up`` or ``down``, as one list of ``fields``."""
+    walk = "-[:DERIVED_FROM*0..]->(c:{0})" if direction == "up" else "<-[:DERIVED_FROM*0..]-(b:{0})"
+    near = "c" if direction == "up" else "b"
+    edge = "(c)-[r:DERIVED_FROM]->(b:{0})" if direction == "up" else "(c:{0})-[r:DERIVED_FROM]->(b)"
+    return (
+        f"MATCH (:{label} {{id: $id}}){walk.format(label)}\nWITH DISTINCT {near}\nMATCH {edge.format(label)}\n"
+        f"RETURN collect([{fields}]) AS edges"
+    )
+
+
+_MODEL_EDGE_FIELDS = "c.id, b.id, r.relation, r.source, r.fetched_at"
+LINEAGE_UP = _lineage_query("Model", "up", _MODEL_EDGE_FIELDS)
+LINEAGE_DOWN = _lineage_query("Model", "down", _MODEL_EDGE_FIELDS)
 _USES_RETURN = (
     "RETURN u.id AS user, r.user_kind AS user_kind, m.id AS model, r.source AS source, r.evidence AS evidence, "
     "r.fetched_at AS fetched_at"
@@ -343,19 +346,8 @@ _DATASET_VALUES = "[" + ", ".join(f"d.{f}" for f in Dataset._fields) + "]"
 DATASETS_BY_ID = f"UNWIND $ids AS id MATCH (d:Dataset {{id: id}}) RETURN collect({_DATASET_VALUES}) AS rows"
 _SPACE_VALUES = "[" + ", ".join(f"s.{f}" for f in Space._fields) + "]"
 SPACES_BY_ID = f"UNWIND $ids AS id MATCH (s:Space {{id: id}}) RETURN collect({_SPACE_VALUES}) AS rows"
-_DATASET_LINEAGE_EDGES = "RETURN collect([c.id, b.id, r.source, r.fetched_at]) AS edges"
-DATASET_LINEAGE_UP = f"""
-MATCH (:Dataset {{id: $id}})-[:DERIVED_FROM*0..]->(c:Dataset)
-WITH DISTINCT c
-MATCH (c)-[r:DERIVED_FROM]->(b:Dataset)
-{_DATASET_LINEAGE_EDGES}
-"""
-DATASET_LINEAGE_DOWN = f"""
-MATCH (:Dataset {{id: $id}})<-[:DERIVED_FROM*0..]-(b:Dataset)
-WITH DISTINCT b
-MATCH (c:Dataset)-[r:DERIVED_FROM]->(b)
-{_DATASET_LINEAGE_EDGES}
-"""
+DATASET_LINEAGE_UP = _lineage_query("Dataset", "up", "c.id, b.id, r.source, r.fetched_at")
+DATASET_LINEAGE_DOWN = _lineage_query("Dataset", "down", "c.id, b.id, r.source, r.fetched_at")
 ALL_DATASET_DERIVED_FROM = (
     "MATCH (c:Dataset)-[r:DERIVED_FROM]->(b:Dataset) RETURN [c.id, b.id, r.source, r.fetched_at] AS row "
     "ORDER BY c.id, b.id"

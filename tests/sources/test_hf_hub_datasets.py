@@ -174,16 +174,16 @@ def test_every_space_record_survives_the_real_client_unchanged(hub: FakeHub) -> 
 def test_dataset_and_space_listings_page_through_the_link_cursor(hub: FakeHub) -> None:
     google = [r for r in raw_datasets() if r["author"] == "google-research-datasets"]
     assert len(google) > 7, "two pages"
-    pages = list(client(hub).dataset_pages(author="google-research-datasets", fetched_at="t"))
+    pages = list(client(hub).repo_pages("dataset", author="google-research-datasets", fetched_at="t"))
     assert [len(p) for p in pages] == [7, len(google) - 7]
     assert [r for p in pages for r in p] == [dataset_record_from_hub(r, "t") for r in google]
     assert any("/api/datasets?" in t and "cursor=7" in t for t in hub.requests)
     assert any("expand=cardData" in t for t in hub.requests if t.startswith("/api/datasets?"))
     voices = [r for r in raw_datasets() if "common_voice" in r["id"].lower()]
-    listed = [r for p in client(hub).dataset_pages(search="COMMON_VOICE", limit=1) for r in p]
+    listed = [r for p in client(hub).repo_pages("dataset", search="COMMON_VOICE", limit=1) for r in p]
     assert len(voices) == 2 and [r.dataset.id for r in listed] == [voices[0]["id"]]
     lab = [r for r in spaces() if r["id"].startswith("lab/")]
-    listed_spaces = [r for p in client(hub).space_pages(author="lab", fetched_at="t") for r in p]
+    listed_spaces = [r for p in client(hub).repo_pages("space", author="lab", fetched_at="t") for r in p]
     assert listed_spaces == [space_record_from_hub(r, "t") for r in lab]
 
 

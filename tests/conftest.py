@@ -14,6 +14,14 @@ from graphsc.store.sqlite import SQLiteStore
 from tests.fake_github import FakeGitHub
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Compact graphs of Neo4j stores are kept in the user's cache: the tests use their own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     graph = SQLiteStore(tmp_path / "graph.db")

@@ -24,10 +24,11 @@ from graphsc.analytics.centrality import (
 )
 from graphsc.analytics.depth import Depth, compute_depth
 from graphsc.analytics.families import Families, compute_families, root_nodes
-from graphsc.analytics.graph import DerivationGraph, Usage, build_derivation_graph, downloads_of, read_usage
+from graphsc.analytics.graph import DerivationGraph, Usage, derivation_graph, read_usage
 from graphsc.analytics.progress import NO_PROGRESS, Progress
 from graphsc.analytics.reach import Exposure, Reach, compute_exposure, compute_reach
 from graphsc.bulk import frozen_gc
+from graphsc.compact import CompactGraph, compact_graph
 from graphsc.store.base import GraphStore
 
 T = TypeVar("T")
@@ -71,8 +72,19 @@ class Analysis:
         return result
 
     @cached_property
+    def compact(self) -> CompactGraph:
+        """The store's compact graph: opened when saved for the store's generation, else built (and saved)."""
+
+        def open_or_build() -> CompactGraph:
+            self.progress.phase("opening the compact graph")
+            return compact_graph(self.store)
+
+        return self.timed("compact", open_or_build)
+
+    @cached_property
     def graph(self) -> DerivationGraph:
-        return self.timed("graph", lambda: build_derivation_graph(self.store, self.progress))
+        compact = self.compact
+        return self.timed("graph", lambda: derivation_graph(compact, self.progress))
 
     @cached_property
     def depth(self) -> Depth:
@@ -85,10 +97,7 @@ class Analysis:
 
         def compute() -> Families:
             roots = root_nodes(depth)
-            if "downloads" in self.__dict__:  # already read for every node: no second read
-                root_downloads = self.downloads[roots]
-            else:
-                root_downloads = downloads_of(self.store, [dg.ids[r] for r in roots], self.progress)
+            root_downloads = self.compact.downloads[dg.model_of[roots]]
             return compute_families(dg, depth, dict(zip(roots, root_downloads.tolist())), self.progress)
 
         return self.timed("families", compute)
@@ -97,7 +106,7 @@ class Analysis:
     def downloads(self) -> np.ndarray:
         """Downloads of every node of the derivation graph."""
         dg = self.graph
-        return self.timed("downloads", lambda: downloads_of(self.store, dg.ids, self.progress))
+        return self.timed("downloads", lambda: np.asarray(self.compact.downloads[dg.model_of], dtype=np.int64))
 
     @cached_property
     def reach(self) -> Reach:
@@ -123,7 +132,8 @@ class Analysis:
 
     @cached_property
     def usage(self) -> Usage:
-        return self.timed("usage", lambda: read_usage(self.store, self.progress))
+        compact = self.compact
+        return self.timed("usage", lambda: read_usage(compact, self.progress))
 
     @cached_property
     def exposure(self) -> Exposure:
@@ -133,6 +143,7 @@ class Analysis:
     def compute_all(self, with_betweenness: bool = True) -> None:
         """Compute every metric now (each timed on its own), e.g. before assembling ``ModelMetrics`` rows."""
         for name in (
+            "compact",
             "graph",
             "depth",
             "downloads",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from graphsc.analytics.graph import DerivationGraph
 from graphsc.analytics.progress import NO_PROGRESS, Progress
@@ -44,16 +45,36 @@ def cycle_core(dg: DerivationGraph) -> np.ndarray:
         live_edges &= alive[dg.edge_child] & alive[dg.edge_base]
 
 
+def strong_components(dg: DerivationGraph, nodes: np.ndarray) -> list[list[int]]:
+    """The strongly connected components of two or more nodes of the subgraph ``nodes`` induces (each sorted)."""
+    if not len(nodes):
+        return []
+    inside = np.zeros(dg.node_count, dtype=bool)
+    inside[nodes] = True
+    keep = inside[dg.edge_child] & inside[dg.edge_base]
+    local = np.full(dg.node_count, -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    matrix = sparse.csr_array(
+        (np.ones(int(keep.sum())), (local[dg.edge_child[keep]], local[dg.edge_base[keep]])),
+        shape=(len(nodes), len(nodes)),
+    )
+    count, label = connected_components(matrix, directed=True, connection="strong")
+    groups = np.bincount(label, minlength=count)
+    order = np.argsort(label, kind="stable")
+    split = np.split(np.asarray(nodes)[order], np.cumsum(groups)[:-1])
+    return [sorted(g.tolist()) for g in split if len(g) > 1]
+
+
 def compute_depth(dg: DerivationGraph, progress: Progress = NO_PROGRESS) -> Depth:
     """Generations of every node of ``dg``.
 
-    Cycles: NetworkX's strongly connected components of the cycle core (usually a few nodes, so the whole graph
+    Cycles: the strongly connected components (``scipy.sparse.csgraph``) of the cycle core (usually a few nodes, so the whole graph
     is never condensed). Generations: each cycle is contracted to one representative and the longest path from
     a root is found by relaxing every edge at once (``gen[child] = max(gen[base] + 1)``) until nothing changes,
     which takes one pass per generation on the contracted DAG."""
     progress.phase("finding declared cycles")
     core = cycle_core(dg)
-    components = [sorted(c) for c in nx.strongly_connected_components(dg.graph.subgraph(core.tolist())) if len(c) > 1]
+    components = strong_components(dg, core)
     in_cycle = {n for c in components for n in c}
     cycles = sorted(components + [[n] for n in dg.self_loops if n not in in_cycle])
     representative = np.arange(dg.node_count)
@@ -94,7 +115,7 @@ def chain_to_root(dg: DerivationGraph, depth: Depth, node: int, members: dict[in
             [current] + [m for m in depth.cycles[members[current]] if m != current] if current in members else [current]
         )
         step = min(
-            ((dg.ids[b], m, b) for m in candidates for b in dg.graph.successors(m) if gen[b] == want),
+            ((dg.ids[b], m, b) for m in candidates for b in dg.successors(m).tolist() if gen[b] == want),
             default=None,
         )
         if step is None:  # cannot happen in a consistent layering; stop rather than loop

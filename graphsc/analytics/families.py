@@ -1,4 +1,5 @@
-"""Families: the weakly connected components of the DERIVED_FROM edges.
+"""Families: the weakly connected components of the DERIVED_FROM edges (``scipy.sparse.csgraph``; the tests hold
+them to ``nx.weakly_connected_components``).
 
 A family's *roots* are its members of generation 0 (no base, or a cycle with no way out); it is *named* after
 its most downloaded root (ties: smallest id). Its *size* counts models, its *depth* is the largest generation
@@ -10,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 
 from graphsc.analytics.depth import Depth
 from graphsc.analytics.graph import DerivationGraph
@@ -79,10 +80,8 @@ def compute_families(
     """Partition ``dg`` into families; ``root_downloads`` (root node → downloads) decides each family's name."""
     progress.phase("finding families (weakly connected components)")
     n = dg.node_count
-    label = np.zeros(n, dtype=np.int64)
-    count = 0
-    for count, component in enumerate(nx.weakly_connected_components(dg.graph), start=1):
-        label[np.fromiter(component, dtype=np.int64, count=len(component))] = count - 1
+    count, components = connected_components(dg.csr(), directed=True, connection="weak") if n else (0, np.zeros(0))
+    label: np.ndarray = np.asarray(components, dtype=np.int64)
     sizes = np.bincount(label, minlength=count)
     roots_of: list[list[int]] = [[] for _ in range(count)]
     for root in root_nodes(depth):

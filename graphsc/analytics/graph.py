@@ -1,45 +1,83 @@
-"""The derivation graph read from a store into NetworkX, and the per-model data the metrics weigh it with.
+"""The derivation graph of a store's compact graph (``graphsc.compact``), and the usage the metrics weigh it with.
 
 Only models with at least one DERIVED_FROM edge become nodes (an isolated model has generation 0, no family
-and nothing downstream). Nodes are integers ``0..n-1`` (``ids[i]`` is the model id), edges point
-child → base, so importance flows from derivatives to their bases. Edges are also kept as numpy arrays, which
-is how relation counts are taken without an attribute dict per edge. A model that names itself as its base is
-a declared cycle: it is listed in ``self_loops`` and the edge is left out of every metric.
+and nothing downstream). Nodes are integers ``0..n-1`` (``ids[i]`` is the model id), numbered as the edges sorted
+by (child, base) first name them, so a metric's tie-breaks and betweenness's sample are the same on either store.
+Edges point child → base, so importance flows from derivatives to their bases, and are numpy arrays (and CSR
+matrices for scipy); the ``nx.DiGraph`` is made only when asked for. A model that names itself as its base is a
+declared cycle: it is listed in ``self_loops`` and the edge is left out of every metric.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
+from scipy import sparse
 
 from graphsc.analytics.progress import NO_PROGRESS, Progress
-from graphsc.bulk import frozen_gc
-from graphsc.records import RELATIONS, USER_SPACE
-from graphsc.store.base import GraphStore
-
-MODEL_BATCH = 50_000
-SCAN_ABOVE = 20_000  # look up fewer models by id; scan every model's downloads for more
+from graphsc.compact import CompactGraph
+from graphsc.compact.graph import csr_pointer
+from graphsc.records import RELATIONS
 
 
-@dataclass(slots=True)
 class DerivationGraph:
-    """DERIVED_FROM edges as an integer-node ``nx.DiGraph`` (child → base) plus parallel edge arrays."""
+    """DERIVED_FROM edges as integer nodes (child → base) with parallel edge arrays, over a ``CompactGraph``.
 
-    graph: nx.DiGraph
-    ids: list[str]
-    index: dict[str, int]
-    edge_child: np.ndarray
-    edge_base: np.ndarray
-    edge_relation: np.ndarray
-    relations: list[str]
-    self_loops: list[int]
+    ``model_of[node]`` is the node's model in the compact graph; ``ids`` its id. ``graph`` (an ``nx.DiGraph``)
+    and ``index`` (id → node) are made on first use only: the metrics run on the arrays."""
+
+    def __init__(self, compact: CompactGraph, model_of: np.ndarray, self_loops: list[int]) -> None:
+        self.compact = compact
+        self.model_of = model_of
+        self.self_loops = self_loops
+        local = np.full(compact.model_count, -1, dtype=np.int64)
+        local[model_of] = np.arange(len(model_of))
+        keep = compact.derived_child != compact.derived_base
+        self.edge_child = local[compact.derived_child[keep]]
+        self.edge_base = local[compact.derived_base[keep]]
+        known = list(RELATIONS)
+        known += [r for r in compact.relations if r not in known]
+        recode = np.array([known.index(r) for r in compact.relations] or [0], dtype=np.int16)
+        self.edge_relation = recode[compact.derived_relation[keep]]
+        self.relations = known
+        self.ids: list[str] = compact.model_ids.take(model_of) if len(model_of) else []
 
     @property
     def node_count(self) -> int:
         return len(self.ids)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Model id → node."""
+        return {model_id: i for i, model_id in enumerate(self.ids)}
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The same graph as an ``nx.DiGraph`` on nodes ``0..n-1`` (self-loops left out), for NetworkX's own
+        algorithms and for users: ``Analysis(store).graph.graph``."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(self.node_count))
+        graph.add_edges_from(zip(self.edge_child.tolist(), self.edge_base.tolist()))
+        return graph
+
+    def csr(self, reverse: bool = False) -> sparse.csr_array:
+        """The adjacency matrix (n × n, 1 per edge child → base; ``reverse``: base → child) in CSR form."""
+        rows, cols = (self.edge_base, self.edge_child) if reverse else (self.edge_child, self.edge_base)
+        data = np.ones(len(rows), dtype=np.float64)
+        return sparse.csr_array((data, (rows, cols)), shape=(self.node_count, self.node_count))
+
+    @cached_property
+    def _bases(self) -> sparse.csr_array:
+        return self.csr()
+
+    def successors(self, node: int) -> np.ndarray:
+        """The bases of ``node`` (its DERIVED_FROM targets), ascending."""
+        matrix = self._bases
+        bases: np.ndarray = matrix.indices[matrix.indptr[node] : matrix.indptr[node + 1]]
+        return bases
 
     def relation_counts(self) -> dict[str, int]:
         """DERIVED_FROM edges by relation, most frequent first."""
@@ -49,100 +87,46 @@ class DerivationGraph:
 
 @dataclass(slots=True)
 class Usage:
-    """Which repositories and Spaces use which models: ``users[model_id]`` holds integer user ids, and a user id
-    ``u`` is a Space when ``is_space[u]``."""
+    """Which repositories and Spaces use which models, by compact-graph model: the users of model ``m`` are
+    ``users[pointer[m]:pointer[m + 1]]`` (integer user ids, ascending), and user ``u`` is a Space when
+    ``is_space[u]`` (a repo and a Space with the same name are distinct users)."""
 
-    users: dict[str, set[int]]
+    pointer: np.ndarray
+    users: np.ndarray
     is_space: np.ndarray
 
+    def users_of(self, models: np.ndarray) -> np.ndarray:
+        """The users of every model in ``models`` (with repeats), gathered in one step."""
+        starts = self.pointer[models]
+        lengths = self.pointer[models + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=self.users.dtype)
+        shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        users: np.ndarray = self.users[np.arange(total) + shift]
+        return users
 
-def build_derivation_graph(store: GraphStore, progress: Progress = NO_PROGRESS) -> DerivationGraph:
-    """Read every DERIVED_FROM edge from ``store`` into a ``DerivationGraph``."""
-    total = store.counts().edges.get("DERIVED_FROM", 0)
-    progress.phase("reading derivation edges", total)
-    index: dict[str, int] = {}
-    relation_code = {r: i for i, r in enumerate(RELATIONS)}
-    relations = list(RELATIONS)
-    children: list[int] = []
-    bases: list[int] = []
-    codes: list[int] = []
-    self_loops: list[int] = []
-    with frozen_gc():
-        for batch in store.iter_derived_from():
-            for edge in batch:
-                child = index.setdefault(edge.child, len(index))
-                base = index.setdefault(edge.base, len(index))
-                if child == base:
-                    self_loops.append(child)
-                    continue
-                children.append(child)
-                bases.append(base)
-                code = relation_code.get(edge.relation)
-                if code is None:
-                    code = relation_code[edge.relation] = len(relations)
-                    relations.append(edge.relation)
-                codes.append(code)
-            progress.advance(len(batch))
-        ids = list(index)
-        progress.phase("building the NetworkX graph")
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(len(ids)))
-        graph.add_edges_from(zip(children, bases))
-    return DerivationGraph(
-        graph=graph,
-        ids=ids,
-        index=index,
-        edge_child=np.asarray(children, dtype=np.int64),
-        edge_base=np.asarray(bases, dtype=np.int64),
-        edge_relation=np.asarray(codes, dtype=np.int16),
-        relations=relations,
-        self_loops=sorted(self_loops),
+
+def derivation_graph(compact: CompactGraph, progress: Progress = NO_PROGRESS) -> DerivationGraph:
+    """The models with at least one DERIVED_FROM edge of ``compact``, numbered in order of first appearance in the
+    edge list sorted by (child, base) — each edge's child, then its base."""
+    progress.phase("derivation graph from the compact graph")
+    child, base = compact.derived_child, compact.derived_base
+    interleaved = np.empty(2 * len(child), dtype=np.int64)
+    interleaved[0::2], interleaved[1::2] = child, base
+    models, first = np.unique(interleaved, return_index=True)
+    model_of = models[np.argsort(first, kind="stable")]
+    local = np.full(compact.model_count, -1, dtype=np.int64)
+    local[model_of] = np.arange(len(model_of))
+    loops = child == base
+    return DerivationGraph(compact, model_of, sorted(local[child[loops]].tolist()))
+
+
+def read_usage(compact: CompactGraph, progress: Progress = NO_PROGRESS) -> Usage:
+    """Every USES edge of ``compact`` as a ``Usage``."""
+    progress.phase("USES edges from the compact graph")
+    return Usage(
+        pointer=csr_pointer(compact.uses_model, compact.model_count),
+        users=np.asarray(compact.uses_user),
+        is_space=np.asarray(compact.user_is_space, dtype=bool),
     )
-
-
-def downloads_of(store: GraphStore, ids: Sequence[str], progress: Progress = NO_PROGRESS) -> np.ndarray:
-    """Downloads of each model in ``ids`` (0 when unknown or a stub), aligned with ``ids``."""
-    result = np.zeros(len(ids), dtype=np.int64)
-    if len(ids) > SCAN_ABOVE:
-        position = {model_id: i for i, model_id in enumerate(ids)}
-        progress.phase("reading model downloads")
-        found: list[int] = []
-        values: list[int] = []
-        for batch in store.iter_model_fields(["downloads"]):
-            for model_id, downloads in batch:
-                if downloads and (i := position.get(model_id)) is not None:
-                    found.append(i)
-                    values.append(downloads)
-            progress.advance(len(batch))
-        result[found] = values
-        return result
-    progress.phase("reading model downloads", len(ids))
-    for start in range(0, len(ids), MODEL_BATCH):
-        chunk = ids[start : start + MODEL_BATCH]
-        stored = store.models(chunk)
-        for offset, model_id in enumerate(chunk):
-            model = stored.get(model_id)
-            if model is not None and model.downloads:
-                result[start + offset] = model.downloads
-        progress.advance(len(chunk))
-    return result
-
-
-def read_usage(store: GraphStore, progress: Progress = NO_PROGRESS) -> Usage:
-    """Every USES edge, as integer user ids per model (a repo and a Space with the same name are distinct)."""
-    progress.phase("reading USES edges", store.counts().edges.get("USES", 0))
-    user_index: dict[tuple[str, str], int] = {}
-    spaces: list[bool] = []
-    users: dict[str, set[int]] = {}
-    with frozen_gc():
-        for batch in store.iter_uses():
-            for use in batch:
-                key = (use.user_kind, use.user)
-                user = user_index.get(key)
-                if user is None:
-                    user = user_index[key] = len(spaces)
-                    spaces.append(use.user_kind == USER_SPACE)
-                users.setdefault(use.model, set()).add(user)
-            progress.advance(len(batch))
-    is_space = np.asarray(spaces, dtype=bool)
-    return Usage(users=users, is_space=is_space)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 
@@ -25,6 +26,7 @@ from graphsc.records import (
 )
 
 Direction = Literal["up", "down"]
+EdgeKind = Literal["DERIVED_FROM", "USES", "TRAINED_ON"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +229,11 @@ class GraphStore(Protocol):
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
         """Every USES edge, in no particular order, in lists of ``batch_size``."""
 
+    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, str, str]]]:
+        """Every edge of ``kind`` as a plain tuple, in no particular order, in lists of ``batch_size`` (what the
+        compact graph is built from, without a record per edge): DERIVED_FROM ``(child, base, relation)``, USES
+        ``(model, user, user_kind)``, TRAINED_ON ``(model, dataset, source)``."""
+
     def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
         """Replace every stored model metric with ``rows`` (one transaction); return how many were written.
 
@@ -239,6 +246,16 @@ class GraphStore(Protocol):
 
     def set_state(self, items: dict[str, str]) -> None:
         """Store each value by key, overwriting; other keys are kept. State is not part of the graph."""
+
+    def generation(self) -> str:
+        """A token naming the store's current graph state, ``"<epoch>/<n>"``: ``n`` grows by one in the same
+        transaction as every ``write``; ``epoch`` is random, set when the store first counted, so a store deleted
+        and created again never repeats a token. The compact graph (``graphsc.compact``) is valid only for the
+        token it was built at. A store no graphsc write has counted yet answers ``"-/0"``."""
+
+    def compact_location(self) -> Path | None:
+        """The directory where this store's compact graph is kept (beside an embedded file, in the user's cache
+        for a server), or None when it is only ever built in memory."""
 
     def close(self) -> None:
         """Release the store (file, connections); calling it again does nothing."""

@@ -9,8 +9,10 @@ interrupted load is finished by running it again. Reads are parameterised Cypher
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -45,7 +47,7 @@ from graphsc.records import (
 from graphsc.redact import redact_url
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store.assemble import WritePlan, plan_write
-from graphsc.store.base import Direction, GraphCounts, ModelMetrics
+from graphsc.store.base import Direction, EdgeKind, GraphCounts, ModelMetrics
 from graphsc.store.common import check_batch_size, chunks, metrics_row, similar_ids, unique
 from graphsc.store.identity import find_dataset_id, find_model_id
 from graphsc.store.neo4j_errors import translated
@@ -176,6 +178,17 @@ class Neo4jStore:
         for statement, rows in steps:
             for chunk in chunks(rows, self.batch_size):
                 tx.run(statement, rows=list(chunk)).consume()
+
+    def generation(self) -> str:
+        with translated(self.location, "reading"):
+            record = self._driver.execute_query(cy.GET_GENERATION, database_=self.database).records
+        return str(record[0]["token"]) if record else "-/0"
+
+    def compact_location(self) -> Path | None:
+        """``$XDG_CACHE_HOME/graphsc/compact/<hash of the URI and database>`` (``~/.cache`` by default)."""
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        name = hashlib.sha256(f"{self.uri}\n{self.database or ''}".encode()).hexdigest()[:24]
+        return cache / "graphsc" / "compact" / name
 
     def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
         """Replace every model's metric properties with ``rows`` in one transaction; return how many rows."""
@@ -368,6 +381,10 @@ class Neo4jStore:
         """All USES edges (unordered) in lists of ``batch_size``."""
         return self._iter(cy.ALL_USES, batch_size, cy.uses_from)
 
+    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, str, str]]]:
+        """Every edge of ``kind`` as a plain ``(from, to, attribute)`` tuple (see ``GraphStore``), unordered."""
+        return self._iter(cy.EDGE_ENDPOINTS[kind], batch_size, lambda record: tuple(record[0]))
+
     def run_cypher(self, statements: Sequence[str], params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         """Run ``statements`` in order (each in its own auto-commit transaction, so schema statements work too)
         with ``params``; return the last one's column names and rows (values as the driver gives them)."""
@@ -462,4 +479,5 @@ def _write_steps(plan: WritePlan) -> list[tuple[str, list[Any]]]:
         (cy.SET_DETAILS, [list(d) for d in batch.details]),
         (cy.CREATE_EVAL_RESULTS, [list(e) for e in batch.eval_results]),
     ]
+    steps.append((cy.BUMP_GENERATION, [None]))
     return [(statement, list(rows)) for statement, rows in steps if rows]

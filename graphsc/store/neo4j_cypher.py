@@ -267,6 +267,15 @@ SET_MODEL_METRICS = "UNWIND $rows AS row MATCH (m:Model {id: row[0]}) SET " + ",
 # --- reads ---
 
 GET_STATE = f"MATCH (s:{STATE_LABEL} {{key: $key}}) RETURN s.value AS value"
+# The store's generation (``GraphStore.generation``), counted in the transaction of each write; the epoch is set
+# once, so a wiped and refilled database never repeats a token.
+BUMP_GENERATION = (
+    f"UNWIND $rows AS row MERGE (g:{STATE_LABEL} {{key: 'graphsc.generation'}}) "
+    "ON CREATE SET g.epoch = randomUUID(), g.value = 0 SET g.value = g.value + 1"
+)
+GET_GENERATION = (
+    f"MATCH (g:{STATE_LABEL} {{key: 'graphsc.generation'}}) RETURN g.epoch + '/' + toString(g.value) AS token"
+)
 # Id lookups return one row holding a list of field lists (record field order), not a record per match: the
 # driver decodes one list far faster than it builds 100k records (compute_lineage reads every descendant).
 MODELS_BY_ID = (
@@ -389,6 +398,11 @@ ALL_SPACES = f"MATCH (s:Space) WHERE s.id IS NOT NULL RETURN {_SPACE_VALUES} AS 
 ALL_DERIVED_FROM = f"MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) {_DERIVED_FROM_RETURN} ORDER BY child, base"
 ALL_TRAINED_ON = f"MATCH (m:Model)-[r:TRAINED_ON]->(d:Dataset) {_TRAINED_ON_RETURN}"
 ALL_USES = f"MATCH (u)-[r:USES]->(m:Model) {_USES_RETURN}"
+EDGE_ENDPOINTS = {
+    "DERIVED_FROM": "MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) RETURN [c.id, b.id, r.relation]",
+    "USES": "MATCH (u)-[r:USES]->(m:Model) RETURN [m.id, u.id, r.user_kind]",
+    "TRAINED_ON": "MATCH (m:Model)-[r:TRAINED_ON]->(d:Dataset) RETURN [m.id, d.id, r.source]",
+}
 
 
 # --- rows <-> records ---

@@ -42,7 +42,7 @@ from graphsc.records import (
     Uses,
 )
 from graphsc.store.assemble import plan_write
-from graphsc.store.base import Direction, GraphCounts, ModelMetrics
+from graphsc.store.base import Direction, EdgeKind, GraphCounts, ModelMetrics
 from graphsc.store.common import METRICS_COLUMNS, check_batch_size, chunks, metrics_row, similar_ids, unique
 from graphsc.store.identity import find_dataset_id, find_model_id
 from graphsc.store.sqlite_errors import DAMAGED_HINT, NOT_OURS_HINT, guarded, is_store_fault, store_error
@@ -195,6 +195,14 @@ _UPSERT_REPO = (
     f"INSERT INTO repos VALUES ({', '.join('?' * len(_REPO_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f"{c}=coalesce(excluded.{c}, {c})" for c in _REPO_COLUMNS[1:])
 )
+# The store's generation (``GraphStore.generation``): counted in ``meta`` in the transaction of each write.
+_EPOCH, _GENERATION = "epoch", "generation"
+_BUMP_GENERATION = "INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+_EDGE_ENDPOINTS: dict[str, str] = {
+    "DERIVED_FROM": "SELECT child, base, relation FROM derived_from",
+    "USES": "SELECT model, user, user_kind FROM uses",
+    "TRAINED_ON": "SELECT model, dataset, source FROM trained_on",
+}
 _MAX_PARAMS = 900
 _first_two = itemgetter(0, 1)  # sort key: an edge's endpoints (other fields may be None)
 
@@ -538,6 +546,8 @@ class SQLiteStore:
         db = self._db
         self._wrote = True
         with self._transaction():
+            db.execute("INSERT OR IGNORE INTO meta VALUES (?, lower(hex(randomblob(8))))", (_EPOCH,))
+            db.execute(_BUMP_GENERATION, (_GENERATION,))
             plan = plan_write(batch, self)
             batch = plan.batch
             for old, new in plan.moves:
@@ -696,6 +706,14 @@ class SQLiteStore:
             self._db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)", list(items.items()))
 
     # reads
+
+    @guarded("reading")
+    def generation(self) -> str:
+        rows = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (_EPOCH, _GENERATION)))
+        return f"{rows.get(_EPOCH, '-')}/{rows.get(_GENERATION, '0')}"
+
+    def compact_location(self) -> Path | None:
+        return self.path.with_name(self.path.name + ".compact")
 
     @guarded("reading")
     def get_state(self, key: str) -> str | None:
@@ -879,7 +897,7 @@ class SQLiteStore:
         unknown = [f for f in fields if f not in _MODEL_COLUMNS]
         if unknown:
             raise ValueError(f"not Model fields: {', '.join(unknown)}")
-        return self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size)
+        return self._iter(f"SELECT {', '.join(('id', *fields))} FROM models ORDER BY id", batch_size)
 
     @guarded("reading")
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:
@@ -960,6 +978,10 @@ class SQLiteStore:
             lambda r: Uses(r[1], r[0], r[2], r[3], r[4], r[5]),
             batch_size,
         )
+
+    @guarded("reading")
+    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, str, str]]]:
+        return self._iter(_EDGE_ENDPOINTS[kind], batch_size)
 
     def __enter__(self) -> Self:
         return self

@@ -389,6 +389,7 @@ def test_analyze_table(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = "".join(
         f"│ {step:<11} │    0.25 │             64 │\n"
         for step in (
+            "compact",
             "graph",
             "depth",
             "downloads",

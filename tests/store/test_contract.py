@@ -418,7 +418,26 @@ ITERATORS: dict[str, tuple[Any, ...]] = {
     "iter_details": (),
     "iter_eval_results": (),
     "iter_dataset_derived_from": (),
+    "iter_edge_endpoints": ("USES",),
 }
+
+
+def test_edge_endpoints_are_the_edges_as_plain_tuples(store: GraphStore) -> None:
+    store.write(
+        GraphBatch(
+            models=[Model("o/a"), Model("o/b")],
+            derived_from=[DerivedFrom("o/b", "o/a", "adapter", "card"), DerivedFrom("o/x", "o/a", "merge", "tags")],
+            uses=[Uses("gh/r", "repo", "o/a", "peatmoss"), Uses("gh/r", "space", "o/b", "hub-spaces")],
+            trained_on=[TrainedOn("o/a", "d/one", "card")],
+        )
+    )
+    derived = sorted((e.child, e.base, e.relation) for e in flat(store.iter_derived_from()))
+    assert sorted(flat(store.iter_edge_endpoints("DERIVED_FROM", batch_size=1))) == derived
+    uses = sorted((u.model, u.user, u.user_kind) for u in flat(store.iter_uses()))
+    assert (
+        sorted(flat(store.iter_edge_endpoints("USES"))) == uses == [("o/a", "gh/r", "repo"), ("o/b", "gh/r", "space")]
+    )
+    assert flat(store.iter_edge_endpoints("TRAINED_ON")) == [("o/a", "d/one", "card")]
 
 
 def test_every_iterator_of_the_protocol_is_checked_here(store: GraphStore) -> None:

@@ -1,0 +1,139 @@
+"""``CompactGraph``: what whole-graph readers need, as flat numpy arrays instead of records.
+
+Models are integers ``0..n-1`` in id order (Python string order, which is SQLite's BINARY collation on UTF-8), so a
+model's number is found by binary search and two builds of the same store are identical. Strings (model, user
+and dataset ids) are kept as one UTF-8 blob with offsets, so opening a compact graph reads no Python objects until
+an id is asked for. Edges are parallel integer arrays:
+
+- DERIVED_FROM ``derived_child[e] → derived_base[e]`` with ``derived_relation[e]`` indexing ``relations``, sorted
+  by (child, base): ``derived_ptr`` is the CSR row pointer of the bases of each model; ``derived_by_base`` lists
+  the edges sorted by (base, child) with ``derived_base_ptr`` its row pointer (the reverse CSR: derivatives);
+- USES ``uses_model[e]`` ← ``uses_user[e]`` (users are repositories and Spaces, ``user_is_space``), sorted by model;
+- TRAINED_ON ``trained_model[e] → trained_dataset[e]``, sorted by model.
+
+Per model: ``downloads`` (0 when unknown), ``fetched``, ``license`` (an index into ``licenses``, -1 when none).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+FORMAT = "graphsc.compact/1"
+
+
+@dataclass(slots=True)
+class Strings:
+    """A sequence of strings as one UTF-8 ``blob`` (uint8) and ``offsets`` (int64, length n+1)."""
+
+    blob: np.ndarray
+    offsets: np.ndarray
+    _decoded: list[str] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, values: Sequence[str]) -> Strings:
+        """Pack ``values`` (in their order)."""
+        encoded = [v.encode("utf-8", "surrogatepass") for v in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets, list(values))
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        if self._decoded is not None:
+            return self._decoded[i]
+        start, end = int(self.offsets[i]), int(self.offsets[i + 1])
+        return bytes(self.blob[start:end]).decode("utf-8", "surrogatepass")
+
+    def take(self, indices: Sequence[int] | np.ndarray) -> list[str]:
+        """The strings at ``indices``, in that order (decoding every string once when many are asked for)."""
+        positions = indices.tolist() if isinstance(indices, np.ndarray) else [int(i) for i in indices]
+        if self._decoded is not None or len(positions) * 8 > len(self):
+            decoded = self.all()
+            return [decoded[i] for i in positions]
+        return [self[i] for i in positions]
+
+    def all(self) -> list[str]:
+        """Every string, decoded once and kept."""
+        if self._decoded is None:
+            text = bytes(self.blob).decode("utf-8", "surrogatepass")
+            lengths = np.diff(self.offsets)
+            if len(text) == len(self.blob):  # ASCII: byte offsets are character offsets
+                bounds = self.offsets.tolist()
+                self._decoded = [text[bounds[i] : bounds[i + 1]] for i in range(len(lengths))]
+            else:
+                self._decoded = [self[i] for i in range(len(self))]
+        return self._decoded
+
+    def position(self, value: str) -> int | None:
+        """The index of ``value`` when the strings are sorted (binary search), else None."""
+        lo, hi = 0, len(self)
+        i = bisect_left(range(hi), value, lo, hi, key=self.__getitem__)
+        return i if i < hi and self[i] == value else None
+
+
+@dataclass(slots=True)
+class CompactGraph:
+    """The whole graph of one store state (``generation``) as arrays; see the module docstring for each one."""
+
+    generation: str
+    model_ids: Strings
+    downloads: np.ndarray
+    fetched: np.ndarray
+    license: np.ndarray
+    licenses: list[str]
+    derived_child: np.ndarray
+    derived_base: np.ndarray
+    derived_relation: np.ndarray
+    relations: list[str]
+    derived_ptr: np.ndarray
+    derived_by_base: np.ndarray
+    derived_base_ptr: np.ndarray
+    user_ids: Strings
+    user_is_space: np.ndarray
+    uses_model: np.ndarray
+    uses_user: np.ndarray
+    dataset_ids: Strings
+    trained_model: np.ndarray
+    trained_dataset: np.ndarray
+
+    @property
+    def model_count(self) -> int:
+        return len(self.model_ids)
+
+    def model_index(self, model_id: str) -> int | None:
+        """The number of the stored model ``model_id`` (exact id, as stored), or None."""
+        return self.model_ids.position(model_id)
+
+    def bases(self, model: int) -> np.ndarray:
+        """The models ``model`` names as its bases (DERIVED_FROM targets), ascending."""
+        return self.derived_base[self.derived_ptr[model] : self.derived_ptr[model + 1]]
+
+    def derivatives(self, model: int) -> np.ndarray:
+        """The models naming ``model`` as a base, ascending."""
+        edges = self.derived_by_base[self.derived_base_ptr[model] : self.derived_base_ptr[model + 1]]
+        derivatives: np.ndarray = self.derived_child[edges]
+        return derivatives
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every array by field name (what ``graphsc.compact.files`` writes), strings as ``<name>.blob/.offsets``."""
+        result: dict[str, np.ndarray] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                result[f.name] = value
+            elif isinstance(value, Strings):
+                result[f"{f.name}.blob"], result[f"{f.name}.offsets"] = value.blob, value.offsets
+        return result
+
+
+def csr_pointer(rows: np.ndarray, count: int) -> np.ndarray:
+    """The CSR row pointer (length ``count + 1``) of edges sorted by ``rows``."""
+    pointer = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=count), out=pointer[1:])
+    return pointer

@@ -13,10 +13,15 @@ In one run it
    deepest leaves and random models (median, 95th percentile, worst);
 4. times each analytics command (``stats``, ``rank --by`` each metric, ``families``, ``impact`` on the largest
    root, ``analyze``) and the whole-graph ``graphsc licenses --format json``;
-5. when a Neo4j is reachable: ``graphsc neo4j push`` throughput (nodes+edges/s) and Cypher lineage latency;
-6. runs the naive baseline (``bench/baseline.py``: the dump in a plain NetworkX DiGraph) on the same sample;
+5. when a Neo4j is reachable: the initial load's throughput (nodes+edges/s; ``graphsc neo4j import`` when the
+   command exists, else ``graphsc neo4j push``), an incremental ``graphsc neo4j push --since-last`` after
+   re-ingesting 1% of the models, and Cypher lineage latency;
+6. runs the peer (``bench/peer.py``: orjson + igraph and rustworkx, what a speed-minded user would write instead
+   of graphsc) on the same data, root and sample;
+7. runs the naive baseline (``bench/baseline.py``: the dump in a plain NetworkX DiGraph) on the same sample;
 
-then prints a table against the targets of issue 7 and writes every measurement to ``OUT/N-S.json``.
+then prints a table against the targets of issue 14, with the ratio graphsc / peer beside the absolute numbers
+where the target is relative to the peer, and writes every measurement to ``OUT/N-S.json``.
 
 Every graphsc command runs as a user runs it: a fresh ``python -m graphsc ...`` process, timed from spawn to
 exit. Its peak RSS and CPU time come from ``os.wait4`` on that child (the kernel's accounting for exactly that
@@ -45,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/run.py` puts bench/ first, not the repository
     sys.path.insert(0, str(ROOT))
 
-SCHEMA = "graphsc.bench/1"
+SCHEMA = "graphsc.bench/2"
 GIB = 1024**3
 MIB = 1024**2
 RANK_METRICS = ("reach", "pagerank", "betweenness", "downloads", "exposure")
@@ -56,7 +61,8 @@ DEEP_LEAVES = 3
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A target from issue 7: ``value op limit`` must hold (``op`` is ``<=`` or ``>=``)."""
+    """A target from issue 14: ``value op limit`` must hold (``op`` is ``<=`` or ``>=``). With the unit
+    ``PEER`` the value is the ratio graphsc / peer."""
 
     op: str
     limit: float
@@ -70,19 +76,40 @@ class Target:
 
     def text(self) -> str:
         """The target as the table shows it."""
-        limit = f"{self.limit / GIB:g} GiB" if self.unit == "bytes" else f"{self.limit:,g} {self.unit}"
+        if self.unit == PEER:
+            limit = f"{self.limit:g}× peer"
+        elif self.unit == "bytes":
+            limit = f"{self.limit / GIB:g} GiB"
+        else:
+            limit = f"{self.limit:,g} {self.unit}"
         return f"{'≤' if self.op == '<=' else '≥'} {limit}"
 
 
+PEER = "× peer"  # the unit of a target on the ratio graphsc / peer
+
 TARGETS: dict[str, Target] = {
-    "ingest": Target(">=", 40_000, "records/s"),
-    "lineage_median": Target("<=", 0.5, "s"),
-    "lineage_p95": Target("<=", 1.5, "s"),
-    "licenses": Target("<=", 30, "s"),
-    "analytics": Target("<=", 30, "s"),
-    "peak_rss": Target("<=", 6 * GIB, "bytes"),
-    "neo4j_load": Target(">=", 20_000, "nodes+edges/s"),
+    "ingest": Target("<=", 3, PEER),
+    "lineage_median": Target("<=", 0.3, "s"),
+    "lineage_p95": Target("<=", 1.0, "s"),
+    "lineage_largest_tree": Target("<=", 1.0, "s"),
+    "vs_peer": Target("<=", 3, PEER),
+    "analyze": Target("<=", 15, "s"),
+    "licenses": Target("<=", 15, "s"),
+    "peak_rss": Target("<=", 2 * GIB, "bytes"),
+    "neo4j_load": Target(">=", 100_000, "nodes+edges/s"),
+    "neo4j_incremental": Target(">=", 20_000, "nodes+edges/s"),
 }
+# graphsc commands compared with the peer: command (an ``analytics`` key, or ``ingest``) → the peer's task
+# (``bench/peer.py``'s ``tasks``: ``load`` = parse + build, the others build + the algorithm, parse left out).
+PEER_TASKS: dict[str, str] = {
+    "ingest": "load",
+    "rank_pagerank": "pagerank",
+    "families": "components",
+    "impact": "descendants",
+    "stats": "components",
+}
+UNTARGETED = tuple(name for name in ANALYTICS if name not in {*PEER_TASKS, "analyze"})  # timed, no target
+INCREMENT_SHARE = 0.01  # the incremental Neo4j push sends the changes of re-ingesting this share of the models
 
 
 # --------------------------------------------------------------------------------------------------
@@ -387,8 +414,30 @@ def neo4j_wipe(uri: str) -> None:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
-def bench_neo4j(uri: str, wipe: bool, db: Path, sample: Sample, scratch: Path) -> dict[str, Any]:
-    """Load the embedded store into Neo4j (throughput) and time Cypher lineage, if a usable Neo4j is there."""
+def neo4j_import_available() -> bool:
+    """Whether this graphsc has ``graphsc neo4j import`` (then the initial load is measured with it)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "graphsc", "neo4j", "import", "--help"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=child_env(),
+        cwd=ROOT,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def written_items(stdout: str) -> int | None:
+    """The ``N nodes+edges`` a ``graphsc neo4j push`` (or ``import``) printed, if it did."""
+    found = re.findall(r"([\d,]+) nodes\+edges", stdout)
+    return int(found[-1].replace(",", "")) if found else None
+
+
+def bench_neo4j(
+    uri: str, wipe: bool, db: Path, files: DataFiles, models: int, sample: Sample, scratch: Path
+) -> dict[str, Any]:
+    """Load the embedded store into an empty Neo4j (throughput), time Cypher lineage, then an incremental
+    ``neo4j push --since-last``; only if a usable Neo4j is there."""
     reachable, nodes = neo4j_state(uri)
     if not reachable:
         return {"status": "skipped", "uri": uri, "reason": f"no Neo4j answers at {uri}"}
@@ -407,16 +456,63 @@ def bench_neo4j(uri: str, wipe: bool, db: Path, sample: Sample, scratch: Path) -
     source.close()
     items = sum(counts.nodes.values()) + sum(counts.edges.values())
     env = {**child_env(), "NEO4J_URI": uri}
-    load = graphsc(["neo4j", "push", "--db", str(db)], scratch / "neo4j-push.out", env=env)
+    load_stdout = scratch / "neo4j-load.out"
+    command, import_error = "push", None
+    if neo4j_import_available():
+        load = graphsc(["neo4j", "import", "--db", str(db)], load_stdout, check=False, env=env)
+        if load.exit_code == 0:
+            command = "import"
+        else:  # an import that needs what this run cannot give it: say so, and measure push as before
+            import_error = load.stderr_tail
+            neo4j_wipe(uri)
+    if command == "push":
+        load = graphsc(["neo4j", "push", "--db", str(db)], load_stdout, env=env)
     return {
         "status": "measured",
         "uri": uri,
+        "load_command": command,
+        "import_error": import_error,
         "load": asdict(load),
         "items": items,
         "items_per_second": items / load.wall_seconds,
-        "reported_per_second": reported_rate((scratch / "neo4j-push.out").read_text()),
+        "reported_per_second": reported_rate(load_stdout.read_text()),
         "cypher_lineage": cypher_lineage(uri, sample),
         "cli_lineage": bench_lineage_neo4j(sample, scratch, env),
+        "incremental": bench_neo4j_incremental(files, models, db, scratch, env),
+    }
+
+
+def bench_neo4j_incremental(
+    files: DataFiles, models: int, db: Path, scratch: Path, env: dict[str, str]
+) -> dict[str, Any]:
+    """``graphsc neo4j push --since-last`` after the initial load: ``graphsc ingest snapshot`` of the first
+    ``INCREMENT_SHARE`` of the dump's records (each with one more download, as a re-fetch would bring) into the
+    embedded store, then the push of what changed. Rate: the nodes+edges the push says it wrote / its whole
+    process wall time (the push still reads every row of the store to find the changed ones)."""
+    import orjson
+
+    changes = scratch / "changes.jsonl"
+    records = max(1, round(models * INCREMENT_SHARE))
+    with open(files.models, "rb") as src, open(changes, "wb") as dst:
+        for _, line in zip(range(records), src):
+            record = orjson.loads(line)
+            record["downloads"] = int(record.get("downloads") or 0) + 1
+            dst.write(orjson.dumps(record) + b"\n")
+    ingest = graphsc(["ingest", "snapshot", str(changes), "--db", str(db)], scratch / "ingest-changes.out")
+    stdout = scratch / "neo4j-push-since-last.out"
+    push = graphsc(["neo4j", "push", "--since-last", "--db", str(db)], stdout, check=False, env=env)
+    text = stdout.read_text()
+    items = written_items(text)
+    failed = push.exit_code != 0 or items is None
+    return {
+        "status": "failed" if failed else "measured",
+        "reason": f"neo4j push --since-last: exit {push.exit_code}, {push.stderr_tail[-300:]!r}" if failed else None,
+        "records": records,
+        "ingest": asdict(ingest),
+        "push": asdict(push),
+        "items": items,
+        "items_per_second": items / push.wall_seconds if items is not None else None,
+        "reported_per_second": reported_rate(text),
     }
 
 
@@ -427,7 +523,7 @@ def cypher_lineage(uri: str, sample: Sample) -> dict[str, Any]:
     store = Neo4jStore(uri=uri)
     try:
         store.lineage_edges(sample.ids[0], "up")  # warm-up: connection pool, query plan
-        calls = []
+        calls: list[dict[str, Any]] = []
         for model in sample.ids:
             started = time.perf_counter()
             up = store.lineage_edges(model, "up")
@@ -446,16 +542,39 @@ def bench_lineage_neo4j(sample: Sample, scratch: Path, env: dict[str, str]) -> d
 
 
 # --------------------------------------------------------------------------------------------------
-# Baseline, ratios, targets
+# Peer, baseline, ratios, targets
 # --------------------------------------------------------------------------------------------------
+
+
+def write_sample(sample: Sample, scratch: Path) -> Path:
+    """The sample's ids as the JSON list ``bench/peer.py`` and ``bench/baseline.py`` read."""
+    path = scratch / "sample.json"
+    path.write_text(json.dumps(sample.ids))
+    return path
+
+
+def bench_peer(files: DataFiles, sample: Sample, scratch: Path) -> dict[str, Any]:
+    """Run ``bench/peer.py`` (orjson + igraph and rustworkx) as a child process on the same data, the largest
+    root and the same sample; its peak RSS comes from ``os.wait4`` like graphsc's."""
+    run = run_process(
+        [
+            sys.executable,
+            "-m",
+            "bench.peer",
+            str(files.models),
+            str(write_sample(sample, scratch)),
+            sample.largest_roots[0],
+        ],
+        scratch / "peer.json",
+    )
+    return {**json.loads((scratch / "peer.json").read_text()), "process": asdict(run)}
 
 
 def bench_baseline(files: DataFiles, sample: Sample, scratch: Path) -> dict[str, Any]:
     """Run ``bench/baseline.py`` (plain NetworkX) as a child process on the same sample."""
-    sample_path = scratch / "sample.json"
-    sample_path.write_text(json.dumps(sample.ids))
     run = run_process(
-        [sys.executable, "-m", "bench.baseline", str(files.models), str(sample_path)], scratch / "baseline.json"
+        [sys.executable, "-m", "bench.baseline", str(files.models), str(write_sample(sample, scratch))],
+        scratch / "baseline.json",
     )
     return {**json.loads((scratch / "baseline.json").read_text()), "process": asdict(run)}
 
@@ -482,6 +601,31 @@ def ratios(result: dict[str, Any]) -> dict[str, float]:
     }
 
 
+def peer_command_seconds(result: dict[str, Any], command: str) -> float:
+    """The whole-process wall time of a graphsc command compared with the peer (a ``PEER_TASKS`` key)."""
+    if command == "ingest":
+        return float(result["ingest"]["snapshot"]["wall_seconds"])
+    return float(result["analytics"][command]["wall_seconds"])
+
+
+def peer_ratios(result: dict[str, Any]) -> dict[str, float]:
+    """graphsc / peer (below 1: graphsc is faster or smaller), the peer being the faster of igraph and rustworkx
+    for each task:
+
+    - one per ``PEER_TASKS`` command: ``ingest`` / parse + build, ``rank_pagerank`` / build + PageRank,
+      ``families`` and ``stats`` / build + weak components, ``impact`` / build + descendants of the largest root;
+    - ``lineage_warm``: a ``graphsc lineage`` call (median, whole process) / the peer's in-memory query (median);
+    - ``peak_rss``: the largest graphsc peak RSS / the peer process's.
+    """
+    tasks = result["peer"]["tasks"]
+    out = {
+        command: peer_command_seconds(result, command) / tasks[task]["seconds"] for command, task in PEER_TASKS.items()
+    }
+    out["lineage_warm"] = result["lineage"]["all"]["median"] / tasks["lineage_median"]["seconds"]
+    out["peak_rss"] = result["peak_rss_bytes"] / result["peer"]["process"]["peak_rss_bytes"]
+    return out
+
+
 def graphsc_runs(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Every graphsc process the run measured (for the largest peak RSS)."""
     runs = [
@@ -494,40 +638,96 @@ def graphsc_runs(result: dict[str, Any]) -> list[dict[str, Any]]:
     neo = result["neo4j"]
     if neo["status"] == "measured":
         runs.append(neo["load"])
+        runs += [neo["incremental"]["ingest"], neo["incremental"]["push"]]  # a failed push's RSS counts too
     return runs
 
 
 def target_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per target: what was measured, its value, the target and whether it passed."""
+    """One row per target of issue 14: what was measured (``value`` in ``unit``), the peer's time and the ratio
+    graphsc / peer where the target is relative to the peer, the target and whether it passed (``None``: not
+    measured, ``note`` says why)."""
     rows: list[dict[str, Any]] = []
+    tasks = result["peer"]["tasks"]
 
-    def add(name: str, target: str, value: float | None, run: dict[str, Any] | None = None) -> None:
+    def add(
+        name: str,
+        target: str,
+        value: float | None,
+        unit: str,
+        run: dict[str, Any] | None = None,
+        peer_task: str | None = None,
+        note: str | None = None,
+    ) -> None:
         t = TARGETS[target]
+        peer = tasks[peer_task] if peer_task else None
+        ratio = value / peer["seconds"] if peer and value is not None else None
         rows.append(
             {
                 "measure": name,
                 "value": value,
-                "unit": t.unit,
+                "unit": unit,
+                "peer_task": peer_task,
+                "peer_seconds": peer["seconds"] if peer else None,
+                "peer_library": peer["library"] if peer else None,
+                "ratio": ratio,
                 "target": t.text(),
-                "passed": t.met(value),
+                "passed": t.met(ratio if t.unit == PEER else value),
                 "cpu_seconds": run["cpu_seconds"] if run else None,
                 "peak_rss_bytes": run["peak_rss_bytes"] if run else None,
+                "note": note,
             }
         )
 
     snap = result["ingest"]["snapshot"]
-    add("ingest snapshot (whole process)", "ingest", snap["records_per_second"], snap)
+    rate = f"{snap['records_per_second']:,.0f} records/s"
+    add("ingest snapshot (whole process)", "ingest", snap["wall_seconds"], "s", snap, "load", rate)
     lineage = result["lineage"]
     for fmt in ("tree", "json", "all"):
-        add(f"lineage {fmt}: median", "lineage_median", lineage[fmt]["median"])
-        add(f"lineage {fmt}: p95", "lineage_p95", lineage[fmt]["p95"])
-    for name, run in result["analytics"].items():
-        add(name.replace("_", " --by ", 1) if name.startswith("rank_") else name, "analytics", run["wall_seconds"], run)
-    add("licenses --format json", "licenses", result["licenses"]["wall_seconds"], result["licenses"])
-    add("peak RSS, any command", "peak_rss", result["peak_rss_bytes"])
+        add(f"lineage {fmt}: median", "lineage_median", lineage[fmt]["median"], "s")
+        add(f"lineage {fmt}: p95", "lineage_p95", lineage[fmt]["p95"], "s")
+    root = result["sample"]["largest_roots"][0]
+    tree = next(c for c in lineage["calls"] if c["model"] == root and c["format"] == "tree")
+    add("lineage tree of the largest root", "lineage_largest_tree", tree["wall_seconds"], "s", tree, note=root)
+    analytics = result["analytics"]
+    for command in ("rank_pagerank", "families", "impact", "stats"):
+        name = command.replace("_", " --by ", 1) if command.startswith("rank_") else command
+        run = analytics[command]
+        add(name, "vs_peer", run["wall_seconds"], "s", run, PEER_TASKS[command])
+    add("analyze", "analyze", analytics["analyze"]["wall_seconds"], "s", analytics["analyze"])
+    add("licenses --format json", "licenses", result["licenses"]["wall_seconds"], "s", result["licenses"])
+    add("peak RSS, any command", "peak_rss", result["peak_rss_bytes"], "bytes")
     neo = result["neo4j"]
     if neo["status"] == "measured":
-        add("Neo4j load (graphsc neo4j push)", "neo4j_load", neo["items_per_second"], neo["load"])
+        add(
+            f"Neo4j initial load (graphsc neo4j {neo['load_command']})",
+            "neo4j_load",
+            neo["items_per_second"],
+            "nodes+edges/s",
+            neo["load"],
+        )
+        inc = neo["incremental"]
+        if inc["status"] == "measured":
+            note = f"{inc['items']:,} nodes+edges after re-ingesting {inc['records']:,} models"
+            add(
+                "Neo4j incremental (graphsc neo4j push --since-last)",
+                "neo4j_incremental",
+                inc["items_per_second"],
+                "nodes+edges/s",
+                inc["push"],
+                note=note,
+            )
+        else:
+            add(
+                "Neo4j incremental: not measured",
+                "neo4j_incremental",
+                None,
+                "nodes+edges/s",
+                inc["push"],
+                note=inc["reason"],
+            )
+    else:
+        for target, name in (("neo4j_load", "initial load"), ("neo4j_incremental", "incremental push")):
+            add(f"Neo4j {name}: not measured", target, None, "nodes+edges/s", note=neo["reason"])
     return rows
 
 
@@ -539,6 +739,12 @@ def target_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 def _fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
+    if unit == "ms":
+        return f"{value * 1000:.2f} ms"
+    if unit == "µs":
+        return f"{value * 1e6:,.1f} µs"
+    if unit == "s?":  # seconds, or milliseconds below 0.1 s (the peer's steps at small scales)
+        return f"{value * 1000:.1f} ms" if value < 0.1 else f"{value:.2f} s"
     if unit == "bytes":
         return f"{value / MIB:,.0f} MiB"
     if unit == "s":
@@ -546,31 +752,80 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return f"{value:,.0f} {unit}".strip()
 
 
+def print_peer(console: Any, result: dict[str, Any]) -> None:
+    """The peer's own steps per library, and the tasks graphsc is compared with (the faster library marked)."""
+    from rich.table import Table
+
+    peer = result["peer"]
+    table = Table(
+        title=f"peer (bench/peer.py: orjson + igraph / rustworkx, one process): {peer['nodes']:,} nodes, "
+        f"{peer['edges']:,} edges, parse {_fmt(peer['parse_seconds'], 's?')}, peak RSS "
+        f"{_fmt(peer['process']['peak_rss_bytes'], 'bytes')}, whole process {peer['process']['wall_seconds']:.1f} s",
+        title_justify="left",
+    )
+    table.add_column("step")
+    for name in peer["libraries"]:
+        table.add_column(f"{name} {peer['libraries'][name]['version']}", justify="right")
+    steps = (
+        ("import (in no task)", "import_seconds", "s?"),
+        ("build", "build_seconds", "s?"),
+        ("PageRank", "pagerank_seconds", "s?"),
+        ("weak components", "wcc_seconds", "s?"),
+        (f"descendants of {peer['root']}", "descendants_seconds", "s?"),
+        ("lineage query (both directions): median", "lineage_query_median", "µs"),
+        ("lineage query (both directions): p95", "lineage_query_p95", "µs"),
+    )
+    for label, key, unit in steps:
+        table.add_row(label, *(_fmt(lib[key], unit) for lib in peer["libraries"].values()))
+    table.add_row(
+        "descendants found / weak components",
+        *(f"{lib['descendants']:,} / {lib['components']:,}" for lib in peer["libraries"].values()),
+    )
+    for task, label in (
+        ("load", "task: parse + build"),
+        ("pagerank", "task: build + PageRank"),
+        ("components", "task: build + weak components"),
+        ("descendants", "task: build + descendants"),
+    ):
+        t = peer["tasks"][task]
+        table.add_row(
+            label, *(("*" if name == t["library"] else "") + _fmt(t[name], "s?") for name in peer["libraries"])
+        )
+    console.print(table)
+
+
 def print_report(result: dict[str, Any]) -> None:
     """The targets table, the other measurements and the baseline comparison, with rich."""
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
     m = result["machine"]
     head = (
         f"graphsc benchmark: {result['models']:,} models, seed {result['seed']} — {m['cpus']} CPUs, "
         f"{m['memory_bytes'] / GIB:.0f} GiB, load {m['load_start'][0]:.1f} → {m['load_end'][0]:.1f}"
     )
     table = Table(title=head, title_justify="left")
-    for col in ("measure", "value", "target", "pass", "CPU s", "peak RSS"):
+    for col in ("measure", "value", "peer", "graphsc/peer", "target", "pass", "CPU s", "peak RSS"):
         table.add_column(col, justify="left" if col == "measure" else "right")
     for row in result["targets"]:
-        ok = {True: "[green]pass[/]", False: "[red]FAIL[/]", None: "—"}[row["passed"]]
+        ok = {True: "[green]pass[/]", False: "[red]FAIL[/]", None: "not measured"}[row["passed"]]
+        value = _fmt(row["value"], row["unit"])
+        if row["note"] and row["value"] is not None and row["unit"] == "s" and row["peer_task"] == "load":
+            value += f" ({row['note']})"
+        peer = f"{_fmt(row['peer_seconds'], 's?')} {row['peer_library']}" if row["peer_seconds"] is not None else ""
         table.add_row(
             row["measure"],
-            _fmt(row["value"], row["unit"]),
+            value,
+            peer,
+            f"{row['ratio']:.2f}×" if row["ratio"] is not None else "",
             row["target"],
             ok,
             _fmt(row["cpu_seconds"], "s"),
             _fmt(row["peak_rss_bytes"], "bytes"),
         )
     console.print(table)
+    print_peer(console, result)
 
     info = Table(title="other measurements", title_justify="left")
     info.add_column("measure")
@@ -599,6 +854,12 @@ def print_report(result: dict[str, Any]) -> None:
     )
     steps = result["analytics"]["analyze"]["steps"]
     info.add_row("analyze: steps (s)", ", ".join(f"{k} {v['seconds']:.1f}" for k, v in steps.items()))
+    for name in UNTARGETED:
+        run = result["analytics"][name]
+        info.add_row(
+            f"{name.replace('_', ' --by ', 1)} (no target): wall / CPU / peak RSS",
+            f"{run['wall_seconds']:.2f} s / {run['cpu_seconds']:.2f} s / {_fmt(run['peak_rss_bytes'], 'bytes')}",
+        )
     neo = result["neo4j"]
     if neo["status"] == "measured":
         cy = neo["cypher_lineage"]
@@ -610,6 +871,18 @@ def print_report(result: dict[str, Any]) -> None:
         info.add_row(
             "Neo4j: graphsc lineage --store neo4j, median / p95", f"{cli['median']:.2f} s / {cli['p95']:.2f} s"
         )
+        info.add_row(
+            f"Neo4j: initial load (graphsc neo4j {neo['load_command']}), nodes+edges in wall (rate it prints)",
+            f"{neo['items']:,} in {neo['load']['wall_seconds']:.1f} s ({_fmt(neo['reported_per_second'], '/s')})",
+        )
+        if neo["import_error"]:
+            info.add_row("Neo4j: graphsc neo4j import failed, push measured instead", neo["import_error"][-200:])
+        inc = neo["incremental"]
+        if inc["status"] == "measured":
+            info.add_row(
+                "Neo4j: push --since-last, nodes+edges in wall (rate it prints)",
+                f"{inc['items']:,} in {inc['push']['wall_seconds']:.1f} s ({_fmt(inc['reported_per_second'], '/s')})",
+            )
     else:
         info.add_row("Neo4j", f"skipped: {neo['reason']}")
     console.print(info)
@@ -658,7 +931,7 @@ def print_report(result: dict[str, Any]) -> None:
 
 def machine() -> dict[str, Any]:
     """CPU count, memory, Python and platform, and the load average now."""
-    import psutil
+    import psutil  # type: ignore[import-untyped, unused-ignore]  # no stubs installed by the test extra
 
     return {
         "cpus": os.cpu_count(),
@@ -678,7 +951,7 @@ def run_benchmark(
     lineage_samples: int,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Run every measurement at this scale; returns the result document (``graphsc.bench/1``)."""
+    """Run every measurement at this scale; returns the result document (``SCHEMA``)."""
     files = DataFiles.at(out, models, seed)
     scratch = out / f"run-{models}-{seed}"
     shutil.rmtree(scratch, ignore_errors=True)
@@ -705,12 +978,15 @@ def run_benchmark(
     result["licenses"] = bench_licenses(db, scratch)
     if neo4j_uri:
         log(f"neo4j: {neo4j_uri}")
-        result["neo4j"] = bench_neo4j(neo4j_uri, neo4j_wipe_ok, db, sample, scratch)
+        result["neo4j"] = bench_neo4j(neo4j_uri, neo4j_wipe_ok, db, files, models, sample, scratch)
     else:
         result["neo4j"] = {"status": "skipped", "uri": None, "reason": "--no-neo4j"}
+    log("peer: orjson + igraph, rustworkx")
+    result["peer"] = bench_peer(files, sample, scratch)
     log("baseline")
     result["baseline"] = bench_baseline(files, sample, scratch)
     result["peak_rss_bytes"] = max(r["peak_rss_bytes"] for r in graphsc_runs(result))
+    result["peer_ratios"] = peer_ratios(result)
     result["ratios"] = ratios(result)
     result["targets"] = target_rows(result)
     result["machine"]["load_end"] = list(os.getloadavg())

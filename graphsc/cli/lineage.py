@@ -4,12 +4,15 @@ that names no model, the dataset's lineage (its sources, the datasets made from 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graphsc.cli.common import DbOption, StoreOption, open_cli_store
 from graphsc.render import emit
+
+if TYPE_CHECKING:
+    from graphsc.lineage import Lineage
 
 
 class Direction(str, Enum):
@@ -58,11 +61,8 @@ def lineage(
     trained on them."""
     from graphsc.errors import GraphscError
     from graphsc.lineage import compute_dataset_lineage, compute_lineage
-    from graphsc.render.export_dot import dot_text
-    from graphsc.render.export_mermaid import mermaid_text
     from graphsc.render.lineage_json import dataset_lineage_document, lineage_document
     from graphsc.render.lineage_tree import render_dataset_lineage_tree, render_lineage_tree
-    from graphsc.subgraph import subgraph_of_lineage
 
     text = model.strip()
     with open_cli_store(db, store, write=False) as graph:
@@ -89,10 +89,19 @@ def lineage(
         document=lambda: lineage_document(result),
         terminal=lambda console: render_lineage_tree(result, console, width=width, limit=limit),
         texts={
-            LineageFormat.mermaid.value: lambda: mermaid_text(subgraph_of_lineage(result)),
-            LineageFormat.dot.value: lambda: dot_text(subgraph_of_lineage(result)),
+            LineageFormat.mermaid.value: lambda: _picture(result, "mermaid"),
+            LineageFormat.dot.value: lambda: _picture(result, "dot"),
         },
     )
+
+
+def _picture(result: Lineage, kind: str) -> str:
+    # Imported only for a picture: the DOT writer pulls in the licenses engine and NetworkX (0.3 s of every call).
+    from graphsc.render.export_dot import dot_text
+    from graphsc.render.export_mermaid import mermaid_text
+    from graphsc.subgraph import subgraph_of_lineage
+
+    return (dot_text if kind == "dot" else mermaid_text)(subgraph_of_lineage(result))
 
 
 def register(app: typer.Typer) -> None:

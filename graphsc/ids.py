@@ -25,8 +25,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal, NamedTuple
 
-from huggingface_hub.utils import HFValidationError, validate_repo_id
-
 RepoType = Literal["model", "dataset", "space"]
 # The organisation the Hub moved the old namespace-less canonical datasets to, keeping their names
 # (``common_voice`` → ``legacy-datasets/common_voice``).
@@ -68,6 +66,10 @@ def is_repo_id(value: str) -> bool:
     """True if ``value`` is a syntactically valid Hub repo id (``name`` or ``namespace/name``)."""
     if _FAST_ID.fullmatch(value) and "--" not in value and ".." not in value:
         return all(len(part) <= 96 for part in value.split("/"))
+    # The Hub client's own rule for the rest; imported here, not at the top: it loads the HTTP stack (0.1-0.2 s),
+    # which most commands never need.
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
     try:
         validate_repo_id(value)
     except HFValidationError:

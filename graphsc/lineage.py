@@ -17,10 +17,13 @@ models trained on it or on any dataset made from it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
+from graphsc.compact import CompactGraph
 from graphsc.errors import UnknownModelError
 from graphsc.graph_algos import bfs_distances, cycles, longest_path_lengths
 from graphsc.records import (
@@ -33,7 +36,7 @@ from graphsc.records import (
     TrainedOn,
     Uses,
 )
-from graphsc.store.base import GraphStore
+from graphsc.store.base import Direction, GraphStore
 
 LineageDirection = Literal["up", "down", "both"]
 UNCONFIRMED_NOTE_KINDS = REJECTED_KINDS | {"unconfirmed"}
@@ -104,6 +107,14 @@ class Lineage:
     used_by: tuple[Uses, ...]
     notes: tuple[IdNote, ...] = ()
     training: TrainingData | None = None
+    downloads: Mapping[str, int] | None = None  # every lineage model's downloads, when read from the compact graph
+
+    def downloads_of(self, model_id: str) -> int:
+        """A lineage model's downloads (0 when unknown or not stored), without reading its record when known."""
+        if self.downloads is not None:
+            return self.downloads.get(model_id, 0)
+        model = self.models.get(model_id)
+        return model.downloads or 0 if model is not None else 0
 
     @property
     def trained_models(self) -> list[str]:
@@ -161,23 +172,103 @@ def _within(distance: Mapping[str, int], node: str, max_depth: int | None) -> bo
     return node in distance and (max_depth is None or distance[node] < max_depth)
 
 
+class StoreModels(Mapping[str, Model]):
+    """The stored records of a lineage's models, read from the store only when asked for (a tree of a 150,000-model
+    family draws a few hundred): ``prefetch`` reads many in one query; ``ids`` are the models it covers."""
+
+    def __init__(self, store: GraphStore, ids: set[str]) -> None:
+        self.store = store
+        self.ids = ids
+        self._read: dict[str, Model | None] = {}
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Read the records of ``ids`` (those not read yet) in one go."""
+        wanted = [i for i in ids if i in self.ids and i not in self._read]
+        if wanted:
+            found = self.store.models(wanted)
+            self._read.update({i: found.get(i) for i in wanted})
+
+    def __getitem__(self, model_id: str) -> Model:
+        if model_id not in self._read:
+            self.prefetch([model_id])
+        found = self._read.get(model_id)
+        if found is None:
+            raise KeyError(model_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        self.prefetch(self.ids)
+        return (i for i in self.ids if self._read.get(i) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _compact_lineage_edges(
+    compact: CompactGraph, model_id: str, direction: Direction, downloads: dict[str, int]
+) -> list[DerivedFrom] | None:
+    """``GraphStore.lineage_edges`` answered from the compact graph (None when it does not hold the model); the
+    downloads of every model on those edges are added to ``downloads``."""
+    model = compact.model_index(model_id)
+    if model is None:
+        return None
+    edges = compact.lineage_edges(model, direction)
+    if not len(edges):
+        return []
+    children, bases = compact.derived_child[edges], compact.derived_base[edges]
+    nodes = np.unique(np.concatenate((children, bases)))
+    ids = compact.model_ids.take(nodes)
+    id_of = dict(zip(nodes.tolist(), ids))
+    downloads.update(zip(ids, compact.downloads[nodes].tolist()))
+    relations, sources = compact.relations, compact.sources
+    return [
+        DerivedFrom(id_of[c], id_of[b], relations[r], sources[s])
+        for c, b, r, s in zip(
+            children.tolist(),
+            bases.tolist(),
+            compact.derived_relation[edges].tolist(),
+            compact.derived_source[edges].tolist(),
+        )
+    ]
+
+
+def _lineage_edges(
+    store: GraphStore, compact: CompactGraph | None, model_id: str, direction: Direction, downloads: dict[str, int]
+) -> tuple[list[DerivedFrom], bool]:
+    """The edges, and whether they came from the compact graph (with their models' ``downloads``)."""
+    if compact is not None and (edges := _compact_lineage_edges(compact, model_id, direction, downloads)) is not None:
+        return edges, True
+    return store.lineage_edges(model_id, direction), False
+
+
 def compute_lineage(
     store: GraphStore,
     model_id: str,
     direction: LineageDirection = "both",
     max_depth: int | None = None,
     datasets: bool = False,
+    compact: CompactGraph | None = None,
+    lazy_models: bool = False,
 ) -> Lineage:
     """Read and assemble the lineage of ``model_id`` (any spelling ``GraphStore.find_model_id`` resolves: casing,
     URL, legacy id, a renamed repo's old id); raises ``UnknownModelError`` (with close matches). With
-    ``datasets``, also the training data of the model and its ancestors (``Lineage.training``)."""
+    ``datasets``, also the training data of the model and its ancestors (``Lineage.training``).
+
+    ``compact``: the store's compact graph, when one is at hand: the edges are read from it (the same edges; their
+    ``fetched_at`` is left out) instead of walked in the store. ``lazy_models``: ``Lineage.models`` reads a record
+    only when asked for (``StoreModels``), for views that show a few models of a large lineage."""
     resolved = store.find_model_id(model_id)
     if resolved is None:
         raise UnknownModelError(model_id, store.similar_model_ids(model_id))
     model_id = resolved
     found = store.models([model_id])
-    up_edges: list[DerivedFrom] = store.lineage_edges(model_id, "up") if direction != "down" else []
-    down_edges: list[DerivedFrom] = store.lineage_edges(model_id, "down") if direction != "up" else []
+    downloads = {model_id: found[model_id].downloads or 0}
+    up_edges, up_compact = (
+        _lineage_edges(store, compact, model_id, "up", downloads) if direction != "down" else ([], True)
+    )
+    down_edges, down_compact = (
+        _lineage_edges(store, compact, model_id, "down", downloads) if direction != "up" else ([], True)
+    )
 
     up = _adjacency(up_edges, up=True)
     down = _adjacency(down_edges, up=False)
@@ -208,7 +299,7 @@ def compute_lineage(
         max_depth=max_depth,
         ancestor_edges=tuple(sorted(up_edges, key=lambda e: (e.child, e.base))),
         descendant_edges=tuple(sorted(down_edges, key=lambda e: (e.base, e.child))),
-        models=store.models(ids),
+        models=StoreModels(store, ids) if lazy_models else store.models(ids),
         generation=generation,
         roots=roots,
         ancestor_distance=ancestor_distance,
@@ -218,6 +309,7 @@ def compute_lineage(
         used_by=tuple(sorted(store.uses_of([model_id]), key=lambda u: (u.user_kind, u.user))),
         notes=tuple(sorted(store.notes_of([model_id]), key=lambda n: (n.kind, n.field, n.value))),
         training=read_training_data(store, trained_models) if datasets else None,
+        downloads=downloads if compact is not None and up_compact and down_compact else None,
     )
 
 

@@ -56,7 +56,10 @@ def pagerank(dg: DerivationGraph, progress: Progress = NO_PROGRESS) -> np.ndarra
     tol = PAGERANK_L1_TOLERANCE / n
     for _ in range(PAGERANK_MAX_ITER):
         last = x
-        x = PAGERANK_ALPHA * (transition @ x + x[dangling].sum() * teleport) + (1 - PAGERANK_ALPHA) * teleport
+        # NetworkX adds the dangling mass with Python's ``sum`` (left to right); a cumulative sum adds in the same
+        # order, so the scores equal NetworkX's to the last bit.
+        dangling_mass = np.cumsum(x[dangling])[-1] if len(dangling) else 0.0
+        x = PAGERANK_ALPHA * (transition @ x + dangling_mass * teleport) + (1 - PAGERANK_ALPHA) * teleport
         if np.absolute(x - last).sum() < n * tol:
             scores: np.ndarray = x
             return scores

@@ -19,7 +19,7 @@ from scipy import sparse
 
 from graphsc.analytics.progress import NO_PROGRESS, Progress
 from graphsc.compact import CompactGraph
-from graphsc.compact.graph import csr_pointer
+from graphsc.compact.graph import csr_pointer, gather
 from graphsc.records import RELATIONS
 
 
@@ -97,13 +97,7 @@ class Usage:
 
     def users_of(self, models: np.ndarray) -> np.ndarray:
         """The users of every model in ``models`` (with repeats), gathered in one step."""
-        starts = self.pointer[models]
-        lengths = self.pointer[models + 1] - starts
-        total = int(lengths.sum())
-        if not total:
-            return np.zeros(0, dtype=self.users.dtype)
-        shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-        users: np.ndarray = self.users[np.arange(total) + shift]
+        users: np.ndarray = self.users[gather(self.pointer, models)]
         return users
 
 

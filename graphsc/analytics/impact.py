@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from graphsc.compact import CompactGraph
 from graphsc.lineage import DatasetLineage, Lineage, compute_dataset_lineage, compute_lineage
 from graphsc.records import NO_LICENSE, NOT_FETCHED, USER_REPO, USER_SPACE, Dataset, DerivedFrom, Model, Uses
 from graphsc.store.base import GraphStore
@@ -167,9 +168,10 @@ class Impact:
         return self.downstream.users_by_model()
 
 
-def compute_impact(store: GraphStore, model_id: str) -> Impact:
-    """The blast radius of ``model_id``; raises ``UnknownModelError`` (with close matches) like lineage does."""
-    lineage = compute_lineage(store, model_id, "down")
+def compute_impact(store: GraphStore, model_id: str, compact: CompactGraph | None = None) -> Impact:
+    """The blast radius of ``model_id``; raises ``UnknownModelError`` (with close matches) like lineage does.
+    ``compact``: the store's compact graph, to read the subtree from (``compute_lineage``)."""
+    lineage = compute_lineage(store, model_id, "down", compact=compact)
     return Impact(lineage, _sorted_users(store.uses_of(lineage.descendant_depth)))
 
 

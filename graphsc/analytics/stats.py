@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from graphsc.analytics.analysis import Analysis
 from graphsc.analytics.depth import depth_distribution, longest_chains
 from graphsc.analytics.families import FamilySummary
@@ -68,9 +70,13 @@ class GraphStats:
 
 def declared_licenses(analysis: Analysis) -> Counter[str]:
     """Fetched models per declared license (``NO_LICENSE`` when the card declares none)."""
+    compact = analysis.compact
+    codes = np.asarray(compact.license)[np.asarray(compact.fetched, dtype=bool)]
+    per_code = np.bincount(codes + 1, minlength=len(compact.licenses) + 1).tolist()  # code -1: no license
     counts: Counter[str] = Counter()
-    for batch in analysis.store.iter_model_fields(["license", "fetched"]):
-        counts.update(license or NO_LICENSE for _, license, fetched in batch if fetched)
+    for label, n in zip([NO_LICENSE, *compact.licenses], per_code):
+        if n:
+            counts[label or NO_LICENSE] += n
     return counts
 
 
@@ -108,10 +114,10 @@ def dataset_stats(
     store = analysis.store
     datasets, licenses, licensed = _coverage(store.iter_datasets(), declares)
     spaces, _, _ = _coverage(store.iter_spaces(), declares)
-    trained_on = trained_on_licensed = 0
-    for page in store.iter_trained_on():
-        trained_on += len(page)
-        trained_on_licensed += sum(1 for t in page if t.dataset in licensed)
+    compact = analysis.compact
+    dataset_licensed = np.array([d in licensed for d in compact.dataset_ids.all()], dtype=bool)
+    trained_on = len(compact.trained_dataset)
+    trained_on_licensed = int(dataset_licensed[np.asarray(compact.trained_dataset)].sum()) if trained_on else 0
     return DatasetStats(
         datasets=datasets,
         spaces=spaces,

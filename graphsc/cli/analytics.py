@@ -124,6 +124,7 @@ def impact(
     With the model's risk flags (own and inherited: graphsc risks) and what below it is exposed to them. Given a
     dataset: the datasets made from it, the models trained on any of them, their descendants and their users."""
     from graphsc.analytics.impact import compute_dataset_impact, compute_impact
+    from graphsc.compact import compact_graph
     from graphsc.errors import GraphscError
     from graphsc.render.analytics_json import dataset_impact_document, impact_document
     from graphsc.render.analytics_table import render_dataset_impact, render_impact
@@ -141,7 +142,7 @@ def impact(
         if dataset_id is not None:
             found = compute_dataset_impact(graph, dataset_id)
         else:  # a model, or neither: the unknown-model error lists close model ids
-            result = compute_impact(graph, text)
+            result = compute_impact(graph, text, compact_graph(graph))
             risks = impact_risks(graph, result)
     if dataset_id is not None:
         emit(

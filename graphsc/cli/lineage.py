@@ -59,40 +59,48 @@ def lineage(
 
     Given a dataset id that names no model: the datasets it was made from, those made from it and the models
     trained on them."""
+    from graphsc.compact import saved_compact_graph
     from graphsc.errors import GraphscError
     from graphsc.lineage import compute_dataset_lineage, compute_lineage
     from graphsc.render.lineage_json import dataset_lineage_document, lineage_document
     from graphsc.render.lineage_tree import render_dataset_lineage_tree, render_lineage_tree
 
     text = model.strip()
+    # The view is drawn with the store open: a tree reads the records of the models it draws as it draws them.
     with open_cli_store(db, store, write=False) as graph:
         dataset_id = graph.find_dataset_id(text) if graph.find_model_id(text) is None else None
-        if dataset_id is None:  # a model, or neither: the unknown-model error lists close model ids
-            with_datasets = output_format in (LineageFormat.tree, LineageFormat.json)  # what the view shows
-            result = compute_lineage(graph, text, direction.value, max_depth, datasets=with_datasets)
-        else:
+        if dataset_id is not None:
             if output_format not in (LineageFormat.tree, LineageFormat.json):
                 raise GraphscError(
                     f"{dataset_id!r} is a dataset: --format {output_format.value} draws a model's lineage only.",
                     "Use --format tree or json for a dataset's lineage.",
                 )
             found = compute_dataset_lineage(graph, dataset_id, direction.value, max_depth)
-    if dataset_id is not None:
+            emit(
+                output_format,
+                document=lambda: dataset_lineage_document(found),
+                terminal=lambda console: render_dataset_lineage_tree(found, console, width=width),
+            )
+            return
+        # a model, or neither: the unknown-model error lists close model ids
+        result = compute_lineage(
+            graph,
+            text,
+            direction.value,
+            max_depth,
+            datasets=output_format in (LineageFormat.tree, LineageFormat.json),  # what the view shows
+            compact=saved_compact_graph(graph),
+            lazy_models=output_format == LineageFormat.tree,
+        )
         emit(
             output_format,
-            document=lambda: dataset_lineage_document(found),
-            terminal=lambda console: render_dataset_lineage_tree(found, console, width=width),
+            document=lambda: lineage_document(result),
+            terminal=lambda console: render_lineage_tree(result, console, width=width, limit=limit),
+            texts={
+                LineageFormat.mermaid.value: lambda: _picture(result, "mermaid"),
+                LineageFormat.dot.value: lambda: _picture(result, "dot"),
+            },
         )
-        return
-    emit(
-        output_format,
-        document=lambda: lineage_document(result),
-        terminal=lambda console: render_lineage_tree(result, console, width=width, limit=limit),
-        texts={
-            LineageFormat.mermaid.value: lambda: _picture(result, "mermaid"),
-            LineageFormat.dot.value: lambda: _picture(result, "dot"),
-        },
-    )
 
 
 def _picture(result: Lineage, kind: str) -> str:

@@ -5,7 +5,16 @@ Whole-graph readers (analytics, ``licenses``, ``lineage`` summaries) open it ins
 """
 
 from graphsc.compact.build import build_compact
-from graphsc.compact.files import compact_graph, load, save, snapshot_dir
+from graphsc.compact.files import compact_graph, load, save, saved_compact_graph, snapshot_dir
 from graphsc.compact.graph import CompactGraph, Strings
 
-__all__ = ["CompactGraph", "Strings", "build_compact", "compact_graph", "load", "save", "snapshot_dir"]
+__all__ = [
+    "CompactGraph",
+    "Strings",
+    "build_compact",
+    "compact_graph",
+    "load",
+    "save",
+    "saved_compact_graph",
+    "snapshot_dir",
+]

@@ -37,7 +37,7 @@ def build_compact(store: GraphStore) -> CompactGraph:
         derived = [row for batch in store.iter_edge_endpoints("DERIVED_FROM") for row in batch]
         uses = [(m, u, kind == USER_SPACE) for batch in store.iter_edge_endpoints("USES") for m, u, kind in batch]
         trained = [row for batch in store.iter_edge_endpoints("TRAINED_ON") for row in batch]
-        named = {m for c, b, _ in derived for m in (c, b)} | {u[0] for u in uses} | {t[0] for t in trained}
+        named = {m for c, b, _, _ in derived for m in (c, b)} | {u[0] for u in uses} | {t[0] for t in trained}
         missing = sorted(named - index.keys())
         if missing:
             rows = sorted(rows + [(m, None, False, None) for m in missing], key=lambda r: r[0])
@@ -52,13 +52,17 @@ def build_compact(store: GraphStore) -> CompactGraph:
         fetched = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=n)
 
         relations: dict[str, int] = {}
-        child = np.fromiter((index[c] for c, _, _ in derived), dtype=np.int32, count=len(derived))
-        base = np.fromiter((index[b] for _, b, _ in derived), dtype=np.int32, count=len(derived))
+        sources: dict[str, int] = {}
+        child = np.fromiter((index[e[0]] for e in derived), dtype=np.int32, count=len(derived))
+        base = np.fromiter((index[e[1]] for e in derived), dtype=np.int32, count=len(derived))
         relation = np.fromiter(
-            (relations.setdefault(r, len(relations)) for _, _, r in derived), dtype=np.int16, count=len(derived)
+            (relations.setdefault(e[2], len(relations)) for e in derived), dtype=np.int16, count=len(derived)
+        )
+        source = np.fromiter(
+            (sources.setdefault(e[3], len(sources)) for e in derived), dtype=np.int16, count=len(derived)
         )
         order = _edge_order(child, base)
-        child, base, relation = child[order], base[order], relation[order]
+        child, base, relation, source = child[order], base[order], relation[order], source[order]
         by_base = _edge_order(base, child).astype(np.int32)
 
         users: dict[tuple[str, bool], int] = {}
@@ -84,6 +88,8 @@ def build_compact(store: GraphStore) -> CompactGraph:
             derived_base=base,
             derived_relation=relation,
             relations=list(relations),
+            derived_source=source,
+            sources=list(sources),
             derived_ptr=csr_pointer(child, n),
             derived_by_base=by_base,
             derived_base_ptr=csr_pointer(base, n),

@@ -32,7 +32,7 @@ from graphsc.store.base import GraphStore
 MANIFEST = "manifest.json"
 _TEMP_PREFIX = ".building-"
 _STALE_TEMP_SECONDS = 3600.0
-_LISTS = ("licenses", "relations")
+_LISTS = ("licenses", "relations", "sources")
 
 
 def snapshot_dir(location: Path, generation: str) -> Path:
@@ -52,12 +52,12 @@ def save(graph: CompactGraph, location: Path) -> Path:
             np.save(temp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
         manifest = {"format": FORMAT, "generation": graph.generation, **{k: getattr(graph, k) for k in _LISTS}}
         (temp / MANIFEST).write_text(json.dumps(manifest))
-        if final.exists() and not (final / MANIFEST).exists():  # not a snapshot: damage from outside
+        if final.exists() and load(final) is None:  # damaged from outside, or an older format: replace it
             shutil.rmtree(final)
         try:
             temp.rename(final)
         except OSError:
-            if not (final / MANIFEST).exists():  # not a concurrent build of the same generation that won
+            if load(final) is None:  # not a concurrent build of the same generation that won
                 raise
             shutil.rmtree(temp, ignore_errors=True)
     except BaseException:
@@ -90,7 +90,10 @@ def load(directory: Path) -> CompactGraph | None:
         return None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         return None
-    values: dict[str, object] = {"generation": manifest["generation"], **{k: manifest[k] for k in _LISTS}}
+    try:
+        values: dict[str, object] = {"generation": manifest["generation"], **{k: manifest[k] for k in _LISTS}}
+    except KeyError:
+        return None
     try:
         for f in fields(CompactGraph):
             if f.name in values:
@@ -112,6 +115,13 @@ def _open(directory: Path, name: str) -> np.ndarray:
     except ValueError:  # an empty array: nothing to map
         array = np.load(path, allow_pickle=False)
     return array
+
+
+def saved_compact_graph(store: GraphStore) -> CompactGraph | None:
+    """The saved compact graph of ``store``'s current generation, or None when there is none (nothing is built:
+    for readers that have a cheaper way than a whole-graph build, e.g. one model's lineage)."""
+    location = store.compact_location()
+    return None if location is None else load(snapshot_dir(location, store.generation()))
 
 
 def compact_graph(store: GraphStore) -> CompactGraph:

@@ -5,7 +5,8 @@ model's number is found by binary search and two builds of the same store are id
 and dataset ids) are kept as one UTF-8 blob with offsets, so opening a compact graph reads no Python objects until
 an id is asked for. Edges are parallel integer arrays:
 
-- DERIVED_FROM ``derived_child[e] → derived_base[e]`` with ``derived_relation[e]`` indexing ``relations``, sorted
+- DERIVED_FROM ``derived_child[e] → derived_base[e]`` with ``derived_relation[e]`` indexing ``relations`` and
+  ``derived_source[e]`` indexing ``sources`` (the evidence: card, tags, ...), sorted
   by (child, base): ``derived_ptr`` is the CSR row pointer of the bases of each model; ``derived_by_base`` lists
   the edges sorted by (base, child) with ``derived_base_ptr`` its row pointer (the reverse CSR: derivatives);
 - USES ``uses_model[e]`` ← ``uses_user[e]`` (users are repositories and Spaces, ``user_is_space``), sorted by model;
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-FORMAT = "graphsc.compact/1"
+FORMAT = "graphsc.compact/2"
 
 
 @dataclass(slots=True)
@@ -52,11 +53,13 @@ class Strings:
 
     def take(self, indices: Sequence[int] | np.ndarray) -> list[str]:
         """The strings at ``indices``, in that order (decoding every string once when many are asked for)."""
-        positions = indices.tolist() if isinstance(indices, np.ndarray) else [int(i) for i in indices]
+        positions = np.asarray(indices, dtype=np.int64)
         if self._decoded is not None or len(positions) * 8 > len(self):
             decoded = self.all()
-            return [decoded[i] for i in positions]
-        return [self[i] for i in positions]
+            return [decoded[i] for i in positions.tolist()]
+        view = memoryview(self.blob)  # type: ignore[arg-type]  # numpy arrays are buffers
+        starts, ends = self.offsets[positions].tolist(), self.offsets[positions + 1].tolist()
+        return [bytes(view[a:b]).decode("utf-8", "surrogatepass") for a, b in zip(starts, ends)]
 
     def all(self) -> list[str]:
         """Every string, decoded once and kept."""
@@ -91,6 +94,8 @@ class CompactGraph:
     derived_base: np.ndarray
     derived_relation: np.ndarray
     relations: list[str]
+    derived_source: np.ndarray
+    sources: list[str]
     derived_ptr: np.ndarray
     derived_by_base: np.ndarray
     derived_base_ptr: np.ndarray
@@ -120,6 +125,18 @@ class CompactGraph:
         derivatives: np.ndarray = self.derived_child[edges]
         return derivatives
 
+    def lineage_edges(self, model: int, direction: str) -> np.ndarray:
+        """The DERIVED_FROM edges (positions in the ``derived_*`` arrays) of ``model``'s lineage, as the store's
+        ``lineage_edges`` reads it: ``"up"``, every edge leaving a model reachable up from it (itself included);
+        ``"down"``, every edge reaching a model reachable down from it."""
+        if direction == "up":
+            up = reachable(self.derived_ptr, self.derived_base, model)
+            return gather(self.derived_ptr, np.flatnonzero(up))
+        derivatives = self.derived_child[self.derived_by_base]
+        down = reachable(self.derived_base_ptr, derivatives, model)
+        edges: np.ndarray = self.derived_by_base[gather(self.derived_base_ptr, np.flatnonzero(down))]
+        return edges
+
     def arrays(self) -> dict[str, np.ndarray]:
         """Every array by field name (what ``graphsc.compact.files`` writes), strings as ``<name>.blob/.offsets``."""
         result: dict[str, np.ndarray] = {}
@@ -130,6 +147,32 @@ class CompactGraph:
             elif isinstance(value, Strings):
                 result[f"{f.name}.blob"], result[f"{f.name}.offsets"] = value.blob, value.offsets
         return result
+
+
+def gather(pointer: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The positions ``pointer[r]..pointer[r + 1] - 1`` of every row ``r`` in ``rows``, concatenated in row order
+    (CSR row slices of many rows in one vectorised step)."""
+    starts = pointer[rows]
+    lengths = pointer[rows + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    positions: np.ndarray = np.arange(total) + shift
+    return positions
+
+
+def reachable(pointer: np.ndarray, targets: np.ndarray, start: int) -> np.ndarray:
+    """Every row reachable from ``start`` (itself included) following ``targets[pointer[r]:pointer[r + 1]]``, as a
+    boolean mask: a breadth-first search one vectorised step per level."""
+    seen = np.zeros(len(pointer) - 1, dtype=bool)
+    seen[start] = True
+    frontier = np.array([start], dtype=np.int64)
+    while len(frontier):
+        found = targets[gather(pointer, frontier)]
+        frontier = np.unique(found[~seen[found]])
+        seen[frontier] = True
+    return seen
 
 
 def csr_pointer(rows: np.ndarray, count: int) -> np.ndarray:

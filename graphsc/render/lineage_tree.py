@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from graphsc.lineage import DatasetLineage, Lineage, TrainingData
+from graphsc.lineage import DatasetLineage, Lineage, StoreModels, TrainingData
 from graphsc.records import NOT_FETCHED, Dataset, DerivedFrom, Model
 from graphsc.render.labels import RELATION_STYLE, counted, human_count, license_text, model_license_text
 from graphsc.render.text import literal, visible
@@ -64,17 +64,13 @@ class _TreeBuilder:
         links: dict[str, list[DerivedFrom]] = defaultdict(list)
         for e in edges:
             links[e.child if up else e.base].append(e)
-        for key in links:
-            links[key].sort(
-                key=lambda e: (-_downloads(lineage.models, e.base if up else e.child), e.base if up else e.child)
-            )
         root_id = lineage.model.id
         tree = Tree(_label(root_id, lineage.models.get(root_id)))
         self.shown = {root_id}
         stack: list[tuple[Tree, str, int]] = [(tree, root_id, 0)]
         while stack:
             branch, node, level = stack.pop()
-            out = links.get(node, [])
+            out = self._ordered(links.get(node, []), up)
             if out and self.levels is not None and level >= self.levels:
                 branch.add(self._too_deep_note(links, node, up))
                 continue
@@ -92,6 +88,16 @@ class _TreeBuilder:
                 expand.append((branch.add(_label(other, lineage.models.get(other), e.relation)), other, level + 1))
             stack.extend(reversed(expand))
         return tree
+
+    def _ordered(self, out: list[DerivedFrom], up: bool) -> list[DerivedFrom]:
+        """A model's links as drawn: most downloaded first, then by id (records read only for models drawn)."""
+        lineage = self.lineage
+        ordered = sorted(
+            out, key=lambda e: (-lineage.downloads_of(e.base if up else e.child), e.base if up else e.child)
+        )
+        if isinstance(lineage.models, StoreModels):
+            lineage.models.prefetch(e.base if up else e.child for e in ordered[: self.width])
+        return ordered
 
     def _too_deep_note(self, links: Mapping[str, list[DerivedFrom]], node: str, up: bool) -> Text:
         """The notice drawn instead of what lies more than ``levels`` below the root under ``node``: how many

@@ -229,10 +229,10 @@ class GraphStore(Protocol):
     def iter_uses(self, batch_size: int = 50_000) -> Iterator[list[Uses]]:
         """Every USES edge, in no particular order, in lists of ``batch_size``."""
 
-    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, str, str]]]:
+    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, ...]]]:
         """Every edge of ``kind`` as a plain tuple, in no particular order, in lists of ``batch_size`` (what the
-        compact graph is built from, without a record per edge): DERIVED_FROM ``(child, base, relation)``, USES
-        ``(model, user, user_kind)``, TRAINED_ON ``(model, dataset, source)``."""
+        compact graph is built from, without a record per edge): DERIVED_FROM ``(child, base, relation, source)``,
+        USES ``(model, user, user_kind)``, TRAINED_ON ``(model, dataset, source)``."""
 
     def write_model_metrics(self, rows: Iterable[ModelMetrics]) -> int:
         """Replace every stored model metric with ``rows`` (one transaction); return how many were written.

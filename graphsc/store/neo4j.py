@@ -381,7 +381,7 @@ class Neo4jStore:
         """All USES edges (unordered) in lists of ``batch_size``."""
         return self._iter(cy.ALL_USES, batch_size, cy.uses_from)
 
-    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, str, str]]]:
+    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, ...]]]:
         """Every edge of ``kind`` as a plain ``(from, to, attribute)`` tuple (see ``GraphStore``), unordered."""
         return self._iter(cy.EDGE_ENDPOINTS[kind], batch_size, lambda record: tuple(record[0]))
 

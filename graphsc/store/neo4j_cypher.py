@@ -399,7 +399,7 @@ ALL_DERIVED_FROM = f"MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) {_DERIVED_FROM_
 ALL_TRAINED_ON = f"MATCH (m:Model)-[r:TRAINED_ON]->(d:Dataset) {_TRAINED_ON_RETURN}"
 ALL_USES = f"MATCH (u)-[r:USES]->(m:Model) {_USES_RETURN}"
 EDGE_ENDPOINTS = {
-    "DERIVED_FROM": "MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) RETURN [c.id, b.id, r.relation]",
+    "DERIVED_FROM": "MATCH (c:Model)-[r:DERIVED_FROM]->(b:Model) RETURN [c.id, b.id, r.relation, r.source]",
     "USES": "MATCH (u)-[r:USES]->(m:Model) RETURN [m.id, u.id, r.user_kind]",
     "TRAINED_ON": "MATCH (m:Model)-[r:TRAINED_ON]->(d:Dataset) RETURN [m.id, d.id, r.source]",
 }

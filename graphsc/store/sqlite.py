@@ -199,7 +199,7 @@ _UPSERT_REPO = (
 _EPOCH, _GENERATION = "epoch", "generation"
 _BUMP_GENERATION = "INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
 _EDGE_ENDPOINTS: dict[str, str] = {
-    "DERIVED_FROM": "SELECT child, base, relation FROM derived_from",
+    "DERIVED_FROM": "SELECT child, base, relation, source FROM derived_from",
     "USES": "SELECT model, user, user_kind FROM uses",
     "TRAINED_ON": "SELECT model, dataset, source FROM trained_on",
 }
@@ -980,7 +980,7 @@ class SQLiteStore:
         )
 
     @guarded("reading")
-    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, str, str]]]:
+    def iter_edge_endpoints(self, kind: EdgeKind, batch_size: int = 50_000) -> Iterator[list[tuple[str, ...]]]:
         return self._iter(_EDGE_ENDPOINTS[kind], batch_size)
 
     def __enter__(self) -> Self:

@@ -4,13 +4,14 @@ half-written — on the embedded store and a real Neo4j."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from graphsc.compact import build_compact, compact_graph, load, save, snapshot_dir
+from graphsc.compact import build_compact, compact_graph, load, save, saved_compact_graph, snapshot_dir
 from graphsc.compact.files import MANIFEST
 from graphsc.records import DerivedFrom, GraphBatch, Model, TrainedOn, Uses
 from graphsc.store.base import GraphStore
@@ -26,7 +27,7 @@ BATCH = GraphBatch(
     derived_from=[
         DerivedFrom("org/child", "org/base", "finetune", "test"),
         DerivedFrom("Org/Merge", "org/child", "merge", "test"),
-        DerivedFrom("Org/Merge", "org/base", "merge", "test"),
+        DerivedFrom("Org/Merge", "org/base", "merge", "tags"),
         DerivedFrom("org/loop", "org/loop", "finetune", "test"),
     ],
     uses=[Uses("gh/app", "repo", "org/child", "test"), Uses("gh/app", "space", "org/lone", "test")],
@@ -38,7 +39,7 @@ def _expected(store: GraphStore) -> dict[str, object]:
     """What the compact graph must hold, from the store's records (ids sorted as Python sorts strings)."""
     models = sorted((m for batch in store.iter_models() for m in batch), key=lambda m: m.id)
     index = {m.id: i for i, m in enumerate(models)}
-    edges = sorted((index[e.child], index[e.base], e.relation) for b in store.iter_derived_from() for e in b)
+    edges = sorted((index[e.child], index[e.base], e.relation, e.source) for b in store.iter_derived_from() for e in b)
     uses = sorted((index[u.model], u.user, u.user_kind) for b in store.iter_uses() for u in b)
     trained = sorted((index[t.model], t.dataset) for b in store.iter_trained_on() for t in b)
     return {
@@ -64,6 +65,7 @@ def _held(graph) -> dict[str, object]:  # type: ignore[no-untyped-def]
                 graph.derived_child.tolist(),
                 graph.derived_base.tolist(),
                 (graph.relations[r] for r in graph.derived_relation),
+                (graph.sources[s] for s in graph.derived_source),
             )
         ),
         "uses": sorted(
@@ -199,3 +201,16 @@ def test_non_ascii_ids_decode_and_search(tmp_path: Path, ids: list[str]) -> None
     assert graph.model_ids.all() == sorted(ids)
     assert [graph.model_index(i) for i in sorted(ids)] == list(range(len(ids)))
     assert graph.model_ids.take([len(ids) - 1]) == [sorted(ids)[-1]]
+
+
+def test_a_snapshot_of_an_older_format_under_the_current_name_is_replaced(store: SQLiteStore) -> None:
+    store.write(BATCH)
+    location = store.compact_location()
+    assert location is not None
+    directory = save(build_compact(store), location)
+    manifest = json.loads((directory / MANIFEST).read_text())
+    (directory / MANIFEST).write_text(json.dumps({**manifest, "format": "graphsc.compact/0"}))
+    assert load(directory) is None and saved_compact_graph(store) is None
+    rebuilt = compact_graph(store)
+    assert saved_compact_graph(store) is not None
+    assert _held(rebuilt) == _expected(store)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -77,19 +79,30 @@ StoreOption = Annotated[
 ]
 
 
-def open_cli_store(db: Path | None, store: str | None, *, write: bool, create: bool | None = None) -> Any:
-    """Open the store the user chose with ``--db`` / ``--store`` (or the environment).
+@contextmanager
+def open_cli_store(db: Path | None, store: str | None, *, write: bool, create: bool | None = None) -> Iterator[Any]:
+    """Open the store the user chose with ``--db`` / ``--store`` (or the environment), for a ``with`` block.
 
     ``write`` says whether the command writes the graph: True opens the embedded store read-write, False opens it
     read-only and creates nothing (a missing one is a ``MissingStoreError``). ``create`` (default: ``write``) says
     whether a missing store is created: False for a command that reads the graph before it writes
     (``analyze --write``). Raises ``StoreError``.
+
+    When a command changed the embedded graph and finished, the compact graph is rebuilt before the command exits
+    (``graphsc.compact``), so the next command opens it instead of paying the rebuild.
     """
     from graphsc.store import StoreConfig, open_store
 
-    return open_store(
+    opened = open_store(
         StoreConfig(kind=store, db_path=db, readonly=not write, create=write if create is None else create)
     )
+    with opened:
+        before = opened.generation() if write and opened.kind == "embedded" else None
+        yield opened
+        if before is not None and opened.generation() != before:
+            from graphsc.compact import compact_graph
+
+            compact_graph(opened)
 
 
 class GraphscGroup(TyperGroup):

@@ -214,3 +214,23 @@ def test_a_snapshot_of_an_older_format_under_the_current_name_is_replaced(store:
     rebuilt = compact_graph(store)
     assert saved_compact_graph(store) is not None
     assert _held(rebuilt) == _expected(store)
+
+
+def test_a_command_that_changed_the_graph_leaves_its_compact_graph_built(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graphsc.cli import app
+    from graphsc.samples import hf_family_files
+
+    db = tmp_path / "g.db"
+    result = CliRunner().invoke(app, ["ingest", "snapshot", *map(str, hf_family_files()), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with SQLiteStore(db, readonly=True) as store:
+        saved = saved_compact_graph(store)
+        assert saved is not None and _held(saved) == _expected(store)
+        generation = store.generation()
+    # a read-only command changes nothing, and builds nothing new
+    assert CliRunner().invoke(app, ["stats", "--db", str(db)]).exit_code == 0
+    with SQLiteStore(db, readonly=True) as store:
+        assert store.generation() == generation
+        assert [p.name for p in (tmp_path / "g.db.compact").iterdir()] == [snapshot_dir(tmp_path, generation).name]

@@ -9,15 +9,15 @@ from graphsc.compact.graph import CompactGraph, Strings, csr_pointer
 from graphsc.records import USER_SPACE
 from graphsc.store.base import GraphStore
 
-_MODEL_FIELDS = ["downloads", "fetched", "license"]
+_MODEL_FIELDS = ["downloads", "fetched", "license", "license_name", "license_link"]
+_Row = tuple[str, int | None, bool, str | None, str | None, str | None]
 
 
-def _sorted_by_id(
-    rows: list[tuple[str, int | None, bool, str | None]],
-) -> list[tuple[str, int | None, bool, str | None]]:
-    if any(rows[i][0] > rows[i + 1][0] for i in range(len(rows) - 1)):
-        rows.sort(key=lambda r: r[0])
-    return rows
+def _codes(values: list[str | None], n: int) -> tuple[np.ndarray, list[str]]:
+    """Each value's index into the returned table of distinct values (first-seen order), -1 for None."""
+    table: dict[str, int] = {}
+    codes = np.fromiter((-1 if v is None else table.setdefault(v, len(table)) for v in values), dtype=np.int32, count=n)
+    return codes, list(table)
 
 
 def _edge_order(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -31,7 +31,10 @@ def build_compact(store: GraphStore) -> CompactGraph:
     Raises what the store's reads raise (``StoreError``)."""
     generation = store.generation()
     with frozen_gc():
-        rows = _sorted_by_id([row for batch in store.iter_model_fields(_MODEL_FIELDS) for row in batch])
+        listed: list[_Row] = [row for batch in store.iter_model_fields(_MODEL_FIELDS) for row in batch]
+        by_id = sorted(range(len(listed)), key=lambda i: listed[i][0])
+        rows = [listed[i] for i in by_id]
+        record_order = np.asarray(by_id, dtype=np.int64)  # compact number → listing position
         ids = [r[0] for r in rows]
         index = {model_id: i for i, model_id in enumerate(ids)}
         derived = [row for batch in store.iter_edge_endpoints("DERIVED_FROM") for row in batch]
@@ -40,14 +43,17 @@ def build_compact(store: GraphStore) -> CompactGraph:
         named = {m for c, b, _, _ in derived for m in (c, b)} | {u[0] for u in uses} | {t[0] for t in trained}
         missing = sorted(named - index.keys())
         if missing:
-            rows = sorted(rows + [(m, None, False, None) for m in missing], key=lambda r: r[0])
+            extra = [(m, None, False, None, None, None) for m in missing]  # listed after the store's own
+            combined = rows + extra
+            merged = sorted(range(len(combined)), key=lambda i: combined[i][0])
+            record_order = np.concatenate((record_order, np.arange(len(listed), len(combined))))[merged]
+            rows = [combined[i] for i in merged]
             ids = [r[0] for r in rows]
             index = {model_id: i for i, model_id in enumerate(ids)}
         n = len(ids)
-        licenses: dict[str, int] = {}
-        license_codes = np.fromiter(
-            (-1 if r[3] is None else licenses.setdefault(r[3], len(licenses)) for r in rows), dtype=np.int32, count=n
-        )
+        license_codes, licenses = _codes([r[3] for r in rows], n)
+        name_codes, names = _codes([r[4] for r in rows], n)
+        link_codes, links = _codes([r[5] for r in rows], n)
         downloads = np.fromiter((r[1] or 0 for r in rows), dtype=np.int64, count=n)
         fetched = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=n)
 
@@ -80,10 +86,15 @@ def build_compact(store: GraphStore) -> CompactGraph:
         return CompactGraph(
             generation=generation,
             model_ids=Strings.of(ids),
+            record_order=record_order,
             downloads=downloads,
             fetched=fetched,
             license=license_codes,
-            licenses=list(licenses),
+            licenses=licenses,
+            license_name=name_codes,
+            license_names=names,
+            license_link=link_codes,
+            license_links=links,
             derived_child=child,
             derived_base=base,
             derived_relation=relation,

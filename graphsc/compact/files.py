@@ -32,7 +32,7 @@ from graphsc.store.base import GraphStore
 MANIFEST = "manifest.json"
 _TEMP_PREFIX = ".building-"
 _STALE_TEMP_SECONDS = 3600.0
-_LISTS = ("licenses", "relations", "sources")
+_LISTS = ("licenses", "license_names", "license_links", "relations", "sources")
 
 
 def snapshot_dir(location: Path, generation: str) -> Path:

@@ -12,7 +12,9 @@ an id is asked for. Edges are parallel integer arrays:
 - USES ``uses_model[e]`` ← ``uses_user[e]`` (users are repositories and Spaces, ``user_is_space``), sorted by model;
 - TRAINED_ON ``trained_model[e] → trained_dataset[e]``, sorted by model.
 
-Per model: ``downloads`` (0 when unknown), ``fetched``, ``license`` (an index into ``licenses``, -1 when none).
+Per model: ``record_order`` (its position when the store lists its models, ``iter_models``: readers that number
+models as the store lists them, like the license engine, keep their output order), ``downloads`` (0 when unknown), ``fetched``, ``license`` (an index into ``licenses``, -1 when none) and
+the card's ``license_name`` and ``license_link`` (indices into ``license_names`` / ``license_links``, -1 when none).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-FORMAT = "graphsc.compact/2"
+FORMAT = "graphsc.compact/4"
 
 
 @dataclass(slots=True)
@@ -86,10 +88,15 @@ class CompactGraph:
 
     generation: str
     model_ids: Strings
+    record_order: np.ndarray
     downloads: np.ndarray
     fetched: np.ndarray
     license: np.ndarray
     licenses: list[str]
+    license_name: np.ndarray
+    license_names: list[str]
+    license_link: np.ndarray
+    license_links: list[str]
     derived_child: np.ndarray
     derived_base: np.ndarray
     derived_relation: np.ndarray

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
+import numpy as np
+
+from graphsc.compact import CompactGraph, compact_graph
 from graphsc.license_table.normalize import NormalizedLicense, normalize_license
 from graphsc.licenses.rules import UNFETCHED, Profile, profile_of
 from graphsc.records import (
@@ -152,22 +155,28 @@ def csr(
     offsets), ``dst`` regrouped (``len(dst)``) and each payload regrouped the same way (same typecodes): the edges
     of source ``s`` are at positions ``ptr[s]..ptr[s + 1] - 1``.
     """
-    counts = array("i", bytes(4 * (n + 1)))
-    for s in src:
-        counts[s + 1] += 1
-    for i in range(n):
-        counts[i + 1] += counts[i]
-    ptr = array("i", counts)
-    cursor = array("i", counts[:-1])
-    out = array("i", bytes(4 * len(dst)))
-    outs = [array(p.typecode, bytes(p.itemsize * len(p))) for p in payloads]
-    for pos, s in enumerate(src):
-        k = cursor[s]
-        cursor[s] = k + 1
-        out[k] = dst[pos]
-        for o, p in zip(outs, payloads):
-            o[k] = p[pos]
-    return ptr, out, outs
+    sources = _numpy(src)
+    order = np.argsort(sources, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(sources, minlength=n), out=ptr[1:])
+    return (
+        _array("i", ptr),
+        _array("i", _numpy(dst)[order]),
+        [_array(p.typecode, _numpy(p)[order]) for p in payloads],
+    )
+
+
+_DTYPES = {"i": np.int32, "b": np.int8, "q": np.int64}
+
+
+def _numpy(values: array[int]) -> np.ndarray:
+    """An ``array.array`` viewed as numpy (no copy)."""
+    return np.frombuffer(values, dtype=_DTYPES[values.typecode])
+
+
+def _array(typecode: str, values: np.ndarray) -> array[int]:
+    """A numpy vector as an ``array.array`` of ``typecode`` (the engine's loops index these fastest)."""
+    return array(typecode, np.ascontiguousarray(values, dtype=_DTYPES[typecode]).tobytes())
 
 
 # ── build_graph's steps ──
@@ -458,16 +467,150 @@ def flatten(batches: Iterable[list[_Record]]) -> Iterator[_Record]:
 
 
 def graph_from_store(store: GraphStore) -> LicenseGraph:
-    """Read every model, dataset, repository, Space and edge (DERIVED_FROM between models and between datasets,
-    TRAINED_ON, USES) from a ``GraphStore`` into a ``LicenseGraph``: the one place the license engine's inputs are
-    gathered from a store (``check_store``, so ``graphsc licenses``, ``check``, ``bom``, snapshots and policies)."""
-    return build_graph(
-        models=flatten(store.iter_models()),
-        derived_from=flatten(store.iter_derived_from()),
-        trained_on=flatten(store.iter_trained_on()),
-        uses=flatten(store.iter_uses()),
+    """Every model, dataset, repository, Space and edge (DERIVED_FROM between models and between datasets,
+    TRAINED_ON, USES) of a ``GraphStore`` as a ``LicenseGraph``: the one place the license engine's inputs are
+    gathered from a store (``check_store``, so ``graphsc licenses``, ``check``, ``bom``, snapshots and policies).
+
+    Models and their edges come from the store's compact graph (``graphsc.compact``: opened, or built once per
+    store generation); datasets, repositories and Spaces, far fewer, are read as records."""
+    return graph_from_compact(
+        compact_graph(store),
         datasets=flatten(store.iter_datasets()),
         repos=flatten(store.iter_repos()),
         spaces=flatten(store.iter_spaces()),
         dataset_derived_from=flatten(store.iter_dataset_derived_from()),
     )
+
+
+def _truthy(table: list[str]) -> np.ndarray:
+    """Per code + 1 (code -1: None): whether the value is a non-empty string."""
+    return np.array([False, *(bool(v) for v in table)], dtype=bool)
+
+
+def _model_profiles(graph: LicenseGraph, profiles: _ProfileInterner, compact: CompactGraph) -> None:
+    """Step 1 on a compact graph: every model a node (its number in the compact graph), with the profile of its
+    declared license (``_declares``: a stub declaring nothing is "not fetched") and its downloads."""
+    lic, name, link = (
+        np.asarray(a, dtype=np.int64) for a in (compact.license, compact.license_name, compact.license_link)
+    )
+    declares = (
+        np.asarray(compact.fetched, dtype=bool)
+        | _truthy(compact.licenses)[lic + 1]
+        | _truthy(compact.license_names)[name + 1]
+        | _truthy(compact.license_links)[link + 1]
+    )
+    listing = np.argsort(np.asarray(compact.record_order), kind="stable")  # node k is compact model listing[k]
+    combos = np.stack([lic, name, link, declares.astype(np.int64)], axis=1)[listing]
+    distinct, first, inverse = np.unique(combos, axis=0, return_index=True, return_inverse=True)
+    seen_order = np.argsort(first, kind="stable")  # profiles numbered as first seen, as ``build_graph`` does
+    distinct, renumber = distinct[seen_order], np.argsort(seen_order)
+    inverse = renumber[inverse.ravel()]
+
+    def text(table: list[str], code: int) -> str | None:
+        return None if code < 0 else table[code]
+
+    profile_of = np.array(
+        [
+            profiles.declared(
+                text(compact.licenses, lic_), text(compact.license_names, n), text(compact.license_links, k), bool(d)
+            )
+            for lic_, n, k, d in distinct.tolist()
+        ]
+        or [0],
+        dtype=np.int32,
+    )
+    graph.node_ids = compact.model_ids.take(listing)
+    graph.node_profile = _array("i", profile_of[inverse] if len(combos) else np.zeros(0))
+    graph.downloads = _array("q", np.asarray(compact.downloads)[listing])
+    graph.n_models = compact.model_count
+
+
+def _rank(ids: list[str]) -> np.ndarray:
+    """Each id's position in sorted order."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    return rank
+
+
+def graph_from_compact(
+    compact: CompactGraph,
+    datasets: Iterable[Dataset] = (),
+    repos: Iterable[Repo] = (),
+    spaces: Iterable[Space] = (),
+    dataset_derived_from: Iterable[DatasetDerivedFrom] = (),
+) -> LicenseGraph:
+    """``build_graph`` over a compact graph (models, DERIVED_FROM, TRAINED_ON and USES) and the records of the
+    datasets, repositories and Spaces: the same graph, with the models numbered in id order and each model's edges
+    and users in the order the embedded store lists them (by id), built with array operations instead of a loop per
+    record. Tested equal to ``build_graph`` on the same store."""
+    graph = LicenseGraph()
+    profiles = _ProfileInterner(graph.profiles)
+    edges = _LineageEdges()
+    _model_profiles(graph, profiles, compact)
+    # step 2: DERIVED_FROM between models (unique per (child, base) already; self-loops dropped)
+    relation_code = np.array([edges.relation_code(r) for r in compact.relations] or [0], dtype=np.int8)
+    edge_kind = np.array([_edge_kind(r) for r in compact.relations] or [0], dtype=np.int8)
+    node_of = np.asarray(compact.record_order)  # compact model → node: models numbered as the store lists them
+    keep = np.asarray(compact.derived_child) != np.asarray(compact.derived_base)
+    child = [node_of[np.asarray(compact.derived_child)[keep]]]
+    parent = [node_of[np.asarray(compact.derived_base)[keep]]]
+    kind = [edge_kind[np.asarray(compact.derived_relation)[keep]]]
+    relation = [relation_code[np.asarray(compact.derived_relation)[keep]]]
+    # steps 4-5: datasets after the models, then dataset lineage (few: records)
+    dataset_nodes = _index_datasets(graph, profiles, datasets)
+    gathered = _LineageEdges(relation_codes=edges.relation_codes)
+    _add_dataset_derived_edges(gathered, dataset_nodes, dataset_derived_from)
+    for target, values in (
+        (child, gathered.child),
+        (parent, gathered.parent),
+        (kind, gathered.kind),
+        (relation, gathered.relation),
+    ):
+        target.append(_numpy(values))
+    # step 6: TRAINED_ON, in the store's order (model, then dataset id); a dataset without a record is a stub
+    trained = edges.relation_code("trained_on")
+    dataset_ids = compact.dataset_ids.all()
+    if len(compact.trained_model):
+        by_id = _rank(dataset_ids)
+        order = np.lexsort((by_id[np.asarray(compact.trained_dataset)], np.asarray(compact.trained_model)))
+        models, codes = np.asarray(compact.trained_model)[order], np.asarray(compact.trained_dataset)[order]
+        _, first = np.unique(codes, return_index=True)
+        dataset_node = np.zeros(len(dataset_ids), dtype=np.int64)
+        for code in codes[np.sort(first)].tolist():
+            dataset_node[code] = dataset_nodes.node(dataset_ids[code])
+        child.append(node_of[models])
+        parent.append(dataset_node[codes])
+        kind.append(np.full(len(models), EDGE_TRAINED_ON))
+        relation.append(np.full(len(models), trained))
+    # step 7: CSR by child, each node's edges in arrival order
+    graph.relations = list(edges.relation_codes)
+    ptr, parents, (kinds, relations) = csr(
+        graph.n_nodes,
+        _array("i", np.concatenate(child)),
+        _array("i", np.concatenate(parent)),
+        _array("b", np.concatenate(kind)),
+        _array("b", np.concatenate(relation)),
+    )
+    graph.parent_ptr, graph.parent_idx, graph.parent_kind, graph.parent_rel = ptr, parents, kinds, relations
+    # steps 8-9: users (records), then USES in the store's order (user kind, user id, model)
+    user_nodes = _index_users(graph, profiles, repos, spaces)
+    use_model = np.zeros(0, dtype=np.int64)
+    use_user = np.zeros(0, dtype=np.int64)
+    if len(compact.uses_model):
+        user_ids = compact.user_ids.all()
+        kinds_of = [USER_SPACE if space else USER_REPO for space in np.asarray(compact.user_is_space).tolist()]
+        keys = list(zip(kinds_of, user_ids))
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+        order = np.lexsort((np.asarray(compact.uses_model), rank[np.asarray(compact.uses_user)]))
+        use_model = node_of[np.asarray(compact.uses_model)[order]]
+        codes = np.asarray(compact.uses_user)[order]
+        number = np.zeros(len(keys), dtype=np.int64)
+        for code in np.unique(codes)[np.argsort(rank[np.unique(codes)], kind="stable")].tolist():
+            found = user_nodes.get(keys[code])
+            if found is None:
+                found = user_nodes[keys[code]] = _add_user(graph, user_ids[code], kinds_of[code], profiles.unfetched())
+            number[code] = found
+        use_user = number[codes]
+    graph.use_ptr, graph.use_user, _ = csr(graph.n_nodes, _array("i", use_model), _array("i", use_user))
+    return graph

@@ -897,7 +897,7 @@ class SQLiteStore:
         unknown = [f for f in fields if f not in _MODEL_COLUMNS]
         if unknown:
             raise ValueError(f"not Model fields: {', '.join(unknown)}")
-        return self._iter(f"SELECT {', '.join(('id', *fields))} FROM models ORDER BY id", batch_size)
+        return self._iter(f"SELECT {', '.join(('id', *fields))} FROM models", batch_size)
 
     @guarded("reading")
     def iter_datasets(self, batch_size: int = 50_000) -> Iterator[list[Dataset]]:

@@ -144,3 +144,12 @@ def test_every_metric_equals_networkx_on_the_real_families(families_store: SQLit
         reached = set().union(*(by_model[m] for m in nx.ancestors(graph, model) | {model}))
         repos = sum(1 for _, kind in reached if kind == "repo")
         assert analysis.exposure.of(model) == (repos, len(reached) - repos)
+
+
+def test_the_networkx_graph_handed_to_users_is_the_derivation_graph(families_store: SQLiteStore) -> None:
+    graph = Analysis(families_store).graph.to_networkx()
+    edges = {(e.child, e.base): e.relation for batch in families_store.iter_derived_from() for e in batch}
+    assert {(c, b): d["relation"] for c, b, d in graph.edges(data=True)} == edges
+    downloads = {m: d or 0 for batch in families_store.iter_model_fields(["downloads"]) for m, d in batch}
+    assert {m: d["downloads"] for m, d in graph.nodes(data=True)} == {m: downloads[m] for m in graph}
+    assert set(graph) == {m for edge in edges for m in edge}

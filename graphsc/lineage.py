@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 
 from graphsc.compact import CompactGraph
+from graphsc.compact.graph import gather
 from graphsc.errors import UnknownModelError
 from graphsc.graph_algos import bfs_distances, cycles, longest_path_lengths
 from graphsc.records import (
@@ -232,6 +233,87 @@ def _compact_lineage_edges(
     ]
 
 
+@dataclass(slots=True)
+class _Descendants:
+    """The down side of a lineage: edges (sorted by base, child), depths, first relations, and the compact graph's
+    positions of those edges (for finding cycles)."""
+
+    edges: list[DerivedFrom]
+    depth: dict[str, int]
+    relation: dict[str, str]
+    positions: np.ndarray
+
+
+def _compact_descendants(
+    compact: CompactGraph, model: int, max_depth: int | None, downloads: dict[str, int]
+) -> _Descendants:
+    """``compute_lineage``'s down side with array operations: a breadth-first search one level per step (depths),
+    the edges within ``max_depth``, and each descendant's first relation (by base depth, base id, child id)."""
+    derivatives = compact.derived_child[compact.derived_by_base]
+    depth = np.full(compact.model_count, -1, dtype=np.int64)
+    depth[model] = 0
+    frontier = np.array([model], dtype=np.int64)
+    level = 0
+    while len(frontier) and (max_depth is None or level < max_depth):
+        found = derivatives[gather(compact.derived_base_ptr, frontier)]
+        frontier = np.unique(found[depth[found] < 0])
+        level += 1
+        depth[frontier] = level
+    reached = np.flatnonzero(depth >= 0)
+    expandable = reached if max_depth is None else reached[depth[reached] < max_depth]
+    positions = compact.derived_by_base[gather(compact.derived_base_ptr, np.sort(expandable))]
+    positions = positions[depth[compact.derived_child[positions]] >= 0]  # sorted by (base, child) already
+    children, bases = compact.derived_child[positions], compact.derived_base[positions]
+    ids = compact.model_ids.take(reached)
+    id_of = dict(zip(reached.tolist(), ids))
+    downloads.update(zip(ids, compact.downloads[reached].tolist()))
+    relations, sources = compact.relations, compact.sources
+    edge_relations = compact.derived_relation[positions]
+    edges = [
+        DerivedFrom(id_of[c], id_of[b], relations[r], sources[s])
+        for c, b, r, s in zip(
+            children.tolist(), bases.tolist(), edge_relations.tolist(), compact.derived_source[positions].tolist()
+        )
+    ]
+    first = (children != model) & (depth[bases] == depth[children] - 1)
+    order = np.lexsort((children[first], bases[first], depth[bases[first]]))
+    firsts, at = np.unique(children[first][order], return_index=True)
+    chosen = edge_relations[first][order][at]
+    return _Descendants(
+        edges=edges,
+        depth=dict(zip(ids, depth[reached].tolist())),
+        relation={id_of[c]: relations[r] for c, r in zip(firsts.tolist(), chosen.tolist())},
+        positions=positions,
+    )
+
+
+def _cycles_of(edges: Iterable[DerivedFrom]) -> list[tuple[str, ...]]:
+    """The declared cycles among ``edges`` (strongly connected components of two or more models, and models naming
+    themselves), each sorted, in sorted order (so the same lineage always lists them alike).
+
+    A large lineage is first peeled with array operations — a model without a base or without a derivative among the
+    edges lies on no cycle — so Tarjan's search runs on what is left (nothing, for a family without cycles)."""
+    pairs = {(e.child, e.base) for e in edges}
+    if len(pairs) >= 2_000:
+        index: dict[str, int] = {}
+        child = np.array([index.setdefault(c, len(index)) for c, _ in pairs], dtype=np.int64)
+        base = np.array([index.setdefault(b, len(index)) for _, b in pairs], dtype=np.int64)
+        alive = np.ones(len(index), dtype=bool)
+        live = np.ones(len(child), dtype=bool)
+        while True:
+            has_base = np.bincount(child[live], minlength=len(index)) > 0
+            has_child = np.bincount(base[live], minlength=len(index)) > 0
+            peel = alive & ~(has_base & has_child)
+            if not peel.any():
+                break
+            alive &= ~peel
+            live &= alive[child] & alive[base]
+        names = list(index)
+        pairs = {(names[c], names[b]) for c, b in zip(child[live].tolist(), base[live].tolist())}
+    succ = _adjacency((DerivedFrom(c, b, "", "") for c, b in pairs), up=True)
+    return sorted(tuple(c) for c in cycles(list(succ), succ))
+
+
 def _lineage_edges(
     store: GraphStore, compact: CompactGraph | None, model_id: str, direction: Direction, downloads: dict[str, int]
 ) -> tuple[list[DerivedFrom], bool]:
@@ -266,12 +348,19 @@ def compute_lineage(
     up_edges, up_compact = (
         _lineage_edges(store, compact, model_id, "up", downloads) if direction != "down" else ([], True)
     )
+    start = compact.model_index(model_id) if compact is not None else None
+    fast_down = (
+        _compact_descendants(compact, start, max_depth, downloads)
+        if compact is not None and start is not None and direction != "up"
+        else None
+    )
     down_edges, down_compact = (
-        _lineage_edges(store, compact, model_id, "down", downloads) if direction != "up" else ([], True)
+        ([], True)
+        if direction == "up" or fast_down is not None
+        else _lineage_edges(store, compact, model_id, "down", downloads)
     )
 
     up = _adjacency(up_edges, up=True)
-    down = _adjacency(down_edges, up=False)
     generation: int | None = None
     roots: tuple[str, ...] = ()
     ancestor_distance: dict[str, int] = {}
@@ -283,14 +372,18 @@ def compute_lineage(
         ancestor_distance = bfs_distances(model_id, up, max_depth)
         up_edges = [e for e in up_edges if _within(ancestor_distance, e.child, max_depth)]
     descendant_depth: dict[str, int] = {}
-    if direction != "up":
-        descendant_depth = bfs_distances(model_id, down, max_depth)
-        down_edges = [
-            e for e in down_edges if _within(descendant_depth, e.base, max_depth) and e.child in descendant_depth
-        ]
+    descendant_relation: dict[str, str] = {}
+    if fast_down is not None:
+        down_edges, descendant_depth, descendant_relation = fast_down.edges, fast_down.depth, fast_down.relation
+    elif direction != "up":
+        descendant_depth = bfs_distances(model_id, _adjacency(down_edges, up=False), max_depth)
+        down_edges = sorted(
+            (e for e in down_edges if _within(descendant_depth, e.base, max_depth) and e.child in descendant_depth),
+            key=lambda e: (e.base, e.child),
+        )
+        descendant_relation = _first_relations(model_id, down_edges, descendant_depth)
 
     all_edges = up_edges + down_edges
-    found_cycles = cycles({*up, *down}, _adjacency(set(all_edges), up=True))
     ids = {model_id} | {e.child for e in all_edges} | {e.base for e in all_edges}
     trained_models = ancestor_distance or {model_id: 0}
     return Lineage(
@@ -298,14 +391,14 @@ def compute_lineage(
         direction=direction,
         max_depth=max_depth,
         ancestor_edges=tuple(sorted(up_edges, key=lambda e: (e.child, e.base))),
-        descendant_edges=tuple(sorted(down_edges, key=lambda e: (e.base, e.child))),
+        descendant_edges=tuple(down_edges),
         models=StoreModels(store, ids) if lazy_models else store.models(ids),
         generation=generation,
         roots=roots,
         ancestor_distance=ancestor_distance,
         descendant_depth=descendant_depth,
-        descendant_relation=_first_relations(model_id, down_edges, descendant_depth),
-        cycles=tuple(tuple(c) for c in found_cycles),
+        descendant_relation=descendant_relation,
+        cycles=tuple(_cycles_of(all_edges)),
         used_by=tuple(sorted(store.uses_of([model_id]), key=lambda u: (u.user_kind, u.user))),
         notes=tuple(sorted(store.notes_of([model_id]), key=lambda n: (n.kind, n.field, n.value))),
         training=read_training_data(store, trained_models) if datasets else None,

@@ -19,9 +19,9 @@ from graphsc.store.sqlite import SQLiteStore
 FIELDS = [f for f in Lineage.__dataclass_fields__ if f not in ("models", "downloads")]
 
 
-def _same(store: SQLiteStore, compact, model_id: str, direction: str) -> None:  # type: ignore[no-untyped-def]
-    plain = compute_lineage(store, model_id, direction)  # type: ignore[arg-type]
-    fast = compute_lineage(store, model_id, direction, compact=compact, lazy_models=True)  # type: ignore[arg-type]
+def _same(store: SQLiteStore, compact, model_id: str, direction: str, max_depth: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    plain = compute_lineage(store, model_id, direction, max_depth)  # type: ignore[arg-type]
+    fast = compute_lineage(store, model_id, direction, max_depth, compact=compact, lazy_models=True)  # type: ignore[arg-type]
     for name in FIELDS:
         got, want = getattr(fast, name), getattr(plain, name)
         if name in ("ancestor_edges", "descendant_edges"):  # the compact graph does not keep fetch times
@@ -41,6 +41,8 @@ def test_every_bundled_lineage_is_the_same_from_the_compact_graph(families_store
     for model_id in ids:
         for direction in ("up", "down", "both"):
             _same(families_store, compact, model_id, direction)
+    for model_id in ids[:40]:
+        _same(families_store, compact, model_id, "both", 1)
 
 
 NAMES = [f"o/m{i}" for i in range(10)]
@@ -65,7 +67,8 @@ def test_random_lineages_with_merges_and_cycles_are_the_same(edges: list, start:
         )
         compact = build_compact(store)
         for direction in ("up", "down", "both"):
-            _same(store, compact, start, direction)
+            for max_depth in (None, 1, 2):
+                _same(store, compact, start, direction, max_depth)
 
 
 def test_the_tree_is_the_same_text_with_or_without_a_saved_compact_graph(families_store: SQLiteStore) -> None:
@@ -84,3 +87,31 @@ def test_the_tree_is_the_same_text_with_or_without_a_saved_compact_graph(familie
     assert with_compact.output == without.output
     assert "deepseek-ai/DeepSeek-R1" in without.output and "descendants" in without.output
     assert json_with.output == json_without.output and '"descendants"' in json_with.output
+
+
+def test_cycles_are_found_alike_in_small_and_large_lineages() -> None:
+    import random
+
+    import networkx as nx
+
+    from graphsc.lineage import _cycles_of
+
+    rng = random.Random(7)
+    names = [f"o/m{i}" for i in range(1500)]
+    pairs = {(names[i], names[rng.randrange(i)]) for i in range(1, 1500) for _ in range(2)}  # a DAG: base < child
+    pairs |= {(names[i], names[i + rng.randrange(1, 4)]) for i in range(0, 1400, 100)}  # back edges: cycles
+    pairs |= {(names[i], names[i]) for i in (3, 77, 1234)}  # models naming themselves
+    edges = [DerivedFrom(c, b, "finetune", "card") for c, b in pairs]
+    graph = nx.DiGraph(list(pairs))
+    expected = sorted(
+        tuple(sorted(c)) for c in nx.strongly_connected_components(graph) if len(c) > 1 or graph.has_edge(*[*c] * 2)
+    )
+    assert len(pairs) >= 2000 and len(expected) > 1
+    assert _cycles_of(edges) == expected  # peeled first
+    small = sorted(edges)[:1500]
+    small_graph = nx.DiGraph([(e.child, e.base) for e in small])
+    assert _cycles_of(small) == sorted(
+        tuple(sorted(c))
+        for c in nx.strongly_connected_components(small_graph)
+        if len(c) > 1 or small_graph.has_edge(*[*c] * 2)
+    )

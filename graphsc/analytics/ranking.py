@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from graphsc.analytics.analysis import Analysis
+from graphsc.compact import Strings
 
 RANK_KEYS: tuple[str, ...] = ("reach", "pagerank", "betweenness", "downloads", "exposure")
 
@@ -37,7 +38,7 @@ class Ranking:
     notes: dict[str, Any] = field(default_factory=dict)
 
 
-def top_indices(values: np.ndarray, ids: Sequence[str], n: int) -> list[int]:
+def top_indices(values: np.ndarray, ids: Sequence[str] | Strings, n: int) -> list[int]:
     """Indices of the ``n`` largest positive ``values``, ties by id."""
     positive = np.flatnonzero(values > 0)
     if n <= 0 or not len(positive):
@@ -56,8 +57,11 @@ def _candidates(
     analysis: Analysis, by: str, top: int
 ) -> tuple[list[tuple[str, int | float, dict[str, Any]]], dict[str, Any]]:
     if by == "downloads":
-        stream = ((m, int(d or 0)) for batch in analysis.store.iter_model_fields(["downloads"]) for m, d in batch)
-        return [(m, v, {}) for m, v in _top_items(stream, top)], {}
+        compact = analysis.compact
+        downloads = np.asarray(compact.downloads)
+        return [
+            (compact.model_ids[i], int(downloads[i]), {}) for i in top_indices(downloads, compact.model_ids, top)
+        ], {}
     if by == "exposure":
         exposure = analysis.exposure
         totals = (

@@ -128,15 +128,31 @@ def run_igraph(ids: list[str], edges: list[tuple[int, int]], root: int, sample: 
         down = graph.subcomponent(v, mode="in")  # everything derived from v (and v itself)
         queries.append(time.perf_counter() - started)
         counts.append([len(up) - 1, len(down) - 1])
+    timings = (imported, build, pagerank, wcc, descendants, queries)
     return {
-        "version": igraph.__version__,
+        **_timings(igraph.__version__, *timings),
+        **_answers(ids, ranks, list(clustering.sizes()), len(found) - 1, counts),
+    }
+
+
+def _timings(
+    library_version: str,
+    imported: float,
+    build: float,
+    pagerank: float,
+    wcc: float,
+    descendants: float,
+    queries: list[float],
+) -> dict[str, Any]:
+    """One library's measured steps, as ``bench/run.py`` reads them."""
+    return {
+        "version": library_version,
         "import_seconds": imported,
         "build_seconds": build,
         "pagerank_seconds": pagerank,
         "wcc_seconds": wcc,
         "descendants_seconds": descendants,
         "lineage_query_seconds": queries,
-        **_answers(ids, ranks, list(clustering.sizes()), len(found) - 1, counts),
     }
 
 
@@ -169,16 +185,9 @@ def run_rustworkx(ids: list[str], edges: list[tuple[int, int]], root: int, sampl
         down = rustworkx.ancestors(graph, v)  # everything derived from v
         queries.append(time.perf_counter() - started)
         counts.append([len(up), len(down)])
-    return {
-        "version": version("rustworkx"),
-        "import_seconds": imported,
-        "build_seconds": build,
-        "pagerank_seconds": pagerank,
-        "wcc_seconds": wcc,
-        "descendants_seconds": descendants,
-        "lineage_query_seconds": queries,
-        **_answers(ids, [ranks[i] for i in range(len(ids))], [len(c) for c in components], len(found), counts),
-    }
+    timings = (imported, build, pagerank, wcc, descendants, queries)
+    answers = _answers(ids, [ranks[i] for i in range(len(ids))], [len(c) for c in components], len(found), counts)
+    return {**_timings(version("rustworkx"), *timings), **answers}
 
 
 def tasks(parse_seconds: float, libraries: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -431,7 +431,7 @@ def test_edge_endpoints_are_the_edges_as_plain_tuples(store: GraphStore) -> None
             trained_on=[TrainedOn("o/a", "d/one", "card")],
         )
     )
-    derived = sorted((e.child, e.base, e.relation) for e in flat(store.iter_derived_from()))
+    derived = sorted((e.child, e.base, e.relation, e.source) for e in flat(store.iter_derived_from()))
     assert sorted(flat(store.iter_edge_endpoints("DERIVED_FROM", batch_size=1))) == derived
     uses = sorted((u.model, u.user, u.user_kind) for u in flat(store.iter_uses()))
     assert (

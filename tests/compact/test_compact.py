@@ -234,3 +234,20 @@ def test_a_command_that_changed_the_graph_leaves_its_compact_graph_built(tmp_pat
     with SQLiteStore(db, readonly=True) as store:
         assert store.generation() == generation
         assert [p.name for p in (tmp_path / "g.db.compact").iterdir()] == [snapshot_dir(tmp_path, generation).name]
+
+
+def test_a_model_named_only_by_an_edge_is_a_stub_listed_after_the_stored_ones(store: SQLiteStore) -> None:
+    store.write(BATCH)
+    with store._db:  # an edge whose child has no row: the store's writes never make one, an older file might
+        store._db.execute("INSERT INTO derived_from VALUES ('x/ghost', 'org/base', 'finetune', 'card', NULL)")
+        store._db.execute("INSERT INTO uses VALUES ('repo', 'gh/other', 'y/ghost', 'test', NULL, NULL)")
+    graph = build_compact(store)
+    ids = graph.model_ids.all()
+    assert ids == sorted([*(m.id for batch in store.iter_models() for m in batch), "x/ghost", "y/ghost"])
+    ghost, other = graph.model_index("x/ghost"), graph.model_index("y/ghost")
+    assert ghost is not None and other is not None
+    stored = len(ids) - 2
+    assert sorted([graph.record_order[ghost], graph.record_order[other]]) == [stored, stored + 1]
+    assert not graph.fetched[ghost] and graph.license[ghost] == -1 and graph.downloads[ghost] == 0
+    assert graph.bases(ghost).tolist() == [graph.model_index("org/base")]
+    assert sorted(graph.record_order.tolist()) == list(range(len(ids)))

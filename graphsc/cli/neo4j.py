@@ -146,6 +146,9 @@ def import_(
         f"{report.csv_seconds:.1f} s, importer and schema {report.import_seconds:.1f} s; "
         f"watermark {report.watermark or '-'}"
     )
+    for line in report.launcher_output.splitlines():  # the launcher's own timings: importer, schema and state
+        if line.startswith(("graphsc-neo4j ", "IMPORT DONE")):
+            console.print(literal(f"  {line.strip()}"))
     if work_dir is not None:
         console.print(literal(f"  files kept in {work_dir}"))
     console.print("  Start Neo4j on it (scripts/neo4j start); update it later with `graphsc neo4j push --since-last`.")

@@ -28,7 +28,10 @@ written quoted (a string), a null as an empty field (no property). Neo4j's CSV i
 so the four list fields of ``ModelDetails`` go as strings (``\\x1e`` then the elements joined by ``\\x1f``) that the
 launcher's import mode turns back into string arrays (``neo4j-launcher``, ``ArrayColumns``).
 
-**How it runs.** The importer needs the database offline: ``import_store`` writes the files to a work directory
+**How it runs.** SQLite formats the graph's lines itself (``graphsc.store.sqlite_csv``: millions of rows); the
+bookkeeping nodes (notes, aliases, evaluation results: few) go through Python here. The importer needs the
+database offline: ``import_store`` first refuses a home whose store lock a running Neo4j holds, writes the files
+to a work directory
 and runs the launcher's ``import`` mode (``java -jar neo4j-launcher.jar import HOME DIR``) on the launcher home of
 a stopped Neo4j (``scripts/neo4j``'s ``NEO4J_DATA_DIR``). The launcher refuses a home a running Neo4j holds and a
 database that holds any node, replaces the empty database with the imported one, runs the schema and state
@@ -61,7 +64,7 @@ ARRAY_MARK, ARRAY_SEPARATOR = sqlite_csv.ARRAY_MARK, sqlite_csv.ARRAY_SEPARATOR 
 ARRAY_FIELDS = ("weight_formats", "architectures", "dtypes", "card_fields")
 PAGE = 50_000
 # Launcher import exit codes (Importer.java).
-_USAGE, _IN_USE, _NOT_EMPTY = 2, 3, 4
+_IN_USE, _NOT_EMPTY, _FAILED = 3, 4, 5
 
 
 @dataclass(slots=True)
@@ -506,8 +509,15 @@ def _launcher_error(where: str, code: int, output: str, directory: Path) -> Stor
             "The import only fills an empty database: use `graphsc neo4j push` (incremental, MERGE) to update it, "
             "or empty it first.",
         )
+    if code != _FAILED:  # not the import mode's own failure: an old launcher, or Java itself failed
+        return StoreError(
+            where,
+            f"the Neo4j launcher failed (exit {code}): {said}",
+            "Rebuild it with `scripts/neo4j build` (a launcher without the import mode takes `import` for a "
+            f"directory); the files are kept in {directory}.",
+        )
     return StoreError(
         where,
-        f"the bulk import failed (launcher exit {code}): {said}",
-        f"Its files and report are kept in {directory}; the database was left unchanged or empty.",
+        f"the bulk import failed: {said}",
+        f"Its files and report are kept in {directory}; the database is left empty.",
     )

@@ -1,7 +1,7 @@
 """The scale benchmark: every graphsc command a user runs, whole process, on a synthetic Hub of N models.
 
     python bench/run.py --models 2000000 [--seed 1] [--out bench/out] [--neo4j-uri URI | --no-neo4j]
-                        [--neo4j-wipe] [--lineage-samples 30]
+                        [--neo4j-wipe] [--neo4j-home DIR] [--lineage-samples 30]
 
 In one run it
 
@@ -14,7 +14,8 @@ In one run it
 4. times each analytics command (``stats``, ``rank --by`` each metric, ``families``, ``impact`` on the largest
    root, ``analyze``) and the whole-graph ``graphsc licenses --format json``;
 5. when a Neo4j is reachable: the initial load's throughput (nodes+edges/s; ``graphsc neo4j import`` when the
-   command exists, else ``graphsc neo4j push``), an incremental ``graphsc neo4j push --since-last`` after
+   command exists and ``--neo4j-home`` names the server's data directory (a server run by scripts/neo4j, stopped
+   and started around the offline import), else ``graphsc neo4j push``), an incremental ``graphsc neo4j push --since-last`` after
    re-ingesting 1% of the models, and Cypher lineage latency;
 6. runs the peer (``bench/peer.py``: orjson + igraph and rustworkx, what a speed-minded user would write instead
    of graphsc) on the same data, root and sample;
@@ -45,6 +46,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/run.py` puts bench/ first, not the repository
@@ -433,11 +435,31 @@ def written_items(stdout: str) -> int | None:
     return int(found[-1].replace(",", "")) if found else None
 
 
+def scripts_neo4j(command: str, uri: str, home: Path) -> float:
+    """``scripts/neo4j COMMAND`` for the server at ``uri`` run on the data directory ``home``; its wall seconds."""
+    port = urlsplit(uri).port or 7687
+    env = {**child_env(), "NEO4J_PORT": str(port), "NEO4J_DATA_DIR": str(home), "PYTHON": sys.executable}
+    started = time.perf_counter()
+    subprocess.run([str(ROOT / "scripts" / "neo4j"), command], env=env, cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
 def bench_neo4j(
-    uri: str, wipe: bool, db: Path, files: DataFiles, models: int, sample: Sample, scratch: Path
+    uri: str,
+    wipe: bool,
+    db: Path,
+    files: DataFiles,
+    models: int,
+    sample: Sample,
+    scratch: Path,
+    home: Path | None = None,
 ) -> dict[str, Any]:
     """Load the embedded store into an empty Neo4j (throughput), time Cypher lineage, then an incremental
-    ``neo4j push --since-last``; only if a usable Neo4j is there."""
+    ``neo4j push --since-last``; only if a usable Neo4j is there.
+
+    The initial load is ``graphsc neo4j import`` when this graphsc has it and ``home`` (the server's data
+    directory; a server run by scripts/neo4j) is known: the server is stopped, the import timed (whole process),
+    the server started again (timed apart: ``restart_seconds``). Otherwise, or if the import fails, ``push``."""
     reachable, nodes = neo4j_state(uri)
     if not reachable:
         return {"status": "skipped", "uri": uri, "reason": f"no Neo4j answers at {uri}"}
@@ -457,9 +479,17 @@ def bench_neo4j(
     items = sum(counts.nodes.values()) + sum(counts.edges.values())
     env = {**child_env(), "NEO4J_URI": uri}
     load_stdout = scratch / "neo4j-load.out"
-    command, import_error = "push", None
-    if neo4j_import_available():
-        load = graphsc(["neo4j", "import", "--db", str(db)], load_stdout, check=False, env=env)
+    command, import_error, restart_seconds = "push", None, None
+    if neo4j_import_available() and home is None:
+        import_error = "no --neo4j-home: the offline import needs the data directory of the server (scripts/neo4j)"
+    elif neo4j_import_available() and home is not None:
+        scripts_neo4j("stop", uri, home)
+        try:
+            load = graphsc(
+                ["neo4j", "import", "--db", str(db), "--neo4j-home", str(home)], load_stdout, check=False, env=env
+            )
+        finally:
+            restart_seconds = scripts_neo4j("start", uri, home)
         if load.exit_code == 0:
             command = "import"
         else:  # an import that needs what this run cannot give it: say so, and measure push as before
@@ -476,6 +506,7 @@ def bench_neo4j(
         "items": items,
         "items_per_second": items / load.wall_seconds,
         "reported_per_second": reported_rate(load_stdout.read_text()),
+        "restart_seconds": restart_seconds,
         "cypher_lineage": cypher_lineage(uri, sample),
         "cli_lineage": bench_lineage_neo4j(sample, scratch, env),
         "incremental": bench_neo4j_incremental(files, models, db, scratch, env),
@@ -875,6 +906,11 @@ def print_report(result: dict[str, Any]) -> None:
             f"Neo4j: initial load (graphsc neo4j {neo['load_command']}), nodes+edges in wall (rate it prints)",
             f"{neo['items']:,} in {neo['load']['wall_seconds']:.1f} s ({_fmt(neo['reported_per_second'], '/s')})",
         )
+        if neo.get("restart_seconds") is not None:
+            info.add_row(
+                "Neo4j: server restart after the offline import (not in the load rate)",
+                f"{neo['restart_seconds']:.1f} s",
+            )
         if neo["import_error"]:
             info.add_row("Neo4j: graphsc neo4j import failed, push measured instead", neo["import_error"][-200:])
         inc = neo["incremental"]
@@ -950,6 +986,7 @@ def run_benchmark(
     neo4j_wipe_ok: bool,
     lineage_samples: int,
     log: Callable[[str], None] = print,
+    neo4j_home: Path | None = None,
 ) -> dict[str, Any]:
     """Run every measurement at this scale; returns the result document (``SCHEMA``)."""
     files = DataFiles.at(out, models, seed)
@@ -978,7 +1015,7 @@ def run_benchmark(
     result["licenses"] = bench_licenses(db, scratch)
     if neo4j_uri:
         log(f"neo4j: {neo4j_uri}")
-        result["neo4j"] = bench_neo4j(neo4j_uri, neo4j_wipe_ok, db, files, models, sample, scratch)
+        result["neo4j"] = bench_neo4j(neo4j_uri, neo4j_wipe_ok, db, files, models, sample, scratch, neo4j_home)
     else:
         result["neo4j"] = {"status": "skipped", "uri": None, "reason": "--no-neo4j"}
     log("peer: orjson + igraph, rustworkx")
@@ -1013,6 +1050,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     neo.add_argument("--no-neo4j", action="store_true", help="skip the Neo4j measurements")
     ap.add_argument("--neo4j-wipe", action="store_true", help="empty the Neo4j database first if it holds anything")
     ap.add_argument(
+        "--neo4j-home",
+        type=Path,
+        default=Path(os.environ["NEO4J_DATA_DIR"]) if os.environ.get("NEO4J_DATA_DIR") else None,
+        help="data directory of the Neo4j at --neo4j-uri, run by scripts/neo4j (env NEO4J_DATA_DIR): the initial "
+        "load is then `graphsc neo4j import` (the server is stopped and started around it), else `neo4j push`",
+    )
+    ap.add_argument(
         "--lineage-samples",
         type=int,
         default=30,
@@ -1031,6 +1075,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         a.neo4j_wipe,
         a.lineage_samples,
         log=lambda text: print(f"[bench] {text}", file=sys.stderr, flush=True),
+        neo4j_home=a.neo4j_home,
     )
     path = out / f"{a.models}-{a.seed}.json"
     path.write_text(json.dumps(result, indent=1))

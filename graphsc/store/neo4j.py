@@ -59,6 +59,13 @@ BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 T = TypeVar("T")
 
 
+def location_of(uri: str, database: str | None = None) -> str:
+    """How a Neo4j store names itself in messages and state keys: the URI with credentials redacted, and the
+    database when one is named (``neo4j push`` keys its watermark with it)."""
+    shown = redact_url(uri)
+    return shown if database is None else f"{shown} (database {database})"
+
+
 class Neo4jStore:
     """The Neo4j ``GraphStore`` backend (see ``graphsc.store.base.GraphStore``).
 
@@ -80,8 +87,7 @@ class Neo4jStore:
         retry_seconds: float = 15.0,
     ) -> None:
         self.uri = uri  # given to the driver only; messages and state keys use ``location`` (credentials redacted)
-        shown = redact_url(uri)
-        self.location = shown if database is None else f"{shown} (database {database})"
+        self.location = location_of(uri, database)
         self.database = database
         self.batch_size = check_batch_size(batch_size)
         self.query_timeout = query_timeout

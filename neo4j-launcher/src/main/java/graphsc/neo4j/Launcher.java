@@ -17,7 +17,8 @@ import org.neo4j.io.ByteUnit;
 /**
  * Starts embedded Neo4j Community with Bolt on 127.0.0.1 and auth off, and runs until stopped.
  *
- * <p>Usage: {@code java -jar neo4j-launcher.jar [HOME_DIR] [PORT]}. HOME_DIR (default {@code .neo4j/data},
+ * <p>Usage: {@code java -jar neo4j-launcher.jar [HOME_DIR] [PORT]}, or {@code java -jar neo4j-launcher.jar import
+ * HOME_DIR DIR} for the offline bulk import (see {@link Importer}). HOME_DIR (default {@code .neo4j/data},
  * or {@code NEO4J_LAUNCHER_HOME}) holds the databases and logs; PORT (default 7687, or
  * {@code NEO4J_LAUNCHER_PORT}) is the Bolt port; {@code NEO4J_LAUNCHER_PAGECACHE_MB} (default 64) sizes the
  * page cache. Prints {@code graphsc-neo4j ready bolt://127.0.0.1:PORT} once the default database is
@@ -27,6 +28,9 @@ public final class Launcher {
     private Launcher() {}
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("import")) {
+            System.exit(Importer.run(args)); // offline bulk import into a stopped home (see Importer)
+        }
         Path home = Path.of(arg(args, 0, "NEO4J_LAUNCHER_HOME", ".neo4j/data")).toAbsolutePath();
         int port = Integer.parseInt(arg(args, 1, "NEO4J_LAUNCHER_PORT", "7687"));
         long pageCache = ByteUnit.mebiBytes(Long.parseLong(env("NEO4J_LAUNCHER_PAGECACHE_MB", "64")));

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from graphsc.errors import StoreError
-from graphsc.neo4j_push import STATE_PREFIX
+from graphsc.neo4j_push import STATE_PREFIX, items_per_second, items_written
 from graphsc.records import USER_REPO, USER_SPACE, Dataset, EvalResult, Model, ModelDetails, Repo, Space
 from graphsc.store import neo4j_cypher as cy
 from graphsc.store import sqlite_csv
@@ -83,12 +83,12 @@ class ImportReport:
     @property
     def written(self) -> int:
         """Nodes of the four graph labels and edges of the three types: what ``neo4j push`` counts."""
-        return sum(self.nodes.values()) + sum(self.edges.values())
+        return items_written(self.nodes, self.edges)
 
     @property
     def rate(self) -> float:
         """Nodes+edges written per second (the whole import, files and importer)."""
-        return self.written / self.seconds if self.seconds > 0 else 0.0
+        return items_per_second(self.written, self.seconds)
 
 
 # --- the files ---

@@ -46,12 +46,22 @@ class PushReport:
 
     @property
     def written(self) -> int:
-        return sum(self.nodes.values()) + sum(self.edges.values())
+        return items_written(self.nodes, self.edges)
 
     @property
     def rate(self) -> float:
         """Nodes+edges written per second."""
-        return self.written / self.seconds if self.seconds > 0 else 0.0
+        return items_per_second(self.written, self.seconds)
+
+
+def items_written(nodes: dict[str, int], edges: dict[str, int]) -> int:
+    """Nodes plus edges: the count a Neo4j load (push or import) reports."""
+    return sum(nodes.values()) + sum(edges.values())
+
+
+def items_per_second(written: int, seconds: float) -> float:
+    """A load's throughput, nodes+edges per second (0 for a load that took no time)."""
+    return written / seconds if seconds > 0 else 0.0
 
 
 # (kind, is_node, GraphBatch field, source iterator name, "changed" test given the watermark)
